@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wangge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "wangge", targets: ["wangge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+    ],
+    targets: [
+        // Pure domain: no Vapor, no database.
+        .target(name: "WanggeCore"),
+        // Storage: Fluent models, migrations, repositories. No Vapor.
+        .target(name: "WanggeStore", dependencies: [
+            "WanggeCore",
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+        ]),
+        // Web: Vapor routes, pages, JSON API, commands.
+        .target(name: "WanggeWeb", dependencies: [
+            "WanggeCore", "WanggeStore",
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+        ], resources: [.process("Assets")]),
+        .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
+        .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
+        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore"]),
+        .testTarget(name: "WanggeWebTests", dependencies: [
+            "WanggeWeb",
+            .product(name: "VaporTesting", package: "vapor"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,213 @@
+import Foundation
+
+/// One record of a CSV file and the line of the file it starts on, so import errors can say
+/// "第 12 行" and the office finds the row in its editor.
+public struct CSVRecord: Sendable, Hashable {
+    public var line: Int
+    public var fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    /// True when every field is blank, as Excel writes rows it once touched.
+    public var isBlank: Bool { fields.allSatisfy { $0.trimmingSpaces().isEmpty } }
+}
+
+/// RFC 4180 reading: quoted fields, doubled quotes, CRLF, LF or lone CR line ends (old Mac
+/// Excel), and line breaks inside quotes.
+public enum CSVReader {
+    public static func records(_ text: String, delimiter: Unicode.Scalar = ",") throws(CSVProblem) -> [CSVRecord] {
+        let sep = UInt8(truncatingIfNeeded: delimiter.value)
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var records: [CSVRecord] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = 1, recordLine = 1
+        var i = 0
+        var quotedFieldEnded = false
+
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            quotedFieldEnded = false
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == quote {
+                guard field.isEmpty, !quotedFieldEnded else { throw .strayQuote(line: line, field: fields.count + 1) }
+                let startLine = line
+                i += 1
+                while true {
+                    guard i < bytes.count else { throw .unterminatedQuote(line: startLine, field: fields.count + 1) }
+                    let q = bytes[i]
+                    if q == quote {
+                        if i + 1 < bytes.count, bytes[i + 1] == quote {
+                            field.append(quote)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        break
+                    }
+                    if q == cr, i + 1 < bytes.count, bytes[i + 1] == lf {
+                        field += [cr, lf]
+                        i += 2
+                        line += 1
+                        continue
+                    }
+                    if q == cr || q == lf { line += 1 }
+                    field.append(q)
+                    i += 1
+                }
+                quotedFieldEnded = true
+                continue
+            }
+            if c == sep {
+                endField()
+            } else if c == cr || c == lf {
+                endField()
+                records.append(CSVRecord(line: recordLine, fields: fields))
+                fields.removeAll()
+                if c == cr, i + 1 < bytes.count, bytes[i + 1] == lf { i += 1 }
+                line += 1
+                recordLine = line
+            } else {
+                // Text after a closing quote (`"ab"c`) is as malformed as a quote inside text.
+                guard !quotedFieldEnded else { throw .strayQuote(line: line, field: fields.count + 1) }
+                field.append(c)
+            }
+            i += 1
+        }
+        if !field.isEmpty || quotedFieldEnded || !fields.isEmpty {
+            endField()
+            records.append(CSVRecord(line: recordLine, fields: fields))
+        }
+        return records
+    }
+}
+
+/// A CSV file with a header row, as offices exchange household and people lists.
+public struct CSVTable: Sendable, Hashable {
+    /// Header names as written (trimmed).
+    public var header: [String]
+    /// Non-blank records after the header.
+    public var records: [CSVRecord]
+    /// The header's line, 1 unless blank lines come first.
+    public var headerLine: Int
+
+    /// The first non-blank record is the header; blank records are skipped but keep their
+    /// line numbers counted. Text without any record gives an empty table.
+    public init(text: String, delimiter: Unicode.Scalar = ",") throws(CSVProblem) {
+        let all = try CSVReader.records(text, delimiter: delimiter).filter { !$0.isBlank }
+        header = all.first?.fields.map { $0.trimmingSpaces() } ?? []
+        headerLine = all.first?.line ?? 1
+        records = Array(all.dropFirst())
+    }
+
+    /// The first header column matching one of `aliases` (in their order of preference),
+    /// compared trimmed and case-insensitively: "身份证号", "公民身份号码" and "ID" all work.
+    public func column(named aliases: [String]) -> Int? {
+        let names = header.map { $0.lowercased() }
+        for alias in aliases {
+            if let i = names.firstIndex(of: alias.trimmingSpaces().lowercased()) { return i }
+        }
+        return nil
+    }
+
+    /// The cell, trimmed and with the protections `CSVWriter` added taken off again, so a
+    /// file exported by Wangge imports unchanged. "" when the row is short or `column` nil.
+    public func value(_ record: CSVRecord, _ column: Int?) -> String {
+        guard let column, column >= 0, column < record.fields.count else { return "" }
+        return CSVWriter.unprotect(record.fields[column]).trimmingSpaces()
+    }
+}
+
+/// Writes CSV that Excel on Chinese Windows opens correctly: UTF-8 with a BOM (otherwise it
+/// reads GBK and shows mojibake), CRLF line ends, quotes only where needed.
+public struct CSVWriter: Sendable {
+    private var lines: [String]
+
+    public init(header: [String]) {
+        lines = [Self.row(header)]
+    }
+
+    public mutating func append(_ cells: [String]) {
+        lines.append(Self.row(cells))
+    }
+
+    /// The whole file, BOM first.
+    public var text: String { "\u{FEFF}" + lines.map { $0 + "\r\n" }.joined() }
+
+    public var data: Data { Data(text.utf8) }
+
+    static func row(_ cells: [String]) -> String {
+        cells.map { quoted(protect($0)) }.joined(separator: ",")
+    }
+
+    static func quoted(_ cell: String) -> String {
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return cell }
+        return "\"" + cell.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// Excel runs a cell starting with = + - @ as a formula, which a hostile name or
+    /// address could use (CSV injection); an apostrophe makes it text. Plain numbers such as
+    /// "-3" or "+8613812345678" are left alone.
+    static func protect(_ cell: String) -> String {
+        let body = cell.drop { $0 == "\t" || $0 == "\r" }
+        guard let first = body.first, "=+-@".contains(first), !isPlainNumber(cell) else { return cell }
+        return "'" + cell
+    }
+
+    static func unprotect(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let next = cell.dropFirst().drop(while: { $0 == "\t" || $0 == "\r" }).first,
+              "=+-@".contains(next) else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    static func isPlainNumber(_ s: String) -> Bool {
+        var rest = Substring(s)
+        if rest.first == "+" || rest.first == "-" { rest = rest.dropFirst() }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        return !rest.isEmpty && parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// For ID numbers, phones and codes: Excel shows digit strings of 11 or more characters
+    /// as 1.1E+17 (losing the last digits) and drops leading zeros. A leading TAB keeps the
+    /// text; `trimmingSpaces()` removes it on import.
+    public static func textCell(_ s: String) -> String {
+        let digits = s.last == "X" || s.last == "x" ? s.dropLast() : Substring(s)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              s.count >= 11 || (s.hasPrefix("0") && s.count > 1) else { return s }
+        return "\t" + s
+    }
+}
+
+public enum CSVProblem: LocalizedProblem {
+    /// A quoted field that never closes; `line` is where it opened.
+    case unterminatedQuote(line: Int, field: Int)
+    /// A quote inside an unquoted field, or text right after a closing quote.
+    case strayQuote(line: Int, field: Int)
+
+    public var line: Int {
+        switch self {
+        case .unterminatedQuote(let line, _), .strayQuote(let line, _): line
+        }
+    }
+
+    public var messageKey: String {
+        switch self {
+        case .unterminatedQuote: "csv.unterminatedQuote"
+        case .strayQuote: "csv.strayQuote"
+        }
+    }
+
+    public var args: [String] {
+        switch self {
+        case .unterminatedQuote(let line, let field), .strayQuote(let line, let field): ["\(line)", "\(field)"]
+        }
+    }
+}

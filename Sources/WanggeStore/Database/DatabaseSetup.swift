@@ -1,0 +1,58 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+
+/// Where the data lives: an embedded SQLite file by default, PostgreSQL when `DATABASE_URL` is set.
+public enum StoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// `DATABASE_URL` wins; otherwise `WANGGE_DATA` (default `./data/`) holds `wangge.sqlite`.
+    public static func from(environment env: [String: String]) -> StoreLocation {
+        if let url = env["DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
+        let dir = env["WANGGE_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        return .sqlite(path: (dir as NSString).appendingPathComponent("wangge.sqlite"))
+    }
+
+    public var isPostgres: Bool { if case .postgres = self { true } else { false } }
+
+    /// The Fluent configuration for this location. Creates the SQLite directory if needed.
+    public func configuration() throws -> DatabaseConfigurationFactory {
+        switch self {
+        case .sqlite(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            return .sqlite(.file(path), sqlLogLevel: nil)
+        case .postgres(let url):
+            let config = try SQLPostgresConfiguration(url: url)
+            return .postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug)
+        }
+    }
+
+    public var databaseID: DatabaseID { isPostgres ? .psql : .sqlite }
+}
+
+public enum StoreSetup {
+    /// Makes SQLite durable before anything is acknowledged: WAL keeps readers off the writer's back,
+    /// and synchronous=FULL fsyncs the WAL on every commit, so an acknowledged case survives a power cut.
+    /// journal_mode is stored in the file; synchronous is per connection, so it is set on every pooled
+    /// connection (one per event loop) — and FULL is also the compiled-in default of the bundled SQLite.
+    public static func prepare(_ databases: Databases, id: DatabaseID, logger: Logger) async throws {
+        guard id == .sqlite else { return }
+        for loop in databases.eventLoopGroup.makeIterator() {
+            guard let db = databases.database(id, logger: logger, on: loop) as? any SQLDatabase else { continue }
+            try await db.raw("PRAGMA journal_mode=WAL").run()
+            try await db.raw("PRAGMA synchronous=FULL").run()
+        }
+    }
+
+    /// Reads back the durability settings, for `/healthz` and tests.
+    public static func durability(_ db: any SQLDatabase) async throws -> (journal: String, synchronous: Int)? {
+        guard db.dialect.name == "sqlite" else { return nil }
+        let journal = try await db.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+        let sync = try await db.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+        return (journal ?? "?", sync ?? -1)
+    }
+}

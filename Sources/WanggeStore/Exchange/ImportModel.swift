@@ -1,0 +1,99 @@
+import Foundation
+import WanggeCore
+
+/// What can be imported (B6).
+public enum ImportKind: String, Sendable, Codable, CaseIterable {
+    case buildings, households, residents, boundaries
+}
+
+/// One thing wrong with an import: the file row (header = row 1), the column as the file
+/// names it, and why.
+public struct ImportProblem: Sendable, Codable, Equatable {
+    public var row: Int?
+    public var column: String?
+    public var message: String
+
+    public init(row: Int?, column: String?, message: String) {
+        self.row = row
+        self.column = column
+        self.message = message
+    }
+}
+
+/// An import refused as a whole: nothing was written. Every bad row is listed.
+public struct ImportFailure: Error, Sendable, Equatable {
+    public var problems: [ImportProblem]
+}
+
+public struct ImportResult: Sendable, Codable, Equatable {
+    public var kind: ImportKind
+    public var inserted: Int
+    public var updated: Int
+    public var encoding: String
+}
+
+/// A column of an import file: the field it fills, the header Wangge writes, the other headers
+/// accepted for it (as offices name them), and whether a value is required.
+struct ImportColumn {
+    var field: String
+    var header: String
+    var aliases: [String]
+    var required: Bool
+
+    var allNames: [String] { [header, field] + aliases }
+}
+
+/// The columns of each kind, in the order exports write them.
+enum ImportColumns {
+    static let buildings = [
+        ImportColumn(field: "code", header: "编号", aliases: ["楼栋编号", "建筑编号"], required: true),
+        ImportColumn(field: "name", header: "名称", aliases: ["楼栋名称", "建筑名称"], required: true),
+        ImportColumn(field: "address", header: "地址", aliases: ["详细地址"], required: true),
+        ImportColumn(field: "kind", header: "类型", aliases: ["建筑类型"], required: false),
+        ImportColumn(field: "floors", header: "层数", aliases: ["楼层数"], required: false),
+        ImportColumn(field: "lon", header: "经度", aliases: ["longitude", "lng"], required: true),
+        ImportColumn(field: "lat", header: "纬度", aliases: ["latitude"], required: true),
+        ImportColumn(field: "grid_code", header: "网格编码", aliases: ["网格代码", "所属网格"], required: false),
+    ]
+    static let households = [
+        ImportColumn(field: "number", header: "户号", aliases: ["户编号"], required: true),
+        ImportColumn(field: "address", header: "地址", aliases: ["住址", "详细地址"], required: true),
+        ImportColumn(field: "building_code", header: "楼栋编号", aliases: ["楼栋"], required: false),
+        ImportColumn(field: "room", header: "房号", aliases: ["门牌", "房间号"], required: false),
+        ImportColumn(field: "grid_code", header: "网格编码", aliases: ["网格代码", "所属网格"], required: false),
+        ImportColumn(field: "kind", header: "户类型", aliases: ["户别"], required: false),
+    ]
+    static let residents = [
+        ImportColumn(field: "name", header: "姓名", aliases: [], required: true),
+        ImportColumn(field: "id_number", header: "身份证号", aliases: ["公民身份号码", "身份证号码", "证件号码"], required: false),
+        ImportColumn(field: "document_number", header: "其他证件号", aliases: ["护照号"], required: false),
+        ImportColumn(field: "phone", header: "联系电话", aliases: ["电话", "手机", "手机号"], required: false),
+        ImportColumn(field: "household_number", header: "户号", aliases: ["户编号"], required: false),
+        ImportColumn(field: "relation", header: "与户主关系", aliases: ["关系"], required: false),
+        ImportColumn(field: "residence_type", header: "居住类型", aliases: ["人口类型"], required: false),
+        ImportColumn(field: "tags", header: "标签", aliases: ["关注类别", "人员类别"], required: false),
+    ]
+
+    static func of(_ kind: ImportKind) -> [ImportColumn] {
+        switch kind {
+        case .buildings: buildings
+        case .households: households
+        case .residents: residents
+        case .boundaries: []
+        }
+    }
+}
+
+/// Reads a vocabulary value as the key itself or its Chinese or English name
+/// ("流动" / "floating"), so an office can type what it reads on screen.
+enum VocabularyReader {
+    static func read(_ raw: String, keys: [String], prefix: String) -> String? {
+        let value = raw.trimmingSpaces().lowercased()
+        for key in keys {
+            if key == value { return key }
+            if L10n.format("\(prefix).\(key)", [], lang: .zh).lowercased() == value { return key }
+            if L10n.format("\(prefix).\(key)", [], lang: .en).lowercased() == value { return key }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,167 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// Whether an existing record (by its unit) may be overwritten by a caller with this catalogue.
+func mayUpdate(_ unitID: UUID?, _ grids: GridCatalogue, _ scope: Scope) -> Bool {
+    guard let unitID else { return scope.includesUnplaced }
+    return grids.byCode.values.contains { $0.id == unitID }
+}
+
+struct BuildingImport {
+    let db: any Database
+    let scope: Scope
+
+    func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+        var sheet = input
+        let sql = db as! any SQLDatabase
+        let grids = try await GridCatalogue.load(db, scope: scope)
+        var seen: [String: Int] = [:]
+        var rows: [(code: String, values: [any Encodable & Sendable], record: CSVRecord)] = []
+        for record in sheet.table.records {
+            let code = sheet.required(record, "code")
+            let name = sheet.required(record, "name")
+            let address = sheet.required(record, "address")
+            if let code { sheet.unique(record, "code", code, seen: &seen) }
+            if let code, code.count > 40 { sheet.problem(record, "code", L10n.t("field.too_long", 40)) }
+            var kind = "residential"
+            let rawKind = sheet.value(record, "kind")
+            if !rawKind.isEmpty {
+                if let k = VocabularyReader.read(rawKind, keys: Vocabulary.buildingKinds, prefix: "building") { kind = k }
+                else { sheet.problem(record, "kind", L10n.t("field.not_one_of", rawKind, Vocabulary.buildingKinds.map { L10n.t("building.\($0)") }.joined(separator: "/"))) }
+            }
+            var floors: Int?
+            let rawFloors = sheet.value(record, "floors")
+            if !rawFloors.isEmpty {
+                if let f = Int(rawFloors), (1...200).contains(f) { floors = f } else { sheet.problem(record, "floors", L10n.t("field.bad_number", rawFloors, 1, 200)) }
+            }
+            let lon = coordinate(&sheet, record, "lon", range: -180...180)
+            let lat = coordinate(&sheet, record, "lat", range: -90...90)
+            var gridID: UUID?
+            let gridCode = sheet.value(record, "grid_code")
+            if !gridCode.isEmpty {
+                if let grid = grids.byCode[gridCode] { gridID = grid.id } else { sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode)) }
+            } else if let lon, let lat {
+                gridID = grids.locator.grid(for: GeoPoint(lon: lon, lat: lat), kind: kind)
+                if gridID == nil && !scope.includesUnplaced { sheet.problem(record, "lon", L10n.t("import.outside_grids")) }
+            }
+            if let code, let name, let address, let lon, let lat {
+                rows.append((code, [UUID(), code, gridID, name, address, kind, floors, lon, lat, Date()], record))
+            }
+        }
+        let found = try await existing(sql, table: "buildings", key: "code", values: rows.map(\.code))
+        for row in rows {
+            if let hit = found[row.code], !mayUpdate(hit.unitID, grids, scope) {
+                sheet.problem(row.record, "code", L10n.t("import.key_taken", row.code))
+            }
+        }
+        try sheet.failIfProblems()
+        let batch = rows
+        let (inserted, updated) = try await db.transaction { tx in
+            var updated = 0
+            let sql = tx as! any SQLDatabase
+            var fresh: [[any Encodable & Sendable]] = []
+            for (i, row) in batch.enumerated() {
+                if let hit = found[row.code] {
+                    let v = row.values
+                    try await sql.raw("""
+                        UPDATE buildings SET unit_id = \(bind: v[2] as! UUID?), name = \(bind: v[3] as! String), address = \(bind: v[4] as! String), \
+                        kind = \(bind: v[5] as! String), floors = \(bind: v[6] as! Int?), lon = \(bind: v[7] as! Double), lat = \(bind: v[8] as! Double) \
+                        WHERE id = \(bind: hit.id)
+                        """).run()
+                    updated += 1
+                } else {
+                    fresh.append(row.values)
+                }
+                if i % 1000 == 999 { progress(i + 1, batch.count) }
+            }
+            try await BulkWriter(sql: sql).insert(into: "buildings", columns: ["id", "code", "unit_id", "name", "address", "kind", "floors", "lon", "lat", "created_at"], rows: fresh)
+            return (fresh.count, updated)
+        }
+        progress(rows.count, rows.count)
+        return ImportResult(kind: .buildings, inserted: inserted, updated: updated, encoding: "")
+    }
+
+    func coordinate(_ sheet: inout Sheet, _ record: CSVRecord, _ field: String, range: ClosedRange<Double>) -> Double? {
+        guard let raw = sheet.required(record, field) else { return nil }
+        guard let v = Double(raw), v.isFinite, range.contains(v) else {
+            sheet.problem(record, field, L10n.t("field.bad_coordinate", raw, range.lowerBound, range.upperBound))
+            return nil
+        }
+        return v
+    }
+}
+
+struct HouseholdImport {
+    let db: any Database
+    let scope: Scope
+
+    func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+        var sheet = input
+        let sql = db as! any SQLDatabase
+        let grids = try await GridCatalogue.load(db, scope: scope)
+        let buildingCodes = sheet.table.records.map { sheet.value($0, "building_code") }.filter { !$0.isEmpty }
+        let buildings = try await existing(sql, table: "buildings", key: "code", values: Array(Set(buildingCodes)))
+        var seen: [String: Int] = [:]
+        struct Row { var number: String; var unitID: UUID?; var buildingID: UUID?; var room: String?; var address: String; var kind: String; var record: CSVRecord }
+        var rows: [Row] = []
+        for record in sheet.table.records {
+            let number = sheet.required(record, "number")
+            let address = sheet.required(record, "address")
+            if let number { sheet.unique(record, "number", number, seen: &seen) }
+            var kind = "registered"
+            let rawKind = sheet.value(record, "kind")
+            if !rawKind.isEmpty {
+                if let k = VocabularyReader.read(rawKind, keys: Vocabulary.householdKinds, prefix: "household") { kind = k }
+                else { sheet.problem(record, "kind", L10n.t("field.not_one_of", rawKind, Vocabulary.householdKinds.map { L10n.t("household.\($0)") }.joined(separator: "/"))) }
+            }
+            var unitID: UUID?, buildingID: UUID?
+            let buildingCode = sheet.value(record, "building_code")
+            if !buildingCode.isEmpty {
+                if let b = buildings[buildingCode], mayUpdate(b.unitID, grids, scope) { buildingID = b.id; unitID = b.unitID }
+                else { sheet.problem(record, "building_code", L10n.t("import.unknown_building", buildingCode)) }
+            }
+            let gridCode = sheet.value(record, "grid_code")
+            if !gridCode.isEmpty {
+                if let grid = grids.byCode[gridCode] {
+                    if let unitID, unitID != grid.id { sheet.problem(record, "grid_code", L10n.t("import.grid_mismatch", gridCode, buildingCode)) }
+                    unitID = grid.id
+                } else { sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode)) }
+            }
+            if unitID == nil && !scope.includesUnplaced { sheet.problem(record, "grid_code", L10n.t("field.required")) }
+            if let number, let address {
+                rows.append(Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").nilIfEmpty, address: address, kind: kind, record: record))
+            }
+        }
+        let found = try await existing(sql, table: "households", key: "number", values: rows.map(\.number))
+        for row in rows {
+            if let hit = found[row.number], !mayUpdate(hit.unitID, grids, scope) { sheet.problem(row.record, "number", L10n.t("import.key_taken", row.number)) }
+        }
+        try sheet.failIfProblems()
+        let batch = rows
+        let (inserted, updated) = try await db.transaction { tx in
+            var updated = 0
+            let sql = tx as! any SQLDatabase
+            var fresh: [[any Encodable & Sendable]] = []
+            for (i, r) in batch.enumerated() {
+                if let hit = found[r.number] {
+                    try await sql.raw("""
+                        UPDATE households SET unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID), room = \(bind: r.room), \
+                        address = \(bind: r.address), kind = \(bind: r.kind) WHERE id = \(bind: hit.id)
+                        """).run()
+                    // Residents follow their household into its grid.
+                    try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: hit.id)").run()
+                    updated += 1
+                } else {
+                    fresh.append([UUID(), r.number, r.unitID, r.buildingID, r.room, r.address, r.kind, Date()])
+                }
+                if i % 1000 == 999 { progress(i + 1, batch.count) }
+            }
+            try await BulkWriter(sql: sql).insert(into: "households", columns: ["id", "number", "unit_id", "building_id", "room", "address", "kind", "created_at"], rows: fresh)
+            return (fresh.count, updated)
+        }
+        progress(rows.count, rows.count)
+        return ImportResult(kind: .households, inserted: inserted, updated: updated, encoding: "")
+    }
+}

@@ -1,0 +1,123 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// Imports buildings, households and residents from CSV, and unit boundaries from GeoJSON.
+/// All or nothing: every row is checked first and every problem reported with its row and
+/// column; only a clean file is written, in one transaction. Rows whose key (building code,
+/// household number, ID number) already exists in the caller's scope update that record.
+public struct RegisterImporter: Sendable {
+    let db: any Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+    /// At most this many problems are listed; the count says how many more there were.
+    public static let problemLimit = 1000
+
+    public init(_ db: any Database) { self.db = db }
+
+    public func run(_ kind: ImportKind, bytes: [UInt8], in scope: Scope, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ImportResult {
+        let text: String, encoding: SourceEncoding
+        do { (text, encoding) = try TextDecoding.decode(bytes) } catch {
+            throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: error.message())])
+        }
+        var result: ImportResult
+        if kind == .boundaries {
+            result = try await BoundaryImport(db: db, scope: scope).run(Data(text.utf8))
+        } else {
+            let table: CSVTable
+            do { table = try CSVTable(text: text) } catch {
+                throw ImportFailure(problems: [ImportProblem(row: error.line, column: nil, message: error.message())])
+            }
+            let sheet = try Sheet(table: table, columns: ImportColumns.of(kind))
+            switch kind {
+            case .buildings: result = try await BuildingImport(db: db, scope: scope).run(sheet, progress: progress)
+            case .households: result = try await HouseholdImport(db: db, scope: scope).run(sheet, progress: progress)
+            case .residents: result = try await ResidentImport(db: db, scope: scope).run(sheet, progress: progress)
+            case .boundaries: fatalError("handled above")
+            }
+        }
+        result.encoding = encoding.rawValue
+        return result
+    }
+}
+
+/// A CSV table with its columns found, and a place to collect problems row by row.
+struct Sheet {
+    let table: CSVTable
+    let columns: [ImportColumn]
+    let index: [String: Int]
+    var problems: [ImportProblem] = []
+    var extraProblems = 0
+
+    init(table: CSVTable, columns: [ImportColumn]) throws {
+        self.table = table
+        self.columns = columns
+        var index: [String: Int] = [:]
+        var missing: [ImportProblem] = []
+        for column in columns {
+            if let i = table.column(named: column.allNames) { index[column.field] = i }
+            else if column.required {
+                missing.append(ImportProblem(row: table.headerLine, column: column.header, message: L10n.t("import.missing_column", column.header)))
+            }
+        }
+        guard missing.isEmpty else { throw ImportFailure(problems: missing) }
+        guard !table.records.isEmpty else {
+            throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: L10n.t("import.empty"))])
+        }
+        self.index = index
+    }
+
+    func value(_ record: CSVRecord, _ field: String) -> String { table.value(record, index[field]) }
+
+    func header(_ field: String) -> String {
+        index[field].map { table.header[$0] } ?? columns.first { $0.field == field }?.header ?? field
+    }
+
+    mutating func problem(_ record: CSVRecord, _ field: String?, _ message: String) {
+        guard problems.count < RegisterImporter.problemLimit else { extraProblems += 1; return }
+        problems.append(ImportProblem(row: record.line, column: field.map(header), message: message))
+    }
+
+    /// A required value, or a problem recorded.
+    mutating func required(_ record: CSVRecord, _ field: String) -> String? {
+        let v = value(record, field)
+        if v.isEmpty { problem(record, field, L10n.t("field.required")); return nil }
+        return v
+    }
+
+    /// A value that must be unique within the file.
+    mutating func unique(_ record: CSVRecord, _ field: String, _ value: String, seen: inout [String: Int]) {
+        if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) }
+        else { seen[value] = record.line }
+    }
+
+    func failIfProblems() throws {
+        guard problems.isEmpty else {
+            var all = problems
+            if extraProblems > 0 { all.append(ImportProblem(row: nil, column: nil, message: L10n.t("import.more_problems", extraProblems))) }
+            throw ImportFailure(problems: all)
+        }
+    }
+}
+
+/// The grids a caller may import into, by code, and how to place a point.
+struct GridCatalogue {
+    let byCode: [String: UnitRow]
+    let locator: GridLocator
+
+    static func load(_ db: any Database, scope: Scope) async throws -> GridCatalogue {
+        let grids = try await UnitRepository(db).all(in: scope, level: .grid)
+        return GridCatalogue(byCode: Dictionary(grids.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }), locator: GridLocator(grids: grids))
+    }
+}
+
+/// Finds which keys of a batch already exist, in one query per few hundred keys.
+func existing(_ sql: any SQLDatabase, table: String, key: String, values: [String]) async throws -> [String: (id: UUID, unitID: UUID?)] {
+    struct Row: Decodable { var id: UUID; var k: String; var unit_id: UUID? }
+    var found: [String: (UUID, UUID?)] = [:]
+    for chunk in values.chunks(of: 500) {
+        let rows = try await sql.raw("SELECT id, \(ident: key) AS k, unit_id FROM \(ident: table) WHERE \(ident: key) IN (\(binds: Array(chunk)))").all(decoding: Row.self)
+        for r in rows { found[r.k] = (r.id, r.unit_id) }
+    }
+    return found
+}

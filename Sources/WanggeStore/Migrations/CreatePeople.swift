@@ -1,0 +1,60 @@
+import FluentKit
+
+/// Households and residents (B1). `residents.unit_id` repeats the household's grid so that
+/// scoping and per-grid counts need no join; every write path keeps the two equal.
+struct CreatePeople: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("households")
+            .id()
+            .field("number", .string, .required)
+            .field("unit_id", .uuid, .references("units", "id"))
+            .field("building_id", .uuid, .references("buildings", "id"))
+            .field("room", .string)
+            .field("address", .string, .required)
+            .field("kind", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "number")
+            .create()
+        try await db.createIndex("households", "unit_id")
+        try await db.createIndex("households", "building_id")
+        try await db.schema("tags")
+            .field("key", .string, .identifier(auto: false))
+            .field("name_zh", .string, .required)
+            .field("name_en", .string, .required)
+            .field("sensitive", .bool, .required)
+            .field("sort", .int, .required)
+            .create()
+        try await db.schema("residents")
+            .id()
+            .field("name", .string, .required)
+            .field("id_number", .string)
+            .field("document_number", .string)
+            .field("sex", .string)
+            .field("birth_date", .string)
+            .field("phone", .string)
+            .field("household_id", .uuid, .references("households", "id"))
+            .field("relation", .string)
+            .field("residence_type", .string, .required)
+            .field("unit_id", .uuid, .references("units", "id"))
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "id_number")
+            .create()
+        try await db.createIndex("residents", "unit_id")
+        try await db.createIndex("residents", "household_id")
+        try await db.createIndex("residents", "name")
+        try await db.schema("resident_tags")
+            .field("resident_id", .uuid, .required, .references("residents", "id"))
+            .field("tag_key", .string, .required, .references("tags", "key"))
+            .compositeIdentifier(over: "resident_id", "tag_key")
+            .create()
+        try await db.createIndex("resident_tags", "tag_key")
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("resident_tags").delete()
+        try await db.schema("residents").delete()
+        try await db.schema("tags").delete()
+        try await db.schema("households").delete()
+    }
+}

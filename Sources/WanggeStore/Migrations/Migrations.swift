@@ -1,0 +1,27 @@
+import FluentKit
+import SQLKit
+
+/// Every migration, in the order it runs. Append only: a released migration never changes.
+public enum StoreMigrations {
+    public static var all: [any Migration] {
+        [
+            CreateUnits(),
+            CreateStaff(),
+            CreatePlaces(),
+            CreatePeople(),
+            CreateAccounts(),
+            SeedReferenceData(),
+        ]
+    }
+}
+
+extension Database {
+    /// A plain index; Fluent's schema builder has none, so it is SQL both dialects accept.
+    func createIndex(_ table: String, _ columns: String...) async throws {
+        guard let sql = self as? any SQLDatabase else { return }
+        let name = "idx_\(table)_\(columns.joined(separator: "_"))"
+        var builder = sql.create(index: name).on(table)
+        for column in columns { builder = builder.column(column) }
+        try await builder.run()
+    }
+}

@@ -1,0 +1,75 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// Buildings, households, public components and organisations of the register, always within a scope.
+public struct PlaceRepository: Sendable {
+    let db: any Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public init(_ db: any Database) { self.db = db }
+
+    public func buildings(inGrid gridID: UUID?, limit: Int = 500, in scope: Scope) async throws -> [BuildingRow] {
+        var condition = scope.condition("unit_id")
+        if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
+        return try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(condition) ORDER BY code LIMIT \(bind: limit)")
+            .all(decoding: BuildingRow.self)
+    }
+
+    public func building(_ id: UUID, in scope: Scope) async throws -> BuildingRow {
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+            .first(decoding: BuildingRow.self) else { throw StoreError.notFound("building") }
+        return row
+    }
+
+    public func households(inGrid gridID: UUID? = nil, building buildingID: UUID? = nil, limit: Int = 50, offset: Int = 0,
+                           in scope: Scope) async throws -> (rows: [HouseholdRow], total: Int) {
+        var condition = scope.condition("unit_id")
+        if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
+        if let buildingID { condition = "\(condition) AND building_id = \(bind: buildingID)" }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE \(condition) ORDER BY number \
+            LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
+            """).all(decoding: HouseholdRow.self)
+        return (rows, total)
+    }
+
+    public func household(_ id: UUID, in scope: Scope) async throws -> HouseholdRow {
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+            .first(decoding: HouseholdRow.self) else { throw StoreError.notFound("household") }
+        return row
+    }
+
+    public func components(inGrid gridID: UUID, in scope: Scope) async throws -> [ComponentRow] {
+        try await sql.raw("SELECT \(unsafeRaw: ComponentRow.columns) FROM components WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY code")
+            .all(decoding: ComponentRow.self)
+    }
+
+    public func organisations(inGrid gridID: UUID, in scope: Scope) async throws -> [OrganisationRow] {
+        try await sql.raw("SELECT \(unsafeRaw: OrganisationRow.columns) FROM organisations WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY kind, name")
+            .all(decoding: OrganisationRow.self)
+    }
+}
+
+/// Finds the grid for a point: the one whose boundary contains it, or for a street shop the
+/// nearest grid within reach ("沿街商户就近划入", §2).
+public struct GridLocator: Sendable {
+    public let index: GeoIndex<UUID>
+    public static let shopReachMeters = 300.0
+
+    public init(grids: [UnitRow]) {
+        index = GeoIndex(grids.compactMap { grid in grid.area.map { (grid.id, $0) } })
+    }
+
+    public static func load(_ db: any Database) async throws -> GridLocator {
+        GridLocator(grids: try await UnitRepository(db).all(in: .everything, level: .grid))
+    }
+
+    public func grid(for point: GeoPoint, kind: String) -> UUID? {
+        if let id = index.locate(point) { return id }
+        guard kind == "shop" else { return nil }
+        return index.nearest(point, maxMeters: Self.shopReachMeters)?.id
+    }
+}

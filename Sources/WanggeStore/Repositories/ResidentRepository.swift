@@ -1,0 +1,136 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// What a form, the API or an import asks to store about a resident.
+public struct ResidentInput: Sendable, Codable {
+    public var name: String
+    public var idNumber: String?
+    public var documentNumber: String?
+    public var phone: String?
+    public var householdNumber: String?
+    public var relation: String?
+    public var residenceType: String
+    public var tags: [String]
+
+    public init(name: String, idNumber: String?, documentNumber: String? = nil, phone: String?, householdNumber: String?,
+                relation: String?, residenceType: String, tags: [String]) {
+        self.name = name
+        self.idNumber = idNumber
+        self.documentNumber = documentNumber
+        self.phone = phone
+        self.householdNumber = householdNumber
+        self.relation = relation
+        self.residenceType = residenceType
+        self.tags = tags
+    }
+}
+
+public struct ResidentRepository: Sendable {
+    let db: any Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public init(_ db: any Database) { self.db = db }
+
+    /// Residents in scope matching `query`: a name (prefix), a whole ID number, or a whole phone number.
+    public func search(_ query: String?, gridID: UUID? = nil, householdID: UUID? = nil, tag: String? = nil,
+                       limit: Int = 50, offset: Int = 0, in scope: Scope) async throws -> (rows: [ResidentRow], total: Int) {
+        var condition = scope.condition("unit_id")
+        if let q = query?.trimmingSpaces(), !q.isEmpty {
+            let upper = q.uppercased()
+            condition = "\(condition) AND (name LIKE \(bind: q + "%") OR id_number = \(bind: upper) OR phone = \(bind: q))"
+        }
+        if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
+        if let householdID { condition = "\(condition) AND household_id = \(bind: householdID)" }
+        if let tag { condition = "\(condition) AND id IN (SELECT resident_id FROM resident_tags WHERE tag_key = \(bind: tag))" }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE \(condition) \
+            ORDER BY name, id LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
+            """).all(decoding: ResidentRow.self)
+        return (rows, total)
+    }
+
+    public func find(_ id: UUID, in scope: Scope) async throws -> ResidentRow? {
+        try await sql.raw("SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+            .first(decoding: ResidentRow.self)
+    }
+
+    public func get(_ id: UUID, in scope: Scope) async throws -> ResidentRow {
+        guard let row = try await find(id, in: scope) else { throw StoreError.notFound("resident") }
+        return row
+    }
+
+    public func allTags() async throws -> [TagRow] {
+        try await sql.raw("SELECT key, name_zh, name_en, sensitive, sort FROM tags ORDER BY sort").all(decoding: TagRow.self)
+    }
+
+    /// The tags of each resident, in the table's order.
+    public func tags(of ids: [UUID]) async throws -> [UUID: [TagRow]] {
+        guard !ids.isEmpty else { return [:] }
+        struct Pair: Decodable { var resident_id: UUID; var tag_key: String }
+        let all = Dictionary(uniqueKeysWithValues: try await allTags().map { ($0.key, $0) })
+        var result: [UUID: [TagRow]] = [:]
+        for chunk in ids.chunks(of: 500) {
+            let pairs = try await sql.raw("SELECT resident_id, tag_key FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").all(decoding: Pair.self)
+            for pair in pairs { if let tag = all[pair.tag_key] { result[pair.resident_id, default: []].append(tag) } }
+        }
+        return result.mapValues { $0.sorted { $0.sort < $1.sort } }
+    }
+
+    /// Views of rows for a role, with tags and household numbers filled in.
+    public func views(_ rows: [ResidentRow], role: Role, reveal: Bool = false) async throws -> [ResidentView] {
+        let tags = try await tags(of: rows.map(\.id))
+        let householdIDs = Array(Set(rows.compactMap(\.householdID)))
+        struct Number: Decodable { var id: UUID; var number: String }
+        var numbers: [UUID: String] = [:]
+        for chunk in householdIDs.chunks(of: 500) {
+            for n in try await sql.raw("SELECT id, number FROM households WHERE id IN (\(binds: Array(chunk)))").all(decoding: Number.self) {
+                numbers[n.id] = n.number
+            }
+        }
+        return rows.map { ResidentView($0, tags: tags[$0.id] ?? [], householdNumber: $0.householdID.flatMap { numbers[$0] }, role: role, reveal: reveal) }
+    }
+
+    /// Creates a resident after validating every field; the grid comes from the household.
+    public func create(_ input: ResidentInput, in scope: Scope, at now: Date = Date()) async throws -> ResidentRow {
+        let validated = try await ResidentValidator(sql: sql, scope: scope).validate(input, existingID: nil)
+        let row = validated.row(id: UUID(), now: now)
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.insert(into: "residents").model(row, nilEncodingStrategy: .asNil).run()
+            try await Self.writeTags(validated.tags, for: row.id, on: sql)
+        }
+        return row
+    }
+
+    /// Replaces a resident's fields (PUT semantics) within scope.
+    public func update(_ id: UUID, _ input: ResidentInput, in scope: Scope, at now: Date = Date()) async throws -> ResidentRow {
+        let existing = try await get(id, in: scope)
+        let validated = try await ResidentValidator(sql: sql, scope: scope).validate(input, existingID: id)
+        var changed = validated.row(id: id, now: now)
+        changed.createdAt = existing.createdAt
+        let row = changed
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.update("residents").set(model: row).where("id", .equal, id).run()
+            try await sql.delete(from: "resident_tags").where("resident_id", .equal, id).run()
+            try await Self.writeTags(validated.tags, for: id, on: sql)
+        }
+        return row
+    }
+
+    static func writeTags(_ tags: [String], for id: UUID, on sql: any SQLDatabase) async throws {
+        guard !tags.isEmpty else { return }
+        var insert = sql.insert(into: "resident_tags").columns("resident_id", "tag_key")
+        for tag in tags { insert = insert.values(SQLBind(id), SQLBind(tag)) }
+        try await insert.run()
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

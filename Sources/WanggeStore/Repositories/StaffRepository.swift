@@ -1,0 +1,96 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// A member of a grid's team as shown on the grid page and the contact card.
+public struct TeamMember: Codable, Sendable, Equatable {
+    public var staffID: UUID
+    public var assignmentID: UUID
+    public var name: String
+    public var phone: String?
+    public var kindKey: String
+    public var kindName: String
+    public var duty: String?
+    public var buildingID: UUID?
+
+    enum CodingKeys: String, CodingKey {
+        case name, phone, duty
+        case staffID = "staff_id", assignmentID = "assignment_id", kindKey = "kind_key", kindName = "kind_name", buildingID = "building_id"
+    }
+}
+
+public struct StaffKindRow: Codable, Sendable, Equatable {
+    public var key: String
+    public var nameZh: String
+    public var nameEn: String
+    public var sort: Int
+    enum CodingKeys: String, CodingKey { case key, sort, nameZh = "name_zh", nameEn = "name_en" }
+}
+
+/// Staff of every kind and their assignments to grids (G3).
+public struct StaffRepository: Sendable {
+    let db: any Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// A grid needs at least this many people (§1: "每个网格设置3—5人").
+    public static let minimumTeam = 3
+
+    public init(_ db: any Database) { self.db = db }
+
+    public func kinds() async throws -> [StaffKindRow] {
+        try await sql.raw("SELECT key, name_zh, name_en, sort FROM staff_kinds ORDER BY sort").all(decoding: StaffKindRow.self)
+    }
+
+    /// The current team of a unit (usually a grid).
+    public func team(of unitID: UUID, in scope: Scope) async throws -> [TeamMember] {
+        _ = try await UnitRepository(db).get(unitID, in: scope)
+        return try await sql.raw("""
+            SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id \
+            FROM staff_assignments a JOIN staff s ON s.id = a.staff_id JOIN staff_kinds k ON k.key = s.kind_key \
+            WHERE a.unit_id = \(bind: unitID) AND a.ended_at IS NULL AND s.active = \(bind: true) ORDER BY k.sort, s.name
+            """).all(decoding: TeamMember.self)
+    }
+
+    /// Team sizes of every live grid in scope.
+    public func teamSizes(in scope: Scope) async throws -> [UUID: Int] {
+        struct Count: Decodable { var unit_id: UUID; var n: Int }
+        let rows = try await sql.raw("""
+            SELECT a.unit_id, COUNT(DISTINCT a.staff_id) AS n FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
+            WHERE a.ended_at IS NULL AND s.active = \(bind: true) AND \(scope.condition("a.unit_id")) GROUP BY a.unit_id
+            """).all(decoding: Count.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.unit_id, $0.n) })
+    }
+
+    /// Adds a person and assigns them to a unit in one step.
+    public func add(name: String, phone: String?, kindKey: String, to unitID: UUID, duty: String?,
+                    buildingID: UUID?, in scope: Scope, at now: Date = Date()) async throws -> TeamMember {
+        var problems: [FieldProblem] = []
+        let trimmed = name.trimmingSpaces()
+        if trimmed.isEmpty || trimmed.count > 50 { problems.append(FieldProblem("name", "field.required")) }
+        var normalizedPhone: String?
+        if let raw = phone?.nilIfEmpty {
+            do { normalizedPhone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }
+        }
+        if try await !kinds().contains(where: { $0.key == kindKey }) { problems.append(FieldProblem("kind", "staff.unknown_kind", [kindKey])) }
+        guard problems.isEmpty else { throw ValidationFailure(problems: problems) }
+        let unit = try await UnitRepository(db).get(unitID, in: scope)
+        if let buildingID { _ = try await PlaceRepository(db).building(buildingID, in: scope) }
+        let staffID = UUID(), assignmentID = UUID(), phone = normalizedPhone
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.insert(into: "staff").columns("id", "name", "phone", "kind_key", "active", "created_at")
+                .values(SQLBind(staffID), SQLBind(trimmed), SQLBind(phone), SQLBind(kindKey), SQLBind(true), SQLBind(now)).run()
+            try await sql.insert(into: "staff_assignments").columns("id", "staff_id", "unit_id", "building_id", "duty", "started_at")
+                .values(SQLBind(assignmentID), SQLBind(staffID), SQLBind(unit.id), SQLBind(buildingID), SQLBind(duty?.nilIfEmpty), SQLBind(now)).run()
+        }
+        return try await team(of: unit.id, in: scope).first { $0.assignmentID == assignmentID }!
+    }
+
+    /// Ends an assignment (the person leaves the grid); history is kept.
+    public func endAssignment(_ assignmentID: UUID, in scope: Scope, at now: Date = Date()) async throws {
+        guard try await sql.raw("SELECT id FROM staff_assignments WHERE id = \(bind: assignmentID) AND \(scope.condition("unit_id"))")
+            .first() != nil else { throw StoreError.notFound("assignment") }
+        try await sql.update("staff_assignments").set("ended_at", to: now).where("id", .equal, assignmentID).run()
+    }
+}

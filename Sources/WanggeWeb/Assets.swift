@@ -1,0 +1,18 @@
+import Foundation
+import Vapor
+
+/// Serves the CSS and JavaScript that ship inside the module (Assets/), with a long cache
+/// lifetime; nothing else can be asked for by name.
+enum Assets {
+    static let types = ["css": "text/css; charset=utf-8", "js": "application/javascript; charset=utf-8", "svg": "image/svg+xml"]
+
+    static func serve(req: Request) async throws -> Response {
+        guard let name = req.parameters.get("name"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }),
+              let ext = name.split(separator: ".").last.map(String.init), let type = types[ext],
+              let url = Bundle.module.url(forResource: (name as NSString).deletingPathExtension, withExtension: ext),
+              let data = FileManager.default.contents(atPath: url.path) else {
+            throw Abort(.notFound)
+        }
+        return Response(status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=86400"], body: .init(data: data))
+    }
+}

@@ -1,0 +1,10 @@
+// Wangge pages work without script; this only smooths them on slow networks.
+"use strict";
+document.addEventListener("submit", function (event) {
+  // A second tap while a slow upload is still running would post the form twice.
+  var form = event.target;
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
+  window.setTimeout(function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  }, 0);
+});

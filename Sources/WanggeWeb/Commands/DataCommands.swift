@@ -1,0 +1,160 @@
+import Fluent
+import Foundation
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// Finds the scope a command works in: the whole database, or the subtree of `--unit CODE`.
+func commandScope(_ app: Application, unitCode: String?) async throws -> Scope {
+    guard let unitCode else { return .everything }
+    guard let unit = try await UnitRepository(app.db).find(code: unitCode, in: .everything) else {
+        throw StoreError(.notFound, "import.unknown_unit", [unitCode])
+    }
+    return .subtree(of: unit)
+}
+
+/// `wangge import KIND FILE`: all-or-nothing import, every problem printed with row and column.
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "buildings | households | residents | boundaries")
+        var kind: String
+        @Argument(name: "file", help: "CSV file (UTF-8, UTF-8 with BOM or GBK/GB18030), or GeoJSON for boundaries")
+        var file: String
+        @Option(name: "unit", help: "Only allow rows inside this unit (its code)")
+        var unit: String?
+    }
+
+    var help: String { "Import buildings, households or residents from CSV, or unit boundaries from GeoJSON (all or nothing)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let kind = ImportKind(rawValue: signature.kind) else {
+            throw StoreError(.invalid, "field.not_one_of", [signature.kind, ImportKind.allCases.map(\.rawValue).joined(separator: "/")])
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else { throw StoreError(.notFound, "import.no_file", [signature.file]) }
+        let app = context.application
+        let bar = ProgressBar("导入 / import")
+        do {
+            let result = try await RegisterImporter(app.db).run(kind, bytes: Array(data), in: try await commandScope(app, unitCode: signature.unit)) { bar.update($0, $1) }
+            context.console.print(L10n.t("import.done", L10n.t("import.kind.\(kind.rawValue)"), result.inserted, result.updated, L10n.t("text.encoding.\(result.encoding)")))
+        } catch let failure as ImportFailure {
+            context.console.error(L10n.t("import.failed", failure.problems.count))
+            for p in failure.problems {
+                context.console.error([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · "))
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+public struct ExitCode: Error { public let code: Int32; public init(_ code: Int32) { self.code = code } }
+
+/// `wangge export KIND`: CSV (UTF-8 with BOM) or GeoJSON for boundaries, masked unless `--unmasked`.
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "buildings | households | residents | boundaries")
+        var kind: String
+        @Option(name: "out", short: "o", help: "Write to this file instead of standard output")
+        var out: String?
+        @Option(name: "unit", help: "Only this unit's subtree (its code)")
+        var unit: String?
+        @Flag(name: "unmasked", help: "Full ID numbers and phones (for data migration by an administrator of the machine)")
+        var unmasked: Bool
+    }
+
+    var help: String { "Export the register as CSV that Excel opens, or boundaries as GeoJSON" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let kind = ImportKind(rawValue: signature.kind) else {
+            throw StoreError(.invalid, "field.not_one_of", [signature.kind, ImportKind.allCases.map(\.rawValue).joined(separator: "/")])
+        }
+        let app = context.application
+        let scope = try await commandScope(app, unitCode: signature.unit)
+        let exporter = RegisterExporter(app.db)
+        let data: Data
+        if kind == .boundaries {
+            data = Data(try await exporter.geojson(in: scope).utf8)
+        } else {
+            // The command line runs as the operator of the machine; it exports as an operator would.
+            data = try await exporter.csv(kind, in: scope, role: .operator_, reveal: signature.unmasked) { n in
+                FileHandle.standardError.write(Data("\r\(n) …".utf8))
+            }
+        }
+        if let out = signature.out {
+            guard FileManager.default.createFile(atPath: out, contents: data) else { throw StoreError(.invalid, "export.cannot_write", [out]) }
+            context.console.print("\(data.count) bytes → \(out)")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+/// `wangge coverage`: the "格不漏户、户不漏人" audit; exits 1 when anything is missing.
+struct CoverageCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "unit", help: "Only this unit's subtree (its code)")
+        var unit: String?
+        @Flag(name: "json", help: "Print the report as JSON")
+        var json: Bool
+    }
+
+    var help: String { "Audit coverage: households with no grid, residents with no household, buildings outside grids, grids without a full team" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let report = try await CoverageRepository(app.db).report(in: try await commandScope(app, unitCode: signature.unit))
+        if signature.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            FileHandle.standardOutput.write(try encoder.encode(report))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            let t = report.totals
+            context.console.print("\(L10n.t("stat.grids")) \(t.grids) · \(L10n.t("stat.buildings")) \(t.buildings) · \(L10n.t("stat.households")) \(t.households) · \(L10n.t("stat.residents")) \(t.residents)")
+            let sections: [(String, [CoverageReport.Item], Int)] = [
+                ("coverage.households_unplaced", report.householdsWithoutGrid, report.householdsWithoutGridCount),
+                ("coverage.residents_unplaced", report.residentsWithoutHousehold, report.residentsWithoutHouseholdCount),
+                ("coverage.buildings_outside", report.buildingsOutsideGrids, report.buildingsOutsideGrids.count),
+                ("coverage.grids_no_team", report.gridsWithoutTeam, report.gridsWithoutTeam.count),
+                ("coverage.grids_understaffed", report.gridsUnderstaffed, report.gridsUnderstaffed.count),
+            ]
+            for (key, items, count) in sections {
+                context.console.print("\(L10n.t(key)): \(count)")
+                for item in items.prefix(20) { context.console.print("  \(item.label)  \(item.detail)") }
+                if count > 20 { context.console.print("  … \(L10n.t("coverage.more", count - 20))") }
+            }
+            context.console.print(L10n.t(report.isComplete ? "coverage.complete" : "coverage.incomplete"))
+        }
+        if !report.isComplete { throw ExitCode(1) }
+    }
+}
+
+/// `wangge account create`: makes an account from the command line (the first administrator).
+struct AccountCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "username") var username: String
+        @Option(name: "role", help: Role.allCases.map(\.rawValue).joined(separator: " | ")) var role: String?
+        @Option(name: "unit", help: "The unit code the account works in") var unit: String?
+        @Option(name: "name", help: "Display name") var name: String?
+    }
+
+    var help: String { "Create an account; the password is read from WANGGE_PASSWORD or standard input, and must be changed at first log-in" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let role = Role(rawValue: signature.role ?? "sys_admin") else {
+            throw StoreError(.invalid, "field.not_one_of", [signature.role ?? "", Role.allCases.map(\.rawValue).joined(separator: "/")])
+        }
+        var unit: UnitRow?
+        if let code = signature.unit {
+            unit = try await UnitRepository(app.db).find(code: code, in: .everything)
+            if unit == nil { throw StoreError(.notFound, "import.unknown_unit", [code]) }
+        }
+        let password = ProcessInfo.processInfo.environment["WANGGE_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
+        guard PasswordRules.isStrong(password) else { throw StoreError(.invalid, "account.weak_password") }
+        let hash = try await app.password.async.hash(password)
+        let account = try await AccountRepository(app.db).create(username: signature.username, displayName: signature.name ?? signature.username,
+                                                                 passwordHash: hash, role: role, unitID: unit?.id, mustChangePassword: true)
+        context.console.print("\(account.username) · \(L10n.t(role.nameKey))")
+    }
+}

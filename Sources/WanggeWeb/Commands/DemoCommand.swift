@@ -1,0 +1,76 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// `wangge demo`: generates a demo district (deterministic from a seed) into an empty database,
+/// with one account per role, and prints how to log in.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "grids", help: "How many grids (default 12; 1000 reaches the size of seed §4: ~534k households, ~1.2M residents)")
+        var grids: Int?
+        @Option(name: "seed", help: "Random seed (default 2026); the same seed gives the same district")
+        var seed: UInt64?
+        @Flag(name: "if-empty", help: "Do nothing when the database already holds a district")
+        var ifEmpty: Bool
+    }
+
+    var help: String { "Generate a demo district with streets, communities, grids, teams, buildings, households, residents and demo accounts" }
+
+    static let demoPassword = "Wangge@2026"
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let loader = DemoLoader(app.db)
+        if try await !loader.isEmpty() {
+            if signature.ifEmpty { context.console.print("数据库已有数据,跳过演示数据生成 / database not empty, demo skipped"); return }
+            throw StoreError(.conflict, "demo.not_empty")
+        }
+        var config = DemoConfig(today: .today)
+        if let grids = signature.grids {
+            guard (1...5000).contains(grids) else { throw StoreError(.invalid, "demo.bad_grids") }
+            config.grids = grids
+        }
+        if let seed = signature.seed { config.seed = seed }
+        let bar = ProgressBar("生成演示区 / demo")
+        let started = Date()
+        let plan = try await loader.load(config) { bar.update($0, $1) }
+        let accounts = try await Self.createAccounts(app, plan: plan)
+        let totals = try await CoverageRepository(app.db).totals(in: .everything)
+        let root = try await UnitRepository(app.db).roots(in: .everything).first
+        let t = root.flatMap { totals[$0.id] } ?? UnitTotals()
+        context.console.print(String(format: "完成 / done in %.1f s: %d grids, %d buildings, %d households, %d residents",
+                                     Date().timeIntervalSince(started), t.grids, t.buildings, t.households, t.residents))
+        context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
+        for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
+    }
+
+    /// One account per role, bound to the part of the tree that role works in.
+    static func createAccounts(_ app: Application, plan: DemoPlan) async throws -> [(String, Role)] {
+        let units = UnitRepository(app.db)
+        let district = plan.units.first { $0.level == .district }!
+        let street = plan.units.first { $0.level == .street }!
+        let grid = plan.units.first { $0.level == .grid }!
+        let layout: [(String, String, Role, String?)] = [
+            ("admin", "系统管理员", .sysAdmin, district.code),
+            ("security", "安全管理员", .securityAdmin, district.code),
+            ("auditor", "审计员", .auditor, district.code),
+            ("leader", "区领导", .leader, district.code),
+            ("operator", "\(street.name)受理员", .operator_, street.code),
+            ("gridworker", "\(grid.name)网格员", .gridWorker, grid.code),
+            ("proxy", "\(grid.name)代办员", .proxyAgent, grid.code),
+            ("department", "区住建委", .department, district.code),
+            ("resident", "居民用户", .resident, nil),
+        ]
+        let hash = try await app.password.async.hash(demoPassword)
+        var made: [(String, Role)] = []
+        for (username, name, role, code) in layout {
+            var unit: UnitRow?
+            if let code { unit = try await units.find(code: code, in: .everything) }
+            _ = try await AccountRepository(app.db).create(username: username, displayName: name, passwordHash: hash, role: role,
+                                                           unitID: unit?.id, mustChangePassword: false)
+            made.append((username, role))
+        }
+        return made
+    }
+}

@@ -1,0 +1,105 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// `/api/v1/residents`, `/households`, `/buildings`, `/coverage`: the register, masked and scoped.
+enum PeopleAPI {
+    struct Page<T: Content>: Content {
+        var items: [T]
+        var total: Int
+        var limit: Int
+        var offset: Int
+    }
+
+    struct ResidentBody: Content {
+        var name: String
+        var idNumber: String?
+        var documentNumber: String?
+        var phone: String?
+        var householdNumber: String?
+        var relation: String?
+        var residenceType: String?
+        var tags: [String]?
+
+        var input: ResidentInput {
+            ResidentInput(name: name, idNumber: idNumber, documentNumber: documentNumber, phone: phone, householdNumber: householdNumber,
+                          relation: relation, residenceType: residenceType ?? "registered", tags: tags ?? [])
+        }
+    }
+
+    static func paging(_ req: Request) throws -> (limit: Int, offset: Int) {
+        let limit = req.query[Int.self, at: "limit"] ?? 50
+        let offset = req.query[Int.self, at: "offset"] ?? 0
+        guard (1...500).contains(limit) else { throw StoreError(.invalid, "api.bad_limit", ["500"], field: "limit") }
+        guard offset >= 0 else { throw StoreError(.invalid, "api.bad_offset", field: "offset") }
+        return (limit, offset)
+    }
+
+    static func register(_ api: any RoutesBuilder) {
+        api.get("residents") { req async throws -> Page<ResidentView> in
+            let v = try req.requireRegisterReader()
+            let (limit, offset) = try paging(req)
+            let q = req.query[String.self, at: "q"]
+            guard (q?.count ?? 0) <= 50 else { throw StoreError(.invalid, "field.too_long", ["50"], field: "q") }
+            let people = ResidentRepository(req.db)
+            let found = try await people.search(q, gridID: req.query[UUID.self, at: "grid"], householdID: req.query[UUID.self, at: "household"],
+                                                tag: req.query[String.self, at: "tag"], limit: limit, offset: offset, in: v.scope)
+            return Page(items: try await people.views(found.rows, role: v.role), total: found.total, limit: limit, offset: offset)
+        }
+        api.get("residents", ":id") { req async throws -> ResidentView in
+            let v = try req.requireRegisterReader()
+            let people = ResidentRepository(req.db)
+            return try await people.views([try await people.get(try req.id(), in: v.scope)], role: v.role)[0]
+        }
+        api.post("residents") { req async throws -> Response in
+            let v = try req.requireRegisterEditor()
+            let body = try req.content.decode(ResidentBody.self)
+            let people = ResidentRepository(req.db)
+            let row = try await people.create(body.input, in: v.scope)
+            return try await people.views([row], role: v.role)[0].encodeResponse(status: .created, for: req)
+        }
+        api.put("residents", ":id") { req async throws -> ResidentView in
+            let v = try req.requireRegisterEditor()
+            let body = try req.content.decode(ResidentBody.self)
+            let people = ResidentRepository(req.db)
+            return try await people.views([try await people.update(try req.id(), body.input, in: v.scope)], role: v.role)[0]
+        }
+        api.get("tags") { req async throws -> [TagRow] in
+            let v = try req.requireRegisterReader()
+            return try await ResidentRepository(req.db).allTags().filter { !$0.sensitive || v.role.seesSensitiveTags }
+        }
+        api.get("households") { req async throws -> Page<HouseholdRow> in
+            let v = try req.requireRegisterReader()
+            let (limit, offset) = try paging(req)
+            let found = try await PlaceRepository(req.db).households(inGrid: req.query[UUID.self, at: "grid"], building: req.query[UUID.self, at: "building"],
+                                                                     limit: limit, offset: offset, in: v.scope)
+            return Page(items: found.rows, total: found.total, limit: limit, offset: offset)
+        }
+        api.get("households", ":id") { req async throws -> HouseholdRow in
+            let v = try req.requireRegisterReader()
+            return try await PlaceRepository(req.db).household(try req.id(), in: v.scope)
+        }
+        api.get("buildings") { req async throws -> [BuildingRow] in
+            let v = try req.requireRegisterReader()
+            return try await PlaceRepository(req.db).buildings(inGrid: req.query[UUID.self, at: "grid"], in: v.scope)
+        }
+        api.get("buildings", ":id") { req async throws -> BuildingRow in
+            let v = try req.requireRegisterReader()
+            return try await PlaceRepository(req.db).building(try req.id(), in: v.scope)
+        }
+        api.get("coverage") { req async throws -> CoverageReport in
+            _ = try req.requireRegisterReader()
+            return try await CoverageController.report(req: req, unit: req.query[UUID.self, at: "unit"]).1
+        }
+    }
+}
+
+extension ResidentView: Content {}
+extension HouseholdRow: Content {}
+extension BuildingRow: Content {}
+extension CoverageReport: Content {}
+extension UnitEventRow: Content {}
+extension StaffKindRow: Content {}
+extension TagRow: Content {}
+extension UnitTotals: Content {}

@@ -1,0 +1,58 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The tree browser: from the district down to one grid, with counts, a map, and at grid level
+/// the team, buildings, households and residents (masked).
+enum UnitController {
+    static let pageSize = 30
+
+    struct Model {
+        var unit: UnitRow
+        var lineage: [UnitRow]
+        var children: [(unit: UnitRow, totals: UnitTotals)]
+        var totals: UnitTotals
+        var team: [TeamMember]
+        var buildings: [BuildingRow]
+        var residents: [ResidentView]
+        var residentTotal: Int
+        var page: Int
+        var teamMinimum: Int
+    }
+
+    static func index(req: Request) async throws -> Response {
+        let viewer = try req.requireViewer()
+        let roots = try await UnitRepository(req.db).roots(in: viewer.scope)
+        guard let root = roots.first else { throw StoreError.notFound("unit") }
+        return req.redirect(to: SiteURL.unit(root.id).path)
+    }
+
+    static func query(req: Request, id: UUID, page: Int) async throws -> Model {
+        let viewer = try req.requireViewer()
+        let units = UnitRepository(req.db)
+        let unit = try await units.get(id, in: viewer.scope)
+        let scope = Scope.subtree(of: unit)
+        let totals = try await CoverageRepository(req.db).totals(in: scope)
+        let children = try await units.children(of: id, in: viewer.scope).map { ($0, totals[$0.id] ?? UnitTotals()) }
+        var model = Model(unit: unit, lineage: try await units.lineage(of: unit, in: viewer.scope), children: children,
+                          totals: totals[unit.id] ?? UnitTotals(), team: [], buildings: [], residents: [], residentTotal: 0,
+                          page: page, teamMinimum: StaffRepository.minimumTeam)
+        if unit.level >= .grid {
+            model.team = try await StaffRepository(req.db).team(of: id, in: viewer.scope)
+            model.buildings = try await PlaceRepository(req.db).buildings(inGrid: id, in: viewer.scope)
+            let people = ResidentRepository(req.db)
+            let found = try await people.search(nil, gridID: id, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
+            model.residents = try await people.views(found.rows, role: viewer.role)
+            model.residentTotal = found.total
+        }
+        return model
+    }
+
+    static func show(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("unit") }
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let model = try await query(req: req, id: id, page: page)
+        return try await LoginController.render(req, UnitPage.render(model), title: "\(model.unit.name)")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import WanggeCore
+
+/// A map drawn on the server as SVG: unit boundaries coloured by a measure, with points on top.
+/// It needs no tile server and no script, so it works on a phone with poor signal and on a
+/// machine with no internet, and a leader sees at a glance where the numbers are.
+enum MapSVG {
+    struct Shape {
+        var area: GeoArea
+        var label: String
+        var url: String?
+        var value: Int
+    }
+
+    struct Dot {
+        var point: GeoPoint
+        var title: String
+        var cls: String
+    }
+
+    static let width = 640.0
+
+    static func render(shapes: [Shape], dots: [Dot] = [], legend: String) -> HTML {
+        var box = GeoBox.empty
+        for s in shapes { box = box.union(s.area.bbox) }
+        for d in dots { box = box.union(GeoBox(minLon: d.point.lon, minLat: d.point.lat, maxLon: d.point.lon, maxLat: d.point.lat)) }
+        guard !box.isEmpty, box.maxLon > box.minLon, box.maxLat > box.minLat else { return .empty }
+        // Equirectangular projection with the longitude squeezed by cos(latitude): true shapes at district scale.
+        let kx = cos(box.center.lat * .pi / 180)
+        let w = (box.maxLon - box.minLon) * kx, h = box.maxLat - box.minLat
+        let scale = width / w
+        let height = (h * scale).rounded()
+        func xy(_ p: GeoPoint) -> String {
+            String(format: "%.1f,%.1f", (p.lon - box.minLon) * kx * scale, (box.maxLat - p.lat) * scale)
+        }
+        let maxValue = max(shapes.map(\.value).max() ?? 0, 1)
+        var parts: [String] = []
+        for s in shapes {
+            let d = s.area.polygons.flatMap { $0.rings }.map { ring in "M" + ring.map(xy).joined(separator: "L") + "Z" }.joined()
+            let shade = s.value == 0 ? 0 : 1 + min(4, s.value * 5 / (maxValue + 1))
+            let path = "<path class=\"shade\(shade)\" d=\"\(d)\"><title>\(HTML.escape(s.label)) · \(s.value)</title></path>"
+            parts.append(s.url.map { "<a href=\"\(HTML.escape($0))\">\(path)</a>" } ?? path)
+        }
+        for s in shapes {
+            guard let c = s.area.interiorPoint else { continue }
+            let pos = xy(c).split(separator: ",")
+            parts.append("<text x=\"\(pos[0])\" y=\"\(pos[1])\" class=\"label\">\(HTML.escape(s.label))</text>")
+        }
+        for d in dots {
+            let pos = xy(d.point).split(separator: ",")
+            parts.append("<circle cx=\"\(pos[0])\" cy=\"\(pos[1])\" r=\"3.5\" class=\"\(d.cls)\"><title>\(HTML.escape(d.title))</title></circle>")
+        }
+        let svg = "<svg class=\"map\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(legend))\">\(parts.joined())</svg>"
+        return el("figure", ["class": "map"], [HTML(raw: svg), el("figcaption", .text(legend))])
+    }
+}

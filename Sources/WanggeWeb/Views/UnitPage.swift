@@ -1,0 +1,80 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+enum UnitPage {
+    static func render(_ m: UnitController.Model) -> HTML {
+        let u = m.unit
+        return [
+            Layout.breadcrumbs(m.lineage.map { ($0.name, SiteURL.unit($0.id).path) }),
+            el("p", ["class": "meta"], [
+                el("span", ["class": "badge"], .t(u.level.nameKey)),
+                el("span", ["class": "code"], .text(UnitCode.display(u.code))),
+            ]),
+            stats(m.totals, level: u.level),
+            children(m),
+            u.level >= .grid ? grid(m) : .empty,
+            el("p", [HTML.link(SiteURL.coverage(unit: u.id).path, L10n.t("unit.coverage_link"), cls: "button")]),
+        ]
+    }
+
+    static func stats(_ t: UnitTotals, level: UnitLevel) -> HTML {
+        var items: [(String, Int)] = []
+        if level < .grid { items.append(("stat.grids", t.grids)) }
+        items += [("stat.buildings", t.buildings), ("stat.households", t.households), ("stat.residents", t.residents), ("stat.staff", t.staff)]
+        return el("dl", ["class": "stats"], items.map { key, n in el("div", [el("dt", .t(key)), el("dd", .number(n))]) })
+    }
+
+    static func children(_ m: UnitController.Model) -> HTML {
+        guard !m.children.isEmpty else { return .empty }
+        let shapes = m.children.compactMap { c in
+            c.unit.area.map { MapSVG.Shape(area: $0, label: c.unit.name, url: SiteURL.unit(c.unit.id).path, value: c.totals.households) }
+        }
+        let rows: [[HTML]] = m.children.map { c in
+            let understaffed = c.unit.level == .grid && c.totals.staff < m.teamMinimum
+            return [
+                HTML.link(SiteURL.unit(c.unit.id).path, c.unit.name),
+                el("span", ["class": "code"], .text(c.unit.code)),
+                .number(c.totals.households),
+                .number(c.totals.residents),
+                understaffed ? el("span", ["class": "flag"], .t("unit.understaffed", c.totals.staff)) : .number(c.totals.staff),
+            ]
+        }
+        return el("section", [
+            el("h2", .t("unit.children", L10n.t(m.children[0].unit.level.nameKey), m.children.count)),
+            MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")),
+            HTML.table(["col.name", "col.code", "stat.households", "stat.residents", "stat.staff"], rows),
+        ])
+    }
+
+    static func grid(_ m: UnitController.Model) -> HTML {
+        let teamRows: [[HTML]] = m.team.map { [.text($0.name), .text($0.kindName), .text($0.phone.map(Mask.phone) ?? "—"), .text($0.duty ?? "")] }
+        let dots = m.buildings.map { MapSVG.Dot(point: $0.point, title: $0.name, cls: $0.kind == "shop" ? "shop" : "building") }
+        let shapes = m.unit.area.map { [MapSVG.Shape(area: $0, label: m.unit.name, url: nil, value: 0)] } ?? []
+        let residentRows: [[HTML]] = m.residents.map { r in
+            [HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
+             .text(r.householdNumber ?? "—"), .text(r.tags.map { L10n.t("tag.\($0)") }.joined(separator: "、"))]
+        }
+        return [
+            el("section", [
+                el("h2", .t("grid.team", m.team.count)),
+                m.team.count < m.teamMinimum ? el("p", ["class": "alert"], .t("grid.team_gap", m.teamMinimum)) : .empty,
+                HTML.table(["col.name", "col.kind", "col.phone", "col.duty"], teamRows),
+            ]),
+            el("section", [
+                el("h2", .t("grid.buildings", m.buildings.count)),
+                MapSVG.render(shapes: shapes, dots: dots, legend: L10n.t("map.legend_buildings")),
+                HTML.table(["col.code", "col.name", "col.kind", "col.floors"], m.buildings.map {
+                    [el("span", ["class": "code"], .text($0.code)), .text($0.name), .t("building.\($0.kind)"), .text($0.floors.map(String.init) ?? "—")]
+                }),
+            ]),
+            el("section", [
+                el("h2", .t("grid.residents", m.residentTotal)),
+                HTML.table(["col.name", "col.id_number", "col.phone", "col.household", "col.tags"], residentRows),
+                Layout.pager(total: m.residentTotal, page: m.page, size: UnitController.pageSize) {
+                    SiteURL.unit(m.unit.id).path + SiteURL.query(["page": String($0)])
+                },
+            ]),
+        ]
+    }
+}

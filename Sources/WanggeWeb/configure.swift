@@ -1,0 +1,80 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// Builds the application: storage from the environment, migrations, sessions in the database
+/// (so several instances can share them), middleware, routes and commands.
+public func configure(_ app: Application, environment env: [String: String] = ProcessInfo.processInfo.environment) async throws {
+    let location = StoreLocation.from(environment: env)
+    app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
+    for migration in StoreMigrations.all { app.migrations.add(migration) }
+    app.migrations.add(SessionRecord.migration)
+
+    app.sessions.use(.fluent(location.databaseID))
+    let secure = env["WANGGE_SECURE_COOKIES"] == "1"
+    app.sessions.configuration = SessionsConfiguration(cookieName: "wangge_session") { id in
+        HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.passwords.use(.bcrypt)
+    // The API speaks snake_case JSON with ISO 8601 times, like Open311 and most government interfaces.
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+    app.routes.defaultMaxBodySize = "20mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(WanggeErrorMiddleware())
+    app.middleware.use(SecurityHeaders())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(ViewerMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(CoverageCommand(), as: "coverage")
+    app.asyncCommands.use(AccountCommand(), as: "account")
+
+    try await app.autoMigrate()
+    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
+}
+
+func routes(_ app: Application) throws {
+    app.get(SiteURL.healthz.pattern) { req async throws -> Response in
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+        return Response(status: .ok, body: .init(string: "ok"))
+    }
+    app.get(SiteURL.asset("").pattern, use: Assets.serve)
+    app.get(SiteURL.login.pattern, use: LoginController.show)
+    app.post(SiteURL.login.pattern, use: LoginController.submit)
+    app.post(SiteURL.logout.pattern, use: LoginController.logout)
+
+    let pages = app.grouped(LoginRequired())
+    pages.get(SiteURL.home.pattern) { req async throws -> Response in req.redirect(to: SiteURL.units.path) }
+    pages.get(SiteURL.units.pattern, use: UnitController.index)
+    pages.get(SiteURL.unit(UUID()).pattern, use: UnitController.show)
+    pages.get(SiteURL.residents().pattern, use: ResidentController.search)
+    pages.get(SiteURL.resident(UUID()).pattern, use: ResidentController.show)
+    pages.get(SiteURL.household(UUID()).pattern, use: ResidentController.household)
+    pages.get(SiteURL.coverage().pattern, use: CoverageController.show)
+    pages.get(SiteURL.importExport.pattern, use: DataController.show)
+    pages.on(.POST, SiteURL.importExport.pattern, body: .collect(maxSize: "20mb"), use: DataController.upload)
+    pages.get(SiteURL.export(kind: "").pattern, use: DataController.export)
+
+    let api = app.grouped("api", "v1").grouped(LoginRequired())
+    UnitAPI.register(api)
+    PeopleAPI.register(api)
+    DataAPI.register(api)
+}
