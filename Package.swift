@@ -32,9 +32,16 @@ let package = Package(
         ], resources: [.process("Assets")]),
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
-        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore"]),
+        // Test databases (SQLite, and PostgreSQL when WANGGE_TEST_POSTGRES_URL is set), shared by the test targets.
+        .target(name: "WanggeTestSupport", dependencies: [
+            "WanggeStore",
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+        ], path: "Tests/WanggeTestSupport"),
+        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeTestSupport"]),
         .testTarget(name: "WanggeWebTests", dependencies: [
-            "WanggeWeb",
+            "WanggeWeb", "WanggeTestSupport",
             .product(name: "VaporTesting", package: "vapor"),
         ]),
     ],

@@ -18,7 +18,8 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.sessions.configuration = SessionsConfiguration(cookieName: "wangge_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
-    app.passwords.use(.bcrypt)
+    // Cost 12 in production; tests lower it (never below bcrypt's minimum of 4) to keep runs short.
+    app.passwords.use(.bcrypt(cost: max(4, Int(env["WANGGE_BCRYPT_COST"] ?? "") ?? 12)))
     // The API speaks snake_case JSON with ISO 8601 times, like Open311 and most government interfaces.
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -32,7 +33,7 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.routes.defaultMaxBodySize = "20mb"
 
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    if app.environment != .testing { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     app.middleware.use(WanggeErrorMiddleware())
     app.middleware.use(SecurityHeaders())
     app.middleware.use(app.sessions.middleware)

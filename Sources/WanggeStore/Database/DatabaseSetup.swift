@@ -7,11 +7,13 @@ import SQLKit
 /// Where the data lives: an embedded SQLite file by default, PostgreSQL when `DATABASE_URL` is set.
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)
-    case postgres(url: String)
+    /// `schema` puts Wangge's tables in a schema of their own (tests use one per test).
+    case postgres(url: String, schema: String?)
 
-    /// `DATABASE_URL` wins; otherwise `WANGGE_DATA` (default `./data/`) holds `wangge.sqlite`.
+    /// `DATABASE_URL` wins (with `DATABASE_SCHEMA` if set); otherwise `WANGGE_DATA` (default
+    /// `./data/`) holds `wangge.sqlite`.
     public static func from(environment env: [String: String]) -> StoreLocation {
-        if let url = env["DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
+        if let url = env["DATABASE_URL"], !url.isEmpty { return .postgres(url: url, schema: env["DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }) }
         let dir = env["WANGGE_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         return .sqlite(path: (dir as NSString).appendingPathComponent("wangge.sqlite"))
     }
@@ -25,8 +27,9 @@ public enum StoreLocation: Sendable, Equatable {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             return .sqlite(.file(path), sqlLogLevel: nil)
-        case .postgres(let url):
-            let config = try SQLPostgresConfiguration(url: url)
+        case .postgres(let url, let schema):
+            var config = try SQLPostgresConfiguration(url: url)
+            if let schema { config.searchPath = [schema] }
             return .postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug)
         }
     }

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+@testable import WanggeWeb
+
+/// A configured application on a fresh database of `kind`, optionally with a small demo
+/// district (4 grids) and its accounts loaded.
+func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+    let (env, cleanUp) = try await kind.makeLocation()
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4"]) { a, _ in a })
+        if demo {
+            let plan = try await DemoLoader(app.db).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
+            _ = try await DemoCommand.createAccounts(app, plan: plan)
+        }
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        await cleanUp()
+        throw error
+    }
+    try await app.asyncShutdown()
+    await cleanUp()
+}
+
+/// A logged-in browser: keeps the session cookie and the CSRF token of the last page.
+struct Browser {
+    let app: Application
+    var cookie: String = ""
+    var csrf: String = ""
+
+    init(_ app: Application) { self.app = app }
+
+    /// Logs in as a demo account and returns the browser.
+    static func login(_ app: Application, as username: String, password: String = DemoCommand.demoPassword) async throws -> Browser {
+        var b = Browser(app)
+        let page = try await b.get("/login")
+        #expect(page.status == .ok)
+        let res = try await b.post("/login", form: ["username": username, "password": password])
+        #expect(res.status == .seeOther, "log-in as \(username) failed: \(res.status)")
+        return b
+    }
+
+    mutating func remember(_ res: TestingHTTPResponse) {
+        if let set = res.headers.setCookie?[ "wangge_session"] { cookie = "wangge_session=\(set.string)" }
+        let body = res.body.string
+        if let r = body.range(of: "name=\"_csrf\" value=\"") {
+            csrf = String(body[r.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @discardableResult
+    mutating func get(_ path: String) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse!
+        let cookie = self.cookie
+        try await app.testing().test(.GET, path, beforeRequest: { req in
+            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+        }, afterResponse: { res in result = res })
+        remember(result)
+        return result
+    }
+
+    @discardableResult
+    mutating func post(_ path: String, form: [String: String], csrf include: Bool = true) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse!
+        let cookie = self.cookie
+        var fields = form
+        if include { fields["_csrf"] = csrf }
+        try await app.testing().test(.POST, path, beforeRequest: { req in
+            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            try req.content.encode(fields, as: .urlEncodedForm)
+        }, afterResponse: { res in result = res })
+        remember(result)
+        return result
+    }
+
+    /// An API call with a JSON (or other) body.
+    @discardableResult
+    mutating func api(_ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse!
+        let cookie = self.cookie
+        try await app.testing().test(method, path, beforeRequest: { req in
+            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            if let json {
+                req.headers.contentType = .json
+                req.body = ByteBuffer(string: json)
+            } else if let body {
+                req.headers.contentType = contentType
+                req.body = ByteBuffer(data: body)
+            }
+        }, afterResponse: { res in result = res })
+        return result
+    }
+}
+
+extension TestingHTTPResponse {
+    /// The body parsed as a JSON object (or array) for quick assertions.
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.string.utf8)) }
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+}
