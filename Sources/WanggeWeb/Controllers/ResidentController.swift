@@ -53,7 +53,7 @@ enum ResidentPages {
     static func search(q: String, views: [ResidentView], total: Int, page: Int, grids: [UUID: UnitRow]) -> HTML {
         let rows: [[HTML]] = views.map { r in
             [HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
-             r.gridID.flatMap { grids[$0] }.map { HTML.link(SiteURL.unit($0.id).path, $0.name) } ?? .t("coverage.no_grid")]
+             r.gridID.flatMap { grids[$0] }.map { [HTML.link(SiteURL.unit($0.id).path, $0.name), el("span", ["class": "code"], .text(" \($0.code)"))] } ?? .t("coverage.no_grid")]
         }
         return [
             el("form", ["method": "get", "action": SiteURL.residents().path, "class": "search"], [

@@ -15,6 +15,8 @@ enum UnitController {
         var totals: UnitTotals
         var team: [TeamMember]
         var buildings: [BuildingRow]
+        var components: [ComponentRow]
+        var organisations: [OrganisationRow]
         var residents: [ResidentView]
         var residentTotal: Int
         var page: Int
@@ -36,11 +38,14 @@ enum UnitController {
         let totals = try await CoverageRepository(req.db).totals(in: scope)
         let children = try await units.children(of: id, in: viewer.scope).map { ($0, totals[$0.id] ?? UnitTotals()) }
         var model = Model(unit: unit, lineage: try await units.lineage(of: unit, in: viewer.scope), children: children,
-                          totals: totals[unit.id] ?? UnitTotals(), team: [], buildings: [], residents: [], residentTotal: 0,
+                          totals: totals[unit.id] ?? UnitTotals(), team: [], buildings: [], components: [], organisations: [], residents: [], residentTotal: 0,
                           page: page, teamMinimum: StaffRepository.minimumTeam)
         if unit.level >= .grid {
             model.team = try await StaffRepository(req.db).team(of: id, in: viewer.scope)
-            model.buildings = try await PlaceRepository(req.db).buildings(inGrid: id, in: viewer.scope)
+            let places = PlaceRepository(req.db)
+            model.buildings = try await places.buildings(inGrid: id, in: viewer.scope)
+            model.components = try await places.components(inGrid: id, in: viewer.scope)
+            model.organisations = try await places.organisations(inGrid: id, in: viewer.scope)
             let people = ResidentRepository(req.db)
             let found = try await people.search(nil, gridID: id, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
             model.residents = try await people.views(found.rows, role: viewer.role)

@@ -33,11 +33,14 @@ enum MapSVG {
         func xy(_ p: GeoPoint) -> String {
             String(format: "%.1f,%.1f", (p.lon - box.minLon) * kx * scale, (box.maxLat - p.lat) * scale)
         }
-        let maxValue = max(shapes.map(\.value).max() ?? 0, 1)
+        // Five shades spread between the smallest and largest value shown, so differences between
+        // similar units stay visible; 0 keeps its own grey.
+        let values = shapes.map(\.value).filter { $0 > 0 }
+        let low = values.min() ?? 0, high = values.max() ?? 0
         var parts: [String] = []
         for s in shapes {
             let d = s.area.polygons.flatMap { $0.rings }.map { ring in "M" + ring.map(xy).joined(separator: "L") + "Z" }.joined()
-            let shade = s.value == 0 ? 0 : 1 + min(4, s.value * 5 / (maxValue + 1))
+            let shade = s.value == 0 ? 0 : high == low ? 3 : 1 + min(4, (s.value - low) * 5 / (high - low + 1))
             let path = "<path class=\"shade\(shade)\" d=\"\(d)\"><title>\(HTML.escape(s.label)) · \(s.value)</title></path>"
             parts.append(s.url.map { "<a href=\"\(HTML.escape($0))\">\(path)</a>" } ?? path)
         }

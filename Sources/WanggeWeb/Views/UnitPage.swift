@@ -28,7 +28,7 @@ enum UnitPage {
     static func children(_ m: UnitController.Model) -> HTML {
         guard !m.children.isEmpty else { return .empty }
         let shapes = m.children.compactMap { c in
-            c.unit.area.map { MapSVG.Shape(area: $0, label: c.unit.name, url: SiteURL.unit(c.unit.id).path, value: c.totals.households) }
+            c.unit.area.map { MapSVG.Shape(area: $0, label: shortName(c.unit.name, under: m.unit.name), url: SiteURL.unit(c.unit.id).path, value: c.totals.households) }
         }
         let rows: [[HTML]] = m.children.map { c in
             let understaffed = c.unit.level == .grid && c.totals.staff < m.teamMinimum
@@ -45,6 +45,11 @@ enum UnitPage {
             MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")),
             HTML.table(["col.name", "col.code", "stat.households", "stat.residents", "stat.staff"], rows),
         ])
+    }
+
+    /// "幸福里社区第1网格" under "幸福里社区" reads "第1网格" on the map, where space is short.
+    static func shortName(_ name: String, under parent: String) -> String {
+        name.hasPrefix(parent) && name.count > parent.count ? String(name.dropFirst(parent.count)) : name
     }
 
     static func grid(_ m: UnitController.Model) -> HTML {
@@ -66,6 +71,20 @@ enum UnitPage {
                 MapSVG.render(shapes: shapes, dots: dots, legend: L10n.t("map.legend_buildings")),
                 HTML.table(["col.code", "col.name", "col.kind", "col.floors"], m.buildings.map {
                     [el("span", ["class": "code"], .text($0.code)), .text($0.name), .t("building.\($0.kind)"), .text($0.floors.map(String.init) ?? "—")]
+                }),
+            ]),
+            el("section", [
+                el("h2", .t("grid.organisations", m.organisations.count)),
+                HTML.table(["col.name", "col.kind", "col.address", "col.contact"], m.organisations.map {
+                    [.text($0.name), .t("organisation.\($0.kind)"), .text($0.address),
+                     .text([$0.contactName, $0.contactPhone.map(Mask.phone)].compactMap { $0 }.joined(separator: " "))]
+                }),
+            ]),
+            el("section", [
+                el("h2", .t("grid.components", m.components.count)),
+                HTML.table(["col.code", "col.class", "col.kind", "col.state"], m.components.map {
+                    [el("span", ["class": "code"], .text($0.code)), .t("component.\($0.classKey)"), .text($0.subtype),
+                     $0.state == "ok" ? .t("component.state.ok") : el("span", ["class": "flag"], .t("component.state.\($0.state)"))]
                 }),
             ]),
             el("section", [

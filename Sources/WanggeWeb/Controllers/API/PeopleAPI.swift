@@ -88,6 +88,18 @@ enum PeopleAPI {
             let v = try req.requireRegisterReader()
             return try await PlaceRepository(req.db).building(try req.id(), in: v.scope)
         }
+        api.get("units", ":id", "components") { req async throws -> [ComponentRow] in
+            let v = try req.requireRegisterReader()
+            return try await PlaceRepository(req.db).components(inGrid: try req.id(), in: v.scope)
+        }
+        api.get("units", ":id", "organisations") { req async throws -> [OrganisationRow] in
+            let v = try req.requireRegisterReader()
+            return try await PlaceRepository(req.db).organisations(inGrid: try req.id(), in: v.scope).map {
+                var o = $0
+                o.contactPhone = o.contactPhone.map(Mask.phone)
+                return o
+            }
+        }
         api.get("coverage") { req async throws -> CoverageReport in
             _ = try req.requireRegisterReader()
             return try await CoverageController.report(req: req, unit: req.query[UUID.self, at: "unit"]).1
@@ -102,4 +114,6 @@ extension CoverageReport: Content {}
 extension UnitEventRow: Content {}
 extension StaffKindRow: Content {}
 extension TagRow: Content {}
+extension ComponentRow: Content {}
+extension OrganisationRow: Content {}
 extension UnitTotals: Content {}
