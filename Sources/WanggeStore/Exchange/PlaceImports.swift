@@ -25,12 +25,7 @@ struct BuildingImport {
             let address = sheet.required(record, "address")
             if let code { sheet.unique(record, "code", code, seen: &seen) }
             if let code, code.count > 40 { sheet.problem(record, "code", L10n.t("field.too_long", 40)) }
-            var kind = "residential"
-            let rawKind = sheet.value(record, "kind")
-            if !rawKind.isEmpty {
-                if let k = VocabularyReader.read(rawKind, keys: Vocabulary.buildingKinds, prefix: "building") { kind = k }
-                else { sheet.problem(record, "kind", L10n.t("field.not_one_of", rawKind, Vocabulary.buildingKinds.map { L10n.t("building.\($0)") }.joined(separator: "/"))) }
-            }
+            let kind = sheet.vocabulary(record, "kind", keys: Vocabulary.buildingKinds, prefix: "building") ?? "residential"
             var floors: Int?
             let rawFloors = sheet.value(record, "floors")
             if !rawFloors.isEmpty {
@@ -110,12 +105,7 @@ struct HouseholdImport {
             let number = sheet.required(record, "number")
             let address = sheet.required(record, "address")
             if let number { sheet.unique(record, "number", number, seen: &seen) }
-            var kind = "registered"
-            let rawKind = sheet.value(record, "kind")
-            if !rawKind.isEmpty {
-                if let k = VocabularyReader.read(rawKind, keys: Vocabulary.householdKinds, prefix: "household") { kind = k }
-                else { sheet.problem(record, "kind", L10n.t("field.not_one_of", rawKind, Vocabulary.householdKinds.map { L10n.t("household.\($0)") }.joined(separator: "/"))) }
-            }
+            let kind = sheet.vocabulary(record, "kind", keys: Vocabulary.householdKinds, prefix: "household") ?? "registered"
             var unitID: UUID?, buildingID: UUID?
             let buildingCode = sheet.value(record, "building_code")
             if !buildingCode.isEmpty {

@@ -85,6 +85,16 @@ struct Sheet {
         return v
     }
 
+    /// An optional vocabulary value, read as key or name (see `VocabularyReader`); nil when empty
+    /// or, with a problem recorded, when it is none of `keys`.
+    mutating func vocabulary(_ record: CSVRecord, _ field: String, keys: [String], prefix: String) -> String? {
+        let raw = value(record, field)
+        guard !raw.isEmpty else { return nil }
+        if let key = VocabularyReader.read(raw, keys: keys, prefix: prefix) { return key }
+        problem(record, field, L10n.t("field.not_one_of", raw, keys.map { L10n.t("\(prefix).\($0)") }.joined(separator: "/")))
+        return nil
+    }
+
     /// A value that must be unique within the file.
     mutating func unique(_ record: CSVRecord, _ field: String, _ value: String, seen: inout [String: Int]) {
         if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) }

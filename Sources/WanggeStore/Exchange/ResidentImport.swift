@@ -23,18 +23,8 @@ struct ResidentImport {
         var rows: [Row] = []
         let now = Date()
         for record in sheet.table.records {
-            var residenceType = "registered"
-            let rawType = sheet.value(record, "residence_type")
-            if !rawType.isEmpty {
-                if let t = VocabularyReader.read(rawType, keys: Vocabulary.residenceTypes, prefix: "residence") { residenceType = t }
-                else { sheet.problem(record, "residence_type", L10n.t("field.not_one_of", rawType, Vocabulary.residenceTypes.map { L10n.t("residence.\($0)") }.joined(separator: "/"))) }
-            }
-            var relation: String?
-            let rawRelation = sheet.value(record, "relation")
-            if !rawRelation.isEmpty {
-                relation = VocabularyReader.read(rawRelation, keys: Vocabulary.relations, prefix: "relation")
-                if relation == nil { sheet.problem(record, "relation", L10n.t("field.not_one_of", rawRelation, Vocabulary.relations.map { L10n.t("relation.\($0)") }.joined(separator: "/"))) }
-            }
+            let residenceType = sheet.vocabulary(record, "residence_type", keys: Vocabulary.residenceTypes, prefix: "residence") ?? "registered"
+            let relation = sheet.vocabulary(record, "relation", keys: Vocabulary.relations, prefix: "relation")
             var tagKeys: [String] = []
             for raw in sheet.value(record, "tags").split(whereSeparator: { Self.tagSeparators.contains($0) }).map({ String($0).trimmingSpaces() }) where !raw.isEmpty {
                 if let tag = tags.first(where: { $0.key == raw || $0.nameZh == raw || $0.nameEn.lowercased() == raw.lowercased() }) { tagKeys.append(tag.key) }

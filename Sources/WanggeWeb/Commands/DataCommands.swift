@@ -13,6 +13,16 @@ func commandScope(_ app: Application, unitCode: String?) async throws -> Scope {
     return .subtree(of: unit)
 }
 
+extension ImportKind {
+    /// The kind named on a command line or in a form, or a clear error listing the choices.
+    static func parse(_ raw: String) throws -> ImportKind {
+        guard let kind = ImportKind(rawValue: raw) else {
+            throw StoreError(.invalid, "field.not_one_of", [raw, allCases.map(\.rawValue).joined(separator: "/")], field: "kind")
+        }
+        return kind
+    }
+}
+
 /// `wangge import KIND FILE`: all-or-nothing import, every problem printed with row and column.
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -27,9 +37,7 @@ struct ImportCommand: AsyncCommand {
     var help: String { "Import buildings, households or residents from CSV, or unit boundaries from GeoJSON (all or nothing)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let kind = ImportKind(rawValue: signature.kind) else {
-            throw StoreError(.invalid, "field.not_one_of", [signature.kind, ImportKind.allCases.map(\.rawValue).joined(separator: "/")])
-        }
+        let kind = try ImportKind.parse(signature.kind)
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw StoreError(.notFound, "import.no_file", [signature.file]) }
         let app = context.application
         let bar = ProgressBar("导入 / import")
@@ -64,9 +72,7 @@ struct ExportCommand: AsyncCommand {
     var help: String { "Export the register as CSV that Excel opens, or boundaries as GeoJSON" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let kind = ImportKind(rawValue: signature.kind) else {
-            throw StoreError(.invalid, "field.not_one_of", [signature.kind, ImportKind.allCases.map(\.rawValue).joined(separator: "/")])
-        }
+        let kind = try ImportKind.parse(signature.kind)
         let app = context.application
         let scope = try await commandScope(app, unitCode: signature.unit)
         let exporter = RegisterExporter(app.db)

@@ -19,7 +19,7 @@ enum DataController {
     static func upload(req: Request) async throws -> Response {
         let v = try req.requireRegisterEditor()
         let upload = try req.content.decode(Upload.self)
-        guard let kind = ImportKind(rawValue: upload.kind) else { throw StoreError(.invalid, "field.not_one_of", [upload.kind, ImportKind.allCases.map(\.rawValue).joined(separator: "/")], field: "kind") }
+        let kind = try ImportKind.parse(upload.kind)
         let bytes = Array(upload.file.data.readableBytesView)
         do {
             let result = try await RegisterImporter(req.db).run(kind, bytes: bytes, in: v.scope)
