@@ -6,6 +6,7 @@ import Vapor
 enum SiteURL {
     case home
     case login
+    case account
     case logout
     case units
     case unit(UUID)
@@ -22,6 +23,7 @@ enum SiteURL {
         switch self {
         case .home: "/"
         case .login: "/login"
+        case .account: "/account"
         case .logout: "/logout"
         case .units: "/units"
         case .unit(let id): "/units/\(id.uuidString)"

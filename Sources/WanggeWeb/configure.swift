@@ -63,7 +63,11 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.logout.pattern, use: LoginController.logout)
 
     let pages = app.grouped(LoginRequired())
-    pages.get(SiteURL.home.pattern) { req async throws -> Response in req.redirect(to: SiteURL.units.path) }
+    pages.get(SiteURL.home.pattern) { req async throws -> Response in
+        req.redirect(to: try req.requireViewer().role.readsRegister ? SiteURL.units.path : SiteURL.account.path)
+    }
+    pages.get(SiteURL.account.pattern, use: AccountController.show)
+    pages.post(SiteURL.account.pattern, use: AccountController.changePassword)
     pages.get(SiteURL.units.pattern, use: UnitController.index)
     pages.get(SiteURL.unit(UUID()).pattern, use: UnitController.show)
     pages.get(SiteURL.residents().pattern, use: ResidentController.search)

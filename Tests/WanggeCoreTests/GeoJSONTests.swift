@@ -30,7 +30,8 @@ import Testing
         #expect(f[0].area?.contains(GeoPoint(lon: 116.405, lat: 39.905)) == true)
         #expect(f[1].point == GeoPoint(lon: 116.405, lat: 39.905))
         #expect(f[1].area == nil)
-        #expect(f[2] == GeoFeature())
+        #expect(f[2] == GeoFeature(number: 3))
+        #expect(f.map(\.number) == [1, 2, 3])
     }
 
     @Test func numbersKeepTheirDigits() throws {

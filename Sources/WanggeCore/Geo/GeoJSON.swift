@@ -9,12 +9,16 @@ public struct GeoFeature: Sendable, Hashable {
     public var point: GeoPoint?
     /// The feature's own "id" member, which some exporters use instead of a property.
     public var id: String?
+    /// The feature's 1-based position in the file, so a report can name it even when earlier
+    /// features could not be read.
+    public var number: Int
 
-    public init(properties: [String: String] = [:], area: GeoArea? = nil, point: GeoPoint? = nil, id: String? = nil) {
+    public init(properties: [String: String] = [:], area: GeoArea? = nil, point: GeoPoint? = nil, id: String? = nil, number: Int = 1) {
         self.properties = properties
         self.area = area
         self.point = point
         self.id = id
+        self.number = number
     }
 }
 
@@ -60,7 +64,7 @@ public enum GeoJSON {
     static func feature(_ v: JSONValue, number n: Int) throws(GeoJSONProblem) -> GeoFeature {
         guard let obj = v.object else { throw .notAnObject(feature: n) }
         guard let type = obj["type"]?.string, type == "Feature" else { throw .unknownType(feature: n, type: obj["type"]?.string ?? "") }
-        var f = GeoFeature()
+        var f = GeoFeature(number: n)
         for (key, value) in obj["properties"]?.object ?? [:] {
             switch value {
             case .null: continue

@@ -50,10 +50,17 @@ struct ResidentImport {
                 birthDate: id?.birthDate.description, phone: phone, householdID: householdID, relation: relation,
                 residenceType: residenceType, unitID: unitID, createdAt: now, updatedAt: now), tags: Array(Set(tagKeys)).sorted(), record: record))
         }
-        let found = try await existing(sql, table: "residents", key: "id_number", values: rows.compactMap(\.values.idNumber))
+        // People are matched by ID number, or by their other document when they have none (overseas residents).
+        let byID = try await existing(sql, table: "residents", key: "id_number", values: rows.compactMap(\.values.idNumber))
+        let byDocument = try await existing(sql, table: "residents", key: "document_number",
+                                            values: rows.filter { $0.values.idNumber == nil }.compactMap(\.values.documentNumber))
+        @Sendable func match(_ r: ResidentRow) -> (id: UUID, unitID: UUID?)? {
+            if let n = r.idNumber { return byID[n] }
+            return r.documentNumber.flatMap { byDocument[$0] }
+        }
         for row in rows {
-            if let n = row.values.idNumber, let hit = found[n], !mayUpdate(hit.unitID, grids, scope) {
-                sheet.problem(row.record, "id_number", L10n.t("resident.duplicate_id"))
+            if let hit = match(row.values), !mayUpdate(hit.unitID, grids, scope) {
+                sheet.problem(row.record, row.values.idNumber == nil ? "document_number" : "id_number", L10n.t("resident.duplicate_id"))
             }
         }
         try sheet.failIfProblems()
@@ -65,7 +72,7 @@ struct ResidentImport {
             var tagRows: [[any Encodable & Sendable]] = []
             for (i, row) in batch.enumerated() {
                 var r = row.values
-                if let n = r.idNumber, let hit = found[n] {
+                if let hit = match(r) {
                     r.id = hit.id
                     try await sql.raw("""
                         UPDATE residents SET name = \(bind: r.name), document_number = \(bind: r.documentNumber), phone = \(bind: r.phone), \
@@ -103,7 +110,8 @@ struct BoundaryImport {
         var problems = parseProblems.map { ImportProblem(row: $0.feature, column: nil, message: $0.message()) }
         let units = UnitRepository(db)
         var updates: [(UUID, GeoArea)] = []
-        for (i, feature) in features.enumerated() {
+        for feature in features {
+            let i = feature.number - 1
             let code = feature.properties["code"] ?? feature.properties["编码"] ?? feature.properties["网格编码"] ?? ""
             guard !code.isEmpty else { problems.append(ImportProblem(row: i + 1, column: "code", message: L10n.t("field.required"))); continue }
             guard let area = feature.area else { problems.append(ImportProblem(row: i + 1, column: "geometry", message: L10n.t("geo.not_area"))); continue }

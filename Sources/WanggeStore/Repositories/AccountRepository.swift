@@ -54,6 +54,10 @@ public struct AccountRepository: Sendable {
         return row
     }
 
+    public func setPassword(_ id: UUID, hash: String) async throws {
+        try await sql.update("accounts").set("password_hash", to: hash).set("must_change_password", to: false).where("id", .equal, id).run()
+    }
+
     /// The scope an account works in: its unit's subtree; a unit-less account sees nothing of the register.
     public func scope(of account: AccountRow) async throws -> Scope {
         guard let unitID = account.unitID, let unit = try await UnitRepository(db).find(unitID, in: .everything) else {

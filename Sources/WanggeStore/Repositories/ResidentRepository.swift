@@ -39,7 +39,7 @@ public struct ResidentRepository: Sendable {
         var condition = scope.condition("unit_id")
         if let q = query?.trimmingSpaces(), !q.isEmpty {
             let upper = q.uppercased()
-            condition = "\(condition) AND (name LIKE \(bind: q + "%") OR id_number = \(bind: upper) OR phone = \(bind: q))"
+            condition = "\(condition) AND (name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\' OR id_number = \(bind: upper) OR phone = \(bind: q))"
         }
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
         if let householdID { condition = "\(condition) AND household_id = \(bind: householdID)" }
@@ -50,6 +50,11 @@ public struct ResidentRepository: Sendable {
             ORDER BY name, id LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
             """).all(decoding: ResidentRow.self)
         return (rows, total)
+    }
+
+    /// A LIKE pattern matching names that start with `q`, with LIKE's own wildcards taken literally.
+    static func likePrefix(_ q: String) -> String {
+        q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
     public func find(_ id: UUID, in scope: Scope) async throws -> ResidentRow? {

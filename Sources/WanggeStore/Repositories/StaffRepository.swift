@@ -67,7 +67,8 @@ public struct StaffRepository: Sendable {
                     buildingID: UUID?, in scope: Scope, at now: Date = Date()) async throws -> TeamMember {
         var problems: [FieldProblem] = []
         let trimmed = name.trimmingSpaces()
-        if trimmed.isEmpty || trimmed.count > 50 { problems.append(FieldProblem("name", "field.required")) }
+        if trimmed.isEmpty { problems.append(FieldProblem("name", "field.required")) }
+        else if trimmed.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
         var normalizedPhone: String?
         if let raw = phone?.nilIfEmpty {
             do { normalizedPhone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }

@@ -56,8 +56,8 @@ extension UnitRepository {
     /// Rewrites the path and code prefixes of a unit's whole subtree.
     func rebase(_ unit: UnitRow, newPath: String, newCode: String) async throws {
         try await sql.raw("""
-            UPDATE units SET path = \(bind: newPath) || substr(path, \(bind: unit.path.count + 1)), \
-            code = \(bind: newCode) || substr(code, \(bind: unit.code.count + 1)) \
+            UPDATE units SET path = \(bind: newPath) || substr(path, \(bind: Int32(unit.path.count + 1))), \
+            code = \(bind: newCode) || substr(code, \(bind: Int32(unit.code.count + 1))) \
             WHERE path LIKE \(bind: unit.path + "%")
             """).run()
     }

@@ -6,7 +6,7 @@ import WanggeStore
 /// "格不漏户、户不漏人": what is not yet in the grid tree, for the caller's part of it.
 enum CoverageController {
     static func report(req: Request, unit: UUID?) async throws -> (UnitRow?, CoverageReport) {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         var scope = viewer.scope
         var unitRow: UnitRow?
         if let unit {

@@ -9,7 +9,7 @@ enum ResidentController {
     static let pageSize = 30
 
     static func search(req: Request) async throws -> Response {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         let q = req.query[String.self, at: "q"]?.trimmingSpaces()
         let page = max(1, req.query[Int.self, at: "page"] ?? 1)
         guard q.map({ $0.count <= 50 }) ?? true else { throw Abort(.badRequest, reason: L10n.t("field.too_long", 50)) }
@@ -22,7 +22,7 @@ enum ResidentController {
     }
 
     static func show(req: Request) async throws -> Response {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("resident") }
         let people = ResidentRepository(req.db)
         let row = try await people.get(id, in: viewer.scope)
@@ -39,7 +39,7 @@ enum ResidentController {
     }
 
     static func household(req: Request) async throws -> Response {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("household") }
         let household = try await PlaceRepository(req.db).household(id, in: viewer.scope)
         let people = ResidentRepository(req.db)

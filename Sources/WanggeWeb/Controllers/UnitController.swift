@@ -24,14 +24,14 @@ enum UnitController {
     }
 
     static func index(req: Request) async throws -> Response {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         let roots = try await UnitRepository(req.db).roots(in: viewer.scope)
         guard let root = roots.first else { throw StoreError.notFound("unit") }
         return req.redirect(to: SiteURL.unit(root.id).path)
     }
 
     static func query(req: Request, id: UUID, page: Int) async throws -> Model {
-        let viewer = try req.requireViewer()
+        let viewer = try req.requireRegisterReader()
         let units = UnitRepository(req.db)
         let unit = try await units.get(id, in: viewer.scope)
         let scope = Scope.subtree(of: unit)

@@ -36,7 +36,7 @@ enum Layout {
                     HTML.link(SiteURL.importExport.path, L10n.t("nav.data")),
                 ]
             }
-            nav.append(el("span", ["class": "who"], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))
+            nav.append(el("a", ["class": "who", "href": SiteURL.account.path], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))
             nav.append(el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"], [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                 el("button", ["type": "submit", "class": "link"], .t("nav.logout")),
