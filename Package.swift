@@ -13,13 +13,18 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // Pure domain: no Vapor, no database.
         .target(name: "WanggeCore"),
+        // Secrets: field encryption (AES-GCM + HMAC look-up), the audit hash chain, TOTP. No Vapor.
+        .target(name: "WanggeSecurity", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Storage: Fluent models, migrations, repositories. No Vapor.
         .target(name: "WanggeStore", dependencies: [
-            "WanggeCore",
+            "WanggeCore", "WanggeSecurity",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -32,9 +37,10 @@ let package = Package(
         ], resources: [.process("Assets")]),
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
+        .testTarget(name: "WanggeSecurityTests", dependencies: ["WanggeSecurity"]),
         // Test databases (SQLite, and PostgreSQL when WANGGE_TEST_POSTGRES_URL is set), shared by the test targets.
         .target(name: "WanggeTestSupport", dependencies: [
-            "WanggeStore",
+            "WanggeStore", "WanggeSecurity",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

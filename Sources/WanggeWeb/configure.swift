@@ -3,14 +3,16 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Vapor
 import WanggeCore
+import WanggeSecurity
 import WanggeStore
 
 /// Builds the application: storage from the environment, migrations, sessions in the database
 /// (so several instances can share them), middleware, routes and commands.
 public func configure(_ app: Application, environment env: [String: String] = ProcessInfo.processInfo.environment) async throws {
     let location = StoreLocation.from(environment: env)
+    app.keys = try KeyFile.load(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
-    for migration in StoreMigrations.all { app.migrations.add(migration) }
+    for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
     app.migrations.add(SessionRecord.migration)
 
     app.sessions.use(.fluent(location.databaseID))
@@ -82,4 +84,18 @@ func routes(_ app: Application) throws {
     UnitAPI.register(api)
     PeopleAPI.register(api)
     DataAPI.register(api)
+}
+
+struct KeyRingKey: StorageKey { typealias Value = KeyRing }
+
+extension Application {
+    /// The secrets loaded at start-up (see `KeyFile`): field encryption and the audit chain key.
+    var keys: KeyRing {
+        get { storage[KeyRingKey.self]! }
+        set { storage[KeyRingKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var keys: KeyRing { application.keys }
 }

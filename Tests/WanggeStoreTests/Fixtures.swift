@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import WanggeCore
 import WanggeStore
+import WanggeTestSupport
 
 /// Shared data and helpers for the storage tests: the 4-grid demo district (2 streets, each
 /// with one community of two grids), hand-made trees, counting, and import files.
@@ -18,7 +19,7 @@ enum Fixture {
     /// Loads the demo district and returns its grids by code.
     @discardableResult
     static func loadDemo(_ db: any Database) async throws -> [String: UnitRow] {
-        _ = try await DemoLoader(db).load(demoConfig)
+        _ = try await DemoLoader(db, cipher: TestDatabase.keys.cipher).load(demoConfig)
         let grids = try await UnitRepository(db).all(in: .everything, level: .grid)
         #expect(grids.count == 4)
         return Dictionary(uniqueKeysWithValues: grids.map { ($0.code, $0) })

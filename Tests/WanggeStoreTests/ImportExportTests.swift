@@ -34,7 +34,7 @@ struct ImportExportTests {
             let residents = try await Fixture.count(database, "residents"), tags = try await Fixture.count(database, "resident_tags")
             let scope = try await Self.districtScope(database)
             // MUT
-            let problems = await Fixture.importFailure { try await RegisterImporter(database).run(.residents, bytes: file, in: scope) }
+            let problems = await Fixture.importFailure { try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: file, in: scope) }
             // validate
             let found = Set(problems.map { "\($0.row ?? 0):\($0.column ?? "")" })
             #expect(found == ["3:身份证号", "4:身份证号", "5:身份证号", "6:户号", "7:联系电话", "8:标签", "9:与户主关系", "10:身份证号", "11:姓名"])
@@ -60,7 +60,7 @@ struct ImportExportTests {
             // setup
             try await Fixture.loadDemo(database)
             let scope = try await Self.districtScope(database)
-            let importer = RegisterImporter(database)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let before = (try await Fixture.count(database, "residents"), try await Fixture.count(database, "buildings"))
             let workbook: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00] + Array("[Content_Types].xml".utf8)
             // MUT
@@ -92,7 +92,7 @@ struct ImportExportTests {
             let westBox = try #require(Fixture.plan.unit(west.code)?.box), eastBox = try #require(Fixture.plan.unit(east.code)?.box)
             let outside = GeoPoint(lon: westBox.minLon - 0.0005, lat: westBox.center.lat)   // ≈ 40 m west of the district
             let scope = try await Self.districtScope(database)
-            let importer = RegisterImporter(database)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let buildings = [
                 "编号,名称,地址,类型,层数,经度,纬度",
                 "T-B1,测试1号楼,测试路1号,住宅,6,\(westBox.center.lon),\(westBox.center.lat)",
@@ -133,11 +133,11 @@ struct ImportExportTests {
             #expect(first.inserted == 2 && first.updated == 0)
             #expect(again.inserted == 0 && again.updated == 2)
             #expect(try await Fixture.count(database, "residents") == residentsAfterFirst)
-            let jia = try #require(try await ResidentRepository(database).search(Fixture.freshID(21), in: scope).rows.first)
+            let jia = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(Fixture.freshID(21), in: scope).rows.first)
             #expect(jia.phone == "13900000021")
             #expect(jia.unitID == west.id && jia.relation == "head")
-            #expect(try await ResidentRepository(database).tags(of: [jia.id])[jia.id]?.map(\.key) == ["elderly60"])
-            let yi = try #require(try await ResidentRepository(database).search(Fixture.freshID(22), in: scope).rows.first)
+            #expect(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).tags(of: [jia.id])[jia.id]?.map(\.key) == ["elderly60"])
+            let yi = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(Fixture.freshID(22), in: scope).rows.first)
             #expect(yi.unitID == east.id && yi.residenceType == "floating")
         }
     }
@@ -154,15 +154,15 @@ struct ImportExportTests {
             #expect(String(validating: bytes, as: UTF8.self) == nil, "the fixture really is not UTF-8")
             let scope = try await Self.districtScope(database)
             // MUT
-            let result = try await RegisterImporter(database).run(.residents, bytes: bytes, in: scope)
+            let result = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: bytes, in: scope)
             // validate
             #expect(result.encoding == "gb18030")
             #expect(result.inserted == 2)
-            let wang = try #require(try await ResidentRepository(database).search(Fixture.freshID(31), in: scope).rows.first)
+            let wang = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(Fixture.freshID(31), in: scope).rows.first)
             #expect(wang.name == "王小明" && wang.relation == "head" && wang.residenceType == "registered")
-            let li = try #require(try await ResidentRepository(database).search(Fixture.freshID(32), in: scope).rows.first)
+            let li = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(Fixture.freshID(32), in: scope).rows.first)
             #expect(li.name == "李春花" && li.relation == "spouse" && li.residenceType == "floating")
-            #expect(try await ResidentRepository(database).search("王小明", in: scope).rows.contains { $0.id == wang.id })
+            #expect(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search("王小明", in: scope).rows.contains { $0.id == wang.id })
         }
     }
 
@@ -172,9 +172,9 @@ struct ImportExportTests {
             // setup
             try await Fixture.loadDemo(database)
             let scope = try await Self.districtScope(database)
-            let sample = try #require(try await ResidentRepository(database).search(nil, limit: 500, in: scope).rows.first { $0.idNumber != nil && $0.phone != nil })
+            let sample = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(nil, limit: 500, in: scope).rows.first { $0.idNumber != nil && $0.phone != nil })
             let id = try #require(sample.idNumber), phone = try #require(sample.phone)
-            let exporter = RegisterExporter(database)
+            let exporter = RegisterExporter(database, cipher: TestDatabase.keys.cipher)
             // MUT
             let masked = try await exporter.csv(.residents, in: scope, role: .leader, reveal: false)
             let leaderAsks = try await exporter.csv(.residents, in: scope, role: .leader, reveal: true)
@@ -196,7 +196,7 @@ struct ImportExportTests {
             #expect(String(decoding: buildings.dropFirst(3), as: UTF8.self).hasPrefix("编号,名称,地址,类型,层数,经度,纬度,网格编码\r\n"))
             // A masked export cannot be imported back by mistake.
             let before = try await Fixture.count(database, "residents")
-            let problems = await Fixture.importFailure { try await RegisterImporter(database).run(.residents, bytes: Array(masked), in: scope) }
+            let problems = await Fixture.importFailure { try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: Array(masked), in: scope) }
             #expect(problems.contains { $0.column == "身份证号" && $0.row == 2 }, "masked ID numbers are refused from the first data row on")
             #expect(try await Fixture.count(database, "residents") == before)
         }
@@ -208,7 +208,7 @@ struct ImportExportTests {
             // setup
             try await Fixture.loadDemo(database)
             let scope = try await Self.districtScope(database)
-            let exporter = RegisterExporter(database), importer = RegisterImporter(database)
+            let exporter = RegisterExporter(database, cipher: TestDatabase.keys.cipher), importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let buildingCount = try await Fixture.count(database, "buildings"), householdCount = try await Fixture.count(database, "households")
             let placedBefore = try await Fixture.count(database, "buildings", where: "unit_id IS NOT NULL")
             // MUT
@@ -230,9 +230,9 @@ struct ImportExportTests {
             try await Fixture.loadDemo(database)
             let scope = try await Self.districtScope(database)
             let residents = try await Fixture.count(database, "residents"), tags = try await Fixture.count(database, "resident_tags")
-            let file = try await RegisterExporter(database).csv(.residents, in: scope, role: .gridWorker, reveal: true)
+            let file = try await RegisterExporter(database, cipher: TestDatabase.keys.cipher).csv(.residents, in: scope, role: .gridWorker, reveal: true)
             // MUT
-            let result = try await RegisterImporter(database).run(.residents, bytes: Array(file), in: scope)
+            let result = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: Array(file), in: scope)
             // validate
             #expect(result.encoding == "utf8BOM")
             #expect(result.inserted == 0, "overseas residents (no ID number, a passport number) must be matched too, not added again")
@@ -265,9 +265,9 @@ struct ImportExportTests {
             let good = #"{"type":"FeatureCollection","features":["# + feature(grid.code, ring(inner)) + "]}"
             let scope = try await Self.districtScope(database)
             // MUT
-            let problems = await Fixture.importFailure { try await RegisterImporter(database).run(.boundaries, bytes: Array(bad.utf8), in: scope) }
+            let problems = await Fixture.importFailure { try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.boundaries, bytes: Array(bad.utf8), in: scope) }
             let unchanged = try await UnitRepository(database).get(grid.id, in: .everything)
-            let result = try await RegisterImporter(database).run(.boundaries, bytes: Array(good.utf8), in: scope)
+            let result = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.boundaries, bytes: Array(good.utf8), in: scope)
             // validate
             #expect(problems.compactMap(\.row).sorted() == [1, 3], "problems name the feature they are in: \(problems)")
             #expect(problems.first { $0.row == 1 }?.message.contains("未闭合") == true)

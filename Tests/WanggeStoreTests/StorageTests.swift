@@ -32,7 +32,7 @@ struct StorageTests {
             let grids = try await Fixture.loadDemo(database)
             let own = try #require(grids["110199001001001"]), other = try #require(grids["110199001001002"])
             let scope = Scope.subtree(of: own)
-            let people = ResidentRepository(database), places = PlaceRepository(database)
+            let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher), places = PlaceRepository(database)
             let foreign = try #require(try await people.search(nil, gridID: other.id, limit: 1, in: .everything).rows.first)
             let foreignID = try #require(foreign.idNumber)
             let mine = try #require(try await people.search(nil, gridID: own.id, limit: 1, in: .everything).rows.first)
@@ -86,7 +86,7 @@ struct StorageTests {
             // setup
             let grids = try await Fixture.loadDemo(database)
             let grid = try #require(grids["110199101001001"])
-            let people = ResidentRepository(database)
+            let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)
             let otherHousehold = try #require(try await PlaceRepository(database).households(inGrid: grids["110199101001002"]!.id, limit: 1, in: .everything).rows.first)
             func input(_ id: String?, household: String? = household.number, phone: String? = "13812345678", relation: String? = "spouse",
@@ -130,7 +130,7 @@ struct StorageTests {
         try await db.withStore { database in
             // setup
             try await Fixture.loadDemo(database)
-            let people = ResidentRepository(database)
+            let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let someone = try #require(try await people.search(nil, limit: 1, in: .everything).rows.first)
             // MUT
             let prefix = try await people.search(String(someone.name.prefix(1)), limit: 1, in: .everything)
@@ -192,7 +192,7 @@ struct StorageTests {
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)
             let homelessID = try #require(try await sql.raw("SELECT id FROM residents WHERE unit_id = \(bind: grid.id) AND household_id IS NULL")
                 .first()?.decode(column: "id", as: UUID.self))
-            let homeless = try await ResidentRepository(database).get(homelessID, in: .everything)
+            let homeless = try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).get(homelessID, in: .everything)
             let before = try await CoverageRepository(database).report(in: .everything)
             // MUT
             try await sql.raw("UPDATE households SET unit_id = NULL WHERE id = \(bind: household.id)").run()
@@ -200,7 +200,7 @@ struct StorageTests {
             #expect(home.id != household.id)
             let input = ResidentInput(name: homeless.name, idNumber: homeless.idNumber, documentNumber: homeless.documentNumber, phone: homeless.phone,
                                       householdNumber: home.number, relation: "other", residenceType: homeless.residenceType, tags: [])
-            let filed = try await ResidentRepository(database).update(homeless.id, input, in: .everything)
+            let filed = try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).update(homeless.id, input, in: .everything)
             let after = try await CoverageRepository(database).report(in: .everything)
             // validate
             #expect(before.householdsWithoutGridCount == 0)

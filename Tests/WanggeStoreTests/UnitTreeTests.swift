@@ -114,7 +114,7 @@ struct UnitTreeTests {
             let zone = try await repo.create(parentID: grid.id, level: .zone, code: grid.code + "-01", name: "东片区", boundary: nil, actor: "t", in: .everything)
             let people = try await Fixture.attached(database, "residents", to: grid.id)
             #expect(people > 0)
-            let residents = ResidentRepository(database)
+            let residents = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let oldBefore = try await residents.search(nil, limit: 1, in: .subtree(of: oldCommunity)).total
             let newBefore = try await residents.search(nil, limit: 1, in: .subtree(of: newCommunity)).total
             // MUT
@@ -204,7 +204,7 @@ struct UnitTreeTests {
             #expect(sourceHistory.last?.detail == "110199101001002 → 110199101001001")
             let targetHistory = try await repo.history(of: target.id, in: .everything).map(\.action)
             #expect(targetHistory.contains("merged_from") && targetHistory.contains("boundary"))
-            let people = ResidentRepository(database)
+            let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             #expect(try await people.search(nil, gridID: target.id, limit: 1, in: .subtree(of: merged)).total == expected["residents"])
         }
     }

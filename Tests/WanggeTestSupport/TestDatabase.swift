@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import WanggeSecurity
 import WanggeStore
 
 /// The databases every storage and HTTP test runs on: SQLite always, and PostgreSQL when
@@ -24,18 +25,26 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
+    /// One fixed key ring for every test (the key file's text form, for `WANGGE_KEYS`).
+    public static let keysText = """
+        k2:\(Data(repeating: 2, count: 32).base64EncodedString())
+        k1:\(Data(repeating: 1, count: 32).base64EncodedString())
+        audit:\(Data(repeating: 9, count: 32).base64EncodedString())
+        """
+    public static let keys: KeyRing = try! KeyRing.parse(keysText)
+
     /// A fresh, empty place for one test: the environment to give `configure`, and a clean-up.
     public func makeLocation() async throws -> (environment: [String: String], cleanUp: @Sendable () async -> Void) {
         switch self {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-test-\(UUID().uuidString)").path
-            return (["WANGGE_DATA": dir], { try? FileManager.default.removeItem(atPath: dir) })
+            return (["WANGGE_DATA": dir, "WANGGE_KEYS": Self.keysText], { try? FileManager.default.removeItem(atPath: dir) })
         case .postgres:
             guard let url = Self.postgresURL else { throw TestSetupError.noPostgres }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             try await Self.admin(url) { try await $0.raw("CREATE SCHEMA \(ident: schema)").run() }
             Self.recordPostgresUse()
-            return (["DATABASE_URL": url, "DATABASE_SCHEMA": schema], {
+            return (["DATABASE_URL": url, "DATABASE_SCHEMA": schema, "WANGGE_KEYS": Self.keysText], {
                 try? await Self.admin(url) { try await $0.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
             })
         }
@@ -49,7 +58,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
         let logger = Logger(label: "wangge.test")
         let migrations = Migrations()
-        for m in StoreMigrations.all { migrations.add(m) }
+        for m in StoreMigrations.all(keys: Self.keys) { migrations.add(m) }
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         do {
             try await migrator.setupIfNeeded().get()

@@ -252,7 +252,7 @@ struct APITests {
             let text = String(decoding: workerUnmasked.bytes.dropFirst(3), as: UTF8.self)
             #expect(text.matches(WebFixture.fullIDPattern))
             let rows = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count - 1
-            #expect(rows == (try await ResidentRepository(app.db).search(nil, limit: 1, in: .subtree(of: grid)).total), "only the worker's own grid")
+            #expect(rows == (try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, limit: 1, in: .subtree(of: grid)).total), "only the worker's own grid")
         }
     }
 

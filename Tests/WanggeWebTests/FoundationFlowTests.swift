@@ -58,7 +58,7 @@ struct FoundationFlowTests {
             #expect(page.body.string.range(of: #"(?<![\d*])[1-9]\d{16}[\dX](?!\d)"#, options: .regularExpression) == nil, "no full ID number on the page")
             #expect(foreign.status == .notFound)
             #expect(foreignAPI.status == .notFound)
-            let otherResident = try #require(try await ResidentRepository(app.db).search(nil, gridID: other.id, limit: 1, in: .everything).rows.first)
+            let otherResident = try #require(try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, gridID: other.id, limit: 1, in: .everything).rows.first)
             #expect(try await b.get("/residents/\(otherResident.id.uuidString)").status == .notFound)
             #expect(try await b.api(.GET, "/api/v1/residents/\(otherResident.id.uuidString)").status == .notFound)
             let list = try await b.api(.GET, "/api/v1/residents?limit=500")

@@ -55,7 +55,7 @@ struct PagesTests {
         try await withApp(db) { app in
             // setup
             var b = try await Browser.login(app, as: "leader")
-            let people = ResidentRepository(app.db)
+            let people = ResidentRepository(app.db, cipher: app.keys.cipher)
             let someone = try #require(try await people.search(nil, limit: 50, in: .everything).rows.first { $0.idNumber != nil })
             let id = try #require(someone.idNumber)
             let surname = String(someone.name.prefix(1))
@@ -85,7 +85,7 @@ struct PagesTests {
             // setup
             var b = try await Browser.login(app, as: "gridworker")
             let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
-            let person = try #require(try await ResidentRepository(app.db).search(nil, gridID: grid.id, limit: 100, in: .everything).rows
+            let person = try #require(try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, gridID: grid.id, limit: 100, in: .everything).rows
                 .first { $0.idNumber != nil && $0.phone != nil && $0.householdID != nil })
             // MUT
             let page = try await b.get("/residents/\(person.id.uuidString)")
@@ -263,7 +263,7 @@ struct PagesTests {
     func registerPagesNeedTheRole(db: TestDatabase) async throws {
         try await withApp(db) { app in
             // setup
-            let someone = try #require(try await ResidentRepository(app.db).search(nil, limit: 1, in: .everything).rows.first)
+            let someone = try #require(try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, limit: 1, in: .everything).rows.first)
             for username in ["department", "auditor"] {
                 var b = try await Browser.login(app, as: username)
                 // MUT

@@ -15,7 +15,7 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     do {
         try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4"]) { a, _ in a })
         if demo {
-            let plan = try await DemoLoader(app.db).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
+            let plan = try await DemoLoader(app.db, cipher: app.keys.cipher).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
             _ = try await DemoCommand.createAccounts(app, plan: plan)
         }
         try await body(app)

@@ -2,15 +2,20 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// Writes the register as CSV that Excel opens cleanly (UTF-8 with BOM), with the same headers
 /// the importer reads, so an office can export, correct in Excel and import again. ID numbers
 /// and phones are masked unless `reveal` is set by a caller whose role may see them.
 public struct RegisterExporter: Sendable {
     let db: any Database
+    let cipher: FieldCipher
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    public init(_ db: any Database) { self.db = db }
+    public init(_ db: any Database, cipher: FieldCipher) {
+        self.db = db
+        self.cipher = cipher
+    }
 
     public func csv(_ kind: ImportKind, in scope: Scope, role: Role, reveal: Bool, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Data {
         let showFull = reveal && role.mayUnmask
@@ -32,7 +37,7 @@ public struct RegisterExporter: Sendable {
                 writer.append([h.number, h.address, h.code ?? "", h.room ?? "", h.unit_id.flatMap { grids[$0] } ?? "", L10n.t("household.\(h.kind)")])
             }
         case .residents:
-            let people = ResidentRepository(db)
+            let people = ResidentRepository(db, cipher: cipher)
             let tagNames = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0.nameZh) })
             var offset = 0
             while true {

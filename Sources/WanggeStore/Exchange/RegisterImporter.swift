@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// Imports buildings, households and residents from CSV, and unit boundaries from GeoJSON.
 /// All or nothing: every row is checked first and every problem reported with its row and
@@ -9,11 +10,15 @@ import WanggeCore
 /// household number, ID number) already exists in the caller's scope update that record.
 public struct RegisterImporter: Sendable {
     let db: any Database
+    let cipher: FieldCipher
     var sql: any SQLDatabase { db as! any SQLDatabase }
     /// At most this many problems are listed; the count says how many more there were.
     public static let problemLimit = 1000
 
-    public init(_ db: any Database) { self.db = db }
+    public init(_ db: any Database, cipher: FieldCipher) {
+        self.db = db
+        self.cipher = cipher
+    }
 
     public func run(_ kind: ImportKind, bytes: [UInt8], in scope: Scope, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ImportResult {
         let text: String, encoding: SourceEncoding
@@ -32,7 +37,7 @@ public struct RegisterImporter: Sendable {
             switch kind {
             case .buildings: result = try await BuildingImport(db: db, scope: scope).run(sheet, progress: progress)
             case .households: result = try await HouseholdImport(db: db, scope: scope).run(sheet, progress: progress)
-            case .residents: result = try await ResidentImport(db: db, scope: scope).run(sheet, progress: progress)
+            case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher).run(sheet, progress: progress)
             case .boundaries: fatalError("handled above")
             }
         }

@@ -2,12 +2,14 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// Residents from CSV: every field checked as in the form, households looked up by number,
 /// existing people (by ID number) updated in place.
 struct ResidentImport {
     let db: any Database
     let scope: Scope
+    let cipher: FieldCipher
 
     static let tagSeparators: Set<Character> = [";", "；", ",", "，", "、", "|"]
 
@@ -15,7 +17,7 @@ struct ResidentImport {
         var sheet = input
         let sql = db as! any SQLDatabase
         let grids = try await GridCatalogue.load(db, scope: scope)
-        let tags = try await ResidentRepository(db).allTags()
+        let tags = try await ResidentRepository(db, cipher: cipher).allTags()
         let householdNumbers = Set(sheet.table.records.map { sheet.value($0, "household_number") }.filter { !$0.isEmpty })
         let households = try await existing(sql, table: "households", key: "number", values: Array(householdNumbers))
         var seen: [String: Int] = [:]
@@ -51,11 +53,12 @@ struct ResidentImport {
                 residenceType: residenceType, unitID: unitID, createdAt: now, updatedAt: now), tags: Array(Set(tagKeys)).sorted(), record: record))
         }
         // People are matched by ID number, or by their other document when they have none (overseas residents).
-        let byID = try await existing(sql, table: "residents", key: "id_number", values: rows.compactMap(\.values.idNumber))
+        let byHash = try await existing(sql, table: "residents", key: "id_number_hash", values: rows.compactMap(\.values.idNumber).map(cipher.lookupHash))
+        let cipher = self.cipher
         let byDocument = try await existing(sql, table: "residents", key: "document_number",
                                             values: rows.filter { $0.values.idNumber == nil }.compactMap(\.values.documentNumber))
         @Sendable func match(_ r: ResidentRow) -> (id: UUID, unitID: UUID?)? {
-            if let n = r.idNumber { return byID[n] }
+            if let n = r.idNumber { return byHash[cipher.lookupHash(n)] }
             return r.documentNumber.flatMap { byDocument[$0] }
         }
         for row in rows {
@@ -82,14 +85,14 @@ struct ResidentImport {
                     try await sql.delete(from: "resident_tags").where("resident_id", .equal, r.id).run()
                     updated += 1
                 } else {
-                    fresh.append([r.id, r.name, r.idNumber, r.documentNumber, r.sex, r.birthDate, r.phone, r.householdID, r.relation,
-                                  r.residenceType, r.unitID, r.createdAt, r.updatedAt])
+                    fresh.append([r.id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, r.sex, r.birthDate,
+                                  r.phone, r.householdID, r.relation, r.residenceType, r.unitID, r.createdAt, r.updatedAt])
                 }
                 for tag in row.tags { tagRows.append([r.id, tag]) }
                 if i % 1000 == 999 { progress(i + 1, batch.count) }
             }
             let bulk = BulkWriter(sql: sql)
-            try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "document_number", "sex", "birth_date", "phone",
+            try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
                                                               "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at"], rows: fresh)
             try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
             return (fresh.count, updated)

@@ -1,9 +1,10 @@
 import FluentKit
 import SQLKit
+import WanggeSecurity
 
 /// Every migration, in the order it runs. Append only: a released migration never changes.
 public enum StoreMigrations {
-    public static var all: [any Migration] {
+    public static func all(keys: KeyRing) -> [any Migration] {
         [
             CreateUnits(),
             CreateStaff(),
@@ -11,6 +12,7 @@ public enum StoreMigrations {
             CreatePeople(),
             CreateAccounts(),
             SeedReferenceData(),
+            CreateSecurity(cipher: keys.cipher),
         ]
     }
 }

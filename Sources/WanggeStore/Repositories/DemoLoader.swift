@@ -2,14 +2,19 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// Loads a generated demo district (see `DemoDistrict`) into an empty database: the tree first,
 /// then grid by grid, one transaction per grid, reporting progress after each.
 public struct DemoLoader: Sendable {
     let db: any Database
+    let cipher: FieldCipher
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    public init(_ db: any Database) { self.db = db }
+    public init(_ db: any Database, cipher: FieldCipher) {
+        self.db = db
+        self.cipher = cipher
+    }
 
     /// True when the database holds no unit yet.
     public func isEmpty() async throws -> Bool {
@@ -50,14 +55,14 @@ public struct DemoLoader: Sendable {
             let population = DemoDistrict.population(ofGrid: grid.code, plan: plan, config: config)
             let staff = plan.staff(ofGrid: grid.code)
             try await db.transaction { tx in
-                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, on: tx as! any SQLDatabase, now: now)
+                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, on: tx as! any SQLDatabase, cipher: cipher, now: now)
             }
             progress(i + 1, grids.count)
         }
         return plan
     }
 
-    static func write(_ p: DemoGridPopulation, staff: [DemoStaff], gridID: UUID, on sql: any SQLDatabase, now: Date) async throws {
+    static func write(_ p: DemoGridPopulation, staff: [DemoStaff], gridID: UUID, on sql: any SQLDatabase, cipher: FieldCipher, now: Date) async throws {
         let bulk = BulkWriter(sql: sql)
         var buildingIDs: [String: UUID] = [:]
         var buildingRows: [[any Encodable & Sendable]] = []
@@ -82,11 +87,11 @@ public struct DemoLoader: Sendable {
             let id = UUID()
             let parsed = r.idNumber.flatMap { try? ResidentID($0) }
             let household = r.householdNumber.flatMap { householdIDs[$0] }
-            residentRows.append([id, r.name, r.idNumber, r.documentNumber, parsed?.sex.rawValue, parsed?.birthDate.description, r.phone,
+            residentRows.append([id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, parsed?.sex.rawValue, parsed?.birthDate.description, r.phone,
                                  household, r.relation, r.residenceType, gridID, now, now])
             for tag in r.tagKeys { tagRows.append([id, tag]) }
         }
-        try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "document_number", "sex", "birth_date", "phone",
+        try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
                                                           "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at"], rows: residentRows)
         try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
         try await bulk.insert(into: "components", columns: ["id", "code", "class_key", "subtype", "state", "lon", "lat", "unit_id", "created_at"],

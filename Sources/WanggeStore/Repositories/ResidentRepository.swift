@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// What a form, the API or an import asks to store about a resident.
 public struct ResidentInput: Sendable, Codable {
@@ -27,11 +28,36 @@ public struct ResidentInput: Sendable, Codable {
     }
 }
 
+/// Residents of the register. ID numbers are stored encrypted (`FieldCipher`) with a keyed hash
+/// beside them for exact look-up; rows leave this repository with the number decrypted, and
+/// `ResidentView` decides what the caller is shown.
 public struct ResidentRepository: Sendable {
     let db: any Database
+    let cipher: FieldCipher
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    public init(_ db: any Database) { self.db = db }
+    public init(_ db: any Database, cipher: FieldCipher) {
+        self.db = db
+        self.cipher = cipher
+    }
+
+    /// Rows as read from the table, with ID numbers decrypted.
+    func decrypted(_ rows: [ResidentRow]) throws -> [ResidentRow] {
+        try rows.map { row in
+            var r = row
+            if let stored = row.idNumber {
+                do { r.idNumber = try cipher.decrypt(stored) } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
+            }
+            return r
+        }
+    }
+
+    /// The stored form of a row: ID number encrypted, and its look-up hash.
+    func sealed(_ row: ResidentRow) -> (row: ResidentRow, hash: String?) {
+        var r = row
+        r.idNumber = row.idNumber.map(cipher.encrypt)
+        return (r, row.idNumber.map(cipher.lookupHash))
+    }
 
     /// Residents in scope matching `query`: a name (prefix), a whole ID number, or a whole phone number.
     public func search(_ query: String?, gridID: UUID? = nil, householdID: UUID? = nil, tag: String? = nil,
@@ -39,7 +65,7 @@ public struct ResidentRepository: Sendable {
         var condition = scope.condition("unit_id")
         if let q = query?.trimmingSpaces(), !q.isEmpty {
             let upper = q.uppercased()
-            condition = "\(condition) AND (name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\' OR id_number = \(bind: upper) OR phone = \(bind: q))"
+            condition = "\(condition) AND (name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\' OR id_number_hash = \(bind: cipher.lookupHash(upper)) OR phone = \(bind: q))"
         }
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
         if let householdID { condition = "\(condition) AND household_id = \(bind: householdID)" }
@@ -49,7 +75,7 @@ public struct ResidentRepository: Sendable {
             SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE \(condition) \
             ORDER BY name, id LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
             """).all(decoding: ResidentRow.self)
-        return (rows, total)
+        return (try decrypted(rows), total)
     }
 
     /// A LIKE pattern matching names that start with `q`, with LIKE's own wildcards taken literally.
@@ -58,8 +84,9 @@ public struct ResidentRepository: Sendable {
     }
 
     public func find(_ id: UUID, in scope: Scope) async throws -> ResidentRow? {
-        try await sql.raw("SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+        let row = try await sql.raw("SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
             .first(decoding: ResidentRow.self)
+        return try row.map { try decrypted([$0])[0] }
     }
 
     public func get(_ id: UUID, in scope: Scope) async throws -> ResidentRow {
@@ -100,11 +127,13 @@ public struct ResidentRepository: Sendable {
 
     /// Creates a resident after validating every field; the grid comes from the household.
     public func create(_ input: ResidentInput, in scope: Scope, at now: Date = Date()) async throws -> ResidentRow {
-        let validated = try await ResidentValidator(sql: sql, scope: scope).validate(input, existingID: nil)
+        let validated = try await ResidentValidator(sql: sql, scope: scope, cipher: cipher).validate(input, existingID: nil)
         let row = validated.row(id: UUID(), now: now)
+        let stored = sealed(row)
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            try await sql.insert(into: "residents").model(row, nilEncodingStrategy: .asNil).run()
+            try await sql.insert(into: "residents").model(stored.row, nilEncodingStrategy: .asNil).run()
+            try await sql.update("residents").set("id_number_hash", to: stored.hash).where("id", .equal, row.id).run()
             try await Self.writeTags(validated.tags, for: row.id, on: sql)
         }
         return row
@@ -113,13 +142,14 @@ public struct ResidentRepository: Sendable {
     /// Replaces a resident's fields (PUT semantics) within scope.
     public func update(_ id: UUID, _ input: ResidentInput, in scope: Scope, at now: Date = Date()) async throws -> ResidentRow {
         let existing = try await get(id, in: scope)
-        let validated = try await ResidentValidator(sql: sql, scope: scope).validate(input, existingID: id)
+        let validated = try await ResidentValidator(sql: sql, scope: scope, cipher: cipher).validate(input, existingID: id)
         var changed = validated.row(id: id, now: now)
         changed.createdAt = existing.createdAt
         let row = changed
+        let stored = sealed(row)
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            try await sql.update("residents").set(model: row).where("id", .equal, id).run()
+            try await sql.update("residents").set(model: stored.row).set("id_number_hash", to: stored.hash).where("id", .equal, id).run()
             try await sql.delete(from: "resident_tags").where("resident_id", .equal, id).run()
             try await Self.writeTags(validated.tags, for: id, on: sql)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// One thing wrong with one field of an input, said in the localisation table's words.
 public struct FieldProblem: Sendable, Equatable, Codable {
@@ -46,6 +47,7 @@ struct ValidatedResident {
 struct ResidentValidator {
     let sql: any SQLDatabase
     let scope: Scope
+    let cipher: FieldCipher
 
     /// The checks that need no database; also used by the importer before it looks anything up.
     static func checkFields(_ input: ResidentInput, knownTags: Set<String>) -> (ResidentID?, String?, [FieldProblem]) {
@@ -93,7 +95,7 @@ struct ResidentValidator {
             problems.append(FieldProblem("household_number", "field.required"))
         }
         if let value = id?.value {
-            let other = try await sql.raw("SELECT id FROM residents WHERE id_number = \(bind: value)").first()?.decode(column: "id", as: UUID.self)
+            let other = try await sql.raw("SELECT id FROM residents WHERE id_number_hash = \(bind: cipher.lookupHash(value))").first()?.decode(column: "id", as: UUID.self)
             if let other, other != existingID {
                 problems.append(FieldProblem("id_number", "resident.duplicate_id"))
                 id = nil

@@ -42,7 +42,7 @@ struct ImportCommand: AsyncCommand {
         let app = context.application
         let bar = ProgressBar("导入 / import")
         do {
-            let result = try await RegisterImporter(app.db).run(kind, bytes: Array(data), in: try await commandScope(app, unitCode: signature.unit)) { bar.update($0, $1) }
+            let result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: try await commandScope(app, unitCode: signature.unit)) { bar.update($0, $1) }
             context.console.print(L10n.t("import.done", L10n.t("import.kind.\(kind.rawValue)"), result.inserted, result.updated, L10n.t("text.encoding.\(result.encoding)")))
         } catch let failure as ImportFailure {
             context.console.error(L10n.t("import.failed", failure.problems.count))
@@ -75,7 +75,7 @@ struct ExportCommand: AsyncCommand {
         let kind = try ImportKind.parse(signature.kind)
         let app = context.application
         let scope = try await commandScope(app, unitCode: signature.unit)
-        let exporter = RegisterExporter(app.db)
+        let exporter = RegisterExporter(app.db, cipher: app.keys.cipher)
         let data: Data
         if kind == .boundaries {
             data = Data(try await exporter.geojson(in: scope).utf8)

@@ -21,7 +21,7 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let loader = DemoLoader(app.db)
+        let loader = DemoLoader(app.db, cipher: app.keys.cipher)
         if try await !loader.isEmpty() {
             if signature.ifEmpty { context.console.print("数据库已有数据,跳过演示数据生成 / database not empty, demo skipped"); return }
             throw StoreError(.conflict, "demo.not_empty")

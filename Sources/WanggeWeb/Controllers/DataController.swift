@@ -22,7 +22,7 @@ enum DataController {
         let kind = try ImportKind.parse(upload.kind)
         let bytes = Array(upload.file.data.readableBytesView)
         do {
-            let result = try await RegisterImporter(req.db).run(kind, bytes: bytes, in: v.scope)
+            let result = try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope)
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
             return try await LoginController.render(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil), title: L10n.t("data.title"))
         } catch let failure as ImportFailure {
@@ -39,7 +39,7 @@ enum DataController {
         }
         var scope = v.scope
         if let unit = req.query[UUID.self, at: "unit"] { scope = .subtree(of: try await UnitRepository(req.db).get(unit, in: v.scope)) }
-        let data = try await RegisterExporter(req.db).csv(kind, in: scope, role: v.role, reveal: false)
+        let data = try await RegisterExporter(req.db, cipher: req.keys.cipher).csv(kind, in: scope, role: v.role, reveal: false)
         return csvResponse(data, name: "\(kind.rawValue).csv")
     }
 

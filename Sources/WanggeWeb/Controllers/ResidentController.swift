@@ -13,7 +13,7 @@ enum ResidentController {
         let q = req.query[String.self, at: "q"]?.trimmingSpaces()
         let page = max(1, req.query[Int.self, at: "page"] ?? 1)
         guard q.map({ $0.count <= 50 }) ?? true else { throw Abort(.badRequest, reason: L10n.t("field.too_long", 50)) }
-        let people = ResidentRepository(req.db)
+        let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let found = try await people.search(q, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
         let views = try await people.views(found.rows, role: viewer.role)
         let grids = Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: viewer.scope, level: .grid).map { ($0.id, $0) })
@@ -24,7 +24,7 @@ enum ResidentController {
     static func show(req: Request) async throws -> Response {
         let viewer = try req.requireRegisterReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("resident") }
-        let people = ResidentRepository(req.db)
+        let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let row = try await people.get(id, in: viewer.scope)
         let view = try await people.views([row], role: viewer.role)[0]
         var members: [ResidentView] = []
@@ -42,7 +42,7 @@ enum ResidentController {
         let viewer = try req.requireRegisterReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("household") }
         let household = try await PlaceRepository(req.db).household(id, in: viewer.scope)
-        let people = ResidentRepository(req.db)
+        let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let members = try await people.views(try await people.search(nil, householdID: id, limit: 50, in: viewer.scope).rows, role: viewer.role)
         let body = ResidentPages.householdCard(household, members: members)
         return try await LoginController.render(req, body, title: L10n.t("household.title", household.number))

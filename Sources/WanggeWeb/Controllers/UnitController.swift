@@ -46,7 +46,7 @@ enum UnitController {
             model.buildings = try await places.buildings(inGrid: id, in: viewer.scope)
             model.components = try await places.components(inGrid: id, in: viewer.scope)
             model.organisations = try await places.organisations(inGrid: id, in: viewer.scope)
-            let people = ResidentRepository(req.db)
+            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let found = try await people.search(nil, gridID: id, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
             model.residents = try await people.views(found.rows, role: viewer.role)
             model.residentTotal = found.total

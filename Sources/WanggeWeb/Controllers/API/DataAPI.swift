@@ -10,7 +10,7 @@ enum DataAPI {
             let v = try req.requireRegisterEditor()
             guard let kind = req.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else { throw StoreError.notFound("import") }
             guard let body = req.body.data else { throw StoreError(.invalid, "import.empty") }
-            return try await RegisterImporter(req.db).run(kind, bytes: Array(body.readableBytesView), in: v.scope)
+            return try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope)
         }
         api.get("export", ":kind") { req async throws -> Response in
             let v = try req.requireRegisterReader()
@@ -18,12 +18,12 @@ enum DataAPI {
             var scope = v.scope
             if let unit = req.query[UUID.self, at: "unit"] { scope = .subtree(of: try await UnitRepository(req.db).get(unit, in: v.scope)) }
             if kind == .boundaries {
-                let text = try await RegisterExporter(req.db).geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
+                let text = try await RegisterExporter(req.db, cipher: req.keys.cipher).geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
                 return Response(status: .ok, headers: ["Content-Type": "application/geo+json; charset=utf-8"], body: .init(string: text))
             }
             let reveal = req.query[Bool.self, at: "unmasked"] ?? false
             if reveal && !v.role.mayUnmask { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-            let data = try await RegisterExporter(req.db).csv(kind, in: scope, role: v.role, reveal: reveal)
+            let data = try await RegisterExporter(req.db, cipher: req.keys.cipher).csv(kind, in: scope, role: v.role, reveal: reveal)
             return DataController.csvResponse(data, name: "\(kind.rawValue).csv")
         }
     }

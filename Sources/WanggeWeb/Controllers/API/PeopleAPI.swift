@@ -42,32 +42,32 @@ enum PeopleAPI {
             let (limit, offset) = try paging(req)
             let q = req.query[String.self, at: "q"]
             guard (q?.count ?? 0) <= 50 else { throw StoreError(.invalid, "field.too_long", ["50"], field: "q") }
-            let people = ResidentRepository(req.db)
+            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let found = try await people.search(q, gridID: req.query[UUID.self, at: "grid"], householdID: req.query[UUID.self, at: "household"],
                                                 tag: req.query[String.self, at: "tag"], limit: limit, offset: offset, in: v.scope)
             return Page(items: try await people.views(found.rows, role: v.role), total: found.total, limit: limit, offset: offset)
         }
         api.get("residents", ":id") { req async throws -> ResidentView in
             let v = try req.requireRegisterReader()
-            let people = ResidentRepository(req.db)
+            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             return try await people.views([try await people.get(try req.id(), in: v.scope)], role: v.role)[0]
         }
         api.post("residents") { req async throws -> Response in
             let v = try req.requireRegisterEditor()
             let body = try req.content.decode(ResidentBody.self)
-            let people = ResidentRepository(req.db)
+            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let row = try await people.create(body.input, in: v.scope)
             return try await people.views([row], role: v.role)[0].encodeResponse(status: .created, for: req)
         }
         api.put("residents", ":id") { req async throws -> ResidentView in
             let v = try req.requireRegisterEditor()
             let body = try req.content.decode(ResidentBody.self)
-            let people = ResidentRepository(req.db)
+            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             return try await people.views([try await people.update(try req.id(), body.input, in: v.scope)], role: v.role)[0]
         }
         api.get("tags") { req async throws -> [TagRow] in
             let v = try req.requireRegisterReader()
-            return try await ResidentRepository(req.db).allTags().filter { !$0.sensitive || v.role.seesSensitiveTags }
+            return try await ResidentRepository(req.db, cipher: req.keys.cipher).allTags().filter { !$0.sensitive || v.role.seesSensitiveTags }
         }
         api.get("households") { req async throws -> Page<HouseholdRow> in
             let v = try req.requireRegisterReader()
