@@ -16,7 +16,7 @@ if [ -z "${WANGGE_TEST_POSTGRES_URL:-}" ] && [ "${WANGGE_TEST_SQLITE_ONLY:-0}" !
     echo "note: no PostgreSQL available; running on SQLite only" >&2
   fi
 fi
-cleanup() { [ -n "$started_pg" ] && scripts/throwaway-postgres.sh stop "$started_pg"; }
+cleanup() { if [ -n "$started_pg" ]; then scripts/throwaway-postgres.sh stop "$started_pg"; fi; }
 trap cleanup EXIT
 
 export WANGGE_TEST_POSTGRES_LOG
