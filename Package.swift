@@ -25,6 +25,7 @@ let package = Package(
         // Storage: Fluent models, migrations, repositories. No Vapor.
         .target(name: "WanggeStore", dependencies: [
             "WanggeCore", "WanggeSecurity",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

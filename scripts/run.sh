@@ -32,6 +32,7 @@ cat <<MSG
   演示账号 / demo accounts (密码 / password: Wangge@2026):
     admin 系统管理员 · leader 领导 · operator 受理员 · gridworker 网格员 · proxy 代办员
     department 职能部门 · security 安全管理员 · auditor 审计员 · resident 居民
+  admin/security/auditor 需两步验证码 / need a TOTP code:  $bin totp admin
   数据 / data: $WANGGE_DATA  (Ctrl-C 停止 / to stop)
 
 MSG

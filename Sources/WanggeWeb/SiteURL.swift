@@ -6,6 +6,7 @@ import Vapor
 enum SiteURL {
     case home
     case login
+    case loginCode
     case account
     case logout
     case units
@@ -13,8 +14,17 @@ enum SiteURL {
     case residents(query: String? = nil, page: Int = 1)
     case resident(UUID)
     case household(UUID)
+    case residentReveal(UUID)
+    case residentEdit(UUID)
+    case residentExport(UUID)
+    case residentAnonymise(UUID)
+    case adminAccounts
+    case adminAccount(UUID, action: String)
     case coverage(unit: UUID? = nil)
     case importExport
+    case audit(AuditSearch = AuditSearch(), page: Int = 1)
+    case auditVerify
+    case auditExport(AuditSearch)
     case export(kind: String, unit: UUID? = nil)
     case asset(String)
     case healthz
@@ -23,6 +33,7 @@ enum SiteURL {
         switch self {
         case .home: "/"
         case .login: "/login"
+        case .loginCode: "/login/code"
         case .account: "/account"
         case .logout: "/logout"
         case .units: "/units"
@@ -31,8 +42,17 @@ enum SiteURL {
             "/residents" + Self.query(["q": q, "page": page > 1 ? String(page) : nil])
         case .resident(let id): "/residents/\(id.uuidString)"
         case .household(let id): "/households/\(id.uuidString)"
+        case .residentReveal(let id): "/residents/\(id.uuidString)/reveal"
+        case .residentEdit(let id): "/residents/\(id.uuidString)/edit"
+        case .residentExport(let id): "/residents/\(id.uuidString)/export.json"
+        case .residentAnonymise(let id): "/residents/\(id.uuidString)/anonymise"
+        case .adminAccounts: "/admin/accounts"
+        case .adminAccount(let id, let action): "/admin/accounts/\(id.uuidString)/\(action)"
         case .coverage(let unit): "/coverage" + Self.query(["unit": unit?.uuidString])
         case .importExport: "/data"
+        case .audit(let search, let page): "/audit" + search.query(page: page)
+        case .auditVerify: "/audit/verify"
+        case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
         case .export(let kind, let unit): "/data/export/\(kind).csv" + Self.query(["unit": unit?.uuidString])
         case .asset(let name): "/assets/\(name)"
         case .healthz: "/healthz"
@@ -45,6 +65,11 @@ enum SiteURL {
         case .unit: ["units", ":id"]
         case .resident: ["residents", ":id"]
         case .household: ["households", ":id"]
+        case .residentReveal: ["residents", ":id", "reveal"]
+        case .residentEdit: ["residents", ":id", "edit"]
+        case .residentExport: ["residents", ":id", "export.json"]
+        case .residentAnonymise: ["residents", ":id", "anonymise"]
+        case .adminAccount: ["admin", "accounts", ":id", ":action"]
         case .export: ["data", "export", ":file"]
         case .asset: ["assets", ":name"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }

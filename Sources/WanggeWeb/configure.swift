@@ -11,6 +11,7 @@ import WanggeStore
 public func configure(_ app: Application, environment env: [String: String] = ProcessInfo.processInfo.environment) async throws {
     let location = StoreLocation.from(environment: env)
     app.keys = try KeyFile.load(environment: env)
+    app.policy = SecurityPolicy(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
     app.migrations.add(SessionRecord.migration)
@@ -46,8 +47,11 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(CoverageCommand(), as: "coverage")
     app.asyncCommands.use(AccountCommand(), as: "account")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
+    app.asyncCommands.use(TOTPCommand(), as: "totp")
 
     try await app.autoMigrate()
     try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
@@ -62,14 +66,21 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.asset("").pattern, use: Assets.serve)
     app.get(SiteURL.login.pattern, use: LoginController.show)
     app.post(SiteURL.login.pattern, use: LoginController.submit)
+    app.get(SiteURL.loginCode.pattern, use: LoginController.showCode)
+    app.post(SiteURL.loginCode.pattern, use: LoginController.submitCode)
     app.post(SiteURL.logout.pattern, use: LoginController.logout)
 
     let pages = app.grouped(LoginRequired())
     pages.get(SiteURL.home.pattern) { req async throws -> Response in
-        req.redirect(to: try req.requireViewer().role.readsRegister ? SiteURL.units.path : SiteURL.account.path)
+        // Each role starts where its work is.
+        let role = try req.requireViewer().role
+        let start: SiteURL = role.readsRegister ? .units : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
+        return req.redirect(to: start.path)
     }
     pages.get(SiteURL.account.pattern, use: AccountController.show)
     pages.post(SiteURL.account.pattern, use: AccountController.changePassword)
+    pages.post("account", "tokens", use: AccountController.createToken)
+    pages.post("account", "tokens", ":id", "revoke", use: AccountController.revokeToken)
     pages.get(SiteURL.units.pattern, use: UnitController.index)
     pages.get(SiteURL.unit(UUID()).pattern, use: UnitController.show)
     pages.get(SiteURL.residents().pattern, use: ResidentController.search)
@@ -79,11 +90,18 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.importExport.pattern, use: DataController.show)
     pages.on(.POST, SiteURL.importExport.pattern, body: .collect(maxSize: "20mb"), use: DataController.upload)
     pages.get(SiteURL.export(kind: "").pattern, use: DataController.export)
+    pages.get(SiteURL.audit().pattern, use: AuditController.index)
+    pages.post(SiteURL.auditVerify.pattern, use: AuditController.verify)
+    pages.get(SiteURL.auditExport(AuditSearch()).pattern, use: AuditController.export)
+    RightsController.register(pages)
+    AdminController.register(pages)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)
     PeopleAPI.register(api)
     DataAPI.register(api)
+    AuditController.register(api: api)
+    RightsAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -3,6 +3,7 @@ import Testing
 import Vapor
 import VaporTesting
 import WanggeCore
+import WanggeSecurity
 import WanggeStore
 import WanggeTestSupport
 @testable import WanggeWeb
@@ -14,6 +15,9 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     let app = try await Application.make(.testing)
     do {
         try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4"]) { a, _ in a })
+        let clock = TestClock()
+        app.storage[TestClockKey.self] = clock
+        app.clock = WanggeClock { clock.now }
         if demo {
             let plan = try await DemoLoader(app.db, cipher: app.keys.cipher).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
             _ = try await DemoCommand.createAccounts(app, plan: plan)
@@ -26,6 +30,32 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     }
     try await app.asyncShutdown()
     await cleanUp()
+}
+
+/// The current TOTP code of an enrolled account, as the user's phone would show it. Each call
+/// moves the app's clock on by one step when needed so a code is never reused.
+func totpCode(_ app: Application, _ username: String) async throws -> String {
+    let account = try #require(try await AccountRepository(app.db).find(username: username))
+    let secret = try app.keys.cipher.decrypt(try #require(account.totpSecret))
+    let parsed = WanggeSecurity.TOTP(base32: secret)
+    let totp = try #require(parsed)
+    app.testClock.advance(WanggeSecurity.TOTP.step)
+    return totp.code(at: app.clock.now())
+}
+
+/// A clock the tests move by hand (lock-outs, idle timeouts, TOTP steps).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date()
+
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+struct TestClockKey: StorageKey { typealias Value = TestClock }
+
+extension Application {
+    var testClock: TestClock { storage[TestClockKey.self]! }
 }
 
 /// A logged-in browser: keeps the session cookie and the CSRF token of the last page.
@@ -41,8 +71,13 @@ struct Browser {
         var b = Browser(app)
         let page = try await b.get("/login")
         #expect(page.status == .ok)
-        let res = try await b.post("/login", form: ["username": username, "password": password])
+        var res = try await b.post("/login", form: ["username": username, "password": password])
         #expect(res.status == .seeOther, "log-in as \(username) failed: \(res.status)")
+        if res.headers.first(name: .location) == "/login/code" {
+            try await b.get("/login/code")
+            res = try await b.post("/login/code", form: ["code": try await totpCode(app, username)])
+            #expect(res.status == .seeOther, "second step for \(username) failed: \(res.status)")
+        }
         return b
     }
 
@@ -81,11 +116,13 @@ struct Browser {
 
     /// An API call with a JSON (or other) body.
     @discardableResult
-    mutating func api(_ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json) async throws -> TestingHTTPResponse {
+    mutating func api(_ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json,
+                      bearer: String? = nil) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse!
         let cookie = self.cookie
         try await app.testing().test(method, path, beforeRequest: { req in
             if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            if let bearer { req.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
             if let json {
                 req.headers.contentType = .json
                 req.body = ByteBuffer(string: json)

@@ -12,6 +12,14 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
     public var nameKey: String { "role.\(rawValue)" }
 
+    /// Roles that must log in with a second factor (TOTP): those that hold the keys to the system.
+    public var requiresTOTP: Bool {
+        switch self {
+        case .sysAdmin, .securityAdmin, .auditor: true
+        default: false
+        }
+    }
+
     /// Roles that work with the register of people and places (see, search, edit within scope).
     public var readsRegister: Bool {
         switch self {
@@ -27,6 +35,10 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         default: false
         }
     }
+
+    /// 三权分立: only the auditor reads the audit log (and changes nothing); the system
+    /// administrator, whose actions it records, may not read it.
+    public var readsAuditLog: Bool { self == .auditor }
 
     /// Roles that manage the grid tree and staff.
     public var managesTree: Bool { self == .sysAdmin }
@@ -46,4 +58,24 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         default: false
         }
     }
+
+    /// 三权分立: the three roles that hold the system's keys. Only the security administrator
+    /// grants them; no one else can make an account privileged.
+    public var isPrivileged: Bool {
+        switch self {
+        case .sysAdmin, .securityAdmin, .auditor: true
+        default: false
+        }
+    }
+
+    /// The system administrator creates accounts, resets passwords and disables accounts, but
+    /// cannot change anyone's role.
+    public var managesAccounts: Bool { self == .sysAdmin }
+
+    /// The security administrator changes roles (including the privileged ones), unlocks locked
+    /// accounts and resets a lost second factor, but cannot create accounts or set passwords.
+    public var managesRoles: Bool { self == .securityAdmin }
+
+    /// The roles a system administrator may give a new account: every role that is not privileged.
+    public static var assignableByAccountManager: [Role] { allCases.filter { !$0.isPrivileged } }
 }

@@ -13,6 +13,7 @@ public enum StoreMigrations {
             CreateAccounts(),
             SeedReferenceData(),
             CreateSecurity(cipher: keys.cipher),
+            UpdateResidentsAddAnonymisedAt(),
         ]
     }
 }

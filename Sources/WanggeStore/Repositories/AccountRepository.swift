@@ -12,14 +12,27 @@ public struct AccountRow: Codable, Sendable, Equatable, Identifiable {
     public var unitID: UUID?
     public var mustChangePassword: Bool
     public var createdAt: Date
+    /// Log-in protection (see the access issue): failures since the last success, the end of a
+    /// lock-out, when the password was last set, the encrypted TOTP secret and the last TOTP step
+    /// used (so a code cannot be replayed), and when the account was disabled.
+    public var failedLogins: Int = 0
+    public var lockedUntil: Date?
+    public var passwordChangedAt: Date?
+    public var totpSecret: String?
+    public var totpLastStep: Int64?
+    public var disabledAt: Date?
+
+    public var isDisabled: Bool { disabledAt != nil }
 
     enum CodingKeys: String, CodingKey {
         case id, username, role
         case displayName = "display_name", passwordHash = "password_hash", unitID = "unit_id"
         case mustChangePassword = "must_change_password", createdAt = "created_at"
+        case failedLogins = "failed_logins", lockedUntil = "locked_until", passwordChangedAt = "password_changed_at"
+        case totpSecret = "totp_secret", totpLastStep = "totp_last_step", disabledAt = "disabled_at"
     }
 
-    static let columns = "id, username, display_name, password_hash, role, unit_id, must_change_password, created_at"
+    static let columns = "id, username, display_name, password_hash, role, unit_id, must_change_password, created_at, failed_logins, locked_until, password_changed_at, totp_secret, totp_last_step, disabled_at"
 }
 
 /// Log-in accounts. Hashing is the web layer's (bcrypt); this stores and finds.
@@ -49,13 +62,46 @@ public struct AccountRepository: Sendable {
         }
         if try await find(username: name) != nil { throw StoreError(.conflict, "account.taken", [name], field: "username") }
         let row = AccountRow(id: UUID(), username: name, displayName: displayName, passwordHash: passwordHash, role: role,
-                             unitID: unitID, mustChangePassword: mustChangePassword, createdAt: now)
+                             unitID: unitID, mustChangePassword: mustChangePassword, createdAt: now, passwordChangedAt: now)
         try await sql.insert(into: "accounts").model(row, nilEncodingStrategy: .asNil).run()
         return row
     }
 
-    public func setPassword(_ id: UUID, hash: String) async throws {
-        try await sql.update("accounts").set("password_hash", to: hash).set("must_change_password", to: false).where("id", .equal, id).run()
+    public func setPassword(_ id: UUID, hash: String, at now: Date = Date()) async throws {
+        try await sql.update("accounts").set("password_hash", to: hash).set("must_change_password", to: false)
+            .set("password_changed_at", to: now).where("id", .equal, id).run()
+    }
+
+    /// A wrong password or code: counts it, and locks the account for `lockFor` once `maxFailures`
+    /// are reached (the count starts again after the lock). Returns the lock's end if it locked.
+    public func recordFailure(_ id: UUID, maxFailures: Int, lockFor: TimeInterval, now: Date) async throws -> Date? {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.raw("UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = \(bind: id)").run()
+            let failures = try await sql.raw("SELECT failed_logins FROM accounts WHERE id = \(bind: id)").first()?.decode(column: "failed_logins", as: Int.self) ?? 0
+            guard failures >= maxFailures else { return nil }
+            let until = now.addingTimeInterval(lockFor)
+            try await sql.update("accounts").set("failed_logins", to: 0).set("locked_until", to: until).where("id", .equal, id).run()
+            return until
+        }
+    }
+
+    public func recordSuccess(_ id: UUID) async throws {
+        try await sql.raw("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(bind: id)").run()
+    }
+
+    /// Stores an (already encrypted) TOTP secret, or clears it.
+    public func setTOTP(_ id: UUID, encryptedSecret: String?, step: Int64?) async throws {
+        try await sql.update("accounts").set("totp_secret", to: encryptedSecret).set("totp_last_step", to: step).where("id", .equal, id).run()
+    }
+
+    /// Records the TOTP step just used if it is newer than the last one; false means a replay.
+    /// One conditional UPDATE … RETURNING, so two requests racing with the same code cannot both win.
+    public func useTOTPStep(_ id: UUID, step: Int64) async throws -> Bool {
+        try await sql.raw("""
+            UPDATE accounts SET totp_last_step = \(bind: step) \
+            WHERE id = \(bind: id) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
+            """).first() != nil
     }
 
     /// The scope an account works in: its unit's subtree; a unit-less account sees nothing of the register.

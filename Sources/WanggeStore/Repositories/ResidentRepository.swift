@@ -142,6 +142,8 @@ public struct ResidentRepository: Sendable {
     /// Replaces a resident's fields (PUT semantics) within scope.
     public func update(_ id: UUID, _ input: ResidentInput, in scope: Scope, at now: Date = Date()) async throws -> ResidentRow {
         let existing = try await get(id, in: scope)
+        // An anonymised record stays anonymous: filling it in again would undo the person's deletion.
+        guard existing.anonymisedAt == nil else { throw StoreError(.conflict, "rights.already_anonymised") }
         let validated = try await ResidentValidator(sql: sql, scope: scope, cipher: cipher).validate(input, existingID: id)
         var changed = validated.row(id: id, now: now)
         changed.createdAt = existing.createdAt

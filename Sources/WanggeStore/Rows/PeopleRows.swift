@@ -17,15 +17,17 @@ public struct ResidentRow: Codable, Sendable, Equatable, Identifiable {
     public var unitID: UUID?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Set when the person's data was removed at their request (PIPL art. 47); the row stays.
+    public var anonymisedAt: Date? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, name, sex, phone, relation
         case idNumber = "id_number", documentNumber = "document_number", birthDate = "birth_date"
         case householdID = "household_id", residenceType = "residence_type", unitID = "unit_id"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case createdAt = "created_at", updatedAt = "updated_at", anonymisedAt = "anonymised_at"
     }
 
-    static let columns = "id, name, id_number, document_number, sex, birth_date, phone, household_id, relation, residence_type, unit_id, created_at, updated_at"
+    static let columns = "id, name, id_number, document_number, sex, birth_date, phone, household_id, relation, residence_type, unit_id, created_at, updated_at, anonymised_at"
 }
 
 public struct HouseholdRow: Codable, Sendable, Equatable, Identifiable {

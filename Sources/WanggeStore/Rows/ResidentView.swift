@@ -20,6 +20,8 @@ public struct ResidentView: Codable, Sendable, Equatable {
     public var gridID: UUID?
     public var tags: [String]
     public var masked: Bool
+    /// The person's data was removed at their request; only the row and its grid remain.
+    public var anonymised: Bool
 
     public init(_ row: ResidentRow, tags: [TagRow], householdNumber: String?, role: Role, reveal: Bool, today: SimpleDate = .today) {
         let showFull = reveal && role.mayUnmask
@@ -38,5 +40,6 @@ public struct ResidentView: Codable, Sendable, Equatable {
         gridID = row.unitID
         self.tags = tags.filter { !$0.sensitive || role.seesSensitiveTags }.map(\.key)
         masked = !showFull
+        anonymised = row.anonymisedAt != nil
     }
 }

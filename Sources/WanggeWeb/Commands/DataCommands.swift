@@ -42,7 +42,17 @@ struct ImportCommand: AsyncCommand {
         let app = context.application
         let bar = ProgressBar("导入 / import")
         do {
-            let result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: try await commandScope(app, unitCode: signature.unit)) { bar.update($0, $1) }
+            let scope = try await commandScope(app, unitCode: signature.unit)
+            let result: ImportResult
+            do {
+                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope) { bar.update($0, $1) }
+            } catch let failure as ImportFailure {
+                try await app.auditCLI("import", object: "register", kind.rawValue, detail: AuditDetail(
+                    ["problems": "\(failure.problems.count)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
+                throw failure
+            }
+            try await app.auditCLI("import", object: "register", kind.rawValue, detail: AuditDetail(
+                ["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "unit": signature.unit, "via": "cli"]).text)
             context.console.print(L10n.t("import.done", L10n.t("import.kind.\(kind.rawValue)"), result.inserted, result.updated, L10n.t("text.encoding.\(result.encoding)")))
         } catch let failure as ImportFailure {
             context.console.error(L10n.t("import.failed", failure.problems.count))
@@ -85,6 +95,8 @@ struct ExportCommand: AsyncCommand {
                 FileHandle.standardError.write(Data("\r\(n) …".utf8))
             }
         }
+        try await app.auditCLI("export", object: "register", kind.rawValue,
+                               detail: DataController.exportDetail(kind == .boundaries ? nil : data, unit: signature.unit, unmasked: signature.unmasked, via: "cli"))
         if let out = signature.out {
             guard FileManager.default.createFile(atPath: out, contents: data) else { throw StoreError(.invalid, "export.cannot_write", [out]) }
             context.console.print("\(data.count) bytes → \(out)")

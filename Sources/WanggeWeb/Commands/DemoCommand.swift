@@ -1,6 +1,7 @@
 import Fluent
 import Vapor
 import WanggeCore
+import WanggeSecurity
 import WanggeStore
 
 /// `wangge demo`: generates a demo district (deterministic from a seed) into an empty database,
@@ -43,6 +44,8 @@ struct DemoCommand: AsyncCommand {
                                      Date().timeIntervalSince(started), t.grids, t.buildings, t.households, t.residents))
         context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
         for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
+        context.console.print("两步验证 / TOTP: admin, security and auditor need a 6-digit code after the password;")
+        context.console.print("  get it with `wangge totp USERNAME`, or add the account's key to an authenticator app (`wangge totp USERNAME --key`).")
     }
 
     /// One account per role, bound to the part of the tree that role works in.
@@ -67,8 +70,12 @@ struct DemoCommand: AsyncCommand {
         for (username, name, role, code) in layout {
             var unit: UnitRow?
             if let code { unit = try await units.find(code: code, in: .everything) }
-            _ = try await AccountRepository(app.db).create(username: username, displayName: name, passwordHash: hash, role: role,
-                                                           unitID: unit?.id, mustChangePassword: false)
+            let account = try await AccountRepository(app.db).create(username: username, displayName: name, passwordHash: hash, role: role,
+                                                                     unitID: unit?.id, mustChangePassword: false)
+            if role.requiresTOTP {
+                // Enrolled in advance so a newcomer can log in with `wangge totp USERNAME`.
+                try await AccountRepository(app.db).setTOTP(account.id, encryptedSecret: app.keys.cipher.encrypt(WanggeSecurity.TOTP.generate().base32), step: nil)
+            }
             made.append((username, role))
         }
         return made

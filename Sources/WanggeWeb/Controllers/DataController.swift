@@ -22,7 +22,7 @@ enum DataController {
         let kind = try ImportKind.parse(upload.kind)
         let bytes = Array(upload.file.data.readableBytesView)
         do {
-            let result = try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope)
+            let result = try await req.auditedImport(kind, via: "page") { try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope) }
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
             return try await LoginController.render(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil), title: L10n.t("data.title"))
         } catch let failure as ImportFailure {
@@ -40,7 +40,16 @@ enum DataController {
         var scope = v.scope
         if let unit = req.query[UUID.self, at: "unit"] { scope = .subtree(of: try await UnitRepository(req.db).get(unit, in: v.scope)) }
         let data = try await RegisterExporter(req.db, cipher: req.keys.cipher).csv(kind, in: scope, role: v.role, reveal: false)
+        try await req.audit("export", object: "register", kind.rawValue, detail: exportDetail(data, unit: req.query[UUID.self, at: "unit"]?.uuidString, unmasked: false, via: "page"))
         return csvResponse(data, name: "\(kind.rawValue).csv")
+    }
+
+    /// What an export's audit entry says: how many rows, of which part of the tree, and whether
+    /// ID numbers and phones went out unmasked.
+    static func exportDetail(_ csv: Data?, unit: String?, unmasked: Bool, via: String) -> String {
+        // Rows end in CRLF and no register field holds a line break, so lines are rows.
+        let rows = csv.map { data in max(0, data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1) }
+        return AuditDetail(["rows": rows.map(String.init), "unit": unit, "unmasked": unmasked ? "yes" : "no", "via": via]).text
     }
 
     static func csvResponse(_ data: Data, name: String) -> Response {
@@ -80,5 +89,29 @@ enum DataPage {
                 el("ul", kinds.filter { $0 != .boundaries }.map { el("li", HTML.link(SiteURL.export(kind: $0.rawValue).path, L10n.t("import.kind.\($0.rawValue)") + " (CSV)")) }),
             ]),
         ]
+    }
+}
+
+extension Request {
+    /// Runs an import and records it in the audit log with its counts — or, when it is refused,
+    /// with the number of problems — before passing the result or the error on.
+    func auditedImport(_ kind: ImportKind, via: String, _ run: () async throws -> ImportResult) async throws -> ImportResult {
+        let result: ImportResult
+        do {
+            result = try await run()
+        } catch {
+            let (detail, outcome): ([String: String], String) = switch error {
+            case let f as ImportFailure: (["problems": "\(f.problems.count)"], "refused")
+            case let e as StoreError: (["reason": e.key], "refused")
+            case let e as ValidationFailure: (["problems": "\(e.problems.count)"], "refused")
+            default: ([:], "failed")
+            }
+            try await audit("import", object: "register", kind.rawValue,
+                            detail: AuditDetail(["problems": detail["problems"], "reason": detail["reason"], "via": via]).text, outcome: outcome)
+            throw error
+        }
+        try await audit("import", object: "register", kind.rawValue,
+                        detail: AuditDetail(["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "via": via]).text)
+        return result
     }
 }

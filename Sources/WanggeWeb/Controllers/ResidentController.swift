@@ -24,9 +24,17 @@ enum ResidentController {
     static func show(req: Request) async throws -> Response {
         let viewer = try req.requireRegisterReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("resident") }
+        return try await detail(req, viewer: viewer, id: id, reveal: false)
+    }
+
+    /// The record page. `reveal` shows the full ID number and phone for this one response (the
+    /// caller has logged why); `problem` is an error to show beside one of the rights forms.
+    static func detail(_ req: Request, viewer: Viewer, id: UUID, reveal: Bool, problem: (RightsPages.Form, String)? = nil,
+                       status: HTTPStatus = .ok) async throws -> Response {
+        guard viewer.role.readsRegister else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let row = try await people.get(id, in: viewer.scope)
-        let view = try await people.views([row], role: viewer.role)[0]
+        let view = try await people.views([row], role: viewer.role, reveal: reveal)[0]
         var members: [ResidentView] = []
         var household: HouseholdRow?
         if let hid = row.householdID {
@@ -35,7 +43,10 @@ enum ResidentController {
         }
         var grid: UnitRow?
         if let unitID = row.unitID { grid = try await UnitRepository(req.db).find(unitID, in: viewer.scope) }
-        return try await LoginController.render(req, ResidentPages.detail(view, household: household, members: members, grid: grid), title: view.name)
+        let rights = RightsPages.actions(view, role: viewer.role, csrf: CSRF.token(req), problem: problem)
+        let res = try await LoginController.render(req, ResidentPages.detail(view, household: household, members: members, grid: grid, show: rights.show, rights: rights.rights), title: view.name)
+        res.status = status
+        return res
     }
 
     static func household(req: Request) async throws -> Response {
@@ -66,7 +77,7 @@ enum ResidentPages {
         ]
     }
 
-    static func detail(_ r: ResidentView, household: HouseholdRow?, members: [ResidentView], grid: UnitRow?) -> HTML {
+    static func detail(_ r: ResidentView, household: HouseholdRow?, members: [ResidentView], grid: UnitRow?, show: HTML = .empty, rights: HTML = .empty) -> HTML {
         let facts: [(String, HTML)] = [
             ("col.id_number", .text(r.idNumber ?? r.documentNumber ?? "—")),
             ("col.sex", .text(r.sex.map { L10n.t("sex.\($0)") } ?? "—")),
@@ -79,8 +90,10 @@ enum ResidentPages {
         ]
         return [
             el("dl", ["class": "facts"], facts.map { k, v in el("div", [el("dt", .t(k)), el("dd", v)]) }),
-            r.masked ? el("p", ["class": "meta"], .t("residents.masked_note")) : .empty,
-            household.map { householdCard($0, members: members) } ?? el("p", ["class": "alert"], .t("coverage.no_household")),
+            r.masked && !r.anonymised ? el("p", ["class": "meta"], .t("residents.masked_note")) : .empty,
+            show,
+            household.map { householdCard($0, members: members) } ?? (r.anonymised ? .empty : el("p", ["class": "alert"], .t("coverage.no_household"))),
+            rights,
         ]
     }
 

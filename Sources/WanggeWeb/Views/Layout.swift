@@ -36,6 +36,8 @@ enum Layout {
                     HTML.link(SiteURL.importExport.path, L10n.t("nav.data")),
                 ]
             }
+            if viewer.role.managesAccounts || viewer.role.managesRoles { nav.append(HTML.link(SiteURL.adminAccounts.path, L10n.t("nav.accounts"))) }
+            if viewer.role.readsAuditLog { nav.append(HTML.link(SiteURL.audit().path, L10n.t("nav.audit"))) }
             nav.append(el("a", ["class": "who", "href": SiteURL.account.path], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))
             nav.append(el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"], [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),

@@ -36,6 +36,17 @@ enum PeopleAPI {
         return (limit, offset)
     }
 
+    /// Which fields an update changed, by name only: the audit log says what was touched without
+    /// copying personal data into it.
+    static func changedFields(_ a: ResidentRow, _ b: ResidentRow, tags: Bool) -> [String] {
+        let pairs: [(String, Bool)] = [
+            ("name", a.name != b.name), ("id_number", a.idNumber != b.idNumber), ("document_number", a.documentNumber != b.documentNumber),
+            ("phone", a.phone != b.phone), ("household", a.householdID != b.householdID), ("relation", a.relation != b.relation),
+            ("residence_type", a.residenceType != b.residenceType), ("tags", tags),
+        ]
+        return pairs.filter(\.1).map(\.0)
+    }
+
     static func register(_ api: any RoutesBuilder) {
         api.get("residents") { req async throws -> Page<ResidentView> in
             let v = try req.requireRegisterReader()
@@ -57,13 +68,21 @@ enum PeopleAPI {
             let body = try req.content.decode(ResidentBody.self)
             let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let row = try await people.create(body.input, in: v.scope)
-            return try await people.views([row], role: v.role)[0].encodeResponse(status: .created, for: req)
+            let view = try await people.views([row], role: v.role)[0]
+            try await req.audit("create", object: "resident", row.id.uuidString, detail: AuditDetail(["household": view.householdNumber]).text)
+            return try await view.encodeResponse(status: .created, for: req)
         }
         api.put("residents", ":id") { req async throws -> ResidentView in
             let v = try req.requireRegisterEditor()
             let body = try req.content.decode(ResidentBody.self)
             let people = ResidentRepository(req.db, cipher: req.keys.cipher)
-            return try await people.views([try await people.update(try req.id(), body.input, in: v.scope)], role: v.role)[0]
+            let before = try await people.get(try req.id(), in: v.scope)
+            let beforeTags = try await people.views([before], role: v.role)[0].tags
+            let after = try await people.update(before.id, body.input, in: v.scope)
+            let view = try await people.views([after], role: v.role)[0]
+            try await req.audit("update", object: "resident", after.id.uuidString,
+                                detail: AuditDetail(["fields": changedFields(before, after, tags: beforeTags != view.tags).joined(separator: ",")]).text)
+            return view
         }
         api.get("tags") { req async throws -> [TagRow] in
             let v = try req.requireRegisterReader()

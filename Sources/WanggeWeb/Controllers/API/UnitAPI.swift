@@ -98,40 +98,56 @@ enum UnitAPI {
             let unit = try await repo.create(parentID: body.parentId, level: body.level, code: code, name: body.name,
                                              boundary: try body.boundary.map { try area($0, field: "boundary") },
                                              actor: v.account.username, in: v.scope)
+            try await req.audit("create", object: "unit", unit.id.uuidString,
+                                detail: AuditDetail(["code": unit.code, "name": unit.name, "level": unit.level.rawValue, "parent": unit.parentID?.uuidString]).text)
             return try await UnitDTO(unit).encodeResponse(status: .created, for: req)
         }
         units.patch(":id") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(UpdateBody.self)
             let boundary: GeoArea?? = body.clearBoundary == true ? .some(nil) : try body.boundary.map { .some(try area($0, field: "boundary")) }
-            return UnitDTO(try await UnitRepository(req.db).update(try req.id(), name: body.name, boundary: boundary, actor: v.account.username, in: v.scope))
+            let unit = try await UnitRepository(req.db).update(try req.id(), name: body.name, boundary: boundary, actor: v.account.username, in: v.scope)
+            try await req.audit("update", object: "unit", unit.id.uuidString,
+                                detail: AuditDetail(["code": unit.code, "name": body.name, "boundary": boundary.map { $0 == nil ? "cleared" : "changed" }]).text)
+            return UnitDTO(unit)
         }
         units.post(":id", "move") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(MoveBody.self)
-            return UnitDTO(try await UnitRepository(req.db).move(try req.id(), to: body.parentId, actor: v.account.username, in: v.scope))
+            let unit = try await UnitRepository(req.db).move(try req.id(), to: body.parentId, actor: v.account.username, in: v.scope)
+            try await req.audit("move", object: "unit", unit.id.uuidString, detail: AuditDetail(["parent": body.parentId.uuidString, "code": unit.code]).text)
+            return UnitDTO(unit)
         }
         units.post(":id", "merge") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(MergeBody.self)
-            return UnitDTO(try await UnitRepository(req.db).merge(try req.id(), into: body.targetId, actor: v.account.username, in: v.scope))
+            let source = try req.id()
+            let target = try await UnitRepository(req.db).merge(source, into: body.targetId, actor: v.account.username, in: v.scope)
+            try await req.audit("merge", object: "unit", source.uuidString, detail: AuditDetail(["into": target.id.uuidString]).text)
+            return UnitDTO(target)
         }
         units.post(":id", "split") { req async throws -> [UnitDTO] in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(SplitBody.self)
             let parts = try body.parts.enumerated().map { i, p in SplitPart(name: p.name, code: p.code, area: try area(p.boundary, field: "parts[\(i)].boundary")) }
-            return try await UnitRepository(req.db).split(try req.id(), into: parts, actor: v.account.username, in: v.scope).map { UnitDTO($0) }
+            let id = try req.id()
+            let made = try await UnitRepository(req.db).split(id, into: parts, actor: v.account.username, in: v.scope)
+            try await req.audit("split", object: "unit", id.uuidString, detail: AuditDetail(["parts": made.map(\.code).joined(separator: ",")]).text)
+            return made.map { UnitDTO($0) }
         }
         units.post(":id", "team") { req async throws -> Response in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(StaffBody.self)
             let member = try await StaffRepository(req.db).add(name: body.name, phone: body.phone, kindKey: body.kind, to: try req.id(),
                                                                duty: body.duty, buildingID: body.buildingId, in: v.scope)
+            try await req.audit("assign", object: "assignment", member.assignmentID.uuidString,
+                                detail: AuditDetail(["unit": try req.id().uuidString, "staff_kind": member.kindKey]).text)
             return try await MemberDTO(member, reveal: false).encodeResponse(status: .created, for: req)
         }
         api.delete("assignments", ":id") { req async throws -> HTTPStatus in
             let v = try req.requireTreeManager()
             try await StaffRepository(req.db).endAssignment(try req.id(), in: v.scope)
+            try await req.audit("unassign", object: "assignment", try req.id().uuidString)
             return .noContent
         }
         api.get("staff-kinds") { req async throws -> [StaffKindRow] in
@@ -161,19 +177,19 @@ extension Request {
 
     func requireTreeManager() throws -> Viewer {
         let v = try requireViewer()
-        guard v.role.managesTree else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        guard v.role.managesTree, v.allows(.treeWrite) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         return v
     }
 
     func requireRegisterReader() throws -> Viewer {
         let v = try requireViewer()
-        guard v.role.readsRegister else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        guard v.role.readsRegister, v.allows(.registerRead) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         return v
     }
 
     func requireRegisterEditor() throws -> Viewer {
         let v = try requireViewer()
-        guard v.role.editsRegister else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        guard v.role.editsRegister, v.allows(.registerWrite) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         return v
     }
 }

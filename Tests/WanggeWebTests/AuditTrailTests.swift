@@ -1,0 +1,113 @@
+import ConsoleKit
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+@testable import WanggeWeb
+
+/// Every write path leaves its entry in the audit log, and the `audit` and data commands work
+/// from the command line as actor "cli".
+@Suite("Audit trail")
+struct AuditTrailTests {
+    static func entries(_ app: Application, _ filter: AuditFilter) async throws -> [AuditRecord] {
+        try await AuditLog(app.db, chain: app.keys.audit).search(filter: filter, limit: 100).entries
+    }
+
+    @Test("changes to units, teams and residents and every export are recorded", arguments: TestDatabase.enabled)
+    func writePaths(db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            // setup
+            var admin = try await Browser.login(app, as: "admin")
+            var worker = try await Browser.login(app, as: "gridworker")
+            let home = try await WebFixture.unit(app, WebFixture.communityCodes[0])
+            let away = try await WebFixture.unit(app, WebFixture.communityCodes[1])
+            let target = try await WebFixture.unit(app, "110199101001001")
+            let splitting = try await WebFixture.unit(app, "110199101001002")
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            let box = try #require(splitting.area?.bbox)
+            let mid = (box.minLon + box.maxLon) / 2
+            let west = WebFixture.polygon(GeoBox(minLon: box.minLon, minLat: box.minLat, maxLon: mid, maxLat: box.maxLat))
+            let east = WebFixture.polygon(GeoBox(minLon: mid, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat))
+            let household = try #require(try await PlaceRepository(app.db).households(inGrid: grid.id, limit: 1, in: .everything).rows.first?.number)
+            // MUT: the administrator reshapes the tree and its teams
+            let created = try await admin.api(.POST, "/api/v1/units", json: #"{"parent_id":"\#(home.id.uuidString)","level":"grid","name":"新建网格"}"#)
+            let id = try #require(created.object["id"] as? String)
+            #expect(try await admin.api(.PATCH, "/api/v1/units/\(id)", json: #"{"name":"幸福网格"}"#).status == .ok)
+            #expect(try await admin.api(.POST, "/api/v1/units/\(id)/move", json: #"{"parent_id":"\#(away.id.uuidString)"}"#).status == .ok)
+            #expect(try await admin.api(.POST, "/api/v1/units/\(id)/merge", json: #"{"target_id":"\#(target.id.uuidString)"}"#).status == .ok)
+            #expect(try await admin.api(.POST, "/api/v1/units/\(splitting.id.uuidString)/split", json: #"""
+                {"parts":[{"name":"西","boundary":\#(west)},{"name":"东","boundary":\#(east)}]}
+                """#).status == .ok)
+            let added = try await admin.api(.POST, "/api/v1/units/\(grid.id.uuidString)/team", json: #"{"name":"王新","kind":"volunteer"}"#)
+            let assignment = try #require(added.object["assignment_id"] as? String)
+            #expect(try await admin.api(.DELETE, "/api/v1/assignments/\(assignment)").status == .noContent)
+            let refused = try await admin.api(.GET, "/api/v1/export/residents?unmasked=true")
+            // MUT: the grid worker edits a resident and exports unmasked
+            let body = #"{"name":"审计测试","id_number":"\#(WebFixture.freshID(41))","phone":"13812345601","household_number":"\#(household)","relation":"other"}"#
+            let resident = try await worker.api(.POST, "/api/v1/residents", json: body)
+            let residentID = try #require(resident.object["id"] as? String, "\(resident.status) \(resident.body.string)")
+            let put = try await worker.api(.PUT, "/api/v1/residents/\(residentID)", json: body.replacingOccurrences(of: "13812345601", with: "13812345602"))
+            #expect(put.status == .ok)
+            #expect(try await worker.api(.GET, "/api/v1/export/residents?unmasked=true").status == .ok)
+            #expect(try await worker.get("/data/export/households.csv").status == .ok)
+            // validate
+            #expect(refused.status == .forbidden)
+            let units = try await Self.entries(app, AuditFilter(objectType: "unit"))
+            #expect(units.map(\.action) == ["split", "merge", "move", "update", "create"])
+            #expect(units.allSatisfy { $0.actor == "admin" && $0.role == "sys_admin" && $0.outcome == "ok" })
+            #expect(units[0].objectID == splitting.id.uuidString && units[1].detail.contains("into=\(target.id.uuidString)"))
+            #expect(units[2].detail.contains("parent=\(away.id.uuidString)") && units[3].detail.contains("name=幸福网格"))
+            let team = try await Self.entries(app, AuditFilter(objectType: "assignment"))
+            #expect(team.map(\.action) == ["unassign", "assign"] && team.allSatisfy { $0.objectID == assignment })
+            let people = try await Self.entries(app, AuditFilter(objectType: "resident", objectID: residentID))
+            #expect(people.map(\.action) == ["update", "create"])
+            #expect(people.first?.detail == "fields=phone", "names the changed field, never its value")
+            #expect(people.allSatisfy { !$0.detail.contains("138123456") && $0.actor == "gridworker" })
+            let exports = try await Self.entries(app, AuditFilter(action: "export", objectType: "register"))
+            #expect(exports.map(\.outcome) == ["ok", "ok", "denied"])
+            #expect(exports[0].detail.contains("unmasked=no") && exports[0].detail.contains("via=page") && exports[0].objectID == "households")
+            #expect(exports[1].detail.contains("unmasked=yes") && exports[1].actor == "gridworker")
+            #expect(exports[2].actor == "admin")
+            let check = try await AuditLog(app.db, chain: app.keys.audit).verify()
+            #expect(check.isIntact)
+        }
+    }
+
+    static func run(_ app: Application, _ command: any AnyAsyncCommand, _ arguments: [String]) async throws {
+        var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["wangge"] + arguments))
+        context.application = app
+        try await command.run(using: &context)
+    }
+
+    @Test("the commands record themselves as cli; verify exits 1 on a tampered chain; prune keeps 184 days", arguments: TestDatabase.enabled)
+    func commands(db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            // setup
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-audit-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let out = dir.appendingPathComponent("buildings.csv").path
+            let bad = dir.appendingPathComponent("bad.csv").path
+            FileManager.default.createFile(atPath: bad, contents: Data("编号,名称\nB1,\n".utf8))
+            // MUT
+            try await Self.run(app, ExportCommand(), ["buildings", "-o", out])
+            await #expect(throws: ExitCode.self) { try await Self.run(app, ImportCommand(), ["buildings", bad]) }
+            try await Self.run(app, AuditVerifyCommand(), [])
+            let short = await #expect(throws: StoreError.self) { try await Self.run(app, AuditPruneCommand(), ["--days", "100"]) }
+            try await Self.run(app, AuditPruneCommand(), ["--days", "184"])
+            let cli = try await Self.entries(app, AuditFilter(actor: "cli"))
+            try await (app.db as! any SQLDatabase).raw("UPDATE audit_log SET outcome = 'refused' WHERE seq = \(bind: cli.last!.seq)").run()
+            let exit = await #expect(throws: ExitCode.self) { try await Self.run(app, AuditVerifyCommand(), []) }
+            // validate
+            #expect(short?.key == "audit.retention")
+            #expect(cli.map(\.action) == ["prune", "verify", "import", "export"])
+            #expect(cli[3].objectID == "buildings" && cli[3].detail.contains("via=cli") && cli[3].role == "-")
+            #expect(cli[2].outcome == "refused")
+            #expect(exit?.code == 1)
+        }
+    }
+}
