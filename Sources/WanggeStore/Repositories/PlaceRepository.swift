@@ -42,13 +42,16 @@ public struct PlaceRepository: Sendable {
         return row
     }
 
+    /// A unit outside the scope is not found, rather than found empty.
     public func components(inGrid gridID: UUID, in scope: Scope) async throws -> [ComponentRow] {
-        try await sql.raw("SELECT \(unsafeRaw: ComponentRow.columns) FROM components WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY code")
+        _ = try await UnitRepository(db).get(gridID, in: scope)
+        return try await sql.raw("SELECT \(unsafeRaw: ComponentRow.columns) FROM components WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY code")
             .all(decoding: ComponentRow.self)
     }
 
     public func organisations(inGrid gridID: UUID, in scope: Scope) async throws -> [OrganisationRow] {
-        try await sql.raw("SELECT \(unsafeRaw: OrganisationRow.columns) FROM organisations WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY kind, name")
+        _ = try await UnitRepository(db).get(gridID, in: scope)
+        return try await sql.raw("SELECT \(unsafeRaw: OrganisationRow.columns) FROM organisations WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY kind, name")
             .all(decoding: OrganisationRow.self)
     }
 }

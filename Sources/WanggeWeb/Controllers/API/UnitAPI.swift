@@ -62,28 +62,28 @@ enum UnitAPI {
     static func register(_ api: any RoutesBuilder) {
         let units = api.grouped("units")
         units.get { req async throws -> [UnitDTO] in
-            let v = try req.requireViewer()
+            let v = try req.requireRegisterReader()
             return try await UnitRepository(req.db).roots(in: v.scope).map { UnitDTO($0) }
         }
         units.get(":id") { req async throws -> UnitDTO in
-            let v = try req.requireViewer()
+            let v = try req.requireRegisterReader()
             let unit = try await UnitRepository(req.db).get(try req.id(), in: v.scope)
             let totals = try await CoverageRepository(req.db).totals(in: .subtree(of: unit))
             return UnitDTO(unit, totals: totals[unit.id] ?? UnitTotals())
         }
         units.get(":id", "children") { req async throws -> [UnitDTO] in
-            let v = try req.requireViewer()
+            let v = try req.requireRegisterReader()
             let repo = UnitRepository(req.db)
             let unit = try await repo.get(try req.id(), in: v.scope)
             let totals = try await CoverageRepository(req.db).totals(in: .subtree(of: unit))
             return try await repo.children(of: unit.id, in: v.scope).map { UnitDTO($0, totals: totals[$0.id] ?? UnitTotals()) }
         }
         units.get(":id", "history") { req async throws -> [UnitEventRow] in
-            let v = try req.requireViewer()
+            let v = try req.requireRegisterReader()
             return try await UnitRepository(req.db).history(of: try req.id(), in: v.scope)
         }
         units.get(":id", "team") { req async throws -> [MemberDTO] in
-            let v = try req.requireViewer()
+            let v = try req.requireRegisterReader()
             return try await StaffRepository(req.db).team(of: try req.id(), in: v.scope).map { MemberDTO($0, reveal: false) }
         }
         units.post { req async throws -> Response in

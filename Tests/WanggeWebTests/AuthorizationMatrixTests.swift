@@ -1,0 +1,178 @@
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+@testable import WanggeWeb
+
+/// For every role and every route that reads or changes data: one object inside the role's part
+/// of the tree and one outside it (in a second district), with the exact answer expected. An
+/// out-of-scope id must look exactly like a missing one (404); a role that may not use a route at
+/// all gets 403 whatever the id.
+@Suite("Authorization matrix: every role × every data route, in scope and out of scope")
+struct AuthorizationMatrixTests {
+    /// Ids of the objects a route is tried on.
+    struct Objects {
+        var grid: UUID, community: UUID, otherCommunity: UUID, resident: UUID, household: UUID, householdNumber: String
+        var building: UUID, assignment: UUID, idNumber: String, name: String
+        var extraResidents: [UUID]
+    }
+
+    enum Who: String, CaseIterable { case admin, security, auditor, leader, `operator`, gridworker, proxy, department, resident }
+
+    struct Route {
+        var name: String
+        var allowed: Set<Who>
+        /// The status for an allowed role on the in-scope object.
+        var ok: HTTPStatus
+        /// The status for an allowed role on the out-of-scope object (404 unless the route answers otherwise).
+        var outside: HTTPStatus = .notFound
+        var call: @Sendable (inout Browser, Objects, Who) async throws -> TestingHTTPResponse
+    }
+
+    static let readers: Set<Who> = [.admin, .leader, .`operator`, .gridworker, .proxy]
+    static let editors: Set<Who> = [.admin, .`operator`, .gridworker]
+    static let unmaskers: Set<Who> = [.`operator`, .gridworker, .proxy]
+
+    static let routes: [Route] = [
+        Route(name: "unit page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)") },
+        Route(name: "resident page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)") },
+        Route(name: "household page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/households/\(o.household)") },
+        Route(name: "coverage page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/coverage?unit=\(o.grid)") },
+        Route(name: "CSV export page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/data/export/residents.csv?unit=\(o.grid)") },
+        Route(name: "reveal page", allowed: unmaskers, ok: .ok) { b, o, _ in
+            try await b.get("/residents/\(o.resident)")
+            return try await b.post("/residents/\(o.resident)/reveal", form: ["reason": "入户走访核对身份"])
+        },
+        Route(name: "personal data export", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/export.json") },
+        Route(name: "correction form", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/edit") },
+        Route(name: "API unit", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)") },
+        Route(name: "API children", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/children") },
+        Route(name: "API history", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/history") },
+        Route(name: "API team", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/team") },
+        Route(name: "API components", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/components") },
+        Route(name: "API organisations", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/organisations") },
+        Route(name: "API resident", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/residents/\(o.resident)") },
+        Route(name: "API household", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/households/\(o.household)") },
+        Route(name: "API building", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/buildings/\(o.building)") },
+        Route(name: "API coverage", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/coverage?unit=\(o.grid)") },
+        Route(name: "API export", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)") },
+        Route(name: "API reveal", allowed: unmaskers, ok: .ok) { b, o, _ in
+            try await b.api(.POST, "/api/v1/residents/\(o.resident)/reveal", json: #"{"reason":"电话回访核对"}"#)
+        },
+        Route(name: "API update resident", allowed: editors, ok: .ok) { b, o, _ in
+            try await b.api(.PUT, "/api/v1/residents/\(o.resident)", json: """
+                {"name":"\(o.name)","id_number":"\(o.idNumber)","household_number":"\(o.householdNumber)","residence_type":"registered"}
+                """)
+        },
+        // Creating refers to a household by number; one outside the scope is unknown to the caller.
+        Route(name: "API create resident", allowed: editors, ok: .created, outside: .unprocessableEntity) { b, o, who in
+            try await b.api(.POST, "/api/v1/residents", json: """
+                {"name":"测试\(who.rawValue)","id_number":"\(Self.freshID(who))","household_number":"\(o.householdNumber)"}
+                """)
+        },
+        Route(name: "API import", allowed: editors, ok: .ok, outside: .unprocessableEntity) { b, o, who in
+            try await b.api(.POST, "/api/v1/import/residents", body: Data("姓名,身份证号,户号\n导入\(who.rawValue),\(Self.freshID(who, offset: 50)),\(o.householdNumber)\n".utf8),
+                            contentType: HTTPMediaType(type: "text", subType: "csv"))
+        },
+        Route(name: "API rename unit", allowed: [.admin], ok: .ok) { b, o, _ in
+            try await b.api(.PATCH, "/api/v1/units/\(o.grid)", json: #"{"name":"更名网格"}"#)
+        },
+        Route(name: "API create unit", allowed: [.admin], ok: .created) { b, o, _ in
+            try await b.api(.POST, "/api/v1/units", json: #"{"parent_id":"\#(o.community)","level":"grid","name":"新增网格"}"#)
+        },
+        Route(name: "API add team member", allowed: [.admin], ok: .created) { b, o, _ in
+            try await b.api(.POST, "/api/v1/units/\(o.grid)/team", json: #"{"name":"新队员","kind":"volunteer"}"#)
+        },
+        Route(name: "API end assignment", allowed: [.admin], ok: .noContent) { b, o, _ in try await b.api(.DELETE, "/api/v1/assignments/\(o.assignment)") },
+        // Moved away and straight back, so the roles tried after the administrator still find the grid in their scope.
+        Route(name: "API move unit", allowed: [.admin], ok: .ok) { b, o, _ in
+            let moved = try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.otherCommunity)"}"#)
+            if moved.status == .ok { try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.community)"}"#) }
+            return moved
+        },
+        Route(name: "anonymise", allowed: editors, ok: .seeOther) { b, o, who in
+            let target = o.extraResidents[Who.allCases.firstIndex(of: who)!]
+            try await b.get("/residents/\(target)")
+            return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
+        },
+    ]
+
+    /// A valid ID number no demo resident has, different for each role (and offset).
+    static func freshID(_ who: Who, offset: Int = 0) -> String {
+        let seq = 100 + Who.allCases.firstIndex(of: who)! + offset
+        let body = "13010219800101" + String(seq)
+        return body + String(ResidentID.checkCharacter(for: body)!)
+    }
+
+    /// A second district with one grid, household, resident, building and team member: outside
+    /// every demo account's scope.
+    static func foreignDistrict(_ app: Application) async throws -> Objects {
+        let units = UnitRepository(app.db)
+        let district = try await units.create(parentID: nil, level: .district, code: "110198", name: "邻区", boundary: nil, actor: nil, in: .everything)
+        let street = try await units.create(parentID: district.id, level: .street, code: "110198001", name: "邻区街道", boundary: nil, actor: nil, in: .everything)
+        let community = try await units.create(parentID: street.id, level: .community, code: "110198001001", name: "邻区社区", boundary: nil, actor: nil, in: .everything)
+        let grid = try await units.create(parentID: community.id, level: .grid, code: "110198001001001", name: "邻区第1网格", boundary: nil, actor: nil, in: .everything)
+        let sql = app.db as! any SQLDatabase
+        let building = UUID(), household = UUID()
+        try await sql.raw("""
+            INSERT INTO buildings (id, code, unit_id, name, address, kind, lon, lat, created_at) \
+            VALUES (\(bind: building), 'X-B01', \(bind: grid.id), '邻区1号楼', '邻区1号楼', 'residential', 116.0, 40.0, \(bind: Date()))
+            """).run()
+        try await sql.raw("""
+            INSERT INTO households (id, number, unit_id, building_id, address, kind, created_at) \
+            VALUES (\(bind: household), 'X-0001', \(bind: grid.id), \(bind: building), '邻区1号楼101', 'registered', \(bind: Date()))
+            """).run()
+        let people = ResidentRepository(app.db, cipher: app.keys.cipher)
+        let resident = try await people.create(ResidentInput(name: "邻居", idNumber: "440524188001010014", phone: "13800000000", householdNumber: "X-0001",
+                                                              relation: "head", residenceType: "registered", tags: []), in: .everything)
+        let member = try await StaffRepository(app.db).add(name: "邻区网格员", phone: nil, kindKey: "grid_worker_a", to: grid.id, duty: nil, buildingID: nil, in: .everything)
+        return Objects(grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
+                       householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
+                       name: "邻居", extraResidents: Array(repeating: resident.id, count: Who.allCases.count))
+    }
+
+    /// The first demo grid (the grid worker's) and what hangs on it.
+    static func ownGrid(_ app: Application) async throws -> Objects {
+        let units = UnitRepository(app.db)
+        let grids = try await units.all(in: .everything, level: .grid).filter { $0.code.hasPrefix("110199") }
+        let grid = grids[0], other = grids.last!
+        let people = ResidentRepository(app.db, cipher: app.keys.cipher)
+        let residents = try await people.search(nil, gridID: grid.id, limit: 60, in: .everything).rows.filter { $0.householdID != nil && $0.idNumber != nil }
+        try #require(residents.count > Who.allCases.count)
+        let r = residents[0]
+        let household = try await PlaceRepository(app.db).household(r.householdID!, in: .everything)
+        let team = try await StaffRepository(app.db).team(of: grid.id, in: .everything)
+        return Objects(grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
+                       householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
+                       idNumber: r.idNumber!, name: r.name, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id))
+    }
+
+    @Test("every role gets exactly the expected answer on every data route", arguments: TestDatabase.enabled)
+    func matrix(db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            // setup
+            let outside = try await Self.foreignDistrict(app)
+            let inside = try await Self.ownGrid(app)
+            var failures: [String] = []
+            for who in Who.allCases {
+                var b = try await Browser.login(app, as: who.rawValue)
+                for route in Self.routes {
+                    // MUT
+                    let outsideAnswer = try await route.call(&b, outside, who).status
+                    let insideAnswer = try await route.call(&b, inside, who).status
+                    // validate
+                    let allowed = route.allowed.contains(who)
+                    let expectedInside: HTTPStatus = allowed ? route.ok : .forbidden
+                    let expectedOutside: HTTPStatus = allowed ? route.outside : .forbidden
+                    if insideAnswer != expectedInside { failures.append("\(who) \(route.name) in scope: \(insideAnswer.code), expected \(expectedInside.code)") }
+                    if outsideAnswer != expectedOutside { failures.append("\(who) \(route.name) out of scope: \(outsideAnswer.code), expected \(expectedOutside.code)") }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+}
