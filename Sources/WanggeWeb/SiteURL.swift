@@ -26,6 +26,13 @@ enum SiteURL {
     case auditVerify
     case auditExport(AuditSearch)
     case export(kind: String, unit: UUID? = nil)
+    case cases(queue: String? = nil)
+    case caseNew
+    case caseDetail(UUID)
+    case caseAct(UUID)
+    case report(String)
+    case track(String)
+    case trackRate(String)
     case asset(String)
     case healthz
 
@@ -54,6 +61,13 @@ enum SiteURL {
         case .auditVerify: "/audit/verify"
         case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
         case .export(let kind, let unit): "/data/export/\(kind).csv" + Self.query(["unit": unit?.uuidString])
+        case .cases(let queue): "/cases" + Self.query(["queue": queue])
+        case .caseNew: "/cases/new"
+        case .caseDetail(let id): "/cases/\(id.uuidString)"
+        case .caseAct(let id): "/cases/\(id.uuidString)/act"
+        case .report(let code): "/r/\(Self.segment(code))"
+        case .track(let code): "/t/\(Self.segment(code))"
+        case .trackRate(let code): "/t/\(Self.segment(code))/rate"
         case .asset(let name): "/assets/\(name)"
         case .healthz: "/healthz"
         }
@@ -71,9 +85,18 @@ enum SiteURL {
         case .residentAnonymise: ["residents", ":id", "anonymise"]
         case .adminAccount: ["admin", "accounts", ":id", ":action"]
         case .export: ["data", "export", ":file"]
+        case .caseDetail: ["cases", ":id"]
+        case .caseAct: ["cases", ":id", "act"]
+        case .report: ["r", ":code"]
+        case .track: ["t", ":code"]
+        case .trackRate: ["t", ":code", "rate"]
         case .asset: ["assets", ":name"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
+    }
+
+    static func segment(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
     }
 
     static func query(_ items: KeyValuePairs<String, String?>) -> String {

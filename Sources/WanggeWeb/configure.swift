@@ -74,7 +74,7 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.home.pattern) { req async throws -> Response in
         // Each role starts where its work is.
         let role = try req.requireViewer().role
-        let start: SiteURL = role.readsRegister ? .units : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
+        let start: SiteURL = role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
         return req.redirect(to: start.path)
     }
     pages.get(SiteURL.account.pattern, use: AccountController.show)
@@ -83,6 +83,8 @@ func routes(_ app: Application) throws {
     pages.post("account", "tokens", ":id", "revoke", use: AccountController.revokeToken)
     pages.get(SiteURL.units.pattern, use: UnitController.index)
     pages.get(SiteURL.unit(UUID()).pattern, use: UnitController.show)
+    pages.on(.POST, "units", ":id", "manage", ":action", body: .collect(maxSize: "20mb"), use: UnitAdminController.handle)
+    pages.post("units", ":id", "assignments", ":assignment", "end", use: UnitAdminController.endAssignment)
     pages.get(SiteURL.residents().pattern, use: ResidentController.search)
     pages.get(SiteURL.resident(UUID()).pattern, use: ResidentController.show)
     pages.get(SiteURL.household(UUID()).pattern, use: ResidentController.household)
@@ -95,6 +97,8 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.auditExport(AuditSearch()).pattern, use: AuditController.export)
     RightsController.register(pages)
     AdminController.register(pages)
+    CaseController.register(pages)
+    ResidentCaseController.register(app)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)

@@ -59,8 +59,9 @@ struct StorageTests {
             #expect(households.total == Fixture.populations[own.code]!.households.count)
             #expect(households.rows.allSatisfy { $0.unitID == own.id })
             #expect(await Fixture.storeError { try await places.household(foreignHousehold.id, in: scope) }?.kind == .notFound)
-            #expect(try await places.components(inGrid: other.id, in: scope).isEmpty)
-            #expect(try await places.organisations(inGrid: other.id, in: scope).isEmpty)
+            // An out-of-scope grid is not found, rather than found empty (see PlaceRepository.components).
+            #expect(await Fixture.storeError { try await places.components(inGrid: other.id, in: scope) }?.kind == .notFound)
+            #expect(await Fixture.storeError { try await places.organisations(inGrid: other.id, in: scope) }?.kind == .notFound)
             #expect(try await !places.components(inGrid: other.id, in: .subtree(of: other)).isEmpty)
             #expect(report.totals.residents == everyone.total)
             #expect(report.totals.grids == 1)

@@ -40,6 +40,22 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     /// administrator, whose actions it records, may not read it.
     public var readsAuditLog: Bool { self == .auditor }
 
+    /// Roles that work cases (issue 4): see the case screens and act on cases within their scope.
+    public var worksCases: Bool {
+        switch self {
+        case .gridWorker, .proxyAgent, .operator_, .department, .leader: true
+        default: false
+        }
+    }
+
+    /// Roles that register cases taken by phone, at a window or found on patrol.
+    public var entersCases: Bool {
+        switch self {
+        case .gridWorker, .proxyAgent, .operator_: true
+        default: false
+        }
+    }
+
     /// Roles that manage the grid tree and staff.
     public var managesTree: Bool { self == .sysAdmin }
 

@@ -14,6 +14,7 @@ public enum StoreMigrations {
             SeedReferenceData(),
             CreateSecurity(cipher: keys.cipher),
             UpdateResidentsAddAnonymisedAt(),
+            CreateCases(),
         ]
     }
 }

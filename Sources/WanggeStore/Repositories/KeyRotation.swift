@@ -18,6 +18,8 @@ public struct KeyRotation: Sendable {
         public var rehashed = 0
         /// TOTP secrets moved to the current key.
         public var totpSecrets = 0
+        /// Case reporters' phones moved to the current key.
+        public var reporterPhones = 0
     }
 
     public static let pageSize = 1000
@@ -36,7 +38,8 @@ public struct KeyRotation: Sendable {
     public func total() async throws -> Int {
         let residents = try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE id_number IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
         let accounts = try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
-        return residents + accounts
+        let phones = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        return residents + accounts + phones
     }
 
     /// Values still encrypted under a key other than the current one (0 after a complete rotation,
@@ -47,7 +50,9 @@ public struct KeyRotation: Sendable {
             .first()?.decode(column: "n", as: Int.self) ?? 0
         let accounts = try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE \(bind: current)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
-        return residents + accounts
+        let phones = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        return residents + accounts + phones
     }
 
     /// Re-encrypts and re-hashes everything; `progress` is told (done, total) after each page.
@@ -74,6 +79,7 @@ public struct KeyRotation: Sendable {
             progress(report.residents, total)
         }
         report.totpSecrets = try await rotateTOTPSecrets()
+        report.reporterPhones = try await rotateReporterPhones()
         progress(total, total)
         return report
     }
@@ -121,6 +127,27 @@ public struct KeyRotation: Sendable {
             }
         }
         return moved.count
+    }
+
+    /// Case reporters' phones (issue 4), a page at a time until none is under an older key.
+    func rotateReporterPhones() async throws -> Int {
+        struct Phone: Decodable { var id: UUID; var reporter_phone: String }
+        let current = "v1.\(cipher.currentKeyID).%"
+        var moved = 0
+        while true {
+            let page = try await sql.raw("""
+                SELECT id, reporter_phone FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current) \
+                ORDER BY id LIMIT \(bind: Self.pageSize)
+                """).all(decoding: Phone.self)
+            guard !page.isEmpty else { return moved }
+            let sealed = try page.map { ($0.id, cipher.encrypt(try open($0.reporter_phone, what: "case \($0.id)"))) }
+            try await db.transaction { tx in
+                for (id, stored) in sealed {
+                    try await (tx as! any SQLDatabase).update("cases").set("reporter_phone", to: stored).where("id", .equal, id).run()
+                }
+            }
+            moved += sealed.count
+        }
     }
 
     func open(_ stored: String, what: String) throws -> String {

@@ -58,6 +58,11 @@ enum UnitController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("unit") }
         let page = max(1, req.query[Int.self, at: "page"] ?? 1)
         let model = try await query(req: req, id: id, page: page)
-        return try await LoginController.render(req, UnitPage.render(model), title: "\(model.unit.name)")
+        // Only messages of the administrator's own forms are shown, never text from the address.
+        let done = req.query[String.self, at: "done"].flatMap { $0.hasPrefix("unit.done.") && L10n.has($0) ? L10n.t($0) : nil }
+        let admin = try await UnitAdminController.admin(req, model.unit)
+        let csrf = CSRF.token(req)
+        let end: ((UUID) -> HTML)? = admin.raw.isEmpty ? nil : { UnitAdminSection.endButton(unit: model.unit, assignment: $0, csrf: csrf) }
+        return try await LoginController.render(req, UnitPage.render(model, notice: done, admin: admin, endMember: end), title: "\(model.unit.name)")
     }
 }

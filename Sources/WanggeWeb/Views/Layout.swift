@@ -36,6 +36,7 @@ enum Layout {
                     HTML.link(SiteURL.importExport.path, L10n.t("nav.data")),
                 ]
             }
+            if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
             if viewer.role.managesAccounts || viewer.role.managesRoles { nav.append(HTML.link(SiteURL.adminAccounts.path, L10n.t("nav.accounts"))) }
             if viewer.role.readsAuditLog { nav.append(HTML.link(SiteURL.audit().path, L10n.t("nav.audit"))) }
             nav.append(el("a", ["class": "who", "href": SiteURL.account.path], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))

@@ -3,9 +3,14 @@ import WanggeCore
 import WanggeStore
 
 enum UnitPage {
-    static func render(_ m: UnitController.Model) -> HTML {
+    /// `admin` is the administrator's section (empty for other roles); `endMember` draws the
+    /// administrator's "end" button beside a team member.
+    static func render(_ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty,
+                       endMember: ((UUID) -> HTML)? = nil) -> HTML {
         let u = m.unit
         return [
+            notice.map { el("p", ["class": "ok", "role": "status"], .text($0)) } ?? .empty,
+            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
             Layout.breadcrumbs(m.lineage.map { ($0.name, SiteURL.unit($0.id).path) }),
             el("p", ["class": "meta"], [
                 el("span", ["class": "badge"], .t(u.level.nameKey)),
@@ -13,8 +18,9 @@ enum UnitPage {
             ]),
             stats(m.totals, level: u.level),
             children(m),
-            u.level >= .grid ? grid(m) : .empty,
+            u.level >= .grid ? grid(m, endMember: endMember) : .empty,
             el("p", [HTML.link(SiteURL.coverage(unit: u.id).path, L10n.t("unit.coverage_link"), cls: "button")]),
+            admin,
         ]
     }
 
@@ -52,8 +58,11 @@ enum UnitPage {
         name.hasPrefix(parent) && name.count > parent.count ? String(name.dropFirst(parent.count)) : name
     }
 
-    static func grid(_ m: UnitController.Model) -> HTML {
-        let teamRows: [[HTML]] = m.team.map { [.text($0.name), .text($0.kindName), .text($0.phone.map(Mask.phone) ?? "—"), .text($0.duty ?? "")] }
+    static func grid(_ m: UnitController.Model, endMember: ((UUID) -> HTML)?) -> HTML {
+        let teamRows: [[HTML]] = m.team.map { member in
+            [.text(member.name), .text(member.kindName), .text(member.phone.map(Mask.phone) ?? "—"), .text(member.duty ?? "")]
+                + (endMember.map { end in [end(member.assignmentID)] } ?? [])
+        }
         let dots = m.buildings.map { MapSVG.Dot(point: $0.point, title: $0.name, cls: $0.kind == "shop" ? "shop" : "building") }
         let shapes = m.unit.area.map { [MapSVG.Shape(area: $0, label: m.unit.name, url: nil, value: 0)] } ?? []
         let residentRows: [[HTML]] = m.residents.map { r in
@@ -64,7 +73,7 @@ enum UnitPage {
             el("section", [
                 el("h2", .t("grid.team", m.team.count)),
                 m.team.count < m.teamMinimum ? el("p", ["class": "alert"], .t("grid.team_gap", m.teamMinimum)) : .empty,
-                HTML.table(["col.name", "col.kind", "col.phone", "col.duty"], teamRows),
+                HTML.table(["col.name", "col.kind", "col.phone", "col.duty"] + (endMember == nil ? [] : [""]), teamRows),
             ]),
             el("section", [
                 el("h2", .t("grid.buildings", m.buildings.count)),

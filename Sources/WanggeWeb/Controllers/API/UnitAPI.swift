@@ -89,65 +89,42 @@ enum UnitAPI {
         units.post { req async throws -> Response in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(CreateBody.self)
-            let repo = UnitRepository(req.db)
-            var code = body.code?.trimmingSpaces()
-            if code?.isEmpty ?? true, let parentID = body.parentId {
-                code = try await repo.nextChildCode(under: try await repo.get(parentID, in: v.scope), level: body.level)
-            }
-            guard let code, !code.isEmpty else { throw StoreError(.invalid, "field.required", field: "code") }
-            let unit = try await repo.create(parentID: body.parentId, level: body.level, code: code, name: body.name,
-                                             boundary: try body.boundary.map { try area($0, field: "boundary") },
-                                             actor: v.account.username, in: v.scope)
-            try await req.audit("create", object: "unit", unit.id.uuidString,
-                                detail: AuditDetail(["code": unit.code, "name": unit.name, "level": unit.level.rawValue, "parent": unit.parentID?.uuidString]).text)
+            let unit = try await TreeActions.create(req, v, parentID: body.parentId, level: body.level, code: body.code, name: body.name,
+                                                    boundary: try body.boundary.map { try area($0, field: "boundary") })
             return try await UnitDTO(unit).encodeResponse(status: .created, for: req)
         }
         units.patch(":id") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(UpdateBody.self)
             let boundary: GeoArea?? = body.clearBoundary == true ? .some(nil) : try body.boundary.map { .some(try area($0, field: "boundary")) }
-            let unit = try await UnitRepository(req.db).update(try req.id(), name: body.name, boundary: boundary, actor: v.account.username, in: v.scope)
-            try await req.audit("update", object: "unit", unit.id.uuidString,
-                                detail: AuditDetail(["code": unit.code, "name": body.name, "boundary": boundary.map { $0 == nil ? "cleared" : "changed" }]).text)
-            return UnitDTO(unit)
+            return UnitDTO(try await TreeActions.update(req, v, try req.id(), name: body.name, boundary: boundary))
         }
         units.post(":id", "move") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(MoveBody.self)
-            let unit = try await UnitRepository(req.db).move(try req.id(), to: body.parentId, actor: v.account.username, in: v.scope)
-            try await req.audit("move", object: "unit", unit.id.uuidString, detail: AuditDetail(["parent": body.parentId.uuidString, "code": unit.code]).text)
-            return UnitDTO(unit)
+            return UnitDTO(try await TreeActions.move(req, v, try req.id(), to: body.parentId))
         }
         units.post(":id", "merge") { req async throws -> UnitDTO in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(MergeBody.self)
-            let source = try req.id()
-            let target = try await UnitRepository(req.db).merge(source, into: body.targetId, actor: v.account.username, in: v.scope)
-            try await req.audit("merge", object: "unit", source.uuidString, detail: AuditDetail(["into": target.id.uuidString]).text)
-            return UnitDTO(target)
+            return UnitDTO(try await TreeActions.merge(req, v, try req.id(), into: body.targetId))
         }
         units.post(":id", "split") { req async throws -> [UnitDTO] in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(SplitBody.self)
             let parts = try body.parts.enumerated().map { i, p in SplitPart(name: p.name, code: p.code, area: try area(p.boundary, field: "parts[\(i)].boundary")) }
-            let id = try req.id()
-            let made = try await UnitRepository(req.db).split(id, into: parts, actor: v.account.username, in: v.scope)
-            try await req.audit("split", object: "unit", id.uuidString, detail: AuditDetail(["parts": made.map(\.code).joined(separator: ",")]).text)
-            return made.map { UnitDTO($0) }
+            return try await TreeActions.split(req, v, try req.id(), into: parts).map { UnitDTO($0) }
         }
         units.post(":id", "team") { req async throws -> Response in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(StaffBody.self)
-            let member = try await StaffRepository(req.db).add(name: body.name, phone: body.phone, kindKey: body.kind, to: try req.id(),
-                                                               duty: body.duty, buildingID: body.buildingId, in: v.scope)
-            try await req.audit("assign", object: "assignment", member.assignmentID.uuidString,
-                                detail: AuditDetail(["unit": try req.id().uuidString, "staff_kind": member.kindKey]).text)
+            let member = try await TreeActions.addMember(req, v, to: try req.id(), name: body.name, phone: body.phone, kind: body.kind,
+                                                         duty: body.duty, buildingID: body.buildingId)
             return try await MemberDTO(member, reveal: false).encodeResponse(status: .created, for: req)
         }
         api.delete("assignments", ":id") { req async throws -> HTTPStatus in
             let v = try req.requireTreeManager()
-            try await StaffRepository(req.db).endAssignment(try req.id(), in: v.scope)
-            try await req.audit("unassign", object: "assignment", try req.id().uuidString)
+            try await TreeActions.endAssignment(req, v, try req.id())
             return .noContent
         }
         api.get("staff-kinds") { req async throws -> [StaffKindRow] in

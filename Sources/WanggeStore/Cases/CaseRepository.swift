@@ -1,0 +1,190 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+import WanggeSecurity
+
+/// Cases and their timelines. Reads are scoped by the case's grid like residents; every change
+/// goes through `CaseMachine` and is written with its event in one transaction, guarded by the
+/// row's `version` so two people acting at once cannot both win.
+public struct CaseRepository: Sendable {
+    let db: any Database
+    let cipher: FieldCipher
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public static let gridTeam = CreateCases.gridTeam.key
+    public static let maxDescription = 2000
+    public static let maxTitle = 100
+    public static let maxShort = 200
+
+    public init(_ db: any Database, cipher: FieldCipher) {
+        self.db = db
+        self.cipher = cipher
+    }
+
+    // MARK: Reference data
+
+    public func departments() async throws -> [DepartmentRow] {
+        try await sql.raw("SELECT key, name_zh, name_en FROM departments ORDER BY sort").all(decoding: DepartmentRow.self)
+    }
+
+    public func categories() async throws -> [CategoryRow] {
+        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories ORDER BY sort").all(decoding: CategoryRow.self)
+    }
+
+    public func category(_ key: String) async throws -> CategoryRow? {
+        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories WHERE key = \(bind: key)").first(decoding: CategoryRow.self)
+    }
+
+    /// Sets (or replaces) the rule sending `category` cases in `unit` and below to `department`.
+    public func setRoute(category: String, unit: UUID, department: String) async throws {
+        try await sql.delete(from: "routing_rules").where("category_key", .equal, category).where("unit_id", .equal, unit).run()
+        try await sql.insert(into: "routing_rules").columns("id", "category_key", "unit_id", "department_key")
+            .values(SQLBind(UUID()), SQLBind(category), SQLBind(unit), SQLBind(department)).run()
+    }
+
+    /// The department for a category in a grid: the rule of the nearest unit up the tree, else the category's default.
+    public func route(_ category: CategoryRow, grid: UnitRow?) async throws -> String {
+        guard let grid else { return category.departmentKey }
+        let chain = [grid.id] + grid.ancestorIDs.reversed()
+        struct Rule: Decodable { var unit_id: UUID; var department_key: String }
+        let rules = try await sql.raw("""
+            SELECT unit_id, department_key FROM routing_rules WHERE category_key = \(bind: category.key) AND unit_id IN (\(binds: chain))
+            """).all(decoding: Rule.self)
+        for id in chain { if let rule = rules.first(where: { $0.unit_id == id }) { return rule.department_key } }
+        return category.departmentKey
+    }
+
+    // MARK: Intake
+
+    /// Opens a case: grid from the point, department by routing, deadlines from the category,
+    /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
+    public func intake(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
+                       working: WorkingCalendar = .standard) async throws -> CaseRow {
+        guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
+        let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty else { throw StoreError(.invalid, "case.description_required", field: "description") }
+        guard description.count <= Self.maxDescription else { throw StoreError(.invalid, "case.too_long", [String(Self.maxDescription)], field: "description") }
+        var title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { title = String(description.prefix(30)) }
+        guard title.count <= Self.maxTitle else { throw StoreError(.invalid, "case.too_long", [String(Self.maxTitle)], field: "title") }
+        let address = draft.address?.trimmingSpaces().nilIfEmpty
+        let name = draft.reporterName?.trimmingSpaces().nilIfEmpty
+        for (field, value) in [("address", address), ("reporter_name", name)] where (value?.count ?? 0) > Self.maxShort {
+            throw StoreError(.invalid, "case.too_long", [String(Self.maxShort)], field: field)
+        }
+        var phone: String?
+        if let raw = draft.reporterPhone?.trimmingSpaces().nilIfEmpty {
+            do { phone = try Phone.normalize(raw) } catch { throw StoreError(.invalid, "case.bad_phone", field: "phone") }
+        }
+        if let p = draft.point, !p.isValid { throw StoreError(.invalid, "case.bad_point", field: "location") }
+
+        var grid: UnitRow?
+        if let p = draft.point {
+            var located = locator
+            if located == nil { located = try await GridLocator.load(db) }
+            if let id = located?.grid(for: p, kind: "case") { grid = try await UnitRepository(db).find(id, in: .everything) }
+        }
+        if grid == nil, let id = draft.gridID {
+            grid = try await UnitRepository(db).find(id, in: .everything)
+            guard grid?.level == .grid else { throw StoreError(.invalid, "case.bad_grid", field: "grid") }
+        }
+        let department = try await route(category, grid: grid)
+        let limits = category.limits
+        let calendar = LimitCalendar(limits.counting, working: working)
+        let id = UUID()
+        let level: UnitLevel = grid == nil ? .district : .grid
+        let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
+        let row = CaseRow(
+            id: id, trackingCode: TrackingCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
+            unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
+            lon: draft.point?.lon, lat: draft.point?.lat, address: address, reporterName: name, reporterPhone: phone,
+            reportedAt: now, respondedAt: nil, closedAt: nil,
+            respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
+            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * TimeLimits.warningFraction, calendar: calendar),
+            resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
+            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * TimeLimits.warningFraction, calendar: calendar),
+            reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
+            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
+        var stored = row
+        stored.reporterPhone = phone.map(cipher.encrypt)
+        let sealed = stored
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.insert(into: "cases").model(sealed, nilEncodingStrategy: .asNil).run()
+            try await Self.insertEvent(opening.event, caseID: id, seq: 1, actor: actor, on: sql)
+        }
+        return row
+    }
+
+    // MARK: Reading
+
+    public func find(_ id: UUID, in scope: Scope) async throws -> CaseRow? {
+        let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+            .first(decoding: CaseRow.self)
+        return try row.map(opened)
+    }
+
+    public func get(_ id: UUID, in scope: Scope) async throws -> CaseRow {
+        guard let row = try await find(id, in: scope) else { throw StoreError.notFound("case") }
+        return row
+    }
+
+    /// The case behind a public tracking code (no scope: the code is the reporter's key).
+    public func byTrackingCode(_ code: String) async throws -> CaseRow? {
+        guard let code = TrackingCode.normalized(code) else { return nil }
+        return try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE tracking_code = \(bind: code)")
+            .first(decoding: CaseRow.self).map(opened)
+    }
+
+    public func timeline(_ id: UUID) async throws -> [CaseEventRow] {
+        try await sql.raw("SELECT \(unsafeRaw: CaseEventRow.columns) FROM case_events WHERE case_id = \(bind: id) ORDER BY seq")
+            .all(decoding: CaseEventRow.self)
+    }
+
+    func opened(_ row: CaseRow) throws -> CaseRow {
+        var r = row
+        if let stored = row.reporterPhone {
+            do { r.reporterPhone = try cipher.decrypt(stored) } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
+        }
+        return r
+    }
+
+    // MARK: Queues
+
+    static let working: [CaseState] = [.reported, .accepted, .dispatched, .signedFor, .handled, .verified]
+
+    func condition(_ queue: CaseQueue, role: ActorRole, now: Date) -> SQLQueryString {
+        let open: SQLQueryString = "state IN (\(binds: Self.working.map(\.rawValue)))"
+        let lateResponse: SQLQueryString = "(state = 'reported' AND respond_by < \(bind: now))"
+        switch queue {
+        case .toAccept: return "(state = 'reported' OR (state = 'called_back' AND rating = 'dissatisfied'))"
+        case .toDispatch: return "state = 'accepted'"
+        case .overdue: return "\(open) AND (resolve_by < \(bind: now) OR \(lateResponse))"
+        case .warning:
+            return """
+                \(open) AND resolve_by >= \(bind: now) AND NOT \(lateResponse) \
+                AND (resolve_warn_at <= \(bind: now) OR (state = 'reported' AND respond_warn_at <= \(bind: now)))
+                """
+        case .mine:
+            switch role {
+            case .gridWorker: return "((state IN ('dispatched', 'signed_for') AND department_key = \(bind: Self.gridTeam)) OR state = 'handled')"
+            case .department: return "state IN ('dispatched', 'signed_for') AND department_key <> \(bind: Self.gridTeam)"
+            default: return open
+            }
+        }
+    }
+
+    public func queue(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date, limit: Int = 200) async throws -> [CaseRow] {
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.condition("unit_id")) \
+            ORDER BY resolve_by, reported_at LIMIT \(bind: limit)
+            """).all(decoding: CaseRow.self)
+        return try rows.map(opened)
+    }
+
+    public func count(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.condition("unit_id"))")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

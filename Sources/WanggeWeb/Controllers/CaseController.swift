@@ -1,0 +1,173 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The staff's case screens (issue 4): the operator's queues, the department inbox and the grid
+/// worker's list at /cases, the case page with one form per step the viewer may take, and the
+/// entry form for hotline, window and patrol cases. Every step is written to the audit log.
+enum CaseController {
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get(SiteURL.cases().pattern, use: index)
+        pages.get(SiteURL.caseNew.pattern, use: newForm)
+        pages.post(SiteURL.caseNew.pattern, use: create)
+        pages.get(SiteURL.caseDetail(UUID()).pattern, use: show)
+        pages.post(SiteURL.caseAct(UUID()).pattern, use: act)
+    }
+
+    struct Worker {
+        let viewer: Viewer
+        let actor: CaseActor
+    }
+
+    static func requireWorker(_ req: Request) throws -> Worker {
+        let viewer = try req.requireViewer()
+        guard viewer.role.worksCases, let role = ActorRole(viewer.role) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        return Worker(viewer: viewer, actor: CaseActor(id: viewer.account.id, name: viewer.account.displayName, role: role))
+    }
+
+    static func repo(_ req: Request) -> CaseRepository { CaseRepository(req.db, cipher: req.keys.cipher) }
+
+    static func names(_ req: Request) async throws -> CaseNames {
+        let repo = repo(req)
+        return CaseNames(categories: Dictionary(uniqueKeysWithValues: try await repo.categories().map { ($0.key, $0) }),
+                         departments: Dictionary(uniqueKeysWithValues: try await repo.departments().map { ($0.key, $0) }),
+                         grids: Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything, level: .grid).map { ($0.id, $0) }))
+    }
+
+    /// The tabs a role sees: the command centre's four queues, or a worker's own list first.
+    static func tabs(for role: ActorRole) -> [CaseQueue] {
+        switch role {
+        case .operator_, .leader: [.toAccept, .toDispatch, .warning, .overdue]
+        default: [.mine, .warning, .overdue]
+        }
+    }
+
+    static func index(req: Request) async throws -> Response {
+        let w = try requireWorker(req)
+        let tabs = tabs(for: w.actor.role)
+        let current = req.query[String.self, at: "queue"].flatMap(CaseQueue.init(rawValue:)).flatMap { tabs.contains($0) ? $0 : nil } ?? tabs[0]
+        let repo = repo(req)
+        let now = req.now
+        var counted: [(CaseQueue, Int)] = []
+        for q in tabs { counted.append((q, try await repo.count(q, role: w.actor.role, in: w.viewer.scope, now: now))) }
+        let rows = try await repo.queue(current, role: w.actor.role, in: w.viewer.scope, now: now)
+        let body = CasePages.queues(tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases)
+        return try await LoginController.render(req, body, title: L10n.t("cases.title"))
+    }
+
+    static func channels(for role: Role) -> [CaseChannel] {
+        role == .operator_ ? [.hotline, .window, .mailbox] : [.gridWorker]
+    }
+
+    static func newForm(req: Request) async throws -> Response {
+        let w = try requireWorker(req)
+        guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        let body = CasePages.entryForm(categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req))
+        return try await LoginController.render(req, body, title: L10n.t("cases.new"))
+    }
+
+    struct EntryForm: Content {
+        var channel: String?
+        var category: String?
+        var title: String?
+        var description: String?
+        var address: String?
+        var reporter_name: String?
+        var phone: String?
+        var lon: String?
+        var lat: String?
+    }
+
+    /// A point from two optional text fields: both empty is no point; anything else must parse.
+    static func point(lon: String?, lat: String?) throws -> GeoPoint? {
+        let a = lon?.trimmingSpaces() ?? "", b = lat?.trimmingSpaces() ?? ""
+        if a.isEmpty && b.isEmpty { return nil }
+        guard let x = Double(a), let y = Double(b), GeoPoint(lon: x, lat: y).isValid else { throw StoreError(.invalid, "case.bad_point", field: "location") }
+        return GeoPoint(lon: x, lat: y)
+    }
+
+    static func create(req: Request) async throws -> Response {
+        let w = try requireWorker(req)
+        guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
+        let form = try req.content.decode(EntryForm.self)
+        let allowed = channels(for: w.viewer.role)
+        let channel = form.channel.flatMap(CaseChannel.init(rawValue:)).flatMap { allowed.contains($0) ? $0 : nil } ?? allowed[0]
+        // A patrol report without a location (or outside every grid) is filed under the worker's own grid.
+        var home: UUID?
+        if w.viewer.role != .operator_, let unitID = w.viewer.account.unitID,
+           try await UnitRepository(req.db).find(unitID, in: .everything)?.level == .grid { home = unitID }
+        let intake = CaseIntake(categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
+                                point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
+                                reporterPhone: form.phone, gridID: home)
+        let row = try await repo(req).intake(intake, actor: w.actor, at: req.now)
+        try await req.audit("case.report", object: "case", row.id.uuidString, detail: "code=\(row.trackingCode); channel=\(channel.rawValue)")
+        req.session.data[SessionKeys.notice] = L10n.t("cases.created", TrackingCode.display(row.trackingCode))
+        // A case outside the author's scope (a patrol report across the grid line) is still made; show the list then.
+        let visible = try await repo(req).find(row.id, in: w.viewer.scope) != nil
+        return req.redirect(to: visible ? SiteURL.caseDetail(row.id).path : SiteURL.cases().path, redirectType: .normal)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        let w = try requireWorker(req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
+        let repo = repo(req)
+        let row = try await repo.get(id, in: w.viewer.scope)
+        let actions = CaseRepository.allowedActions(on: row, by: w.actor.role).filter { $0 != .merge }
+        let notice = req.session.data[SessionKeys.notice].flatMap { L10n.has($0) ? L10n.t($0) : $0 }
+        req.session.data[SessionKeys.notice] = nil
+        let body = CasePages.detail(row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
+                                    csrf: CSRF.token(req), now: req.now, notice: notice)
+        return try await LoginController.render(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
+    }
+
+    struct ActForm: Content {
+        var action: String
+        var version: Int?
+        var note: String?
+        var reason: String?
+        var department: String?
+        var level: String?
+        var rating: String?
+    }
+
+    /// The action a form asks for, or nil when the form is not one the case page offers.
+    static func action(from f: ActForm) throws -> CaseAction? {
+        let reason = f.reason ?? "", note = f.note
+        guard let kind = CaseActionKind(rawValue: f.action) else { return nil }
+        for text in [f.reason, f.note] where (text?.count ?? 0) > 500 { throw StoreError(.invalid, "case.too_long", ["500"], field: "note") }
+        switch kind {
+        case .accept: return .accept(note: note)
+        case .reject: return .reject(reason: reason)
+        case .dispatch: return .dispatch(department: f.department ?? "", note: note)
+        case .signFor: return .signFor(note: note)
+        case .handle: return .handle(note: note)
+        case .verify: return .verify(note: note)
+        case .returnForRework: return .returnForRework(reason: reason)
+        case .close: return .close(note: note)
+        case .callback:
+            guard let rating = f.rating.flatMap(Satisfaction.init(rawValue:)) else { return nil }
+            return .callback(rating: rating, note: note)
+        case .sendBack: return .sendBack(reason: reason)
+        case .escalate:
+            guard let level = f.level.flatMap(UnitLevel.init(rawValue:)) else { throw StoreError(.invalid, "case.bad_level", field: "level") }
+            return .escalate(to: level, reason: reason)
+        case .suspend: return .suspend(reason: reason)
+        case .resume: return .resume(note: note)
+        case .reopen: return .reopen(reason: reason)
+        case .markUnsolvable: return .markUnsolvable(reason: reason)
+        case .supervise: return .supervise(note: note)
+        case .report, .merge: return nil
+        }
+    }
+
+    static func act(req: Request) async throws -> Response {
+        let w = try requireWorker(req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
+        let form = try req.content.decode(ActForm.self)
+        guard let action = try action(from: form) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
+        let row = try await repo(req).apply(action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now)
+        try await req.audit("case.act", object: "case", id.uuidString, detail: "action=\(action.kind.rawValue); state=\(row.state.rawValue)")
+        return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)
+    }
+}

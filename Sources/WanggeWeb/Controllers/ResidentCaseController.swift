@@ -1,0 +1,104 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The resident channel (C1, C5): the page a grid's QR code opens, /r/{grid code}, where anyone
+/// reports a problem without an app or an account; and the tracking page /t/{code}, where the
+/// reporter follows the case and, once it is closed, rates it. No captcha service: reports are
+/// limited per address (`RateLimiter`, shared by every instance) and a hidden field catches bots.
+enum ResidentCaseController {
+    static let reportsPerHour = 10
+    static let lookupsPerHour = 120
+    static let honeypot = "website"
+
+    static func register(_ app: Application) {
+        app.get(SiteURL.report("").pattern, use: reportForm)
+        app.post(SiteURL.report("").pattern, use: report)
+        app.get(SiteURL.track("").pattern, use: track)
+        app.post(SiteURL.trackRate("").pattern, use: rate)
+    }
+
+    static let residentActor = (id: UUID?.none, name: "-", role: "resident")
+
+    static func grid(_ req: Request) async throws -> UnitRow {
+        let code = req.parameters.get("code") ?? ""
+        guard code.count <= 64, let unit = try await UnitRepository(req.db).find(code: code, in: .everything), unit.level == .grid, !unit.isRetired else {
+            throw StoreError.notFound("grid")
+        }
+        return unit
+    }
+
+    static func page(_ req: Request, _ body: HTML, title: String, status: HTTPStatus = .ok) -> Response {
+        let html = Layout.page(req: req, title: title, body: body)
+        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html.raw))
+    }
+
+    static func reportForm(req: Request) async throws -> Response {
+        let unit = try await grid(req)
+        let categories = try await CaseController.repo(req).categories()
+        return page(req, ResidentCasePages.form(grid: unit, categories: categories, csrf: CSRF.token(req), form: nil, error: nil),
+                    title: L10n.t("report.title"))
+    }
+
+    struct ReportForm: Content {
+        var category: String?
+        var description: String?
+        var phone: String?
+        var address: String?
+        var lon: String?
+        var lat: String?
+        var website: String?
+    }
+
+    static func report(req: Request) async throws -> Response {
+        let unit = try await grid(req)
+        let form = try req.content.decode(ReportForm.self)
+        guard (form.website ?? "").isEmpty else {
+            try await req.audit("case.report", object: "case", "-", detail: "channel=qr; honeypot", outcome: "denied", actor: residentActor)
+            throw Abort(.badRequest, reason: L10n.t("case.bot"))
+        }
+        guard try await RateLimiter(req.db).hit("report:\(req.clientIP)", limit: reportsPerHour, window: 3600, now: req.now) else {
+            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
+        }
+        let repo = CaseController.repo(req)
+        do {
+            let intake = CaseIntake(categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
+                                    point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
+                                    reporterPhone: form.phone, gridID: unit.id)
+            let row = try await repo.intake(intake, actor: .resident, at: req.now)
+            try await req.audit("case.report", object: "case", row.id.uuidString, detail: "code=\(row.trackingCode); channel=qr", actor: residentActor)
+            return page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
+        } catch let e as StoreError where e.kind == .invalid {
+            let body = ResidentCasePages.form(grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req), form: form, error: e.message())
+            return page(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
+        }
+    }
+
+    static func lookUp(_ req: Request) async throws -> CaseRow {
+        guard try await RateLimiter(req.db).hit("track:\(req.clientIP)", limit: lookupsPerHour, window: 3600, now: req.now) else {
+            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
+        }
+        guard let row = try await CaseController.repo(req).byTrackingCode(req.parameters.get("code") ?? "") else { throw StoreError.notFound("case") }
+        return row
+    }
+
+    static func track(req: Request) async throws -> Response {
+        let row = try await lookUp(req)
+        let repo = CaseController.repo(req)
+        let category = try await repo.category(row.categoryKey)
+        let body = ResidentCasePages.track(row, category: category?.nameZh ?? row.categoryKey, timeline: try await repo.timeline(row.id),
+                                           names: try await CaseController.names(req), csrf: CSRF.token(req))
+        return page(req, body, title: L10n.t("track.title", TrackingCode.display(row.trackingCode)))
+    }
+
+    struct RateForm: Content { var rating: String }
+
+    static func rate(req: Request) async throws -> Response {
+        let row = try await lookUp(req)
+        guard let rating = Satisfaction(rawValue: try req.content.decode(RateForm.self).rating) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
+        try await CaseController.repo(req).apply(.callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now)
+        try await req.audit("case.act", object: "case", row.id.uuidString, detail: "action=callback; rating=\(rating.rawValue)", actor: residentActor)
+        return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)
+    }
+}

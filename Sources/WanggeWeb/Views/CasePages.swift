@@ -1,0 +1,146 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// Names the case screens look up: categories, departments and grids.
+struct CaseNames {
+    var categories: [String: CategoryRow]
+    var departments: [String: DepartmentRow]
+    var grids: [UUID: UnitRow]
+
+    func category(_ key: String) -> String { categories[key]?.nameZh ?? key }
+    func department(_ key: String?) -> String { key.map { departments[$0]?.nameZh ?? $0 } ?? "—" }
+    func grid(_ id: UUID?) -> String { id.flatMap { grids[$0]?.name } ?? L10n.t("case.no_grid") }
+}
+
+/// The staff's case screens: queues, the case page with its timeline and action forms, the entry form.
+enum CasePages {
+    static func time(_ d: Date?) -> String { d.map(AuditPage.time) ?? "—" }
+
+    static func flag(_ status: LimitStatus) -> HTML {
+        status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(status.nameKey))
+    }
+
+    static func queues(tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool) -> HTML {
+        let nav = el("nav", ["class": "pager"], tabs.map { q, n in
+            let label = "\(L10n.t(q.nameKey)) (\(n))"
+            return q == current ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: q.rawValue).path, label)
+        })
+        let table: HTML = rows.isEmpty ? el("p", .t("cases.empty")) : HTML.table(
+            ["case.field.code", "case.field.title", "case.field.category", "case.field.state", "case.field.grid", "case.field.reported_at", "case.field.resolve_by"],
+            rows.map { r in
+                let status = r.limitStatus(now: now)
+                return [HTML.link(SiteURL.caseDetail(r.id).path, TrackingCode.display(r.trackingCode), cls: "code"), .text(r.title),
+                        .text(names.category(r.categoryKey)), .t(r.state.nameKey), .text(names.grid(r.unitID)),
+                        .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + flag(status.resolution) + flag(status.response)]
+            })
+        return [canEnter ? el("p", HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge")) : .empty, nav, table]
+    }
+
+    static func facts(_ items: [(String, HTML)]) -> HTML {
+        el("dl", ["class": "facts"], items.map { k, v in el("div", [el("dt", .t(k)), el("dd", v)]) })
+    }
+
+    static func detail(_ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?) -> HTML {
+        let status = r.limitStatus(now: now)
+        var items: [(String, HTML)] = [
+            ("case.field.code", el("span", ["class": "code"], .text(TrackingCode.display(r.trackingCode)))),
+            ("case.field.state", .t(r.state.nameKey)),
+            ("case.field.category", .text(names.category(r.categoryKey))),
+            ("case.field.department", .text(names.department(r.departmentKey))),
+            ("case.field.grid", .text(names.grid(r.unitID))),
+            ("case.field.level", .t(r.level.nameKey)),
+            ("case.field.channel", .t(r.channel.nameKey)),
+            ("case.field.reported_at", .text(time(r.reportedAt))),
+            ("case.field.respond_by", .text(time(r.respondBy) + " ") + flag(status.response)),
+            ("case.field.resolve_by", .text(time(r.resolveBy) + " ") + flag(status.resolution)),
+        ]
+        if let a = r.address { items.append(("case.field.address", .text(a))) }
+        if let n = r.reporterName { items.append(("case.field.reporter", .text(n))) }
+        if let p = r.reporterPhone { items.append(("case.field.phone", .text(Mask.phone(p)))) }
+        if let o = r.outcome { items.append(("case.field.outcome", .t(o.nameKey))) }
+        if let rating = r.rating { items.append(("case.field.rating", .t(rating.nameKey))) }
+        var map = HTML.empty
+        if let p = r.point {
+            let shapes = r.unitID.flatMap { names.grids[$0] }.flatMap { g in g.area.map { [MapSVG.Shape(area: $0, label: g.name, url: nil, value: 0)] } } ?? []
+            map = MapSVG.render(shapes: shapes, dots: [MapSVG.Dot(point: p, title: r.title, cls: "shop")], legend: L10n.t("case.map"))
+        }
+        return [
+            notice.map { el("p", ["class": "ok"], .text($0)) } ?? .empty,
+            facts(items),
+            el("p", .text(r.description)),
+            map,
+            el("h2", .t("case.timeline")),
+            timelineTable(timeline, names: names, staff: true),
+            el("h2", .t("case.actions")),
+            actions.isEmpty ? el("p", .t("case.no_actions")) : el("div", ["class": "actions"], actions.map { actionForm($0, r, names: names, csrf: csrf) }),
+        ]
+    }
+
+    static func timelineTable(_ events: [CaseEventRow], names: CaseNames, staff: Bool) -> HTML {
+        HTML.table(["case.field.when", "case.field.step", "case.field.state", "case.field.actor", "case.field.note"], events.map { e in
+            let who = staff ? "\(e.actorName) · \(L10n.t(e.actorRole.nameKey))"
+                : L10n.t(e.actorRole == .resident ? "track.you" : e.actorRole == .system ? e.actorRole.nameKey : "track.staff")
+            let detail = [e.departmentKey.map { names.department($0) }, e.rating.map { L10n.t($0.nameKey) }, e.reason, e.note].compactMap { $0 }
+            return [.text(time(e.at)), .t(e.action.nameKey), .t(e.toState.nameKey), .text(who), .text(detail.joined(separator: " · "))]
+        })
+    }
+
+    static let needsReason: Set<CaseActionKind> = [.reject, .returnForRework, .sendBack, .escalate, .suspend, .reopen, .markUnsolvable]
+
+    static func actionForm(_ kind: CaseActionKind, _ r: CaseRow, names: CaseNames, csrf: String) -> HTML {
+        var fields: [HTML] = [
+            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            el("input", ["type": "hidden", "name": "action", "value": kind.rawValue]),
+            el("input", ["type": "hidden", "name": "version", "value": String(r.version)]),
+        ]
+        switch kind {
+        case .dispatch:
+            fields.append(el("label", [.t("case.field.department"), el("select", ["name": "department", "required": "required"],
+                names.departments.values.sorted { $0.key < $1.key }.map { d in
+                    el("option", ["value": d.key, "selected": d.key == r.departmentKey ? "selected" : nil], .text(d.nameZh))
+                })]))
+        case .escalate:
+            fields.append(el("label", [.t("case.field.to_level"), el("select", ["name": "level"],
+                [UnitLevel.district, .street, .community].filter { $0 < r.level }.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]))
+        case .callback:
+            fields.append(el("label", [.t("case.field.rating"), el("select", ["name": "rating"],
+                Satisfaction.allCases.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]))
+        default: break
+        }
+        if needsReason.contains(kind) {
+            fields.append(el("label", [.t("case.field.reason"), el("input", ["name": "reason", "required": "required", "maxlength": "500"])]))
+        } else {
+            fields.append(el("label", [.t("case.field.note"), el("input", ["name": "note", "maxlength": "500"])]))
+        }
+        fields.append(el("button", ["type": "submit"], .t(kind.nameKey)))
+        return el("form", ["method": "post", "action": SiteURL.caseAct(r.id).path, "class": "card"], fields)
+    }
+
+    /// The category choice, grouped under the top-level classes.
+    static func categorySelect(_ categories: [CategoryRow], selected: String?) -> HTML {
+        let roots = categories.filter { $0.parentKey == nil }
+        return el("select", ["name": "category", "required": "required"], roots.map { root in
+            let children = categories.filter { $0.parentKey == root.key }
+            return el("optgroup", ["label": root.nameZh], (children.isEmpty ? [root] : children).map { c in
+                el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(c.nameZh))
+            })
+        })
+    }
+
+    static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String) -> HTML {
+        el("form", ["method": "post", "action": SiteURL.caseNew.path, "class": "card"], [
+            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
+            el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
+            el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
+            el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),
+            el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200"])]),
+            el("label", [.t("case.field.reporter"), el("input", ["name": "reporter_name", "maxlength": "200"])]),
+            el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
+            el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
+            el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
+            el("button", ["type": "submit"], .t("cases.new")),
+        ])
+    }
+}

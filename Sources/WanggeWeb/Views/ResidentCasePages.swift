@@ -1,0 +1,70 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// The resident's pages: the report form a grid's QR code opens, the receipt with the tracking
+/// code, and the tracking page. Built for a phone; no staff names are shown.
+enum ResidentCasePages {
+    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, form: ResidentCaseController.ReportForm?, error: String?) -> HTML {
+        el("form", ["method": "post", "action": SiteURL.report(grid.code).path, "class": "card"], [
+            el("p", .t("report.intro", grid.name)),
+            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            el("label", [.t("case.field.category"), CasePages.categorySelect(categories, selected: form?.category)]),
+            el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
+                                                            .text(form?.description ?? ""))]),
+            el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200", "value": form?.address])]),
+            el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
+            el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal", "value": form?.lon])]),
+            el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal", "value": form?.lat])]),
+            // A field people never see: a bot filling every input gives itself away.
+            el("label", ["class": "hp", "aria-hidden": "true"], [.t("report.website"),
+                el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"])]),
+            el("button", ["type": "submit"], .t("report.submit")),
+        ])
+    }
+
+    static func done(code: String) -> HTML {
+        el("section", ["class": "card"], [
+            el("p", ["class": "ok"], .t("report.done")),
+            el("p", .t("report.keep_code")),
+            el("p", el("strong", ["class": "code"], .text(TrackingCode.display(code)))),
+            el("p", HTML.link(SiteURL.track(code).path, L10n.t("report.track_link"))),
+        ])
+    }
+
+    static func track(_ r: CaseRow, category: String, timeline: [CaseEventRow], names: CaseNames, csrf: String) -> HTML {
+        var items: [(String, HTML)] = [
+            ("case.field.state", .t(r.state.nameKey)),
+            ("case.field.category", .text(category)),
+            ("case.field.reported_at", .text(CasePages.time(r.reportedAt))),
+        ]
+        if let o = r.outcome { items.append(("case.field.outcome", .t(o.nameKey))) }
+        if let rating = r.rating { items.append(("case.field.rating", .t(rating.nameKey))) }
+        var rate = HTML.empty
+        if r.state == .closed {
+            rate = el("form", ["method": "post", "action": SiteURL.trackRate(r.trackingCode).path, "class": "card"], [
+                el("h2", .t("track.rate")),
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                el("div", ["class": "actions"], Satisfaction.allCases.map { s in
+                    el("button", ["type": "submit", "name": "rating", "value": s.rawValue], .t(s.nameKey))
+                }),
+            ])
+        } else if r.state == .calledBack {
+            rate = el("p", ["class": "ok"], .t("track.rated"))
+        }
+        // Notes and reasons are kept for the reporter where the step must be explained to them.
+        let shown = timeline.map { e -> CaseEventRow in
+            var e = e
+            if !e.notifyReporter && e.action != .report && e.action != .callback { e.note = nil; e.reason = nil }
+            return e
+        }
+        return [
+            CasePages.facts(items),
+            el("p", .text(r.description)),
+            el("h2", .t("case.timeline")),
+            CasePages.timelineTable(shown, names: names, staff: false),
+            rate,
+        ]
+    }
+}
