@@ -3,6 +3,9 @@
 # and HTTP — on SQLite, and on PostgreSQL too when one is available: WANGGE_TEST_POSTGRES_URL if
 # set, otherwise a throwaway server started here (when PostgreSQL 15 is installed, as root can
 # do with `apt-get install postgresql-15`). WANGGE_TEST_SQLITE_ONLY=1 skips PostgreSQL.
+# Last, the Python checks drive the built binary from outside: Open311 with a third-party client
+# and the case loop in a real browser (scripts/python-checks.sh; skipped with a note when their
+# packages are not installed, the browser test also without Chromium — except in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -37,4 +40,29 @@ if [ -n "${WANGGE_TEST_POSTGRES_URL:-}" ]; then
   if [ "$status" = 0 ] && [ "$pg_cases" = 0 ]; then echo "error: PostgreSQL was configured but no test used it" >&2; status=1; fi
 fi
 rm -f "$WANGGE_TEST_POSTGRES_LOG"
+
+# The Python checks against the binary built above (scripts/python-checks.sh): Open311 with a
+# third-party client (georeport from PyPI) and the case loop in a real browser (Selenium driving the
+# system's Chromium; that test skips itself without chromium and chromedriver, except in CI). The
+# packages live in their own virtual environment under .build/python, made here when missing and
+# brought up to date when Tests/Python/requirements.txt changed since (a copy is kept beside it).
+if [ ! -x .build/python/bin/python ] || ! cmp -s Tests/Python/requirements.txt .build/python/requirements.txt; then
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get install -y -qq python3-venv >/dev/null 2>&1 || true
+  fi
+  { { [ -x .build/python/bin/python ] || python3 -m venv .build/python; } \
+    && .build/python/bin/python -m pip install -q --disable-pip-version-check -r Tests/Python/requirements.txt \
+    && cp Tests/Python/requirements.txt .build/python/requirements.txt; } \
+    || echo "note: could not install the Python test packages (Tests/Python/requirements.txt)" >&2
+fi
+bin="$(swift build --show-bin-path)/wangge"
+set +e
+scripts/python-checks.sh "$bin"
+python_status=$?
+set -e
+if [ "$python_status" = 75 ] && [ -z "${CI:-}" ]; then
+  echo "note: Python checks skipped (see the line above to install their packages)" >&2
+elif [ "$python_status" != 0 ] && [ "$status" = 0 ]; then
+  status=$python_status
+fi
 exit "$status"

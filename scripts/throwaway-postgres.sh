@@ -20,7 +20,7 @@ chown postgres:postgres "$DIR"
 su postgres -s /bin/sh -c "$PG_BIN/initdb -D '$DIR/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8" >"$DIR/initdb.log" 2>&1 \
   || { cat "$DIR/initdb.log" >&2; exit 1; }
 su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D '$DIR/data' -l '$DIR/server.log' -w -t 60 \
-  -o \"-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories='$DIR' -c max_connections=300 -c fsync=off\" start" >&2 \
+  -o \"-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories='$DIR' -c max_connections=500 -c fsync=off\" start" >&2 \
   || { cat "$DIR/server.log" >&2; exit 1; }
 su postgres -s /bin/sh -c "$PG_BIN/createdb -h 127.0.0.1 -p $PORT -U postgres wangge_test" >&2
 echo "export WANGGE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$PORT/wangge_test?sslmode=disable"

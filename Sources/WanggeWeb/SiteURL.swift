@@ -30,6 +30,15 @@ enum SiteURL {
     case caseNew
     case caseDetail(UUID)
     case caseAct(UUID)
+    case caseAttachment(UUID, file: UUID)
+    case caseSetupCategories
+    case caseSetupCategory(String)
+    case caseSetupCategoryActive(String)
+    case caseSetupDepartments
+    case caseSetupDepartment(String)
+    case caseSetupRoutes
+    case caseSetupRouteDelete(UUID)
+    case mailbox
     case report(String)
     case track(String)
     case trackRate(String)
@@ -65,6 +74,15 @@ enum SiteURL {
         case .caseNew: "/cases/new"
         case .caseDetail(let id): "/cases/\(id.uuidString)"
         case .caseAct(let id): "/cases/\(id.uuidString)/act"
+        case .caseAttachment(let id, let file): "/cases/\(id.uuidString)/attachments/\(file.uuidString)"
+        case .caseSetupCategories: "/cases/setup/categories"
+        case .caseSetupCategory(let key): "/cases/setup/categories/\(Self.segment(key))"
+        case .caseSetupCategoryActive(let key): "/cases/setup/categories/\(Self.segment(key))/active"
+        case .caseSetupDepartments: "/cases/setup/departments"
+        case .caseSetupDepartment(let key): "/cases/setup/departments/\(Self.segment(key))"
+        case .caseSetupRoutes: "/cases/setup/routes"
+        case .caseSetupRouteDelete(let id): "/cases/setup/routes/\(id.uuidString)/delete"
+        case .mailbox: "/mailbox"
         case .report(let code): "/r/\(Self.segment(code))"
         case .track(let code): "/t/\(Self.segment(code))"
         case .trackRate(let code): "/t/\(Self.segment(code))/rate"
@@ -87,6 +105,11 @@ enum SiteURL {
         case .export: ["data", "export", ":file"]
         case .caseDetail: ["cases", ":id"]
         case .caseAct: ["cases", ":id", "act"]
+        case .caseAttachment: ["cases", ":id", "attachments", ":file"]
+        case .caseSetupCategory: ["cases", "setup", "categories", ":id"]
+        case .caseSetupCategoryActive: ["cases", "setup", "categories", ":id", "active"]
+        case .caseSetupDepartment: ["cases", "setup", "departments", ":id"]
+        case .caseSetupRouteDelete: ["cases", "setup", "routes", ":id", "delete"]
         case .report: ["r", ":code"]
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]

@@ -16,6 +16,7 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
     app.migrations.add(SessionRecord.migration)
 
+    app.caseIntake = CaseIntakeService(db: app.db, chain: app.keys.audit, environment: env)
     app.sessions.use(.fluent(location.databaseID))
     let secure = env["WANGGE_SECURE_COOKIES"] == "1"
     app.sessions.configuration = SessionsConfiguration(cookieName: "wangge_session") { id in
@@ -39,6 +40,7 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     if app.environment != .testing { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     app.middleware.use(WanggeErrorMiddleware())
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(Open311ErrorMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ViewerMiddleware())
     app.middleware.use(CSRFMiddleware())
@@ -52,6 +54,10 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.asyncCommands.use(AccountCommand(), as: "account")
     app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(TOTPCommand(), as: "totp")
+    app.asyncCommands.use(ApiKeyCommand(), as: "apikey")
+    app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.lifecycle.use(SweeperService(environment: env))
 
     try await app.autoMigrate()
     try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
@@ -98,7 +104,10 @@ func routes(_ app: Application) throws {
     RightsController.register(pages)
     AdminController.register(pages)
     CaseController.register(pages)
+    CaseSetupController.register(pages)
     ResidentCaseController.register(app)
+    Open311Controller.register(app)
+    MailboxController.register(app)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)

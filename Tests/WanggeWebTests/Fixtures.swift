@@ -71,26 +71,7 @@ extension Browser {
     @discardableResult
     mutating func upload(_ path: String, fields: [String: String], file: String, filename: String, content: [UInt8],
                          csrf include: Bool = true) async throws -> TestingHTTPResponse {
-        let boundary = "----wangge-test-\(UUID().uuidString)"
-        var body: [UInt8] = []
-        var all = fields
-        if include { all[CSRF.field] = csrf }
-        for (name, value) in all.sorted(by: { $0.key < $1.key }) {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file)\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
-        body += content
-        body += Array("\r\n--\(boundary)--\r\n".utf8)
-        var result: TestingHTTPResponse!
-        let cookie = self.cookie
-        let bytes = body
-        try await app.testing().test(.POST, path, beforeRequest: { req in
-            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            req.body = ByteBuffer(bytes: bytes)
-        }, afterResponse: { res in result = res })
-        remember(result)
-        return result
+        try await multipart(path, fields: fields, files: [(file, filename, "text/csv", content)], csrf: include)
     }
 }
 

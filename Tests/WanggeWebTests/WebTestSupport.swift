@@ -14,7 +14,7 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     let (env, cleanUp) = try await kind.makeLocation()
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4"]) { a, _ in a })
+        try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4", "WANGGE_DB_CONNECTIONS": "1"]) { a, _ in a })
         let clock = TestClock()
         app.storage[TestClockKey.self] = clock
         app.clock = WanggeClock { clock.now }
@@ -58,11 +58,13 @@ extension Application {
     var testClock: TestClock { storage[TestClockKey.self]! }
 }
 
-/// A logged-in browser: keeps the session cookie and the CSRF token of the last page.
+/// A logged-in browser: keeps the session cookie and the CSRF token of the last page, and the
+/// one-time submission token of the last report form it showed, which the next post sends once.
 struct Browser {
     let app: Application
     var cookie: String = ""
     var csrf: String = ""
+    var submission: String = ""
 
     init(_ app: Application) { self.app = app }
 
@@ -87,6 +89,7 @@ struct Browser {
         if let r = body.range(of: "name=\"_csrf\" value=\"") {
             csrf = String(body[r.upperBound...].prefix { $0 != "\"" })
         }
+        submission = body.range(of: "name=\"submission\" value=\"").map { String(body[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
     }
 
     @discardableResult
@@ -106,6 +109,7 @@ struct Browser {
         let cookie = self.cookie
         var fields = form
         if include { fields["_csrf"] = csrf }
+        if fields["submission"] == nil && !submission.isEmpty { fields["submission"] = submission }
         try await app.testing().test(.POST, path, beforeRequest: { req in
             if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             try req.content.encode(fields, as: .urlEncodedForm)

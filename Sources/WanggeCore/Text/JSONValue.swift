@@ -1,7 +1,7 @@
 /// A parsed JSON value that keeps each number as it was written. Foundation's parsers turn
 /// 1 into a Bool on some platforms and long codes into rounded doubles; properties read
 /// from a boundary file must come back exactly as the office typed them.
-enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -26,7 +26,8 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal; U+2028 and U+2029 are escaped too, so the text is also safe inside JavaScript.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -35,7 +36,7 @@ enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20:
+            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
                 let hex = String(u.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(u)

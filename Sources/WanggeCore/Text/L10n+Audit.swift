@@ -28,6 +28,7 @@ extension L10n {
         "audit.chain_unchecked": ("本页尚未校验", "Not verified on this page yet"),
         "audit.verify_now": ("立即校验", "Verify now"),
         "audit.bad_date": ("“{0}”不是日期(年-月-日)或 ISO 8601 时间", "“{0}” is not a date (YYYY-MM-DD) or an ISO 8601 time"),
+        "audit.no_chain": ("写入审计日志需要审计密钥", "Writing the audit log needs the audit key"),
         "audit.no_head": ("审计日志缺少链头记录,数据库未完成迁移", "The audit log has no head row; the database is not migrated"),
         "audit.retention": ("审计日志至少保留 {0} 天(GB/T 22239、网络安全法第二十一条)", "Audit entries are kept for at least {0} days (GB/T 22239, Cybersecurity Law art. 21)"),
         "audit.prune_broken": ("审计链已损坏,不能清理:{0}", "The audit chain is broken, nothing was pruned: {0}"),

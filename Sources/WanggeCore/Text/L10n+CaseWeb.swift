@@ -24,6 +24,7 @@ extension L10n {
         "case.channel.mailbox": ("信箱/网络问政", "Mailbox / online"),
         "case.channel.open311": ("Open311", "Open311"),
         "case.queue.to_accept": ("待受理", "To accept"),
+        "case.queue.to_close": ("待核查结案", "To verify and close"),
         "case.queue.to_dispatch": ("待派遣", "To dispatch"),
         "case.queue.warning": ("预警", "Warning"),
         "case.queue.overdue": ("超时", "Overdue"),

@@ -53,28 +53,40 @@ public struct AuditLog: Sendable {
     /// Appends one entry and returns its sequence number.
     @discardableResult
     public func append(_ entry: AuditEntry) async throws -> Int64 {
-        var e = entry
-        e.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
-        let stamped = e
         let chain = self.chain
         return try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            // Updating first takes the write lock (a row lock on PostgreSQL, the database lock on
-            // SQLite) before the head is read, so two appenders can never both read the same head.
-            try await sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1").run()
-            struct Head: Decodable { var seq: Int64; var hash: String }
-            guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first(decoding: Head.self) else {
-                throw StoreError(.invalid, "audit.no_head")
-            }
-            let hash = chain.hash(previous: head.hash, fields: stamped.chainFields)
-            try await sql.insert(into: "audit_log")
-                .columns("seq", "at", "actor_id", "actor", "role", "ip", "action", "object_type", "object_id", "detail", "outcome", "previous", "hash")
-                .values(SQLBind(head.seq), SQLBind(stamped.at), SQLBind(stamped.actorID), SQLBind(stamped.actor), SQLBind(stamped.role), SQLBind(stamped.ip),
-                        SQLBind(stamped.action), SQLBind(stamped.objectType), SQLBind(stamped.objectID), SQLBind(stamped.detail), SQLBind(stamped.outcome),
-                        SQLBind(head.hash), SQLBind(hash))
-                .run()
-            try await sql.raw("UPDATE audit_head SET hash = \(bind: hash) WHERE id = 1").run()
-            return head.seq
+            try await Self.append([entry], chain: chain, on: tx as! any SQLDatabase)
         }
+    }
+
+    /// Appends entries in order inside the caller's transaction, so they commit (or vanish) with
+    /// the change they record; returns the first entry's sequence number.
+    @discardableResult
+    public static func append(_ entries: [AuditEntry], chain: AuditChain, on sql: any SQLDatabase) async throws -> Int64 {
+        guard !entries.isEmpty else { return 0 }
+        // Updating first takes the write lock (a row lock on PostgreSQL, the database lock on
+        // SQLite) before the head is read, so two appenders can never both read the same head.
+        try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: entries.count) WHERE id = 1").run()
+        struct Head: Decodable { var seq: Int64; var hash: String }
+        guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first(decoding: Head.self) else {
+            throw StoreError(.invalid, "audit.no_head")
+        }
+        // The head now holds the last sequence number of this run; the first is that minus the others.
+        let first = head.seq - Int64(entries.count - 1)
+        var previous = head.hash
+        var insert = sql.insert(into: "audit_log")
+            .columns("seq", "at", "actor_id", "actor", "role", "ip", "action", "object_type", "object_id", "detail", "outcome", "previous", "hash")
+        for (i, entry) in entries.enumerated() {
+            var e = entry
+            e.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
+            let hash = chain.hash(previous: previous, fields: e.chainFields)
+            insert = insert.values(SQLBind(first + Int64(i)), SQLBind(e.at), SQLBind(e.actorID), SQLBind(e.actor), SQLBind(e.role), SQLBind(e.ip),
+                                   SQLBind(e.action), SQLBind(e.objectType), SQLBind(e.objectID), SQLBind(e.detail), SQLBind(e.outcome),
+                                   SQLBind(previous), SQLBind(hash))
+            previous = hash
+        }
+        try await insert.run()
+        try await sql.raw("UPDATE audit_head SET hash = \(bind: previous) WHERE id = 1").run()
+        return first
     }
 }

@@ -23,7 +23,8 @@ extension CaseRepository {
     /// hidden field); a case changed since then is refused as a conflict, never overwritten.
     @discardableResult
     public func apply(_ action: CaseAction, to id: UUID, expectedVersion: Int? = nil, actor: CaseActor, in scope: Scope,
-                      at now: Date, working: WorkingCalendar = .standard) async throws -> CaseRow {
+                      at now: Date, working: WorkingCalendar = .standard, attachments: [AttachmentUpload] = []) async throws -> CaseRow {
+        let photos = try Self.checkPhotos(attachments)
         let current = try await get(id, in: scope)
         if let expectedVersion, expectedVersion != current.version { throw StoreError(.conflict, "case.stale") }
         guard Self.holds(current, role: actor.role, for: action.kind) else {
@@ -33,6 +34,21 @@ extension CaseRepository {
            try await sql.raw("SELECT key FROM departments WHERE key = \(bind: department)").first() == nil {
             throw StoreError(.invalid, "case.unknown_department", field: "department")
         }
+        var action = action
+        if case .merge(let target, let note) = action, CaseMachine.allowedActions(on: current.snapshot, by: actor.role).contains(.merge) {
+            action = .merge(into: try await mergeTarget(target, for: current, in: scope).id.uuidString, note: note)
+        }
+        let (row, event) = try await step(action, on: current, actor: actor, at: now, working: working)
+        try await db.transaction { tx in
+            try await Self.write(row, event: event, over: current.version, actor: actor, on: tx as! any SQLDatabase)
+            try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx as! any SQLDatabase)
+        }
+        return row
+    }
+
+    /// The case after `action`, and the timeline event, computed without writing anything.
+    func step(_ action: CaseAction, on current: CaseRow, actor: CaseActor, at now: Date,
+              working: WorkingCalendar = .standard) async throws -> (CaseRow, CaseEvent) {
         let transition: CaseTransition
         do {
             transition = try CaseMachine.apply(action, to: current.snapshot, by: actor.role, at: now)
@@ -73,32 +89,44 @@ extension CaseRepository {
                 next.resolveWarnAt = at(l.resolveHours * TimeLimits.warningFraction)
             }
         }
-        next.version = current.version + 1
-        let row = next
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            let updated = try await sql.raw("""
-                UPDATE cases SET state = \(bind: row.state.rawValue), level = \(bind: row.level.rawValue), department_key = \(bind: row.departmentKey), \
-                state_before_suspension = \(bind: row.stateBeforeSuspension?.rawValue), suspended_since = \(bind: row.suspendedSince), \
-                suspended_until = \(bind: row.suspendedUntil), rework_count = \(bind: row.reworkCount), reopen_count = \(bind: row.reopenCount), \
-                supervision_count = \(bind: row.supervisionCount), outcome = \(bind: row.outcome?.rawValue), rating = \(bind: row.rating?.rawValue), \
-                merged_into = \(bind: row.mergedInto), responded_at = \(bind: row.respondedAt), closed_at = \(bind: row.closedAt), \
-                suspensions = \(bind: row.suspensions), respond_by = \(bind: row.respondBy), respond_warn_at = \(bind: row.respondWarnAt), \
-                resolve_by = \(bind: row.resolveBy), resolve_warn_at = \(bind: row.resolveWarnAt), version = \(bind: row.version) \
-                WHERE id = \(bind: id) AND version = \(bind: current.version) RETURNING id
-                """).all()
-            guard updated.count == 1 else { throw StoreError(.conflict, "case.stale") }
-            let seq = try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: id)")
-                .first()?.decode(column: "n", as: Int.self) ?? 1
-            try await Self.insertEvent(transition.event, caseID: id, seq: seq, actor: actor, on: sql)
+        if action.kind == .reopen, let category = try await category(current.categoryKey) {
+            // A reopened case is worked again from now, with the category's full resolve limit.
+            let calendar = LimitCalendar(category.counting, working: working)
+            next.resolveBy = TimeLimits.deadline(from: now, hours: category.resolveHours, calendar: calendar)
+            next.resolveWarnAt = TimeLimits.deadline(from: now, hours: category.resolveHours * TimeLimits.warningFraction, calendar: calendar)
         }
-        return row
+        next.version = current.version + 1
+        return (next, transition.event)
+    }
+
+    /// Writes a stepped case over the version it was computed from, with its event, inside the
+    /// caller's transaction. A case changed meanwhile is a conflict and nothing is written.
+    static func write(_ row: CaseRow, event: CaseEvent, over version: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
+        // Reopening starts the sweeper's count afresh for the new deadline.
+        let resetSweep: SQLQueryString = event.action == .reopen ? ", resolve_alerts = 0, next_sweep_at = NULL" : ""
+        let updated = try await sql.raw("""
+            UPDATE cases SET state = \(bind: row.state.rawValue), level = \(bind: row.level.rawValue), department_key = \(bind: row.departmentKey), \
+            state_before_suspension = \(bind: row.stateBeforeSuspension?.rawValue), suspended_since = \(bind: row.suspendedSince), \
+            suspended_until = \(bind: row.suspendedUntil), rework_count = \(bind: row.reworkCount), reopen_count = \(bind: row.reopenCount), \
+            supervision_count = \(bind: row.supervisionCount), outcome = \(bind: row.outcome?.rawValue), rating = \(bind: row.rating?.rawValue), \
+            merged_into = \(bind: row.mergedInto), responded_at = \(bind: row.respondedAt), closed_at = \(bind: row.closedAt), \
+            suspensions = \(bind: row.suspensions), respond_by = \(bind: row.respondBy), respond_warn_at = \(bind: row.respondWarnAt), \
+            resolve_by = \(bind: row.resolveBy), resolve_warn_at = \(bind: row.resolveWarnAt), version = \(bind: row.version)\(resetSweep) \
+            WHERE id = \(bind: row.id) AND version = \(bind: version) RETURNING id
+            """).all()
+        guard updated.count == 1 else { throw StoreError(.conflict, "case.stale") }
+        let seq = try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: row.id)")
+            .first()?.decode(column: "n", as: Int.self) ?? 1
+        try await insertEvent(event, caseID: row.id, seq: seq, actor: actor, on: sql)
     }
 
     static func insertEvent(_ event: CaseEvent, caseID: UUID, seq: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
-        let row = CaseEventRow(id: UUID(), caseID: caseID, seq: seq, action: event.action, fromState: event.from, toState: event.to,
-                               actorID: actor.id, actorName: actor.name, actorRole: actor.role, note: event.note, reason: event.reason,
-                               departmentKey: event.department, rating: event.rating, notifyReporter: event.notifyReporter, at: event.at)
-        try await sql.insert(into: "case_events").model(row, nilEncodingStrategy: .asNil).run()
+        try await sql.insert(into: "case_events").model(eventRow(event, caseID: caseID, seq: seq, actor: actor), nilEncodingStrategy: .asNil).run()
+    }
+
+    static func eventRow(_ event: CaseEvent, caseID: UUID, seq: Int, actor: CaseActor) -> CaseEventRow {
+        CaseEventRow(id: UUID(), caseID: caseID, seq: seq, action: event.action, fromState: event.from, toState: event.to,
+                     actorID: actor.id, actorName: actor.name, actorRole: actor.role, note: event.note, reason: event.reason,
+                     departmentKey: event.department, rating: event.rating, notifyReporter: event.notifyReporter, at: event.at)
     }
 }

@@ -55,68 +55,6 @@ public struct CaseRepository: Sendable {
         return category.departmentKey
     }
 
-    // MARK: Intake
-
-    /// Opens a case: grid from the point, department by routing, deadlines from the category,
-    /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
-    public func intake(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-                       working: WorkingCalendar = .standard) async throws -> CaseRow {
-        guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
-        let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !description.isEmpty else { throw StoreError(.invalid, "case.description_required", field: "description") }
-        guard description.count <= Self.maxDescription else { throw StoreError(.invalid, "case.too_long", [String(Self.maxDescription)], field: "description") }
-        var title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { title = String(description.prefix(30)) }
-        guard title.count <= Self.maxTitle else { throw StoreError(.invalid, "case.too_long", [String(Self.maxTitle)], field: "title") }
-        let address = draft.address?.trimmingSpaces().nilIfEmpty
-        let name = draft.reporterName?.trimmingSpaces().nilIfEmpty
-        for (field, value) in [("address", address), ("reporter_name", name)] where (value?.count ?? 0) > Self.maxShort {
-            throw StoreError(.invalid, "case.too_long", [String(Self.maxShort)], field: field)
-        }
-        var phone: String?
-        if let raw = draft.reporterPhone?.trimmingSpaces().nilIfEmpty {
-            do { phone = try Phone.normalize(raw) } catch { throw StoreError(.invalid, "case.bad_phone", field: "phone") }
-        }
-        if let p = draft.point, !p.isValid { throw StoreError(.invalid, "case.bad_point", field: "location") }
-
-        var grid: UnitRow?
-        if let p = draft.point {
-            var located = locator
-            if located == nil { located = try await GridLocator.load(db) }
-            if let id = located?.grid(for: p, kind: "case") { grid = try await UnitRepository(db).find(id, in: .everything) }
-        }
-        if grid == nil, let id = draft.gridID {
-            grid = try await UnitRepository(db).find(id, in: .everything)
-            guard grid?.level == .grid else { throw StoreError(.invalid, "case.bad_grid", field: "grid") }
-        }
-        let department = try await route(category, grid: grid)
-        let limits = category.limits
-        let calendar = LimitCalendar(limits.counting, working: working)
-        let id = UUID()
-        let level: UnitLevel = grid == nil ? .district : .grid
-        let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
-        let row = CaseRow(
-            id: id, trackingCode: TrackingCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
-            unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
-            lon: draft.point?.lon, lat: draft.point?.lat, address: address, reporterName: name, reporterPhone: phone,
-            reportedAt: now, respondedAt: nil, closedAt: nil,
-            respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
-            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * TimeLimits.warningFraction, calendar: calendar),
-            resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
-            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * TimeLimits.warningFraction, calendar: calendar),
-            reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
-            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
-        var stored = row
-        stored.reporterPhone = phone.map(cipher.encrypt)
-        let sealed = stored
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            try await sql.insert(into: "cases").model(sealed, nilEncodingStrategy: .asNil).run()
-            try await Self.insertEvent(opening.event, caseID: id, seq: 1, actor: actor, on: sql)
-        }
-        return row
-    }
-
     // MARK: Reading
 
     public func find(_ id: UUID, in scope: Scope) async throws -> CaseRow? {
@@ -160,6 +98,7 @@ public struct CaseRepository: Sendable {
         switch queue {
         case .toAccept: return "(state = 'reported' OR (state = 'called_back' AND rating = 'dissatisfied'))"
         case .toDispatch: return "state = 'accepted'"
+        case .toClose: return "state IN ('handled', 'verified')"
         case .overdue: return "\(open) AND (resolve_by < \(bind: now) OR \(lateResponse))"
         case .warning:
             return """

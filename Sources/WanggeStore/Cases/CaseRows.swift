@@ -137,14 +137,16 @@ public struct CategoryRow: Codable, Sendable, Equatable {
     public var resolveHours: Double
     public var counting: HourCounting
     public var complex: Bool
+    /// False once the category is taken out of use: new cases cannot pick it, old ones keep it.
+    public var active: Bool
 
     enum CodingKeys: String, CodingKey {
-        case key, kind, counting, complex
+        case key, kind, counting, complex, active
         case parentKey = "parent_key", nameZh = "name_zh", nameEn = "name_en", departmentKey = "department_key"
         case respondHours = "respond_hours", resolveHours = "resolve_hours"
     }
 
-    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex"
+    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active"
 
     public var limits: CaseLimits { CaseLimits(respondHours: respondHours, resolveHours: resolveHours, counting: counting) }
 }
@@ -161,6 +163,10 @@ public struct CaseIntake: Sendable {
     public var reporterPhone: String?
     /// The grid to file the case under when it has no point or the point lies in no grid (a grid's QR code).
     public var gridID: UUID?
+    /// Photos sent with the report (checked by `CaseRepository.checkPhotos`).
+    public var attachments: [AttachmentUpload] = []
+    /// The report form's one-time token: a second case is never made with the same one.
+    public var submission: String?
 
     public init(categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,
                 address: String? = nil, reporterName: String? = nil, reporterPhone: String? = nil, gridID: UUID? = nil) {
@@ -191,6 +197,6 @@ public struct CaseActor: Sendable, Equatable {
 
 /// The operator's queues and the worker's own list.
 public enum CaseQueue: String, Sendable, CaseIterable {
-    case toAccept = "to_accept", toDispatch = "to_dispatch", warning, overdue, mine
+    case toAccept = "to_accept", toDispatch = "to_dispatch", toClose = "to_close", warning, overdue, mine
     public var nameKey: String { "case.queue.\(rawValue)" }
 }

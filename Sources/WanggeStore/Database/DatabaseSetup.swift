@@ -8,12 +8,16 @@ import SQLKit
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)
     /// `schema` puts Wangge's tables in a schema of their own (tests use one per test).
-    case postgres(url: String, schema: String?)
+    /// `connectionsPerLoop`: PostgreSQL connections per event loop (`WANGGE_DB_CONNECTIONS`, default 4).
+    case postgres(url: String, schema: String?, connectionsPerLoop: Int = 4)
 
     /// `DATABASE_URL` wins (with `DATABASE_SCHEMA` if set); otherwise `WANGGE_DATA` (default
     /// `./data/`) holds `wangge.sqlite`.
     public static func from(environment env: [String: String]) -> StoreLocation {
-        if let url = env["DATABASE_URL"], !url.isEmpty { return .postgres(url: url, schema: env["DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }) }
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            let pool = Int(env["WANGGE_DB_CONNECTIONS"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 4
+            return .postgres(url: url, schema: env["DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }, connectionsPerLoop: pool)
+        }
         let dir = env["WANGGE_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         return .sqlite(path: (dir as NSString).appendingPathComponent("wangge.sqlite"))
     }
@@ -27,10 +31,10 @@ public enum StoreLocation: Sendable, Equatable {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             return .sqlite(.file(path), sqlLogLevel: nil)
-        case .postgres(let url, let schema):
+        case .postgres(let url, let schema, let pool):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
-            return .postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug)
+            return .postgres(configuration: config, maxConnectionsPerEventLoop: pool, sqlLogLevel: .debug)
         }
     }
 

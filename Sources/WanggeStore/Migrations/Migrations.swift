@@ -15,6 +15,12 @@ public enum StoreMigrations {
             CreateSecurity(cipher: keys.cipher),
             UpdateResidentsAddAnonymisedAt(),
             CreateCases(),
+            CreateOpen311ApiKeys(),
+            UpdateCasesAddSweep(),
+            UpdateCaseCategoriesAddActive(),
+            CreateCaseAttachments(),
+            CreateCaseSubmissions(),
+            UpdateCasesAddDuplicateIndexes(),
         ]
     }
 }

@@ -12,23 +12,44 @@ public struct RateLimiter: Sendable {
 
     /// Counts one hit against `key` and says whether it is within `limit` hits per `window`.
     public func hit(_ key: String, limit: Int, window: TimeInterval, now: Date) async throws -> Bool {
+        try await db.transaction { tx in
+            try await Self.count(key, window: window, now: now, on: tx as! any SQLDatabase) <= limit
+        }
+    }
+
+    /// Counts one hit inside the caller's transaction and returns the hits in the current window.
+    public static func count(_ key: String, window: TimeInterval, now: Date, on sql: any SQLDatabase) async throws -> Int {
         let t = now.timeIntervalSince1970
         let expired = t - window
-        let count = try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            try await sql.raw("""
-                INSERT INTO rate_buckets (key, window_start, count) VALUES (\(bind: key), \(bind: t), 1) \
-                ON CONFLICT (key) DO UPDATE SET \
-                count = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN 1 ELSE rate_buckets.count + 1 END, \
-                window_start = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: t) ELSE rate_buckets.window_start END
-                """).run()
-            return try await sql.raw("SELECT count FROM rate_buckets WHERE key = \(bind: key)").first()?.decode(column: "count", as: Int.self) ?? 1
-        }
-        return count <= limit
+        try await sql.raw("""
+            INSERT INTO rate_buckets (key, window_start, count) VALUES (\(bind: key), \(bind: t), 1) \
+            ON CONFLICT (key) DO UPDATE SET \
+            count = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN 1 ELSE rate_buckets.count + 1 END, \
+            window_start = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: t) ELSE rate_buckets.window_start END
+            """).run()
+        return try await sql.raw("SELECT count FROM rate_buckets WHERE key = \(bind: key)").first()?.decode(column: "count", as: Int.self) ?? 1
     }
 
     /// Forgets old windows; called now and then so the table stays small.
     public func sweep(olderThan cutoff: Date) async throws {
         try await sql.raw("DELETE FROM rate_buckets WHERE window_start < \(bind: cutoff.timeIntervalSince1970)").run()
     }
+}
+
+/// A limit a case's intake counts against, checked in the transaction that writes the case (so a
+/// burst of reports is counted exactly, and counted only if written).
+public struct RateLimit: Sendable, Equatable {
+    public var key: String
+    public var limit: Int
+    public var window: TimeInterval
+    public init(key: String, limit: Int, window: TimeInterval) {
+        self.key = key
+        self.limit = limit
+        self.window = window
+    }
+}
+
+/// A write refused because its rate limit was used up.
+public struct RateLimitExceeded: Error, Sendable, Equatable {
+    public var key: String
 }

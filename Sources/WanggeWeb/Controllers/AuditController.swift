@@ -127,9 +127,9 @@ struct AuditSearch: Content, Equatable, Sendable {
         guard let s = raw?.trimmingSpaces(), !s.isEmpty else { return nil }
         if let day = SimpleDate(iso: s) {
             var c = DateComponents(year: day.year, month: day.month, day: day.day)
-            c.timeZone = AuditPage.chinaTime
-            guard let start = AuditPage.calendar.date(from: c) else { throw StoreError(.invalid, "audit.bad_date", [s], field: field) }
-            return endOfDay ? AuditPage.calendar.date(byAdding: .day, value: 1, to: start) : start
+            c.timeZone = ChinaTime.zone
+            guard let start = ChinaTime.calendar.date(from: c) else { throw StoreError(.invalid, "audit.bad_date", [s], field: field) }
+            return endOfDay ? ChinaTime.calendar.date(byAdding: .day, value: 1, to: start) : start
         }
         let iso = ISO8601DateFormatter()
         if let t = iso.date(from: s) { return t }

@@ -10,9 +10,10 @@ enum CaseController {
     static func register(_ pages: any RoutesBuilder) {
         pages.get(SiteURL.cases().pattern, use: index)
         pages.get(SiteURL.caseNew.pattern, use: newForm)
-        pages.post(SiteURL.caseNew.pattern, use: create)
+        pages.on(.POST, SiteURL.caseNew.pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: create)
         pages.get(SiteURL.caseDetail(UUID()).pattern, use: show)
-        pages.post(SiteURL.caseAct(UUID()).pattern, use: act)
+        pages.on(.POST, SiteURL.caseAct(UUID()).pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: act)
+        CaseAttachmentController.register(pages)
     }
 
     struct Worker {
@@ -38,7 +39,7 @@ enum CaseController {
     /// The tabs a role sees: the command centre's four queues, or a worker's own list first.
     static func tabs(for role: ActorRole) -> [CaseQueue] {
         switch role {
-        case .operator_, .leader: [.toAccept, .toDispatch, .warning, .overdue]
+        case .operator_, .leader: [.toAccept, .toDispatch, .toClose, .warning, .overdue]
         default: [.mine, .warning, .overdue]
         }
     }
@@ -52,7 +53,8 @@ enum CaseController {
         var counted: [(CaseQueue, Int)] = []
         for q in tabs { counted.append((q, try await repo.count(q, role: w.actor.role, in: w.viewer.scope, now: now))) }
         let rows = try await repo.queue(current, role: w.actor.role, in: w.viewer.scope, now: now)
-        let body = CasePages.queues(tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases)
+        let body = CasePages.queues(tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases,
+                                    canConfigure: w.viewer.role.configuresCases)
         return try await LoginController.render(req, body, title: L10n.t("cases.title"))
     }
 
@@ -63,7 +65,8 @@ enum CaseController {
     static func newForm(req: Request) async throws -> Response {
         let w = try requireWorker(req)
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        let body = CasePages.entryForm(categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req))
+        let body = CasePages.entryForm(categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
+                                         submission: ReportSubmission.issue(req))
         return try await LoginController.render(req, body, title: L10n.t("cases.new"))
     }
 
@@ -77,6 +80,7 @@ enum CaseController {
         var phone: String?
         var lon: String?
         var lat: String?
+        var submission: String?
     }
 
     /// A point from two optional text fields: both empty is no point; anything else must parse.
@@ -97,11 +101,16 @@ enum CaseController {
         var home: UUID?
         if w.viewer.role != .operator_, let unitID = w.viewer.account.unitID,
            try await UnitRepository(req.db).find(unitID, in: .everything)?.level == .grid { home = unitID }
-        let intake = CaseIntake(categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
+        var intake = CaseIntake(categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
                                 point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
                                 reporterPhone: form.phone, gridID: home)
-        let row = try await repo(req).intake(intake, actor: w.actor, at: req.now)
-        try await req.audit("case.report", object: "case", row.id.uuidString, detail: "code=\(row.trackingCode); channel=\(channel.rawValue)")
+        intake.attachments = CaseAttachmentController.uploads(req)
+        let row: CaseRow
+        do {
+            row = try await req.openSubmittedCase(intake, actor: w.actor, submission: form.submission)
+        } catch let replay as ReplayedSubmission {
+            return ReportSubmission.replayedPage(req, replay, link: SiteURL.caseDetail(replay.existing.id).path)
+        }
         req.session.data[SessionKeys.notice] = L10n.t("cases.created", TrackingCode.display(row.trackingCode))
         // A case outside the author's scope (a patrol report across the grid line) is still made; show the list then.
         let visible = try await repo(req).find(row.id, in: w.viewer.scope) != nil
@@ -113,11 +122,15 @@ enum CaseController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
         let repo = repo(req)
         let row = try await repo.get(id, in: w.viewer.scope)
-        let actions = CaseRepository.allowedActions(on: row, by: w.actor.role).filter { $0 != .merge }
+        // Merging needs a target: it is offered with the duplicates below, not as a plain step.
+        let allowed = CaseRepository.allowedActions(on: row, by: w.actor.role)
+        let actions = allowed.filter { $0 != .merge }
         let notice = req.session.data[SessionKeys.notice].flatMap { L10n.has($0) ? L10n.t($0) : $0 }
         req.session.data[SessionKeys.notice] = nil
         let body = CasePages.detail(row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
-                                    csrf: CSRF.token(req), now: req.now, notice: notice)
+                                    csrf: CSRF.token(req), now: req.now, notice: notice,
+                                    photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)))
+            + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
         return try await LoginController.render(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 
@@ -129,6 +142,7 @@ enum CaseController {
         var department: String?
         var level: String?
         var rating: String?
+        var target: String?
     }
 
     /// The action a form asks for, or nil when the form is not one the case page offers.
@@ -157,7 +171,8 @@ enum CaseController {
         case .reopen: return .reopen(reason: reason)
         case .markUnsolvable: return .markUnsolvable(reason: reason)
         case .supervise: return .supervise(note: note)
-        case .report, .merge: return nil
+        case .merge: return .merge(into: f.target ?? "", note: note)
+        case .report: return nil
         }
     }
 
@@ -166,8 +181,11 @@ enum CaseController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
         let form = try req.content.decode(ActForm.self)
         guard let action = try action(from: form) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
-        let row = try await repo(req).apply(action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now)
-        try await req.audit("case.act", object: "case", id.uuidString, detail: "action=\(action.kind.rawValue); state=\(row.state.rawValue)")
+        let photos = CaseAttachmentController.uploads(req)
+        let row = try await repo(req).apply(action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now,
+                                            attachments: photos)
+        let extra = (row.mergedInto.map { "; into=\($0)" } ?? "") + (photos.isEmpty ? "" : "; photos=\(photos.count)")
+        try await req.audit("case.act", object: "case", id.uuidString, detail: "action=\(action.kind.rawValue); state=\(row.state.rawValue)\(extra)")
         return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)
     }
 }

@@ -193,7 +193,7 @@ enum LoginPage {
             el("label", [.t("login.username"), el("input", ["name": "username", "value": username, "autocomplete": "username", "required": "required", "autofocus": "autofocus"])]),
             el("label", [.t("login.password"), el("input", ["name": "password", "type": "password", "autocomplete": "current-password", "required": "required"])]),
             el("button", ["type": "submit"], .t("login.submit")),
-        ])
+        ]) + el("p", ["class": "narrow"], HTML.link(SiteURL.mailbox.path, L10n.t("mailbox.link")))
     }
 
     /// The second step: a code from the authenticator app, or — the first time — setting one up.

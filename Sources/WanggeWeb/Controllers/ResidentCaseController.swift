@@ -14,7 +14,7 @@ enum ResidentCaseController {
 
     static func register(_ app: Application) {
         app.get(SiteURL.report("").pattern, use: reportForm)
-        app.post(SiteURL.report("").pattern, use: report)
+        app.on(.POST, SiteURL.report("").pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: report)
         app.get(SiteURL.track("").pattern, use: track)
         app.post(SiteURL.trackRate("").pattern, use: rate)
     }
@@ -37,7 +37,8 @@ enum ResidentCaseController {
     static func reportForm(req: Request) async throws -> Response {
         let unit = try await grid(req)
         let categories = try await CaseController.repo(req).categories()
-        return page(req, ResidentCasePages.form(grid: unit, categories: categories, csrf: CSRF.token(req), form: nil, error: nil),
+        return page(req, ResidentCasePages.form(grid: unit, categories: categories, csrf: CSRF.token(req),
+                                                         submission: ReportSubmission.issue(req), form: nil, error: nil),
                     title: L10n.t("report.title"))
     }
 
@@ -49,28 +50,42 @@ enum ResidentCaseController {
         var lon: String?
         var lat: String?
         var website: String?
+        var submission: String?
+    }
+
+    /// What every public submission (a QR report, a mailbox letter) passes before anything is
+    /// prepared: a bot that filled the hidden field is refused and audited.
+    static func admit(_ req: Request, honeypot value: String?, channel: CaseChannel) async throws {
+        guard (value ?? "").isEmpty else {
+            try await req.audit("case.report", object: "case", "-", detail: "channel=\(channel.rawValue); honeypot", outcome: "denied", actor: residentActor)
+            throw Abort(.badRequest, reason: L10n.t("case.bot"))
+        }
+    }
+
+    /// An address may open `reportsPerHour` cases an hour over all public channels together. The
+    /// count is taken in the commit that writes the case, so a burst is counted exactly (429 past it).
+    static func publicLimit(_ req: Request) -> RateLimit {
+        RateLimit(key: "report:\(req.clientIP)", limit: reportsPerHour, window: 3600)
     }
 
     static func report(req: Request) async throws -> Response {
         let unit = try await grid(req)
         let form = try req.content.decode(ReportForm.self)
-        guard (form.website ?? "").isEmpty else {
-            try await req.audit("case.report", object: "case", "-", detail: "channel=qr; honeypot", outcome: "denied", actor: residentActor)
-            throw Abort(.badRequest, reason: L10n.t("case.bot"))
-        }
-        guard try await RateLimiter(req.db).hit("report:\(req.clientIP)", limit: reportsPerHour, window: 3600, now: req.now) else {
-            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
-        }
+        try await admit(req, honeypot: form.website, channel: .qr)
         let repo = CaseController.repo(req)
         do {
-            let intake = CaseIntake(categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
+            var intake = CaseIntake(categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
                                     point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
                                     reporterPhone: form.phone, gridID: unit.id)
-            let row = try await repo.intake(intake, actor: .resident, at: req.now)
-            try await req.audit("case.report", object: "case", row.id.uuidString, detail: "code=\(row.trackingCode); channel=qr", actor: residentActor)
+            intake.attachments = CaseAttachmentController.uploads(req)
+            let row = try await req.openSubmittedCase(intake, actor: .resident, submission: form.submission, auditActor: residentActor,
+                                                      limit: publicLimit(req))
             return page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
+        } catch let replay as ReplayedSubmission {
+            return ReportSubmission.replayedPage(req, replay, link: SiteURL.track(replay.existing.trackingCode).path)
         } catch let e as StoreError where e.kind == .invalid {
-            let body = ResidentCasePages.form(grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req), form: form, error: e.message())
+            let body = ResidentCasePages.form(grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req),
+                                              submission: ReportSubmission.issue(req), form: form, error: e.message())
             return page(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
         }
     }
@@ -88,7 +103,9 @@ enum ResidentCaseController {
         let repo = CaseController.repo(req)
         let category = try await repo.category(row.categoryKey)
         let body = ResidentCasePages.track(row, category: category?.nameZh ?? row.categoryKey, timeline: try await repo.timeline(row.id),
-                                           names: try await CaseController.names(req), csrf: CSRF.token(req))
+                                           names: try await CaseController.names(req), csrf: CSRF.token(req),
+                                           photos: try await repo.attachmentCounts(of: row.id, in: .everything))
+            + (try await CaseController.mergedTracking(req, row))
         return page(req, body, title: L10n.t("track.title", TrackingCode.display(row.trackingCode)))
     }
 
@@ -97,7 +114,12 @@ enum ResidentCaseController {
     static func rate(req: Request) async throws -> Response {
         let row = try await lookUp(req)
         guard let rating = Satisfaction(rawValue: try req.content.decode(RateForm.self).rating) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
-        try await CaseController.repo(req).apply(.callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now)
+        if row.state == .merged {
+            // A merged report is rated on its own case once the case it joined is closed (see `CaseMachine.rateMerged`).
+            try await CaseController.repo(req).rateMerged(row.id, rating: rating, actor: .resident, in: .everything, at: req.now)
+        } else {
+            try await CaseController.repo(req).apply(.callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now)
+        }
         try await req.audit("case.act", object: "case", row.id.uuidString, detail: "action=callback; rating=\(rating.rawValue)", actor: residentActor)
         return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)
     }

@@ -103,7 +103,8 @@ struct SecurityHeaders: AsyncMiddleware {
         res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if !req.url.path.hasPrefix("/assets/") {
+        // A response that chose private caching (a case photo, which never changes under its id) keeps it.
+        if !req.url.path.hasPrefix("/assets/") && res.headers.first(name: .cacheControl)?.hasPrefix("private") != true {
             res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return res
@@ -134,7 +135,10 @@ enum CSRF {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method != .GET && req.method != .HEAD {
-            if req.wantsJSON {
+            if req.url.path.hasPrefix(Open311ErrorMiddleware.prefix) {
+                // Open311 posts are form-encoded by design and authenticated by their api_key, never by
+                // the session cookie, so a forged cross-site post carries nothing it could use.
+            } else if req.wantsJSON {
                 // A cross-site form can send only urlencoded, multipart or text/plain bodies, so the
                 // API accepts none of them; a request without a body (DELETE) carries nothing to forge.
                 let type = req.headers.contentType
@@ -144,6 +148,9 @@ struct CSRFMiddleware: AsyncMiddleware {
                     throw Abort(.unsupportedMediaType, reason: L10n.t("api.content_type"))
                 }
             } else {
+                // Middleware runs before a route collects its body, and a body larger than one read
+                // (a form with photos) is still streaming here: collect it, or the token is unseen.
+                if req.body.data == nil { _ = try await req.body.collect(max: CaseAttachmentController.maxFormBody.value).get() }
                 try CSRF.check(req)
             }
         }

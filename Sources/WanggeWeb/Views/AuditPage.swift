@@ -85,18 +85,8 @@ enum AuditPage {
         ]
     }
 
-    static let chinaTime = TimeZone(identifier: "Asia/Shanghai")!
-    static let calendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = chinaTime
-        return c
-    }()
-
     /// "2026-11-27 14:05:09" in China Standard Time, whatever the server's zone.
-    static func time(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
+    static func time(_ date: Date) -> String { ChinaTime.format(date) }
 
     /// The Chinese name of a known code, or the code itself for one the table does not know yet.
     static func named(_ prefix: String, _ code: String) -> String {

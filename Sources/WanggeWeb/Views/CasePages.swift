@@ -21,7 +21,8 @@ enum CasePages {
         status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(status.nameKey))
     }
 
-    static func queues(tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool) -> HTML {
+    static func queues(tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool,
+                       canConfigure: Bool = false) -> HTML {
         let nav = el("nav", ["class": "pager"], tabs.map { q, n in
             let label = "\(L10n.t(q.nameKey)) (\(n))"
             return q == current ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: q.rawValue).path, label)
@@ -34,14 +35,17 @@ enum CasePages {
                         .text(names.category(r.categoryKey)), .t(r.state.nameKey), .text(names.grid(r.unitID)),
                         .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + flag(status.resolution) + flag(status.response)]
             })
-        return [canEnter ? el("p", HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge")) : .empty, nav, table]
+        let links = [canEnter ? HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge") : nil,
+                     canConfigure ? HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"), cls: "badge") : nil].compactMap { $0 }
+        return [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav, table]
     }
 
     static func facts(_ items: [(String, HTML)]) -> HTML {
         el("dl", ["class": "facts"], items.map { k, v in el("div", [el("dt", .t(k)), el("dd", v)]) })
     }
 
-    static func detail(_ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?) -> HTML {
+    static func detail(_ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?,
+                       photos: (Int) -> HTML = { _ in .empty }) -> HTML {
         let status = r.limitStatus(now: now)
         var items: [(String, HTML)] = [
             ("case.field.code", el("span", ["class": "code"], .text(TrackingCode.display(r.trackingCode)))),
@@ -71,18 +75,20 @@ enum CasePages {
             el("p", .text(r.description)),
             map,
             el("h2", .t("case.timeline")),
-            timelineTable(timeline, names: names, staff: true),
+            timelineTable(timeline, names: names, staff: true, photos: photos),
             el("h2", .t("case.actions")),
             actions.isEmpty ? el("p", .t("case.no_actions")) : el("div", ["class": "actions"], actions.map { actionForm($0, r, names: names, csrf: csrf) }),
+            actions.isEmpty ? .empty : CasePhotoViews.script,
         ]
     }
 
-    static func timelineTable(_ events: [CaseEventRow], names: CaseNames, staff: Bool) -> HTML {
+    /// `photos` gives what to show of a step's photos by its seq: thumbnails for staff, a count for residents.
+    static func timelineTable(_ events: [CaseEventRow], names: CaseNames, staff: Bool, photos: (Int) -> HTML = { _ in .empty }) -> HTML {
         HTML.table(["case.field.when", "case.field.step", "case.field.state", "case.field.actor", "case.field.note"], events.map { e in
             let who = staff ? "\(e.actorName) · \(L10n.t(e.actorRole.nameKey))"
                 : L10n.t(e.actorRole == .resident ? "track.you" : e.actorRole == .system ? e.actorRole.nameKey : "track.staff")
             let detail = [e.departmentKey.map { names.department($0) }, e.rating.map { L10n.t($0.nameKey) }, e.reason, e.note].compactMap { $0 }
-            return [.text(time(e.at)), .t(e.action.nameKey), .t(e.toState.nameKey), .text(who), .text(detail.joined(separator: " · "))]
+            return [.text(time(e.at)), .t(e.action.nameKey), .t(e.toState.nameKey), .text(who), .text(detail.joined(separator: " · ")) + photos(e.seq)]
         })
     }
 
@@ -113,24 +119,29 @@ enum CasePages {
         } else {
             fields.append(el("label", [.t("case.field.note"), el("input", ["name": "note", "maxlength": "500"])]))
         }
+        if CasePhotoViews.steps.contains(kind) { fields.append(CasePhotoViews.input()) }
         fields.append(el("button", ["type": "submit"], .t(kind.nameKey)))
-        return el("form", ["method": "post", "action": SiteURL.caseAct(r.id).path, "class": "card"], fields)
+        return el("form", ["method": "post", "action": SiteURL.caseAct(r.id).path, "enctype": "multipart/form-data", "class": "card"], fields)
     }
 
-    /// The category choice, grouped under the top-level classes.
+    /// The category choice, grouped under the top-level classes, deeper ones indented. Categories
+    /// out of use are left out (taking one out of use takes those below it too).
     static func categorySelect(_ categories: [CategoryRow], selected: String?) -> HTML {
-        let roots = categories.filter { $0.parentKey == nil }
-        return el("select", ["name": "category", "required": "required"], roots.map { root in
-            let children = categories.filter { $0.parentKey == root.key }
-            return el("optgroup", ["label": root.nameZh], (children.isEmpty ? [root] : children).map { c in
-                el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(c.nameZh))
+        var groups: [(root: CategoryRow, items: [(row: CategoryRow, depth: Int)])] = []
+        for (c, depth) in CategoryRow.treeOrder(categories.filter(\.active)) {
+            if depth == 0 || groups.isEmpty { groups.append((c, [])) } else { groups[groups.count - 1].items.append((c, depth)) }
+        }
+        return el("select", ["name": "category", "required": "required"], groups.map { root, items in
+            el("optgroup", ["label": root.nameZh], (items.isEmpty ? [(root, 1)] : items).map { c, depth in
+                el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
             })
         })
     }
 
-    static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.caseNew.path, "class": "card"], [
+    static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
+        el("form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"], [
             el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            ReportSubmission.hiddenField(submission),
             el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
             el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
             el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
@@ -140,7 +151,8 @@ enum CasePages {
             el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
             el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
             el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
+            CasePhotoViews.input(),
             el("button", ["type": "submit"], .t("cases.new")),
-        ])
+        ]) + CasePhotoViews.script
     }
 }

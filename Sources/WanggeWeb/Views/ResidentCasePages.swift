@@ -5,11 +5,12 @@ import WanggeStore
 /// The resident's pages: the report form a grid's QR code opens, the receipt with the tracking
 /// code, and the tracking page. Built for a phone; no staff names are shown.
 enum ResidentCasePages {
-    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, form: ResidentCaseController.ReportForm?, error: String?) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.report(grid.code).path, "class": "card"], [
+    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?) -> HTML {
+        el("form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"], [
             el("p", .t("report.intro", grid.name)),
             error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
             el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            ReportSubmission.hiddenField(submission),
             el("label", [.t("case.field.category"), CasePages.categorySelect(categories, selected: form?.category)]),
             el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
                                                             .text(form?.description ?? ""))]),
@@ -20,8 +21,9 @@ enum ResidentCasePages {
             // A field people never see: a bot filling every input gives itself away.
             el("label", ["class": "hp", "aria-hidden": "true"], [.t("report.website"),
                 el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"])]),
+            CasePhotoViews.input(),
             el("button", ["type": "submit"], .t("report.submit")),
-        ])
+        ]) + CasePhotoViews.script
     }
 
     static func done(code: String) -> HTML {
@@ -33,7 +35,7 @@ enum ResidentCasePages {
         ])
     }
 
-    static func track(_ r: CaseRow, category: String, timeline: [CaseEventRow], names: CaseNames, csrf: String) -> HTML {
+    static func track(_ r: CaseRow, category: String, timeline: [CaseEventRow], names: CaseNames, csrf: String, photos: [Int: Int] = [:]) -> HTML {
         var items: [(String, HTML)] = [
             ("case.field.state", .t(r.state.nameKey)),
             ("case.field.category", .text(category)),
@@ -43,28 +45,36 @@ enum ResidentCasePages {
         if let rating = r.rating { items.append(("case.field.rating", .t(rating.nameKey))) }
         var rate = HTML.empty
         if r.state == .closed {
-            rate = el("form", ["method": "post", "action": SiteURL.trackRate(r.trackingCode).path, "class": "card"], [
-                el("h2", .t("track.rate")),
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("div", ["class": "actions"], Satisfaction.allCases.map { s in
-                    el("button", ["type": "submit", "name": "rating", "value": s.rawValue], .t(s.nameKey))
-                }),
-            ])
+            rate = rateForm(code: r.trackingCode, csrf: csrf)
         } else if r.state == .calledBack {
             rate = el("p", ["class": "ok"], .t("track.rated"))
         }
-        // Notes and reasons are kept for the reporter where the step must be explained to them.
-        let shown = timeline.map { e -> CaseEventRow in
-            var e = e
-            if !e.notifyReporter && e.action != .report && e.action != .callback { e.note = nil; e.reason = nil }
-            return e
-        }
+        let shown = publicTimeline(timeline)
         return [
             CasePages.facts(items),
             el("p", .text(r.description)),
             el("h2", .t("case.timeline")),
-            CasePages.timelineTable(shown, names: names, staff: false),
+            CasePages.timelineTable(shown, names: names, staff: false, photos: CasePhotoViews.resident(photos)),
             rate,
         ]
+    }
+
+    static func rateForm(code: String, csrf: String) -> HTML {
+        el("form", ["method": "post", "action": SiteURL.trackRate(code).path, "class": "card"], [
+            el("h2", .t("track.rate")),
+            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+            el("div", ["class": "actions"], Satisfaction.allCases.map { s in
+                el("button", ["type": "submit", "name": "rating", "value": s.rawValue], .t(s.nameKey))
+            }),
+        ])
+    }
+
+    /// The timeline as a reporter sees it: notes and reasons only where the step must be explained to them.
+    static func publicTimeline(_ timeline: [CaseEventRow]) -> [CaseEventRow] {
+        timeline.map { e -> CaseEventRow in
+            var e = e
+            if !e.notifyReporter && e.action != .report && e.action != .callback { e.note = nil; e.reason = nil }
+            return e
+        }
     }
 }

@@ -1,0 +1,135 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+import WanggeSecurity
+
+/// A case checked and ready to write: everything decided (grid, department, deadlines, tracking
+/// code, first event) except the commit. `CaseRepository.store` writes one or many of these in one
+/// transaction, which lets `IntakeBatcher` commit a burst of reports together.
+public struct PreparedCase: Sendable {
+    /// The case as the caller sees it (reporter phone in clear).
+    public var row: CaseRow
+    /// The case as stored (reporter phone encrypted).
+    var sealed: CaseRow
+    var event: CaseEvent
+    var actor: CaseActor
+    /// Photos sent with the report, written with the first event.
+    public var attachments: [CheckedAttachment] = []
+    /// The report form's one-time token, recorded with the case (see `CaseSubmissions`).
+    public var submission: String?
+    /// The audit entry for the report, written in the same transaction as the case.
+    public var audit: AuditEntry?
+    /// Limits the report counts against (per address, per API key), checked and counted on commit.
+    public var limits: [RateLimit] = []
+}
+
+extension CaseRepository {
+    /// Opens a case: grid from the point, department by routing, deadlines from the category,
+    /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
+    public func intake(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
+                       working: WorkingCalendar = .standard) async throws -> CaseRow {
+        let prepared = try await prepare(draft, actor: actor, at: now, locator: locator, working: working)
+        try await store([prepared])
+        return prepared.row
+    }
+
+    /// Checks a draft and decides everything about the new case without writing anything.
+    public func prepare(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
+                        working: WorkingCalendar = .standard) async throws -> PreparedCase {
+        guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
+        guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
+        let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty else { throw StoreError(.invalid, "case.description_required", field: "description") }
+        guard description.count <= Self.maxDescription else { throw StoreError(.invalid, "case.too_long", [String(Self.maxDescription)], field: "description") }
+        var title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { title = String(description.prefix(30)) }
+        guard title.count <= Self.maxTitle else { throw StoreError(.invalid, "case.too_long", [String(Self.maxTitle)], field: "title") }
+        let address = draft.address?.trimmingSpaces().nilIfEmpty
+        let name = draft.reporterName?.trimmingSpaces().nilIfEmpty
+        for (field, value) in [("address", address), ("reporter_name", name)] where (value?.count ?? 0) > Self.maxShort {
+            throw StoreError(.invalid, "case.too_long", [String(Self.maxShort)], field: field)
+        }
+        var phone: String?
+        if let raw = draft.reporterPhone?.trimmingSpaces().nilIfEmpty {
+            do { phone = try Phone.normalize(raw) } catch { throw StoreError(.invalid, "case.bad_phone", field: "phone") }
+        }
+        if let p = draft.point, !p.isValid { throw StoreError(.invalid, "case.bad_point", field: "location") }
+        let photos = try Self.checkPhotos(draft.attachments)
+
+        var grid: UnitRow?
+        if let p = draft.point {
+            var located = locator
+            if located == nil { located = try await GridLocator.load(db) }
+            if let id = located?.grid(for: p, kind: "case") { grid = try await UnitRepository(db).find(id, in: .everything) }
+        }
+        if grid == nil, let id = draft.gridID {
+            grid = try await UnitRepository(db).find(id, in: .everything)
+            guard grid?.level == .grid else { throw StoreError(.invalid, "case.bad_grid", field: "grid") }
+        }
+        let department = try await route(category, grid: grid)
+        let limits = category.limits
+        let calendar = LimitCalendar(limits.counting, working: working)
+        let id = UUID()
+        let level: UnitLevel = grid == nil ? .district : .grid
+        let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
+        let row = CaseRow(
+            id: id, trackingCode: TrackingCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
+            unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
+            lon: draft.point?.lon, lat: draft.point?.lat, address: address, reporterName: name, reporterPhone: phone,
+            reportedAt: now, respondedAt: nil, closedAt: nil,
+            respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
+            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * TimeLimits.warningFraction, calendar: calendar),
+            resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
+            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * TimeLimits.warningFraction, calendar: calendar),
+            reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
+            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
+        var sealed = row
+        sealed.reporterPhone = phone.map(cipher.encrypt)
+        return PreparedCase(row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission)
+    }
+
+    /// Writes prepared cases and their first events in one transaction: all of them or none.
+    public func store(_ batch: [PreparedCase]) async throws {
+        try await Self.store(batch, on: db)
+    }
+
+    /// With `chain`, the cases' audit entries are appended in the same transaction. A used-up rate
+    /// limit throws `RateLimitExceeded` and writes nothing (the batcher then retries each case alone).
+    public static func store(_ batch: [PreparedCase], on db: any Database, chain: AuditChain? = nil) async throws {
+        guard !batch.isEmpty else { return }
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            for p in batch {
+                for l in p.limits where try await RateLimiter.count(l.key, window: l.window, now: p.row.reportedAt, on: sql) > l.limit {
+                    throw RateLimitExceeded(key: l.key)
+                }
+            }
+            try await sql.insert(into: "cases").models(batch.map(\.sealed), nilEncodingStrategy: .asNil).run()
+            let events = batch.map { eventRow($0.event, caseID: $0.row.id, seq: 1, actor: $0.actor) }
+            try await sql.insert(into: "case_events").models(events, nilEncodingStrategy: .asNil).run()
+            try await insertAttachments(batch.flatMap { p in p.attachments.map { ($0, p.row.id, 1, p.row.reportedAt) } }, on: sql)
+            try await insertSubmissions(batch, on: sql)
+            let entries = batch.compactMap(\.audit)
+            if !entries.isEmpty {
+                guard let chain else { throw StoreError(.invalid, "audit.no_chain") }
+                try await AuditLog.append(entries, chain: chain, on: sql)
+            }
+        }
+    }
+}
+
+extension PreparedCase {
+    /// A prepared case that is never meant for a database: for exercising batch writers.
+    public static func forTesting(title: String, at time: Date = Date(timeIntervalSince1970: 0)) -> PreparedCase {
+        let id = UUID()
+        let opening = CaseMachine.report(id: id.uuidString, by: .operator_, at: time)
+        let row = CaseRow(
+            id: id, trackingCode: TrackingCode.make(), categoryKey: "test", state: .reported, level: .grid, unitID: nil, departmentKey: nil,
+            channel: .hotline, title: title, description: title, lon: nil, lat: nil, address: nil, reporterName: nil, reporterPhone: nil,
+            reportedAt: time, respondedAt: nil, closedAt: nil, respondBy: time, respondWarnAt: time, resolveBy: time, resolveWarnAt: time,
+            reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
+            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
+        return PreparedCase(row: row, sealed: row, event: opening.event, actor: CaseActor(id: nil, name: "test", role: .operator_))
+    }
+}

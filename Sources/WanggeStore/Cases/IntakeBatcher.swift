@@ -1,0 +1,91 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Group commit for case intake (issue 4, point 9). Reports that arrive while a commit is under
+/// way wait and are written together by the next one, so a burst pays one durable commit per
+/// batch instead of one per report — and nobody hears "accepted" before their case is committed.
+/// With no load a report is written at once, alone; there is no timer and no added wait.
+///
+/// A batcher lives in one process and holds nothing that is not also on its way to the database:
+/// several instances sharing one PostgreSQL each batch their own requests.
+public actor IntakeBatcher {
+    public typealias Writer = @Sendable ([PreparedCase]) async throws -> Void
+
+    /// The most cases one transaction writes (SQLite allows 32,766 bound values per statement;
+    /// a case row has 33 columns).
+    public static let defaultMaxBatch = 256
+
+    let write: Writer
+    let maxBatch: Int
+    private var pending: [(PreparedCase, CheckedContinuation<Void, any Error>)] = []
+    private var draining = false
+    /// Batches written and cases in them since start, for the benchmark report.
+    public private(set) var commits = 0
+    public private(set) var written = 0
+
+    public init(maxBatch: Int = IntakeBatcher.defaultMaxBatch, write: @escaping Writer) {
+        self.maxBatch = max(1, maxBatch)
+        self.write = write
+    }
+
+    /// Stores a prepared case with the batcher's writer and returns once it is committed.
+    public func submit(_ prepared: PreparedCase) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            pending.append((prepared, c))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                try await write(batch.map(\.0))
+                commits += 1
+                written += batch.count
+                for (_, waiter) in batch { waiter.resume() }
+            } catch {
+                guard batch.count > 1 else {
+                    batch[0].1.resume(throwing: error)
+                    continue
+                }
+                // One bad case must not sink the others: write each alone and answer each with its own outcome.
+                for (prepared, waiter) in batch {
+                    do {
+                        try await write([prepared])
+                        commits += 1
+                        written += 1
+                        waiter.resume()
+                    } catch {
+                        waiter.resume(throwing: error)
+                    }
+                }
+            }
+        }
+        draining = false
+    }
+}
+
+/// The grids' polygons for locating a point, loaded once and reloaded when the tree changes.
+/// Whether it changed is asked of the database on every use (the count of `unit_events`, which
+/// every boundary, move, merge and split appends to), so an instance never locates with a tree
+/// another instance has since changed.
+public actor GridLocatorCache {
+    private var cached: (stamp: Int, locator: GridLocator)?
+
+    public init() {}
+
+    public func locator(_ db: any Database) async throws -> GridLocator {
+        let sql = db as! any SQLDatabase
+        let stamp = try await sql.raw("SELECT COUNT(*) AS n FROM unit_events").first()?.decode(column: "n", as: Int.self) ?? 0
+        if let cached, cached.stamp == stamp { return cached.locator }
+        let fresh = try await GridLocator.load(db)
+        cached = (stamp, fresh)
+        return fresh
+    }
+}

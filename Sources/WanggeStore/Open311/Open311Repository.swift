@@ -1,0 +1,264 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// Open311 knows two statuses; a case's state maps onto them.
+public enum PublicStatus: String, Sendable, CaseIterable {
+    case open, closed
+
+    public init(_ state: CaseState) {
+        switch state {
+        case .closed, .calledBack, .rejected, .merged: self = .closed
+        case .reported, .accepted, .dispatched, .signedFor, .handled, .verified, .suspended: self = .open
+        }
+    }
+
+    public var states: [CaseState] { CaseState.allCases.filter { PublicStatus($0) == self } }
+}
+
+/// A service as Open311 lists it: a leaf of the category tree of a public kind.
+public struct PublicService: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var nameEn: String
+    /// The parent category's name (Open311 `group`).
+    public var group: String?
+    public var groupEn: String?
+    public var department: String
+    public var limits: CaseLimits
+    public var complex: Bool
+}
+
+/// A case as the public sees it: no reporter name or phone ever, text scrubbed of number runs,
+/// the address cut to its street part.
+public struct PublicRequest: Sendable, Equatable {
+    /// The case's tracking code, canonical (8 characters, no hyphen): Open311's `service_request_id`.
+    public var serviceRequestID: String
+    public var caseID: UUID
+    public var state: CaseState
+    public var status: PublicStatus
+    public var statusNotes: String?
+    public var serviceCode: String
+    public var serviceName: String
+    public var description: String
+    public var agency: String?
+    public var requestedAt: Date
+    public var updatedAt: Date
+    public var expectedAt: Date
+    public var address: String?
+    public var lat: Double?
+    public var lon: Double?
+}
+
+/// What GET requests asks for. With `ids` the other filters are ignored (Open311: the id list
+/// "overrides all other arguments").
+public struct PublicRequestQuery: Sendable, Equatable {
+    public var ids: [String]?
+    public var serviceCodes: [String]?
+    public var from: Date?
+    public var to: Date?
+    public var statuses: Set<PublicStatus>?
+    public var limit: Int
+
+    public init(ids: [String]? = nil, serviceCodes: [String]? = nil, from: Date? = nil, to: Date? = nil,
+                statuses: Set<PublicStatus>? = nil, limit: Int = Open311Repository.maxResults) {
+        self.ids = ids
+        self.serviceCodes = serviceCodes
+        self.from = from
+        self.to = to
+        self.statuses = statuses
+        self.limit = limit
+    }
+}
+
+/// The district's public face over Open311 (GeoReport v2), read side.
+///
+/// What is public: cases of the public-space kinds — events and components (GB/T 30428.2), the
+/// location-based problems Open311 is made for — from every channel. Proxy services and disputes or
+/// inquiries concern one person's affairs and are never listed, offered or shown. A rejected case
+/// (spam, abuse, not the district's business) is left out of browsing but still answers when asked
+/// for by its id, as the tracking page does, so its reporter learns why.
+public struct Open311Repository: Sendable {
+    let db: any Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    public static let publicKinds: [CaseKind] = [.event, .component]
+    /// Open311's default and our maximum page.
+    public static let maxResults = 1000
+
+    public init(_ db: any Database) { self.db = db }
+
+    // MARK: Services
+
+    /// A category as the service list needs it. `active` is read when the table has it: a category
+    /// taken out of use is no longer offered.
+    struct CategoryRead: Decodable {
+        var key: String
+        var parent_key: String?
+        var kind: CaseKind
+        var name_zh: String
+        var name_en: String
+        var department_key: String
+        var respond_hours: Double
+        var resolve_hours: Double
+        var counting: HourCounting
+        var complex: Bool
+        var active: Bool?
+    }
+
+    public func services() async throws -> [PublicService] {
+        let all = try await sql.raw("SELECT * FROM case_categories ORDER BY sort").all(decoding: CategoryRead.self)
+        let parents = Set(all.compactMap(\.parent_key))
+        let byKey = Dictionary(all.map { ($0.key, $0) }) { a, _ in a }
+        let departments = try await departmentNames()
+        return all.filter { Self.publicKinds.contains($0.kind) && !parents.contains($0.key) && $0.active != false }.map { c in
+            let parent = c.parent_key.flatMap { byKey[$0] }
+            return PublicService(code: c.key, name: c.name_zh, nameEn: c.name_en, group: parent?.name_zh, groupEn: parent?.name_en,
+                                 department: departments[c.department_key] ?? c.department_key,
+                                 limits: CaseLimits(respondHours: c.respond_hours, resolveHours: c.resolve_hours, counting: c.counting),
+                                 complex: c.complex)
+        }
+    }
+
+    public func service(_ code: String) async throws -> PublicService? {
+        try await services().first { $0.code == code }
+    }
+
+    /// Open311's `address_id` is a building code of the register: the building gives the point,
+    /// the address and the grid ("address → building → grid", C2).
+    public func building(code: String) async throws -> (point: GeoPoint, address: String, unitID: UUID?)? {
+        struct Row: Decodable { var address: String; var unit_id: UUID?; var lon: Double; var lat: Double }
+        guard let row = try await sql.raw("SELECT address, unit_id, lon, lat FROM buildings WHERE code = \(bind: code)").first(decoding: Row.self) else {
+            return nil
+        }
+        return (GeoPoint(lon: row.lon, lat: row.lat), row.address, row.unit_id)
+    }
+
+    func departmentNames() async throws -> [String: String] {
+        struct Row: Decodable { var key: String; var name_zh: String }
+        let rows = try await sql.raw("SELECT key, name_zh FROM departments").all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.key, $0.name_zh) }) { a, _ in a }
+    }
+
+    // MARK: Requests
+
+    struct CaseRead: Decodable {
+        var id: UUID
+        var tracking_code: String
+        var category_key: String
+        var state: CaseState
+        var description: String
+        var lon: Double?
+        var lat: Double?
+        var address: String?
+        var reported_at: Date
+        var resolve_by: Date
+        var merged_into: String?
+        var category_name: String
+        var department_name: String?
+    }
+
+    struct EventRead: Decodable {
+        var case_id: UUID
+        var seq: Int
+        var at: Date
+        var note: String?
+        var reason: String?
+        var notify_reporter: Bool
+    }
+
+    static let select: SQLQueryString = """
+        SELECT ca.id, ca.tracking_code, ca.category_key, ca.state, ca.description, ca.lon, ca.lat, ca.address, ca.reported_at, \
+        ca.resolve_by, ca.merged_into, cc.name_zh AS category_name, d.name_zh AS department_name \
+        FROM cases ca JOIN case_categories cc ON cc.key = ca.category_key LEFT JOIN departments d ON d.key = ca.department_key
+        """
+
+    var publicKind: SQLQueryString { "cc.kind IN (\(binds: Self.publicKinds.map(\.rawValue)))" }
+
+    /// GET requests: newest first, at most `query.limit` (≤ 1000).
+    public func requests(_ query: PublicRequestQuery) async throws -> [PublicRequest] {
+        var conditions: [SQLQueryString] = [publicKind]
+        if let ids = query.ids {
+            let codes = Array(Set(ids.compactMap(TrackingCode.normalized)))
+            guard !codes.isEmpty else { return [] }
+            conditions.append("ca.tracking_code IN (\(binds: codes))")
+        } else {
+            conditions.append("ca.state <> \(bind: CaseState.rejected.rawValue)")
+            if let codes = query.serviceCodes {
+                guard !codes.isEmpty else { return [] }
+                conditions.append("ca.category_key IN (\(binds: codes))")
+            }
+            if let from = query.from { conditions.append("ca.reported_at >= \(bind: from)") }
+            if let to = query.to { conditions.append("ca.reported_at <= \(bind: to)") }
+            if let statuses = query.statuses {
+                let states = statuses.flatMap(\.states).map(\.rawValue)
+                guard !states.isEmpty else { return [] }
+                conditions.append("ca.state IN (\(binds: states))")
+            }
+        }
+        let limit = min(max(query.limit, 1), Self.maxResults)
+        let rows = try await sql.raw("""
+            \(Self.select) WHERE \(conditions.joined(separator: " AND ")) \
+            ORDER BY ca.reported_at DESC, ca.tracking_code LIMIT \(bind: limit)
+            """).all(decoding: CaseRead.self)
+        return try await publish(rows)
+    }
+
+    /// GET one request, by its service_request_id (tracking code, with or without the hyphen).
+    public func request(id: String) async throws -> PublicRequest? {
+        guard let code = TrackingCode.normalized(id) else { return nil }
+        let rows = try await sql.raw("\(Self.select) WHERE \(publicKind) AND ca.tracking_code = \(bind: code)").all(decoding: CaseRead.self)
+        return try await publish(rows).first
+    }
+
+    /// The request behind a token: the case's id.
+    public func request(caseID: UUID) async throws -> PublicRequest? {
+        let rows = try await sql.raw("\(Self.select) WHERE \(publicKind) AND ca.id = \(bind: caseID)").all(decoding: CaseRead.self)
+        return try await publish(rows).first
+    }
+
+    /// Adds what the timeline knows (last change, the note the reporter is told) and scrubs the text.
+    func publish(_ rows: [CaseRead]) async throws -> [PublicRequest] {
+        guard !rows.isEmpty else { return [] }
+        let events = try await sql.raw("""
+            SELECT case_id, seq, at, note, reason, notify_reporter FROM case_events WHERE case_id IN (\(binds: rows.map(\.id))) ORDER BY seq
+            """).all(decoding: EventRead.self)
+        var updated: [UUID: Date] = [:]
+        var notes: [UUID: String] = [:]
+        for e in events {
+            updated[e.case_id] = max(updated[e.case_id] ?? e.at, e.at)
+            if e.notify_reporter, let text = (e.reason ?? e.note)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                notes[e.case_id] = text   // ordered by seq: the last one told wins
+            }
+        }
+        let targets = try await mergeTargets(rows.compactMap(\.merged_into))
+        return rows.map { r in
+            var statusNotes = notes[r.id].map(PublicText.scrub)
+            if r.state == .merged, let target = r.merged_into.flatMap({ targets[$0] }) {
+                let merged = L10n.t("open311.merged_into", target)
+                statusNotes = statusNotes.map { merged + " " + $0 } ?? merged
+            }
+            return PublicRequest(
+                serviceRequestID: r.tracking_code, caseID: r.id, state: r.state, status: PublicStatus(r.state), statusNotes: statusNotes,
+                serviceCode: r.category_key, serviceName: r.category_name, description: PublicText.scrub(r.description),
+                agency: r.department_name, requestedAt: r.reported_at, updatedAt: updated[r.id] ?? r.reported_at, expectedAt: r.resolve_by,
+                address: r.address.map(PublicText.address), lat: r.lat, lon: r.lon)
+        }
+    }
+
+    /// `merged_into` holds the surviving case's id or tracking code; the public knows it by its code.
+    func mergeTargets(_ refs: [String]) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        var ids: [UUID] = []
+        for ref in refs {
+            if let id = UUID(uuidString: ref) { ids.append(id) } else if let code = TrackingCode.normalized(ref) { found[ref] = code }
+        }
+        guard !ids.isEmpty else { return found }
+        struct Row: Decodable { var id: UUID; var tracking_code: String }
+        for row in try await sql.raw("SELECT id, tracking_code FROM cases WHERE id IN (\(binds: ids))").all(decoding: Row.self) {
+            for ref in refs where UUID(uuidString: ref) == row.id { found[ref] = row.tracking_code }
+        }
+        return found
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeSecurity
+import WanggeStore
+
+/// Every channel opens cases through here: the request's own connection checks and prepares the
+/// case (`CaseRepository.prepare`), then the application's `IntakeBatcher` commits it — with its
+/// audit entry and its rate-limit count, in the same transaction — together with whatever else
+/// arrived meanwhile, before the caller answers. Grid polygons for locating a point come from a
+/// cache that re-checks the tree on every use.
+struct CaseIntakeService: Sendable {
+    let batcher: IntakeBatcher
+    let locators: GridLocatorCache
+    /// Open311 posts per key per minute (`WANGGE_OPEN311_POSTS_PER_MINUTE`, default 600).
+    let open311PostsPerMinute: Int
+
+    /// `WANGGE_INTAKE_BATCH` caps the cases one commit writes (1 turns group commit off, for comparison).
+    init(db: any Database, chain: AuditChain, environment env: [String: String]) {
+        locators = GridLocatorCache()
+        open311PostsPerMinute = Int(env["WANGGE_OPEN311_POSTS_PER_MINUTE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 600
+        let max = Int(env["WANGGE_INTAKE_BATCH"] ?? "") ?? IntakeBatcher.defaultMaxBatch
+        batcher = IntakeBatcher(maxBatch: max) { batch in try await CaseRepository.store(batch, on: db, chain: chain) }
+    }
+}
+
+struct CaseIntakeKey: StorageKey { typealias Value = CaseIntakeService }
+
+extension Application {
+    var caseIntake: CaseIntakeService {
+        get { storage[CaseIntakeKey.self]! }
+        set { storage[CaseIntakeKey.self] = newValue }
+    }
+}
+
+/// Who the audit log names for a report, when it is not the logged-in viewer.
+typealias AuditActor = (id: UUID?, name: String, role: String)
+
+extension Request {
+    /// Opens a case and returns it once committed (see `CaseIntakeService`). The report is audited
+    /// as `case.report` with `detail` after the tracking code and channel; `limit`, if given, is
+    /// counted on commit and a used-up limit answers 429.
+    func openCase(_ draft: CaseIntake, actor: CaseActor, detail: String = "", auditActor: AuditActor? = nil,
+                  limit: RateLimit? = nil, prepare adjust: (inout PreparedCase) -> Void = { _ in }) async throws -> CaseRow {
+        let service = application.caseIntake
+        let repo = CaseRepository(db, cipher: keys.cipher)
+        let locator = draft.point == nil ? nil : try await service.locators.locator(db)
+        var prepared = try await repo.prepare(draft, actor: actor, at: now, locator: locator)
+        let who = auditActor ?? viewer.map { ($0.account.id, $0.account.username, $0.role.rawValue) } ?? (nil, "-", "-")
+        let row = prepared.row
+        let info = ["code=\(row.trackingCode)", "channel=\(row.channel.rawValue)", detail].filter { !$0.isEmpty }.joined(separator: "; ")
+        prepared.audit = AuditEntry(at: Date(), actorID: who.0, actor: who.1, role: who.2, ip: clientIP, action: "case.report",
+                                    objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
+        prepared.limits = limit.map { [$0] } ?? []
+        adjust(&prepared)
+        do {
+            try await service.batcher.submit(prepared)
+        } catch is RateLimitExceeded {
+            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
+        }
+        return row
+    }
+}

@@ -1,0 +1,75 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeSecurity
+import WanggeStore
+
+/// Runs the time-limit sweeper (`CaseSweeper`) every `WANGGE_SWEEP_SECONDS` (60 by default, 0
+/// turns it off) while the server runs. Every instance may run it: the sweeper takes each overdue
+/// case once however many run at the same time. Each escalation is written to the audit log.
+struct SweeperService: LifecycleHandler {
+    let interval: Int
+    let task = TaskBox()
+
+    final class TaskBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<Void, Never>?
+        func set(_ t: Task<Void, Never>?) { lock.withLock { task?.cancel(); task = t } }
+    }
+
+    init(environment env: [String: String]) {
+        interval = Int(env["WANGGE_SWEEP_SECONDS"] ?? "") ?? 60
+    }
+
+    /// Whether this process serves requests (the sweeper is not wanted in `wangge demo` and the like).
+    static var serving: Bool {
+        let args = CommandLine.arguments.dropFirst()
+        return args.first.map { $0 == "serve" || $0.hasPrefix("-") } ?? true
+    }
+
+    func didBoot(_ app: Application) throws {
+        guard interval > 0, app.environment != .testing, Self.serving else { return }
+        let seconds = interval
+        task.set(Task { [app] in
+            while !Task.isCancelled {
+                do {
+                    _ = try await Self.run(app)
+                } catch {
+                    app.logger.error("time-limit sweep failed: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(for: .seconds(seconds))
+            }
+        })
+    }
+
+    func shutdown(_ app: Application) {
+        task.set(nil)
+    }
+
+    /// One round now (by the application's clock); audits each case it stepped.
+    static func run(_ app: Application) async throws -> CaseSweeper.Report {
+        let report = try await CaseSweeper(app.db, cipher: app.keys.cipher).sweep(now: app.clock.now())
+        let log = AuditLog(app.db, chain: app.keys.audit)
+        for id in Set(report.supervised + report.escalated).sorted(by: { $0.uuidString < $1.uuidString }) {
+            let escalated = report.escalated.contains(id)
+            try await log.append(AuditEntry(at: Date(), actorID: nil, actor: CaseSweeper.actor.name, role: "system", ip: "-",
+                                            action: "case.act", objectType: "case", objectID: id.uuidString,
+                                            detail: escalated ? "action=supervise,escalate; by=sweeper" : "action=supervise; by=sweeper", outcome: "ok"))
+        }
+        if report.due > 0 {
+            app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")
+        }
+        return report
+    }
+}
+
+/// `wangge sweep`: one round of the time-limit sweeper now, for a cron job or by hand.
+struct SweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Supervise and escalate every case past its time limit now (the server also does this every minute)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let r = try await SweeperService.run(context.application)
+        context.console.print(L10n.t("sweep.done", r.due, r.supervised.count, r.escalated.count, r.skipped))
+    }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The Python checks: end-to-end tests that drive the built binary from outside, as other software
+# and people do. Builds nothing. Takes the wangge binary (default .build/debug/wangge), makes a demo
+# district in a temporary WANGGE_DATA, creates an Open311 API key, serves on a free loopback port
+# and runs pytest over Tests/Python/ against that one server:
+#   test_open311_client.py   Open311 GeoReport v2 with the PyPI client `georeport`, unchanged
+#   test_resident_phone.py   the case loop in a real browser (Chromium through Selenium): a resident
+#                            reports from a grid's QR page on a phone, operator, grid worker and
+#                            department do their steps on their own screens, the resident rates
+# Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
+# The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
+# totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).
+# Python: $PYTHON, else the virtual environment .build/python that scripts/test.sh and .ci/run make,
+# else python3. Set it up with:
+#   python3 -m venv .build/python && .build/python/bin/pip install -r Tests/Python/requirements.txt
+# Exits 75 when the Python packages are not installed (scripts/test.sh then skips, except in CI).
+# The browser test skips itself when chromium or chromedriver is missing, except in CI (CI set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${WANGGE_BIN:-.build/debug/wangge}
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then bin=$1; shift; fi
+if [ $# -gt 0 ] && [ "$1" = "--" ]; then shift; fi
+[ $# -gt 0 ] || set -- Tests/Python
+case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+[ -x "$bin" ] || { echo "python-checks: no wangge binary at $bin (build first)" >&2; exit 2; }
+if [ -n "${PYTHON:-}" ]; then python=$PYTHON
+elif [ -x .build/python/bin/python ]; then python=.build/python/bin/python
+else python=python3; fi
+if ! "$python" -c 'import georeport, pytest, requests, selenium' 2>/dev/null; then
+  echo "python-checks: the Python test packages are not installed for $python:" >&2
+  echo "  python3 -m venv .build/python && .build/python/bin/pip install -r Tests/Python/requirements.txt" >&2
+  exit 75
+fi
+
+work=$(mktemp -d /tmp/wangge-python-checks.XXXXXX)
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A private SQLite district: never the developer's data or a configured PostgreSQL.
+unset DATABASE_URL DATABASE_SCHEMA WANGGE_KEYS WANGGE_KEY_FILE
+export WANGGE_DATA="$work/data"
+
+echo "== Python checks ($("$python" -c 'import importlib.metadata as m; print(", ".join(p + " " + m.version(p) for p in ("georeport", "selenium", "pytest")))')) =="
+"$bin" demo --grids 4 >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+key=$("$bin" apikey create --name check 2>"$work/apikey.log" | grep -E '^o311_[0-9a-f]+$' | tail -n 1 || true)
+[ -n "$key" ] || { echo "python-checks: wangge apikey create printed no key" >&2; cat "$work/apikey.log" >&2; exit 1; }
+
+# The grid whose QR code the resident scans. The demo prints no unit codes, so ask the app: `wangge
+# export boundaries` writes every unit as a GeoJSON feature with properties code, name and level
+# (the CLI's own output, needing no database client). The demo binds the gridworker and proxy
+# accounts to its first grid, the one with the lowest code (streets, communities and grids are
+# numbered in the order they are made); the browser test relies on that — the grid worker must
+# find the resident's case in 我的待办 — so a change here shows up as a failing test.
+"$bin" export boundaries -o "$work/boundaries.geojson" >"$work/export.log" 2>&1 || { cat "$work/export.log" >&2; exit 1; }
+grid=$("$python" -c 'import json, sys
+grids = [f["properties"]["code"] for f in json.load(open(sys.argv[1]))["features"] if f["properties"]["level"] == "grid"]
+print(min(grids) if grids else "")' "$work/boundaries.geojson")
+[ -n "$grid" ] || { echo "python-checks: wangge export boundaries listed no grid" >&2; exit 1; }
+
+port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$bin" serve --hostname 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
+server=$!
+url="http://127.0.0.1:$port"
+ready=""
+for _ in $(seq 1 120); do
+  if "$python" -c "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('$url/healthz', timeout=2).status == 200 else 1)" 2>/dev/null; then
+    ready=1; break
+  fi
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.5
+done
+[ -n "$ready" ] || { echo "python-checks: the server did not answer /healthz" >&2; tail -n 40 "$work/server.log" >&2; exit 1; }
+
+set +e
+WANGGE_URL="$url" WANGGE_API_KEY="$key" WANGGE_BIN="$bin" WANGGE_GRID_CODE="$grid" \
+  "$python" -m pytest -q -rsx -p no:cacheprovider "$@"
+status=$?
+set -e
+if [ "$status" != 0 ] && [ "$status" != 5 ]; then echo "--- server log (last 40 lines) ---" >&2; tail -n 40 "$work/server.log" >&2; fi
+exit "$status"
