@@ -67,6 +67,12 @@ extension CaseRepository {
             grid = try await UnitRepository(db).find(id, in: .everything)
             guard grid?.level == .grid else { throw StoreError(.invalid, "case.bad_grid", field: "grid") }
         }
+        // No point and no grid: the address names a building (a hotline caller's "幸福路12号3单元502"), whose grid it is.
+        var point = draft.point
+        if grid == nil, point == nil, let address, let building = try await building(matching: address) {
+            point = building.point
+            if let unit = building.unitID { grid = try await UnitRepository(db).find(unit, in: .everything) }
+        }
         let department = try await route(category, grid: grid)
         let limits = category.limits
         let calendar = LimitCalendar(limits.counting, working: working)
@@ -76,7 +82,7 @@ extension CaseRepository {
         let row = CaseRow(
             id: id, trackingCode: TrackingCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
             unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
-            lon: draft.point?.lon, lat: draft.point?.lat, address: address, reporterName: name, reporterPhone: phone,
+            lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
             respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
             respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * TimeLimits.warningFraction, calendar: calendar),
@@ -116,6 +122,24 @@ extension CaseRepository {
                 try await AuditLog.append(entries, chain: chain, on: sql)
             }
         }
+    }
+}
+
+extension CaseRepository {
+    /// The building whose address is the longest leading part of `address` ("幸福路12号" in
+    /// "幸福路12号3单元502室"), found through the address index; nil when none is, or when the best
+    /// match is shared by buildings in different grids.
+    func building(matching address: String) async throws -> (point: GeoPoint, unitID: UUID?)? {
+        let text = address.trimmingSpaces()
+        guard text.count >= 4 else { return nil }
+        let prefixes = (4...min(text.count, Self.maxShort)).map { String(text.prefix($0)) }
+        struct Row: Decodable { var address: String; var unit_id: UUID?; var lon: Double; var lat: Double }
+        let rows = try await sql.raw("SELECT address, unit_id, lon, lat FROM buildings WHERE address IN (\(binds: prefixes))")
+            .all(decoding: Row.self)
+        guard let longest = rows.map(\.address.count).max() else { return nil }
+        let best = rows.filter { $0.address.count == longest }
+        guard Set(best.map(\.unit_id)).count == 1, let first = best.first else { return nil }
+        return (GeoPoint(lon: first.lon, lat: first.lat), first.unit_id)
     }
 }
 

@@ -21,6 +21,7 @@ public enum StoreMigrations {
             CreateCaseAttachments(),
             CreateCaseSubmissions(),
             UpdateCasesAddDuplicateIndexes(),
+            UpdateBuildingsAddAddressIndex(),
         ]
     }
 }
