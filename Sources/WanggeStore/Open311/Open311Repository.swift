@@ -109,9 +109,14 @@ public struct Open311Repository: Sendable {
 
     public func services() async throws -> [PublicService] {
         let all = try await sql.raw("SELECT * FROM case_categories ORDER BY sort").all(decoding: CategoryRead.self)
+        return try await Self.offered(all, departments: try await departmentNames())
+    }
+
+    /// The categories of `rows` that are offered as services: public kinds, leaves among `rows`, in use.
+    static func offered(_ rows: [CategoryRead], departments: [String: String]) async throws -> [PublicService] {
+        let all = rows
         let parents = Set(all.compactMap(\.parent_key))
         let byKey = Dictionary(all.map { ($0.key, $0) }) { a, _ in a }
-        let departments = try await departmentNames()
         return all.filter { Self.publicKinds.contains($0.kind) && !parents.contains($0.key) && $0.active != false }.map { c in
             let parent = c.parent_key.flatMap { byKey[$0] }
             return PublicService(code: c.key, name: c.name_zh, nameEn: c.name_en, group: parent?.name_zh, groupEn: parent?.name_en,
@@ -121,8 +126,17 @@ public struct Open311Repository: Sendable {
         }
     }
 
+    /// One service by code, as `services()` lists it, reading only the category, its parent and its
+    /// children (every intake post asks this, so it does not read the whole tree).
     public func service(_ code: String) async throws -> PublicService? {
-        try await services().first { $0.code == code }
+        let rows = try await sql.raw("""
+            SELECT * FROM case_categories WHERE key = \(bind: code) OR parent_key = \(bind: code) \
+            OR key = (SELECT parent_key FROM case_categories WHERE key = \(bind: code))
+            """).all(decoding: CategoryRead.self)
+        guard let category = rows.first(where: { $0.key == code }) else { return nil }
+        let department = try await sql.raw("SELECT name_zh FROM departments WHERE key = \(bind: category.department_key)")
+            .first()?.decode(column: "name_zh", as: String.self)
+        return try await Self.offered(rows, departments: [category.department_key: department ?? category.department_key]).first { $0.code == code }
     }
 
     /// Open311's `address_id` is a building code of the register: the building gives the point,
