@@ -109,11 +109,11 @@ public struct Open311Repository: Sendable {
 
     public func services() async throws -> [PublicService] {
         let all = try await sql.raw("SELECT * FROM case_categories ORDER BY sort").all(decoding: CategoryRead.self)
-        return try await Self.offered(all, departments: try await departmentNames())
+        return Self.offered(all, departments: try await departmentNames())
     }
 
     /// The categories of `rows` that are offered as services: public kinds, leaves among `rows`, in use.
-    static func offered(_ rows: [CategoryRead], departments: [String: String]) async throws -> [PublicService] {
+    static func offered(_ rows: [CategoryRead], departments: [String: String]) -> [PublicService] {
         let all = rows
         let parents = Set(all.compactMap(\.parent_key))
         let byKey = Dictionary(all.map { ($0.key, $0) }) { a, _ in a }
@@ -136,7 +136,7 @@ public struct Open311Repository: Sendable {
         guard let category = rows.first(where: { $0.key == code }) else { return nil }
         let department = try await sql.raw("SELECT name_zh FROM departments WHERE key = \(bind: category.department_key)")
             .first()?.decode(column: "name_zh", as: String.self)
-        return try await Self.offered(rows, departments: [category.department_key: department ?? category.department_key]).first { $0.code == code }
+        return Self.offered(rows, departments: [category.department_key: department ?? category.department_key]).first { $0.code == code }
     }
 
     /// Open311's `address_id` is a building code of the register: the building gives the point,

@@ -60,10 +60,14 @@ public struct PlaceRepository: Sendable {
 /// nearest grid within reach ("沿街商户就近划入", §2).
 public struct GridLocator: Sendable {
     public let index: GeoIndex<UUID>
+    /// The box around every grid with a boundary, nil when none has one; worked out once per load.
+    public let bounds: GeoBox?
     public static let shopReachMeters = 300.0
 
     public init(grids: [UnitRow]) {
         index = GeoIndex(grids.compactMap { grid in grid.area.map { (grid.id, $0) } })
+        let boxes = index.entries.map(\.area.bbox).filter { !$0.isEmpty }
+        bounds = boxes.first.map { first in boxes.dropFirst().reduce(first) { $0.union($1) } }
     }
 
     public static func load(_ db: any Database) async throws -> GridLocator {

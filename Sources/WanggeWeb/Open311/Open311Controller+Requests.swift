@@ -135,7 +135,8 @@ extension Open311Controller {
         let row: CaseRow
         do {
             // The per-key limit is counted in the commit that writes the case (exact under load, see IntakeBatcher).
-            row = try await req.openCase(intake.draft, actor: CaseActor(id: nil, name: key.name, role: .resident), detail: "key=\(key.name)",
+            row = try await req.openCase(intake.draft, actor: CaseActor(id: nil, name: key.name, role: .resident), locator: intake.locator,
+                                         detail: "key=\(key.name)",
                                          auditActor: (id: nil, name: key.name, role: "open311"),
                                          limit: RateLimit(key: "open311:\(key.id)", limit: postsPerKeyPerMinute(req), window: 60))
         } catch let e as StoreError where e.kind == .invalid {
@@ -190,6 +191,8 @@ extension Open311Controller {
 
     struct Intake {
         var draft: CaseIntake
+        /// The grid locator the post was checked against, handed on so intake does not fetch it again.
+        var locator: GridLocator
     }
 
     /// Checks everything before anything is written: a refused post leaves no trace of a case.
@@ -235,7 +238,7 @@ extension Open311Controller {
         let draft = CaseIntake(categoryKey: service.code, channel: .open311, title: "", description: form.description ?? service.name,
                                point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
                                reporterPhone: form.phone, gridID: gridID)
-        return Intake(draft: draft)
+        return Intake(draft: draft, locator: area.locator)
     }
 
     /// A plain decimal number: no `nan`, `inf` or hex, which `Double("…")` would also read.
@@ -276,11 +279,8 @@ struct Open311Area: Sendable {
 
     static func current(_ req: Request) async throws -> Open311Area {
         let locator = try await req.application.caseIntake.locators.locator(req.db)
-        let boxes = locator.index.entries.map(\.area.bbox).filter { !$0.isEmpty }
-        var box: GeoBox?
-        if let first = boxes.first {
-            let all = boxes.dropFirst().reduce(first) { $0.union($1) }
-            box = GeoBox(minLon: all.minLon - margin, minLat: all.minLat - margin, maxLon: all.maxLon + margin, maxLat: all.maxLat + margin)
+        let box = locator.bounds.map { b in
+            GeoBox(minLon: b.minLon - margin, minLat: b.minLat - margin, maxLon: b.maxLon + margin, maxLat: b.maxLat + margin)
         }
         return Open311Area(locator: locator, box: box)
     }

@@ -40,11 +40,12 @@ extension Request {
     /// Opens a case and returns it once committed (see `CaseIntakeService`). The report is audited
     /// as `case.report` with `detail` after the tracking code and channel; `limit`, if given, is
     /// counted on commit and a used-up limit answers 429.
-    func openCase(_ draft: CaseIntake, actor: CaseActor, detail: String = "", auditActor: AuditActor? = nil,
-                  limit: RateLimit? = nil, prepare adjust: (inout PreparedCase) -> Void = { _ in }) async throws -> CaseRow {
+    func openCase(_ draft: CaseIntake, actor: CaseActor, locator given: GridLocator? = nil, detail: String = "", auditActor: AuditActor? = nil,
+                  limit: RateLimit? = nil) async throws -> CaseRow {
         let service = application.caseIntake
         let repo = CaseRepository(db, cipher: keys.cipher)
-        let locator = draft.point == nil ? nil : try await service.locators.locator(db)
+        var locator = given
+        if locator == nil, draft.point != nil { locator = try await service.locators.locator(db) }
         var prepared = try await repo.prepare(draft, actor: actor, at: now, locator: locator)
         let who = auditActor ?? viewer.map { ($0.account.id, $0.account.username, $0.role.rawValue) } ?? (nil, "-", "-")
         let row = prepared.row
@@ -52,7 +53,6 @@ extension Request {
         prepared.audit = AuditEntry(at: Date(), actorID: who.0, actor: who.1, role: who.2, ip: clientIP, action: "case.report",
                                     objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
         prepared.limits = limit.map { [$0] } ?? []
-        adjust(&prepared)
         do {
             try await service.batcher.submit(prepared)
         } catch is RateLimitExceeded {
