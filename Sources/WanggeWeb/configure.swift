@@ -14,11 +14,11 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.policy = SecurityPolicy(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
-    app.migrations.add(SessionRecord.migration)
 
     app.caseIntake = CaseIntakeService(db: app.db, chain: app.keys.audit, environment: env)
-    app.sessions.use(.fluent(location.databaseID))
+    app.sessions.use { _ in DatabaseSessions() }
     let secure = env["WANGGE_SECURE_COOKIES"] == "1"
+    app.secureCookies = secure
     app.sessions.configuration = SessionsConfiguration(cookieName: "wangge_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
@@ -34,16 +34,19 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(decoder: decoder, for: .json)
-    app.routes.defaultMaxBodySize = "20mb"
+    // Routes that take files say so (imports, boundaries: 20 MB; photo forms stream, see FormReader).
+    app.routes.defaultMaxBodySize = "2mb"
 
     app.middleware = Middlewares()
     if app.environment != .testing { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
-    app.middleware.use(WanggeErrorMiddleware())
+    // Security headers outermost, so that error pages (403, 404, 500) carry them too.
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(WanggeErrorMiddleware())
     app.middleware.use(Open311ErrorMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ViewerMiddleware())
     app.middleware.use(CSRFMiddleware())
+    app.middleware.use(TextInputGuard())
 
     try routes(app)
     app.asyncCommands.use(DemoCommand(), as: "demo")
@@ -118,12 +121,21 @@ func routes(_ app: Application) throws {
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }
+struct SecureCookiesKey: StorageKey { typealias Value = Bool }
 
 extension Application {
     /// The secrets loaded at start-up (see `KeyFile`): field encryption and the audit chain key.
     var keys: KeyRing {
         get { storage[KeyRingKey.self]! }
         set { storage[KeyRingKey.self] = newValue }
+    }
+}
+
+extension Application {
+    /// WANGGE_SECURE_COOKIES=1 behind TLS: every cookie is marked Secure.
+    var secureCookies: Bool {
+        get { storage[SecureCookiesKey.self] ?? false }
+        set { storage[SecureCookiesKey.self] = newValue }
     }
 }
 

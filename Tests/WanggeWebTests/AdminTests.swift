@@ -156,7 +156,10 @@ struct AdminTests {
             #expect(afterUnlock?.failedLogins == 0 && afterUnlock?.lockedUntil == nil)
             #expect(try await accounts.find(auditor.id)?.totpSecret == nil)
             #expect(try await accounts.find(username: "security")?.role == .securityAdmin)
-            #expect(try await auditRows(app, action: "permission").contains { $0.detail == "role leader leader → auditor" && $0.outcome == "ok" })
+            #expect(try await auditRows(app, action: "permission").contains { $0.detail == "role leader leader → auditor; credentials reissued" && $0.outcome == "ok" })
+            // Made privileged: a fresh one-time password the security administrator hands over, no second factor yet.
+            let promoted = try await accounts.find(leader.id)
+            #expect(granted.body.string.contains("一次性密码") && promoted?.mustChangePassword == true && promoted?.totpSecret == nil)
             let details = try await auditRows(app, action: "account").filter { $0.actor == "security" }.map(\.detail)
             #expect(details.contains("unlock proxy") && details.contains("reset-totp auditor"))
         }

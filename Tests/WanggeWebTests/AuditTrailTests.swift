@@ -52,7 +52,9 @@ struct AuditTrailTests {
             let residentID = try #require(resident.object["id"] as? String, "\(resident.status) \(resident.body.string)")
             let put = try await worker.api(.PUT, "/api/v1/residents/\(residentID)", json: body.replacingOccurrences(of: "13812345601", with: "13812345602"))
             #expect(put.status == .ok)
-            #expect(try await worker.api(.GET, "/api/v1/export/residents?unmasked=true").status == .ok)
+            // An unmasked export needs a reason (422, nothing handed out), then passes the gate with the row count.
+            #expect(try await worker.api(.GET, "/api/v1/export/residents?unmasked=true").status == .unprocessableEntity)
+            #expect(try await worker.api(.GET, "/api/v1/export/residents?unmasked=true&reason=%E5%85%A5%E6%88%B7%E8%B5%B0%E8%AE%BF%E6%A0%B8%E5%AF%B9").status == .ok)
             #expect(try await worker.get("/data/export/households.csv").status == .ok)
             // validate
             #expect(refused.status == .forbidden)
@@ -71,6 +73,7 @@ struct AuditTrailTests {
             #expect(exports.map(\.outcome) == ["ok", "ok", "denied"])
             #expect(exports[0].detail.contains("unmasked=no") && exports[0].detail.contains("via=page") && exports[0].objectID == "households")
             #expect(exports[1].detail.contains("unmasked=yes") && exports[1].actor == "gridworker")
+            #expect(exports[1].detail.contains("reason=入户走访核对") && exports[1].detail.contains("rows="))
             #expect(exports[2].actor == "admin")
             let check = try await AuditLog(app.db, chain: app.keys.audit).verify()
             #expect(check.isIntact)

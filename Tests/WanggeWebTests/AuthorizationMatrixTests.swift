@@ -54,7 +54,14 @@ struct AuthorizationMatrixTests {
             try await b.get("/residents/\(o.resident)")
             return try await b.post("/residents/\(o.resident)/reveal", form: ["reason": "入户走访核对身份"])
         },
-        Route(name: "personal data export", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/export.json") },
+        // A copy of the whole record is unmasked: it needs a role that edits the register and may see full numbers.
+        Route(name: "personal data export", allowed: editors.intersection(unmaskers), ok: .ok) { b, o, _ in
+            try await b.get("/residents/\(o.resident)")
+            return try await b.post("/residents/\(o.resident)/export.json", form: ["reason": "本人申请查阅"])
+        },
+        Route(name: "API unmasked bulk export", allowed: readers.intersection(unmaskers), ok: .ok) { b, o, _ in
+            try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)&unmasked=true&reason=%E6%95%B0%E6%8D%AE%E6%A0%B8%E5%AF%B9")
+        },
         Route(name: "correction form", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/edit") },
         Route(name: "API unit", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)") },
         Route(name: "API children", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/children") },

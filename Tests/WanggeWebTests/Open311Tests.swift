@@ -123,11 +123,13 @@ struct Open311Tests {
             #expect(res.status == .ok, "\(res.body.string)")
             let answer = try #require(Open311Client.list(res).first)
             let code = try #require(id)
-            #expect(TrackingCode.isValid(code), "service_request_id is the tracking code")
-            #expect((answer["service_notice"] as? String)?.contains(TrackingCode.display(code)) == true)
+            #expect(PublicCode.normalized(code) == code, "service_request_id is the public code")
+            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).byPublicCode(code, in: .everything))
+            #expect(row.trackingCode != code && TrackingCode.normalized(code) == nil, "the public id is never the tracking code")
+            // Only the poster learns the private tracking code, in the notice of this one answer.
+            #expect((answer["service_notice"] as? String)?.contains(TrackingCode.display(row.trackingCode)) == true)
             #expect(answer.keys.contains("account_id"))
 
-            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).byTrackingCode(code))
             let (grid, _) = try await Open311Client.pointInside(app)
             #expect(row.channel == .open311 && row.state == .reported && row.unitID == grid.id)
             #expect(row.reporterPhone == Self.phone && row.reporterName == "张三")
@@ -165,11 +167,11 @@ struct Open311Tests {
             struct Entry: Decodable { var actor: String; var role: String; var detail: String; var outcome: String }
             let entries = try await (app.db as! any SQLDatabase).raw("SELECT actor, role, detail, outcome FROM audit_log WHERE action = 'case.report'")
                 .all(decoding: Entry.self)
-            #expect(entries.contains { $0.actor == "test-client" && $0.role == "open311" && $0.detail.contains(code) && $0.outcome == "ok" })
+            #expect(entries.contains { $0.actor == "test-client" && $0.role == "open311" && $0.detail.contains(row.trackingCode) && $0.outcome == "ok" })
 
             // The XML post answers in XML.
             let (xmlPost, xmlID) = try await Self.report(app, key: key, format: "xml")
-            #expect(xmlPost.status == .ok && xmlID.map(TrackingCode.isValid) == true)
+            #expect(xmlPost.status == .ok && xmlID.flatMap(PublicCode.normalized) != nil)
         }
     }
 
@@ -280,10 +282,10 @@ struct Open311Tests {
             app.testClock.advance(2 * 86400)
             let b = try #require(try await Self.report(app, key: key, code: Self.flyer, description: "电线杆上贴满小广告").1)
             let c = try #require(try await Self.report(app, key: key, description: "测试内容").1)
-            let rowB = try #require(try await repo.byTrackingCode(b))
+            let rowB = try #require(try await repo.byPublicCode(b, in: .everything))
             try await repo.apply(.accept(), to: rowB.id, actor: operatorActor, in: .everything, at: app.clock.now())
             try await repo.apply(.close(note: "已清理，如有问题请拨打13912345678"), to: rowB.id, actor: operatorActor, in: .everything, at: app.clock.now())
-            let rowC = try #require(try await repo.byTrackingCode(c))
+            let rowC = try #require(try await repo.byPublicCode(c, in: .everything))
             try await repo.apply(.reject(reason: "测试数据，不予受理"), to: rowC.id, actor: operatorActor, in: .everything, at: app.clock.now())
 
             let all = Self.ids(try await client.get("/open311/v2/requests.json"))
@@ -330,7 +332,7 @@ struct Open311Tests {
         try await withApp(kind) { app in
             let key = try await Self.key(app)
             let code = try #require(try await Self.report(app, key: key, description: "请回电\(Self.phone)").1)
-            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).byTrackingCode(code))
+            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).byPublicCode(code, in: .everything))
             let client = Open311Client(app: app)
             for path in ["/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/\(code).json",
                          "/open311/v2/requests/\(code).xml", "/open311/v2/requests.json?service_request_id=\(code)",
@@ -341,6 +343,7 @@ struct Open311Tests {
                 #expect(!body.contains("张三") && !body.contains("张*"), "\(path) leaks the name")
                 #expect(!body.contains("zhang@example.com"), "\(path) leaks the e-mail")
                 #expect(!body.contains("reporter"), "\(path) names a reporter field")
+                #expect(!body.contains(row.trackingCode), "\(path) shows the reporter's private tracking code")
             }
             let got = try #require(Open311Client.list(try await client.get("/open311/v2/requests/\(code).json")).first)
             #expect(got["description"] as? String == "请回电***********", "a phone typed into the description is starred")

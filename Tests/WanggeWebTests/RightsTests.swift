@@ -62,7 +62,7 @@ struct RightsTests {
             #expect(api.object["id_number"] as? String == id && api.object["phone"] as? String == phone)
             #expect(api.object["masked"] as? Bool == false)
             let entries = try await auditRows(app, action: "unmask")
-            #expect(entries.map(\.detail) == ["入户走访核对身份", "热线回访核实"])
+            #expect(entries.map(\.detail) == ["unmasked=yes; reason=入户走访核对身份", "via=api; unmasked=yes; reason=热线回访核实"])
             #expect(entries.allSatisfy { $0.actor == "gridworker" && $0.outcome == "ok" && $0.object_id == person.id.uuidString })
         }
     }
@@ -132,9 +132,15 @@ struct RightsTests {
             let page = try await worker.get("/residents/\(person.id.uuidString)")
             #expect(page.body.string.contains("导出本人信息"))
             // MUT
-            let res = try await worker.get("/residents/\(person.id.uuidString)/export.json")
-            let outside = try await worker.get("/residents/\(foreign.id.uuidString)/export.json")
-            let refused = try await leader.get("/residents/\(person.id.uuidString)/export.json")
+            let res = try await worker.post("/residents/\(person.id.uuidString)/export.json", form: ["reason": "本人申请查阅 2026-118"])
+            let noReason = try await worker.post("/residents/\(person.id.uuidString)/export.json", form: ["reason": ""])
+            let outside = try await worker.post("/residents/\(foreign.id.uuidString)/export.json", form: ["reason": "本人申请查阅"])
+            _ = try await leader.get("/account")
+            let refused = try await leader.post("/residents/\(person.id.uuidString)/export.json", form: ["reason": "本人申请查阅"])
+            // The system administrator edits the register but may not see it unmasked: not by "show", not by a copy.
+            var admin = try await Browser.login(app, as: "admin")
+            _ = try await admin.get("/residents/\(person.id.uuidString)")
+            let adminCopy = try await admin.post("/residents/\(person.id.uuidString)/export.json", form: ["reason": "本人申请查阅"])
             // validate
             #expect(res.status == .ok)
             #expect(res.headers.first(name: .contentDisposition)?.contains("attachment") == true)
@@ -143,10 +149,13 @@ struct RightsTests {
             #expect((res.object["grid"] as? [String: Any])?["code"] as? String == WebFixture.ownGridCode)
             #expect((res.object["household"] as? [String: Any])?["number"] is String)
             #expect(res.object["tags"] is [Any])
+            #expect(noReason.status == .unprocessableEntity && !noReason.body.string.contains(person.idNumber ?? "-"))
             #expect(outside.status == .notFound)
             #expect(refused.status == .forbidden)
+            #expect(adminCopy.status == .forbidden && !adminCopy.body.string.contains(person.idNumber ?? "-"))
             let entries = try await auditRows(app, action: "export").filter { $0.object_id == person.id.uuidString }
-            #expect(entries.map(\.outcome) == ["ok", "denied"])
+            #expect(entries.map(\.outcome) == ["ok", "denied", "denied"])
+            #expect(entries.first?.detail == "format=json; unmasked=yes; reason=本人申请查阅 2026-118")
         }
     }
 

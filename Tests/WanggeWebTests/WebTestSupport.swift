@@ -62,7 +62,9 @@ extension Application {
 /// one-time submission token of the last report form it showed, which the next post sends once.
 struct Browser {
     let app: Application
-    var cookie: String = ""
+    /// The cookies the server set (session, and the CSRF cookie of a visitor not signed in).
+    var jar: [String: String] = [:]
+    var cookie: String { jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
     var csrf: String = ""
     var submission: String = ""
 
@@ -84,7 +86,10 @@ struct Browser {
     }
 
     mutating func remember(_ res: TestingHTTPResponse) {
-        if let set = res.headers.setCookie?[ "wangge_session"] { cookie = "wangge_session=\(set.string)" }
+        for name in ["wangge_session", "wangge_csrf"] {
+            guard let set = res.headers.setCookie?[name] else { continue }
+            if set.string.isEmpty || (set.expires.map { $0 < Date() } ?? false) { jar[name] = nil } else { jar[name] = set.string }
+        }
         let body = res.body.string
         if let r = body.range(of: "name=\"_csrf\" value=\"") {
             csrf = String(body[r.upperBound...].prefix { $0 != "\"" })

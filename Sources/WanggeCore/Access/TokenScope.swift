@@ -5,6 +5,8 @@ public enum TokenScope: String, Sendable, Codable, CaseIterable {
     case registerRead = "register:read"
     case registerWrite = "register:write"
     case treeWrite = "tree:write"
+    /// Full ID numbers and phones through the logged "show" (never implied by the others).
+    case personalReveal = "personal:reveal"
 
     public var nameKey: String { "scope.\(rawValue.replacingOccurrences(of: ":", with: "_"))" }
 }

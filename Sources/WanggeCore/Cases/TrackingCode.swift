@@ -53,3 +53,19 @@ public enum TrackingCode {
         return (modulus - partial) % modulus * 4 % modulus
     }
 }
+
+/// A case's public code, its `service_request_id` in Open311: what a public list may show. It has
+/// the letters and check character of a tracking code behind a leading `P`, so neither can be
+/// mistaken for the other: a public code never opens the reporter's tracking page.
+public enum PublicCode {
+    public static let prefix: Character = "P"
+
+    public static func make() -> String { String(prefix) + TrackingCode.make() }
+
+    /// The canonical form of what a client sent (case and hyphens forgiven), or nil.
+    public static func normalized(_ input: String) -> String? {
+        let s = input.uppercased().filter { $0 != " " && $0 != "-" }
+        guard s.first == prefix, TrackingCode.isValid(String(s.dropFirst())) else { return nil }
+        return s
+    }
+}

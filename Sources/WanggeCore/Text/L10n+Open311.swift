@@ -18,7 +18,7 @@ extension L10n {
         "open311.service_description": ("{0}：由{1}承办，{2} 小时内响应，{3} 小时内办结（{4}）", "{0}: handled by {1}, answered within {2} h and resolved within {3} h ({4})"),
         "open311.notice": ("承办单位：{0}；应于 {1} 前办结。", "Handled by {0}; due by {1}."),
         "open311.agency_pending": ("待派遣", "to be dispatched"),
-        "open311.received": ("已登记，跟踪码 {0}。", "Registered with tracking code {0}. "),
+        "open311.received": ("已登记，公开编号 {0}；本人跟踪码 {1}(凭此查询进度和评价，请勿公开)。", "Registered as {0}; your own tracking code is {1} (to follow and rate the case; keep it private). "),
         "open311.merged_into": ("与 {0} 为同一问题，已合并办理。", "The same problem as {0}; handled together with it."),
 
         // Errors

@@ -258,7 +258,12 @@ public struct AuditDetail: Sendable {
     public var text: String
 
     public init(_ pairs: KeyValuePairs<String, String?>) {
-        text = pairs.compactMap { k, v in v.map { "\(k)=\($0.replacingOccurrences(of: "; ", with: ", "))" } }.joined(separator: "; ")
+        self.init(fields: pairs.map { ($0.key, $0.value) })
+    }
+
+    /// The same from pairs built up at run time, in order; nil values are left out.
+    public init(fields: [(String, String?)]) {
+        text = fields.compactMap { k, v in v.map { "\(k)=\($0.replacingOccurrences(of: "; ", with: ", "))" } }.joined(separator: "; ")
     }
 
     /// The pairs of a detail written this way; free text comes back as one pair with an empty key.

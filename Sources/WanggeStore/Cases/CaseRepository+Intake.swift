@@ -80,7 +80,7 @@ extension CaseRepository {
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
         let row = CaseRow(
-            id: id, trackingCode: TrackingCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
+            id: id, trackingCode: TrackingCode.make(), publicCode: PublicCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
             unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
             lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
@@ -149,7 +149,7 @@ extension PreparedCase {
         let id = UUID()
         let opening = CaseMachine.report(id: id.uuidString, by: .operator_, at: time)
         let row = CaseRow(
-            id: id, trackingCode: TrackingCode.make(), categoryKey: "test", state: .reported, level: .grid, unitID: nil, departmentKey: nil,
+            id: id, trackingCode: TrackingCode.make(), publicCode: PublicCode.make(), categoryKey: "test", state: .reported, level: .grid, unitID: nil, departmentKey: nil,
             channel: .hotline, title: title, description: title, lon: nil, lat: nil, address: nil, reporterName: nil, reporterPhone: nil,
             reportedAt: time, respondedAt: nil, closedAt: nil, respondBy: time, respondWarnAt: time, resolveBy: time, resolveWarnAt: time,
             reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,

@@ -68,7 +68,15 @@ public struct CaseRepository: Sendable {
         return row
     }
 
-    /// The case behind a public tracking code (no scope: the code is the reporter's key).
+    /// The case behind an Open311 public code (`PublicCode`), within `scope`.
+    public func byPublicCode(_ code: String, in scope: Scope) async throws -> CaseRow? {
+        guard let code = PublicCode.normalized(code),
+              let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE public_code = \(bind: code)")
+                .first(decoding: CaseRow.self) else { return nil }
+        return try await find(row.id, in: scope)
+    }
+
+    /// The case behind a reporter's private tracking code (no scope: the code is the reporter's key).
     public func byTrackingCode(_ code: String) async throws -> CaseRow? {
         guard let code = TrackingCode.normalized(code) else { return nil }
         return try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE tracking_code = \(bind: code)")

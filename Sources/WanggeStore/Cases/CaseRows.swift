@@ -11,6 +11,8 @@ public enum CaseChannel: String, Sendable, Codable, CaseIterable {
 public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     public var id: UUID
     public var trackingCode: String
+    /// Open311's `service_request_id` (`PublicCode`): what public lists show. Not the tracking code.
+    public var publicCode: String
     public var categoryKey: String
     public var state: CaseState
     public var level: UnitLevel
@@ -46,7 +48,7 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case id, state, level, channel, title, description, lon, lat, address, outcome, rating, suspensions, version
-        case trackingCode = "tracking_code", categoryKey = "category_key", unitID = "unit_id", departmentKey = "department_key"
+        case trackingCode = "tracking_code", publicCode = "public_code", categoryKey = "category_key", unitID = "unit_id", departmentKey = "department_key"
         case reporterName = "reporter_name", reporterPhone = "reporter_phone", reportedAt = "reported_at"
         case respondedAt = "responded_at", closedAt = "closed_at", respondBy = "respond_by", respondWarnAt = "respond_warn_at"
         case resolveBy = "resolve_by", resolveWarnAt = "resolve_warn_at", reworkCount = "rework_count", reopenCount = "reopen_count"
@@ -55,7 +57,7 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     }
 
     static let columns = """
-        id, tracking_code, category_key, state, level, unit_id, department_key, channel, title, description, lon, lat, address, \
+        id, tracking_code, public_code, category_key, state, level, unit_id, department_key, channel, title, description, lon, lat, address, \
         reporter_name, reporter_phone, reported_at, responded_at, closed_at, respond_by, respond_warn_at, resolve_by, resolve_warn_at, \
         rework_count, reopen_count, supervision_count, outcome, rating, merged_into, suspended_since, suspended_until, \
         state_before_suspension, suspensions, version

@@ -22,6 +22,8 @@ public enum StoreMigrations {
             CreateCaseSubmissions(),
             UpdateCasesAddDuplicateIndexes(),
             UpdateBuildingsAddAddressIndex(),
+            UpdateCasesAddPublicCode(),
+            CreateSessions(),
         ]
     }
 }

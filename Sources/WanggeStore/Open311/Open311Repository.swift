@@ -33,7 +33,8 @@ public struct PublicService: Sendable, Equatable {
 /// A case as the public sees it: no reporter name or phone ever, text scrubbed of number runs,
 /// the address cut to its street part.
 public struct PublicRequest: Sendable, Equatable {
-    /// The case's tracking code, canonical (8 characters, no hyphen): Open311's `service_request_id`.
+    /// The case's public code (`PublicCode`, 9 characters, no hyphen): Open311's `service_request_id`.
+    /// Never the tracking code, which is the reporter's private key to the tracking page.
     public var serviceRequestID: String
     public var caseID: UUID
     public var state: CaseState
@@ -159,7 +160,7 @@ public struct Open311Repository: Sendable {
 
     struct CaseRead: Decodable {
         var id: UUID
-        var tracking_code: String
+        var public_code: String
         var category_key: String
         var state: CaseState
         var description: String
@@ -183,7 +184,7 @@ public struct Open311Repository: Sendable {
     }
 
     static let select: SQLQueryString = """
-        SELECT ca.id, ca.tracking_code, ca.category_key, ca.state, ca.description, ca.lon, ca.lat, ca.address, ca.reported_at, \
+        SELECT ca.id, ca.public_code, ca.category_key, ca.state, ca.description, ca.lon, ca.lat, ca.address, ca.reported_at, \
         ca.resolve_by, ca.merged_into, cc.name_zh AS category_name, d.name_zh AS department_name \
         FROM cases ca JOIN case_categories cc ON cc.key = ca.category_key LEFT JOIN departments d ON d.key = ca.department_key
         """
@@ -194,9 +195,9 @@ public struct Open311Repository: Sendable {
     public func requests(_ query: PublicRequestQuery) async throws -> [PublicRequest] {
         var conditions: [SQLQueryString] = [publicKind]
         if let ids = query.ids {
-            let codes = Array(Set(ids.compactMap(TrackingCode.normalized)))
+            let codes = Array(Set(ids.compactMap(PublicCode.normalized)))
             guard !codes.isEmpty else { return [] }
-            conditions.append("ca.tracking_code IN (\(binds: codes))")
+            conditions.append("ca.public_code IN (\(binds: codes))")
         } else {
             conditions.append("ca.state <> \(bind: CaseState.rejected.rawValue)")
             if let codes = query.serviceCodes {
@@ -214,15 +215,15 @@ public struct Open311Repository: Sendable {
         let limit = min(max(query.limit, 1), Self.maxResults)
         let rows = try await sql.raw("""
             \(Self.select) WHERE \(conditions.joined(separator: " AND ")) \
-            ORDER BY ca.reported_at DESC, ca.tracking_code LIMIT \(bind: limit)
+            ORDER BY ca.reported_at DESC, ca.public_code LIMIT \(bind: limit)
             """).all(decoding: CaseRead.self)
         return try await publish(rows)
     }
 
-    /// GET one request, by its service_request_id (tracking code, with or without the hyphen).
+    /// GET one request, by its service_request_id (public code, with or without a hyphen).
     public func request(id: String) async throws -> PublicRequest? {
-        guard let code = TrackingCode.normalized(id) else { return nil }
-        let rows = try await sql.raw("\(Self.select) WHERE \(publicKind) AND ca.tracking_code = \(bind: code)").all(decoding: CaseRead.self)
+        guard let code = PublicCode.normalized(id) else { return nil }
+        let rows = try await sql.raw("\(Self.select) WHERE \(publicKind) AND ca.public_code = \(bind: code)").all(decoding: CaseRead.self)
         return try await publish(rows).first
     }
 
@@ -254,24 +255,27 @@ public struct Open311Repository: Sendable {
                 statusNotes = statusNotes.map { merged + " " + $0 } ?? merged
             }
             return PublicRequest(
-                serviceRequestID: r.tracking_code, caseID: r.id, state: r.state, status: PublicStatus(r.state), statusNotes: statusNotes,
+                serviceRequestID: r.public_code, caseID: r.id, state: r.state, status: PublicStatus(r.state), statusNotes: statusNotes,
                 serviceCode: r.category_key, serviceName: r.category_name, description: PublicText.scrub(r.description),
                 agency: r.department_name, requestedAt: r.reported_at, updatedAt: updated[r.id] ?? r.reported_at, expectedAt: r.resolve_by,
                 address: r.address.map(PublicText.address), lat: r.lat, lon: r.lon)
         }
     }
 
-    /// `merged_into` holds the surviving case's id or tracking code; the public knows it by its code.
+    /// `merged_into` holds the surviving case's id or tracking code; the public knows it by its public code.
     func mergeTargets(_ refs: [String]) async throws -> [String: String] {
+        let ids = refs.compactMap(UUID.init(uuidString:))
+        let codes = refs.compactMap(TrackingCode.normalized)
+        guard !ids.isEmpty || !codes.isEmpty else { return [:] }
+        struct Row: Decodable { var id: UUID; var tracking_code: String; var public_code: String }
+        var byID: SQLQueryString = "1 = 0", byCode: SQLQueryString = "1 = 0"
+        if !ids.isEmpty { byID = "id IN (\(binds: ids))" }
+        if !codes.isEmpty { byCode = "tracking_code IN (\(binds: codes))" }
         var found: [String: String] = [:]
-        var ids: [UUID] = []
-        for ref in refs {
-            if let id = UUID(uuidString: ref) { ids.append(id) } else if let code = TrackingCode.normalized(ref) { found[ref] = code }
-        }
-        guard !ids.isEmpty else { return found }
-        struct Row: Decodable { var id: UUID; var tracking_code: String }
-        for row in try await sql.raw("SELECT id, tracking_code FROM cases WHERE id IN (\(binds: ids))").all(decoding: Row.self) {
-            for ref in refs where UUID(uuidString: ref) == row.id { found[ref] = row.tracking_code }
+        for row in try await sql.raw("SELECT id, tracking_code, public_code FROM cases WHERE \(byID) OR \(byCode)").all(decoding: Row.self) {
+            for ref in refs where UUID(uuidString: ref) == row.id || TrackingCode.normalized(ref) == row.tracking_code {
+                found[ref] = row.public_code
+            }
         }
         return found
     }

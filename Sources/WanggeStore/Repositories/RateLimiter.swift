@@ -10,21 +10,29 @@ public struct RateLimiter: Sendable {
 
     public init(_ db: any Database) { self.db = db }
 
-    /// Counts one hit against `key` and says whether it is within `limit` hits per `window`.
-    public func hit(_ key: String, limit: Int, window: TimeInterval, now: Date) async throws -> Bool {
+    /// Counts `cost` hits (one by default) against `key` and says whether the window's total is
+    /// still within `limit` per `window`.
+    public func hit(_ key: String, cost: Int = 1, limit: Int, window: TimeInterval, now: Date) async throws -> Bool {
         try await db.transaction { tx in
-            try await Self.count(key, window: window, now: now, on: tx as! any SQLDatabase) <= limit
+            try await Self.count(key, cost: cost, window: window, now: now, on: tx as! any SQLDatabase) <= limit
         }
     }
 
+    /// The hits counted against `key` in its current window, without counting one.
+    public func current(_ key: String, window: TimeInterval, now: Date) async throws -> Int {
+        let expired = now.timeIntervalSince1970 - window
+        return try await sql.raw("SELECT count FROM rate_buckets WHERE key = \(bind: key) AND window_start >= \(bind: expired)")
+            .first()?.decode(column: "count", as: Int.self) ?? 0
+    }
+
     /// Counts one hit inside the caller's transaction and returns the hits in the current window.
-    public static func count(_ key: String, window: TimeInterval, now: Date, on sql: any SQLDatabase) async throws -> Int {
+    public static func count(_ key: String, cost: Int = 1, window: TimeInterval, now: Date, on sql: any SQLDatabase) async throws -> Int {
         let t = now.timeIntervalSince1970
         let expired = t - window
         try await sql.raw("""
-            INSERT INTO rate_buckets (key, window_start, count) VALUES (\(bind: key), \(bind: t), 1) \
+            INSERT INTO rate_buckets (key, window_start, count) VALUES (\(bind: key), \(bind: t), \(bind: cost)) \
             ON CONFLICT (key) DO UPDATE SET \
-            count = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN 1 ELSE rate_buckets.count + 1 END, \
+            count = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: cost) ELSE rate_buckets.count + \(bind: cost) END, \
             window_start = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: t) ELSE rate_buckets.window_start END
             """).run()
         return try await sql.raw("SELECT count FROM rate_buckets WHERE key = \(bind: key)").first()?.decode(column: "count", as: Int.self) ?? 1

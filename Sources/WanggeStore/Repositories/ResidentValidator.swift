@@ -61,6 +61,15 @@ struct ResidentValidator {
         } else if input.residenceType != "overseas" || (input.documentNumber?.trimmingSpaces() ?? "").isEmpty {
             problems.append(FieldProblem("id_number", "field.required"))
         }
+        // Every free-text field has the same limits here as on any form (imports come this way too).
+        for (field, value) in [("name", input.name), ("document_number", input.documentNumber ?? ""), ("relation", input.relation ?? ""),
+                               ("household_number", input.householdNumber ?? "")] {
+            switch TextInputRules.problem(value, field: field) {
+            case .controlCharacter?: problems.append(FieldProblem(field, "field.control_character"))
+            case .tooLong(let n)? where field != "name": problems.append(FieldProblem(field, "field.too_long", ["\(n)"]))
+            default: break
+            }
+        }
         var phone: String?
         if let raw = input.phone?.trimmingSpaces(), !raw.isEmpty {
             do { phone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }

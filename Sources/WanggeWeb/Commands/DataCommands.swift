@@ -75,8 +75,10 @@ struct ExportCommand: AsyncCommand {
         var out: String?
         @Option(name: "unit", help: "Only this unit's subtree (its code)")
         var unit: String?
-        @Flag(name: "unmasked", help: "Full ID numbers and phones (for data migration by an administrator of the machine)")
+        @Flag(name: "unmasked", help: "Full ID numbers and phones (for data migration by an administrator of the machine); needs --reason")
         var unmasked: Bool
+        @Option(name: "reason", help: "Why the export is unmasked (4–200 characters); written to the audit log")
+        var reason: String?
     }
 
     var help: String { "Export the register as CSV that Excel opens, or boundaries as GeoJSON" }
@@ -84,6 +86,8 @@ struct ExportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let kind = try ImportKind.parse(signature.kind)
         let app = context.application
+        // The command line passes the same rule as the web's gate: unmasked data only with a stated reason.
+        let reason = signature.unmasked ? try Unmask.reason(signature.reason) : nil
         let scope = try await commandScope(app, unitCode: signature.unit)
         let exporter = RegisterExporter(app.db, cipher: app.keys.cipher)
         let data: Data
@@ -95,8 +99,9 @@ struct ExportCommand: AsyncCommand {
                 FileHandle.standardError.write(Data("\r\(n) …".utf8))
             }
         }
-        try await app.auditCLI("export", object: "register", kind.rawValue,
-                               detail: DataController.exportDetail(kind == .boundaries ? nil : data, unit: signature.unit, unmasked: signature.unmasked, via: "cli"))
+        var detail = DataController.exportDetail(kind == .boundaries ? nil : data, unit: signature.unit, unmasked: signature.unmasked, via: "cli")
+        if let reason { detail += "; " + AuditDetail(["reason": reason]).text }
+        try await app.auditCLI("export", object: "register", kind.rawValue, detail: detail)
         if let out = signature.out {
             guard FileManager.default.createFile(atPath: out, contents: data) else { throw StoreError(.invalid, "export.cannot_write", [out]) }
             context.console.print("\(data.count) bytes → \(out)")

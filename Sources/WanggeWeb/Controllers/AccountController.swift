@@ -32,12 +32,20 @@ enum AccountController {
         let v = try req.requireViewer()
         let form = try req.content.decode(PasswordForm.self)
         guard try await req.password.async.verify(form.current, created: v.account.passwordHash) else {
+            // A wrong current password counts toward the lock-out like a failed log-in; once locked,
+            // the session ends (someone may be guessing at an unattended, signed-in screen).
+            if try await LoginController.countFailure(req, v.account, detail: "wrong current password") != nil {
+                req.session.destroy()
+                return req.redirect(to: SiteURL.login.path)
+            }
             return try await render(req, message: nil, error: L10n.t("account.wrong_current"), status: .unprocessableEntity)
         }
         guard form.new == form.confirm else { return try await render(req, message: nil, error: L10n.t("account.mismatch"), status: .unprocessableEntity) }
         guard PasswordRules.isStrong(form.new) else { return try await render(req, message: nil, error: L10n.t("account.weak_password"), status: .unprocessableEntity) }
         guard form.new != form.current else { return try await render(req, message: nil, error: L10n.t("account.same_password"), status: .unprocessableEntity) }
         try await AccountRepository(req.db).setPassword(v.account.id, hash: try await req.password.async.hash(form.new), at: req.now)
+        // Every other session of the account ends: whoever knew the old password is signed out everywhere.
+        try await SessionRepository(req.db).deleteAll(of: v.account.id, except: req.session.id?.string)
         try await req.audit("password_changed", object: "account", v.account.id.uuidString)
         req.viewer?.mustChangePassword = false
         return try await render(req, message: L10n.t("account.password_changed"), error: nil)
@@ -46,7 +54,7 @@ enum AccountController {
     struct TokenForm: Content {
         var name: String
         var scopes: [String]?
-        var days: Int?
+        var days: String?
     }
 
     /// Makes an API token for the signed-in account; its value is shown once, on this answer.
@@ -54,7 +62,7 @@ enum AccountController {
         let v = try req.requireViewer()
         let form = try req.content.decode(TokenForm.self)
         let scopes = Set((form.scopes ?? []).compactMap(TokenScope.init(rawValue:))).intersection(TokenSection.offered(for: v.role))
-        let days = min(max(form.days ?? 90, 1), 365)
+        let days = try form.days.flatMap { $0.isEmpty ? nil : $0 }.map { try Request.integer($0, name: "days", in: 1...365) } ?? 90
         do {
             let made = try await ApiTokenRepository(req.db).create(accountID: v.account.id, name: form.name, scopes: scopes,
                                                                    expiresAt: req.now.addingTimeInterval(Double(days) * 86400), now: req.now)
@@ -115,6 +123,7 @@ enum TokenSection {
         if role.readsRegister { scopes.insert(.registerRead) }
         if role.editsRegister { scopes.insert(.registerWrite) }
         if role.managesTree { scopes.insert(.treeWrite) }
+        if role.mayUnmask { scopes.insert(.personalReveal) }
         return scopes
     }
 

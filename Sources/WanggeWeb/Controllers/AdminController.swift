@@ -3,24 +3,14 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// Account administration, split three ways (三权分立, GB/T 22239-2019 level 3): the system
-/// administrator creates accounts, resets passwords and disables accounts; the security
-/// administrator changes roles, unlocks accounts and resets a lost second factor; the auditor
-/// reads the audit log and does none of this. Nobody acts on their own account. Every change,
-/// and every refused attempt, is written to the audit log ("permission" for roles, else "account").
+/// Account administration, split three ways (三权分立, GB/T 22239-2019 level 3) by the pure rule
+/// `AccountAdministration`: the system administrator creates ordinary accounts, resets their
+/// passwords and disables them; the security administrator changes roles, unlocks, resets a lost
+/// second factor and looks after the privileged accounts; the auditor reads the audit log and does
+/// none of this. Every change, and every refused attempt, is written to the audit log ("permission"
+/// for roles, else "account"); a change that takes credentials away ends the account's sessions.
 enum AdminController {
-    enum Action: String, CaseIterable {
-        case resetPassword = "reset-password", disable, enable, role, unlock, resetTOTP = "reset-totp"
-
-        func allowed(for role: Role) -> Bool {
-            switch self {
-            case .resetPassword, .disable, .enable: role.managesAccounts
-            case .role, .unlock, .resetTOTP: role.managesRoles
-            }
-        }
-
-        var auditAction: String { self == .role ? "permission" : "account" }
-    }
+    typealias Action = AccountAdministration.Action
 
     /// What the page says after a change; `secret` is a temporary password, shown this once.
     struct Notice {
@@ -65,12 +55,14 @@ enum AdminController {
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let username = form["username"]?.trimmingSpaces() ?? ""
         let roleName = form["role"] ?? ""
-        guard v.role.managesAccounts else { try await refuse(req, "account", "", detail: "create \(username)") }
+        guard AccountAdministration.refusal(.create, actor: v.role, target: nil) == nil else { try await refuse(req, "account", "", detail: "create \(username)") }
         guard let role = Role(rawValue: roleName) else {
             return try await render(req, v, problem: L10n.t("admin.bad_role", roleName), form: form, status: .unprocessableEntity)
         }
         // Only the security administrator makes an account privileged.
-        guard Role.assignableByAccountManager.contains(role) else { try await refuse(req, "permission", "", detail: "create \(username) role=\(role.rawValue)") }
+        guard AccountAdministration.refusal(.create, actor: v.role, target: nil, newRole: role) == nil else {
+            try await refuse(req, "permission", "", detail: "create \(username) role=\(role.rawValue)")
+        }
         let displayName = form["display_name"]?.trimmingSpaces() ?? ""
         guard (1...50).contains(displayName.count) else {
             return try await render(req, v, problem: L10n.t("admin.bad_display_name"), form: form, status: .unprocessableEntity)
@@ -97,41 +89,80 @@ enum AdminController {
 
     static func act(req: Request) async throws -> Response {
         let v = try req.requireViewer()
-        guard let action = Action(rawValue: req.parameters.get("action") ?? "") else { throw StoreError.notFound("page") }
+        guard let action = Action(rawValue: req.parameters.get("action") ?? ""), action != .create else { throw StoreError.notFound("page") }
         let rawID = req.parameters.get("id") ?? ""
-        guard action.allowed(for: v.role) else { try await refuse(req, action.auditAction, rawID, detail: action.rawValue) }
+        let audited = action == .changeRole ? "permission" : "account"
+        // Not this role's side at all: refused before the account is even looked up.
+        guard v.role.managesAccounts || v.role.managesRoles else { try await refuse(req, audited, rawID, detail: action.rawValue) }
         let accounts = AccountRepository(req.db)
         let target = try await accounts.get(try req.id())
         let about = "\(action.rawValue) \(target.username)"
-        guard target.id != v.account.id else { try await refuse(req, action.auditAction, rawID, detail: about, reason: L10n.t("admin.not_self")) }
-        let notice: Notice
-        switch action {
-        case .resetPassword:
-            let password = TemporaryPassword.make()
-            try await accounts.resetPassword(target.id, hash: try await req.password.async.hash(password), at: req.now)
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t("admin.password_reset", target.username), secret: password)
-        case .disable, .enable:
-            try await accounts.setDisabled(target.id, action == .disable, at: req.now)
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t(action == .disable ? "admin.disabled" : "admin.enabled", target.username))
-        case .role:
+        var newRole: Role?
+        if action == .changeRole {
             let form = (try? req.content.decode([String: String].self)) ?? [:]
             guard let role = Role(rawValue: form["role"] ?? "") else {
                 return try await render(req, v, problem: L10n.t("admin.bad_role", form["role"] ?? ""), status: .unprocessableEntity)
             }
+            newRole = role
+        }
+        let all = try await accounts.all()
+        if let refusal = AccountAdministration.refusal(action, actor: v.role, target: subject(target, viewer: v), newRole: newRole,
+                                                       activeHolders: activeHolders(all)) {
+            let reason = refusal == .notYourDuty ? L10n.t("auth.forbidden") : L10n.t(refusal.messageKey, L10n.t(target.role.nameKey))
+            try await refuse(req, audited, rawID, detail: about + (newRole.map { " → \($0.rawValue)" } ?? ""), reason: reason)
+        }
+        let sessions = SessionRepository(req.db)
+        let notice: Notice
+        switch action {
+        case .create:
+            throw StoreError.notFound("page")
+        case .resetPassword:
+            let password = TemporaryPassword.make()
+            try await accounts.resetPassword(target.id, hash: try await req.password.async.hash(password), at: req.now)
+            try await sessions.deleteAll(of: target.id)
+            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
+            notice = Notice(message: L10n.t("admin.password_reset", target.username), secret: password)
+        case .disable, .enable:
+            try await accounts.setDisabled(target.id, action == .disable, at: req.now)
+            if action == .disable { try await sessions.deleteAll(of: target.id) }
+            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
+            notice = Notice(message: L10n.t(action == .disable ? "admin.disabled" : "admin.enabled", target.username))
+        case .changeRole:
+            guard let role = newRole else { throw StoreError.notFound("page") }
             try await accounts.setRole(target.id, role)
-            try await req.audit("permission", object: "account", target.id.uuidString, detail: "role \(target.username) \(target.role.rawValue) → \(role.rawValue)")
-            notice = Notice(message: L10n.t("admin.role_changed", target.username, L10n.t(role.nameKey)))
+            try await sessions.deleteAll(of: target.id)
+            var secret: String?
+            if AccountAdministration.reissuesCredentials(from: target.role, to: role) {
+                // Whoever knew the old password (its creator included) must not be the one who enrols the second factor.
+                let password = TemporaryPassword.make()
+                try await accounts.resetPassword(target.id, hash: try await req.password.async.hash(password), at: req.now)
+                try await accounts.resetTOTP(target.id)
+                secret = password
+            }
+            try await req.audit("permission", object: "account", target.id.uuidString,
+                                detail: "role \(target.username) \(target.role.rawValue) → \(role.rawValue)" + (secret != nil ? "; credentials reissued" : ""))
+            notice = Notice(message: L10n.t(secret != nil ? "admin.role_changed_reissued" : "admin.role_changed", target.username, L10n.t(role.nameKey)),
+                            secret: secret)
         case .unlock:
             try await accounts.unlock(target.id)
             try await req.audit("account", object: "account", target.id.uuidString, detail: about)
             notice = Notice(message: L10n.t("admin.unlocked", target.username))
         case .resetTOTP:
             try await accounts.resetTOTP(target.id)
+            try await sessions.deleteAll(of: target.id)
             try await req.audit("account", object: "account", target.id.uuidString, detail: about)
             notice = Notice(message: L10n.t("admin.totp_reset", target.username))
         }
         return try await render(req, v, notice: notice)
+    }
+
+    /// The target as the rule sees it.
+    static func subject(_ a: AccountRow, viewer: Viewer) -> AccountAdministration.Target {
+        .init(role: a.role, isDisabled: a.isDisabled, isSelf: a.id == viewer.account.id)
+    }
+
+    /// Active (not disabled) accounts per role.
+    static func activeHolders(_ accounts: [AccountRow]) -> [Role: Int] {
+        accounts.filter { !$0.isDisabled }.reduce(into: [:]) { $0[$1.role, default: 0] += 1 }
     }
 }

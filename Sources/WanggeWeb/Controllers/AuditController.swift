@@ -13,7 +13,7 @@ enum AuditController {
 
     static func index(req: Request) async throws -> Response {
         _ = try req.requireAuditor()
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         return try await render(req, search: try req.query.decode(AuditSearch.self), page: page, verification: nil)
     }
 

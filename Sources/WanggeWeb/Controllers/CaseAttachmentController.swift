@@ -3,8 +3,8 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// Case photos over HTTP: reading them out of a multipart form (reports and steps), and serving
-/// one to staff whose scope holds its case. The checks (type by magic bytes, size, count) are
+/// Case photos over HTTP: reading a form with photos as it streams (reports and steps), and
+/// serving one to staff whose scope holds its case. The checks (type by magic bytes, size, count) are
 /// `CaseRepository.checkPhotos`; nothing here trusts the client's file name or content type.
 enum CaseAttachmentController {
     /// The largest body a form with photos may post: 4 photos of 5 MB and the text around them.
@@ -14,16 +14,16 @@ enum CaseAttachmentController {
         pages.get(SiteURL.caseAttachment(UUID(), file: UUID()).pattern, use: serve)
     }
 
-    struct Many: Content { var photos: [File]? }
-    struct One: Content { var photos: File? }
-
-    /// The photos a form sent (`photos[]`, or a single `photos`), leaving out the empty part a
-    /// browser sends for a file input nobody used. A form that is not multipart has none.
-    static func uploads(_ req: Request) -> [AttachmentUpload] {
-        guard req.headers.contentType?.type == "multipart" else { return [] }
-        let files = (try? req.content.decode(Many.self).photos) ?? (try? req.content.decode(One.self).photos).map { [$0] } ?? []
-        return files.filter { !($0.filename.isEmpty && $0.data.readableBytes == 0) }
-            .map { AttachmentUpload(name: $0.filename, bytes: Data($0.data.readableBytesView)) }
+    /// Reads a form with photos as it streams (`FormReader`; the route is registered with
+    /// `body: .stream` and `streamsForm()`), checking the CSRF token when its field arrives — before
+    /// any photo is read — and `admit` on every text field as it completes.
+    static func readForm(_ req: Request, admit: (@Sendable (String, String) async throws -> Void)? = nil) async throws -> ReceivedForm {
+        let form = try await FormReader.read(req, limits: .photoForm) { name, value in
+            try CSRF.check(field: name, value: value, req)
+            try await admit?(name, value)
+        }
+        try CSRF.requireChecked(req)
+        return form
     }
 
     /// RFC 5987 attribute characters: everything else in a file name is percent-encoded, so a

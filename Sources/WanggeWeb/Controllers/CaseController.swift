@@ -10,9 +10,9 @@ enum CaseController {
     static func register(_ pages: any RoutesBuilder) {
         pages.get(SiteURL.cases().pattern, use: index)
         pages.get(SiteURL.caseNew.pattern, use: newForm)
-        pages.on(.POST, SiteURL.caseNew.pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: create)
+        pages.on(.POST, SiteURL.caseNew.pattern, body: .stream, use: create).streamsForm()
         pages.get(SiteURL.caseDetail(UUID()).pattern, use: show)
-        pages.on(.POST, SiteURL.caseAct(UUID()).pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: act)
+        pages.on(.POST, SiteURL.caseAct(UUID()).pattern, body: .stream, use: act).streamsForm()
         CaseAttachmentController.register(pages)
     }
 
@@ -94,7 +94,8 @@ enum CaseController {
     static func create(req: Request) async throws -> Response {
         let w = try requireWorker(req)
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        let form = try req.content.decode(EntryForm.self)
+        let received = try await CaseAttachmentController.readForm(req)
+        let form = try received.decode(EntryForm.self)
         let allowed = channels(for: w.viewer.role)
         let channel = form.channel.flatMap(CaseChannel.init(rawValue:)).flatMap { allowed.contains($0) ? $0 : nil } ?? allowed[0]
         // A patrol report without a location (or outside every grid) is filed under the worker's own grid.
@@ -104,7 +105,7 @@ enum CaseController {
         var intake = CaseIntake(categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
                                 point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
                                 reporterPhone: form.phone, gridID: home)
-        intake.attachments = CaseAttachmentController.uploads(req)
+        intake.attachments = received.photos
         let row: CaseRow
         do {
             row = try await req.openSubmittedCase(intake, actor: w.actor, submission: form.submission)
@@ -179,9 +180,10 @@ enum CaseController {
     static func act(req: Request) async throws -> Response {
         let w = try requireWorker(req)
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
-        let form = try req.content.decode(ActForm.self)
+        let received = try await CaseAttachmentController.readForm(req)
+        let form = try received.decode(ActForm.self)
         guard let action = try action(from: form) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
-        let photos = CaseAttachmentController.uploads(req)
+        let photos = received.photos
         let row = try await repo(req).apply(action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now,
                                             attachments: photos)
         let extra = (row.mergedInto.map { "; into=\($0)" } ?? "") + (photos.isEmpty ? "" : "; photos=\(photos.count)")

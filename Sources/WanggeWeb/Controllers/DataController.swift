@@ -47,10 +47,11 @@ enum DataController {
     /// What an export's audit entry says: how many rows, of which part of the tree, and whether
     /// ID numbers and phones went out unmasked.
     static func exportDetail(_ csv: Data?, unit: String?, unmasked: Bool, via: String) -> String {
-        // Rows end in CRLF and no register field holds a line break, so lines are rows.
-        let rows = csv.map { data in max(0, data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1) }
-        return AuditDetail(["rows": rows.map(String.init), "unit": unit, "unmasked": unmasked ? "yes" : "no", "via": via]).text
+        AuditDetail(["rows": csv.map { String(rowCount($0)) }, "unit": unit, "unmasked": unmasked ? "yes" : "no", "via": via]).text
     }
+
+    /// Data rows of a CSV export: rows end in CRLF and no register field holds a line break, so lines are rows.
+    static func rowCount(_ csv: Data) -> Int { max(0, csv.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1) }
 
     static func csvResponse(_ data: Data, name: String) -> Response {
         Response(status: .ok, headers: [

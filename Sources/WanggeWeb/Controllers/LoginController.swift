@@ -55,8 +55,10 @@ enum LoginController {
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
         if let until = account.lockedUntil, until > now {
+            // Answered exactly like a wrong password or an unknown name: the answer must not tell
+            // whether a name exists (the audit entry says what happened).
             try await req.audit("login_failed", object: "account", account.id.uuidString, detail: "locked", outcome: "denied", actor: actor)
-            return try await refuse(req, L10n.t("login.locked", clockTime(until)), username: username, next: form.next, status: .forbidden)
+            return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
         guard passwordOK else { return try await failed(req, account, next: form.next, detail: "wrong password") }
         if account.totpSecret != nil || account.role.requiresTOTP {
@@ -69,14 +71,19 @@ enum LoginController {
     }
 
     /// Counts a failure, locking the account after too many, and answers in words that do not
-    /// say whether the name or the password was wrong.
+    /// say whether the name or the password was wrong, or whether the account is now locked.
     static func failed(_ req: Request, _ account: AccountRow, next: String?, detail: String) async throws -> Response {
+        _ = try await countFailure(req, account, detail: detail)
+        return try await refuse(req, L10n.t("login.failed"), username: account.username, next: next, status: .unauthorized)
+    }
+
+    /// Counts a failed password or code toward the lock-out and audits it; the lock's end, if this locked it.
+    static func countFailure(_ req: Request, _ account: AccountRow, detail: String) async throws -> Date? {
         let policy = req.policy
         let lockedUntil = try await AccountRepository(req.db).recordFailure(account.id, maxFailures: policy.maxFailures, lockFor: policy.lockout, now: req.now)
         try await req.audit("login_failed", object: "account", account.id.uuidString, detail: detail + (lockedUntil != nil ? ", locked" : ""),
                             outcome: "denied", actor: (account.id, account.username, account.role.rawValue))
-        let message = lockedUntil.map { L10n.t("login.locked", clockTime($0)) } ?? L10n.t("login.failed")
-        return try await refuse(req, message, username: account.username, next: next, status: lockedUntil == nil ? .unauthorized : .forbidden)
+        return lockedUntil
     }
 
     /// Ends any earlier session and starts a new one for the account.
@@ -131,8 +138,11 @@ enum LoginController {
             : account.totpSecret.flatMap { try? cipher.decrypt($0) }
         guard let totp = secretText.flatMap(WanggeSecurity.TOTP.init(base32:)) else { return req.redirect(to: SiteURL.login.path) }
         guard let step = totp.matchingCounter(form.code, at: req.now) else {
-            let res = try await failed(req, account, next: nil, detail: "wrong code")
-            if res.status == .forbidden { return res }
+            if try await countFailure(req, account, detail: "wrong code") != nil {
+                // Locked now: back to the first step, which answers like any failure.
+                req.session.destroy()
+                return try await refuse(req, L10n.t("login.failed"), username: account.username, next: nil)
+            }
             let page = try await render(req, LoginPage.code(csrf: CSRF.token(req), enrolment: enrolling ? totp : nil, account: account.username,
                                                             error: L10n.t("login.bad_code")), title: L10n.t("login.code_title"))
             page.status = .unauthorized
@@ -157,18 +167,20 @@ enum LoginController {
         return req.redirect(to: SiteURL.login.path)
     }
 
-    /// Only a path on this site, never another host (an open redirect would help phishing).
+    /// Only a path on this site, never another host (an open redirect would help phishing). The
+    /// address is parsed, not pattern-matched: browsers drop tabs and line breaks and read `\` as
+    /// `/`, so `/\t/evil.example` would lead away; anything but printable ASCII is refused, and
+    /// what is left must parse as a relative reference with no scheme and no host whose path
+    /// starts with a single `/`.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        guard let next, !next.isEmpty, next.count <= 2000,
+              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }),
+              let parts = URLComponents(string: next), parts.scheme == nil, parts.host == nil, parts.user == nil,
+              parts.percentEncodedPath.hasPrefix("/"), !parts.percentEncodedPath.hasPrefix("//") else { return nil }
+        // A percent-encoded slash or backslash right after the first one is decoded by some servers and proxies.
+        let decoded = parts.path
+        guard !decoded.hasPrefix("//"), !decoded.hasPrefix("/\\") else { return nil }
         return next
-    }
-
-    /// "14:35", China Standard Time, for telling when a lock ends.
-    static func clockTime(_ date: Date) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = cal.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
     static func render(_ req: Request, _ body: HTML, title: String) async throws -> Response {

@@ -12,7 +12,7 @@ import WanggeStore
 enum MailboxController {
     static func register(_ app: Application) {
         app.get(SiteURL.mailbox.pattern, use: form)
-        app.post(SiteURL.mailbox.pattern, use: send)
+        app.on(.POST, SiteURL.mailbox.pattern, body: .stream, use: send).streamsForm()
     }
 
     /// The kinds whose category is still in use: a category taken out of use takes its kind off the form.
@@ -38,8 +38,13 @@ enum MailboxController {
     }
 
     static func send(req: Request) async throws -> Response {
-        let letter = try req.content.decode(Letter.self)
-        try await ResidentCaseController.admit(req, honeypot: letter.website, channel: .mailbox)
+        try await ResidentCaseController.admitAttempt(req)
+        let received = try await FormReader.read(req, limits: FormLimits(maxBody: 64 * 1024, maxFiles: 0)) { name, value in
+            try CSRF.check(field: name, value: value, req)
+            if name == ResidentCaseController.honeypot { try await ResidentCaseController.admit(req, honeypot: value, channel: .mailbox) }
+        }
+        try CSRF.requireChecked(req)
+        let letter = try received.decode(Letter.self)
         do {
             guard let kind = letter.kind.flatMap(MailboxKind.init(rawValue:)) else { throw StoreError(.invalid, "mailbox.bad_kind", field: "kind") }
             let subject = letter.subject?.trimmingSpaces() ?? ""

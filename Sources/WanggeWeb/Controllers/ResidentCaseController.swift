@@ -9,12 +9,17 @@ import WanggeStore
 /// limited per address (`RateLimiter`, shared by every instance) and a hidden field catches bots.
 enum ResidentCaseController {
     static let reportsPerHour = 10
+    /// Posts of the report forms an address may make an hour, counted before the body is read: a
+    /// refused post (a bot, a bad form) still counts, so refusals cannot be used to load the server.
+    static let attemptsPerHour = 30
+    /// Audit entries an anonymous address may cause an hour (refused bots); past that they are only refused.
+    static let anonymousAuditsPerHour = 20
     static let lookupsPerHour = 120
     static let honeypot = "website"
 
     static func register(_ app: Application) {
         app.get(SiteURL.report("").pattern, use: reportForm)
-        app.on(.POST, SiteURL.report("").pattern, body: .collect(maxSize: CaseAttachmentController.maxFormBody), use: report)
+        app.on(.POST, SiteURL.report("").pattern, body: .stream, use: report).streamsForm()
         app.get(SiteURL.track("").pattern, use: track)
         app.post(SiteURL.trackRate("").pattern, use: rate)
     }
@@ -54,11 +59,24 @@ enum ResidentCaseController {
     }
 
     /// What every public submission (a QR report, a mailbox letter) passes before anything is
-    /// prepared: a bot that filled the hidden field is refused and audited.
+    /// prepared: a bot that filled the hidden field is refused, and audited unless this address has
+    /// already caused `anonymousAuditsPerHour` entries (a bot must not be able to fill the log).
     static func admit(_ req: Request, honeypot value: String?, channel: CaseChannel) async throws {
         guard (value ?? "").isEmpty else {
-            try await req.audit("case.report", object: "case", "-", detail: "channel=\(channel.rawValue); honeypot", outcome: "denied", actor: residentActor)
+            if try await RateLimiter(req.db).hit("audit-anon:\(req.clientIP)", limit: anonymousAuditsPerHour, window: 3600, now: req.now) {
+                try await req.audit("case.report", object: "case", "-", detail: "channel=\(channel.rawValue); honeypot", outcome: "denied", actor: residentActor)
+            }
             throw Abort(.badRequest, reason: L10n.t("case.bot"))
+        }
+    }
+
+    /// Before a public report's body is read: counts the attempt, and refuses (429) an address past
+    /// its attempts or with no reports left this hour — so a refused post costs a query, not 25 MB.
+    static func admitAttempt(_ req: Request) async throws {
+        let limiter = RateLimiter(req.db)
+        guard try await limiter.hit("report-attempt:\(req.clientIP)", limit: attemptsPerHour, window: 3600, now: req.now),
+              try await limiter.current(publicLimit(req).key, window: 3600, now: req.now) < reportsPerHour else {
+            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
         }
     }
 
@@ -70,14 +88,17 @@ enum ResidentCaseController {
 
     static func report(req: Request) async throws -> Response {
         let unit = try await grid(req)
-        let form = try req.content.decode(ReportForm.self)
-        try await admit(req, honeypot: form.website, channel: .qr)
+        try await admitAttempt(req)
+        let received = try await CaseAttachmentController.readForm(req) { name, value in
+            if name == honeypot { try await admit(req, honeypot: value, channel: .qr) }
+        }
+        let form = try received.decode(ReportForm.self)
         let repo = CaseController.repo(req)
         do {
             var intake = CaseIntake(categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
                                     point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
                                     reporterPhone: form.phone, gridID: unit.id)
-            intake.attachments = CaseAttachmentController.uploads(req)
+            intake.attachments = received.photos
             let row = try await req.openSubmittedCase(intake, actor: .resident, submission: form.submission, auditActor: residentActor,
                                                       limit: publicLimit(req))
             return page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)

@@ -11,7 +11,7 @@ enum ResidentController {
     static func search(req: Request) async throws -> Response {
         let viewer = try req.requireRegisterReader()
         let q = req.query[String.self, at: "q"]?.trimmingSpaces()
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         guard q.map({ $0.count <= 50 }) ?? true else { throw Abort(.badRequest, reason: L10n.t("field.too_long", 50)) }
         let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let found = try await people.search(q, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
@@ -43,7 +43,7 @@ enum ResidentController {
         }
         var grid: UnitRow?
         if let unitID = row.unitID { grid = try await UnitRepository(req.db).find(unitID, in: viewer.scope) }
-        let rights = RightsPages.actions(view, role: viewer.role, csrf: CSRF.token(req), problem: problem)
+        let rights = RightsPages.actions(view, role: viewer.role, mayUnmask: Unmask.allowed(viewer), csrf: CSRF.token(req), problem: problem)
         let res = try await LoginController.render(req, ResidentPages.detail(view, household: household, members: members, grid: grid, show: rights.show, rights: rights.rights), title: view.name)
         res.status = status
         return res

@@ -9,21 +9,10 @@ import WanggeStore
 enum RightsController {
     static func register(_ pages: any RoutesBuilder) {
         pages.post(SiteURL.residentReveal(UUID()).pattern, use: reveal)
-        pages.get(SiteURL.residentExport(UUID()).pattern, use: export)
+        pages.post(SiteURL.residentExport(UUID()).pattern, use: export)
         pages.get(SiteURL.residentEdit(UUID()).pattern, use: edit)
         pages.post(SiteURL.residentEdit(UUID()).pattern, use: saveEdit)
         pages.post(SiteURL.residentAnonymise(UUID()).pattern, use: anonymise)
-    }
-
-    static let reasonMinimum = 4
-    static let reasonMaximum = 200
-
-    /// The reason a person gave for looking at or removing personal data: 4 to 200 characters.
-    static func reason(_ raw: String?) throws -> String {
-        let text = raw?.trimmingSpaces() ?? ""
-        guard text.count >= reasonMinimum else { throw StoreError(.invalid, "rights.reason_required", ["\(reasonMinimum)"], field: "reason") }
-        guard text.count <= reasonMaximum else { throw StoreError(.invalid, "field.too_long", ["\(reasonMaximum)"], field: "reason") }
-        return text
     }
 
     /// The viewer when their role allows `ability`; otherwise the refusal is audited and 403 thrown.
@@ -42,26 +31,35 @@ enum RightsController {
 
     static func reveal(req: Request) async throws -> Response {
         let form = try? req.content.decode(ReasonForm.self)
-        let v = try await require(req, \.mayUnmask, action: "unmask", detail: form?.reason ?? "")
         let id = try req.id()
-        let people = ResidentRepository(req.db, cipher: req.keys.cipher)
-        _ = try await people.get(id, in: v.scope)
+        let what = Unmask.Request(action: "unmask", objectType: "resident", objectID: id.uuidString)
+        let v = try req.requireViewer()
         let why: String
-        do { why = try reason(form?.reason) } catch let e as StoreError {
+        do { (_, why) = try await Unmask.check(req, what, reason: form?.reason) } catch let e as StoreError {
+            _ = try await ResidentRepository(req.db, cipher: req.keys.cipher).get(id, in: v.scope)
             return try await ResidentController.detail(req, viewer: v, id: id, reveal: false, problem: (.reveal, e.message()), status: .unprocessableEntity)
         }
+        _ = try await ResidentRepository(req.db, cipher: req.keys.cipher).get(id, in: v.scope)
         // Logged before anything is shown: no full number leaves without its entry.
-        try await req.audit("unmask", object: "resident", id.uuidString, detail: why)
+        try await Unmask.record(req, what, reason: why)
         return try await ResidentController.detail(req, viewer: v, id: id, reveal: true)
     }
 
     // MARK: a copy of the record (art. 45)
 
     static func export(req: Request) async throws -> Response {
+        let form = try? req.content.decode(ReasonForm.self)
         let v = try await require(req, \.editsRegister, action: "export")
         let id = try req.id()
-        let record = try await ResidentRepository(req.db, cipher: req.keys.cipher).record(id, in: v.scope, at: req.now)
-        try await req.audit("export", object: "resident", id.uuidString, detail: "json")
+        let what = Unmask.Request(action: "export", objectType: "resident", objectID: id.uuidString, detail: [("format", "json")])
+        let people = ResidentRepository(req.db, cipher: req.keys.cipher)
+        let why: String
+        do { (_, why) = try await Unmask.check(req, what, reason: form?.reason) } catch let e as StoreError {
+            _ = try await people.get(id, in: v.scope)
+            return try await ResidentController.detail(req, viewer: v, id: id, reveal: false, problem: (.export, e.message()), status: .unprocessableEntity)
+        }
+        let record = try await people.record(id, in: v.scope, at: req.now)
+        try await Unmask.record(req, what, reason: why)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
@@ -132,7 +130,7 @@ enum RightsController {
         let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         _ = try await people.get(id, in: v.scope)
         let why: String
-        do { why = try reason(form?.reason) } catch let e as StoreError {
+        do { why = try Unmask.reason(form?.reason) } catch let e as StoreError {
             return try await ResidentController.detail(req, viewer: v, id: id, reveal: false, problem: (.anonymise, e.message()), status: .unprocessableEntity)
         }
         try await people.anonymise(id, in: v.scope, at: req.now)

@@ -56,7 +56,7 @@ enum UnitController {
 
     static func show(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("unit") }
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         let model = try await query(req: req, id: id, page: page)
         // Only messages of the administrator's own forms are shown, never text from the address.
         let done = req.query[String.self, at: "done"].flatMap { $0.hasPrefix("unit.done.") && L10n.has($0) ? L10n.t($0) : nil }

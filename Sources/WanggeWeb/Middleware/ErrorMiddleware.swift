@@ -64,6 +64,10 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
         case let e as ImportFailure:
             let problems = e.problems.map { APIError.Problem(field: nil, row: $0.row, column: $0.column, message: $0.message) }
             return (.unprocessableEntity, APIError(error: .init(code: "import", message: L10n.t("import.failed", e.problems.count), field: nil, problems: problems)))
+        case let e as BadText:
+            return (.badRequest, APIError(error: .init(code: "bad_text", message: e.reason, field: e.field, problems: nil)))
+        case let e as BadParameter:
+            return (.badRequest, APIError(error: .init(code: "bad_parameter", message: e.reason, field: e.field, problems: nil)))
         case let e as DecodingError:
             return (.badRequest, APIError(error: .init(code: "bad_request", message: L10n.t("api.bad_body", Self.describe(decoding: e)), field: nil, problems: nil)))
         case let e as any AbortError:

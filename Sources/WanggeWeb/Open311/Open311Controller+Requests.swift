@@ -15,12 +15,24 @@ extension Open311Controller {
     static let maxDeviceField = 200
     static let maxMediaURL = 2000
 
+    /// Public reads per client address per minute, weighted by the ids asked for: plenty for any
+    /// map or app, too few to walk the code space. `WANGGE_OPEN311_READS_PER_MINUTE` changes it.
+    static func readsPerMinute(_ req: Request) -> Int { req.application.open311.readsPerMinute }
+
+    /// Counts a public read against the client's address (in the database: shared by all instances).
+    static func countRead(_ req: Request, cost: Int = 1) async throws {
+        guard try await RateLimiter(req.db).hit("open311-read:\(req.clientIP)", cost: cost, limit: readsPerMinute(req), window: 60, now: req.now) else {
+            throw Open311Error(.tooManyRequests, "open311.rate_limited")
+        }
+    }
+
     // MARK: GET requests
 
     static func requests(_ req: Request, format: Open311Format) async throws -> Response {
         let query = try requestQuery(req.query[String.self, at: "service_request_id"], serviceCodes: req.query[String.self, at: "service_code"],
                                      start: req.query[String.self, at: "start_date"], end: req.query[String.self, at: "end_date"],
                                      status: req.query[String.self, at: "status"], now: req.now)
+        try await countRead(req, cost: max(1, query.ids?.count ?? 1))
         let found = try await Open311Repository(req.db).requests(query)
         return publicAnswer(Open311Document(root: "service_requests", body: .list(item: "request", found.map(node))), format: format)
     }
@@ -64,6 +76,7 @@ extension Open311Controller {
     static func request(req: Request) async throws -> Response {
         let (id, format, _) = Open311Format.split(req.parameters.get("id") ?? "")
         try checkJurisdiction(req, sent: req.query[String.self, at: "jurisdiction_id"])
+        try await countRead(req)
         guard let found = try await Open311Repository(req.db).request(id: id) else {
             throw Open311Error(.notFound, "open311.unknown_request", String(id.prefix(100)))
         }
@@ -145,9 +158,11 @@ extension Open311Controller {
             throw Open311Error(.tooManyRequests, "open311.rate_limited")
         }
         let agency = try await CaseController.repo(req).departments().first { $0.key == row.departmentKey }?.nameZh
-        let notice = L10n.t("open311.received", TrackingCode.display(row.trackingCode)) + notice(agency: agency, deadline: row.resolveBy)
+        // The tracking code is the reporter's private key (tracking page, rating): only this answer, to the
+        // poster, carries it; the public id is what lists show.
+        let notice = L10n.t("open311.received", row.publicCode, TrackingCode.display(row.trackingCode)) + notice(agency: agency, deadline: row.resolveBy)
         let body = Open311Node.list(item: "request", [.record([
-            Open311Field("service_request_id", .text(row.trackingCode)),
+            Open311Field("service_request_id", .text(row.publicCode)),
             Open311Field("service_notice", .text(notice)),
             Open311Field("account_id", .text(nil)),
         ])])

@@ -135,6 +135,7 @@ enum Open311Controller {
     static func token(req: Request) async throws -> Response {
         let (token, format, _) = Open311Format.split(req.parameters.get("id") ?? "")
         try checkJurisdiction(req, sent: req.query[String.self, at: "jurisdiction_id"])
+        try await countRead(req)
         let repo = Open311Repository(req.db)
         let found = if let id = UUID(uuidString: token) { try await repo.request(caseID: id) } else { try await repo.request(id: token) }
         guard let found else { throw Open311Error(.notFound, "open311.unknown_token", String(token.prefix(100))) }
@@ -159,8 +160,11 @@ struct Open311Settings: Sendable {
     var jurisdiction: String?
     /// WANGGE_OPEN311_CONTACT: discovery's `contact` (who to ask about the API).
     var contact: String?
+    /// WANGGE_OPEN311_READS_PER_MINUTE: public reads per client address per minute (default 600).
+    var readsPerMinute = 600
 
     init(environment env: [String: String]) {
+        if let n = env["WANGGE_OPEN311_READS_PER_MINUTE"].flatMap(Int.init), n > 0 { readsPerMinute = n }
         jurisdiction = env["WANGGE_OPEN311_JURISDICTION"].flatMap { $0.isEmpty ? nil : $0 }
         contact = env["WANGGE_OPEN311_CONTACT"].flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -7,7 +7,8 @@ import WanggeStore
 enum AdminPage {
     static func render(viewer v: Viewer, accounts: [AccountRow], units: [UUID: UnitRow], csrf: String, notice: AdminController.Notice?,
                        problem: String?, form: [String: String], now: Date) -> HTML {
-        [
+        let holders = AdminController.activeHolders(accounts)
+        return [
             notice.map { n in
                 el("div", ["class": "ok", "role": "status"], [
                     el("p", .text(n.message)),
@@ -23,7 +24,7 @@ enum AdminPage {
                 [el("span", ["class": "code"], .text(a.username)), .text(a.displayName), .t(a.role.nameKey),
                  .text(a.unitID.flatMap { units[$0] }.map { "\($0.name)(\($0.code))" } ?? L10n.t("account.no_scope")),
                  .text(states(a, now: now).joined(separator: "、")),
-                 a.id == v.account.id ? .t("admin.yourself") : actions(a, viewer: v, csrf: csrf, now: now)]
+                 a.id == v.account.id ? .t("admin.yourself") : actions(a, viewer: v, holders: holders, csrf: csrf, now: now)]
             }),
         ]
     }
@@ -44,26 +45,38 @@ enum AdminPage {
         ])
     }
 
-    static func actions(_ a: AccountRow, viewer v: Viewer, csrf: String, now: Date) -> HTML {
+    /// Only the buttons the split allows this viewer on this account (the server checks again).
+    static func actions(_ a: AccountRow, viewer v: Viewer, holders: [Role: Int], csrf: String, now: Date) -> HTML {
+        let target = AdminController.subject(a, viewer: v)
+        func may(_ action: AdminController.Action, _ newRole: Role? = nil) -> Bool {
+            AccountAdministration.refusal(action, actor: v.role, target: target, newRole: newRole, activeHolders: holders) == nil
+        }
         var parts: [HTML] = []
-        if v.role.managesAccounts {
+        if may(.resetPassword) {
             parts.append(button(a, .resetPassword, csrf: csrf, label: "admin.reset_password", confirm: L10n.t("admin.reset_confirm", a.username)))
-            parts.append(a.disabledAt == nil
-                ? button(a, .disable, csrf: csrf, label: "admin.disable", confirm: L10n.t("admin.disable_confirm", a.username))
-                : button(a, .enable, csrf: csrf, label: "admin.enable"))
         }
-        if v.role.managesRoles {
-            parts.append(el("form", ["method": "post", "action": SiteURL.adminAccount(a.id, action: AdminController.Action.role.rawValue).path, "class": "inline"], [
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("select", ["name": "role", "aria-label": L10n.t("account.role")], Role.allCases.map {
-                    el("option", ["value": $0.rawValue, "selected": $0 == a.role ? "selected" : nil], .t($0.nameKey))
-                }),
-                el("button", ["type": "submit", "class": "small"], .t("admin.change_role")),
-            ]))
-            if let until = a.lockedUntil, until > now { parts.append(button(a, .unlock, csrf: csrf, label: "admin.unlock")) }
-            if a.totpSecret != nil { parts.append(button(a, .resetTOTP, csrf: csrf, label: "admin.reset_totp", confirm: L10n.t("admin.totp_confirm", a.username))) }
+        if a.disabledAt == nil, may(.disable) {
+            parts.append(button(a, .disable, csrf: csrf, label: "admin.disable", confirm: L10n.t("admin.disable_confirm", a.username)))
+        } else if a.disabledAt != nil, may(.enable) {
+            parts.append(button(a, .enable, csrf: csrf, label: "admin.enable"))
         }
-        return el("div", ["class": "actions"], parts)
+        if may(.changeRole) {
+            let roles = Role.allCases.filter { $0 == a.role || may(.changeRole, $0) }
+            if roles.count > 1 {
+                parts.append(el("form", ["method": "post", "action": SiteURL.adminAccount(a.id, action: AdminController.Action.changeRole.rawValue).path, "class": "inline"], [
+                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                    el("select", ["name": "role", "aria-label": L10n.t("account.role")], roles.map {
+                        el("option", ["value": $0.rawValue, "selected": $0 == a.role ? "selected" : nil], .t($0.nameKey))
+                    }),
+                    el("button", ["type": "submit", "class": "small"], .t("admin.change_role")),
+                ]))
+            }
+        }
+        if let until = a.lockedUntil, until > now, may(.unlock) { parts.append(button(a, .unlock, csrf: csrf, label: "admin.unlock")) }
+        if a.totpSecret != nil, may(.resetTOTP) {
+            parts.append(button(a, .resetTOTP, csrf: csrf, label: "admin.reset_totp", confirm: L10n.t("admin.totp_confirm", a.username)))
+        }
+        return parts.isEmpty ? .text("—") : el("div", ["class": "actions"], parts)
     }
 
     static func createForm(csrf: String, form: [String: String]) -> HTML {

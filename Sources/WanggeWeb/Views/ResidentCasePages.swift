@@ -52,7 +52,7 @@ enum ResidentCasePages {
         let shown = publicTimeline(timeline)
         return [
             CasePages.facts(items),
-            el("p", .text(r.description)),
+            el("p", .text(PublicText.scrub(r.description))),
             el("h2", .t("case.timeline")),
             CasePages.timelineTable(shown, names: names, staff: false, photos: CasePhotoViews.resident(photos)),
             rate,
@@ -69,11 +69,14 @@ enum ResidentCasePages {
         ])
     }
 
-    /// The timeline as a reporter sees it: notes and reasons only where the step must be explained to them.
+    /// The timeline as a reporter sees it: notes and reasons only where the step must be explained to
+    /// them, scrubbed like every public text (a tracking code can be passed around).
     static func publicTimeline(_ timeline: [CaseEventRow]) -> [CaseEventRow] {
         timeline.map { e -> CaseEventRow in
             var e = e
             if !e.notifyReporter && e.action != .report && e.action != .callback { e.note = nil; e.reason = nil }
+            e.note = e.note.map(PublicText.scrub)
+            e.reason = e.reason.map(PublicText.scrub)
             return e
         }
     }

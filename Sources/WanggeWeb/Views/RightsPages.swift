@@ -5,11 +5,11 @@ import WanggeStore
 /// correction form. Full numbers are never put into a form: the masked fields are left blank
 /// (blank keeps the stored value), so opening the form is not a way around the logged "show".
 enum RightsPages {
-    enum Form { case reveal, anonymise }
+    enum Form { case reveal, export, anonymise }
 
     /// The "show" form (or the note that full values are showing), under the record's facts, and
     /// the rights section, at the end of the page.
-    static func actions(_ r: ResidentView, role: Role, csrf: String, problem: (Form, String)?) -> (show: HTML, rights: HTML) {
+    static func actions(_ r: ResidentView, role: Role, mayUnmask: Bool, csrf: String, problem: (Form, String)?) -> (show: HTML, rights: HTML) {
         if r.anonymised { return (el("p", ["class": "meta"], .t("rights.anonymised_note")), .empty) }
         func problemText(_ form: Form) -> HTML {
             guard let problem, problem.0 == form else { return .empty }
@@ -17,7 +17,7 @@ enum RightsPages {
         }
         var show: HTML = .empty
         var rights: HTML = .empty
-        if role.mayUnmask {
+        if mayUnmask {
             if r.masked {
                 show = el("form", ["method": "post", "action": SiteURL.residentReveal(r.id).path, "class": "card"], [
                     el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
@@ -36,10 +36,14 @@ enum RightsPages {
             rights = el("section", [
                 el("h2", .t("rights.title")),
                 el("p", ["class": "meta"], .t("rights.help")),
-                el("p", ["class": "meta"], [
-                    HTML.link(SiteURL.residentEdit(r.id).path, L10n.t("rights.edit"), cls: "button"),
-                    el("a", ["href": SiteURL.residentExport(r.id).path, "class": "button", "download": "download"], .t("rights.export")),
-                ]),
+                el("p", ["class": "meta"], [HTML.link(SiteURL.residentEdit(r.id).path, L10n.t("rights.edit"), cls: "button")]),
+                // A copy of the whole record is unmasked: it passes the same gate as "show", with a reason.
+                mayUnmask ? el("form", ["method": "post", "action": SiteURL.residentExport(r.id).path, "class": "card"], [
+                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                    problemText(.export),
+                    reasonField("rights.export_reason"),
+                    el("button", ["type": "submit"], .t("rights.export")),
+                ]) : .empty,
                 el("form", ["method": "post", "action": SiteURL.residentAnonymise(r.id).path, "class": "card", "data-confirm": L10n.t("rights.anonymise_confirm")], [
                     el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                     problemText(.anonymise),
@@ -53,8 +57,8 @@ enum RightsPages {
     }
 
     static func reasonField(_ label: String) -> HTML {
-        el("label", [.t(label), el("input", ["name": "reason", "required": "required", "minlength": String(RightsController.reasonMinimum),
-                                              "maxlength": String(RightsController.reasonMaximum), "autocomplete": "off"])])
+        el("label", [.t(label), el("input", ["name": "reason", "required": "required", "minlength": String(Unmask.reasonMinimum),
+                                              "maxlength": String(Unmask.reasonMaximum), "autocomplete": "off"])])
     }
 
     /// What the correction form shows: the stored values, or what was just submitted.

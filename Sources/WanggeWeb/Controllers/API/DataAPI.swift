@@ -17,23 +17,39 @@ enum DataAPI {
         api.get("export", ":kind") { req async throws -> Response in
             let v = try req.requireRegisterReader()
             guard let kind = req.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else { throw StoreError.notFound("export") }
+            let unit = req.query[UUID.self, at: "unit"]
+            // Unmasked: through the gate first (403 whatever the unit), with a reason and the row count in the audit entry.
+            let what = Unmask.Request(action: "export", objectType: "register", objectID: kind.rawValue, detail: [("unit", unit?.uuidString), ("via", "api")])
+            var why: String?
+            if kind != .boundaries, try Self.wantsUnmasked(req) {
+                why = try await Unmask.check(req, what, reason: req.query[String.self, at: "reason"]).1
+            }
             var scope = v.scope
-            if let unit = req.query[UUID.self, at: "unit"] { scope = .subtree(of: try await UnitRepository(req.db).get(unit, in: v.scope)) }
+            if let unit { scope = .subtree(of: try await UnitRepository(req.db).get(unit, in: v.scope)) }
+            let exporter = RegisterExporter(req.db, cipher: req.keys.cipher)
             if kind == .boundaries {
-                let text = try await RegisterExporter(req.db, cipher: req.keys.cipher).geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
+                let text = try await exporter.geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
                 try await req.audit("export", object: "register", kind.rawValue,
-                                    detail: DataController.exportDetail(nil, unit: req.query[UUID.self, at: "unit"]?.uuidString, unmasked: false, via: "api"))
+                                    detail: DataController.exportDetail(nil, unit: unit?.uuidString, unmasked: false, via: "api"))
                 return Response(status: .ok, headers: ["Content-Type": "application/geo+json; charset=utf-8"], body: .init(string: text))
             }
-            let reveal = req.query[Bool.self, at: "unmasked"] ?? false
-            if reveal && !v.role.mayUnmask {
-                try await req.audit("export", object: "register", kind.rawValue, detail: AuditDetail(["unmasked": "yes", "via": "api"]).text, outcome: "denied")
-                throw Abort(.forbidden, reason: L10n.t("auth.forbidden"))
+            let data = try await exporter.csv(kind, in: scope, role: v.role, reveal: why != nil)
+            if let why {
+                try await Unmask.record(req, what, reason: why, rows: DataController.rowCount(data))
+            } else {
+                try await req.audit("export", object: "register", kind.rawValue, detail: DataController.exportDetail(data, unit: unit?.uuidString, unmasked: false, via: "api"))
             }
-            let data = try await RegisterExporter(req.db, cipher: req.keys.cipher).csv(kind, in: scope, role: v.role, reveal: reveal)
-            try await req.audit("export", object: "register", kind.rawValue,
-                                detail: DataController.exportDetail(data, unit: req.query[UUID.self, at: "unit"]?.uuidString, unmasked: reveal, via: "api"))
             return DataController.csvResponse(data, name: "\(kind.rawValue).csv")
+        }
+    }
+
+    /// `unmasked=true|false` (also 1/0, yes/no); anything else is a 400 rather than a silent masked file.
+    static func wantsUnmasked(_ req: Request) throws -> Bool {
+        guard let raw = req.query[String.self, at: "unmasked"]?.lowercased(), !raw.isEmpty else { return false }
+        switch raw {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw BadParameter("unmasked", expected: "true | false")
         }
     }
 }

@@ -29,10 +29,8 @@ enum PeopleAPI {
     }
 
     static func paging(_ req: Request) throws -> (limit: Int, offset: Int) {
-        let limit = req.query[Int.self, at: "limit"] ?? 50
-        let offset = req.query[Int.self, at: "offset"] ?? 0
-        guard (1...500).contains(limit) else { throw StoreError(.invalid, "api.bad_limit", ["500"], field: "limit") }
-        guard offset >= 0 else { throw StoreError(.invalid, "api.bad_offset", field: "offset") }
+        let limit = try req.queryInteger("limit", in: 1...500, default: 50)
+        let offset = try req.queryInteger("offset", in: 0...Paging.maxOffset, default: 0)
         return (limit, offset)
     }
 

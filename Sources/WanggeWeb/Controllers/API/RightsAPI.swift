@@ -11,12 +11,12 @@ enum RightsAPI {
     static func register(_ api: any RoutesBuilder) {
         api.post("residents", ":id", "reveal") { req async throws -> ResidentView in
             let body = try? req.content.decode(RevealBody.self)
-            let v = try await RightsController.require(req, \.mayUnmask, action: "unmask", detail: body?.reason ?? "")
             let id = try req.id()
+            let what = Unmask.Request(action: "unmask", objectType: "resident", objectID: id.uuidString, detail: [("via", "api")])
+            let (v, why) = try await Unmask.check(req, what, reason: body?.reason)
             let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let row = try await people.get(id, in: v.scope)
-            let why = try RightsController.reason(body?.reason)
-            try await req.audit("unmask", object: "resident", id.uuidString, detail: why)
+            try await Unmask.record(req, what, reason: why)
             return try await people.views([row], role: v.role, reveal: true)[0]
         }
     }

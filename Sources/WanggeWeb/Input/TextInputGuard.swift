@@ -1,0 +1,80 @@
+import Foundation
+import Vapor
+import WanggeCore
+
+/// Applies `TextInputRules` to every text a request carries before any route sees it: each query
+/// parameter, each field of a url-encoded form, and each string (and key) of a JSON body, named by
+/// its field. A refusal is a 400 that names the field. Streamed forms are checked field by field
+/// as they arrive (`FormReader`); files, CSV and GeoJSON uploads have row-level checks of their own.
+struct TextInputGuard: AsyncMiddleware {
+    /// JSON bodies larger than this are read in full here to be checked (no JSON route takes more).
+    static let maxJSON = 5 * 1024 * 1024
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let query = req.url.query, !query.isEmpty {
+            for (name, value) in URLEncoded.pairs(query) { try Self.check(name, value) }
+        }
+        if req.route?.isStreamedForm != true, let type = req.headers.contentType, req.method != .GET, req.method != .HEAD {
+            if type == .urlEncodedForm || type == .json, req.body.data == nil {
+                _ = try await req.body.collect(max: Self.maxJSON).get()
+            }
+            if let body = req.body.data, body.readableBytes > 0 {
+                if type == .urlEncodedForm {
+                    for (name, value) in URLEncoded.pairs(String(decoding: body.readableBytesView, as: UTF8.self)) { try Self.check(name, value) }
+                } else if type == .json, let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) {
+                    try Self.walk(value, field: "body")
+                }
+            }
+        }
+        return try await next.respond(to: req)
+    }
+
+    static func walk(_ value: Any, field: String) throws {
+        switch value {
+        case let s as String: try check(field, s)
+        case let a as [Any]: for item in a { try walk(item, field: field) }
+        case let o as [String: Any]:
+            for (k, v) in o {
+                try check("key", k)
+                try walk(v, field: k)
+            }
+        default: break
+        }
+    }
+
+    /// Refuses `value` for `field` with a 400 naming the field.
+    static func check(_ field: String, _ value: String) throws {
+        // A field name is text too: a NUL in it, or a megabyte of it, is refused the same way.
+        if let problem = TextInputRules.problem(field, field: "key") { throw BadText(field: String(field.prefix(40)), problem: problem) }
+        if let problem = TextInputRules.problem(value, field: field) { throw BadText(field: field, problem: problem) }
+    }
+}
+
+/// Text a field may not hold: a 400 naming the field and what is wrong.
+struct BadText: AbortError {
+    let field: String
+    let problem: TextInputRules.Problem
+    var status: HTTPResponseStatus { .badRequest }
+    var reason: String {
+        switch problem {
+        case .controlCharacter: L10n.t("text.control_character", field)
+        case .tooLong(let n): L10n.t("text.too_long", field, n)
+        }
+    }
+}
+
+/// `a=1&b=x+y%21` → [("a", "1"), ("b", "x y!")], in order, repeated names kept: how forms and query
+/// strings are read for checking (Vapor's decoder keeps only what a struct asks for).
+enum URLEncoded {
+    static func pairs(_ text: String) -> [(String, String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(kv[0]), kv.count > 1 ? decode(kv[1]) : "")
+        }
+    }
+
+    static func decode(_ s: Substring) -> String {
+        let spaced = s.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}
