@@ -12,8 +12,8 @@ struct CaseAddressTests {
 
     @Test("the building whose address leads the reporter's gives the grid and the map point", arguments: TestDatabase.enabled)
     func addressToGrid(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            _ = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            _ = try await Fixture.grids(db)
             let all = try await Fixture.sql(db).raw("SELECT address, unit_id, lon, lat FROM buildings WHERE unit_id IS NOT NULL ORDER BY code").all(decoding: Building.self)
             // A building whose address no other building shares (the demo may repeat a street number across grids).
             let b = try #require(all.first { one in all.filter { $0.address == one.address }.count == 1 })

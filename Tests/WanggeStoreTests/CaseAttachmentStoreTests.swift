@@ -23,8 +23,8 @@ struct CaseAttachmentStoreTests {
 
     @Test("photos go in with the report or the step, in its transaction; bad ones refuse everything", arguments: TestDatabase.enabled)
     func photos(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db).values.sorted { $0.code < $1.code }
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db).values.sorted { $0.code < $1.code }
             let repo = CaseStoreTests.repo(db)
             let c = try await repo.intake(Self.draft(photos: [.init(name: "C:\\相册\\井盖.JPG", bytes: Self.jpeg), .init(name: "b.png", bytes: Self.png)], grid: grids[0].id),
                                           actor: CaseStoreTests.gridActor, at: Self.t0)
@@ -64,8 +64,8 @@ struct CaseAttachmentStoreTests {
 
     @Test("a submission token makes one case: a batch holding it twice fails whole, the batcher lets exactly one through", arguments: TestDatabase.enabled)
     func submissions(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            try await Fixture.grids(db)
             let repo = CaseStoreTests.repo(db)
             let signer = SubmissionSigner(cipher: TestDatabase.keys.cipher)
             let token = signer.issue()

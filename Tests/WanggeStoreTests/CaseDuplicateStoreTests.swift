@@ -22,7 +22,7 @@ struct CaseDuplicateStoreTests {
 
     /// The demo district's grids in code order, a repository, and a point inside the first grid.
     static func demo(_ db: any Database) async throws -> ([UnitRow], CaseRepository, GeoPoint) {
-        let grids = try await Fixture.loadDemo(db).values.sorted { $0.code < $1.code }
+        let grids = try await Fixture.grids(db).values.sorted { $0.code < $1.code }
         return (grids, CaseStoreTests.repo(db), try CaseStoreTests.point(in: grids[0]))
     }
 
@@ -31,7 +31,7 @@ struct CaseDuplicateStoreTests {
     @Test("candidates: same category or a sibling, recent, open, nearby (or placeless), in scope, newest first and bounded", arguments: TestDatabase.enabled)
     func candidates(kind: TestDatabase) async throws {
         let t0 = Self.t0
-        try await kind.withStore { db in
+        try await kind.withStore(Fixture.demo) { db in
             let (grids, repo, p) = try await Self.demo(db)
             let other = try #require(CaseCategory.seed.first { $0.parentKey == "street_order" }).key
             let hour: TimeInterval = 3600
@@ -68,7 +68,7 @@ struct CaseDuplicateStoreTests {
     @Test("merging checks its target, links every reporter (through chains) and lets a merged reporter rate once the target closes", arguments: TestDatabase.enabled)
     func mergeLinks(kind: TestDatabase) async throws {
         let t0 = Self.t0
-        try await kind.withStore { db in
+        try await kind.withStore(Fixture.demo) { db in
             let (grids, repo, p) = try await Self.demo(db)
             let a = try await Self.report(repo, at: p, phone: "13800001111")
             let b = try await Self.report(repo, at: p, phone: "13900002222")

@@ -23,8 +23,8 @@ struct CaseStoreTests {
 
     @Test("intake places the point in its grid, routes to the category's department and sets deadlines", arguments: TestDatabase.enabled)
     func intake(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = grids.values.sorted { $0.code < $1.code }[1]
             let category = try #require(CaseCategory.seed.first { $0.parentKey != nil })
             let row = try await Self.repo(db).intake(Self.draft(category.key, at: try Self.point(in: grid), phone: "13812345678"), actor: Self.operatorActor, at: Self.t0)
@@ -57,8 +57,8 @@ struct CaseStoreTests {
 
     @Test("every state change writes an event; a stale version is refused", arguments: TestDatabase.enabled)
     func stepsAndVersions(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.first)
             let repo = Self.repo(db)
             let c = try await repo.intake(Self.draft(at: try Self.point(in: grid)), actor: Self.gridActor, at: Self.t0)
@@ -89,8 +89,8 @@ struct CaseStoreTests {
 
     @Test("queues follow state and deadlines; a grid worker never sees another grid's case", arguments: TestDatabase.enabled)
     func queuesAndScope(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db).values.sorted { $0.code < $1.code }
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db).values.sorted { $0.code < $1.code }
             let repo = Self.repo(db)
             let a = try await repo.intake(Self.draft(at: try Self.point(in: grids[0])), actor: Self.gridActor, at: Self.t0)
             let b = try await repo.intake(Self.draft(at: try Self.point(in: grids[3])), actor: Self.gridActor, at: Self.t0)

@@ -20,8 +20,8 @@ struct CaseSweeperTests {
 
     @Test("a case past its limits is supervised and escalated grid → community → street → district, once per period", arguments: TestDatabase.enabled)
     func escalation(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.sorted { $0.code < $1.code }.first)
             let repo = CaseStoreTests.repo(db)
             let c = try await repo.intake(CaseStoreTests.draft(Self.category, at: try CaseStoreTests.point(in: grid)),
@@ -59,8 +59,8 @@ struct CaseSweeperTests {
 
     @Test("suspended and finished cases are left alone; reopening gives a fresh deadline", arguments: TestDatabase.enabled)
     func stoppedClocks(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.first)
             let repo = CaseStoreTests.repo(db)
             let op = CaseStoreTests.operatorActor
@@ -83,8 +83,8 @@ struct CaseSweeperTests {
 
     @Test("two sweepers at once take each overdue case exactly once", arguments: TestDatabase.enabled)
     func concurrentSweepers(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.first)
             let repo = CaseStoreTests.repo(db)
             var ids: [UUID] = []

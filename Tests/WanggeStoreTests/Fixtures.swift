@@ -16,10 +16,14 @@ enum Fixture {
         ($0.code, DemoDistrict.population(ofGrid: $0.code, plan: plan, config: demoConfig))
     })
 
-    /// Loads the demo district and returns its grids by code.
-    @discardableResult
-    static func loadDemo(_ db: any Database) async throws -> [String: UnitRow] {
+    /// A copy of a database with the demo district loaded (made once per process).
+    static let demo = StoreTemplate(name: "store-demo") { db in
         _ = try await DemoLoader(db, cipher: TestDatabase.keys.cipher).load(demoConfig)
+    }
+
+    /// The demo district's grids by code (the database is a copy of `demo`).
+    @discardableResult
+    static func grids(_ db: any Database) async throws -> [String: UnitRow] {
         let grids = try await UnitRepository(db).all(in: .everything, level: .grid)
         #expect(grids.count == 4)
         return Dictionary(uniqueKeysWithValues: grids.map { ($0.code, $0) })

@@ -14,9 +14,9 @@ struct ImportExportTests {
 
     @Test("a residents file full of mistakes lists each one by row and column and writes nothing", arguments: TestDatabase.enabled)
     func residentMistakes(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let hh = try #require(Fixture.populations["110199001001001"]?.households.first?.number)
             let file = Self.csv([
                 CSVFixture.residentHeader,
@@ -56,9 +56,9 @@ struct ImportExportTests {
 
     @Test("a file without a required column, an empty file and an Excel workbook are refused clearly", arguments: TestDatabase.enabled)
     func refusedFiles(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let scope = try await Self.districtScope(database)
             let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let before = (try await Fixture.count(database, "residents"), try await Fixture.count(database, "buildings"))
@@ -85,9 +85,9 @@ struct ImportExportTests {
     @Test("buildings are placed by point in polygon, a shop outside every grid into the nearest; households and residents follow",
           arguments: TestDatabase.enabled)
     func cleanImports(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let west = try #require(grids["110199001001001"]), east = try #require(grids["110199101001002"])
             let westBox = try #require(Fixture.plan.unit(west.code)?.box), eastBox = try #require(Fixture.plan.unit(east.code)?.box)
             let outside = GeoPoint(lon: westBox.minLon - 0.0005, lat: westBox.center.lat)   // ≈ 40 m west of the district
@@ -144,9 +144,9 @@ struct ImportExportTests {
 
     @Test("a GBK file from Excel on Chinese Windows is read and reported as GB18030", arguments: TestDatabase.enabled)
     func gbkImport(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let hh = try #require(Fixture.populations["110199101001001"]?.households.last?.number)
             let bytes = CSVFixture.gbkResidentHeader
                 + CSVFixture.gbkWang + CSVFixture.bytes(",\(Fixture.freshID(31)),13800000031,\(hh)") + CSVFixture.gbkHeadRegistered
@@ -168,9 +168,9 @@ struct ImportExportTests {
 
     @Test("exports open in Excel: BOM, import headers, masked unless a role allowed to asks", arguments: TestDatabase.enabled)
     func exportMasking(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let scope = try await Self.districtScope(database)
             let sample = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(nil, limit: 500, in: scope).rows.first { $0.idNumber != nil && $0.phone != nil })
             let id = try #require(sample.idNumber), phone = try #require(sample.phone)
@@ -204,9 +204,9 @@ struct ImportExportTests {
 
     @Test("buildings and households exported and imported again update every row and add none", arguments: TestDatabase.enabled)
     func placesRoundTrip(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let scope = try await Self.districtScope(database)
             let exporter = RegisterExporter(database, cipher: TestDatabase.keys.cipher), importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let buildingCount = try await Fixture.count(database, "buildings"), householdCount = try await Fixture.count(database, "households")
@@ -225,9 +225,9 @@ struct ImportExportTests {
 
     @Test("residents exported unmasked and imported again update every person and add none", arguments: TestDatabase.enabled)
     func residentsRoundTrip(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let scope = try await Self.districtScope(database)
             let residents = try await Fixture.count(database, "residents"), tags = try await Fixture.count(database, "resident_tags")
             let file = try await RegisterExporter(database, cipher: TestDatabase.keys.cipher).csv(.residents, in: scope, role: .gridWorker, reveal: true)
@@ -244,9 +244,9 @@ struct ImportExportTests {
 
     @Test("boundaries import by unit code; every bad feature is reported by its number and nothing changes", arguments: TestDatabase.enabled)
     func boundaryImport(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let grid = try #require(grids["110199001001002"])
             let box = try #require(Fixture.plan.unit(grid.code)?.box)
             let inner = GeoBox(minLon: box.minLon + 0.0002, minLat: box.minLat + 0.0002, maxLon: box.maxLon - 0.0002, maxLat: box.maxLat - 0.0002)

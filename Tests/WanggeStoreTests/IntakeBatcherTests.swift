@@ -15,8 +15,8 @@ struct IntakeBatcherTests {
 
     @Test("forty reports at once: all stored with their first event, in fewer commits than reports", arguments: TestDatabase.enabled)
     func burst(kind: TestDatabase) async throws {
-        try await kind.withStore { db in
-            let grids = try await Fixture.loadDemo(db)
+        try await kind.withStore(Fixture.demo) { db in
+            let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.first)
             let repo = CaseStoreTests.repo(db)
             let gate = Gate()

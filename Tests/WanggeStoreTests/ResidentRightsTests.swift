@@ -17,9 +17,9 @@ struct ResidentRightsTests {
 
     @Test("the record holds everything unmasked, with household, grid and every tag", arguments: TestDatabase.enabled)
     func record(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let own = try #require(grids["110199001001001"]), other = try #require(grids["110199001001002"])
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let person = try await Self.someone(people, in: own)
@@ -37,9 +37,9 @@ struct ResidentRightsTests {
 
     @Test("anonymising removes the personal data, keeps the row and its grid, and blocks later edits", arguments: TestDatabase.enabled)
     func anonymise(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let own = try #require(grids["110199001001001"]), other = try #require(grids["110199001001002"])
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let person = try await Self.someone(people, in: own)
@@ -70,9 +70,9 @@ struct ResidentRightsTests {
 
     @Test("a correction names the fields it changed and writes nothing when a field is wrong", arguments: TestDatabase.enabled)
     func correct(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let own = try #require(grids["110199001001001"])
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let person = try await Self.someone(people, in: own)

@@ -27,9 +27,9 @@ struct StorageTests {
 
     @Test("a grid's scope never returns rows of another grid", arguments: TestDatabase.enabled)
     func scopeFiltering(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let own = try #require(grids["110199001001001"]), other = try #require(grids["110199001001002"])
             let scope = Scope.subtree(of: own)
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher), places = PlaceRepository(database)
@@ -83,9 +83,9 @@ struct StorageTests {
 
     @Test("a resident is refused with every problem named by field, and nothing is written", arguments: TestDatabase.enabled)
     func residentValidation(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let grid = try #require(grids["110199101001001"])
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)
@@ -128,9 +128,9 @@ struct StorageTests {
 
     @Test("a name search is a prefix search: % and _ are taken literally", arguments: TestDatabase.enabled)
     func searchIsLiteral(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let someone = try #require(try await people.search(nil, limit: 1, in: .everything).rows.first)
             // MUT
@@ -146,9 +146,9 @@ struct StorageTests {
 
     @Test("the coverage audit finds the demo's deliberate gaps and its totals match what was loaded", arguments: TestDatabase.enabled)
     func coverageReport(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            try await Fixture.loadDemo(database)
+            try await Fixture.grids(database)
             let populations = Array(Fixture.populations.values)
             let homeless = Set(populations.flatMap { $0.residents.filter { $0.householdNumber == nil }.map(\.name) })
             let orphans = populations.flatMap { $0.buildings.filter { $0.gridCode == nil }.map(\.code) }
@@ -185,9 +185,9 @@ struct StorageTests {
 
     @Test("a household left without a live grid is reported, and a person with no household is found again once filed", arguments: TestDatabase.enabled)
     func coverageAfterChanges(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let grid = try #require(grids["110199001001002"])
             let sql = Fixture.sql(database)
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)

@@ -104,9 +104,9 @@ struct UnitTreeTests {
 
     @Test("moving a grid renumbers it under its new community and its people follow", arguments: TestDatabase.enabled)
     func moveGrid(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let repo = UnitRepository(database)
             let grid = try #require(grids["110199001001002"])
             let oldCommunity = try await Fixture.unit(database, code: "110199001001")
@@ -166,9 +166,9 @@ struct UnitTreeTests {
 
     @Test("merging two grids re-homes everything on the source and retires it", arguments: TestDatabase.enabled)
     func mergeGrids(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let repo = UnitRepository(database)
             let source = try #require(grids["110199101001002"])
             let target = try #require(grids["110199101001001"])
@@ -211,9 +211,9 @@ struct UnitTreeTests {
 
     @Test("merges across communities, of different levels, into itself or of a retired unit are refused", arguments: TestDatabase.enabled)
     func badMerges(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let repo = UnitRepository(database)
             let a = try #require(grids["110199001001001"]), b = try #require(grids["110199001001002"]), c = try #require(grids["110199101001001"])
             let community = try await Fixture.unit(database, code: "110199001001")
@@ -259,9 +259,9 @@ struct UnitTreeTests {
 
     @Test("splitting a grid re-homes buildings by location; households and people follow, staff stay", arguments: TestDatabase.enabled)
     func splitGrid(db: TestDatabase) async throws {
-        try await db.withStore { database in
+        try await db.withStore(Fixture.demo) { database in
             // setup
-            let grids = try await Fixture.loadDemo(database)
+            let grids = try await Fixture.grids(database)
             let repo = UnitRepository(database)
             let grid = try #require(grids["110199001001001"])
             let box = try #require(Fixture.plan.unit(grid.code)?.box)

@@ -11,8 +11,9 @@ import WanggeStore
 
 /// The databases every storage and HTTP test runs on: SQLite always, and PostgreSQL when
 /// `WANGGE_TEST_POSTGRES_URL` is set (CI sets it; an unreachable server then fails the tests
-/// rather than skipping them). Each test gets a database of its own — a temporary SQLite file
-/// or a fresh PostgreSQL schema — so tests run in parallel and never see each other's rows.
+/// rather than skipping them). Each test gets a database of its own — a copy of a template SQLite
+/// file or a PostgreSQL database made from a template (`TemplateDatabases`), or an empty one from
+/// `makeLocation` — so tests run in parallel and never see each other's rows.
 public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite, postgres
 
@@ -50,28 +51,49 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         }
     }
 
-    /// Runs `body` on a migrated database of this kind, without Vapor: for storage tests.
-    public func withStore(_ body: (any Database) async throws -> Void) async throws {
-        let (env, cleanUp) = try await makeLocation()
-        let location = StoreLocation.from(environment: env)
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
-        let logger = Logger(label: "wangge.test")
-        let migrations = Migrations()
-        for m in StoreMigrations.all(keys: Self.keys) { migrations.add(m) }
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+    /// Runs `body` on a migrated database of this kind, without Vapor: for storage tests. The
+    /// database is a copy of a template (`TemplateDatabases`) migrated once per process and, for a
+    /// template other than `.migrated`, filled by its `prepare` once.
+    public func withStore(_ template: StoreTemplate = .migrated, _ body: (any Database) async throws -> Void) async throws {
+        let (env, cleanUp) = try await TemplateDatabases.shared.copy(self, name: template.name) { env in
+            try await Self.open(env) { databases, _, logger in
+                let migrations = Migrations()
+                for m in StoreMigrations.all(keys: Self.keys) { migrations.add(m) }
+                let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+                try await migrator.setupIfNeeded().get()
+                try await migrator.prepareBatch().get()
+                try await template.prepare(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!)
+            }
+        }
         do {
-            try await migrator.setupIfNeeded().get()
-            try await migrator.prepareBatch().get()
-            try await StoreSetup.prepare(databases, id: location.databaseID, logger: logger)
-            try await body(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!)
+            try await Self.open(env) { databases, id, logger in
+                try await StoreSetup.prepare(databases, id: id, logger: logger)
+                try await body(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!)
+            }
         } catch {
-            await databases.shutdownAsync()
             await cleanUp()
             throw error
         }
-        await databases.shutdownAsync()
         await cleanUp()
+    }
+
+    /// Opens the database an environment names, runs `body`, and closes every connection.
+    static func open(_ env: [String: String], _ body: (Databases, DatabaseID, Logger) async throws -> Void) async throws {
+        let location = StoreLocation.from(environment: env)
+        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
+        do { try await body(databases, location.databaseID, Logger(label: "wangge.test")) } catch {
+            await databases.shutdownAsync()
+            throw error
+        }
+        await databases.shutdownAsync()
+    }
+
+    /// `url` with its database name replaced.
+    static func url(_ url: String, database: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.path = "/" + database
+        return parts.string ?? url
     }
 
     static func admin(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
@@ -100,4 +122,22 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     }
 }
 
-public enum TestSetupError: Error { case noPostgres }
+/// What a storage test starts from: the migrated schema, plus whatever `prepare` adds (a demo
+/// district), made once per process under `name` and copied for each test.
+public struct StoreTemplate: Sendable {
+    public var name: String
+    public var prepare: @Sendable (any Database) async throws -> Void
+
+    public init(name: String, prepare: @escaping @Sendable (any Database) async throws -> Void) {
+        self.name = name
+        self.prepare = prepare
+    }
+
+    public static let migrated = StoreTemplate(name: "store") { _ in }
+}
+
+public enum TestSetupError: Error {
+    case noPostgres
+    /// A template's builder returned with a connection still open (its SQLite WAL not checkpointed).
+    case templateNotClosed(String)
+}

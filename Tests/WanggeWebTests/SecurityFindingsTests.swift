@@ -43,6 +43,27 @@ struct SecurityFindingsTests {
                 let token = try await worker.post("/account/tokens", form: ["name": "t\(value.prefix(5))", "days": value, "scopes[]": "register:read"])
                 #expect((400..<500).contains(token.status.code), "token days \(value) → \(token.status)")
             }
+            // Numbers in forms: a step's version, coordinates on the entry form and over Open311.
+            var resident = Browser(app)
+            try await resident.get("/r/\(grid.code)")
+            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "数值边界测试"])
+            let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
+            var op = try await Browser.login(app, as: "operator")
+            let key = try await Open311Tests.key(app)
+            for value in Self.extremes {
+                _ = try await op.get("/cases/\(row.id.uuidString)")
+                let step = try await op.post("/cases/\(row.id.uuidString)/act", form: ["action": "accept", "version": value])
+                #expect((400..<500).contains(step.status.code), "version \(value) → \(step.status)")
+                let post = try await Open311Client(app: app).post(form: ["api_key": key, "service_code": Open311Tests.garbage, "lat": value, "long": value,
+                                                                         "description": "数值边界"])
+                #expect((400..<500).contains(post.status.code), "Open311 lat/long \(value) → \(post.status)")
+                guard !["0", "-1"].contains(value) else { continue }   // (0, 0) and (-1, -1) are points on Earth
+                _ = try await worker.get("/cases/new")
+                let entry = try await worker.post("/cases/new", form: ["category": CaseFlowTests.category, "description": "数值边界", "lon": value, "lat": value])
+                #expect((400..<500).contains(entry.status.code), "entry lon/lat \(value) → \(entry.status)")
+            }
+            #expect(try await CaseRepository(app.db, cipher: app.keys.cipher).get(row.id, in: .everything).state == .reported)
+
             // The largest value the probe used, on each of the three routes that crashed the process.
             #expect(try await worker.get("/residents?page=307445734561825862").status == .badRequest)
             #expect(try await worker.get("/units/\(grid.id.uuidString)?page=307445734561825862").status == .badRequest)

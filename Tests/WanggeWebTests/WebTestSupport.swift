@@ -9,19 +9,29 @@ import WanggeTestSupport
 @testable import WanggeWeb
 
 /// A configured application on a fresh database of `kind`, optionally with a small demo
-/// district (4 grids) and its accounts loaded.
+/// district (4 grids) and its accounts loaded. The database is a copy of a template migrated (and
+/// loaded) once per process (`TemplateDatabases`): configuring on it finds nothing to migrate.
 func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
-    let (env, cleanUp) = try await kind.makeLocation()
+    let (env, cleanUp) = try await TemplateDatabases.shared.copy(kind, name: demo ? "web-demo" : "web-empty") { env in
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, environment: env.merging(testSettings) { a, _ in a })
+            if demo {
+                let plan = try await DemoLoader(app.db, cipher: app.keys.cipher).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
+                _ = try await DemoCommand.createAccounts(app, plan: plan)
+            }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, environment: env.merging(["WANGGE_BCRYPT_COST": "4", "WANGGE_DB_CONNECTIONS": "1"]) { a, _ in a })
+        try await configure(app, environment: env.merging(testSettings) { a, _ in a })
         let clock = TestClock()
         app.storage[TestClockKey.self] = clock
         app.clock = WanggeClock { clock.now }
-        if demo {
-            let plan = try await DemoLoader(app.db, cipher: app.keys.cipher).load(DemoConfig(grids: 4, today: SimpleDate(year: 2026, month: 11, day: 27)!))
-            _ = try await DemoCommand.createAccounts(app, plan: plan)
-        }
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
@@ -31,6 +41,9 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     try await app.asyncShutdown()
     await cleanUp()
 }
+
+/// Cheap password hashing, and one database connection per event loop (the suite runs many apps at once).
+let testSettings = ["WANGGE_BCRYPT_COST": "4", "WANGGE_DB_CONNECTIONS": "1"]
 
 /// The current TOTP code of an enrolled account, as the user's phone would show it. Each call
 /// moves the app's clock on by one step when needed so a code is never reused.

@@ -11,6 +11,9 @@ public enum StoreLocation: Sendable, Equatable {
     /// `connectionsPerLoop`: PostgreSQL connections per event loop (`WANGGE_DB_CONNECTIONS`, default 4).
     case postgres(url: String, schema: String?, connectionsPerLoop: Int = 4)
 
+    /// The SQLite file's name inside `WANGGE_DATA`.
+    public static let sqliteFileName = "wangge.sqlite"
+
     /// `DATABASE_URL` wins (with `DATABASE_SCHEMA` if set); otherwise `WANGGE_DATA` (default
     /// `./data/`) holds `wangge.sqlite`.
     public static func from(environment env: [String: String]) -> StoreLocation {
@@ -19,7 +22,7 @@ public enum StoreLocation: Sendable, Equatable {
             return .postgres(url: url, schema: env["DATABASE_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }, connectionsPerLoop: pool)
         }
         let dir = env["WANGGE_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
-        return .sqlite(path: (dir as NSString).appendingPathComponent("wangge.sqlite"))
+        return .sqlite(path: (dir as NSString).appendingPathComponent(Self.sqliteFileName))
     }
 
     public var isPostgres: Bool { if case .postgres = self { true } else { false } }
