@@ -27,8 +27,17 @@ WANGGE_TEST_POSTGRES_LOG=$(mktemp /tmp/wangge-pg-uses.XXXXXX)
 : >"$WANGGE_TEST_POSTGRES_LOG"
 
 echo "== build (once) =="
-swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking)' || true
+build_log=$(mktemp /tmp/wangge-build.XXXXXX)
+swift build --build-tests 2>&1 | tee "$build_log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking)' || true
 swift build --build-tests >/dev/null   # fails loudly if the build above failed
+# Our own code builds without warnings; in CI (a clean build, so every file is compiled) a warning in
+# Sources/ or Tests/ fails the run. Dependencies' warnings are theirs.
+own_warnings=$(grep -E "^$PWD/(Sources|Tests)/.*: warning:" "$build_log" | sort -u || true)
+rm -f "$build_log"
+if [ -n "$own_warnings" ]; then
+  echo "$own_warnings" >&2
+  if [ -n "${CI:-}" ]; then echo "error: compiler warnings in Sources/ or Tests/ (see above)" >&2; exit 1; fi
+fi
 
 echo "== tests =="
 swift test --skip-build 2>&1 | tee /tmp/wangge-test-output.log | grep -vE '^(◇|↳)|started\.$'

@@ -27,10 +27,11 @@ public struct SubmissionSigner: Sendable {
     public func verify(_ token: String) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.count <= 64, parts.count == 2, let nonce = Self.data(base64URL: String(parts[0])), nonce.count == 16,
-              let sent = Self.data(base64URL: String(parts[1])), sent.count == 16,
-              // Only the canonical spelling: base64 leaves spare bits in the last character, and a
-              // token spelled another way would slip past the unique key that stops replays.
-              Self.base64URL(nonce) == parts[0], Self.base64URL(sent) == parts[1] else { return false }
+            let sent = Self.data(base64URL: String(parts[1])), sent.count == 16,
+            // Only the canonical spelling: base64 leaves spare bits in the last character, and a
+            // token spelled another way would slip past the unique key that stops replays.
+            Self.base64URL(nonce) == parts[0], Self.base64URL(sent) == parts[1]
+        else { return false }
         return keys.contains { key in
             // Constant-time comparison: the tag must not be guessable byte by byte from timing.
             zip(tag(nonce, key: key), sent).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0

@@ -8,9 +8,10 @@ enum Assets {
 
     static func serve(req: Request) async throws -> Response {
         guard let name = req.parameters.get("name"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }),
-              let ext = name.split(separator: ".").last.map(String.init), let type = types[ext],
-              let url = Bundle.module.url(forResource: (name as NSString).deletingPathExtension, withExtension: ext),
-              let data = FileManager.default.contents(atPath: url.path) else {
+            let ext = name.split(separator: ".").last.map(String.init), let type = types[ext],
+            let url = Bundle.module.url(forResource: (name as NSString).deletingPathExtension, withExtension: ext),
+            let data = FileManager.default.contents(atPath: url.path)
+        else {
             throw Abort(.notFound)
         }
         return Response(status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=86400"], body: .init(data: data))

@@ -3,28 +3,47 @@ import Logging
 import Vapor
 import WanggeStore
 
-/// Runs the `wangge` command line: `serve`, `demo`, `import`, `export`, `coverage`, `account`, `migrate`.
+/// Runs the `wangge` command line: `serve`, `demo`, `import`, `export`, `coverage`, `account`, `migrate`, ….
+///
+/// Exit codes, for scripts: 0 done; 1 the command ran and found something (coverage gaps, a broken
+/// audit chain, a refused import) or failed (the reason on standard error); 2 the command line was
+/// wrong (unknown command or option, bad value) or the environment unusable (no key file, no database).
+/// Nothing but the command's own output goes to standard output: `wangge coverage --json | jq` works.
 public enum Wangge {
     public static func main() async -> Int32 {
         var env: Environment
-        do { env = try Environment.detect() } catch { print(error); return 2 }
-        do { try LoggingSystem.bootstrap(from: &env) } catch { print(error); return 2 }
+        do { env = try Environment.detect() } catch { fail(error); return 2 }
+        do { try LoggingSystem.bootstrap(from: &env) } catch { fail(error); return 2 }
         let app: Application
-        do { app = try await Application.make(env) } catch { print(error); return 2 }
+        do { app = try await Application.make(env) } catch { fail(error); return 2 }
         var status: Int32 = 0
         do {
             try await configure(app)
-            try await app.execute()
+            // Not `app.execute()`: it logs every error a command throws (an exit code among them) as a warning.
+            try await app.startup()
+            try await app.running?.onStop.get()
         } catch let exit as ExitCode {
             status = exit.code
         } catch let e as StoreError {
-            FileHandle.standardError.write(Data((e.message() + "\n").utf8))
+            fail(e.message())
             status = 1
+        } catch let e as CommandError {
+            fail("\(e)")
+            status = 2
         } catch {
             app.logger.report(error: error)
             status = 1
         }
         try? await app.asyncShutdown()
         return status
+    }
+
+    /// `wangge --help`, `wangge -h`, `wangge COMMAND --help`.
+    public static func asksForHelp(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
+    }
+
+    static func fail(_ error: Any) {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
     }
 }

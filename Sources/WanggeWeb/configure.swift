@@ -8,7 +8,17 @@ import WanggeStore
 
 /// Builds the application: storage from the environment, migrations, sessions in the database
 /// (so several instances can share them), middleware, routes and commands.
-public func configure(_ app: Application, environment env: [String: String] = ProcessInfo.processInfo.environment) async throws {
+public func configure(
+    _ app: Application, environment env: [String: String] = ProcessInfo.processInfo.environment,
+    helpOnly: Bool = Wangge.asksForHelp(CommandLine.arguments)
+) async throws {
+    registerCommands(app, environment: env)
+    guard !helpOnly else {
+        // `wangge --help`, `wangge X --help`: the commands describe themselves; no key file is made, no
+        // database is opened or migrated (an in-memory one stands in so `migrate --help` is listed).
+        app.databases.use(.sqlite(.memory), as: .sqlite, isDefault: true)
+        return
+    }
     let location = StoreLocation.from(environment: env)
     app.keys = try KeyFile.load(environment: env)
     app.policy = SecurityPolicy(environment: env)
@@ -49,6 +59,14 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.middleware.use(TextInputGuard())
 
     try routes(app)
+    app.lifecycle.use(SweeperService(environment: env))
+
+    try await app.autoMigrate()
+    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
+}
+
+/// The command line's commands (`wangge --help` lists them).
+func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
@@ -60,10 +78,6 @@ public func configure(_ app: Application, environment env: [String: String] = Pr
     app.asyncCommands.use(ApiKeyCommand(), as: "apikey")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
     app.asyncCommands.use(BenchCommand(), as: "bench")
-    app.lifecycle.use(SweeperService(environment: env))
-
-    try await app.autoMigrate()
-    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
 }
 
 func routes(_ app: Application) throws {

@@ -49,16 +49,16 @@ import Testing
 
 @Suite struct CSVTableTests {
     let text = """
-    \r
-     姓名 ,身份证号,联系电话,住址\r
-    张三,\t11010519491231002X,13812345678,"北京市朝阳区\r
-    建国路88号"\r
-    ,,,\r
-    \r
-    李四,440524188001010014,'=1+2,"短"\r
-    王五\r
+        \r
+         姓名 ,身份证号,联系电话,住址\r
+        张三,\t11010519491231002X,13812345678,"北京市朝阳区\r
+        建国路88号"\r
+        ,,,\r
+        \r
+        李四,440524188001010014,'=1+2,"短"\r
+        王五\r
 
-    """
+        """
 
     @Test func headerRecordsAndRowNumbers() throws {
         let t = try CSVTable(text: text)
@@ -121,18 +121,21 @@ import Testing
     }
 
     @Test func roundTrip() throws {
-        let rows = [["张三", CSVWriter.textCell("11010519491231002X"), "=cmd", "多\r\n行,\"引号\""],
-                    ["李四", CSVWriter.textCell("01012345678"), "-5", ""]]
+        let rows = [
+            ["张三", CSVWriter.textCell("11010519491231002X"), "=cmd", "多\r\n行,\"引号\""],
+            ["李四", CSVWriter.textCell("01012345678"), "-5", ""],
+        ]
         var w = CSVWriter(header: ["姓名", "身份证号", "备注", "地址"])
         for r in rows { w.append(r) }
         let (text, encoding) = try TextDecoding.decode([UInt8](w.data))
         #expect(encoding == .utf8BOM)
         let t = try CSVTable(text: text)
         #expect(t.header == ["姓名", "身份证号", "备注", "地址"])
-        #expect(t.records.map { r in (0..<4).map { t.value(r, $0) } } == [
-            ["张三", "11010519491231002X", "=cmd", "多\r\n行,\"引号\""],
-            ["李四", "01012345678", "-5", ""],
-        ])
+        #expect(
+            t.records.map { r in (0..<4).map { t.value(r, $0) } } == [
+                ["张三", "11010519491231002X", "=cmd", "多\r\n行,\"引号\""],
+                ["李四", "01012345678", "-5", ""],
+            ])
         #expect(t.records.map(\.line) == [2, 4])
     }
 }

@@ -21,7 +21,8 @@ struct CaseSetupRulesTests {
         #expect(CaseSetupRules.categoryKey(parent: "city_appearance", segment: "graffiti", existing: existing) == .success("city_appearance.graffiti"))
         #expect(CaseSetupRules.categoryKey(parent: "city_appearance", segment: "", existing: existing) == .success("city_appearance.c2"))
         #expect(CaseSetupRules.categoryKey(parent: nil, segment: "", existing: existing) == .success("c1"))
-        #expect(CaseSetupRules.categoryKey(parent: "city_appearance", segment: "dirty_road", existing: existing)
+        #expect(
+            CaseSetupRules.categoryKey(parent: "city_appearance", segment: "dirty_road", existing: existing)
                 == .failure(.init(field: "key", key: "case.setup.duplicate_key", args: ["city_appearance.dirty_road"])))
         for bad in ["Graffiti", "1st", "a.b", "涂鸦", "a b", String(repeating: "a", count: 41)] {
             #expect(!CaseSetupRules.isValidSegment(bad), "\(bad)")

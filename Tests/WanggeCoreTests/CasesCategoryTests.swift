@@ -40,11 +40,13 @@ import Testing
 
     @Test func theSeedNamesTheClassesAndKindsOfTheSources() {
         let names = Set(Self.all.map(\.nameZh))
-        let expected = ["市容环境", "宣传广告", "施工管理", "突发事件", "街面秩序", "扩展事件",
-                        "暴露垃圾", "积存垃圾渣土", "道路不洁", "非法小广告", "违章张贴悬挂广告", "施工扰民", "施工占道",
-                        "道路塌陷", "火灾", "占道经营", "无照经营游商", "乱堆物堆料", "露天烧烤",
-                        "失业证", "退休资格认证", "大病救助", "廉租房货币补贴", "廉租房实物配租",
-                        "纠纷调解", "失物找寻", "政策咨询", "求助", "投诉", "建议", "部件问题"]
+        let expected = [
+            "市容环境", "宣传广告", "施工管理", "突发事件", "街面秩序", "扩展事件",
+            "暴露垃圾", "积存垃圾渣土", "道路不洁", "非法小广告", "违章张贴悬挂广告", "施工扰民", "施工占道",
+            "道路塌陷", "火灾", "占道经营", "无照经营游商", "乱堆物堆料", "露天烧烤",
+            "失业证", "退休资格认证", "大病救助", "廉租房货币补贴", "廉租房实物配租",
+            "纠纷调解", "失物找寻", "政策咨询", "求助", "投诉", "建议", "部件问题",
+        ]
         for name in expected { #expect(names.contains(name), "\(name) missing") }
         #expect(Self.all.contains { $0.nameZh.hasPrefix("暂住证") })
         let componentClasses = Self.all.filter { $0.parentKey == "component" }.map { String($0.key.dropFirst("component.".count)) }

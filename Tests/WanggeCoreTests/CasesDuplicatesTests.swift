@@ -13,8 +13,9 @@ import Testing
         CaseSummary(id: id, categoryKey: category, location: north.map(near), reportedAt: now - hoursAgo * 3600, text: text)
     }
 
-    static let draft = CaseDraft(categoryKey: "city_appearance.exposed_garbage", location: gate,
-                                 text: "小区门口有大量垃圾堆积，无人清理，气味很大")
+    static let draft = CaseDraft(
+        categoryKey: "city_appearance.exposed_garbage", location: gate,
+        text: "小区门口有大量垃圾堆积，无人清理，气味很大")
 
     @Test func textSimilarity() {
         #expect(DuplicateFinder.textSimilarity("小区门口垃圾堆积", "小区门口垃圾堆积") == 1)

@@ -21,7 +21,7 @@ import Testing
         (.reported, .supervise, .reported, supervisors),
 
         (.accepted, .dispatch, .dispatched, [op]),
-        (.accepted, .close, .closed, [op]),                 // 直接办结: answered on the spot
+        (.accepted, .close, .closed, [op]),  // 直接办结: answered on the spot
         (.accepted, .merge, .merged, [op]),
         (.accepted, .suspend, .suspended, approvers),
         (.accepted, .markUnsolvable, .closed, approvers),
@@ -54,9 +54,9 @@ import Testing
         (.closed, .callback, .calledBack, [.resident, op]),
         (.closed, .reopen, .accepted, approvers),
 
-        (.calledBack, .reopen, .accepted, approvers),       // only after 不满意 (see `reopenNeedsDissatisfiedCallback`)
+        (.calledBack, .reopen, .accepted, approvers),  // only after 不满意 (see `reopenNeedsDissatisfiedCallback`)
 
-        (.suspended, .resume, .dispatched, [op, .leader, .system]),   // back to where it was (dispatched here)
+        (.suspended, .resume, .dispatched, [op, .leader, .system]),  // back to where it was (dispatched here)
         (.suspended, .escalate, .suspended, escalators),
         // rejected and merged: nothing.
     ]
@@ -174,20 +174,25 @@ import Testing
         #expect(opened.event.from == nil && opened.event.to == .reported && opened.event.note == "楼下垃圾桶满溢")
         var timeline = [opened.event]
         var s = opened.snapshot
-        for (action, actor) in [(CaseAction.accept(), ActorRole.operator_), (.dispatch(department: " sanitation "), .operator_),
-                                (.signFor(), .department), (.handle(note: "已清运"), .department),
-                                (.returnForRework(reason: "桶边仍有散落垃圾"), .gridWorker), (.signFor(), .department),
-                                (.handle(note: "已清扫"), .department), (.verify(), .gridWorker), (.close(), .operator_),
-                                (.callback(rating: .dissatisfied, note: "三天后又满了"), .resident),
-                                (.reopen(reason: "回访不满意"), .leader)] {
+        for (action, actor) in [
+            (CaseAction.accept(), ActorRole.operator_), (.dispatch(department: " sanitation "), .operator_),
+            (.signFor(), .department), (.handle(note: "已清运"), .department),
+            (.returnForRework(reason: "桶边仍有散落垃圾"), .gridWorker), (.signFor(), .department),
+            (.handle(note: "已清扫"), .department), (.verify(), .gridWorker), (.close(), .operator_),
+            (.callback(rating: .dissatisfied, note: "三天后又满了"), .resident),
+            (.reopen(reason: "回访不满意"), .leader),
+        ] {
             let tr = try step(action, s, by: actor)
             timeline.append(tr.event)
             s = tr.snapshot
         }
         #expect(s.state == .accepted && s.reworkCount == 1 && s.reopenCount == 1)
         #expect(s.respondedAt == Self.t0 + 1800 && s.closedAt == nil && s.rating == nil && s.department == nil)
-        #expect(timeline.map(\.to) == [.reported, .accepted, .dispatched, .signedFor, .handled, .dispatched, .signedFor,
-                                       .handled, .verified, .closed, .calledBack, .accepted])
+        #expect(
+            timeline.map(\.to) == [
+                .reported, .accepted, .dispatched, .signedFor, .handled, .dispatched, .signedFor,
+                .handled, .verified, .closed, .calledBack, .accepted,
+            ])
         #expect(timeline[2].department == "sanitation" && timeline[5].department == "sanitation")
         #expect(timeline[5].reason == "桶边仍有散落垃圾" && timeline[10].rating == .dissatisfied)
         #expect(timeline.filter(\.notifyReporter).map(\.action) == [.close, .reopen])
@@ -212,8 +217,9 @@ import Testing
     }
 
     @Test func escalationGoesUpAndIsTold() throws {
-        let tr = try CaseMachine.apply(.escalate(to: .street, reason: "小区养狗问题网格难以解决"), to: Self.snapshot(.reported),
-                                       by: .gridWorker, at: Self.t0)
+        let tr = try CaseMachine.apply(
+            .escalate(to: .street, reason: "小区养狗问题网格难以解决"), to: Self.snapshot(.reported),
+            by: .gridWorker, at: Self.t0)
         #expect(tr.snapshot.level == .street && tr.snapshot.state == .reported && tr.snapshot.respondedAt == nil)
         #expect(tr.event.level == .street && tr.event.notifyReporter)
         var street = tr.snapshot
@@ -258,8 +264,9 @@ import Testing
     }
 
     @Test func unsolvableClosesWithAReasonTheReporterIsTold() throws {
-        let tr = try CaseMachine.apply(.markUnsolvable(reason: "  涉及产权纠纷，需法院裁决 "), to: Self.snapshot(.signedFor),
-                                       by: .operator_, at: Self.t0 + 100)
+        let tr = try CaseMachine.apply(
+            .markUnsolvable(reason: "  涉及产权纠纷，需法院裁决 "), to: Self.snapshot(.signedFor),
+            by: .operator_, at: Self.t0 + 100)
         #expect(tr.snapshot.state == .closed && tr.snapshot.outcome == .unsolvable && tr.snapshot.closedAt == Self.t0 + 100)
         #expect(tr.event.reason == "涉及产权纠纷，需法院裁决" && tr.event.notifyReporter)
         let rated = try CaseMachine.apply(.callback(rating: .basicallySatisfied), to: tr.snapshot, by: .operator_, at: Self.t0 + 200)
@@ -309,4 +316,3 @@ import Testing
         #expect(CaseProblem.actorNotAllowed(action: .verify, actor: .resident).message() == "居民无权对案件执行“核查通过”")
     }
 }
-

@@ -7,10 +7,13 @@ struct CasesOverdueTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_000_000)
     static func h(_ hours: Double) -> Date { t0.addingTimeInterval(hours * 3600) }
 
-    static func facts(state: CaseState = .reported, level: UnitLevel = .grid, respondAlerts: Int = 0, resolveAlerts: Int = 0,
-                      next: Date? = nil, above: [UnitLevel] = [.community, .street, .district]) -> Overdue.Facts {
-        Overdue.Facts(state: state, level: level, respondBy: h(2), resolveBy: h(24), respondAlerts: respondAlerts, resolveAlerts: resolveAlerts,
-                      nextSweepAt: next, resolveHours: 24, levelsAbove: above)
+    static func facts(
+        state: CaseState = .reported, level: UnitLevel = .grid, respondAlerts: Int = 0, resolveAlerts: Int = 0,
+        next: Date? = nil, above: [UnitLevel] = [.community, .street, .district]
+    ) -> Overdue.Facts {
+        Overdue.Facts(
+            state: state, level: level, respondBy: h(2), resolveBy: h(24), respondAlerts: respondAlerts, resolveAlerts: resolveAlerts,
+            nextSweepAt: next, resolveHours: 24, levelsAbove: above)
     }
 
     static func decide(_ f: Overdue.Facts, at now: Date) -> Overdue.Decision? {
@@ -45,9 +48,12 @@ struct CasesOverdueTests {
             #expect(d.limit == .resolve)
             #expect(d.actions.first?.kind == .supervise)
             if case .escalate(let to, _)? = d.actions.dropFirst().first { levels.append(to); f.level = to }
-            #expect(Self.decide(Overdue.Facts(state: f.state, level: f.level, respondBy: f.respondBy, resolveBy: f.resolveBy, respondAlerts: 0,
-                                              resolveAlerts: d.resolveAlerts, nextSweepAt: d.nextSweepAt, resolveHours: 24, levelsAbove: f.levelsAbove),
-                                at: now.addingTimeInterval(3600)) == nil, "nothing more within the period")
+            #expect(
+                Self.decide(
+                    Overdue.Facts(
+                        state: f.state, level: f.level, respondBy: f.respondBy, resolveBy: f.resolveBy, respondAlerts: 0,
+                        resolveAlerts: d.resolveAlerts, nextSweepAt: d.nextSweepAt, resolveHours: 24, levelsAbove: f.levelsAbove),
+                    at: now.addingTimeInterval(3600)) == nil, "nothing more within the period")
             f.resolveAlerts = d.resolveAlerts
             f.nextSweepAt = d.nextSweepAt
             now = d.nextSweepAt

@@ -18,8 +18,10 @@ func caseTime(_ s: String) -> Date {
         makeUpWorkdays: [SimpleDate(year: 2025, month: 4, day: 27)!, SimpleDate(year: 2025, month: 5, day: 10)!])
     static let working = LimitCalendar.working(.standard)
 
-    static func deadline(_ from: String, _ hours: Double, _ calendar: LimitCalendar = working,
-                         excluding: [DateInterval] = []) -> Date {
+    static func deadline(
+        _ from: String, _ hours: Double, _ calendar: LimitCalendar = working,
+        excluding: [DateInterval] = []
+    ) -> Date {
         TimeLimits.deadline(from: caseTime(from), hours: hours, calendar: calendar, excluding: excluding)
     }
 
@@ -41,32 +43,33 @@ func caseTime(_ s: String) -> Date {
         let cut = [Self.interval("2025-03-03 12:00", "2025-03-03 14:00"), Self.interval("2025-03-03 13:00", "2025-03-03 15:00")]
         #expect(Self.deadline("2025-03-03 10:00", 24, .clock, excluding: cut) == caseTime("2025-03-04 13:00"))
         // A suspension before the start does not count.
-        #expect(Self.deadline("2025-03-03 10:00", 2, .clock, excluding: [Self.interval("2025-03-02 10:00", "2025-03-03 09:00")])
+        #expect(
+            Self.deadline("2025-03-03 10:00", 2, .clock, excluding: [Self.interval("2025-03-02 10:00", "2025-03-03 09:00")])
                 == caseTime("2025-03-03 12:00"))
     }
 
     @Test func workingHoursWithinADayAndAcrossLunch() {
-        #expect(Self.deadline("2025-03-03 09:00", 3) == caseTime("2025-03-03 12:00"))     // exactly to lunch
-        #expect(Self.deadline("2025-03-03 11:00", 2) == caseTime("2025-03-03 14:30"))     // 1 h before lunch, 1 h after
-        #expect(Self.deadline("2025-03-03 12:30", 1) == caseTime("2025-03-03 14:30"))     // reported during lunch
-        #expect(Self.deadline("2025-03-03 09:00", 7) == caseTime("2025-03-03 17:30"))     // one full day
+        #expect(Self.deadline("2025-03-03 09:00", 3) == caseTime("2025-03-03 12:00"))  // exactly to lunch
+        #expect(Self.deadline("2025-03-03 11:00", 2) == caseTime("2025-03-03 14:30"))  // 1 h before lunch, 1 h after
+        #expect(Self.deadline("2025-03-03 12:30", 1) == caseTime("2025-03-03 14:30"))  // reported during lunch
+        #expect(Self.deadline("2025-03-03 09:00", 7) == caseTime("2025-03-03 17:30"))  // one full day
     }
 
     @Test func workingHoursAcrossNightsAndWeekends() {
-        #expect(Self.deadline("2025-03-03 17:00", 2) == caseTime("2025-03-04 10:30"))     // overnight
-        #expect(Self.deadline("2025-03-03 20:00", 2) == caseTime("2025-03-04 11:00"))     // reported at night
-        #expect(Self.deadline("2025-03-04 06:00", 1) == caseTime("2025-03-04 10:00"))     // before work
-        #expect(Self.deadline("2025-03-07 17:00", 2) == caseTime("2025-03-10 10:30"))     // Friday evening → Monday
-        #expect(Self.deadline("2025-03-08 22:00", 2) == caseTime("2025-03-10 11:00"))     // Saturday night
-        #expect(Self.deadline("2025-03-03 09:00", 24) == caseTime("2025-03-06 12:00"))    // 7 + 7 + 7 + 3
-        #expect(Self.deadline("2025-03-06 09:00", 24) == caseTime("2025-03-11 12:00"))    // over a weekend
+        #expect(Self.deadline("2025-03-03 17:00", 2) == caseTime("2025-03-04 10:30"))  // overnight
+        #expect(Self.deadline("2025-03-03 20:00", 2) == caseTime("2025-03-04 11:00"))  // reported at night
+        #expect(Self.deadline("2025-03-04 06:00", 1) == caseTime("2025-03-04 10:00"))  // before work
+        #expect(Self.deadline("2025-03-07 17:00", 2) == caseTime("2025-03-10 10:30"))  // Friday evening → Monday
+        #expect(Self.deadline("2025-03-08 22:00", 2) == caseTime("2025-03-10 11:00"))  // Saturday night
+        #expect(Self.deadline("2025-03-03 09:00", 24) == caseTime("2025-03-06 12:00"))  // 7 + 7 + 7 + 3
+        #expect(Self.deadline("2025-03-06 09:00", 24) == caseTime("2025-03-11 12:00"))  // over a weekend
     }
 
     @Test func holidaysAndMakeUpWorkdays() {
         let may = LimitCalendar.working(Self.mayDay)
         // Wednesday 30 April, half an hour before closing: the holiday runs to Monday 5 May.
         #expect(Self.deadline("2025-04-30 17:00", 2, may) == caseTime("2025-05-06 10:30"))
-        #expect(Self.deadline("2025-04-30 17:00", 2) == caseTime("2025-05-01 10:30"))     // without the holiday listed
+        #expect(Self.deadline("2025-04-30 17:00", 2) == caseTime("2025-05-01 10:30"))  // without the holiday listed
         // Friday 25 April: Sunday 27 April is a make-up workday.
         #expect(Self.deadline("2025-04-25 17:00", 2, may) == caseTime("2025-04-27 10:30"))
         #expect(Self.deadline("2025-04-25 17:00", 2) == caseTime("2025-04-28 10:30"))
@@ -90,8 +93,10 @@ func caseTime(_ s: String) -> Date {
         // Mon 09:00–10:00 counts; suspended until Tue 10:00; then 2 h + 4 h on Tuesday.
         let cut = [Self.interval("2025-03-03 10:00", "2025-03-04 10:00")]
         #expect(Self.deadline("2025-03-03 09:00", 7, excluding: cut) == caseTime("2025-03-04 17:30"))
-        #expect(TimeLimits.countedSeconds(from: caseTime("2025-03-03 09:00"), to: caseTime("2025-03-04 12:00"),
-                                          calendar: Self.working, excluding: cut) == 3 * 3600)
+        #expect(
+            TimeLimits.countedSeconds(
+                from: caseTime("2025-03-03 09:00"), to: caseTime("2025-03-04 12:00"),
+                calendar: Self.working, excluding: cut) == 3 * 3600)
     }
 
     @Test(arguments: [0.5, 1, 2, 7, 24, 72])
@@ -107,12 +112,12 @@ func caseTime(_ s: String) -> Date {
     @Test func clockStatusWarnsAtEightyPercent() {
         let timer = CaseTimer(reportedAt: caseTime("2025-03-03 09:00"))
         func at(_ s: String) -> CaseTimer.Status { timer.status(now: caseTime(s)) }
-        #expect(at("2025-03-03 10:30").response == .onTime)        // 75 %
-        #expect(at("2025-03-03 10:36").response == .warning)       // 80 %
-        #expect(at("2025-03-03 11:00").response == .warning)       // exactly the limit
+        #expect(at("2025-03-03 10:30").response == .onTime)  // 75 %
+        #expect(at("2025-03-03 10:36").response == .warning)  // 80 %
+        #expect(at("2025-03-03 11:00").response == .warning)  // exactly the limit
         #expect(at("2025-03-03 11:01").response == .overdue)
-        #expect(at("2025-03-04 04:00").resolution == .onTime)      // 19 h
-        #expect(at("2025-03-04 04:12").resolution == .warning)     // 19.2 h
+        #expect(at("2025-03-04 04:00").resolution == .onTime)  // 19 h
+        #expect(at("2025-03-04 04:12").resolution == .warning)  // 19.2 h
         #expect(at("2025-03-04 09:01").resolution == .overdue)
         #expect(timer.resolveWarningAt(now: caseTime("2025-03-03 10:00")) == caseTime("2025-03-04 04:12"))
 
@@ -126,9 +131,10 @@ func caseTime(_ s: String) -> Date {
     }
 
     @Test func suspendedTimeDoesNotCountTowardsStatus() {
-        var timer = CaseTimer(reportedAt: caseTime("2025-03-03 09:00"), respondedAt: caseTime("2025-03-03 09:30"),
-                              suspensions: [Self.interval("2025-03-03 10:00", "2025-03-03 16:00")])
-        #expect(timer.status(now: caseTime("2025-03-04 09:01")).resolution == .onTime)    // 18 h counted
+        var timer = CaseTimer(
+            reportedAt: caseTime("2025-03-03 09:00"), respondedAt: caseTime("2025-03-03 09:30"),
+            suspensions: [Self.interval("2025-03-03 10:00", "2025-03-03 16:00")])
+        #expect(timer.status(now: caseTime("2025-03-04 09:01")).resolution == .onTime)  // 18 h counted
         #expect(timer.resolveBy(now: caseTime("2025-03-04 09:01")) == caseTime("2025-03-04 15:00"))
         // A suspension still running counts as lasting until now.
         timer.suspensions = []
@@ -139,12 +145,12 @@ func caseTime(_ s: String) -> Date {
 
     @Test func workingHourStatusForAService() {
         let timer = CaseTimer(reportedAt: caseTime("2025-03-07 17:00"), limits: CaseLimits(counting: .working))
-        #expect(timer.status(now: caseTime("2025-03-08 12:00")).response == .onTime)        // weekend: 0.5 h
-        #expect(timer.status(now: caseTime("2025-03-10 10:00")).response == .onTime)        // 1.5 h
-        #expect(timer.status(now: caseTime("2025-03-10 10:06")).response == .warning)       // 1.6 h
+        #expect(timer.status(now: caseTime("2025-03-08 12:00")).response == .onTime)  // weekend: 0.5 h
+        #expect(timer.status(now: caseTime("2025-03-10 10:00")).response == .onTime)  // 1.5 h
+        #expect(timer.status(now: caseTime("2025-03-10 10:06")).response == .warning)  // 1.6 h
         #expect(timer.status(now: caseTime("2025-03-10 10:31")).response == .overdue)
         #expect(timer.respondBy(now: caseTime("2025-03-10 10:31")) == caseTime("2025-03-10 10:30"))
-        #expect(timer.resolveBy(now: caseTime("2025-03-10 10:31")) == caseTime("2025-03-13 11:30"))   // 0.5 + 7 + 7 + 7 + 2.5
+        #expect(timer.resolveBy(now: caseTime("2025-03-10 10:31")) == caseTime("2025-03-13 11:30"))  // 0.5 + 7 + 7 + 7 + 2.5
     }
 
     @Test func aCalendarWithNoWorkdaysNeverEnds() {

@@ -168,10 +168,11 @@ enum DemoFixture {
             #expect((3...8).contains(shops.count))
             #expect(population.buildings.prefix(DemoTeams.guaranteedBuildings).allSatisfy { $0.kind == "residential" && $0.gridCode != nil })
             #expect((10...30).contains(population.components.count))
-            #expect(population.components.allSatisfy {
-                DemoComponent.classKeys.contains($0.classKey) && box.contains($0.point)
-                    && ["ok", "damaged", "missing", "occupied"].contains($0.state)
-            })
+            #expect(
+                population.components.allSatisfy {
+                    DemoComponent.classKeys.contains($0.classKey) && box.contains($0.point)
+                        && ["ok", "damaged", "missing", "occupied"].contains($0.state)
+                })
             #expect(population.components.filter { $0.state == "ok" }.count * 2 > population.components.count)
         }
     }

@@ -22,12 +22,13 @@ struct SeededRandom: RandomNumberGenerator {
         let cols = 50, rows = 30, dx = 0.004, dy = 0.003
         var v = [[GeoPoint]]()
         for i in 0...cols {
-            v.append((0...rows).map { j in
-                let edge = i == 0 || j == 0 || i == cols || j == rows
-                let jx = edge ? 0 : Double.random(in: -dx / 4...dx / 4, using: &rng)
-                let jy = edge ? 0 : Double.random(in: -dy / 4...dy / 4, using: &rng)
-                return GeoPoint(lon: 116.3 + Double(i) * dx + jx, lat: 39.85 + Double(j) * dy + jy)
-            })
+            v.append(
+                (0...rows).map { j in
+                    let edge = i == 0 || j == 0 || i == cols || j == rows
+                    let jx = edge ? 0 : Double.random(in: -dx / 4...dx / 4, using: &rng)
+                    let jy = edge ? 0 : Double.random(in: -dy / 4...dy / 4, using: &rng)
+                    return GeoPoint(lon: 116.3 + Double(i) * dx + jx, lat: 39.85 + Double(j) * dy + jy)
+                })
         }
         var grids: [(Int, GeoArea)] = []
         for i in 0..<cols {

@@ -13,18 +13,21 @@ import Testing
 
     @Test func featureCollection() throws {
         let json = """
-        {"type":"FeatureCollection","features":[
-          {"type":"Feature","id":7,"properties":{"name":"网格一","code":"110105001002003","households":412,
-            "share":0.25,"active":true,"note":null,"tags":["a",1]},
-           "geometry":{"type":"Polygon","coordinates":\(square)}},
-          {"type":"Feature","properties":{"name":"站"},"geometry":{"type":"Point","coordinates":[116.405,39.905,43.5]}},
-          {"type":"Feature","properties":null,"geometry":null}
-        ]}
-        """
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","id":7,"properties":{"name":"网格一","code":"110105001002003","households":412,
+                "share":0.25,"active":true,"note":null,"tags":["a",1]},
+               "geometry":{"type":"Polygon","coordinates":\(square)}},
+              {"type":"Feature","properties":{"name":"站"},"geometry":{"type":"Point","coordinates":[116.405,39.905,43.5]}},
+              {"type":"Feature","properties":null,"geometry":null}
+            ]}
+            """
         let f = try parse(json)
         #expect(f.count == 3)
-        #expect(f[0].properties == ["name": "网格一", "code": "110105001002003", "households": "412",
-                                    "share": "0.25", "active": "true", "tags": #"["a",1]"#])
+        #expect(
+            f[0].properties == [
+                "name": "网格一", "code": "110105001002003", "households": "412",
+                "share": "0.25", "active": "true", "tags": #"["a",1]"#,
+            ])
         #expect(f[0].id == "7")
         #expect(f[0].area?.polygons.first?.rings.first?.count == 5)
         #expect(f[0].area?.contains(GeoPoint(lon: 116.405, lat: 39.905)) == true)
@@ -87,7 +90,8 @@ import Testing
         #expect(problem(collection("3")) == .notAnObject(feature: 3))
         #expect(problem(collection(geometry("Polygon", "[[[0,0],[1,0],[1,1],[0,1]]]"))) == .ringNotClosed(feature: 3, polygon: 1, ring: 1))
         #expect(problem(collection(geometry("Polygon", "[[[0,0],[1,0],[0,0]]]"))) == .ringTooShort(feature: 3, polygon: 1, ring: 1, positions: 3))
-        #expect(problem(collection(geometry("MultiPolygon", "[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[1,1],[0,0]],[[0,0],[1,0],[1,1],[0,1]]]]")))
+        #expect(
+            problem(collection(geometry("MultiPolygon", "[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[1,1],[0,0]],[[0,0],[1,0],[1,1],[0,1]]]]")))
                 == .ringNotClosed(feature: 3, polygon: 2, ring: 2))
         #expect(problem(collection(geometry("Point", "[200,10]"))) == .coordinateOutOfRange(feature: 3, lon: "200", lat: "10"))
         #expect(problem(collection(geometry("Point", "[10,-90.5]"))) == .coordinateOutOfRange(feature: 3, lon: "10", lat: "-90.5"))
@@ -118,8 +122,10 @@ import Testing
 
         let two = GeoArea(polygons: [Shapes.box(116.40, 39.90, 116.41, 39.91), Shapes.box(116.5, 39.9, 116.6, 39.95)])
         #expect(GeoJSON.geometry(two).hasPrefix(#"{"type":"MultiPolygon","coordinates":[[[[116.4,39.9]"#))
-        let fc = GeoJSON.featureCollection([(properties: ["name": "第\"一\"网格\n", "code": "110105001002003"], area: two),
-                                            (properties: [:], area: framed)])
+        let fc = GeoJSON.featureCollection([
+            (properties: ["name": "第\"一\"网格\n", "code": "110105001002003"], area: two),
+            (properties: [:], area: framed),
+        ])
         let features = try parse(fc)
         #expect(features.count == 2)
         #expect(features[0].properties == ["name": "第\"一\"网格\n", "code": "110105001002003"])

@@ -13,17 +13,22 @@ enum Shapes {
     }
 
     /// A 0.02° square with a 0.01° square hole in the middle.
-    static let framed = GeoPolygon(rings: box(116.40, 39.90, 116.42, 39.92).rings + [[
-        GeoPoint(lon: 116.405, lat: 39.905), GeoPoint(lon: 116.405, lat: 39.915),
-        GeoPoint(lon: 116.415, lat: 39.915), GeoPoint(lon: 116.415, lat: 39.905),
-    ]])
+    static let framed = GeoPolygon(
+        rings: box(116.40, 39.90, 116.42, 39.92).rings + [
+            [
+                GeoPoint(lon: 116.405, lat: 39.905), GeoPoint(lon: 116.405, lat: 39.915),
+                GeoPoint(lon: 116.415, lat: 39.915), GeoPoint(lon: 116.415, lat: 39.905),
+            ]
+        ])
 
     /// A U shape whose centroid lies in the notch.
-    static let u = GeoPolygon(rings: [[
-        GeoPoint(lon: 0, lat: 0), GeoPoint(lon: 3, lat: 0), GeoPoint(lon: 3, lat: 3), GeoPoint(lon: 2, lat: 3),
-        GeoPoint(lon: 2, lat: 1), GeoPoint(lon: 1, lat: 1), GeoPoint(lon: 1, lat: 3), GeoPoint(lon: 0, lat: 3),
-        GeoPoint(lon: 0, lat: 0),
-    ]])
+    static let u = GeoPolygon(rings: [
+        [
+            GeoPoint(lon: 0, lat: 0), GeoPoint(lon: 3, lat: 0), GeoPoint(lon: 3, lat: 3), GeoPoint(lon: 2, lat: 3),
+            GeoPoint(lon: 2, lat: 1), GeoPoint(lon: 1, lat: 1), GeoPoint(lon: 1, lat: 3), GeoPoint(lon: 0, lat: 3),
+            GeoPoint(lon: 0, lat: 0),
+        ]
+    ])
 }
 
 @Suite struct GeometryTests {
@@ -77,8 +82,12 @@ enum Shapes {
         #expect(abs(c.lon - 116.41) < 1e-9 && abs(c.lat - 39.91) < 1e-9)
         let f = Shapes.framed.centroid
         #expect(abs(f.lon - 116.41) < 1e-9 && abs(f.lat - 39.91) < 1e-9)
-        let l = GeoPolygon(rings: [[GeoPoint(lon: 0, lat: 0), GeoPoint(lon: 2, lat: 0), GeoPoint(lon: 2, lat: 1),
-                                    GeoPoint(lon: 1, lat: 1), GeoPoint(lon: 1, lat: 2), GeoPoint(lon: 0, lat: 2)]])
+        let l = GeoPolygon(rings: [
+            [
+                GeoPoint(lon: 0, lat: 0), GeoPoint(lon: 2, lat: 0), GeoPoint(lon: 2, lat: 1),
+                GeoPoint(lon: 1, lat: 1), GeoPoint(lon: 1, lat: 2), GeoPoint(lon: 0, lat: 2),
+            ]
+        ])
         // Two unit squares: centres (1, 0.5) weight 2 and (0.5, 1.5) weight 1.
         #expect(abs(l.centroid.lon - 5.0 / 6) < 1e-9 && abs(l.centroid.lat - 5.0 / 6) < 1e-9)
         let two = GeoArea(polygons: [Shapes.box(0, 0, 1, 1), Shapes.box(2, 0, 3, 1)]).centroid
@@ -130,10 +139,13 @@ enum Shapes {
         // A neighbour sharing only part of an edge, offset half a tile.
         #expect(!west.intersects(Shapes.area(116.41, 39.905, 116.42, 39.915)))
         // Its boundary has a vertex in the middle of the shared edge.
-        let split = GeoArea(GeoPolygon(rings: [[
-            GeoPoint(lon: 116.41, lat: 39.90), GeoPoint(lon: 116.42, lat: 39.90), GeoPoint(lon: 116.42, lat: 39.91),
-            GeoPoint(lon: 116.41, lat: 39.91), GeoPoint(lon: 116.41, lat: 39.905), GeoPoint(lon: 116.41, lat: 39.90),
-        ]]))
+        let split = GeoArea(
+            GeoPolygon(rings: [
+                [
+                    GeoPoint(lon: 116.41, lat: 39.90), GeoPoint(lon: 116.42, lat: 39.90), GeoPoint(lon: 116.42, lat: 39.91),
+                    GeoPoint(lon: 116.41, lat: 39.91), GeoPoint(lon: 116.41, lat: 39.905), GeoPoint(lon: 116.41, lat: 39.90),
+                ]
+            ]))
         #expect(!west.intersects(split))
     }
 

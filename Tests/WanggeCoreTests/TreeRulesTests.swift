@@ -30,8 +30,9 @@ import Testing
             try TreeRules.validateMove(unit: 5, level: .grid, to: 5, newParentLevel: .community, ancestorsOfNewParent: [])
         }
         #expect(throws: TreeProblem.cycle) {
-            try TreeRules.validateMove(unit: "estate", level: .estate, to: "block", newParentLevel: .block,
-                                       ancestorsOfNewParent: ["grid", "estate"])
+            try TreeRules.validateMove(
+                unit: "estate", level: .estate, to: "block", newParentLevel: .block,
+                ancestorsOfNewParent: ["grid", "estate"])
         }
         #expect(throws: TreeProblem.wrongLevel(child: .grid, parent: .street)) {
             try TreeRules.validateMove(unit: 5, level: .grid, to: 2, newParentLevel: .street, ancestorsOfNewParent: [1])

@@ -7,9 +7,11 @@ struct TOTPTests {
     /// RFC 6238 appendix B, SHA-1, last six of the eight digits given there.
     static let secret = Array("12345678901234567890".utf8)
 
-    @Test("matches the RFC 6238 test vectors", arguments: [
-        (59.0, "287082"), (1111111109.0, "081804"), (1111111111.0, "050471"), (1234567890.0, "005924"), (2000000000.0, "279037"),
-    ])
+    @Test(
+        "matches the RFC 6238 test vectors",
+        arguments: [
+            (59.0, "287082"), (1111111109.0, "081804"), (1111111111.0, "050471"), (1234567890.0, "005924"), (2000000000.0, "279037"),
+        ])
     func vectors(time: Double, expected: String) {
         #expect(TOTP(secret: Self.secret).code(at: Date(timeIntervalSince1970: time)) == expected)
     }

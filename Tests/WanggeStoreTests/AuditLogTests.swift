@@ -14,8 +14,9 @@ struct AuditLogTests {
     static func log(_ db: any Database) -> AuditLog { AuditLog(db, chain: TestDatabase.keys.audit) }
 
     static func entry(_ n: Int, at: Date = Date(), actor: String = "admin", action: String = "update", detail: String? = nil, outcome: String = "ok") -> AuditEntry {
-        AuditEntry(at: at, actorID: UUID(), actor: actor, role: "sys_admin", ip: "10.0.0.\(n % 250)", action: action,
-                   objectType: "unit", objectID: "u\(n)", detail: detail ?? "n=\(n)", outcome: outcome)
+        AuditEntry(
+            at: at, actorID: UUID(), actor: actor, role: "sys_admin", ip: "10.0.0.\(n % 250)", action: action,
+            objectType: "unit", objectID: "u\(n)", detail: detail ?? "n=\(n)", outcome: outcome)
     }
 
     /// Appends `count` entries one after another and returns the log.
@@ -33,7 +34,7 @@ struct AuditLogTests {
     static func appendWaitingForConnection(_ log: AuditLog, _ entry: AuditEntry) async throws -> Int64 {
         let deadline = Date().addingTimeInterval(600)
         while true {
-            do { return try await log.append(entry) } catch where "\(error)".contains("connectionRequestTimeout") && Date() < deadline { continue }
+            do { return try await log.append(entry) } catch  where "\(error)".contains("connectionRequestTimeout") && Date() < deadline { continue }
         }
     }
 
@@ -124,7 +125,9 @@ struct AuditLogTests {
             // setup: entry 4 replaced by a copy of entry 2, whose own hash is valid
             let log = try await Self.fill(store, 6)
             try await Self.raw(store, "DELETE FROM audit_log WHERE seq = 4")
-            try await Self.raw(store, """
+            try await Self.raw(
+                store,
+                """
                 INSERT INTO audit_log (seq, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash) \
                 SELECT 4, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash FROM audit_log WHERE seq = 2
                 """)
@@ -140,7 +143,9 @@ struct AuditLogTests {
         try await db.withStore { store in
             // setup: a new 6th entry linked to the 5th, but without the key its hash cannot be right
             let log = try await Self.fill(store, 5)
-            try await Self.raw(store, """
+            try await Self.raw(
+                store,
+                """
                 INSERT INTO audit_log (seq, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash) \
                 SELECT 6, at, actor_id, 'admin', role, ip, 'delete', object_type, object_id, 'forged', outcome, hash, hash FROM audit_log WHERE seq = 5
                 """)
@@ -153,7 +158,9 @@ struct AuditLogTests {
             try await Self.raw(store, "UPDATE audit_head SET seq = 5 WHERE id = 1")
             try await Self.raw(store, "DELETE FROM audit_log WHERE seq = 6")
             try await Self.raw(store, "UPDATE audit_head SET base_seq = 0 WHERE id = 1")
-            try await Self.raw(store, """
+            try await Self.raw(
+                store,
+                """
                 INSERT INTO audit_log (seq, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash) \
                 SELECT 0, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash FROM audit_log WHERE seq = 1
                 """)

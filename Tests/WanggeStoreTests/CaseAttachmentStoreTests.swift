@@ -26,8 +26,9 @@ struct CaseAttachmentStoreTests {
         try await kind.withStore(Fixture.demo) { db in
             let grids = try await Fixture.grids(db).values.sorted { $0.code < $1.code }
             let repo = CaseStoreTests.repo(db)
-            let c = try await repo.intake(Self.draft(photos: [.init(name: "C:\\相册\\井盖.JPG", bytes: Self.jpeg), .init(name: "b.png", bytes: Self.png)], grid: grids[0].id),
-                                          actor: CaseStoreTests.gridActor, at: Self.t0)
+            let c = try await repo.intake(
+                Self.draft(photos: [.init(name: "C:\\相册\\井盖.JPG", bytes: Self.jpeg), .init(name: "b.png", bytes: Self.png)], grid: grids[0].id),
+                actor: CaseStoreTests.gridActor, at: Self.t0)
             let stored = try await repo.attachments(of: c.id, in: .everything)
             #expect(stored.map(\.contentType) == ["image/jpeg", "image/png"] || stored.map(\.contentType) == ["image/png", "image/jpeg"])
             let first = try #require(stored.first { $0.contentType == "image/jpeg" })
@@ -37,8 +38,9 @@ struct CaseAttachmentStoreTests {
             #expect(try await repo.attachments(of: c.id, in: .subtree(of: grids[3])).isEmpty)
 
             // A step's photo belongs to that step's event.
-            try await repo.apply(.accept(), to: c.id, actor: CaseStoreTests.operatorActor, in: .everything, at: Self.t0,
-                                 attachments: [.init(name: "现场.webp", bytes: Self.webp)])
+            try await repo.apply(
+                .accept(), to: c.id, actor: CaseStoreTests.operatorActor, in: .everything, at: Self.t0,
+                attachments: [.init(name: "现场.webp", bytes: Self.webp)])
             #expect(try await repo.attachmentCounts(of: c.id, in: .everything) == [1: 2, 2: 1])
 
             // Refused: a renamed text file, one photo too many, one too large — and nothing written.
@@ -57,7 +59,8 @@ struct CaseAttachmentStoreTests {
             #expect(try await Fixture.count(db, "cases") == cases)
             #expect(try await Fixture.count(db, "case_attachments") == files)
             #expect(try await repo.get(c.id, in: .everything).state == .accepted)
-            #expect(await Fixture.storeError { try await repo.intake(Self.draft(photos: [.init(name: "empty.jpg", bytes: Data())]), actor: CaseStoreTests.gridActor, at: Self.t0) }?.key
+            #expect(
+                await Fixture.storeError { try await repo.intake(Self.draft(photos: [.init(name: "empty.jpg", bytes: Data())]), actor: CaseStoreTests.gridActor, at: Self.t0) }?.key
                     == "case.photo.not_image")
         }
     }

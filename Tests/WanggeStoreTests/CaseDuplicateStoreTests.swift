@@ -14,10 +14,14 @@ struct CaseDuplicateStoreTests {
     static let sibling = "city_appearance.accumulated_waste"
     static let op = CaseStoreTests.operatorActor
 
-    static func report(_ repo: CaseRepository, _ category: String = garbage, at point: GeoPoint?, grid: UUID? = nil, text: String = "小区东门垃圾堆积无人清运",
-                       phone: String? = nil, time: Date = t0) async throws -> CaseRow {
-        try await repo.intake(CaseIntake(categoryKey: category, channel: .qr, title: "", description: text, point: point,
-                                         reporterPhone: phone, gridID: grid), actor: .resident, at: time)
+    static func report(
+        _ repo: CaseRepository, _ category: String = garbage, at point: GeoPoint?, grid: UUID? = nil, text: String = "小区东门垃圾堆积无人清运",
+        phone: String? = nil, time: Date = t0
+    ) async throws -> CaseRow {
+        try await repo.intake(
+            CaseIntake(
+                categoryKey: category, channel: .qr, title: "", description: text, point: point,
+                reporterPhone: phone, gridID: grid), actor: .resident, at: time)
     }
 
     /// The demo district's grids in code order, a repository, and a point inside the first grid.
@@ -84,13 +88,15 @@ struct CaseDuplicateStoreTests {
             #expect(await mergeProblem(UUID().uuidString, b.id)?.key == "case.merge.no_target")
             #expect(await mergeProblem(elsewhere.id.uuidString, c.id, scope: .subtree(of: grids[0]))?.key == "case.merge.no_target", "a target out of scope looks missing")
             #expect(await mergeProblem("", b.id)?.field == "target")
-            #expect(await Fixture.storeError { try await repo.apply(.merge(into: a.id.uuidString), to: b.id, actor: CaseStoreTests.gridActor, in: all, at: t0) }?.kind == .conflict,
-                    "only an operator merges")
+            #expect(
+                await Fixture.storeError { try await repo.apply(.merge(into: a.id.uuidString), to: b.id, actor: CaseStoreTests.gridActor, in: all, at: t0) }?.kind == .conflict,
+                "only an operator merges")
             #expect(try await repo.get(b.id, in: all).state == .reported)
 
             // By tracking code, as typed on the page.
-            let merged = try await repo.apply(.merge(into: TrackingCode.display(a.trackingCode).lowercased(), note: "同一处"), to: b.id, expectedVersion: 1,
-                                              actor: Self.op, in: all, at: t0 + 60)
+            let merged = try await repo.apply(
+                .merge(into: TrackingCode.display(a.trackingCode).lowercased(), note: "同一处"), to: b.id, expectedVersion: 1,
+                actor: Self.op, in: all, at: t0 + 60)
             #expect(merged.state == .merged && merged.outcome == .merged && merged.mergedInto == a.id.uuidString)
             #expect(await mergeProblem(b.id.uuidString, c.id)?.key == "case.merge.target_merged", "never into a merged case")
             #expect(try await repo.mergedReports(into: a.id, in: all).map(\.id) == [b.id])
@@ -117,8 +123,9 @@ struct CaseDuplicateStoreTests {
             #expect(target.rating == nil && target.state == .closed, "the target's own rating stays its reporter's")
             #expect(try await repo.timeline(b.id).map(\.action) == [.report, .merge, .callback])
             #expect(await Fixture.storeError { try await repo.rateMerged(b.id, rating: .dissatisfied, actor: .resident, in: all, at: t0 + 500) }?.kind == .conflict)
-            #expect(await Fixture.storeError { try await repo.rateMerged(c.id, rating: .dissatisfied, actor: .resident, in: all, at: t0 + 500) }?.kind == .conflict,
-                    "a case that is not merged is rated the usual way")
+            #expect(
+                await Fixture.storeError { try await repo.rateMerged(c.id, rating: .dissatisfied, actor: .resident, in: all, at: t0 + 500) }?.kind == .conflict,
+                "a case that is not merged is rated the usual way")
         }
     }
 }

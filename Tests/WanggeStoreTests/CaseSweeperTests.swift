@@ -24,8 +24,9 @@ struct CaseSweeperTests {
             let grids = try await Fixture.grids(db)
             let grid = try #require(grids.values.sorted { $0.code < $1.code }.first)
             let repo = CaseStoreTests.repo(db)
-            let c = try await repo.intake(CaseStoreTests.draft(Self.category, at: try CaseStoreTests.point(in: grid)),
-                                          actor: CaseStoreTests.gridActor, at: Self.t0)
+            let c = try await repo.intake(
+                CaseStoreTests.draft(Self.category, at: try CaseStoreTests.point(in: grid)),
+                actor: CaseStoreTests.gridActor, at: Self.t0)
             let sweeper = Self.sweeper(db)
 
             #expect(try await sweeper.sweep(now: c.respondWarnAt).due == 0, "a warning is not yet a 督办")

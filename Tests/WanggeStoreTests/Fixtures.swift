@@ -12,9 +12,10 @@ enum Fixture {
     static let today = SimpleDate(year: 2026, month: 11, day: 27)!
     static let demoConfig = DemoConfig(grids: 4, today: today)
     static let plan = DemoDistrict.plan(demoConfig)
-    static let populations: [String: DemoGridPopulation] = Dictionary(uniqueKeysWithValues: plan.grids.map {
-        ($0.code, DemoDistrict.population(ofGrid: $0.code, plan: plan, config: demoConfig))
-    })
+    static let populations: [String: DemoGridPopulation] = Dictionary(
+        uniqueKeysWithValues: plan.grids.map {
+            ($0.code, DemoDistrict.population(ofGrid: $0.code, plan: plan, config: demoConfig))
+        })
 
     /// A copy of a database with the demo district loaded (made once per process).
     static let demo = StoreTemplate(name: "store-demo") { db in
@@ -37,7 +38,8 @@ enum Fixture {
 
     /// `SELECT COUNT(*)` of a table, optionally limited by a condition.
     static func count(_ db: any Database, _ table: String, where condition: SQLQueryString? = nil) async throws -> Int {
-        let query: SQLQueryString = condition.map { "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \($0)" }
+        let query: SQLQueryString =
+            condition.map { "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \($0)" }
             ?? "SELECT COUNT(*) AS n FROM \(ident: table)"
         return try await sql(db).raw(query).first()?.decode(column: "n", as: Int.self) ?? -1
     }
@@ -89,8 +91,10 @@ enum Fixture {
     /// The two halves of a box, split at its middle longitude.
     static func halves(_ box: GeoBox) -> (west: GeoBox, east: GeoBox, mid: Double) {
         let mid = (box.minLon + box.maxLon) / 2
-        return (GeoBox(minLon: box.minLon, minLat: box.minLat, maxLon: mid, maxLat: box.maxLat),
-                GeoBox(minLon: mid, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat), mid)
+        return (
+            GeoBox(minLon: box.minLon, minLat: box.minLat, maxLon: mid, maxLat: box.maxLat),
+            GeoBox(minLon: mid, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat), mid
+        )
     }
 
     /// A valid ID number nobody in the demo has (the demo uses region 110199).

@@ -20,16 +20,16 @@ struct ImportExportTests {
             let hh = try #require(Fixture.populations["110199001001001"]?.households.first?.number)
             let file = Self.csv([
                 CSVFixture.residentHeader,
-                "张三,\(Fixture.freshID(10)),13812345678,\(hh),户主,户籍,60岁以上老人",   // 2: fine
-                "李四,\(CSVFixture.wrongCheck(Fixture.freshID(11))),,\(hh),,,",          // 3: check digit
-                "王五,11010519491231,,\(hh),,,",                                        // 4: length
-                "赵六,\(CSVFixture.badDateID),,\(hh),,,",                               // 5: 30 February
-                "钱七,\(Fixture.freshID(12)),,999999,,,",                               // 6: unknown household
-                "孙八,\(Fixture.freshID(13)),12345,\(hh),,,",                           // 7: phone
-                "周九,\(Fixture.freshID(14)),,\(hh),,,外星人",                           // 8: tag
-                "吴十,\(Fixture.freshID(15)),,\(hh),邻居,,",                             // 9: relation
-                "郑一,\(Fixture.freshID(10)),,\(hh),,,",                                // 10: same ID as row 2
-                ",\(Fixture.freshID(16)),,\(hh),,,",                                    // 11: no name
+                "张三,\(Fixture.freshID(10)),13812345678,\(hh),户主,户籍,60岁以上老人",  // 2: fine
+                "李四,\(CSVFixture.wrongCheck(Fixture.freshID(11))),,\(hh),,,",  // 3: check digit
+                "王五,11010519491231,,\(hh),,,",  // 4: length
+                "赵六,\(CSVFixture.badDateID),,\(hh),,,",  // 5: 30 February
+                "钱七,\(Fixture.freshID(12)),,999999,,,",  // 6: unknown household
+                "孙八,\(Fixture.freshID(13)),12345,\(hh),,,",  // 7: phone
+                "周九,\(Fixture.freshID(14)),,\(hh),,,外星人",  // 8: tag
+                "吴十,\(Fixture.freshID(15)),,\(hh),邻居,,",  // 9: relation
+                "郑一,\(Fixture.freshID(10)),,\(hh),,,",  // 10: same ID as row 2
+                ",\(Fixture.freshID(16)),,\(hh),,,",  // 11: no name
             ])
             let residents = try await Fixture.count(database, "residents"), tags = try await Fixture.count(database, "resident_tags")
             let scope = try await Self.districtScope(database)
@@ -82,15 +82,16 @@ struct ImportExportTests {
         }
     }
 
-    @Test("buildings are placed by point in polygon, a shop outside every grid into the nearest; households and residents follow",
-          arguments: TestDatabase.enabled)
+    @Test(
+        "buildings are placed by point in polygon, a shop outside every grid into the nearest; households and residents follow",
+        arguments: TestDatabase.enabled)
     func cleanImports(db: TestDatabase) async throws {
         try await db.withStore(Fixture.demo) { database in
             // setup
             let grids = try await Fixture.grids(database)
             let west = try #require(grids["110199001001001"]), east = try #require(grids["110199101001002"])
             let westBox = try #require(Fixture.plan.unit(west.code)?.box), eastBox = try #require(Fixture.plan.unit(east.code)?.box)
-            let outside = GeoPoint(lon: westBox.minLon - 0.0005, lat: westBox.center.lat)   // ≈ 40 m west of the district
+            let outside = GeoPoint(lon: westBox.minLon - 0.0005, lat: westBox.center.lat)  // ≈ 40 m west of the district
             let scope = try await Self.districtScope(database)
             let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
             let buildings = [
@@ -103,13 +104,17 @@ struct ImportExportTests {
             // MUT
             let placed = try await importer.run(.buildings, bytes: Self.csv(buildings), in: scope)
             let renamed = try await importer.run(.buildings, bytes: [0xEF, 0xBB, 0xBF] + Self.csv(buildings.map { $0.replacingOccurrences(of: "测试1号楼", with: "幸福1号楼") }), in: scope)
-            let households = try await importer.run(.households, bytes: Self.csv([
-                "户号,地址,楼栋编号,房号", "H-T1,测试路1号1单元101,T-B1,1单元101", "H-T2,测试路2号2单元202,T-B2,2单元202", "H-T3,测试路3号,T-S1,",
-            ]), in: scope)
+            let households = try await importer.run(
+                .households,
+                bytes: Self.csv([
+                    "户号,地址,楼栋编号,房号", "H-T1,测试路1号1单元101,T-B1,1单元101", "H-T2,测试路2号2单元202,T-B2,2单元202", "H-T3,测试路3号,T-S1,",
+                ]), in: scope)
             let unknownBuilding = await Fixture.importFailure { try await importer.run(.households, bytes: Self.csv(["户号,地址,楼栋编号", "H-T9,某地,T-B404"]), in: scope) }
-            let people = [CSVFixture.residentHeader,
-                          "测试甲,\(Fixture.freshID(21)),13800000021,H-T1,户主,户籍,60岁以上老人",
-                          "测试乙,\(Fixture.freshID(22)),,H-T2,户主,流动,"]
+            let people = [
+                CSVFixture.residentHeader,
+                "测试甲,\(Fixture.freshID(21)),13800000021,H-T1,户主,户籍,60岁以上老人",
+                "测试乙,\(Fixture.freshID(22)),,H-T2,户主,流动,",
+            ]
             let first = try await importer.run(.residents, bytes: Self.csv(people), in: scope)
             let residentsAfterFirst = try await Fixture.count(database, "residents")
             let again = try await importer.run(.residents, bytes: Self.csv(people.map { $0.replacingOccurrences(of: "13800000021", with: "13900000021") }), in: scope)
@@ -148,7 +153,8 @@ struct ImportExportTests {
             // setup
             try await Fixture.grids(database)
             let hh = try #require(Fixture.populations["110199101001001"]?.households.last?.number)
-            let bytes = CSVFixture.gbkResidentHeader
+            let bytes =
+                CSVFixture.gbkResidentHeader
                 + CSVFixture.gbkWang + CSVFixture.bytes(",\(Fixture.freshID(31)),13800000031,\(hh)") + CSVFixture.gbkHeadRegistered
                 + CSVFixture.gbkLi + CSVFixture.bytes(",\(Fixture.freshID(32)),,\(hh)") + CSVFixture.gbkSpouseFloating
             #expect(String(validating: bytes, as: UTF8.self) == nil, "the fixture really is not UTF-8")
@@ -257,11 +263,13 @@ struct ImportExportTests {
             func feature(_ code: String, _ coordinates: String) -> String {
                 #"{"type":"Feature","properties":{"code":"\#(code)"},"geometry":{"type":"Polygon","coordinates":\#(coordinates)}}"#
             }
-            let bad = #"{"type":"FeatureCollection","features":["# + [
-                feature("110199001001001", ring(box, closed: false)),   // 1: ring not closed
-                feature(grid.code, ring(inner)),                        // 2: fine
-                feature("110199009009009", ring(inner)),                // 3: no such unit
-            ].joined(separator: ",") + "]}"
+            let bad =
+                #"{"type":"FeatureCollection","features":["#
+                + [
+                    feature("110199001001001", ring(box, closed: false)),  // 1: ring not closed
+                    feature(grid.code, ring(inner)),  // 2: fine
+                    feature("110199009009009", ring(inner)),  // 3: no such unit
+                ].joined(separator: ",") + "]}"
             let good = #"{"type":"FeatureCollection","features":["# + feature(grid.code, ring(inner)) + "]}"
             let scope = try await Self.districtScope(database)
             // MUT

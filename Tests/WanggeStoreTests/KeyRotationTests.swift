@@ -25,8 +25,9 @@ struct KeyRotationTests {
         try await db.withStore { database in
             // setup: a demo district (several pages of 1,000) and a TOTP secret, all under k1
             _ = try await DemoLoader(database, cipher: Self.onlyK1).load(Fixture.demoConfig)
-            let account = try await AccountRepository(database).create(username: "admin", displayName: "a", passwordHash: "x", role: .sysAdmin,
-                                                                      unitID: nil, mustChangePassword: false)
+            let account = try await AccountRepository(database).create(
+                username: "admin", displayName: "a", passwordHash: "x", role: .sysAdmin,
+                unitID: nil, mustChangePassword: false)
             try await Fixture.sql(database).update("accounts").set("totp_secret", to: Self.onlyK1.encrypt("JBSWY3DPEHPK3PXP")).where("id", .equal, account.id).run()
             let before = try await Self.stored(database)
             #expect(before.count > KeyRotation.pageSize, "the demo must span several pages")
@@ -74,8 +75,9 @@ struct KeyRotationTests {
         try await db.withStore { database in
             // setup
             let people = ResidentRepository(database, cipher: Self.onlyK1)
-            let input = ResidentInput(name: "张三", idNumber: Fixture.freshID(11), phone: nil, householdNumber: nil, relation: nil,
-                                      residenceType: "registered", tags: [])
+            let input = ResidentInput(
+                name: "张三", idNumber: Fixture.freshID(11), phone: nil, householdNumber: nil, relation: nil,
+                residenceType: "registered", tags: [])
             _ = try await people.create(input, in: .everything)
             // MUT
             let error = await Fixture.storeError { try await KeyRotation(database, cipher: Self.onlyK2).rotate() }

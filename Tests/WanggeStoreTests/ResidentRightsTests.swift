@@ -60,8 +60,9 @@ struct ResidentRightsTests {
             #expect(try await Fixture.count(database, "residents") == rowsBefore)
             #expect(try await Fixture.count(database, "residents", where: "id = \(bind: person.id) AND id_number_hash IS NULL") == 1)
             #expect(try await people.search(idNumber, in: .everything).total == 0)
-            #expect(try await CoverageRepository(database).report(in: .everything).residentsWithoutHouseholdCount == unplacedBefore,
-                    "an anonymised person is not a coverage gap")
+            #expect(
+                try await CoverageRepository(database).report(in: .everything).residentsWithoutHouseholdCount == unplacedBefore,
+                "an anonymised person is not a coverage gap")
             #expect(await Fixture.storeError { try await people.anonymise(person.id, in: .everything) }?.key == "rights.already_anonymised")
             let edit = ResidentInput(name: "张三", idNumber: idNumber, phone: nil, householdNumber: nil, relation: nil, residenceType: "registered", tags: [])
             #expect(await Fixture.storeError { try await people.update(person.id, edit, in: .everything) }?.key == "rights.already_anonymised")
@@ -79,8 +80,9 @@ struct ResidentRightsTests {
             let tags = (try await people.tags(of: [person.id])[person.id] ?? []).map(\.key)
             let household = try await PlaceRepository(database).household(try #require(person.householdID), in: .everything)
             func input(name: String, phone: String?) -> ResidentInput {
-                ResidentInput(name: name, idNumber: person.idNumber, documentNumber: person.documentNumber, phone: phone, householdNumber: household.number,
-                              relation: person.relation, residenceType: person.residenceType, tags: tags)
+                ResidentInput(
+                    name: name, idNumber: person.idNumber, documentNumber: person.documentNumber, phone: phone, householdNumber: household.number,
+                    relation: person.relation, residenceType: person.residenceType, tags: tags)
             }
             // MUT
             let bad = await Fixture.validationFailure { try await people.correct(person.id, input(name: "", phone: "12345"), in: .subtree(of: own)) }

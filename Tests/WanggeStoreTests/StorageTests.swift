@@ -73,8 +73,9 @@ struct StorageTests {
             #expect(report.residentsWithoutHouseholdCount == Fixture.populations[own.code]!.residents.filter { $0.householdNumber == nil }.count)
             #expect(await Fixture.storeError { try await StaffRepository(database).team(of: other.id, in: scope) }?.kind == .notFound)
             #expect(await Fixture.storeError { try await StaffRepository(database).endAssignment(foreignAssignment.assignmentID, in: scope) }?.kind == .notFound)
-            #expect(try await StaffRepository(database).team(of: other.id, in: .everything).contains { $0.assignmentID == foreignAssignment.assignmentID },
-                    "a refused end leaves the assignment running")
+            #expect(
+                try await StaffRepository(database).team(of: other.id, in: .everything).contains { $0.assignmentID == foreignAssignment.assignmentID },
+                "a refused end leaves the assignment running")
             // The district sees the building no grid has taken in.
             let district = try await Fixture.unit(database, code: "110199")
             #expect(try await places.buildings(inGrid: nil, in: .subtree(of: district)).contains { $0.unitID == nil })
@@ -90,8 +91,10 @@ struct StorageTests {
             let people = ResidentRepository(database, cipher: TestDatabase.keys.cipher)
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)
             let otherHousehold = try #require(try await PlaceRepository(database).households(inGrid: grids["110199101001002"]!.id, limit: 1, in: .everything).rows.first)
-            func input(_ id: String?, household: String? = household.number, phone: String? = "13812345678", relation: String? = "spouse",
-                       type: String = "registered", tags: [String] = []) -> ResidentInput {
+            func input(
+                _ id: String?, household: String? = household.number, phone: String? = "13812345678", relation: String? = "spouse",
+                type: String = "registered", tags: [String] = []
+            ) -> ResidentInput {
                 ResidentInput(name: "测试居民", idNumber: id, phone: phone, householdNumber: household, relation: relation, residenceType: type, tags: tags)
             }
             let before = try await Fixture.count(database, "residents")
@@ -191,16 +194,18 @@ struct StorageTests {
             let grid = try #require(grids["110199001001002"])
             let sql = Fixture.sql(database)
             let household = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 1, in: .everything).rows.first)
-            let homelessID = try #require(try await sql.raw("SELECT id FROM residents WHERE unit_id = \(bind: grid.id) AND household_id IS NULL")
-                .first()?.decode(column: "id", as: UUID.self))
+            let homelessID = try #require(
+                try await sql.raw("SELECT id FROM residents WHERE unit_id = \(bind: grid.id) AND household_id IS NULL")
+                    .first()?.decode(column: "id", as: UUID.self))
             let homeless = try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).get(homelessID, in: .everything)
             let before = try await CoverageRepository(database).report(in: .everything)
             // MUT
             try await sql.raw("UPDATE households SET unit_id = NULL WHERE id = \(bind: household.id)").run()
             let home = try #require(try await PlaceRepository(database).households(inGrid: grid.id, limit: 2, in: .everything).rows.last)
             #expect(home.id != household.id)
-            let input = ResidentInput(name: homeless.name, idNumber: homeless.idNumber, documentNumber: homeless.documentNumber, phone: homeless.phone,
-                                      householdNumber: home.number, relation: "other", residenceType: homeless.residenceType, tags: [])
+            let input = ResidentInput(
+                name: homeless.name, idNumber: homeless.idNumber, documentNumber: homeless.documentNumber, phone: homeless.phone,
+                householdNumber: home.number, relation: "other", residenceType: homeless.residenceType, tags: [])
             let filed = try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).update(homeless.id, input, in: .everything)
             let after = try await CoverageRepository(database).report(in: .everything)
             // validate

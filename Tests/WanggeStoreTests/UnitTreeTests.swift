@@ -135,7 +135,8 @@ struct UnitTreeTests {
             #expect(try await residents.search(nil, limit: 1, in: .subtree(of: oldCommunity)).total == oldBefore - people)
             #expect(try await residents.search(nil, limit: 1, in: .subtree(of: newCommunity)).total == newBefore + people)
             let oldStreet = try await Fixture.unit(database, code: "110199001")
-            #expect(try await PlaceRepository(database).households(in: .subtree(of: oldStreet)).total
+            #expect(
+                try await PlaceRepository(database).households(in: .subtree(of: oldStreet)).total
                     == Fixture.populations["110199001001001"]!.households.count)
         }
     }
@@ -269,8 +270,10 @@ struct UnitTreeTests {
             let places = PlaceRepository(database)
             let buildingsBefore = try await places.buildings(inGrid: grid.id, in: .everything)
             let staffBefore = try await Fixture.attached(database, "staff_assignments", to: grid.id)
-            let parts = [SplitPart(name: "永乐里社区第1网格西", code: nil, area: Fixture.rectangle(west)),
-                         SplitPart(name: "永乐里社区第1网格东", code: nil, area: Fixture.rectangle(east))]
+            let parts = [
+                SplitPart(name: "永乐里社区第1网格西", code: nil, area: Fixture.rectangle(west)),
+                SplitPart(name: "永乐里社区第1网格东", code: nil, area: Fixture.rectangle(east)),
+            ]
             // MUT
             let units = try await repo.split(grid.id, into: parts, actor: "admin", in: .everything)
             // validate
@@ -282,20 +285,23 @@ struct UnitTreeTests {
             var westCount = 0, eastCount = 0
             for before in buildingsBefore where abs(before.lon - mid) > 1e-7 && box.contains(before.point) {
                 let after = try await places.building(before.id, in: .everything)
-                if before.lon < mid { westCount += 1; #expect(after.unitID == grid.id, "\(before.code) west of the cut") }
-                else { eastCount += 1; #expect(after.unitID == added.id, "\(before.code) east of the cut") }
+                if before.lon < mid { westCount += 1; #expect(after.unitID == grid.id, "\(before.code) west of the cut") } else { eastCount += 1; #expect(after.unitID == added.id, "\(before.code) east of the cut") }
             }
             #expect(westCount > 0 && eastCount > 0, "both parts received buildings")
             let sql = Fixture.sql(database)
-            let strayHouseholds = try await sql.raw("""
+            let strayHouseholds = try await sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM households h JOIN buildings b ON b.id = h.building_id \
                 WHERE h.unit_id <> b.unit_id AND (b.unit_id = \(bind: grid.id) OR b.unit_id = \(bind: added.id))
-                """).first()?.decode(column: "n", as: Int.self)
+                """
+            ).first()?.decode(column: "n", as: Int.self)
             #expect(strayHouseholds == 0, "households follow their building")
-            let strayResidents = try await sql.raw("""
+            let strayResidents = try await sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM residents r JOIN households h ON h.id = r.household_id \
                 WHERE r.unit_id <> h.unit_id AND (h.unit_id = \(bind: grid.id) OR h.unit_id = \(bind: added.id))
-                """).first()?.decode(column: "n", as: Int.self)
+                """
+            ).first()?.decode(column: "n", as: Int.self)
             #expect(strayResidents == 0, "residents follow their household")
             #expect(try await Fixture.attached(database, "households", to: added.id) > 0)
             #expect(try await Fixture.attached(database, "residents", to: added.id) > 0)

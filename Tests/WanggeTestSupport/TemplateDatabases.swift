@@ -26,9 +26,12 @@ public actor TemplateDatabases {
     /// A fresh copy of the template `name` of `kind`, built by `build` into an empty location the
     /// first time. `build` gets the environment of that location and must close every connection
     /// before it returns.
-    public func copy(_ kind: TestDatabase, name: String,
-                     build: @escaping @Sendable ([String: String]) async throws -> Void) async throws
-        -> (environment: [String: String], cleanUp: @Sendable () async -> Void) {
+    public func copy(
+        _ kind: TestDatabase, name: String,
+        build: @escaping @Sendable ([String: String]) async throws -> Void
+    ) async throws
+        -> (environment: [String: String], cleanUp: @Sendable () async -> Void)
+    {
         let key = "\(kind.rawValue)/\(name)"
         let task: Task<Built, any Error>
         if let existing = builds[key] {
@@ -49,9 +52,12 @@ public actor TemplateDatabases {
             let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             try await TestDatabase.admin(url) { try await $0.raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: template)").run() }
             TestDatabase.recordPostgresUse()
-            return (["DATABASE_URL": TestDatabase.url(url, database: name), "WANGGE_KEYS": TestDatabase.keysText], {
-                try? await TestDatabase.admin(url) { try await $0.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
-            })
+            return (
+                ["DATABASE_URL": TestDatabase.url(url, database: name), "WANGGE_KEYS": TestDatabase.keysText],
+                {
+                    try? await TestDatabase.admin(url) { try await $0.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
+                }
+            )
         }
     }
 
@@ -62,8 +68,10 @@ public actor TemplateDatabases {
             try await build(["WANGGE_DATA": dir, "WANGGE_KEYS": TestDatabase.keysText])
             let file = dir + "/" + StoreLocation.sqliteFileName
             // Every connection is closed, so SQLite has checkpointed: the main file holds everything.
-            guard FileManager.default.fileExists(atPath: file), !FileManager.default.fileExists(atPath: file + "-wal")
-                    || (try? FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int) == 0 else {
+            guard FileManager.default.fileExists(atPath: file),
+                !FileManager.default.fileExists(atPath: file + "-wal")
+                    || (try? FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int) == 0
+            else {
                 throw TestSetupError.templateNotClosed(name)
             }
             return .sqliteFile(file)

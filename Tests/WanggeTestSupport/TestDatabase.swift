@@ -45,9 +45,12 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             try await Self.admin(url) { try await $0.raw("CREATE SCHEMA \(ident: schema)").run() }
             Self.recordPostgresUse()
-            return (["DATABASE_URL": url, "DATABASE_SCHEMA": schema, "WANGGE_KEYS": Self.keysText], {
-                try? await Self.admin(url) { try await $0.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-            })
+            return (
+                ["DATABASE_URL": url, "DATABASE_SCHEMA": schema, "WANGGE_KEYS": Self.keysText],
+                {
+                    try? await Self.admin(url) { try await $0.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+                }
+            )
         }
     }
 
@@ -117,7 +120,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
             handle.write(line)
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: path, contents: line)
+            _ = FileManager.default.createFile(atPath: path, contents: line)
         }
     }
 }

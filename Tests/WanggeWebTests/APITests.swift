@@ -60,9 +60,11 @@ struct APITests {
             let moved = try await b.api(.POST, "/api/v1/units/\(id)/move", json: #"{"parent_id":"\#(away.id.uuidString)"}"#)
             let merged = try await b.api(.POST, "/api/v1/units/\(id)/merge", json: #"{"target_id":"\#(target.id.uuidString)"}"#)
             let retired = try await b.api(.GET, "/api/v1/units/\(id)")
-            let split = try await b.api(.POST, "/api/v1/units/\(splitting.id.uuidString)/split", json: #"""
-                {"parts":[{"name":"大庄村第2网格西","boundary":\#(WebFixture.polygon(westBox))},{"name":"大庄村第2网格东","boundary":\#(WebFixture.polygon(eastBox))}]}
-                """#)
+            let split = try await b.api(
+                .POST, "/api/v1/units/\(splitting.id.uuidString)/split",
+                json: #"""
+                    {"parts":[{"name":"大庄村第2网格西","boundary":\#(WebFixture.polygon(westBox))},{"name":"大庄村第2网格东","boundary":\#(WebFixture.polygon(eastBox))}]}
+                    """#)
             let history = try await b.api(.GET, "/api/v1/units/\(id)/history")
             // validate
             #expect(created.status == .created)

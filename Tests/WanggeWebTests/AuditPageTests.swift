@@ -124,8 +124,10 @@ struct AuditPageTests {
             let log = Self.log(app)
             for (hour, name) in [(15, "昨夜"), (16, "今晨")] {
                 let at = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: 2026, month: 11, day: 26, hour: hour, minute: 30)))
-                try await log.append(AuditEntry(at: at, actorID: nil, actor: "cli", role: "-", ip: "-", action: "import", objectType: "register",
-                                                objectID: "residents", detail: "name=\(name)", outcome: "ok"))
+                try await log.append(
+                    AuditEntry(
+                        at: at, actorID: nil, actor: "cli", role: "-", ip: "-", action: "import", objectType: "register",
+                        objectID: "residents", detail: "name=\(name)", outcome: "ok"))
             }
             var auditor = try await Browser.login(app, as: "auditor")
             // MUT
@@ -145,7 +147,7 @@ struct AuditPageTests {
 
     @Test("every action and object the sources record has a Chinese name")
     func everyActionNamed() throws {
-        let pattern = try NSRegularExpression(pattern: #"audit(?:CLI)?\("([a-z_]+)", object: "([a-z_]+)""#)
+        let pattern = try NSRegularExpression(pattern: #"audit(?:CLI)?\(\s*"([a-z_]+)",\s*object:\s*"([a-z_]+)""#)
         var actions: Set<String> = [], objects: Set<String> = []
         let sources = LocalisationTests.sources
         for file in FileManager.default.enumerator(atPath: sources.path)!.compactMap({ $0 as? String }) where file.hasSuffix(".swift") {

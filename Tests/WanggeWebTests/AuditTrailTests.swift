@@ -39,9 +39,13 @@ struct AuditTrailTests {
             #expect(try await admin.api(.PATCH, "/api/v1/units/\(id)", json: #"{"name":"幸福网格"}"#).status == .ok)
             #expect(try await admin.api(.POST, "/api/v1/units/\(id)/move", json: #"{"parent_id":"\#(away.id.uuidString)"}"#).status == .ok)
             #expect(try await admin.api(.POST, "/api/v1/units/\(id)/merge", json: #"{"target_id":"\#(target.id.uuidString)"}"#).status == .ok)
-            #expect(try await admin.api(.POST, "/api/v1/units/\(splitting.id.uuidString)/split", json: #"""
-                {"parts":[{"name":"西","boundary":\#(west)},{"name":"东","boundary":\#(east)}]}
-                """#).status == .ok)
+            #expect(
+                try await admin.api(
+                    .POST, "/api/v1/units/\(splitting.id.uuidString)/split",
+                    json: #"""
+                        {"parts":[{"name":"西","boundary":\#(west)},{"name":"东","boundary":\#(east)}]}
+                        """#
+                ).status == .ok)
             let added = try await admin.api(.POST, "/api/v1/units/\(grid.id.uuidString)/team", json: #"{"name":"王新","kind":"volunteer"}"#)
             let assignment = try #require(added.object["assignment_id"] as? String)
             #expect(try await admin.api(.DELETE, "/api/v1/assignments/\(assignment)").status == .noContent)
@@ -95,7 +99,7 @@ struct AuditTrailTests {
             defer { try? FileManager.default.removeItem(at: dir) }
             let out = dir.appendingPathComponent("buildings.csv").path
             let bad = dir.appendingPathComponent("bad.csv").path
-            FileManager.default.createFile(atPath: bad, contents: Data("编号,名称\nB1,\n".utf8))
+            _ = FileManager.default.createFile(atPath: bad, contents: Data("编号,名称\nB1,\n".utf8))
             // MUT
             try await Self.run(app, ExportCommand(), ["buildings", "-o", out])
             await #expect(throws: ExitCode.self) { try await Self.run(app, ImportCommand(), ["buildings", bad]) }

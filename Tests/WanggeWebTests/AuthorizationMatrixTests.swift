@@ -44,76 +44,82 @@ struct AuthorizationMatrixTests {
     static let caseEnterers: Set<Who> = [.`operator`, .gridworker, .proxy]
     static let caseConfigurers: Set<Who> = [.admin, .leader]
 
-    static let routes: [Route] = [
-        Route(name: "unit page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)") },
-        Route(name: "resident page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)") },
-        Route(name: "household page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/households/\(o.household)") },
-        Route(name: "coverage page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/coverage?unit=\(o.grid)") },
-        Route(name: "CSV export page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/data/export/residents.csv?unit=\(o.grid)") },
-        Route(name: "reveal page", allowed: unmaskers, ok: .ok) { b, o, _ in
-            try await b.get("/residents/\(o.resident)")
-            return try await b.post("/residents/\(o.resident)/reveal", form: ["reason": "入户走访核对身份"])
-        },
-        // A copy of the whole record is unmasked: it needs a role that edits the register and may see full numbers.
-        Route(name: "personal data export", allowed: editors.intersection(unmaskers), ok: .ok) { b, o, _ in
-            try await b.get("/residents/\(o.resident)")
-            return try await b.post("/residents/\(o.resident)/export.json", form: ["reason": "本人申请查阅"])
-        },
-        Route(name: "API unmasked bulk export", allowed: readers.intersection(unmaskers), ok: .ok) { b, o, _ in
-            try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)&unmasked=true&reason=%E6%95%B0%E6%8D%AE%E6%A0%B8%E5%AF%B9")
-        },
-        Route(name: "correction form", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/edit") },
-        Route(name: "API unit", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)") },
-        Route(name: "API children", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/children") },
-        Route(name: "API history", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/history") },
-        Route(name: "API team", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/team") },
-        Route(name: "API components", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/components") },
-        Route(name: "API organisations", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/organisations") },
-        Route(name: "API resident", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/residents/\(o.resident)") },
-        Route(name: "API household", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/households/\(o.household)") },
-        Route(name: "API building", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/buildings/\(o.building)") },
-        Route(name: "API coverage", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/coverage?unit=\(o.grid)") },
-        Route(name: "API export", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)") },
-        Route(name: "API reveal", allowed: unmaskers, ok: .ok) { b, o, _ in
-            try await b.api(.POST, "/api/v1/residents/\(o.resident)/reveal", json: #"{"reason":"电话回访核对"}"#)
-        },
-        Route(name: "API update resident", allowed: editors, ok: .ok) { b, o, _ in
-            try await b.api(.PUT, "/api/v1/residents/\(o.resident)", json: """
-                {"name":"\(o.name)","id_number":"\(o.idNumber)","household_number":"\(o.householdNumber)","residence_type":"registered"}
-                """)
-        },
-        // Creating refers to a household by number; one outside the scope is unknown to the caller.
-        Route(name: "API create resident", allowed: editors, ok: .created, outside: .unprocessableEntity) { b, o, who in
-            try await b.api(.POST, "/api/v1/residents", json: """
-                {"name":"测试\(who.rawValue)","id_number":"\(Self.freshID(who))","household_number":"\(o.householdNumber)"}
-                """)
-        },
-        Route(name: "API import", allowed: editors, ok: .ok, outside: .unprocessableEntity) { b, o, who in
-            try await b.api(.POST, "/api/v1/import/residents", body: Data("姓名,身份证号,户号\n导入\(who.rawValue),\(Self.freshID(who, offset: 50)),\(o.householdNumber)\n".utf8),
-                            contentType: HTTPMediaType(type: "text", subType: "csv"))
-        },
-        Route(name: "API rename unit", allowed: [.admin], ok: .ok) { b, o, _ in
-            try await b.api(.PATCH, "/api/v1/units/\(o.grid)", json: #"{"name":"更名网格"}"#)
-        },
-        Route(name: "API create unit", allowed: [.admin], ok: .created) { b, o, _ in
-            try await b.api(.POST, "/api/v1/units", json: #"{"parent_id":"\#(o.community)","level":"grid","name":"新增网格"}"#)
-        },
-        Route(name: "API add team member", allowed: [.admin], ok: .created) { b, o, _ in
-            try await b.api(.POST, "/api/v1/units/\(o.grid)/team", json: #"{"name":"新队员","kind":"volunteer"}"#)
-        },
-        Route(name: "API end assignment", allowed: [.admin], ok: .noContent) { b, o, _ in try await b.api(.DELETE, "/api/v1/assignments/\(o.assignment)") },
-        // Moved away and straight back, so the roles tried after the administrator still find the grid in their scope.
-        Route(name: "API move unit", allowed: [.admin], ok: .ok) { b, o, _ in
-            let moved = try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.otherCommunity)"}"#)
-            if moved.status == .ok { try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.community)"}"#) }
-            return moved
-        },
-        Route(name: "anonymise", allowed: editors, ok: .seeOther) { b, o, who in
-            let target = o.extraResidents[Who.allCases.firstIndex(of: who)!]
-            try await b.get("/residents/\(target)")
-            return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
-        },
-    ] + caseRoutes + caseSetupRoutes
+    static let routes: [Route] =
+        [
+            Route(name: "unit page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)") },
+            Route(name: "resident page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)") },
+            Route(name: "household page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/households/\(o.household)") },
+            Route(name: "coverage page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/coverage?unit=\(o.grid)") },
+            Route(name: "CSV export page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/data/export/residents.csv?unit=\(o.grid)") },
+            Route(name: "reveal page", allowed: unmaskers, ok: .ok) { b, o, _ in
+                try await b.get("/residents/\(o.resident)")
+                return try await b.post("/residents/\(o.resident)/reveal", form: ["reason": "入户走访核对身份"])
+            },
+            // A copy of the whole record is unmasked: it needs a role that edits the register and may see full numbers.
+            Route(name: "personal data export", allowed: editors.intersection(unmaskers), ok: .ok) { b, o, _ in
+                try await b.get("/residents/\(o.resident)")
+                return try await b.post("/residents/\(o.resident)/export.json", form: ["reason": "本人申请查阅"])
+            },
+            Route(name: "API unmasked bulk export", allowed: readers.intersection(unmaskers), ok: .ok) { b, o, _ in
+                try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)&unmasked=true&reason=%E6%95%B0%E6%8D%AE%E6%A0%B8%E5%AF%B9")
+            },
+            Route(name: "correction form", allowed: editors, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/edit") },
+            Route(name: "API unit", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)") },
+            Route(name: "API children", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/children") },
+            Route(name: "API history", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/history") },
+            Route(name: "API team", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/team") },
+            Route(name: "API components", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/components") },
+            Route(name: "API organisations", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/organisations") },
+            Route(name: "API resident", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/residents/\(o.resident)") },
+            Route(name: "API household", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/households/\(o.household)") },
+            Route(name: "API building", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/buildings/\(o.building)") },
+            Route(name: "API coverage", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/coverage?unit=\(o.grid)") },
+            Route(name: "API export", allowed: readers, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/export/residents?unit=\(o.grid)") },
+            Route(name: "API reveal", allowed: unmaskers, ok: .ok) { b, o, _ in
+                try await b.api(.POST, "/api/v1/residents/\(o.resident)/reveal", json: #"{"reason":"电话回访核对"}"#)
+            },
+            Route(name: "API update resident", allowed: editors, ok: .ok) { b, o, _ in
+                try await b.api(
+                    .PUT, "/api/v1/residents/\(o.resident)",
+                    json: """
+                        {"name":"\(o.name)","id_number":"\(o.idNumber)","household_number":"\(o.householdNumber)","residence_type":"registered"}
+                        """)
+            },
+            // Creating refers to a household by number; one outside the scope is unknown to the caller.
+            Route(name: "API create resident", allowed: editors, ok: .created, outside: .unprocessableEntity) { b, o, who in
+                try await b.api(
+                    .POST, "/api/v1/residents",
+                    json: """
+                        {"name":"测试\(who.rawValue)","id_number":"\(Self.freshID(who))","household_number":"\(o.householdNumber)"}
+                        """)
+            },
+            Route(name: "API import", allowed: editors, ok: .ok, outside: .unprocessableEntity) { b, o, who in
+                try await b.api(
+                    .POST, "/api/v1/import/residents", body: Data("姓名,身份证号,户号\n导入\(who.rawValue),\(Self.freshID(who, offset: 50)),\(o.householdNumber)\n".utf8),
+                    contentType: HTTPMediaType(type: "text", subType: "csv"))
+            },
+            Route(name: "API rename unit", allowed: [.admin], ok: .ok) { b, o, _ in
+                try await b.api(.PATCH, "/api/v1/units/\(o.grid)", json: #"{"name":"更名网格"}"#)
+            },
+            Route(name: "API create unit", allowed: [.admin], ok: .created) { b, o, _ in
+                try await b.api(.POST, "/api/v1/units", json: #"{"parent_id":"\#(o.community)","level":"grid","name":"新增网格"}"#)
+            },
+            Route(name: "API add team member", allowed: [.admin], ok: .created) { b, o, _ in
+                try await b.api(.POST, "/api/v1/units/\(o.grid)/team", json: #"{"name":"新队员","kind":"volunteer"}"#)
+            },
+            Route(name: "API end assignment", allowed: [.admin], ok: .noContent) { b, o, _ in try await b.api(.DELETE, "/api/v1/assignments/\(o.assignment)") },
+            // Moved away and straight back, so the roles tried after the administrator still find the grid in their scope.
+            Route(name: "API move unit", allowed: [.admin], ok: .ok) { b, o, _ in
+                let moved = try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.otherCommunity)"}"#)
+                if moved.status == .ok { try await b.api(.POST, "/api/v1/units/\(o.grid)/move", json: #"{"parent_id":"\#(o.community)"}"#) }
+                return moved
+            },
+            Route(name: "anonymise", allowed: editors, ok: .seeOther) { b, o, who in
+                let target = o.extraResidents[Who.allCases.firstIndex(of: who)!]
+                try await b.get("/residents/\(target)")
+                return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
+            },
+        ] + caseRoutes + caseSetupRoutes
 
     /// The case screens. Lists and forms hold no object, so in and out of scope answer alike.
     static let caseRoutes: [Route] = [
@@ -141,13 +147,21 @@ struct AuthorizationMatrixTests {
         },
         Route(name: "setup: add category", allowed: caseConfigurers, ok: .seeOther, outside: .seeOther) { b, _, who in
             try await b.get("/cases/setup/categories")
-            return try await b.post("/cases/setup/categories", form: ["parent": "appeal", "name_zh": "矩阵\(who.rawValue)", "department": "police",
-                                                                     "respond_hours": "2", "resolve_hours": "24", "counting": "clock"])
+            return try await b.post(
+                "/cases/setup/categories",
+                form: [
+                    "parent": "appeal", "name_zh": "矩阵\(who.rawValue)", "department": "police",
+                    "respond_hours": "2", "resolve_hours": "24", "counting": "clock",
+                ])
         },
         Route(name: "setup: edit category", allowed: caseConfigurers, ok: .seeOther, outside: .seeOther) { b, _, _ in
             try await b.get("/cases/setup/categories/appeal.help")
-            return try await b.post("/cases/setup/categories/appeal.help", form: ["name_zh": "求助", "department": "civil_affairs",
-                                                                                 "respond_hours": "1", "resolve_hours": "12", "counting": "clock"])
+            return try await b.post(
+                "/cases/setup/categories/appeal.help",
+                form: [
+                    "name_zh": "求助", "department": "civil_affairs",
+                    "respond_hours": "1", "resolve_hours": "12", "counting": "clock",
+                ])
         },
         Route(name: "setup: take category out of use", allowed: caseConfigurers, ok: .seeOther, outside: .seeOther) { b, _, _ in
             try await b.get("/cases/setup/categories/appeal.suggestion")
@@ -179,7 +193,8 @@ struct AuthorizationMatrixTests {
     static func fileCase(_ app: Application, in grid: UUID) async throws -> UUID {
         try await CaseRepository(app.db, cipher: app.keys.cipher).intake(
             CaseIntake(categoryKey: "city_appearance.exposed_garbage", channel: .hotline, title: "", description: "路边垃圾堆积", gridID: grid),
-            actor: CaseActor(id: nil, name: "受理员", role: .operator_), at: app.clock.now()).id
+            actor: CaseActor(id: nil, name: "受理员", role: .operator_), at: app.clock.now()
+        ).id
     }
 
     /// A valid ID number no demo resident has, different for each role (and offset).
@@ -199,22 +214,29 @@ struct AuthorizationMatrixTests {
         let grid = try await units.create(parentID: community.id, level: .grid, code: "110198001001001", name: "邻区第1网格", boundary: nil, actor: nil, in: .everything)
         let sql = app.db as! any SQLDatabase
         let building = UUID(), household = UUID()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO buildings (id, code, unit_id, name, address, kind, lon, lat, created_at) \
             VALUES (\(bind: building), 'X-B01', \(bind: grid.id), '邻区1号楼', '邻区1号楼', 'residential', 116.0, 40.0, \(bind: Date()))
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             INSERT INTO households (id, number, unit_id, building_id, address, kind, created_at) \
             VALUES (\(bind: household), 'X-0001', \(bind: grid.id), \(bind: building), '邻区1号楼101', 'registered', \(bind: Date()))
-            """).run()
+            """
+        ).run()
         let people = ResidentRepository(app.db, cipher: app.keys.cipher)
-        let resident = try await people.create(ResidentInput(name: "邻居", idNumber: "440524188001010014", phone: "13800000000", householdNumber: "X-0001",
-                                                              relation: "head", residenceType: "registered", tags: []), in: .everything)
+        let resident = try await people.create(
+            ResidentInput(
+                name: "邻居", idNumber: "440524188001010014", phone: "13800000000", householdNumber: "X-0001",
+                relation: "head", residenceType: "registered", tags: []), in: .everything)
         let member = try await StaffRepository(app.db).add(name: "邻区网格员", phone: nil, kindKey: "grid_worker_a", to: grid.id, duty: nil, buildingID: nil, in: .everything)
-        return Objects(grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
-                       householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
-                       name: "邻居", extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
-                       caseID: try await fileCase(app, in: grid.id))
+        return Objects(
+            grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
+            householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
+            name: "邻居", extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
+            caseID: try await fileCase(app, in: grid.id))
     }
 
     /// The first demo grid (the grid worker's) and what hangs on it.
@@ -228,10 +250,11 @@ struct AuthorizationMatrixTests {
         let r = residents[0]
         let household = try await PlaceRepository(app.db).household(r.householdID!, in: .everything)
         let team = try await StaffRepository(app.db).team(of: grid.id, in: .everything)
-        return Objects(grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
-                       householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
-                       idNumber: r.idNumber!, name: r.name, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
-                       caseID: try await fileCase(app, in: grid.id))
+        return Objects(
+            grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
+            householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
+            idNumber: r.idNumber!, name: r.name, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
+            caseID: try await fileCase(app, in: grid.id))
     }
 
     @Test("every role gets exactly the expected answer on every data route", arguments: TestDatabase.enabled)

@@ -28,8 +28,9 @@ struct CaseAttachmentTests {
             var visitor = Browser(app)
             #expect(try await visitor.get(SiteURL.asset("photos.js").path).body.string.contains("DataTransfer"))
             let jpeg = PhotoFixture.jpeg()
-            let sent = try await resident.postPhotos("/r/\(grid.code)", fields: ["category": Self.category, "description": "路口井盖破损"],
-                                                     photos: [.init(name: "井盖.jpg", bytes: jpeg, type: "application/octet-stream")])
+            let sent = try await resident.postPhotos(
+                "/r/\(grid.code)", fields: ["category": Self.category, "description": "路口井盖破损"],
+                photos: [.init(name: "井盖.jpg", bytes: jpeg, type: "application/octet-stream")])
             #expect(sent.status == .created)
             let code = try #require(CaseFlowTests.trackingCode(in: sent.body.string))
             let row = try await CaseFlowTests.caseRow(app, code)
@@ -84,8 +85,9 @@ struct CaseAttachmentTests {
             }
             var op = try await Browser.login(app, as: "operator")
             try await op.get("/cases/new")
-            let staff = try await op.postPhotos("/cases/new", fields: ["channel": "window", "category": Self.category, "description": "窗口受理"],
-                                                photos: [.init(name: "scan.jpg", bytes: PhotoFixture.text)])
+            let staff = try await op.postPhotos(
+                "/cases/new", fields: ["channel": "window", "category": Self.category, "description": "窗口受理"],
+                photos: [.init(name: "scan.jpg", bytes: PhotoFixture.text)])
             #expect(staff.status == .unprocessableEntity)
             #expect(try await WebFixture.count(app, "cases") == before)
             #expect(try await WebFixture.count(app, "case_attachments") == 0)
@@ -109,8 +111,9 @@ struct CaseAttachmentTests {
             #expect(try await worker.post("/cases/\(id)/act", form: ["action": "sign_for", "version": "3"]).status == .seeOther)
             let page = try await worker.get("/cases/\(id)")
             #expect(page.body.string.contains("enctype=\"multipart/form-data\""))
-            let done = try await worker.postPhotos("/cases/\(id)/act", fields: ["action": "handle", "version": "4", "note": "已清运"],
-                                                   photos: [.init(name: "after.png", bytes: PhotoFixture.png, type: "image/png")])
+            let done = try await worker.postPhotos(
+                "/cases/\(id)/act", fields: ["action": "handle", "version": "4", "note": "已清运"],
+                photos: [.init(name: "after.png", bytes: PhotoFixture.png, type: "image/png")])
             #expect(done.status == .seeOther)
             let repo = CaseRepository(app.db, cipher: app.keys.cipher)
             let handle = try #require(try await repo.timeline(id).last)
@@ -134,8 +137,9 @@ struct CaseAttachmentTests {
             let grid = try await Self.otherGrid(app)
             var resident = Browser(app)
             try await resident.get("/r/\(grid.code)")
-            let res = try await resident.postPhotos("/r/\(grid.code)", fields: ["category": Self.category, "description": "大照片"],
-                                                    photos: [.init(name: "big.jpg", bytes: PhotoFixture.jpeg(size: 512 * 1024))], method: .running(port: 0))
+            let res = try await resident.postPhotos(
+                "/r/\(grid.code)", fields: ["category": Self.category, "description": "大照片"],
+                photos: [.init(name: "big.jpg", bytes: PhotoFixture.jpeg(size: 512 * 1024))], method: .running(port: 0))
             #expect(res.status == .created)
             #expect(try await WebFixture.count(app, "case_attachments") == 1)
         }

@@ -15,8 +15,12 @@ struct CaseDuplicatesTests {
     /// A QR report at `point`; returns the tracking code.
     static func report(_ resident: inout Browser, grid: UnitRow, at point: GeoPoint, text: String, phone: String) async throws -> String {
         try await resident.get("/r/\(grid.code)")
-        let res = try await resident.post("/r/\(grid.code)", form: ["category": category, "description": text, "phone": phone,
-                                                                    "lon": String(point.lon), "lat": String(point.lat)])
+        let res = try await resident.post(
+            "/r/\(grid.code)",
+            form: [
+                "category": category, "description": text, "phone": phone,
+                "lon": String(point.lon), "lat": String(point.lat),
+            ])
         #expect(res.status == .created)
         return try #require(CaseFlowTests.trackingCode(in: res.body.string))
     }

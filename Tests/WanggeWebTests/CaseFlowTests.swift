@@ -59,8 +59,9 @@ struct CaseFlowTests {
             let page = try await op.get("/cases/\(row.id)")
             #expect(page.body.string.contains("138****1111") && !page.body.string.contains("13800001111"))
             #expect(try await op.post("/cases/\(row.id)/act", form: ["action": "accept", "version": "1"]).status == .seeOther)
-            #expect(try await op.post("/cases/\(row.id)/act", form: ["action": "reject", "version": "1", "reason": "重复"]).status == .conflict,
-                    "a stale form is refused")
+            #expect(
+                try await op.post("/cases/\(row.id)/act", form: ["action": "reject", "version": "1", "reason": "重复"]).status == .conflict,
+                "a stale form is refused")
             try await op.get("/cases/\(row.id)")
             #expect(try await op.post("/cases/\(row.id)/act", form: ["action": "dispatch", "version": "2", "department": CaseRepository.gridTeam]).status == .seeOther)
 
@@ -100,8 +101,9 @@ struct CaseFlowTests {
             let mine = try await Self.gridOf(app, "gridworker")
             let other = try #require(grids.first { $0.id != mine.id })
             let repo = CaseRepository(app.db, cipher: app.keys.cipher)
-            let elsewhere = try await repo.intake(CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "别处的案件", gridID: other.id),
-                                                  actor: CaseActor(id: nil, name: "x", role: .operator_), at: app.clock.now())
+            let elsewhere = try await repo.intake(
+                CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "别处的案件", gridID: other.id),
+                actor: CaseActor(id: nil, name: "x", role: .operator_), at: app.clock.now())
             for who in ["admin", "security", "auditor", "leader", "operator", "gridworker", "proxy", "department", "resident"] {
                 var b = try await Browser.login(app, as: who)
                 let works = ["leader", "operator", "gridworker", "proxy", "department"].contains(who)
@@ -113,8 +115,12 @@ struct CaseFlowTests {
 
             var op = try await Browser.login(app, as: "operator")
             #expect(try await op.get("/cases/new").status == .ok)
-            let made = try await op.post("/cases/new", form: ["channel": "hotline", "category": Self.category, "description": "来电反映路灯不亮",
-                                                              "lon": "", "lat": ""])
+            let made = try await op.post(
+                "/cases/new",
+                form: [
+                    "channel": "hotline", "category": Self.category, "description": "来电反映路灯不亮",
+                    "lon": "", "lat": "",
+                ])
             #expect(made.status == .seeOther)
             try await op.get("/cases/new")
             #expect(try await op.post("/cases/new", form: ["category": Self.category, "description": "x", "lon": "abc", "lat": "1"]).status == .unprocessableEntity)
@@ -122,8 +128,9 @@ struct CaseFlowTests {
             try await worker.get("/cases/new")
             let patrol = try await worker.post("/cases/new", form: ["category": Self.category, "description": "巡查发现井盖缺失"])
             #expect(patrol.status == .seeOther)
-            #expect(patrol.headers.first(name: .location)?.hasPrefix("/cases/") == true && patrol.headers.first(name: .location) != "/cases",
-                    "filed under the worker's own grid, so the worker sees it")
+            #expect(
+                patrol.headers.first(name: .location)?.hasPrefix("/cases/") == true && patrol.headers.first(name: .location) != "/cases",
+                "filed under the worker's own grid, so the worker sees it")
             var department = try await Browser.login(app, as: "department")
             #expect(try await department.get("/cases/new").status == .forbidden)
 

@@ -33,8 +33,10 @@ extension Browser {
     /// `photos[]` part, the CSRF token, and the submission token of the last form shown (once).
     /// `method` `.running(port: 0)` sends it through a real server, where a large body streams.
     @discardableResult
-    mutating func postPhotos(_ path: String, fields: [String: String], photos: [PhotoFixture.File],
-                             method: Application.Method = .inMemory) async throws -> TestingHTTPResponse {
+    mutating func postPhotos(
+        _ path: String, fields: [String: String], photos: [PhotoFixture.File],
+        method: Application.Method = .inMemory
+    ) async throws -> TestingHTTPResponse {
         var all = fields
         if all[ReportSubmission.field] == nil && !submission.isEmpty { all[ReportSubmission.field] = submission }
         return try await multipart(path, fields: all, files: photos.map { ("photos[]", $0.name, $0.type, $0.bytes) }, method: method)
@@ -42,8 +44,10 @@ extension Browser {
 
     /// Posts a multipart form with the CSRF token (unless left out) and any number of files.
     @discardableResult
-    mutating func multipart(_ path: String, fields: [String: String], files: [(field: String, filename: String, type: String, bytes: [UInt8])],
-                            csrf include: Bool = true, method: Application.Method = .inMemory) async throws -> TestingHTTPResponse {
+    mutating func multipart(
+        _ path: String, fields: [String: String], files: [(field: String, filename: String, type: String, bytes: [UInt8])],
+        csrf include: Bool = true, method: Application.Method = .inMemory
+    ) async throws -> TestingHTTPResponse {
         let boundary = "----wangge-test-\(UUID().uuidString)"
         var all = fields
         if include { all[CSRF.field] = csrf }
@@ -59,11 +63,13 @@ extension Browser {
         var result: TestingHTTPResponse!
         let cookie = self.cookie
         let bytes = body
-        try await app.testing(method: method).test(.POST, path, beforeRequest: { req in
-            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            req.body = ByteBuffer(bytes: bytes)
-        }, afterResponse: { res in result = res })
+        try await app.testing(method: method).test(
+            .POST, path,
+            beforeRequest: { req in
+                if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = ByteBuffer(bytes: bytes)
+            }, afterResponse: { res in result = res })
         remember(result)
         return result
     }

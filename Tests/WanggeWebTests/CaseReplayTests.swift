@@ -70,10 +70,12 @@ struct CaseReplayTests {
                 for _ in 0..<2 {
                     group.addTask {
                         var out: (HTTPStatus, String) = (.internalServerError, "")
-                        try await app.testing().test(.POST, "/r/\(grid.code)", beforeRequest: { req in
-                            req.headers.replaceOrAdd(name: .cookie, value: cookie)
-                            try req.content.encode(fields, as: .urlEncodedForm)
-                        }, afterResponse: { res in out = (res.status, res.body.string) })
+                        try await app.testing().test(
+                            .POST, "/r/\(grid.code)",
+                            beforeRequest: { req in
+                                req.headers.replaceOrAdd(name: .cookie, value: cookie)
+                                try req.content.encode(fields, as: .urlEncodedForm)
+                            }, afterResponse: { res in out = (res.status, res.body.string) })
                         return out
                     }
                 }

@@ -21,8 +21,10 @@ struct CaseSetupTests {
 
     /// The form of a category as it is, with `changes` applied.
     static func form(_ c: CategoryRow, _ changes: [String: String] = [:]) -> [String: String] {
-        var f = ["name_zh": c.nameZh, "name_en": c.nameEn, "department": c.departmentKey, "respond_hours": CaseSetupRules.hours(c.respondHours),
-                 "resolve_hours": CaseSetupRules.hours(c.resolveHours), "counting": c.counting.rawValue]
+        var f = [
+            "name_zh": c.nameZh, "name_en": c.nameEn, "department": c.departmentKey, "respond_hours": CaseSetupRules.hours(c.respondHours),
+            "resolve_hours": CaseSetupRules.hours(c.resolveHours), "counting": c.counting.rawValue,
+        ]
         if c.complex { f["complex"] = "1" }
         return f.merging(changes) { _, new in new }
     }
@@ -92,8 +94,9 @@ struct CaseSetupTests {
             #expect(!(try await op.get("/cases/new").body.string.contains("value=\"\(Self.category)\"")), "the operator's form no longer lists it")
             #expect(try await op.post("/cases/new", form: ["channel": "hotline", "category": Self.category, "description": "来电"]).status == .unprocessableEntity)
             do {
-                _ = try await Self.repo(app).intake(CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "x"),
-                                                    actor: .resident, at: app.clock.now())
+                _ = try await Self.repo(app).intake(
+                    CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "x"),
+                    actor: .resident, at: app.clock.now())
                 Issue.record("intake took a category out of use")
             } catch let e as StoreError {
                 #expect(e.key == "case.category_inactive" && e.field == "category")
@@ -175,8 +178,10 @@ struct CaseSetupTests {
             let new = Self.form(c, ["key": "graffiti"])
             let adds: [([String: String], String, String)] = [
                 (new.merging(["parent": "no_such"]) { $1 }, "parent", L10n.t("case.setup.unknown_parent", "no_such")),
-                (new.merging(["parent": "city_appearance", "key": "exposed_garbage"]) { $1 }, "key",
-                 L10n.t("case.setup.duplicate_key", "city_appearance.exposed_garbage")),
+                (
+                    new.merging(["parent": "city_appearance", "key": "exposed_garbage"]) { $1 }, "key",
+                    L10n.t("case.setup.duplicate_key", "city_appearance.exposed_garbage")
+                ),
                 (new.merging(["parent": "city_appearance", "key": "Bad Key"]) { $1 }, "key", L10n.t("case.setup.bad_key", "Bad Key")),
                 (new.merging(["kind": "nonsense"]) { $1 }, "kind", L10n.t("field.not_one_of", "nonsense", "event, component, service, appeal")),
             ]
@@ -254,18 +259,21 @@ struct CaseSetupTests {
             let grid = try await CaseFlowTests.gridOf(app, "gridworker")
             let street = try #require(try await UnitRepository(app.db).find(grid.ancestorIDs[1], in: .everything))
             let hash = try await app.password.async.hash(DemoCommand.demoPassword)
-            _ = try await AccountRepository(app.db).create(username: "streetlead", displayName: "街道领导", passwordHash: hash, role: .leader,
-                                                           unitID: street.id, mustChangePassword: false)
+            _ = try await AccountRepository(app.db).create(
+                username: "streetlead", displayName: "街道领导", passwordHash: hash, role: .leader,
+                unitID: street.id, mustChangePassword: false)
             var lead = try await Browser.login(app, as: "streetlead")
             #expect(try await lead.get("/cases/setup/categories").status == .forbidden)
             let routes = try await lead.get("/cases/setup/routes")
             #expect(routes.status == .ok && routes.body.string.contains(street.name))
             let district = try #require(try await UnitRepository(app.db).find(code: WebFixture.districtCode, in: .everything))
             #expect(!routes.body.string.contains("value=\"\(district.id.uuidString)\""), "the district is outside the street's scope")
-            #expect(try await lead.post("/cases/setup/routes", form: ["category": Self.category, "unit": district.id.uuidString, "department": "police"])
-                        .status == .unprocessableEntity)
-            #expect(try await lead.post("/cases/setup/routes", form: ["category": Self.category, "unit": grid.id.uuidString, "department": "police"])
-                        .status == .seeOther)
+            #expect(
+                try await lead.post("/cases/setup/routes", form: ["category": Self.category, "unit": district.id.uuidString, "department": "police"])
+                    .status == .unprocessableEntity)
+            #expect(
+                try await lead.post("/cases/setup/routes", form: ["category": Self.category, "unit": grid.id.uuidString, "department": "police"])
+                    .status == .seeOther)
             // The district's rule is not the street leader's to see or delete.
             let theirs = try await CaseSetupRepository(app.db).setRule(category: Self.category, unit: district.id, department: "housing", in: .everything)
             #expect(!(try await lead.get("/cases/setup/routes").body.string.contains(theirs.rule.id.uuidString)))

@@ -28,11 +28,13 @@ enum WebFixture {
 
     /// A residents file with three bad rows (3, 4 and 5) around a good one.
     static func badResidents(household: String) -> String {
-        [residentHeader,
-         "张三,\(freshID(1)),13812345678,\(household),户主,户籍,",
-         "李四,110105194912310021,,\(household),,,",
-         "王五,\(freshID(2)),12345,\(household),,,",
-         "赵六,\(freshID(3)),,\(household),邻居,,"].joined(separator: "\n") + "\n"
+        [
+            residentHeader,
+            "张三,\(freshID(1)),13812345678,\(household),户主,户籍,",
+            "李四,110105194912310021,,\(household),,,",
+            "王五,\(freshID(2)),12345,\(household),,,",
+            "赵六,\(freshID(3)),,\(household),邻居,,",
+        ].joined(separator: "\n") + "\n"
     }
 
     static func goodResidents(household: String) -> String {
@@ -69,8 +71,10 @@ enum WebFixture {
 extension Browser {
     /// Posts a multipart form with one file, as the import page's form does.
     @discardableResult
-    mutating func upload(_ path: String, fields: [String: String], file: String, filename: String, content: [UInt8],
-                         csrf include: Bool = true) async throws -> TestingHTTPResponse {
+    mutating func upload(
+        _ path: String, fields: [String: String], file: String, filename: String, content: [UInt8],
+        csrf include: Bool = true
+    ) async throws -> TestingHTTPResponse {
         try await multipart(path, fields: fields, files: [(file, filename, "text/csv", content)], csrf: include)
     }
 }

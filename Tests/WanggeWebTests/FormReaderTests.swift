@@ -32,8 +32,9 @@ struct FormReaderTests {
     func everySplit() throws {
         // A file holding bytes that look like the start of a delimiter, and a field with CRLF inside.
         let file: [UInt8] = Array("\r\n--\r\n----b0und".utf8) + (0..<300).map { UInt8($0 % 256) }
-        let body = Self.body(fields: [("_csrf", "tok"), ("description", "第一行\r\n第二行"), ("empty", "")],
-                             files: [("photos[]", "照片.jpg", file), ("photos[]", "", [])])
+        let body = Self.body(
+            fields: [("_csrf", "tok"), ("description", "第一行\r\n第二行"), ("empty", "")],
+            files: [("photos[]", "照片.jpg", file), ("photos[]", "", [])])
         for chunk in [1, 2, 3, 5, 7, 13, 64, body.count] {
             let (form, seen, finished) = try Self.parse(body, chunk: chunk)
             #expect(finished, "chunk \(chunk)")

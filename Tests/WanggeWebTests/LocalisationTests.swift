@@ -12,7 +12,7 @@ struct LocalisationTests {
         .appendingPathComponent("Sources")
 
     static func literalKeys() throws -> Set<String> {
-        let pattern = try NSRegularExpression(pattern: #"(?:L10n\.t|HTML\.t|\.t|L10n\.format|StoreError\([^"]*|FieldProblem\([^"]*"[a-z_]+",\s*)\("?([a-z_]+\.[a-z_.]+)""#)
+        let pattern = try NSRegularExpression(pattern: #"(?:L10n\.t|HTML\.t|\.t|L10n\.format|StoreError\([^"]*|FieldProblem\([^"]*"[a-z_]+",\s*)\(\s*"?([a-z_]+\.[a-z_.]+)""#)
         var keys: Set<String> = []
         let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
         #expect(files.count > 30)

@@ -64,7 +64,7 @@ struct LoginSecurityTests {
         try await withApp(db) { app in
             var b = try await Browser.login(app, as: "gridworker")
             app.testClock.advance(29 * 60)
-            #expect(try await b.get("/units").status == .seeOther)   // still in: redirect to own grid
+            #expect(try await b.get("/units").status == .seeOther)  // still in: redirect to own grid
             #expect(try await b.get("/residents").status == .ok)
             app.testClock.advance(31 * 60)
             let idle = try await b.get("/residents")
@@ -72,7 +72,7 @@ struct LoginSecurityTests {
             #expect(try await b.get("/login").body.string.contains("长时间未操作"))
 
             var c = try await Browser.login(app, as: "gridworker")
-            for _ in 0..<25 {   // busy all day: a request every 29 minutes
+            for _ in 0..<25 {  // busy all day: a request every 29 minutes
                 app.testClock.advance(29 * 60)
                 _ = try await c.get("/residents")
             }
@@ -109,7 +109,7 @@ struct LoginSecurityTests {
             #expect(try await b.post("/login/code", form: ["code": "000000"]).status == .unauthorized)
             let code = try await totpCode(app, "admin")
             #expect(try await b.post("/login/code", form: ["code": code]).status == .seeOther)
-            #expect(try await b.get("/units").status == .seeOther)   // logged in: to the district page
+            #expect(try await b.get("/units").status == .seeOther)  // logged in: to the district page
             // the same code again, in a fresh log-in within the same step, is a replay
             var c = Browser(app)
             try await c.get("/login")
@@ -141,8 +141,8 @@ struct LoginSecurityTests {
     func forcedChange(db: TestDatabase) async throws {
         try await withApp(db) { app in
             var b = try await Browser.login(app, as: "gridworker")
-            app.testClock.advance(91 * 86400)   // past the 90-day expiry
-            _ = try? await b.get("/account")    // a fresh session is needed after such a long time
+            app.testClock.advance(91 * 86400)  // past the 90-day expiry
+            _ = try? await b.get("/account")  // a fresh session is needed after such a long time
             b = try await Browser.login(app, as: "gridworker")
             #expect(try await b.get("/residents").headers.first(name: .location) == "/account")
             #expect(try await b.api(.GET, "/api/v1/residents").status == .forbidden)

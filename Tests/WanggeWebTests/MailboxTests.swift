@@ -10,8 +10,10 @@ import WanggeTestSupport
 
 @Suite("Mailbox and online inquiry (区长信箱、网络问政): a public letter opens a case the writer can follow")
 struct MailboxTests {
-    static let letter = ["kind": "complaint", "subject": "夜间施工噪音", "content": "工地每晚十一点后仍在施工，影响休息。",
-                         "name": "王女士", "phone": "13900002222", "address": "幸福路8号"]
+    static let letter = [
+        "kind": "complaint", "subject": "夜间施工噪音", "content": "工地每晚十一点后仍在施工，影响休息。",
+        "name": "王女士", "phone": "13900002222", "address": "幸福路8号",
+    ]
 
     @Test("a letter becomes a district-level case; the tracking page shows it", arguments: TestDatabase.enabled)
     func letterToTracking(kind: TestDatabase) async throws {

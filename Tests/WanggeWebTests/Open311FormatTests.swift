@@ -12,7 +12,7 @@ import WanggeTestSupport
 struct Open311FormatTests {
     @Test("W3C date-times: written in +08:00, read with Z, offsets, a bare day or an unencoded plus")
     func w3cDates() throws {
-        let instant = Date(timeIntervalSince1970: 1_795_737_600)   // 2026-11-27T00:00:00Z
+        let instant = Date(timeIntervalSince1970: 1_795_737_600)  // 2026-11-27T00:00:00Z
         #expect(W3CDateTime.format(instant) == "2026-11-27T08:00:00+08:00")
         #expect(W3CDateTime.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T08:00:00+08:00")
         #expect(W3CDateTime.parse("2026-11-27T00:00:00Z") == instant)
@@ -31,19 +31,26 @@ struct Open311FormatTests {
 
     @Test("the document writer: one tree, JSON and XML, escaped")
     func documentWriter() {
-        let doc = Open311Document(root: "service_requests", body: .list(item: "request", [.record([
-            Open311Field("service_request_id", .text("A&B")),
-            Open311Field("description", .text("<b>\"quoted\" 'it'</b>\n\u{1}end")),
-            Open311Field("lat", .number(39.5)),
-            Open311Field("zipcode", .text(nil)),
-            Open311Field("metadata", .boolean(false)),
-            Open311Field("code", .integer(403)),
-        ])]))
+        let doc = Open311Document(
+            root: "service_requests",
+            body: .list(
+                item: "request",
+                [
+                    .record([
+                        Open311Field("service_request_id", .text("A&B")),
+                        Open311Field("description", .text("<b>\"quoted\" 'it'</b>\n\u{1}end")),
+                        Open311Field("lat", .number(39.5)),
+                        Open311Field("zipcode", .text(nil)),
+                        Open311Field("metadata", .boolean(false)),
+                        Open311Field("code", .integer(403)),
+                    ])
+                ]))
         #expect(doc.render(.json) == #"[{"service_request_id":"A&B","description":"<b>\"quoted\" 'it'</b>\n\u0001end","lat":39.5,"zipcode":null,"metadata":false,"code":403}]"#)
         let xml = doc.render(.xml)
-        #expect(xml == "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests><request><service_request_id>A&amp;B</service_request_id>"
-            + "<description>&lt;b&gt;&quot;quoted&quot; &apos;it&apos;&lt;/b&gt;\nend</description><lat>39.5</lat><zipcode/>"
-            + "<metadata>false</metadata><code>403</code></request></service_requests>")
+        #expect(
+            xml == "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests><request><service_request_id>A&amp;B</service_request_id>"
+                + "<description>&lt;b&gt;&quot;quoted&quot; &apos;it&apos;&lt;/b&gt;\nend</description><lat>39.5</lat><zipcode/>"
+                + "<metadata>false</metadata><code>403</code></request></service_requests>")
         #expect(XMLNode.parse(xml)?.child("request")?["description"] == "<b>\"quoted\" 'it'</b>\nend")
         #expect(Open311Document(root: "services", body: .list(item: "service", [])).render(.xml).hasSuffix("<services/>"))
         #expect(Open311Document(root: "services", body: .list(item: "service", [])).render(.json) == "[]")
@@ -51,9 +58,11 @@ struct Open311FormatTests {
 
     @Test("formats by extension; service codes keep their dots")
     func formats() {
-        for (segment, name, format, had) in [("services.json", "services", Open311Format.json, true), ("requests.XML", "requests", .xml, true),
-                                             ("city_appearance.exposed_garbage.xml", "city_appearance.exposed_garbage", .xml, true),
-                                             ("city_appearance.exposed_garbage", "city_appearance.exposed_garbage", .json, false)] {
+        for (segment, name, format, had) in [
+            ("services.json", "services", Open311Format.json, true), ("requests.XML", "requests", .xml, true),
+            ("city_appearance.exposed_garbage.xml", "city_appearance.exposed_garbage", .xml, true),
+            ("city_appearance.exposed_garbage", "city_appearance.exposed_garbage", .json, false),
+        ] {
             let split = Open311Format.split(segment)
             #expect(split.name == name && split.format == format && split.hadExtension == had, "\(segment)")
         }
@@ -72,9 +81,11 @@ struct Open311FormatTests {
     @Test("every Open311 and API-key message key is in the localisation table")
     func messageKeys() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let files = ["Sources/WanggeWeb/Open311/Open311Controller.swift", "Sources/WanggeWeb/Open311/Open311Controller+Requests.swift",
-                     "Sources/WanggeWeb/Open311/Open311ErrorMiddleware.swift", "Sources/WanggeWeb/Commands/ApiKeyCommand.swift",
-                     "Sources/WanggeStore/Open311/ApiKeyRepository.swift", "Sources/WanggeStore/Open311/Open311Repository.swift"]
+        let files = [
+            "Sources/WanggeWeb/Open311/Open311Controller.swift", "Sources/WanggeWeb/Open311/Open311Controller+Requests.swift",
+            "Sources/WanggeWeb/Open311/Open311ErrorMiddleware.swift", "Sources/WanggeWeb/Commands/ApiKeyCommand.swift",
+            "Sources/WanggeStore/Open311/ApiKeyRepository.swift", "Sources/WanggeStore/Open311/Open311Repository.swift",
+        ]
         let pattern = try NSRegularExpression(pattern: #""((?:open311|apikey)\.[a-z_]+)""#)
         var keys: Set<String> = []
         for file in files {

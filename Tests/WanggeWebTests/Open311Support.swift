@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import SQLKit
 import Testing
@@ -24,9 +24,11 @@ struct Open311Client {
     @discardableResult
     func post(_ path: String = "/open311/v2/requests.json", form: [String: String]) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse!
-        try await app.testing().test(.POST, path, beforeRequest: { req in
-            try req.content.encode(form, as: .urlEncodedForm)
-        }, afterResponse: { result = $0 })
+        try await app.testing().test(
+            .POST, path,
+            beforeRequest: { req in
+                try req.content.encode(form, as: .urlEncodedForm)
+            }, afterResponse: { result = $0 })
         return result
     }
 
@@ -65,8 +67,10 @@ final class XMLNode {
         var stack: [XMLNode] = []
         var root: XMLNode?
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
-                    attributes attributeDict: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+            attributes attributeDict: [String: String] = [:]
+        ) {
             let node = XMLNode(name: elementName)
             stack.last?.children.append(node)
             if root == nil { root = node }

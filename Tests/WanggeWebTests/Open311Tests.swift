@@ -19,16 +19,22 @@ struct Open311Tests {
     }
 
     /// A valid post inside the grid worker's grid, with the reporter's phone and name.
-    static func report(_ app: Application, key: String, code: String = garbage, description: String = "小区门口垃圾堆积",
-                       format: String = "json") async throws -> (TestingHTTPResponse, String?) {
+    static func report(
+        _ app: Application, key: String, code: String = garbage, description: String = "小区门口垃圾堆积",
+        format: String = "json"
+    ) async throws -> (TestingHTTPResponse, String?) {
         let (_, point) = try await Open311Client.pointInside(app)
-        let res = try await Open311Client(app: app).post("/open311/v2/requests.\(format)", form: [
-            "api_key": key, "service_code": code, "lat": String(point.lat), "long": String(point.lon),
-            "description": description, "phone": phone, "first_name": "三", "last_name": "张",
-            "email": "zhang@example.com", "attribute[WHISHETN]": "ignored", "jurisdiction_id": "anything",
-        ])
-        let id = format == "json" ? Open311Client.list(res).first?["service_request_id"] as? String
-                                  : XMLNode.parse(res.body.string)?.child("request")?["service_request_id"]
+        let res = try await Open311Client(app: app).post(
+            "/open311/v2/requests.\(format)",
+            form: [
+                "api_key": key, "service_code": code, "lat": String(point.lat), "long": String(point.lon),
+                "description": description, "phone": phone, "first_name": "三", "last_name": "张",
+                "email": "zhang@example.com", "attribute[WHISHETN]": "ignored", "jurisdiction_id": "anything",
+            ])
+        let id =
+            format == "json"
+            ? Open311Client.list(res).first?["service_request_id"] as? String
+            : XMLNode.parse(res.body.string)?.child("request")?["service_request_id"]
         return (res, id)
     }
 
@@ -241,10 +247,12 @@ struct Open311Tests {
 
             // JSON is not Open311's post format.
             var res: TestingHTTPResponse!
-            try await app.testing().test(.POST, "/open311/v2/requests.json", beforeRequest: { req in
-                req.headers.contentType = .json
-                req.body = ByteBuffer(string: #"{"api_key": "\#(key)"}"#)
-            }, afterResponse: { res = $0 })
+            try await app.testing().test(
+                .POST, "/open311/v2/requests.json",
+                beforeRequest: { req in
+                    req.headers.contentType = .json
+                    req.body = ByteBuffer(string: #"{"api_key": "\#(key)"}"#)
+                }, afterResponse: { res = $0 })
             #expect(res.status == .badRequest && Open311Client.list(res).first?["code"] as? Int == 400)
 
             // A building code as address_id locates the case; an address alone is enough too.
@@ -256,15 +264,17 @@ struct Open311Tests {
             // multipart/form-data, as clients that upload a photo send it: the fields count, the file is ignored for now.
             let boundary = "open311-test-boundary"
             var multipart = ""
-            for (name, value) in good.merging(["description": "井盖缺失"]) { _, new in new } {
+            for (name, value) in good.merging(["description": "井盖缺失"], uniquingKeysWith: { _, new in new }) {
                 multipart += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
             }
             multipart += "--\(boundary)\r\nContent-Disposition: form-data; name=\"media\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\u{FF}\u{D8}\u{FF}\r\n--\(boundary)--\r\n"
             var withPhoto: TestingHTTPResponse!
-            try await app.testing().test(.POST, "/open311/v2/requests.json", beforeRequest: { req in
-                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                req.body = ByteBuffer(string: multipart)
-            }, afterResponse: { withPhoto = $0 })
+            try await app.testing().test(
+                .POST, "/open311/v2/requests.json",
+                beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                    req.body = ByteBuffer(string: multipart)
+                }, afterResponse: { withPhoto = $0 })
             #expect(withPhoto.status == .ok, "\(withPhoto.body.string)")
             #expect(try await Open311Client.caseCount(app) == before + 3)
         }
@@ -300,8 +310,9 @@ struct Open311Tests {
             #expect(Self.ids(try await client.get("/open311/v2/requests.json?start_date=\(encoded)")) == [b])
             #expect(Self.ids(try await client.get("/open311/v2/requests.json?end_date=\(encoded)")) == [a])
             #expect(Self.ids(try await client.get("/open311/v2/requests.json?end_date=\(middle)")) == [a], "an unencoded + (a space) still reads as +08:00")
-            #expect(Self.ids(try await client.get("/open311/v2/requests.json?service_request_id=\(a),\(c)&status=closed")) == [a, c],
-                    "ids override the other filters and name even a rejected case")
+            #expect(
+                Self.ids(try await client.get("/open311/v2/requests.json?service_request_id=\(a),\(c)&status=closed")) == [a, c],
+                "ids override the other filters and name even a rejected case")
 
             let closed = try #require(Open311Client.list(try await client.get("/open311/v2/requests/\(b).json")).first)
             #expect(closed["status"] as? String == "closed")
@@ -334,9 +345,11 @@ struct Open311Tests {
             let code = try #require(try await Self.report(app, key: key, description: "请回电\(Self.phone)").1)
             let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).byPublicCode(code, in: .everything))
             let client = Open311Client(app: app)
-            for path in ["/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/\(code).json",
-                         "/open311/v2/requests/\(code).xml", "/open311/v2/requests.json?service_request_id=\(code)",
-                         "/open311/v2/tokens/\(row.id.uuidString).json"] {
+            for path in [
+                "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/\(code).json",
+                "/open311/v2/requests/\(code).xml", "/open311/v2/requests.json?service_request_id=\(code)",
+                "/open311/v2/tokens/\(row.id.uuidString).json",
+            ] {
                 let body = try await client.get(path).body.string
                 #expect(body.contains(code), "\(path) answers")
                 #expect(!body.contains(Self.phone), "\(path) leaks the phone")

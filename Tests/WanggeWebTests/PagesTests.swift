@@ -85,8 +85,9 @@ struct PagesTests {
             // setup
             var b = try await Browser.login(app, as: "gridworker")
             let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
-            let person = try #require(try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, gridID: grid.id, limit: 100, in: .everything).rows
-                .first { $0.idNumber != nil && $0.phone != nil && $0.householdID != nil })
+            let person = try #require(
+                try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, gridID: grid.id, limit: 100, in: .everything).rows
+                    .first { $0.idNumber != nil && $0.phone != nil && $0.householdID != nil })
             // MUT
             let page = try await b.get("/residents/\(person.id.uuidString)")
             let household = try await b.get("/households/\(person.householdID!.uuidString)")
@@ -102,8 +103,9 @@ struct PagesTests {
         }
     }
 
-    @Test("the coverage page lists residents without a household, the building outside the grids and the understaffed grid",
-          arguments: TestDatabase.enabled)
+    @Test(
+        "the coverage page lists residents without a household, the building outside the grids and the understaffed grid",
+        arguments: TestDatabase.enabled)
     func coveragePage(db: TestDatabase) async throws {
         try await withApp(db) { app in
             // setup
@@ -133,11 +135,13 @@ struct PagesTests {
             let household = try #require(try await PlaceRepository(app.db).households(limit: 1, in: .everything).rows.first?.number)
             let before = try await WebFixture.count(app, "residents")
             // MUT
-            let bad = try await b.upload("/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
-                                         content: Array(WebFixture.badResidents(household: household).utf8))
+            let bad = try await b.upload(
+                "/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
+                content: Array(WebFixture.badResidents(household: household).utf8))
             let afterBad = try await WebFixture.count(app, "residents")
-            let good = try await b.upload("/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
-                                          content: [0xEF, 0xBB, 0xBF] + Array(WebFixture.goodResidents(household: household).utf8))
+            let good = try await b.upload(
+                "/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
+                content: [0xEF, 0xBB, 0xBF] + Array(WebFixture.goodResidents(household: household).utf8))
             let unknownKind = try await b.upload("/data", fields: ["kind": "cats"], file: "file", filename: "x.csv", content: Array("a\n1\n".utf8))
             // validate
             #expect(form.status == .ok && form.body.string.contains("enctype=\"multipart/form-data\""))
@@ -189,8 +193,9 @@ struct PagesTests {
             let logout = try await b.post("/logout", form: [:], csrf: false)
             let forged = try await b.post("/logout", form: ["_csrf": "forged"], csrf: false)
             let stillIn = try await b.get("/units")
-            let upload = try await b.upload("/data", fields: ["kind": "residents"], file: "file", filename: "r.csv",
-                                            content: Array(WebFixture.goodResidents(household: household).utf8), csrf: false)
+            let upload = try await b.upload(
+                "/data", fields: ["kind": "residents"], file: "file", filename: "r.csv",
+                content: Array(WebFixture.goodResidents(household: household).utf8), csrf: false)
             let realLogout = try await b.post("/logout", form: [:])
             let out = try await b.get("/units")
             // validate
@@ -212,8 +217,10 @@ struct PagesTests {
             var b = try await Browser.login(app, as: "leader")
             let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
             // MUT
-            let pages = [try await b.get("/login"), try await b.get("/units/\(grid.id.uuidString)"), try await b.get("/coverage"),
-                         try await b.get("/residents"), try await b.get("/data")]
+            let pages = [
+                try await b.get("/login"), try await b.get("/units/\(grid.id.uuidString)"), try await b.get("/coverage"),
+                try await b.get("/residents"), try await b.get("/data"),
+            ]
             let css = try await b.get("/assets/app.css")
             let js = try await b.get("/assets/app.js")
             let missingAsset = try await b.get("/assets/nothing.css")

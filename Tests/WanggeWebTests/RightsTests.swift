@@ -28,9 +28,10 @@ enum RightsFixture {
         let people = ResidentRepository(app.db, cipher: app.keys.cipher)
         let own = try await WebFixture.unit(app, WebFixture.ownGridCode)
         let other = try #require(try await UnitRepository(app.db).all(in: .everything, level: .grid).first { $0.id != own.id })
-        let mine = try #require(try await people.search(nil, gridID: own.id, limit: 500, in: .everything).rows.first {
-            $0.idNumber != nil && $0.phone != nil && $0.householdID != nil
-        })
+        let mine = try #require(
+            try await people.search(nil, gridID: own.id, limit: 500, in: .everything).rows.first {
+                $0.idNumber != nil && $0.phone != nil && $0.householdID != nil
+            })
         let foreign = try #require(try await people.search(nil, gridID: other.id, limit: 1, in: .everything).rows.first)
         return (mine, foreign)
     }
@@ -170,8 +171,10 @@ struct RightsTests {
             #expect(form.status == .ok)
             #expect(!form.body.string.matches(WebFixture.fullIDPattern), "the form never holds a full ID number")
             let household = try #require(try await people.views([person], role: .gridWorker)[0].householdNumber)
-            var fields = ["name": person.name, "id_number": "", "document_number": "", "phone": "", "household_number": household,
-                          "relation": person.relation ?? "", "residence_type": person.residenceType]
+            var fields = [
+                "name": person.name, "id_number": "", "document_number": "", "phone": "", "household_number": household,
+                "relation": person.relation ?? "", "residence_type": person.residenceType,
+            ]
             for tag in try await people.tags(of: [person.id])[person.id] ?? [] { fields["tag_\(tag.key)"] = "on" }
             // MUT
             var bad = fields
@@ -210,8 +213,11 @@ struct RightsTests {
             let form = try await b.get("/residents/\(person.id.uuidString)/edit")
             #expect(!form.body.string.contains("tag_\(sensitive.key)"))
             // MUT
-            let saved = try await b.post("/residents/\(person.id.uuidString)/edit", form: [
-                "name": person.name, "household_number": household, "relation": person.relation ?? "", "residence_type": person.residenceType])
+            let saved = try await b.post(
+                "/residents/\(person.id.uuidString)/edit",
+                form: [
+                    "name": person.name, "household_number": household, "relation": person.relation ?? "", "residence_type": person.residenceType,
+                ])
             // validate
             #expect(saved.status == .seeOther)
             #expect(try await people.tags(of: [person.id])[person.id]?.map(\.key) == [sensitive.key])

@@ -54,10 +54,12 @@ struct SecurityFindingsTests {
                 _ = try await op.get("/cases/\(row.id.uuidString)")
                 let step = try await op.post("/cases/\(row.id.uuidString)/act", form: ["action": "accept", "version": value])
                 #expect((400..<500).contains(step.status.code), "version \(value) → \(step.status)")
-                let post = try await Open311Client(app: app).post(form: ["api_key": key, "service_code": Open311Tests.garbage, "lat": value, "long": value,
-                                                                         "description": "数值边界"])
+                let post = try await Open311Client(app: app).post(form: [
+                    "api_key": key, "service_code": Open311Tests.garbage, "lat": value, "long": value,
+                    "description": "数值边界",
+                ])
                 #expect((400..<500).contains(post.status.code), "Open311 lat/long \(value) → \(post.status)")
-                guard !["0", "-1"].contains(value) else { continue }   // (0, 0) and (-1, -1) are points on Earth
+                guard !["0", "-1"].contains(value) else { continue }  // (0, 0) and (-1, -1) are points on Earth
                 _ = try await worker.get("/cases/new")
                 let entry = try await worker.post("/cases/new", form: ["category": CaseFlowTests.category, "description": "数值边界", "lon": value, "lat": value])
                 #expect((400..<500).contains(entry.status.code), "entry lon/lat \(value) → \(entry.status)")
@@ -80,15 +82,18 @@ struct SecurityFindingsTests {
             var bot = Browser(app)
             try await bot.get("/r/\(grid.code)")
             var big: TestingHTTPResponse!
-            try await app.testing().test(.POST, "/r/\(grid.code)", beforeRequest: { req in
-                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=x")
-                req.body = ByteBuffer(repeating: 0x41, count: 26 * 1024 * 1024)
-            }, afterResponse: { big = $0 })
+            try await app.testing().test(
+                .POST, "/r/\(grid.code)",
+                beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=x")
+                    req.body = ByteBuffer(repeating: 0x41, count: 26 * 1024 * 1024)
+                }, afterResponse: { big = $0 })
             // MUT: a bot posts with the hidden field filled, again and again
             var statuses: [HTTPStatus] = []
             for _ in 0..<(ResidentCaseController.attemptsPerHour + 2) {
-                let res = try await bot.postPhotos("/r/\(grid.code)", fields: ["category": CaseFlowTests.category, "description": "广告", "website": "http://spam"],
-                                                   photos: [PhotoFixture.File(name: "a.jpg", bytes: PhotoFixture.jpeg(size: 64 * 1024))])
+                let res = try await bot.postPhotos(
+                    "/r/\(grid.code)", fields: ["category": CaseFlowTests.category, "description": "广告", "website": "http://spam"],
+                    photos: [PhotoFixture.File(name: "a.jpg", bytes: PhotoFixture.jpeg(size: 64 * 1024))])
                 statuses.append(res.status)
             }
             // validate
@@ -145,7 +150,12 @@ struct SecurityFindingsTests {
             _ = try await worker.get("/account")
             func token(_ scope: String) async throws -> String {
                 let page = try await worker.post("/account/tokens", form: ["name": "t-\(scope)", "scopes[]": scope])
-                return try #require(page.body.string.range(of: #"wg_[0-9a-f]{64}"#, options: .regularExpression).map { String(page.body.string[$0]) })
+                let html = page.body.string
+                guard let found = html.range(of: #"wg_[0-9a-f]{64}"#, options: .regularExpression) else {
+                    Issue.record("no token on the page: \(page.status)")
+                    return ""
+                }
+                return String(html[found])
             }
             let writeOnly = try await token("register:write")
             let reveal = try await token("personal:reveal")
@@ -187,8 +197,9 @@ struct SecurityFindingsTests {
             let auditorAfterAdmin = try await accounts.find(auditor.id)
             // MUT 2: the chain: an ordinary account the administrator made (and knows the password of) is made an auditor
             let made = try await admin.post("/admin/accounts", form: ["username": "newaud", "display_name": "新审计", "role": "leader", "unit": WebFixture.districtCode])
-            let known = try #require(made.body.string.range(of: #"<code class="secret">([^<]+)</code>"#, options: .regularExpression)
-                .map { String(made.body.string[$0]).replacingOccurrences(of: #"<[^>]+>"#, with: "", options: .regularExpression) })
+            let known = try #require(
+                made.body.string.range(of: #"<code class="secret">([^<]+)</code>"#, options: .regularExpression)
+                    .map { String(made.body.string[$0]).replacingOccurrences(of: #"<[^>]+>"#, with: "", options: .regularExpression) })
             let newaud = try #require(try await accounts.find(username: "newaud"))
             var sec = try await Browser.login(app, as: "security")
             _ = try await sec.get("/admin/accounts")
@@ -218,8 +229,10 @@ struct SecurityFindingsTests {
 
     @Test("log-in sends only to a path on this site, parsed not pattern-matched")
     func openRedirect() async throws {
-        for bad in ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/%2F/evil.example", "/%5Cevil.example",
-                    "/\n/evil.example", " /x", "javascript:alert(1)", "", "/x\u{0}y", "/ok/../\\evil"] {
+        for bad in [
+            "/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/%2F/evil.example", "/%5Cevil.example",
+            "/\n/evil.example", " /x", "javascript:alert(1)", "", "/x\u{0}y", "/ok/../\\evil",
+        ] {
             #expect(LoginController.safeNext(bad) == nil, "\(bad.debugDescription)")
         }
         for good in ["/", "/units", "/residents?q=%E5%BC%A0&page=2", "/cases/0B8E5C07-6B0C-4E4F-9E8A-6E1B4E0B3D41"] {

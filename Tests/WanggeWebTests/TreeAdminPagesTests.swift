@@ -56,7 +56,8 @@ struct TreeAdminPagesTests {
             #expect(good.status == .seeOther)
             // split into west and east halves
             let mid = (box.minLon + box.maxLon) / 2
-            let halves = #"{"type":"FeatureCollection","features":[\#(rectangle(GeoBox(minLon: box.minLon, minLat: box.minLat, maxLon: mid, maxLat: box.maxLat), name: "西半格")),\#(rectangle(GeoBox(minLon: mid, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat), name: "东半格"))]}"#
+            let halves =
+                #"{"type":"FeatureCollection","features":[\#(rectangle(GeoBox(minLon: box.minLon, minLat: box.minLat, maxLon: mid, maxLat: box.maxLat), name: "西半格")),\#(rectangle(GeoBox(minLon: mid, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat), name: "东半格"))]}"#
             _ = try await b.get("/units/\(grid.id)")
             #expect(try await b.upload("/units/\(grid.id)/manage/split", fields: [:], file: "file", filename: "s.geojson", content: Array(halves.utf8)).status == .seeOther)
             #expect(try await units.all(in: .everything, level: .grid).contains { $0.name == "东半格" })

@@ -114,9 +114,11 @@ struct Browser {
     mutating func get(_ path: String) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse!
         let cookie = self.cookie
-        try await app.testing().test(.GET, path, beforeRequest: { req in
-            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-        }, afterResponse: { res in result = res })
+        try await app.testing().test(
+            .GET, path,
+            beforeRequest: { req in
+                if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            }, afterResponse: { res in result = res })
         remember(result)
         return result
     }
@@ -128,31 +130,37 @@ struct Browser {
         var fields = form
         if include { fields["_csrf"] = csrf }
         if fields["submission"] == nil && !submission.isEmpty { fields["submission"] = submission }
-        try await app.testing().test(.POST, path, beforeRequest: { req in
-            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-            try req.content.encode(fields, as: .urlEncodedForm)
-        }, afterResponse: { res in result = res })
+        try await app.testing().test(
+            .POST, path,
+            beforeRequest: { req in
+                if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                try req.content.encode(fields, as: .urlEncodedForm)
+            }, afterResponse: { res in result = res })
         remember(result)
         return result
     }
 
     /// An API call with a JSON (or other) body.
     @discardableResult
-    mutating func api(_ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json,
-                      bearer: String? = nil) async throws -> TestingHTTPResponse {
+    mutating func api(
+        _ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json,
+        bearer: String? = nil
+    ) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse!
         let cookie = self.cookie
-        try await app.testing().test(method, path, beforeRequest: { req in
-            if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
-            if let bearer { req.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
-            if let json {
-                req.headers.contentType = .json
-                req.body = ByteBuffer(string: json)
-            } else if let body {
-                req.headers.contentType = contentType
-                req.body = ByteBuffer(data: body)
-            }
-        }, afterResponse: { res in result = res })
+        try await app.testing().test(
+            method, path,
+            beforeRequest: { req in
+                if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                if let bearer { req.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
+                if let json {
+                    req.headers.contentType = .json
+                    req.body = ByteBuffer(string: json)
+                } else if let body {
+                    req.headers.contentType = contentType
+                    req.body = ByteBuffer(data: body)
+                }
+            }, afterResponse: { res in result = res })
         return result
     }
 }

@@ -49,8 +49,10 @@ public enum AccountAdministration {
     /// Nil when `actor` may take `action` on `target`; otherwise why not. `newRole` is the role a
     /// role change or a new account would get; `activeHolders` counts the active (not disabled)
     /// accounts per role.
-    public static func refusal(_ action: Action, actor: Role, target: Target?, newRole: Role? = nil,
-                               activeHolders: [Role: Int] = [:]) -> Refusal? {
+    public static func refusal(
+        _ action: Action, actor: Role, target: Target?, newRole: Role? = nil,
+        activeHolders: [Role: Int] = [:]
+    ) -> Refusal? {
         if target?.isSelf == true { return .ownAccount }
         switch action {
         case .create:

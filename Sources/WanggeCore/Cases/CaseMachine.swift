@@ -46,16 +46,21 @@ public enum CaseMachine {
     }
 
     /// A new case and its first timeline event.
-    public static func report(id: String, level: UnitLevel = .grid, by actor: ActorRole, at time: Date,
-                              note: String? = nil) -> CaseTransition {
+    public static func report(
+        id: String, level: UnitLevel = .grid, by actor: ActorRole, at time: Date,
+        note: String? = nil
+    ) -> CaseTransition {
         let snapshot = CaseSnapshot(id: id, state: .reported, level: level, reportedAt: time)
-        let event = CaseEvent(action: .report, from: nil, to: .reported, actor: actor, at: time,
-                              note: clean(note), level: level)
+        let event = CaseEvent(
+            action: .report, from: nil, to: .reported, actor: actor, at: time,
+            note: clean(note), level: level)
         return CaseTransition(snapshot: snapshot, event: event)
     }
 
-    public static func apply(_ action: CaseAction, to current: CaseSnapshot, by actor: ActorRole,
-                             at time: Date) throws(CaseProblem) -> CaseTransition {
+    public static func apply(
+        _ action: CaseAction, to current: CaseSnapshot, by actor: ActorRole,
+        at time: Date
+    ) throws(CaseProblem) -> CaseTransition {
         let kind = action.kind
         let r = rule(for: kind)
         guard r.from.contains(current.state) else { throw .notAllowed(action: kind, state: current.state) }

@@ -3,17 +3,17 @@ import Foundation
 /// Where a case stands in the closed loop (C0, C3): 信息收集 → 案卷建立 → 任务派遣 → 任务处理
 /// → 处理反馈 → 核实结案 → 综合评价. Raw values are stored, so they never change.
 public enum CaseState: String, Sendable, Codable, CaseIterable {
-    case reported           // 已上报
-    case accepted           // 已受理
-    case rejected           // 不予受理
-    case dispatched         // 已派遣
-    case signedFor = "signed_for"       // 已签收
-    case handled            // 已处置 (the department has fed back)
-    case verified           // 已核查
-    case closed             // 已结案
-    case calledBack = "called_back"     // 已回访
-    case suspended          // 缓办
-    case merged             // 已合并 (a duplicate folded into another case)
+    case reported  // 已上报
+    case accepted  // 已受理
+    case rejected  // 不予受理
+    case dispatched  // 已派遣
+    case signedFor = "signed_for"  // 已签收
+    case handled  // 已处置 (the department has fed back)
+    case verified  // 已核查
+    case closed  // 已结案
+    case calledBack = "called_back"  // 已回访
+    case suspended  // 缓办
+    case merged  // 已合并 (a duplicate folded into another case)
 
     public var nameKey: String { "case.state.\(rawValue)" }
 
@@ -29,12 +29,12 @@ public enum CaseState: String, Sendable, Codable, CaseIterable {
 /// Who acts on a case. The machine checks the kind of actor, not the person: whether this
 /// department or grid worker holds this case is the caller's scope check.
 public enum ActorRole: String, Sendable, Codable, CaseIterable {
-    case operator_ = "operator"         // 受理员/派遣员 at a command centre, also hotline and window entry
-    case department                     // 职能部门, or the grid team when a case is dispatched to it
-    case gridWorker = "grid_worker"     // 网格员 (and 代办员): reports, verifies on site, handles what it is sent
-    case leader                         // 领导/值班长: supervises, approves suspension and reopening
-    case system                         // the time-limit sweeper
-    case resident                       // the reporter, rating the outcome
+    case operator_ = "operator"  // 受理员/派遣员 at a command centre, also hotline and window entry
+    case department  // 职能部门, or the grid team when a case is dispatched to it
+    case gridWorker = "grid_worker"  // 网格员 (and 代办员): reports, verifies on site, handles what it is sent
+    case leader  // 领导/值班长: supervises, approves suspension and reopening
+    case system  // the time-limit sweeper
+    case resident  // the reporter, rating the outcome
 
     public var nameKey: String { "case.actor.\(rawValue)" }
 
@@ -53,9 +53,9 @@ public enum ActorRole: String, Sendable, Codable, CaseIterable {
 
 /// The reporter's rating at callback (C5).
 public enum Satisfaction: String, Sendable, Codable, CaseIterable {
-    case satisfied              // 满意
-    case basicallySatisfied = "basically_satisfied"   // 基本满意
-    case dissatisfied           // 不满意
+    case satisfied  // 满意
+    case basicallySatisfied = "basically_satisfied"  // 基本满意
+    case dissatisfied  // 不满意
 
     public var nameKey: String { "case.rating.\(rawValue)" }
 }
@@ -63,9 +63,9 @@ public enum Satisfaction: String, Sendable, Codable, CaseIterable {
 /// How a case ended, so rates count solved cases apart from explained refusals (§4).
 public enum CaseOutcome: String, Sendable, Codable, CaseIterable {
     case solved
-    case unsolvable     // 无法办理: closed with a reason the reporter is told
-    case rejected       // 不予受理
-    case merged         // 重复案件, answered through the case it was merged into
+    case unsolvable  // 无法办理: closed with a reason the reporter is told
+    case rejected  // 不予受理
+    case merged  // 重复案件, answered through the case it was merged into
 
     public var nameKey: String { "case.outcome.\(rawValue)" }
 }
@@ -95,11 +95,13 @@ public struct CaseSnapshot: Sendable, Hashable, Codable {
     /// When it was closed, solved or not; cleared on reopening.
     public var closedAt: Date?
 
-    public init(id: String, state: CaseState = .reported, level: UnitLevel = .grid, department: String? = nil,
-                stateBeforeSuspension: CaseState? = nil, suspendedSince: Date? = nil, suspendedUntil: Date? = nil,
-                reworkCount: Int = 0, reopenCount: Int = 0, supervisionCount: Int = 0,
-                outcome: CaseOutcome? = nil, rating: Satisfaction? = nil, mergedInto: String? = nil,
-                reportedAt: Date, respondedAt: Date? = nil, closedAt: Date? = nil) {
+    public init(
+        id: String, state: CaseState = .reported, level: UnitLevel = .grid, department: String? = nil,
+        stateBeforeSuspension: CaseState? = nil, suspendedSince: Date? = nil, suspendedUntil: Date? = nil,
+        reworkCount: Int = 0, reopenCount: Int = 0, supervisionCount: Int = 0,
+        outcome: CaseOutcome? = nil, rating: Satisfaction? = nil, mergedInto: String? = nil,
+        reportedAt: Date, respondedAt: Date? = nil, closedAt: Date? = nil
+    ) {
         self.id = id
         self.state = state
         self.level = level
@@ -138,9 +140,11 @@ public struct CaseEvent: Sendable, Hashable, Codable {
     /// an unsolvable case, closing, merging, reopening.
     public var notifyReporter: Bool
 
-    public init(action: CaseActionKind, from: CaseState?, to: CaseState, actor: ActorRole, at: Date,
-                note: String? = nil, reason: String? = nil, department: String? = nil, level: UnitLevel? = nil,
-                rating: Satisfaction? = nil, mergedInto: String? = nil, until: Date? = nil, notifyReporter: Bool = false) {
+    public init(
+        action: CaseActionKind, from: CaseState?, to: CaseState, actor: ActorRole, at: Date,
+        note: String? = nil, reason: String? = nil, department: String? = nil, level: UnitLevel? = nil,
+        rating: Satisfaction? = nil, mergedInto: String? = nil, until: Date? = nil, notifyReporter: Bool = false
+    ) {
         self.action = action
         self.from = from
         self.to = to

@@ -71,8 +71,10 @@ public enum DuplicateFinder {
 
     /// Existing cases scoring at least `suggestThreshold`, best first (ties by id, so the order is stable).
     /// `parentOf` gives a category's parent key in the tree in use; the seed tree by default.
-    public static func candidates(for draft: CaseDraft, among cases: [CaseSummary], now: Date,
-                                  parentOf: (String) -> String? = CaseCategory.seedParent) -> [DuplicateCandidate] {
+    public static func candidates(
+        for draft: CaseDraft, among cases: [CaseSummary], now: Date,
+        parentOf: (String) -> String? = CaseCategory.seedParent
+    ) -> [DuplicateCandidate] {
         let draftBigrams = bigrams(draft.text)
         let draftParent = parentOf(draft.categoryKey)
         var found: [DuplicateCandidate] = []
@@ -86,9 +88,7 @@ public enum DuplicateFinder {
                 distance = d
             }
             let category: Double
-            if c.categoryKey == draft.categoryKey { category = 1 }
-            else if let p = draftParent, p == parentOf(c.categoryKey) { category = 0.5 }
-            else { category = 0 }
+            if c.categoryKey == draft.categoryKey { category = 1 } else if let p = draftParent, p == parentOf(c.categoryKey) { category = 0.5 } else { category = 0 }
             let near = distance.map { falling($0, full: nearMetres, zero: farMetres) } ?? unknownDistanceScore
             let fresh = falling(ageHours, full: freshHours, zero: maxAgeHours)
             let text = jaccard(draftBigrams, bigrams(c.text))

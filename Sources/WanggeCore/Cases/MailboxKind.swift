@@ -2,10 +2,10 @@
 /// words; each opens a case in a seeded category of the 纠纷与咨询 class, whose department and
 /// time limits then apply as for any other case.
 public enum MailboxKind: String, Sendable, CaseIterable {
-    case complaint      // 投诉
-    case suggestion     // 建议
-    case inquiry        // 咨询
-    case help           // 求助
+    case complaint  // 投诉
+    case suggestion  // 建议
+    case inquiry  // 咨询
+    case help  // 求助
 
     public var nameKey: String { "mailbox.kind.\(rawValue)" }
 

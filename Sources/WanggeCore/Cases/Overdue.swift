@@ -28,8 +28,10 @@ public enum Overdue {
         /// The levels of the units above the case's grid, nearest first (e.g. community, street, district).
         public var levelsAbove: [UnitLevel]
 
-        public init(state: CaseState, level: UnitLevel, respondBy: Date, resolveBy: Date, respondAlerts: Int, resolveAlerts: Int,
-                    nextSweepAt: Date?, resolveHours: Double, levelsAbove: [UnitLevel]) {
+        public init(
+            state: CaseState, level: UnitLevel, respondBy: Date, resolveBy: Date, respondAlerts: Int, resolveAlerts: Int,
+            nextSweepAt: Date?, resolveHours: Double, levelsAbove: [UnitLevel]
+        ) {
             self.state = state
             self.level = level
             self.respondBy = respondBy
@@ -80,8 +82,9 @@ public enum Overdue {
         var next = now.addingTimeInterval(period)
         // A missed response must not delay the resolve alert.
         if limit == .respond && f.resolveBy > now { next = min(next, f.resolveBy) }
-        return Decision(limit: limit, actions: actions, nextSweepAt: next,
-                        respondAlerts: f.respondAlerts + (limit == .respond ? 1 : 0),
-                        resolveAlerts: f.resolveAlerts + (limit == .resolve ? 1 : 0))
+        return Decision(
+            limit: limit, actions: actions, nextSweepAt: next,
+            respondAlerts: f.respondAlerts + (limit == .respond ? 1 : 0),
+            resolveAlerts: f.resolveAlerts + (limit == .resolve ? 1 : 0))
     }
 }

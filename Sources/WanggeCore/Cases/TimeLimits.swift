@@ -53,9 +53,11 @@ public struct WorkingCalendar: Sendable, Hashable {
     /// Weekend days that are worked (调休上班).
     public var makeUpWorkdays: Set<SimpleDate>
 
-    public init(timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, workdays: Set<Int> = [1, 2, 3, 4, 5],
-                periods: [Period] = [Period(9, 0, to: 12, 0), Period(13, 30, to: 17, 30)],
-                holidays: Set<SimpleDate> = [], makeUpWorkdays: Set<SimpleDate> = []) {
+    public init(
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, workdays: Set<Int> = [1, 2, 3, 4, 5],
+        periods: [Period] = [Period(9, 0, to: 12, 0), Period(13, 30, to: 17, 30)],
+        holidays: Set<SimpleDate> = [], makeUpWorkdays: Set<SimpleDate> = []
+    ) {
         self.timeZone = timeZone
         self.workdays = workdays
         self.periods = periods.sorted { $0.start < $1.start }
@@ -105,23 +107,25 @@ public struct WorkingCalendar: Sendable, Hashable {
         var pending: [DateInterval] = []
         // Ten years without a single working day means the calendar is wrong; stop rather than loop.
         var daysLeft = 3660
-        return AnySequence(AnyIterator {
-            while pending.isEmpty {
-                guard daysLeft > 0 else { return nil }
-                daysLeft -= 1
-                let c = cal.dateComponents([.year, .month, .day], from: day)
-                let nextDay = cal.date(byAdding: .day, value: 1, to: day)!
-                if let date = SimpleDate(year: c.year!, month: c.month!, day: c.day!), self.isWorkday(date) {
-                    for p in periods {
-                        guard let from = Self.wallTime(p.start, on: day, next: nextDay, cal),
-                              let to = Self.wallTime(p.end, on: day, next: nextDay, cal), to > start else { continue }
-                        pending.append(DateInterval(start: max(from, start), end: to))
+        return AnySequence(
+            AnyIterator {
+                while pending.isEmpty {
+                    guard daysLeft > 0 else { return nil }
+                    daysLeft -= 1
+                    let c = cal.dateComponents([.year, .month, .day], from: day)
+                    let nextDay = cal.date(byAdding: .day, value: 1, to: day)!
+                    if let date = SimpleDate(year: c.year!, month: c.month!, day: c.day!), self.isWorkday(date) {
+                        for p in periods {
+                            guard let from = Self.wallTime(p.start, on: day, next: nextDay, cal),
+                                let to = Self.wallTime(p.end, on: day, next: nextDay, cal), to > start
+                            else { continue }
+                            pending.append(DateInterval(start: max(from, start), end: to))
+                        }
                     }
+                    day = nextDay
                 }
-                day = nextDay
-            }
-            return pending.removeFirst()
-        })
+                return pending.removeFirst()
+            })
     }
 }
 
@@ -150,8 +154,10 @@ public enum TimeLimits {
     public static let warningFraction = 0.8
 
     /// When `hours` of counted time have passed since `start`. Suspended intervals do not count.
-    public static func deadline(from start: Date, hours: Double, calendar: LimitCalendar,
-                                excluding suspensions: [DateInterval] = []) -> Date {
+    public static func deadline(
+        from start: Date, hours: Double, calendar: LimitCalendar,
+        excluding suspensions: [DateInterval] = []
+    ) -> Date {
         var remaining = max(0, hours) * 3600
         guard remaining > 0 else { return start }
         for piece in countedIntervals(from: start, calendar: calendar, excluding: suspensions) {
@@ -162,8 +168,10 @@ public enum TimeLimits {
     }
 
     /// Counted seconds between `start` and `end`.
-    public static func countedSeconds(from start: Date, to end: Date, calendar: LimitCalendar,
-                                      excluding suspensions: [DateInterval] = []) -> TimeInterval {
+    public static func countedSeconds(
+        from start: Date, to end: Date, calendar: LimitCalendar,
+        excluding suspensions: [DateInterval] = []
+    ) -> TimeInterval {
         guard end > start else { return 0 }
         var total: TimeInterval = 0
         for piece in countedIntervals(from: start, calendar: calendar, excluding: suspensions) {
@@ -174,8 +182,10 @@ public enum TimeLimits {
     }
 
     /// The status of a limit of `hours` that started at `start`, was met at `met` (if it was), seen at `now`.
-    public static func status(start: Date, hours: Double, met: Date?, now: Date, calendar: LimitCalendar,
-                              excluding suspensions: [DateInterval] = []) -> LimitStatus {
+    public static func status(
+        start: Date, hours: Double, met: Date?, now: Date, calendar: LimitCalendar,
+        excluding suspensions: [DateInterval] = []
+    ) -> LimitStatus {
         let used = countedSeconds(from: start, to: met ?? now, calendar: calendar, excluding: suspensions)
         let limit = hours * 3600
         if used > limit { return .overdue }
@@ -184,20 +194,23 @@ public enum TimeLimits {
     }
 
     /// The countable time from `start` on, with suspensions cut out, in order.
-    static func countedIntervals(from start: Date, calendar: LimitCalendar,
-                                 excluding suspensions: [DateInterval]) -> AnySequence<DateInterval> {
+    static func countedIntervals(
+        from start: Date, calendar: LimitCalendar,
+        excluding suspensions: [DateInterval]
+    ) -> AnySequence<DateInterval> {
         let base: AnySequence<DateInterval>
         switch calendar {
         case .clock:
             var next = start
             var daysLeft = 3660
-            base = AnySequence(AnyIterator {
-                guard daysLeft > 0 else { return nil }
-                daysLeft -= 1
-                let day = DateInterval(start: next, duration: 86_400)
-                next = day.end
-                return day
-            })
+            base = AnySequence(
+                AnyIterator {
+                    guard daysLeft > 0 else { return nil }
+                    daysLeft -= 1
+                    let day = DateInterval(start: next, duration: 86_400)
+                    next = day.end
+                    return day
+                })
         case .working(let wc):
             base = wc.intervals(from: start)
         }
@@ -205,13 +218,14 @@ public enum TimeLimits {
         guard !cuts.isEmpty else { return base }
         let source = base.makeIterator()
         var pending: [DateInterval] = []
-        return AnySequence(AnyIterator {
-            while pending.isEmpty {
-                guard let piece = source.next() else { return nil }
-                pending = subtract(cuts, from: piece)
-            }
-            return pending.removeFirst()
-        })
+        return AnySequence(
+            AnyIterator {
+                while pending.isEmpty {
+                    guard let piece = source.next() else { return nil }
+                    pending = subtract(cuts, from: piece)
+                }
+                return pending.removeFirst()
+            })
     }
 
     static func merged(_ intervals: [DateInterval]) -> [DateInterval] {
@@ -250,8 +264,10 @@ public struct CaseTimer: Sendable, Hashable {
     /// The start of a suspension still running; it counts as lasting until `now`.
     public var suspendedSince: Date?
 
-    public init(reportedAt: Date, respondedAt: Date? = nil, resolvedAt: Date? = nil, limits: CaseLimits = .general,
-                working: WorkingCalendar = .standard, suspensions: [DateInterval] = [], suspendedSince: Date? = nil) {
+    public init(
+        reportedAt: Date, respondedAt: Date? = nil, resolvedAt: Date? = nil, limits: CaseLimits = .general,
+        working: WorkingCalendar = .standard, suspensions: [DateInterval] = [], suspendedSince: Date? = nil
+    ) {
         self.reportedAt = reportedAt
         self.respondedAt = respondedAt
         self.resolvedAt = resolvedAt
@@ -284,16 +300,19 @@ public struct CaseTimer: Sendable, Hashable {
 
     /// When the resolution warning starts (80 % of the limit).
     public func resolveWarningAt(now: Date) -> Date {
-        TimeLimits.deadline(from: reportedAt, hours: limits.resolveHours * TimeLimits.warningFraction,
-                            calendar: calendar, excluding: suspensions(until: now))
+        TimeLimits.deadline(
+            from: reportedAt, hours: limits.resolveHours * TimeLimits.warningFraction,
+            calendar: calendar, excluding: suspensions(until: now))
     }
 
     public func status(now: Date) -> Status {
         let cuts = suspensions(until: now)
         return Status(
-            response: TimeLimits.status(start: reportedAt, hours: limits.respondHours, met: respondedAt, now: now,
-                                        calendar: calendar, excluding: cuts),
-            resolution: TimeLimits.status(start: reportedAt, hours: limits.resolveHours, met: resolvedAt, now: now,
-                                          calendar: calendar, excluding: cuts))
+            response: TimeLimits.status(
+                start: reportedAt, hours: limits.respondHours, met: respondedAt, now: now,
+                calendar: calendar, excluding: cuts),
+            resolution: TimeLimits.status(
+                start: reportedAt, hours: limits.resolveHours, met: resolvedAt, now: now,
+                calendar: calendar, excluding: cuts))
     }
 }

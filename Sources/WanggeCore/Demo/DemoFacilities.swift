@@ -17,10 +17,12 @@ enum DemoFacilities {
         (0..<rng.int(in: 10...30)).map { i in
             let c = classes[rng.weighted(classWeights)]
             let fx = rng.double(in: 0.03...0.97), fy = rng.double(in: 0.03...0.97)
-            return DemoComponent(code: gridCode + "-C" + DemoText.digits(i + 1, width: 2), classKey: c.key,
-                                 subtype: rng.pick(c.subtypes), state: states[rng.weighted(stateWeights)],
-                                 point: GeoPoint(lon: box.minLon + (box.maxLon - box.minLon) * fx,
-                                                 lat: box.maxLat - (box.maxLat - box.minLat) * fy))
+            return DemoComponent(
+                code: gridCode + "-C" + DemoText.digits(i + 1, width: 2), classKey: c.key,
+                subtype: rng.pick(c.subtypes), state: states[rng.weighted(stateWeights)],
+                point: GeoPoint(
+                    lon: box.minLon + (box.maxLon - box.minLon) * fx,
+                    lat: box.maxLat - (box.maxLat - box.minLat) * fy))
         }
     }
 
@@ -30,9 +32,11 @@ enum DemoFacilities {
         var result: [DemoOrganisation] = []
         func add(_ name: String, _ kind: String, _ address: String, _ point: GeoPoint) {
             let sex: ResidentID.Sex = rng.chance(0.55) ? .male : .female
-            result.append(DemoOrganisation(code: site.gridCode + "-O" + DemoText.digits(result.count + 1, width: 2),
-                                           name: name, kind: kind, address: address, point: point,
-                                           contactName: DemoNames.person(sex, &rng), contactPhone: DemoNames.mobile(&rng)))
+            result.append(
+                DemoOrganisation(
+                    code: site.gridCode + "-O" + DemoText.digits(result.count + 1, width: 2),
+                    name: name, kind: kind, address: address, point: point,
+                    contactName: DemoNames.person(sex, &rng), contactPhone: DemoNames.mobile(&rng)))
         }
         let context = site.context
         let office = site.buildings.first { $0.kind == "public" } ?? site.buildings[0]
@@ -40,7 +44,8 @@ enum DemoFacilities {
         for compound in site.compounds {
             let first = site.buildings[compound.buildingIndices[0]]
             let brand = rng.pick(DemoNames.propertyBrands)
-            add(brand + "物业服务有限公司" + site.mainRoad + "\(compound.number)号院项目部", "property",
+            add(
+                brand + "物业服务有限公司" + site.mainRoad + "\(compound.number)号院项目部", "property",
                 context.addressPrefix + site.mainRoad + "\(compound.number)号院", first.point)
         }
         for shop in site.buildings where shop.kind == "shop" {

@@ -8,8 +8,9 @@ public enum DemoDistrict {
     static let metresPerDegree = 111_320.0
 
     public static func plan(_ config: DemoConfig) -> DemoPlan {
-        precondition(config.countyCode.utf8.count == 6 && config.countyCode.utf8.allSatisfy { (48...57).contains($0) },
-                     "countyCode must be six digits")
+        precondition(
+            config.countyCode.utf8.count == 6 && config.countyCode.utf8.allSatisfy { (48...57).contains($0) },
+            "countyCode must be six digits")
         var rng = DemoRNG(seed: config.seed, key: config.countyCode, part: "plan")
         let shape = DemoShape(targetGrids: config.grids)
         let mLat = metresPerDegree
@@ -35,12 +36,17 @@ public enum DemoDistrict {
         }
         let communityCount = shape.streets * shape.communities
         let townCommunities = hasTown ? shape.communities : 0
-        let communityNames = DemoNames.distinctNames(communityCount - townCommunities, stems: DemoNames.communityStems,
-                                                     suffixes: DemoNames.communitySuffixes, rng: &rng).map { $0 + "社区" }
-        let villageNames = DemoNames.distinctNames(townCommunities, stems: DemoNames.villagePrefixes,
-                                                   suffixes: DemoNames.villageSuffixes, rng: &rng).map { $0 + "村" }
-        let roadNames = DemoNames.distinctNames(shape.streets * 2, stems: DemoNames.roadStems,
-                                                suffixes: DemoNames.roadSuffixes, rng: &rng)
+        let communityNames = DemoNames.distinctNames(
+            communityCount - townCommunities, stems: DemoNames.communityStems,
+            suffixes: DemoNames.communitySuffixes, rng: &rng
+        ).map { $0 + "社区" }
+        let villageNames = DemoNames.distinctNames(
+            townCommunities, stems: DemoNames.villagePrefixes,
+            suffixes: DemoNames.villageSuffixes, rng: &rng
+        ).map { $0 + "村" }
+        let roadNames = DemoNames.distinctNames(
+            shape.streets * 2, stems: DemoNames.roadStems,
+            suffixes: DemoNames.roadSuffixes, rng: &rng)
 
         var units = [unit(config.countyCode, nil, .district, config.districtName, districtBox)]
         var contexts: [String: DemoGridContext] = [:]
@@ -55,14 +61,19 @@ public enum DemoDistrict {
             for k in 0..<shape.communities {
                 let communityCode = streetCode + DemoText.digits(k + 1, width: 3)
                 let communityName = isTown ? villageNames[k] : communityNames[s * shape.communities + k]
-                let communityBox = GeoBox(minLon: streetBox.minLon, minLat: communityLats[k + 1],
-                                          maxLon: streetBox.maxLon, maxLat: communityLats[k])
+                let communityBox = GeoBox(
+                    minLon: streetBox.minLon, minLat: communityLats[k + 1],
+                    maxLon: streetBox.maxLon, maxLat: communityLats[k])
                 units.append(unit(communityCode, streetCode, .community, communityName, communityBox))
                 var seq = 0
                 for (r, count) in shape.rowCounts.enumerated() {
-                    let top = r == 0 ? communityBox.maxLat
+                    let top =
+                        r == 0
+                        ? communityBox.maxLat
                         : communityBox.maxLat - (communityBox.maxLat - communityBox.minLat) * Double(r) / Double(shape.rows)
-                    let bottom = r == shape.rows - 1 ? communityBox.minLat
+                    let bottom =
+                        r == shape.rows - 1
+                        ? communityBox.minLat
                         : communityBox.maxLat - (communityBox.maxLat - communityBox.minLat) * Double(r + 1) / Double(shape.rows)
                     let lons = split(from: communityBox.minLon, to: communityBox.maxLon, parts: count, rng: &rng)
                     for c in 0..<count {

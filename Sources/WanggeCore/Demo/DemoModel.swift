@@ -12,9 +12,11 @@ public struct DemoConfig: Sendable, Hashable, Codable {
     /// Ages, the 60+ tag and birth dates are all measured on this day, never on the clock.
     public var today: SimpleDate
 
-    public init(seed: UInt64 = 2026, grids: Int = 12, countyCode: String = "110199",
-                districtName: String = "示范区", origin: GeoPoint = GeoPoint(lon: 116.80, lat: 40.30),
-                today: SimpleDate) {
+    public init(
+        seed: UInt64 = 2026, grids: Int = 12, countyCode: String = "110199",
+        districtName: String = "示范区", origin: GeoPoint = GeoPoint(lon: 116.80, lat: 40.30),
+        today: SimpleDate
+    ) {
         self.seed = seed
         self.grids = grids
         self.countyCode = countyCode
@@ -49,8 +51,10 @@ public struct DemoStaff: Sendable, Hashable, Codable {
     public let buildingCodes: [String]
 
     /// 网格员A岗, 网格员B岗, 代办员, 驻片民警, 物业, 医疗, 护林员, 保洁员, 志愿者.
-    public static let kindKeys = ["grid_worker_a", "grid_worker_b", "proxy_agent", "police", "property",
-                                  "medical", "forest_ranger", "cleaner", "volunteer"]
+    public static let kindKeys = [
+        "grid_worker_a", "grid_worker_b", "proxy_agent", "police", "property",
+        "medical", "forest_ranger", "cleaner", "volunteer",
+    ]
 }
 
 /// The cheap part of a demo district: the unit tree and the grid teams.
@@ -123,8 +127,10 @@ public struct DemoResident: Sendable, Hashable, Codable {
     /// Keys from `DemoResident.tagKeys`.
     public let tagKeys: [String]
 
-    public static let tagKeys = ["elderly60", "disabled", "retired", "released_prisoner", "low_income",
-                                 "empty_nester", "veteran", "minor_left_behind"]
+    public static let tagKeys = [
+        "elderly60", "disabled", "retired", "released_prisoner", "low_income",
+        "empty_nester", "veteran", "minor_left_behind",
+    ]
 }
 
 /// A public facility (部件, GB/T 30428.2).
@@ -138,8 +144,10 @@ public struct DemoComponent: Sendable, Hashable, Codable {
     public let state: String
     public let point: GeoPoint
 
-    public static let classKeys = ["public_utility", "road_traffic", "city_appearance", "greening",
-                                   "housing_land", "other"]
+    public static let classKeys = [
+        "public_utility", "road_traffic", "city_appearance", "greening",
+        "housing_land", "other",
+    ]
 }
 
 public struct DemoOrganisation: Sendable, Hashable, Codable {

@@ -46,35 +46,42 @@ struct DemoPeople {
             for m in members {
                 let surname = m.surnameFrom.flatMap { $0 < surnames.count ? surnames[$0] : nil } ?? DemoNames.surname(&rng)
                 surnames.append(surname)
-                let name = overseas ? (m.sex == .male ? rng.pick(DemoNames.foreignMale) : rng.pick(DemoNames.foreignFemale))
-                                    : surname + DemoNames.given(m.sex, &rng)
+                let name =
+                    overseas
+                    ? (m.sex == .male ? rng.pick(DemoNames.foreignMale) : rng.pick(DemoNames.foreignFemale))
+                    : surname + DemoNames.given(m.sex, &rng)
                 var tags = Self.personalTags(m, residence: overseas ? "overseas" : household.kind, rng: &rng)
                 if lowIncome { tags.insert("low_income") }
                 if emptyNest { tags.insert("empty_nester") }
                 if parentsAway && m.relation == "grandchild" && m.age < 18 { tags.insert("minor_left_behind") }
-                append(m, name: name, region: overseas ? nil : region, household: household.number,
-                       residence: overseas ? "overseas" : household.kind, tags: tags, rng: &rng)
+                append(
+                    m, name: name, region: overseas ? nil : region, household: household.number,
+                    residence: overseas ? "overseas" : household.kind, tags: tags, rng: &rng)
             }
         }
         let extra = residents.count / Self.unregisteredEvery + (rng.chance(Double(residents.count % Self.unregisteredEvery) / Double(Self.unregisteredEvery)) ? 1 : 0)
         for _ in 0..<extra {
             let m = Member(relation: "other", sex: rng.chance(0.55) ? .male : .female, age: rng.int(in: 18...45), surnameFrom: nil)
             let tags = Self.personalTags(m, residence: "floating", rng: &rng)
-            append(m, name: DemoNames.person(m.sex, &rng), region: rng.pick(DemoNames.floatingRegions), household: nil,
-                   residence: "floating", tags: tags, rng: &rng)
+            append(
+                m, name: DemoNames.person(m.sex, &rng), region: rng.pick(DemoNames.floatingRegions), household: nil,
+                residence: "floating", tags: tags, rng: &rng)
         }
         return residents
     }
 
-    private mutating func append(_ m: Member, name: String, region: String?, household: String?, residence: String,
-                                 tags: Set<String>, rng: inout DemoRNG) {
+    private mutating func append(
+        _ m: Member, name: String, region: String?, household: String?, residence: String,
+        tags: Set<String>, rng: inout DemoRNG
+    ) {
         let (birth, id) = identity(age: m.age, sex: m.sex, region: region, rng: &rng)
         let phoneShare = m.age >= 80 ? 0.7 : m.age >= 18 ? 0.96 : m.age >= 14 ? 0.6 : 0.03
-        residents.append(DemoResident(
-            code: gridCode + "-R" + DemoText.digits(residents.count + 1, width: 4), name: name, sex: m.sex, birthDate: birth,
-            idNumber: id, documentNumber: region == nil ? "P" + DemoText.digits(rng.int(below: 100_000_000), width: 8) : nil,
-            phone: rng.chance(phoneShare) ? DemoNames.mobile(&rng) : nil, householdNumber: household,
-            relation: m.relation, residenceType: residence, tagKeys: DemoResident.tagKeys.filter(tags.contains)))
+        residents.append(
+            DemoResident(
+                code: gridCode + "-R" + DemoText.digits(residents.count + 1, width: 4), name: name, sex: m.sex, birthDate: birth,
+                idNumber: id, documentNumber: region == nil ? "P" + DemoText.digits(rng.int(below: 100_000_000), width: 8) : nil,
+                phone: rng.chance(phoneShare) ? DemoNames.mobile(&rng) : nil, householdNumber: household,
+                relation: m.relation, residenceType: residence, tagKeys: DemoResident.tagKeys.filter(tags.contains)))
     }
 
     /// A birth date giving exactly `age` on `today`, and an ID number unique in the district:

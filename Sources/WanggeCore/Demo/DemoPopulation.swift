@@ -9,8 +9,9 @@ extension DemoDistrict {
     /// its point just outside the district.
     public static func population(ofGrid gridCode: String, plan: DemoPlan, config: DemoConfig) -> DemoGridPopulation {
         guard let context = plan.contexts[gridCode] else {
-            return DemoGridPopulation(gridCode: gridCode, buildings: [], households: [], residents: [],
-                                      components: [], organisations: [])
+            return DemoGridPopulation(
+                gridCode: gridCode, buildings: [], households: [], residents: [],
+                components: [], organisations: [])
         }
         var rng = DemoRNG(seed: config.seed, key: gridCode, part: "population")
         let householdTarget = rng.int(in: 470...600)
@@ -22,8 +23,9 @@ extension DemoDistrict {
         var facilitiesRng = DemoRNG(seed: config.seed, key: gridCode, part: "facilities")
         let components = DemoFacilities.components(gridCode: gridCode, box: context.box, rng: &facilitiesRng)
         let organisations = DemoFacilities.organisations(site: site, rng: &facilitiesRng)
-        return DemoGridPopulation(gridCode: gridCode, buildings: site.buildings, households: households,
-                                  residents: residents, components: components, organisations: organisations)
+        return DemoGridPopulation(
+            gridCode: gridCode, buildings: site.buildings, households: households,
+            residents: residents, components: components, organisations: organisations)
     }
 
     /// The same, with the configuration the plan was drawn from.
@@ -114,9 +116,11 @@ struct DemoSite {
             let fx = 0.15 + 0.7 * (Double(c) + 0.5 + rng.double(in: -0.25...0.25)) / Double(cols)
             let fy = 0.15 + 0.7 * (Double(r) + 0.5 + rng.double(in: -0.25...0.25)) / Double(rows)
             let name = mainRoad + "\(compound.number)号院\(index / compounds.count + 1)号楼"
-            buildings.append(DemoBuilding(code: code(index), gridCode: gridCode, name: name,
-                                          address: context.addressPrefix + name, kind: "residential",
-                                          floors: compound.floors, units: compound.units, point: point(fx, fy)))
+            buildings.append(
+                DemoBuilding(
+                    code: code(index), gridCode: gridCode, name: name,
+                    address: context.addressPrefix + name, kind: "residential",
+                    floors: compound.floors, units: compound.units, point: point(fx, fy)))
         }
     }
 
@@ -136,9 +140,11 @@ struct DemoSite {
             let kind = context.communityName.hasSuffix("社区") && entry.kind.hasPrefix("社区") ? String(entry.kind.dropFirst(2)) : entry.kind
             let name = context.communityName + (entry.round == 0 ? "" : "第" + DemoNames.chineseNumber(entry.round + 1)) + kind
             let address = context.addressPrefix + mainRoad + "\(context.ordinalInStreet * 8 + 2 * j + 2)号"
-            buildings.append(DemoBuilding(code: code(buildings.count), gridCode: gridCode, name: name, address: address,
-                                          kind: "public", floors: rng.int(in: 1...3), units: 1,
-                                          point: point(rng.double(in: 0.12...0.88), rng.double(in: 0.12...0.88))))
+            buildings.append(
+                DemoBuilding(
+                    code: code(buildings.count), gridCode: gridCode, name: name, address: address,
+                    kind: "public", floors: rng.int(in: 1...3), units: 1,
+                    point: point(rng.double(in: 0.12...0.88), rng.double(in: 0.12...0.88))))
         }
     }
 
@@ -154,9 +160,11 @@ struct DemoSite {
             default: p = point(1 - depth, along)
             }
             let name = crossRoad + "\(context.ordinalInStreet * 16 + 2 * j + 2)号"
-            buildings.append(DemoBuilding(code: code(buildings.count), gridCode: gridCode, name: name,
-                                          address: context.addressPrefix + name, kind: "shop",
-                                          floors: rng.int(in: 1...2), units: 1, point: p))
+            buildings.append(
+                DemoBuilding(
+                    code: code(buildings.count), gridCode: gridCode, name: name,
+                    address: context.addressPrefix + name, kind: "shop",
+                    floors: rng.int(in: 1...2), units: 1, point: p))
         }
     }
 
@@ -174,9 +182,11 @@ struct DemoSite {
         default: p = GeoPoint(lon: c.lon, lat: d.minLat - metres)
         }
         let name = mainRoad + "\(context.ordinalInStreet * 8 + 7)号院1号楼"
-        buildings.append(DemoBuilding(code: code(buildings.count), gridCode: nil, name: name,
-                                      address: context.districtName + context.streetName + name, kind: "residential",
-                                      floors: 6, units: 2, point: p))
+        buildings.append(
+            DemoBuilding(
+                code: code(buildings.count), gridCode: nil, name: name,
+                address: context.districtName + context.streetName + name, kind: "residential",
+                floors: 6, units: 2, point: p))
     }
 
     /// Picks `count` occupied flats out of all flats, in building order (selection sampling).
@@ -198,10 +208,11 @@ struct DemoSite {
                         let room = "\(unit)单元\(floor)" + DemoText.digits(door, width: 2)
                         let number = gridCode + DemoText.digits(result.count + 1, width: 4)
                         let floating = rng.chance(context.isTown ? 0.15 : 0.22)
-                        result.append(DemoHousehold(
-                            number: number, buildingCode: building.code, room: room,
-                            address: context.addressPrefix + " " + building.name + room,
-                            kind: floating ? "floating" : "registered"))
+                        result.append(
+                            DemoHousehold(
+                                number: number, buildingCode: building.code, room: room,
+                                address: context.addressPrefix + " " + building.name + room,
+                                kind: floating ? "floating" : "registered"))
                     }
                 }
             }

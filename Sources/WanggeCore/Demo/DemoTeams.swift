@@ -22,8 +22,10 @@ enum DemoTeams {
             let seq = Int(grid.code.suffix(3))!
             let officer = policeOfficer(communityCode: communityCode, chunk: (seq - 1) / gridsPerOfficer, seed: config.seed)
             var team = [member(grid.code, "-S1", "grid_worker_a", &rng)]
-            team.append(DemoStaff(personCode: officer.code, name: officer.name, sex: officer.sex, phone: officer.phone,
-                                  kindKey: "police", gridCode: grid.code, buildingCodes: []))
+            team.append(
+                DemoStaff(
+                    personCode: officer.code, name: officer.name, sex: officer.sex, phone: officer.phone,
+                    kindKey: "police", gridCode: grid.code, buildingCodes: []))
             if !isGapGrid(ordinal: context.ordinal, seed: config.seed) {
                 let first = rng.int(in: 1...(guaranteedBuildings - 2))
                 let count = rng.int(in: 2...3)
@@ -31,8 +33,10 @@ enum DemoTeams {
                     grid.code + "-B" + DemoText.digits($0, width: 2)
                 }
                 team.append(member(grid.code, "-S2", "proxy_agent", &rng, buildings: buildings))
-                var extras = context.isTown ? ["forest_ranger", "cleaner", "volunteer", "medical", "grid_worker_b"]
-                                            : ["grid_worker_b", "property", "medical", "volunteer", "cleaner"]
+                var extras =
+                    context.isTown
+                    ? ["forest_ranger", "cleaner", "volunteer", "medical", "grid_worker_b"]
+                    : ["grid_worker_b", "property", "medical", "volunteer", "cleaner"]
                 rng.shuffle(&extras)
                 let size = [3, 4, 4, 5][rng.int(below: 4)]
                 for (i, kind) in extras.prefix(size - 3).enumerated() {
@@ -44,13 +48,16 @@ enum DemoTeams {
         return result
     }
 
-    static func member(_ gridCode: String, _ suffix: String, _ kind: String, _ rng: inout DemoRNG,
-                       buildings: [String] = []) -> DemoStaff {
+    static func member(
+        _ gridCode: String, _ suffix: String, _ kind: String, _ rng: inout DemoRNG,
+        buildings: [String] = []
+    ) -> DemoStaff {
         // Police and grid workers skew male, medical staff and volunteers female, as in practice.
         let maleShare = ["police": 0.85, "forest_ranger": 0.8, "property": 0.6, "medical": 0.3, "volunteer": 0.4][kind] ?? 0.5
         let sex: ResidentID.Sex = rng.chance(maleShare) ? .male : .female
-        return DemoStaff(personCode: gridCode + suffix, name: DemoNames.person(sex, &rng), sex: sex,
-                         phone: DemoNames.mobile(&rng), kindKey: kind, gridCode: gridCode, buildingCodes: buildings)
+        return DemoStaff(
+            personCode: gridCode + suffix, name: DemoNames.person(sex, &rng), sex: sex,
+            phone: DemoNames.mobile(&rng), kindKey: kind, gridCode: gridCode, buildingCodes: buildings)
     }
 
     /// The same officer for every grid of a chunk, drawn from a stream of its own so it does

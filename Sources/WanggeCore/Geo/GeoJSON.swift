@@ -123,7 +123,8 @@ public enum GeoJSON {
     static func position(_ v: JSONValue, number n: Int) throws(GeoJSONProblem) -> GeoPoint {
         // A third number is an altitude, which boundaries do not use.
         guard let a = v.array, a.count >= 2, let lon = a[0].double, let lat = a[1].double,
-              a.dropFirst(2).allSatisfy({ $0.double != nil }) else { throw .badCoordinates(feature: n) }
+            a.dropFirst(2).allSatisfy({ $0.double != nil })
+        else { throw .badCoordinates(feature: n) }
         let p = GeoPoint(lon: lon, lat: lat)
         guard p.isValid else { throw .coordinateOutOfRange(feature: n, lon: a[0].jsonText, lat: a[1].jsonText) }
         return p
@@ -177,7 +178,8 @@ public enum GeoJSONProblem: LocalizedProblem {
         case .notJSON, .emptyCollection: nil
         case .missingMember(let f, _): f == 0 ? nil : f
         case .notAnObject(let f), .unknownType(let f, _), .badCoordinates(let f), .coordinateOutOfRange(let f, _, _),
-             .ringNotClosed(let f, _, _), .ringTooShort(let f, _, _, _): f
+            .ringNotClosed(let f, _, _), .ringTooShort(let f, _, _, _):
+            f
         }
     }
 

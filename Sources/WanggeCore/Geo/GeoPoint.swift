@@ -46,12 +46,14 @@ public struct GeoPolygon: Sendable, Hashable, Codable {
 
     /// A rectangle as a polygon, corners listed counter-clockwise as RFC 7946 asks.
     public static func rectangle(_ box: GeoBox) -> GeoPolygon {
-        GeoPolygon(rings: [[
-            GeoPoint(lon: box.minLon, lat: box.minLat),
-            GeoPoint(lon: box.maxLon, lat: box.minLat),
-            GeoPoint(lon: box.maxLon, lat: box.maxLat),
-            GeoPoint(lon: box.minLon, lat: box.maxLat),
-            GeoPoint(lon: box.minLon, lat: box.minLat),
-        ]])
+        GeoPolygon(rings: [
+            [
+                GeoPoint(lon: box.minLon, lat: box.minLat),
+                GeoPoint(lon: box.maxLon, lat: box.minLat),
+                GeoPoint(lon: box.maxLon, lat: box.maxLat),
+                GeoPoint(lon: box.minLon, lat: box.maxLat),
+                GeoPoint(lon: box.minLon, lat: box.minLat),
+            ]
+        ])
     }
 }

@@ -28,8 +28,9 @@ public struct GeoArea: Sendable, Hashable, Codable {
         let parts = total > 0 ? weighted : weighted.map { (1.0, $0.1) }
         let sum = parts.reduce(0) { $0 + $1.0 }
         guard sum > 0 else { return GeoPoint(lon: 0, lat: 0) }
-        return GeoPoint(lon: parts.reduce(0) { $0 + $1.0 * $1.1.lon } / sum,
-                        lat: parts.reduce(0) { $0 + $1.0 * $1.1.lat } / sum)
+        return GeoPoint(
+            lon: parts.reduce(0) { $0 + $1.0 * $1.1.lon } / sum,
+            lat: parts.reduce(0) { $0 + $1.0 * $1.1.lat } / sum)
     }
 
     /// A point surely inside the largest polygon, for a map label or pin.
@@ -74,8 +75,9 @@ extension GeoBox {
     public var isEmpty: Bool { minLon > maxLon || minLat > maxLat }
 
     public func union(_ o: GeoBox) -> GeoBox {
-        GeoBox(minLon: Swift.min(minLon, o.minLon), minLat: Swift.min(minLat, o.minLat),
-               maxLon: Swift.max(maxLon, o.maxLon), maxLat: Swift.max(maxLat, o.maxLat))
+        GeoBox(
+            minLon: Swift.min(minLon, o.minLon), minLat: Swift.min(minLat, o.minLat),
+            maxLon: Swift.max(maxLon, o.maxLon), maxLat: Swift.max(maxLat, o.maxLat))
     }
 
     /// Overlapping or touching.
@@ -188,8 +190,9 @@ extension GeoPolygon {
         if w > 0 { return GeoPoint(lon: x / w, lat: y / w) }
         let outer = openRings.first ?? []
         guard !outer.isEmpty else { return GeoPoint(lon: 0, lat: 0) }
-        return GeoPoint(lon: outer.reduce(0) { $0 + $1.lon } / Double(outer.count),
-                        lat: outer.reduce(0) { $0 + $1.lat } / Double(outer.count))
+        return GeoPoint(
+            lon: outer.reduce(0) { $0 + $1.lon } / Double(outer.count),
+            lat: outer.reduce(0) { $0 + $1.lat } / Double(outer.count))
     }
 
     /// Metres: 0 inside or on the boundary, else to the nearest edge (a hole's edge too).
@@ -248,8 +251,9 @@ extension GeoPolygon {
     private func boundaryEnters(_ other: GeoPolygon) -> Bool {
         let theirs = other.edges
         for (a, b) in edges {
-            let box = GeoBox(minLon: Swift.min(a.lon, b.lon), minLat: Swift.min(a.lat, b.lat),
-                             maxLon: Swift.max(a.lon, b.lon), maxLat: Swift.max(a.lat, b.lat))
+            let box = GeoBox(
+                minLon: Swift.min(a.lon, b.lon), minLat: Swift.min(a.lat, b.lat),
+                maxLon: Swift.max(a.lon, b.lon), maxLat: Swift.max(a.lat, b.lat))
             guard box.intersects(other.bbox) else { continue }
             var cuts: [Double] = [0, 1]
             for (c, d) in theirs {

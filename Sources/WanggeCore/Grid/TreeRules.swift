@@ -17,9 +17,11 @@ public enum TreeRules {
 
     /// Checks moving `unit` under `newParent`. `ancestorsOfNewParent` lists the new parent's
     /// ancestors in any order; finding `unit` among them means the move would make a cycle.
-    public static func validateMove<ID: Hashable>(unit: ID, level: UnitLevel, to newParent: ID,
-                                                  newParentLevel: UnitLevel,
-                                                  ancestorsOfNewParent: [ID]) throws(TreeProblem) {
+    public static func validateMove<ID: Hashable>(
+        unit: ID, level: UnitLevel, to newParent: ID,
+        newParentLevel: UnitLevel,
+        ancestorsOfNewParent: [ID]
+    ) throws(TreeProblem) {
         guard newParent != unit else { throw .moveUnderItself }
         guard !ancestorsOfNewParent.contains(unit) else { throw .cycle }
         guard canPlace(level, under: newParentLevel) else { throw .wrongLevel(child: level, parent: newParentLevel) }

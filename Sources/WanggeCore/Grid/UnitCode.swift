@@ -6,9 +6,9 @@
 public enum UnitCode {
     /// What GB/T 10114 says a street-level code is, by its number range.
     public enum StreetKind: String, Sendable, Codable, CaseIterable {
-        case subdistrict   // 街道 001–099
-        case town          // 镇 100–199
-        case township      // 乡 200–399
+        case subdistrict  // 街道 001–099
+        case town  // 镇 100–199
+        case township  // 乡 200–399
 
         public var nameKey: String { "code.streetKind.\(rawValue)" }
     }
@@ -18,9 +18,11 @@ public enum UnitCode {
 
     /// The province codes of GB/T 2260. A plain 11–82 range would accept 16–20, 24–30 and
     /// so on, which no region has; rejecting them catches swapped digits early.
-    static let provinces: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
-                                      41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
-                                      71, 81, 82]
+    static let provinces: Set<Int> = [
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
+        41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
+        71, 81, 82,
+    ]
 
     /// Length of a numbered code at `level`, or nil below the grid.
     public static func digitCount(for level: UnitLevel) -> Int? {
@@ -116,8 +118,9 @@ public enum UnitCode {
         for (i, (level, range)) in ranges.enumerated() where b.count >= 9 + 3 * i {
             let n = number(b, 6 + 3 * i, 3)
             guard range.contains(n) else {
-                throw .outOfRange(level: level, segment: String.zeroPadded(n, width: 3),
-                                  lowest: range.lowerBound, highest: range.upperBound)
+                throw .outOfRange(
+                    level: level, segment: String.zeroPadded(n, width: 3),
+                    lowest: range.lowerBound, highest: range.upperBound)
             }
         }
     }

@@ -8,7 +8,8 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-              day <= SimpleDate.daysIn(month: month, year: year) else { return nil }
+            day <= SimpleDate.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

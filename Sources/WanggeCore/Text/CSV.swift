@@ -164,7 +164,8 @@ public struct CSVWriter: Sendable {
 
     static func unprotect(_ cell: String) -> String {
         guard cell.hasPrefix("'"), let next = cell.dropFirst().drop(while: { $0 == "\t" || $0 == "\r" }).first,
-              "=+-@".contains(next) else { return cell }
+            "=+-@".contains(next)
+        else { return cell }
         return String(cell.dropFirst())
     }
 
@@ -181,7 +182,8 @@ public struct CSVWriter: Sendable {
     public static func textCell(_ s: String) -> String {
         let digits = s.last == "X" || s.last == "x" ? s.dropLast() : Substring(s)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              s.count >= 11 || (s.hasPrefix("0") && s.count > 1) else { return s }
+            s.count >= 11 || (s.hasPrefix("0") && s.count > 1)
+        else { return s }
         return "\t" + s
     }
 }

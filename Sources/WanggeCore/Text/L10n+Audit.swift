@@ -23,8 +23,10 @@ extension L10n {
         "audit.none": ("没有符合条件的记录", "No entries match"),
         "audit.export_csv": ("导出当前查询(CSV)", "Export this search (CSV)"),
         "audit.chain": ("审计链状态", "Chain status"),
-        "audit.chain_help": ("每条记录都以密钥哈希与前一条相连;校验会逐条核对,发现被修改、插入或删除的第一条记录。",
-                             "Each entry is chained to the one before with a keyed hash; verifying walks every entry and names the first one edited, inserted or deleted."),
+        "audit.chain_help": (
+            "每条记录都以密钥哈希与前一条相连;校验会逐条核对,发现被修改、插入或删除的第一条记录。",
+            "Each entry is chained to the one before with a keyed hash; verifying walks every entry and names the first one edited, inserted or deleted."
+        ),
         "audit.chain_unchecked": ("本页尚未校验", "Not verified on this page yet"),
         "audit.verify_now": ("立即校验", "Verify now"),
         "audit.bad_date": ("“{0}”不是日期(年-月-日)或 ISO 8601 时间", "“{0}” is not a date (YYYY-MM-DD) or an ISO 8601 time"),
@@ -32,8 +34,10 @@ extension L10n {
         "audit.no_head": ("审计日志缺少链头记录,数据库未完成迁移", "The audit log has no head row; the database is not migrated"),
         "audit.retention": ("审计日志至少保留 {0} 天(GB/T 22239、网络安全法第二十一条)", "Audit entries are kept for at least {0} days (GB/T 22239, Cybersecurity Law art. 21)"),
         "audit.prune_broken": ("审计链已损坏,不能清理:{0}", "The audit chain is broken, nothing was pruned: {0}"),
-        "audit.pruned": ("已删除 {0} 条早于 {1} 的审计记录(序号至 {2}),审计链从此处继续",
-                         "Deleted {0} audit entries older than {1} (up to no. {2}); the chain continues from there"),
+        "audit.pruned": (
+            "已删除 {0} 条早于 {1} 的审计记录(序号至 {2}),审计链从此处继续",
+            "Deleted {0} audit entries older than {1} (up to no. {2}); the chain continues from there"
+        ),
         "audit.pruned_none": ("没有早于 {0} 的审计记录", "No audit entries older than {0}"),
         "audit.verifying": ("校验审计链", "Verifying the audit chain"),
         "audit.verify.intact": ("审计链完整:已校验 {0} 条记录", "The audit chain is intact: {0} entries checked"),

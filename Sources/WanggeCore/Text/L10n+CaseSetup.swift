@@ -4,10 +4,14 @@ extension L10n {
         // Problems (Cases/CaseSetupRules.swift, WanggeStore/Cases/CaseSetupRepository.swift)
         "case.setup.hours_number": ("请填写小时数", "Enter a number of hours"),
         "case.setup.hours_range": ("须大于 {0} 且不超过 {1} 小时", "Must be more than {0} and at most {1} hours"),
-        "case.setup.respond_after_resolve": ("响应时限（{0} 小时）不能长于办结时限（{1} 小时）",
-                                             "The response limit ({0} h) cannot be longer than the resolution limit ({1} h)"),
-        "case.setup.bad_key": ("编码“{0}”只能由小写字母、数字和下划线组成，并以字母开头",
-                               "Key “{0}” may hold only lower-case letters, digits and underscores, starting with a letter"),
+        "case.setup.respond_after_resolve": (
+            "响应时限（{0} 小时）不能长于办结时限（{1} 小时）",
+            "The response limit ({0} h) cannot be longer than the resolution limit ({1} h)"
+        ),
+        "case.setup.bad_key": (
+            "编码“{0}”只能由小写字母、数字和下划线组成，并以字母开头",
+            "Key “{0}” may hold only lower-case letters, digits and underscores, starting with a letter"
+        ),
         "case.setup.duplicate_key": ("编码“{0}”已存在", "Key “{0}” already exists"),
         "case.setup.unknown_parent": ("上级类别“{0}”不存在", "Parent category “{0}” does not exist"),
         "case.setup.parent_inactive": ("上级类别已停用", "The parent category is not in use"),
@@ -55,23 +59,29 @@ extension L10n {
         "case.setup.hours": ("{0} 小时", "{0} h"),
         "case.setup.fix_fields": ("请修改以下项目：", "Please correct:"),
         "case.setup.saved": ("已保存", "Saved"),
-        "case.setup.deactivate_help": ("停用后新案件不能再选此类别（含其下级），已有案件不受影响。",
-                                       "Once out of use, new cases cannot pick this category or those below it; existing cases keep it."),
+        "case.setup.deactivate_help": (
+            "停用后新案件不能再选此类别（含其下级），已有案件不受影响。",
+            "Once out of use, new cases cannot pick this category or those below it; existing cases keep it."
+        ),
         "case.setup.back": ("返回类别列表", "Back to the categories"),
         "case.setup.add_department": ("新增部门", "Add a department"),
         "case.setup.rename": ("改名", "Rename"),
         "case.setup.add_rule": ("新增或替换规则", "Add or replace a rule"),
         "case.setup.delete": ("删除", "Delete"),
         "case.setup.no_rules": ("暂无派遣规则：案件派往类别的默认部门。", "No routing rules: cases go to their category's default department."),
-        "case.setup.rules_help": ("规则作用于所选单元及其全部下级；同一类别下，离网格最近的单元的规则优先。",
-                                  "A rule applies to the unit and everything below it; for a category, the rule of the unit nearest the grid wins."),
+        "case.setup.rules_help": (
+            "规则作用于所选单元及其全部下级；同一类别下，离网格最近的单元的规则优先。",
+            "A rule applies to the unit and everything below it; for a category, the rule of the unit nearest the grid wins."
+        ),
         "case.setup.rules_of_category": ("本类别的派遣规则", "Routing rules of this category"),
 
         // Mailbox (区长信箱、网络问政)
         "mailbox.title": ("区长信箱 · 网络问政", "Mailbox and online inquiry"),
         "mailbox.link": ("区长信箱 / 网络问政：无需登录，写信反映问题", "Mailbox and online inquiry: write to us without an account"),
-        "mailbox.intro": ("您可以在这里投诉、提出建议、咨询政策或求助，无需注册。提交后会得到查询码，用于查看办理进度。",
-                          "Complain, suggest, ask about a policy or ask for help here, without an account. You will get a code to follow your letter."),
+        "mailbox.intro": (
+            "您可以在这里投诉、提出建议、咨询政策或求助，无需注册。提交后会得到查询码，用于查看办理进度。",
+            "Complain, suggest, ask about a policy or ask for help here, without an account. You will get a code to follow your letter."
+        ),
         "mailbox.kind.complaint": ("投诉", "Complaint"),
         "mailbox.kind.suggestion": ("建议", "Suggestion"),
         "mailbox.kind.inquiry": ("咨询", "Inquiry"),

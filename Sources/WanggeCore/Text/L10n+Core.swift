@@ -50,7 +50,9 @@ extension L10n {
         "csv.strayQuote": ("第 {0} 行第 {1} 列有多余的引号", "Stray quote on line {0}, field {1}"),
 
         // Text encodings (Text/TextDecoding.swift)
-        "text.undecodable": ("无法识别文件编码：第 {0} 行（字节位置 {1}，值 {2}）无法读取。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后重新上传", "Cannot read the file's encoding: line {0} (byte {1}, value {2}) is invalid. In Excel choose Save As → \"CSV UTF-8 (Comma delimited)\" and upload again"),
+        "text.undecodable": (
+            "无法识别文件编码：第 {0} 行（字节位置 {1}，值 {2}）无法读取。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后重新上传", "Cannot read the file's encoding: line {0} (byte {1}, value {2}) is invalid. In Excel choose Save As → \"CSV UTF-8 (Comma delimited)\" and upload again"
+        ),
         "text.workbookNotCSV": ("这是 Excel 工作簿（.xlsx），不是 CSV。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后重新上传", "This is an Excel workbook (.xlsx), not CSV. In Excel choose Save As → \"CSV UTF-8 (Comma delimited)\" and upload again"),
         "text.encoding.utf8": ("UTF-8", "UTF-8"),
         "text.encoding.utf8BOM": ("UTF-8（带 BOM）", "UTF-8 with BOM"),

@@ -4,29 +4,39 @@ extension L10n {
     static let rightsStrings: [String: (zh: String, en: String)] = [
         "rights.reveal": ("显示完整信息", "Show full details"),
         "rights.reveal_reason": ("查看原因", "Reason for looking"),
-        "rights.reveal_help": ("完整的身份证号和电话只在本次显示;查看人、时间、地址和原因记入审计日志。",
-                               "The full ID number and phone are shown this once; who looked, when, from where and why goes into the audit log."),
+        "rights.reveal_help": (
+            "完整的身份证号和电话只在本次显示;查看人、时间、地址和原因记入审计日志。",
+            "The full ID number and phone are shown this once; who looked, when, from where and why goes into the audit log."
+        ),
         "rights.revealed_note": ("正在显示完整的身份证号和电话,本次查看已记入审计日志。", "Showing the full ID number and phone; this look is in the audit log."),
         "rights.mask_again": ("恢复脱敏显示", "Mask again"),
         "rights.reason_required": ("请填写原因(至少 {0} 个字)", "Give a reason (at least {0} characters)"),
         "rights.title": ("居民个人信息权利", "The resident's rights over their data"),
-        "rights.help": ("依据《个人信息保护法》第四十四至四十七条,应居民本人申请:导出其个人信息副本、更正信息,或注销并匿名化。每项操作都记入审计日志。",
-                        "Under PIPL arts. 44–47, at the person's own request: export a copy of their data, correct it, or deregister and anonymise it. Each is recorded in the audit log."),
+        "rights.help": (
+            "依据《个人信息保护法》第四十四至四十七条,应居民本人申请:导出其个人信息副本、更正信息,或注销并匿名化。每项操作都记入审计日志。",
+            "Under PIPL arts. 44–47, at the person's own request: export a copy of their data, correct it, or deregister and anonymise it. Each is recorded in the audit log."
+        ),
         "rights.edit": ("更正信息", "Correct"),
         "rights.export": ("导出本人信息", "Export the person's data"),
         "rights.export_reason": ("导出理由(如:本人申请查阅,受理单号)", "Reason for the copy (e.g. the person's request and its number)"),
         "rights.anonymise": ("注销/匿名化", "Deregister and anonymise"),
         "rights.anonymise_reason": ("注销原因(如本人申请及申请编号)", "Reason (such as the person's request and its number)"),
-        "rights.anonymise_help": ("注销/匿名化将删除姓名、证件号、电话、出生日期、家庭关系和标签;记录本身保留,统计和事件历史不受影响。此操作不可撤销。",
-                                  "Deregistering removes the name, ID and document numbers, phone, birth date, household relation and tags; the record itself stays, so counts and case history are unaffected. This cannot be undone."),
+        "rights.anonymise_help": (
+            "注销/匿名化将删除姓名、证件号、电话、出生日期、家庭关系和标签;记录本身保留,统计和事件历史不受影响。此操作不可撤销。",
+            "Deregistering removes the name, ID and document numbers, phone, birth date, household relation and tags; the record itself stays, so counts and case history are unaffected. This cannot be undone."
+        ),
         "rights.anonymise_confirm": ("确定注销并匿名化该居民?个人信息将被永久删除,无法恢复。", "Deregister and anonymise this resident? Their personal data will be deleted for good."),
         "rights.anonymised_name": ("已注销居民", "Deregistered resident"),
-        "rights.anonymised_note": ("该居民已应本人申请注销并匿名化:个人信息已删除,仅保留记录用于统计和历史。",
-                                   "This resident was deregistered and anonymised at their request: the personal data is gone; the record stays for counts and history."),
+        "rights.anonymised_note": (
+            "该居民已应本人申请注销并匿名化:个人信息已删除,仅保留记录用于统计和历史。",
+            "This resident was deregistered and anonymised at their request: the personal data is gone; the record stays for counts and history."
+        ),
         "rights.already_anonymised": ("该居民已注销并匿名化,不能再修改", "This resident has been anonymised and can no longer be changed"),
         "rights.edit_title": ("更正居民信息:{0}", "Correct resident: {0}"),
-        "rights.edit_help": ("为保护个人信息,身份证号、其他证件号和电话不在表单中显示:留空表示不修改,勾选“清除”表示删除该项。",
-                             "To protect personal data the ID number, other document number and phone are not shown here: leave blank to keep, tick “Clear” to remove."),
+        "rights.edit_help": (
+            "为保护个人信息,身份证号、其他证件号和电话不在表单中显示:留空表示不修改,勾选“清除”表示删除该项。",
+            "To protect personal data the ID number, other document number and phone are not shown here: leave blank to keep, tick “Clear” to remove."
+        ),
         "rights.clear": ("清除", "Clear"),
         "rights.save": ("保存更正", "Save the correction"),
         "rights.cancel": ("取消", "Cancel"),
@@ -35,10 +45,14 @@ extension L10n {
 
         "nav.accounts": ("账号管理", "Accounts"),
         "admin.title": ("账号管理", "Account administration"),
-        "admin.help_accounts": ("系统管理员:创建账号、重置密码、停用或启用账号。变更角色由安全管理员负责(三权分立)。",
-                                "System administrator: create accounts, reset passwords, disable or enable accounts. Roles are changed by the security administrator (separation of duties)."),
-        "admin.help_roles": ("安全管理员:变更角色(包括授予系统管理员、安全管理员、审计员)、解锁账号、重置两步验证。创建账号和重置密码由系统管理员负责(三权分立)。",
-                             "Security administrator: change roles (including granting system administrator, security administrator and auditor), unlock accounts, reset two-step verification. Accounts and passwords are the system administrator's (separation of duties)."),
+        "admin.help_accounts": (
+            "系统管理员:创建账号、重置密码、停用或启用账号。变更角色由安全管理员负责(三权分立)。",
+            "System administrator: create accounts, reset passwords, disable or enable accounts. Roles are changed by the security administrator (separation of duties)."
+        ),
+        "admin.help_roles": (
+            "安全管理员:变更角色(包括授予系统管理员、安全管理员、审计员)、解锁账号、重置两步验证。创建账号和重置密码由系统管理员负责(三权分立)。",
+            "Security administrator: change roles (including granting system administrator, security administrator and auditor), unlock accounts, reset two-step verification. Accounts and passwords are the system administrator's (separation of duties)."
+        ),
         "admin.list": ("全部账号({0})", "All accounts ({0})"),
         "admin.display_name": ("姓名", "Display name"),
         "admin.state": ("状态", "State"),
@@ -50,8 +64,10 @@ extension L10n {
         "admin.state.must_change": ("须修改密码", "Must change password"),
         "admin.state.totp": ("已绑定两步验证", "Two-step verification on"),
         "admin.create": ("新建账号", "New account"),
-        "admin.create_help": ("系统生成临时密码,只显示一次,本人首次登录时必须修改。系统管理员、安全管理员和审计员角色只能由安全管理员授予。",
-                              "A temporary password is generated and shown once; it must be changed at the first log-in. The system administrator, security administrator and auditor roles are granted by the security administrator only."),
+        "admin.create_help": (
+            "系统生成临时密码,只显示一次,本人首次登录时必须修改。系统管理员、安全管理员和审计员角色只能由安全管理员授予。",
+            "A temporary password is generated and shown once; it must be changed at the first log-in. The system administrator, security administrator and auditor roles are granted by the security administrator only."
+        ),
         "admin.unit_code": ("工作单元编码(居民账号可不填)", "Unit code (may be empty for a resident)"),
         "admin.reset_password": ("重置密码", "Reset password"),
         "admin.reset_confirm": ("确定重置 {0} 的密码?", "Reset {0}'s password?"),
@@ -73,7 +89,9 @@ extension L10n {
         "admin.totp_reset": ("已重置 {0} 的两步验证", "{0}'s two-step verification was reset"),
         "admin.not_self": ("不能对自己的账号执行此操作", "You cannot do this to your own account"),
         "admin.last_holder": ("这是唯一在用的{0}账号,不能停用或改变其角色(该职责将无人履行)", "This is the only active {0} account; it cannot be disabled or given another role (the duty would be left undone)"),
-        "admin.role_changed_reissued": ("已将 {0} 的角色改为{1};原密码和两步验证已作废,请将下面的一次性密码当面交给本人,本人首次登录时绑定两步验证", "{0} is now {1}; the old password and second factor no longer work — hand the one-time password below to the person, who enrols a second factor at first log-in"),
+        "admin.role_changed_reissued": (
+            "已将 {0} 的角色改为{1};原密码和两步验证已作废,请将下面的一次性密码当面交给本人,本人首次登录时绑定两步验证", "{0} is now {1}; the old password and second factor no longer work — hand the one-time password below to the person, who enrols a second factor at first log-in"
+        ),
         "admin.bad_role": ("“{0}”不是有效的角色", "“{0}” is not a role"),
         "admin.bad_display_name": ("姓名不能为空,且不超过 50 字", "The display name must be 1 to 50 characters"),
         "admin.unknown_unit": ("您的工作范围内没有编码为 {0} 的单元", "No unit with code {0} in your scope"),
@@ -83,8 +101,10 @@ extension L10n {
         "keys.cannot_write": ("无法写入密钥文件 {0}", "Cannot write the key file {0}"),
         "keys.reserved_id": ("“{0}”是审计密钥的名称,不能用作字段密钥", "“{0}” names the audit key and cannot be a field key"),
         "keys.id_in_use": ("密钥文件中已有名为 {0} 的密钥", "The key file already has a key named {0}"),
-        "keys.new_key_help": ("把下面一行加在密钥文件最上面(所有实例相同),重启后运行 wangge keys rotate。",
-                              "Add the line below at the top of the key file (the same on every instance), restart, then run wangge keys rotate."),
+        "keys.new_key_help": (
+            "把下面一行加在密钥文件最上面(所有实例相同),重启后运行 wangge keys rotate。",
+            "Add the line below at the top of the key file (the same on every instance), restart, then run wangge keys rotate."
+        ),
         "keys.rotated": ("全部数据已使用最新密钥;现在可以从密钥文件中删除旧密钥:{0}", "Everything is under the newest key; the old keys may now be removed from the key file: {0}"),
         "keys.remaining": ("仍有 {0} 项数据使用旧密钥,请再次运行", "{0} values are still under an older key; run again"),
     ]

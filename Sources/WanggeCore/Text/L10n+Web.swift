@@ -250,7 +250,10 @@ extension L10n {
         "unit.admin.boundary": ("上传边界", "Upload boundary"),
         "unit.admin.boundary_help": ("上传一个 GeoJSON 文件(Polygon、MultiPolygon 或含一个面的 Feature),替换本单元的边界。", "Upload a GeoJSON file (a Polygon, MultiPolygon or one Feature) to replace this unit's boundary."),
         "unit.admin.split": ("拆分", "Split"),
-        "unit.admin.split_help": ("上传 GeoJSON FeatureCollection:每个面是一部分,属性 name 为名称、code 可选;第一部分保留本单元,其余新建。楼栋、部件和组织按位置归入各部分,户随楼栋,人员随户;人员配备留在本单元。", "Upload a GeoJSON FeatureCollection: one feature per part, with a name property and optional code; the first part keeps this unit, the others are new. Buildings, components and organisations go by location, households follow buildings, people follow households; staff stay here."),
+        "unit.admin.split_help": (
+            "上传 GeoJSON FeatureCollection:每个面是一部分,属性 name 为名称、code 可选;第一部分保留本单元,其余新建。楼栋、部件和组织按位置归入各部分,户随楼栋,人员随户;人员配备留在本单元。",
+            "Upload a GeoJSON FeatureCollection: one feature per part, with a name property and optional code; the first part keeps this unit, the others are new. Buildings, components and organisations go by location, households follow buildings, people follow households; staff stay here."
+        ),
         "unit.admin.split_confirm": ("确定按上传的边界拆分?", "Split by the uploaded boundaries?"),
         "unit.admin.team": ("增加网格力量", "Add a team member"),
         "unit.admin.unassign": ("结束配备", "End assignment"),
@@ -284,13 +287,17 @@ extension L10n {
         "coverage.more": ("另有 {0} 条未列出", "{0} more not listed"),
         "data.title": ("导入导出", "Import and export"),
         "data.import": ("导入", "Import"),
-        "data.import_help": ("CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号将被更新。",
-                             "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers are updated."),
+        "data.import_help": (
+            "CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号将被更新。",
+            "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers are updated."
+        ),
         "data.kind": ("数据类别", "Kind"),
         "data.file": ("文件", "File"),
         "data.upload": ("上传并导入", "Upload and import"),
         "data.export": ("导出", "Export"),
-        "data.export_help": ("导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),身份证号和电话已脱敏;表头与导入一致,可修改后再导入。",
-                             "CSV that Excel opens directly (UTF-8 with BOM), ID numbers and phones masked; same headers as import, so it can be edited and imported again."),
+        "data.export_help": (
+            "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),身份证号和电话已脱敏;表头与导入一致,可修改后再导入。",
+            "CSV that Excel opens directly (UTF-8 with BOM), ID numbers and phones masked; same headers as import, so it can be edited and imported again."
+        ),
     ]
 }

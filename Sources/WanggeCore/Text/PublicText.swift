@@ -44,10 +44,14 @@ public enum PublicText {
     /// then scrubbed like any text.
     public static func address(_ address: String) -> String { scrub(Mask.address(address)) }
 
-    static let chineseDigits: Set<Character> = ["〇", "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "幺", "两",
-                                                "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"]
-    static let separators: Set<Character> = [" ", "\u{3000}", "\u{A0}", "-", "－", "‐", "‑", "–", "—", ".", "．", "/", "／", "_", "＿",
-                                             "·", "・", "•"]
+    static let chineseDigits: Set<Character> = [
+        "〇", "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "幺", "两",
+        "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖",
+    ]
+    static let separators: Set<Character> = [
+        " ", "\u{3000}", "\u{A0}", "-", "－", "‐", "‑", "–", "—", ".", "．", "/", "／", "_", "＿",
+        "·", "・", "•",
+    ]
 
     static func isDigit(_ c: Character) -> Bool {
         if chineseDigits.contains(c) { return true }
@@ -64,8 +68,9 @@ public enum PublicText {
             let parts = s.split(separator: Character(sep), omittingEmptySubsequences: false)
             guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { continue }
             guard parts[0].count == 4, let y = Int(parts[0]), (1900...2100).contains(y),
-                  parts[1].count <= 2, let m = Int(parts[1]), (1...12).contains(m),
-                  parts[2].count <= 2, let d = Int(parts[2]), (1...31).contains(d) else { return false }
+                parts[1].count <= 2, let m = Int(parts[1]), (1...12).contains(m),
+                parts[2].count <= 2, let d = Int(parts[2]), (1...31).contains(d)
+            else { return false }
             return true
         }
         return false

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The encoding an uploaded text file turned out to have.
@@ -79,36 +79,36 @@ public enum TextDecoding {
     /// GB18030 through glibc's iconv, which Foundation on Linux does not offer.
     static func gb18030(_ bytes: [UInt8]) -> Result<String, BadOffset> {
         #if canImport(Glibc)
-        let cd = iconv_open("UTF-8", "GB18030")
-        guard let cd, Int(bitPattern: cd) != -1 else { return .failure(BadOffset(offset: 0)) }
-        defer { iconv_close(cd) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count * 3 / 2 + 16)
-        var chunk = [CChar](repeating: 0, count: 64 * 1024)
-        var failedAt: Int?
-        input.withUnsafeMutableBufferPointer { inBuf in
-            var inPtr = inBuf.baseAddress
-            var inLeft = inBuf.count
-            while inLeft > 0 {
-                let written: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
-                    var outPtr = outBuf.baseAddress
-                    var outLeft = outBuf.count
-                    let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                    // E2BIG only means the chunk is full: keep it and go round again.
-                    if r == -1, errno != E2BIG { failedAt = inBuf.count - inLeft }
-                    return outBuf.count - outLeft
+            let cd = iconv_open("UTF-8", "GB18030")
+            guard let cd, Int(bitPattern: cd) != -1 else { return .failure(BadOffset(offset: 0)) }
+            defer { iconv_close(cd) }
+            var input = bytes.map { CChar(bitPattern: $0) }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count * 3 / 2 + 16)
+            var chunk = [CChar](repeating: 0, count: 64 * 1024)
+            var failedAt: Int?
+            input.withUnsafeMutableBufferPointer { inBuf in
+                var inPtr = inBuf.baseAddress
+                var inLeft = inBuf.count
+                while inLeft > 0 {
+                    let written: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
+                        var outPtr = outBuf.baseAddress
+                        var outLeft = outBuf.count
+                        let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                        // E2BIG only means the chunk is full: keep it and go round again.
+                        if r == -1, errno != E2BIG { failedAt = inBuf.count - inLeft }
+                        return outBuf.count - outLeft
+                    }
+                    output.append(contentsOf: chunk[..<written].map { UInt8(bitPattern: $0) })
+                    if failedAt != nil { return }
                 }
-                output.append(contentsOf: chunk[..<written].map { UInt8(bitPattern: $0) })
-                if failedAt != nil { return }
             }
-        }
-        if let failedAt { return .failure(BadOffset(offset: failedAt)) }
-        guard var text = String(validating: output, as: UTF8.self) else { return .failure(BadOffset(offset: 0)) }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return .success(text)
+            if let failedAt { return .failure(BadOffset(offset: failedAt)) }
+            guard var text = String(validating: output, as: UTF8.self) else { return .failure(BadOffset(offset: 0)) }
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            return .success(text)
         #else
-        return .failure(BadOffset(offset: 0))
+            return .failure(BadOffset(offset: 0))
         #endif
     }
 }

@@ -17,8 +17,10 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var detail: String
     public var outcome: String
 
-    public init(at: Date, actorID: UUID?, actor: String, role: String, ip: String, action: String,
-                objectType: String, objectID: String, detail: String, outcome: String) {
+    public init(
+        at: Date, actorID: UUID?, actor: String, role: String, ip: String, action: String,
+        objectType: String, objectID: String, detail: String, outcome: String
+    ) {
         self.at = at
         self.actorID = actorID
         self.actor = actor
@@ -80,9 +82,10 @@ public struct AuditLog: Sendable {
             var e = entry
             e.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
             let hash = chain.hash(previous: previous, fields: e.chainFields)
-            insert = insert.values(SQLBind(first + Int64(i)), SQLBind(e.at), SQLBind(e.actorID), SQLBind(e.actor), SQLBind(e.role), SQLBind(e.ip),
-                                   SQLBind(e.action), SQLBind(e.objectType), SQLBind(e.objectID), SQLBind(e.detail), SQLBind(e.outcome),
-                                   SQLBind(previous), SQLBind(hash))
+            insert = insert.values(
+                SQLBind(first + Int64(i)), SQLBind(e.at), SQLBind(e.actorID), SQLBind(e.actor), SQLBind(e.role), SQLBind(e.ip),
+                SQLBind(e.action), SQLBind(e.objectType), SQLBind(e.objectID), SQLBind(e.detail), SQLBind(e.outcome),
+                SQLBind(previous), SQLBind(hash))
             previous = hash
         }
         try await insert.run()

@@ -20,8 +20,10 @@ public struct AuditFilter: Sendable, Equatable {
     /// Only entries up to this one: holds a long export still while new entries arrive.
     public var throughSeq: Int64?
 
-    public init(actor: String? = nil, action: String? = nil, objectType: String? = nil, objectID: String? = nil,
-                outcome: String? = nil, from: Date? = nil, to: Date? = nil, text: String? = nil, throughSeq: Int64? = nil) {
+    public init(
+        actor: String? = nil, action: String? = nil, objectType: String? = nil, objectID: String? = nil,
+        outcome: String? = nil, from: Date? = nil, to: Date? = nil, text: String? = nil, throughSeq: Int64? = nil
+    ) {
         self.actor = actor
         self.action = action
         self.objectType = objectType
@@ -152,17 +154,20 @@ extension AuditLog {
             result.finding = .inserted(seq: stray)
             return result
         }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE seq > \(bind: head.baseSeq) AND seq <= \(bind: head.seq)")
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE seq > \(bind: head.baseSeq) AND seq <= \(bind: head.seq)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
         var expected = head.baseHash
         var last: Int64? = head.baseSeq
         progress(0, total)
         while true {
             let cursor = last ?? head.baseSeq
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT \(unsafeRaw: StoredEntry.columns) FROM audit_log WHERE seq > \(bind: cursor) AND seq <= \(bind: head.seq) \
                 ORDER BY seq LIMIT \(bind: pageSize)
-                """).all(decoding: StoredEntry.self)
+                """
+            ).all(decoding: StoredEntry.self)
             if rows.isEmpty { break }
             if result.firstSeq == nil { result.firstSeq = rows[0].seq }
             if let broken = chain.verify(rows.map(\.link), expectedPrevious: &expected, lastSeq: &last) {
@@ -222,10 +227,12 @@ extension AuditLog {
             return AuditPruneResult(deleted: n, throughSeq: through)
         }
         let stamp = ISO8601DateFormatter().string(from: cutoff)
-        try await append(AuditEntry(at: now, actorID: nil, actor: actor, role: role, ip: ip, action: "prune", objectType: "audit_log",
-                                    objectID: result.throughSeq.map { "≤\($0)" } ?? "-",
-                                    detail: AuditDetail(["deleted": "\(result.deleted)", "before": stamp, "through": result.throughSeq.map(String.init)]).text,
-                                    outcome: "ok"))
+        try await append(
+            AuditEntry(
+                at: now, actorID: nil, actor: actor, role: role, ip: ip, action: "prune", objectType: "audit_log",
+                objectID: result.throughSeq.map { "≤\($0)" } ?? "-",
+                detail: AuditDetail(["deleted": "\(result.deleted)", "before": stamp, "through": result.throughSeq.map(String.init)]).text,
+                outcome: "ok"))
         return result
     }
 
@@ -296,15 +303,17 @@ struct StoredEntry: Decodable {
     static let columns = "seq, at, actor_id, actor, role, ip, action, object_type, object_id, detail, outcome, previous, hash"
 
     var entry: AuditEntry {
-        AuditEntry(at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
-                   objectID: object_id, detail: detail, outcome: outcome)
+        AuditEntry(
+            at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
+            objectID: object_id, detail: detail, outcome: outcome)
     }
 
     var link: AuditChain.Link { AuditChain.Link(seq: seq, previous: previous, hash: hash, fields: entry.chainFields) }
 
     var record: AuditRecord {
-        AuditRecord(seq: seq, at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
-                    objectID: object_id, detail: detail, outcome: outcome)
+        AuditRecord(
+            seq: seq, at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
+            objectID: object_id, detail: detail, outcome: outcome)
     }
 }
 

@@ -80,8 +80,9 @@ extension CaseRepository {
                 .columns("id", "case_id", "event_seq", "content_type", "byte_size", "sha256", "original_name", "data", "created_at")
             for item in items[start..<end] {
                 let p = item.photo
-                insert = insert.values(SQLBind(p.id), SQLBind(item.caseID), SQLBind(item.seq), SQLBind(p.kind.contentType), SQLBind(p.bytes.count),
-                                       SQLBind(p.sha256), SQLBind(p.name), SQLBind(p.bytes), SQLBind(item.at))
+                insert = insert.values(
+                    SQLBind(p.id), SQLBind(item.caseID), SQLBind(item.seq), SQLBind(p.kind.contentType), SQLBind(p.bytes.count),
+                    SQLBind(p.sha256), SQLBind(p.name), SQLBind(p.bytes), SQLBind(item.at))
             }
             try await insert.run()
             start = end
@@ -99,18 +100,24 @@ extension CaseRepository {
 
     /// The photos of a case in scope, without their bytes, in timeline order.
     public func attachments(of caseID: UUID, in scope: Scope) async throws -> [CaseAttachmentRow] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT \(unsafeRaw: CaseAttachmentRow.columns) FROM case_attachments a JOIN cases c ON c.id = a.case_id \
             WHERE a.case_id = \(bind: caseID) AND \(scope.condition("c.unit_id")) ORDER BY a.event_seq, a.created_at, a.id
-            """).all(decoding: CaseAttachmentRow.self)
+            """
+        ).all(decoding: CaseAttachmentRow.self)
     }
 
     /// One photo with its bytes, when its case is in scope; nil otherwise (out of scope looks missing).
     public func attachment(_ id: UUID, of caseID: UUID, in scope: Scope) async throws -> (row: CaseAttachmentRow, bytes: Data)? {
-        guard let found = try await sql.raw("""
-            SELECT \(unsafeRaw: CaseAttachmentRow.columns), a.data FROM case_attachments a JOIN cases c ON c.id = a.case_id \
-            WHERE a.id = \(bind: id) AND a.case_id = \(bind: caseID) AND \(scope.condition("c.unit_id"))
-            """).first() else { return nil }
+        guard
+            let found = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: CaseAttachmentRow.columns), a.data FROM case_attachments a JOIN cases c ON c.id = a.case_id \
+                WHERE a.id = \(bind: id) AND a.case_id = \(bind: caseID) AND \(scope.condition("c.unit_id"))
+                """
+            ).first()
+        else { return nil }
         return (try found.decode(model: CaseAttachmentRow.self), try found.decode(column: "data", as: Data.self))
     }
 

@@ -22,8 +22,10 @@ extension CaseRepository {
     /// Takes one step on a case in scope. `expectedVersion` is the version the actor saw (a form's
     /// hidden field); a case changed since then is refused as a conflict, never overwritten.
     @discardableResult
-    public func apply(_ action: CaseAction, to id: UUID, expectedVersion: Int? = nil, actor: CaseActor, in scope: Scope,
-                      at now: Date, working: WorkingCalendar = .standard, attachments: [AttachmentUpload] = []) async throws -> CaseRow {
+    public func apply(
+        _ action: CaseAction, to id: UUID, expectedVersion: Int? = nil, actor: CaseActor, in scope: Scope,
+        at now: Date, working: WorkingCalendar = .standard, attachments: [AttachmentUpload] = []
+    ) async throws -> CaseRow {
         let photos = try Self.checkPhotos(attachments)
         let current = try await get(id, in: scope)
         if let expectedVersion, expectedVersion != current.version { throw StoreError(.conflict, "case.stale") }
@@ -31,7 +33,8 @@ extension CaseRepository {
             throw StoreError(.conflict, "case.problem", [CaseProblem.actorNotAllowed(action: action.kind, actor: actor.role).message()])
         }
         if case .dispatch(let department, _) = action,
-           try await sql.raw("SELECT key FROM departments WHERE key = \(bind: department)").first() == nil {
+            try await sql.raw("SELECT key FROM departments WHERE key = \(bind: department)").first() == nil
+        {
             throw StoreError(.invalid, "case.unknown_department", field: "department")
         }
         var action = action
@@ -47,16 +50,19 @@ extension CaseRepository {
     }
 
     /// The case after `action`, and the timeline event, computed without writing anything.
-    func step(_ action: CaseAction, on current: CaseRow, actor: CaseActor, at now: Date,
-              working: WorkingCalendar = .standard) async throws -> (CaseRow, CaseEvent) {
+    func step(
+        _ action: CaseAction, on current: CaseRow, actor: CaseActor, at now: Date,
+        working: WorkingCalendar = .standard
+    ) async throws -> (CaseRow, CaseEvent) {
         let transition: CaseTransition
         do {
             transition = try CaseMachine.apply(action, to: current.snapshot, by: actor.role, at: now)
         } catch {
-            let kind: StoreError.Kind = switch error {
-            case .notAllowed, .actorNotAllowed, .reopenAfterSatisfiedCallback: .conflict
-            default: .invalid
-            }
+            let kind: StoreError.Kind =
+                switch error {
+                case .notAllowed, .actorNotAllowed, .reopenAfterSatisfiedCallback: .conflict
+                default: .invalid
+                }
             throw StoreError(kind, "case.problem", [error.message()])
         }
         var next = current
@@ -104,7 +110,8 @@ extension CaseRepository {
     static func write(_ row: CaseRow, event: CaseEvent, over version: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
         // Reopening starts the sweeper's count afresh for the new deadline.
         let resetSweep: SQLQueryString = event.action == .reopen ? ", resolve_alerts = 0, next_sweep_at = NULL" : ""
-        let updated = try await sql.raw("""
+        let updated = try await sql.raw(
+            """
             UPDATE cases SET state = \(bind: row.state.rawValue), level = \(bind: row.level.rawValue), department_key = \(bind: row.departmentKey), \
             state_before_suspension = \(bind: row.stateBeforeSuspension?.rawValue), suspended_since = \(bind: row.suspendedSince), \
             suspended_until = \(bind: row.suspendedUntil), rework_count = \(bind: row.reworkCount), reopen_count = \(bind: row.reopenCount), \
@@ -113,9 +120,11 @@ extension CaseRepository {
             suspensions = \(bind: row.suspensions), respond_by = \(bind: row.respondBy), respond_warn_at = \(bind: row.respondWarnAt), \
             resolve_by = \(bind: row.resolveBy), resolve_warn_at = \(bind: row.resolveWarnAt), version = \(bind: row.version)\(resetSweep) \
             WHERE id = \(bind: row.id) AND version = \(bind: version) RETURNING id
-            """).all()
+            """
+        ).all()
         guard updated.count == 1 else { throw StoreError(.conflict, "case.stale") }
-        let seq = try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: row.id)")
+        let seq =
+            try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: row.id)")
             .first()?.decode(column: "n", as: Int.self) ?? 1
         try await insertEvent(event, caseID: row.id, seq: seq, actor: actor, on: sql)
     }
@@ -125,8 +134,9 @@ extension CaseRepository {
     }
 
     static func eventRow(_ event: CaseEvent, caseID: UUID, seq: Int, actor: CaseActor) -> CaseEventRow {
-        CaseEventRow(id: UUID(), caseID: caseID, seq: seq, action: event.action, fromState: event.from, toState: event.to,
-                     actorID: actor.id, actorName: actor.name, actorRole: actor.role, note: event.note, reason: event.reason,
-                     departmentKey: event.department, rating: event.rating, notifyReporter: event.notifyReporter, at: event.at)
+        CaseEventRow(
+            id: UUID(), caseID: caseID, seq: seq, action: event.action, fromState: event.from, toState: event.to,
+            actorID: actor.id, actorName: actor.name, actorRole: actor.role, note: event.note, reason: event.reason,
+            departmentKey: event.department, rating: event.rating, notifyReporter: event.notifyReporter, at: event.at)
     }
 }

@@ -27,8 +27,10 @@ extension CaseRepository {
     /// `DuplicateFinder.maxAgeHours` before or after `time`; in scope; and, when there is a point,
     /// inside a box of `DuplicateFinder.farMetres` around it or without a point of their own.
     /// Served by the (category_key, reported_at) index; newest first, at most `limit`.
-    public func candidateCases(category: String, near point: GeoPoint?, around time: Date, excluding: UUID? = nil,
-                               in scope: Scope, limit: Int = candidateLimit) async throws -> [CaseRow] {
+    public func candidateCases(
+        category: String, near point: GeoPoint?, around time: Date, excluding: UUID? = nil,
+        in scope: Scope, limit: Int = candidateLimit
+    ) async throws -> [CaseRow] {
         let all = try await categories()
         let parent = all.first { $0.key == category }?.parentKey
         let keys = parent.map { p in all.filter { $0.parentKey == p }.map(\.key) } ?? [category]
@@ -58,8 +60,11 @@ extension CaseRepository {
         let rows = try await candidateCases(category: row.categoryKey, near: row.point, around: row.reportedAt, excluding: row.id, in: scope)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id.uuidString, $0) })
         let draft = CaseDraft(categoryKey: row.categoryKey, location: row.point, text: Self.duplicateText(row))
-        let summaries = rows.map { CaseSummary(id: $0.id.uuidString, categoryKey: $0.categoryKey, location: $0.point, reportedAt: $0.reportedAt,
-                                               text: Self.duplicateText($0)) }
+        let summaries = rows.map {
+            CaseSummary(
+                id: $0.id.uuidString, categoryKey: $0.categoryKey, location: $0.point, reportedAt: $0.reportedAt,
+                text: Self.duplicateText($0))
+        }
         let found = DuplicateFinder.candidates(for: draft, among: summaries, now: row.reportedAt, parentOf: { parents[$0] ?? nil })
         return found.prefix(Self.suggestionLimit).compactMap { c in
             byID[c.id].map { SuggestedDuplicate(row: $0, score: c.score, distance: c.distance) }

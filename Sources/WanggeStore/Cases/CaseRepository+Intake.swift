@@ -27,16 +27,20 @@ public struct PreparedCase: Sendable {
 extension CaseRepository {
     /// Opens a case: grid from the point, department by routing, deadlines from the category,
     /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
-    public func intake(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-                       working: WorkingCalendar = .standard) async throws -> CaseRow {
+    public func intake(
+        _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
+        working: WorkingCalendar = .standard
+    ) async throws -> CaseRow {
         let prepared = try await prepare(draft, actor: actor, at: now, locator: locator, working: working)
         try await store([prepared])
         return prepared.row
     }
 
     /// Checks a draft and decides everything about the new case without writing anything.
-    public func prepare(_ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-                        working: WorkingCalendar = .standard) async throws -> PreparedCase {
+    public func prepare(
+        _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
+        working: WorkingCalendar = .standard
+    ) async throws -> PreparedCase {
         guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
         guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)

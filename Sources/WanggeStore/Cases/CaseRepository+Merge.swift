@@ -50,7 +50,8 @@ extension CaseRepository {
         var seen: Set<UUID> = [row.id]
         for _ in 0..<Self.maxMergeDepth where current.state == .merged {
             guard let next = current.mergedInto.flatMap(UUID.init(uuidString:)), seen.insert(next).inserted,
-                  let found = try await find(next, in: .everything) else { return nil }
+                let found = try await find(next, in: .everything)
+            else { return nil }
             current = found
         }
         return current.state == .merged ? nil : current
@@ -62,9 +63,11 @@ extension CaseRepository {
         var frontier = [id]
         var seen: Set<UUID> = [id]
         for _ in 0..<Self.maxMergeDepth where !frontier.isEmpty {
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT id FROM cases WHERE state = 'merged' AND merged_into IN (\(binds: frontier.map(\.uuidString)))
-                """).all()
+                """
+            ).all()
             frontier = try rows.map { try $0.decode(column: "id", as: UUID.self) }.filter { seen.insert($0).inserted }
             found += frontier
         }
@@ -75,9 +78,11 @@ extension CaseRepository {
     public func mergedReports(into id: UUID, in scope: Scope) async throws -> [CaseRow] {
         let ids = try await mergedIDs(into: id)
         guard !ids.isEmpty else { return [] }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id IN (\(binds: ids)) AND \(scope.condition("unit_id")) ORDER BY reported_at, id
-            """).all(decoding: CaseRow.self)
+            """
+        ).all(decoding: CaseRow.self)
         return try rows.map(opened)
     }
 
@@ -86,8 +91,9 @@ extension CaseRepository {
     public func reporters(of id: UUID, in scope: Scope) async throws -> [CaseReporter] {
         let root = try await get(id, in: scope)
         return ([root] + (try await mergedReports(into: id, in: scope))).map { r in
-            CaseReporter(caseID: r.id, trackingCode: r.trackingCode, channel: r.channel, name: r.reporterName, phone: r.reporterPhone,
-                         reportedAt: r.reportedAt, own: r.id == root.id)
+            CaseReporter(
+                caseID: r.id, trackingCode: r.trackingCode, channel: r.channel, name: r.reporterName, phone: r.reporterPhone,
+                reportedAt: r.reportedAt, own: r.id == root.id)
         }
     }
 

@@ -48,9 +48,11 @@ public struct CaseRepository: Sendable {
         guard let grid else { return category.departmentKey }
         let chain = [grid.id] + grid.ancestorIDs.reversed()
         struct Rule: Decodable { var unit_id: UUID; var department_key: String }
-        let rules = try await sql.raw("""
+        let rules = try await sql.raw(
+            """
             SELECT unit_id, department_key FROM routing_rules WHERE category_key = \(bind: category.key) AND unit_id IN (\(binds: chain))
-            """).all(decoding: Rule.self)
+            """
+        ).all(decoding: Rule.self)
         for id in chain { if let rule = rules.first(where: { $0.unit_id == id }) { return rule.department_key } }
         return category.departmentKey
     }
@@ -71,8 +73,9 @@ public struct CaseRepository: Sendable {
     /// The case behind an Open311 public code (`PublicCode`), within `scope`.
     public func byPublicCode(_ code: String, in scope: Scope) async throws -> CaseRow? {
         guard let code = PublicCode.normalized(code),
-              let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE public_code = \(bind: code)")
-                .first(decoding: CaseRow.self) else { return nil }
+            let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE public_code = \(bind: code)")
+                .first(decoding: CaseRow.self)
+        else { return nil }
         return try await find(row.id, in: scope)
     }
 
@@ -123,10 +126,12 @@ public struct CaseRepository: Sendable {
     }
 
     public func queue(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date, limit: Int = 200) async throws -> [CaseRow] {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.condition("unit_id")) \
             ORDER BY resolve_by, reported_at LIMIT \(bind: limit)
-            """).all(decoding: CaseRow.self)
+            """
+        ).all(decoding: CaseRow.self)
         return try rows.map(opened)
     }
 

@@ -76,11 +76,12 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     }
 
     public var snapshot: CaseSnapshot {
-        CaseSnapshot(id: id.uuidString, state: state, level: level, department: departmentKey,
-                     stateBeforeSuspension: stateBeforeSuspension, suspendedSince: suspendedSince, suspendedUntil: suspendedUntil,
-                     reworkCount: reworkCount, reopenCount: reopenCount, supervisionCount: supervisionCount,
-                     outcome: outcome, rating: rating, mergedInto: mergedInto, reportedAt: reportedAt,
-                     respondedAt: respondedAt, closedAt: closedAt)
+        CaseSnapshot(
+            id: id.uuidString, state: state, level: level, department: departmentKey,
+            stateBeforeSuspension: stateBeforeSuspension, suspendedSince: suspendedSince, suspendedUntil: suspendedUntil,
+            reworkCount: reworkCount, reopenCount: reopenCount, supervisionCount: supervisionCount,
+            outcome: outcome, rating: rating, mergedInto: mergedInto, reportedAt: reportedAt,
+            respondedAt: respondedAt, closedAt: closedAt)
     }
 
     /// Warning and overdue flags at `now`, from the stored deadlines.
@@ -170,8 +171,10 @@ public struct CaseIntake: Sendable {
     /// The report form's one-time token: a second case is never made with the same one.
     public var submission: String?
 
-    public init(categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,
-                address: String? = nil, reporterName: String? = nil, reporterPhone: String? = nil, gridID: UUID? = nil) {
+    public init(
+        categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,
+        address: String? = nil, reporterName: String? = nil, reporterPhone: String? = nil, gridID: UUID? = nil
+    ) {
         self.gridID = gridID
         self.categoryKey = categoryKey
         self.channel = channel

@@ -14,8 +14,10 @@ public struct CategorySettings: Sendable, Equatable {
     public var counting: String
     public var complex: Bool
 
-    public init(nameZh: String, nameEn: String, departmentKey: String, respondHours: Double?, resolveHours: Double?,
-                counting: String, complex: Bool) {
+    public init(
+        nameZh: String, nameEn: String, departmentKey: String, respondHours: Double?, resolveHours: Double?,
+        counting: String, complex: Bool
+    ) {
         self.nameZh = nameZh
         self.nameEn = nameEn
         self.departmentKey = departmentKey
@@ -65,7 +67,8 @@ public struct CaseSetupRepository: Sendable {
 
     /// The settings checked, with the problems of every field at once.
     func check(_ s: CategorySettings) async throws -> (problems: [FieldProblem], counting: HourCounting) {
-        var problems = (CaseSetupRules.nameProblems(zh: s.nameZh.trimmingSpaces(), en: s.nameEn.trimmingSpaces())
+        var problems =
+            (CaseSetupRules.nameProblems(zh: s.nameZh.trimmingSpaces(), en: s.nameEn.trimmingSpaces())
             + CaseSetupRules.limitProblems(respond: s.respondHours, resolve: s.resolveHours)).map(FieldProblem.init)
         if try await sql.raw("SELECT key FROM departments WHERE key = \(bind: s.departmentKey)").first() == nil {
             problems.append(FieldProblem("department", "case.unknown_department"))
@@ -97,16 +100,19 @@ public struct CaseSetupRepository: Sendable {
         case .failure(let p): problems.append(FieldProblem(p))
         }
         guard problems.isEmpty, let chosen else { throw ValidationFailure(problems: problems) }
-        let row = CategoryRow(key: key, parentKey: parent?.key, kind: chosen, nameZh: s.nameZh.trimmingSpaces(),
-                              nameEn: s.nameEn.trimmingSpaces().nilIfEmpty ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
-                              respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true)
+        let row = CategoryRow(
+            key: key, parentKey: parent?.key, kind: chosen, nameZh: s.nameZh.trimmingSpaces(),
+            nameEn: s.nameEn.trimmingSpaces().nilIfEmpty ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
+            respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true)
         // Two people adding the same key at once: the second insert does nothing and is told so.
-        let inserted = try await sql.raw("""
+        let inserted = try await sql.raw(
+            """
             INSERT INTO case_categories (key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, sort, active) \
             VALUES (\(bind: row.key), \(bind: row.parentKey), \(bind: row.kind.rawValue), \(bind: row.nameZh), \(bind: row.nameEn), \
             \(bind: row.departmentKey), \(bind: row.respondHours), \(bind: row.resolveHours), \(bind: row.counting.rawValue), \(bind: row.complex), \
             \(bind: try await nextSort("case_categories")), \(bind: true)) ON CONFLICT (key) DO NOTHING RETURNING key
-            """).all()
+            """
+        ).all()
         guard !inserted.isEmpty else { throw ValidationFailure(problems: [FieldProblem("key", "case.setup.duplicate_key", [key])]) }
         return row
     }
@@ -124,11 +130,13 @@ public struct CaseSetupRepository: Sendable {
         after.resolveHours = resolve
         after.counting = counting
         after.complex = s.complex
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE case_categories SET name_zh = \(bind: after.nameZh), name_en = \(bind: after.nameEn), department_key = \(bind: after.departmentKey), \
             respond_hours = \(bind: respond), resolve_hours = \(bind: resolve), counting = \(bind: counting.rawValue), complex = \(bind: after.complex) \
             WHERE key = \(bind: key)
-            """).run()
+            """
+        ).run()
         return (before, after)
     }
 
@@ -164,10 +172,12 @@ public struct CaseSetupRepository: Sendable {
         }
         guard problems.isEmpty else { throw ValidationFailure(problems: problems) }
         let row = DepartmentRow(key: key, nameZh: zh, nameEn: en.nilIfEmpty ?? zh)
-        let inserted = try await sql.raw("""
+        let inserted = try await sql.raw(
+            """
             INSERT INTO departments (key, name_zh, name_en, sort) VALUES (\(bind: row.key), \(bind: row.nameZh), \(bind: row.nameEn), \
             \(bind: try await nextSort("departments"))) ON CONFLICT (key) DO NOTHING RETURNING key
-            """).all()
+            """
+        ).all()
         guard !inserted.isEmpty else { throw ValidationFailure(problems: [FieldProblem("key", "case.setup.duplicate_key", [key])]) }
         return row
     }
@@ -208,25 +218,33 @@ public struct CaseSetupRepository: Sendable {
             problems.append(FieldProblem("department", "case.unknown_department"))
         }
         guard problems.isEmpty, let unitID = target?.id else { throw ValidationFailure(problems: problems) }
-        let old = try await sql.raw("""
+        let old = try await sql.raw(
+            """
             SELECT \(unsafeRaw: Self.ruleColumns) FROM routing_rules WHERE category_key = \(bind: category) AND unit_id = \(bind: unitID)
-            """).first(decoding: RoutingRuleRow.self)
+            """
+        ).first(decoding: RoutingRuleRow.self)
         // One statement both adds and replaces, so two editors at once cannot leave two rules.
-        let rule = try await sql.raw("""
+        let rule = try await sql.raw(
+            """
             INSERT INTO routing_rules (id, category_key, unit_id, department_key) \
             VALUES (\(bind: UUID()), \(bind: category), \(bind: unitID), \(bind: department)) \
             ON CONFLICT (category_key, unit_id) DO UPDATE SET department_key = excluded.department_key \
             RETURNING \(unsafeRaw: Self.ruleColumns)
-            """).first(decoding: RoutingRuleRow.self)
+            """
+        ).first(decoding: RoutingRuleRow.self)
         guard let rule else { throw StoreError(.conflict, "case.setup.rule_not_saved") }
         return (rule, old?.departmentKey)
     }
 
     /// Deletes a rule on a unit in `scope`; one outside it looks missing. Returns the rule deleted.
     public func deleteRule(_ id: UUID, in scope: Scope) async throws -> RoutingRuleRow {
-        guard let rule = try await sql.raw("""
-            SELECT \(unsafeRaw: Self.ruleColumns) FROM routing_rules WHERE id = \(bind: id) AND \(scope.condition("unit_id"))
-            """).first(decoding: RoutingRuleRow.self) else { throw StoreError.notFound("rule") }
+        guard
+            let rule = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.ruleColumns) FROM routing_rules WHERE id = \(bind: id) AND \(scope.condition("unit_id"))
+                """
+            ).first(decoding: RoutingRuleRow.self)
+        else { throw StoreError.notFound("rule") }
         try await sql.raw("DELETE FROM routing_rules WHERE id = \(bind: id)").run()
         return rule
     }

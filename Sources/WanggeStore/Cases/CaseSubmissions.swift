@@ -10,9 +10,11 @@ extension CaseRepository {
     /// The case a submission token already made, if any. No scope: whoever holds the token sent
     /// the report, and the answer gives only what the sender's receipt gave (the tracking code).
     public func caseMade(bySubmission token: String) async throws -> CaseRow? {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = (SELECT case_id FROM case_submissions WHERE token = \(bind: token))
-            """).first(decoding: CaseRow.self).map(opened)
+            """
+        ).first(decoding: CaseRow.self).map(opened)
     }
 
     static func insertSubmissions(_ batch: [PreparedCase], on sql: any SQLDatabase) async throws {

@@ -63,10 +63,12 @@ public struct CaseSweeper: Sendable {
         let outcome = try await db.transaction { tx -> (Int, Report) in
             let sql = tx as! any SQLDatabase
             let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
-            let due = try await sql.raw("""
+            let due = try await sql.raw(
+                """
                 SELECT id, respond_alerts, resolve_alerts, next_sweep_at FROM cases WHERE \(Self.dueCondition(now: now)) \
                 ORDER BY resolve_by LIMIT \(bind: size)\(lock)
-                """).all(decoding: Due.self)
+                """
+            ).all(decoding: Due.self)
             let txRepo = CaseRepository(tx, cipher: cipher)
             var ladders: [UUID: [UnitLevel]] = [:]
             var part = Report()
@@ -75,17 +77,23 @@ public struct CaseSweeper: Sendable {
                 guard var current = rows.first else { continue }
                 var above: [UnitLevel] = []
                 if let unit = current.unitID {
-                    if let known = ladders[unit] { above = known } else {
+                    if let known = ladders[unit] {
+                        above = known
+                    } else {
                         above = try await Self.levels(above: unit, on: tx)
                         ladders[unit] = above
                     }
                 }
-                let facts = Overdue.Facts(state: current.state, level: current.level, respondBy: current.respondBy, resolveBy: current.resolveBy,
-                                          respondAlerts: d.respond_alerts, resolveAlerts: d.resolve_alerts, nextSweepAt: d.next_sweep_at,
-                                          resolveHours: categories[current.categoryKey]?.resolveHours ?? 24, levelsAbove: above)
-                guard let decision = Overdue.decide(facts, now: now,
-                                                    note: { L10n.t($0.noteKey, CaseSweeper.format($1)) },
-                                                    reason: { L10n.t($0.reasonKey, L10n.t($1.nameKey)) }) else { continue }
+                let facts = Overdue.Facts(
+                    state: current.state, level: current.level, respondBy: current.respondBy, resolveBy: current.resolveBy,
+                    respondAlerts: d.respond_alerts, resolveAlerts: d.resolve_alerts, nextSweepAt: d.next_sweep_at,
+                    resolveHours: categories[current.categoryKey]?.resolveHours ?? 24, levelsAbove: above)
+                guard
+                    let decision = Overdue.decide(
+                        facts, now: now,
+                        note: { L10n.t($0.noteKey, CaseSweeper.format($1)) },
+                        reason: { L10n.t($0.reasonKey, L10n.t($1.nameKey)) })
+                else { continue }
                 part.due += 1
                 do {
                     for action in decision.actions {
@@ -99,10 +107,12 @@ public struct CaseSweeper: Sendable {
                     part.skipped += 1
                     continue
                 }
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE cases SET respond_alerts = \(bind: decision.respondAlerts), resolve_alerts = \(bind: decision.resolveAlerts), \
                     next_sweep_at = \(bind: decision.nextSweepAt) WHERE id = \(bind: d.id)
-                    """).run()
+                    """
+                ).run()
             }
             return (due.count, part)
         }

@@ -101,12 +101,14 @@ struct CreateCases: AsyncMigration {
         }
         try await departments.run()
         for (n, chunk) in CaseCategory.seed.chunks(of: 100).enumerated() {
-            var insert = sql.insert(into: "case_categories").columns("key", "parent_key", "kind", "name_zh", "name_en", "department_key",
-                                                                       "respond_hours", "resolve_hours", "counting", "complex", "sort")
+            var insert = sql.insert(into: "case_categories").columns(
+                "key", "parent_key", "kind", "name_zh", "name_en", "department_key",
+                "respond_hours", "resolve_hours", "counting", "complex", "sort")
             for (i, c) in chunk.enumerated() {
-                insert = insert.values(SQLBind(c.key), SQLBind(c.parentKey), SQLBind(c.kind.rawValue), SQLBind(c.nameZh), SQLBind(c.nameEn),
-                                       SQLBind(c.department), SQLBind(c.limits.respondHours), SQLBind(c.limits.resolveHours),
-                                       SQLBind(c.limits.counting.rawValue), SQLBind(c.isComplex), SQLBind(n * 100 + i))
+                insert = insert.values(
+                    SQLBind(c.key), SQLBind(c.parentKey), SQLBind(c.kind.rawValue), SQLBind(c.nameZh), SQLBind(c.nameEn),
+                    SQLBind(c.department), SQLBind(c.limits.respondHours), SQLBind(c.limits.resolveHours),
+                    SQLBind(c.limits.counting.rawValue), SQLBind(c.isComplex), SQLBind(n * 100 + i))
             }
             try await insert.run()
         }

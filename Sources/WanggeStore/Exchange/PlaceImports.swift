@@ -60,11 +60,13 @@ struct BuildingImport {
             for (i, row) in batch.enumerated() {
                 if let hit = found[row.code] {
                     let v = row.values
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         UPDATE buildings SET unit_id = \(bind: v[2] as! UUID?), name = \(bind: v[3] as! String), address = \(bind: v[4] as! String), \
                         kind = \(bind: v[5] as! String), floors = \(bind: v[6] as! Int?), lon = \(bind: v[7] as! Double), lat = \(bind: v[8] as! Double) \
                         WHERE id = \(bind: hit.id)
-                        """).run()
+                        """
+                    ).run()
                     updated += 1
                 } else {
                     fresh.append(row.values)
@@ -109,15 +111,16 @@ struct HouseholdImport {
             var unitID: UUID?, buildingID: UUID?
             let buildingCode = sheet.value(record, "building_code")
             if !buildingCode.isEmpty {
-                if let b = buildings[buildingCode], mayUpdate(b.unitID, grids, scope) { buildingID = b.id; unitID = b.unitID }
-                else { sheet.problem(record, "building_code", L10n.t("import.unknown_building", buildingCode)) }
+                if let b = buildings[buildingCode], mayUpdate(b.unitID, grids, scope) { buildingID = b.id; unitID = b.unitID } else { sheet.problem(record, "building_code", L10n.t("import.unknown_building", buildingCode)) }
             }
             let gridCode = sheet.value(record, "grid_code")
             if !gridCode.isEmpty {
                 if let grid = grids.byCode[gridCode] {
                     if let unitID, unitID != grid.id { sheet.problem(record, "grid_code", L10n.t("import.grid_mismatch", gridCode, buildingCode)) }
                     unitID = grid.id
-                } else { sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode)) }
+                } else {
+                    sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode))
+                }
             }
             if unitID == nil && !scope.includesUnplaced { sheet.problem(record, "grid_code", L10n.t("field.required")) }
             if let number, let address {
@@ -136,10 +139,12 @@ struct HouseholdImport {
             var fresh: [[any Encodable & Sendable]] = []
             for (i, r) in batch.enumerated() {
                 if let hit = found[r.number] {
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         UPDATE households SET unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID), room = \(bind: r.room), \
                         address = \(bind: r.address), kind = \(bind: r.kind) WHERE id = \(bind: hit.id)
-                        """).run()
+                        """
+                    ).run()
                     // Residents follow their household into its grid.
                     try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: hit.id)").run()
                     updated += 1

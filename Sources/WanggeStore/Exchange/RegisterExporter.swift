@@ -24,15 +24,19 @@ public struct RegisterExporter: Sendable {
         switch kind {
         case .buildings:
             for b in try await PlaceRepository(db).buildings(inGrid: nil, limit: Int.max, in: scope) {
-                writer.append([b.code, b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
-                               String(b.lon), String(b.lat), b.unitID.flatMap { grids[$0] } ?? ""])
+                writer.append([
+                    b.code, b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
+                    String(b.lon), String(b.lat), b.unitID.flatMap { grids[$0] } ?? "",
+                ])
             }
         case .households:
             struct H: Decodable { var number: String; var address: String; var code: String?; var room: String?; var unit_id: UUID?; var kind: String }
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT h.number, h.address, b.code, h.room, h.unit_id, h.kind FROM households h LEFT JOIN buildings b ON b.id = h.building_id \
                 WHERE \(scope.condition("h.unit_id")) ORDER BY h.number
-                """).all(decoding: H.self)
+                """
+            ).all(decoding: H.self)
             for h in rows {
                 writer.append([h.number, h.address, h.code ?? "", h.room ?? "", h.unit_id.flatMap { grids[$0] } ?? "", L10n.t("household.\(h.kind)")])
             }
@@ -44,9 +48,11 @@ public struct RegisterExporter: Sendable {
                 let page = try await people.search(nil, limit: 500, offset: offset, in: scope)
                 if page.rows.isEmpty { break }
                 for r in try await people.views(page.rows, role: role, reveal: showFull) {
-                    writer.append([r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
-                                   r.householdNumber ?? "", r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
-                                   r.tags.compactMap { tagNames[$0] }.joined(separator: "、")])
+                    writer.append([
+                        r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
+                        r.householdNumber ?? "", r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
+                        r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
+                    ])
                 }
                 offset += page.rows.count
                 progress(offset)
@@ -60,8 +66,9 @@ public struct RegisterExporter: Sendable {
     /// Unit boundaries in scope as a GeoJSON FeatureCollection with code, name and level.
     public func geojson(in scope: Scope, level: UnitLevel? = nil) async throws -> String {
         let units = try await UnitRepository(db).all(in: scope, level: level)
-        return GeoJSON.featureCollection(units.compactMap { u in
-            u.area.map { (properties: ["code": u.code, "name": u.name, "level": u.level.rawValue], area: $0) }
-        })
+        return GeoJSON.featureCollection(
+            units.compactMap { u in
+                u.area.map { (properties: ["code": u.code, "name": u.name, "level": u.level.rawValue], area: $0) }
+            })
     }
 }

@@ -60,8 +60,9 @@ struct Sheet {
         var index: [String: Int] = [:]
         var missing: [ImportProblem] = []
         for column in columns {
-            if let i = table.column(named: column.allNames) { index[column.field] = i }
-            else if column.required {
+            if let i = table.column(named: column.allNames) {
+                index[column.field] = i
+            } else if column.required {
                 missing.append(ImportProblem(row: table.headerLine, column: column.header, message: L10n.t("import.missing_column", column.header)))
             }
         }
@@ -102,8 +103,7 @@ struct Sheet {
 
     /// A value that must be unique within the file.
     mutating func unique(_ record: CSVRecord, _ field: String, _ value: String, seen: inout [String: Int]) {
-        if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) }
-        else { seen[value] = record.line }
+        if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) } else { seen[value] = record.line }
     }
 
     func failIfProblems() throws {

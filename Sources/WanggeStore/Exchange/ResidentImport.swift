@@ -29,34 +29,36 @@ struct ResidentImport {
             let relation = sheet.vocabulary(record, "relation", keys: Vocabulary.relations, prefix: "relation")
             var tagKeys: [String] = []
             for raw in sheet.value(record, "tags").split(whereSeparator: { Self.tagSeparators.contains($0) }).map({ String($0).trimmingSpaces() }) where !raw.isEmpty {
-                if let tag = tags.first(where: { $0.key == raw || $0.nameZh == raw || $0.nameEn.lowercased() == raw.lowercased() }) { tagKeys.append(tag.key) }
-                else { sheet.problem(record, "tags", L10n.t("tag.unknown", raw)) }
+                if let tag = tags.first(where: { $0.key == raw || $0.nameZh == raw || $0.nameEn.lowercased() == raw.lowercased() }) { tagKeys.append(tag.key) } else { sheet.problem(record, "tags", L10n.t("tag.unknown", raw)) }
             }
-            let input = ResidentInput(name: sheet.value(record, "name"), idNumber: sheet.value(record, "id_number"),
-                                      documentNumber: sheet.value(record, "document_number"), phone: sheet.value(record, "phone"),
-                                      householdNumber: nil, relation: relation, residenceType: residenceType, tags: [])
+            let input = ResidentInput(
+                name: sheet.value(record, "name"), idNumber: sheet.value(record, "id_number"),
+                documentNumber: sheet.value(record, "document_number"), phone: sheet.value(record, "phone"),
+                householdNumber: nil, relation: relation, residenceType: residenceType, tags: [])
             let (id, phone, problems) = ResidentValidator.checkFields(input, knownTags: [])
             for p in problems { sheet.problem(record, p.field, p.message()) }
             if let id { sheet.unique(record, "id_number", id.value, seen: &seen) }
             var householdID: UUID?, unitID: UUID?
             let number = sheet.value(record, "household_number")
             if !number.isEmpty {
-                if let h = households[number], mayUpdate(h.unitID, grids, scope) { householdID = h.id; unitID = h.unitID }
-                else { sheet.problem(record, "household_number", L10n.t("household.unknown", number)) }
+                if let h = households[number], mayUpdate(h.unitID, grids, scope) { householdID = h.id; unitID = h.unitID } else { sheet.problem(record, "household_number", L10n.t("household.unknown", number)) }
             } else if !scope.includesUnplaced {
                 sheet.problem(record, "household_number", L10n.t("field.required"))
             }
             guard problems.isEmpty else { continue }
-            rows.append(Row(values: ResidentRow(
-                id: UUID(), name: input.name, idNumber: id?.value, documentNumber: input.documentNumber?.nilIfEmpty, sex: id?.sex.rawValue,
-                birthDate: id?.birthDate.description, phone: phone, householdID: householdID, relation: relation,
-                residenceType: residenceType, unitID: unitID, createdAt: now, updatedAt: now), tags: Array(Set(tagKeys)).sorted(), record: record))
+            rows.append(
+                Row(
+                    values: ResidentRow(
+                        id: UUID(), name: input.name, idNumber: id?.value, documentNumber: input.documentNumber?.nilIfEmpty, sex: id?.sex.rawValue,
+                        birthDate: id?.birthDate.description, phone: phone, householdID: householdID, relation: relation,
+                        residenceType: residenceType, unitID: unitID, createdAt: now, updatedAt: now), tags: Array(Set(tagKeys)).sorted(), record: record))
         }
         // People are matched by ID number, or by their other document when they have none (overseas residents).
         let byHash = try await existing(sql, table: "residents", key: "id_number_hash", values: rows.compactMap(\.values.idNumber).map(cipher.lookupHash))
         let cipher = self.cipher
-        let byDocument = try await existing(sql, table: "residents", key: "document_number",
-                                            values: rows.filter { $0.values.idNumber == nil }.compactMap(\.values.documentNumber))
+        let byDocument = try await existing(
+            sql, table: "residents", key: "document_number",
+            values: rows.filter { $0.values.idNumber == nil }.compactMap(\.values.documentNumber))
         @Sendable func match(_ r: ResidentRow) -> (id: UUID, unitID: UUID?)? {
             if let n = r.idNumber { return byHash[cipher.lookupHash(n)] }
             return r.documentNumber.flatMap { byDocument[$0] }
@@ -77,23 +79,31 @@ struct ResidentImport {
                 var r = row.values
                 if let hit = match(r) {
                     r.id = hit.id
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         UPDATE residents SET name = \(bind: r.name), document_number = \(bind: r.documentNumber), phone = \(bind: r.phone), \
                         household_id = \(bind: r.householdID), relation = \(bind: r.relation), residence_type = \(bind: r.residenceType), \
                         unit_id = \(bind: r.unitID), updated_at = \(bind: r.updatedAt) WHERE id = \(bind: r.id)
-                        """).run()
+                        """
+                    ).run()
                     try await sql.delete(from: "resident_tags").where("resident_id", .equal, r.id).run()
                     updated += 1
                 } else {
-                    fresh.append([r.id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, r.sex, r.birthDate,
-                                  r.phone, r.householdID, r.relation, r.residenceType, r.unitID, r.createdAt, r.updatedAt])
+                    fresh.append([
+                        r.id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, r.sex, r.birthDate,
+                        r.phone, r.householdID, r.relation, r.residenceType, r.unitID, r.createdAt, r.updatedAt,
+                    ])
                 }
                 for tag in row.tags { tagRows.append([r.id, tag]) }
                 if i % 1000 == 999 { progress(i + 1, batch.count) }
             }
             let bulk = BulkWriter(sql: sql)
-            try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
-                                                              "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at"], rows: fresh)
+            try await bulk.insert(
+                into: "residents",
+                columns: [
+                    "id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
+                    "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at",
+                ], rows: fresh)
             try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
             return (fresh.count, updated)
         }

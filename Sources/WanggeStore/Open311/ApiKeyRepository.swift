@@ -45,7 +45,7 @@ public struct ApiKeyRepository: Sendable {
     static func validName(_ raw: String) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= maxName,
-              !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0) })
+            !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0) })
         else { throw StoreError(.invalid, "apikey.bad_name", [String(maxName)], field: "name") }
         return name
     }
@@ -68,8 +68,10 @@ public struct ApiKeyRepository: Sendable {
     public func authenticate(_ key: String, now: Date) async throws -> ApiKeyRow? {
         let key = key.trimmingCharacters(in: .whitespaces)
         guard key.hasPrefix(Self.prefix), key.count <= 100 else { return nil }
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: ApiKeyRow.columns) FROM open311_api_keys WHERE key_hash = \(bind: Self.hash(key))")
-            .first(decoding: ApiKeyRow.self), row.isLive else { return nil }
+        guard
+            let row = try await sql.raw("SELECT \(unsafeRaw: ApiKeyRow.columns) FROM open311_api_keys WHERE key_hash = \(bind: Self.hash(key))")
+                .first(decoding: ApiKeyRow.self), row.isLive
+        else { return nil }
         if row.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {
             try await sql.update("open311_api_keys").set("last_used_at", to: now).where("id", .equal, row.id).run()
         }

@@ -62,8 +62,10 @@ public struct PublicRequestQuery: Sendable, Equatable {
     public var statuses: Set<PublicStatus>?
     public var limit: Int
 
-    public init(ids: [String]? = nil, serviceCodes: [String]? = nil, from: Date? = nil, to: Date? = nil,
-                statuses: Set<PublicStatus>? = nil, limit: Int = Open311Repository.maxResults) {
+    public init(
+        ids: [String]? = nil, serviceCodes: [String]? = nil, from: Date? = nil, to: Date? = nil,
+        statuses: Set<PublicStatus>? = nil, limit: Int = Open311Repository.maxResults
+    ) {
         self.ids = ids
         self.serviceCodes = serviceCodes
         self.from = from
@@ -120,20 +122,23 @@ public struct Open311Repository: Sendable {
         let byKey = Dictionary(all.map { ($0.key, $0) }) { a, _ in a }
         return all.filter { Self.publicKinds.contains($0.kind) && !parents.contains($0.key) && $0.active != false }.map { c in
             let parent = c.parent_key.flatMap { byKey[$0] }
-            return PublicService(code: c.key, name: c.name_zh, nameEn: c.name_en, group: parent?.name_zh, groupEn: parent?.name_en,
-                                 department: departments[c.department_key] ?? c.department_key,
-                                 limits: CaseLimits(respondHours: c.respond_hours, resolveHours: c.resolve_hours, counting: c.counting),
-                                 complex: c.complex)
+            return PublicService(
+                code: c.key, name: c.name_zh, nameEn: c.name_en, group: parent?.name_zh, groupEn: parent?.name_en,
+                department: departments[c.department_key] ?? c.department_key,
+                limits: CaseLimits(respondHours: c.respond_hours, resolveHours: c.resolve_hours, counting: c.counting),
+                complex: c.complex)
         }
     }
 
     /// One service by code, as `services()` lists it, reading only the category, its parent and its
     /// children (every intake post asks this, so it does not read the whole tree).
     public func service(_ code: String) async throws -> PublicService? {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT * FROM case_categories WHERE key = \(bind: code) OR parent_key = \(bind: code) \
             OR key = (SELECT parent_key FROM case_categories WHERE key = \(bind: code))
-            """).all(decoding: CategoryRead.self)
+            """
+        ).all(decoding: CategoryRead.self)
         guard let category = rows.first(where: { $0.key == code }) else { return nil }
         let department = try await sql.raw("SELECT name_zh FROM departments WHERE key = \(bind: category.department_key)")
             .first()?.decode(column: "name_zh", as: String.self)
@@ -213,10 +218,12 @@ public struct Open311Repository: Sendable {
             }
         }
         let limit = min(max(query.limit, 1), Self.maxResults)
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             \(Self.select) WHERE \(conditions.joined(separator: " AND ")) \
             ORDER BY ca.reported_at DESC, ca.public_code LIMIT \(bind: limit)
-            """).all(decoding: CaseRead.self)
+            """
+        ).all(decoding: CaseRead.self)
         return try await publish(rows)
     }
 
@@ -236,15 +243,17 @@ public struct Open311Repository: Sendable {
     /// Adds what the timeline knows (last change, the note the reporter is told) and scrubs the text.
     func publish(_ rows: [CaseRead]) async throws -> [PublicRequest] {
         guard !rows.isEmpty else { return [] }
-        let events = try await sql.raw("""
+        let events = try await sql.raw(
+            """
             SELECT case_id, seq, at, note, reason, notify_reporter FROM case_events WHERE case_id IN (\(binds: rows.map(\.id))) ORDER BY seq
-            """).all(decoding: EventRead.self)
+            """
+        ).all(decoding: EventRead.self)
         var updated: [UUID: Date] = [:]
         var notes: [UUID: String] = [:]
         for e in events {
             updated[e.case_id] = max(updated[e.case_id] ?? e.at, e.at)
             if e.notify_reporter, let text = (e.reason ?? e.note)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                notes[e.case_id] = text   // ordered by seq: the last one told wins
+                notes[e.case_id] = text  // ordered by seq: the last one told wins
             }
         }
         let targets = try await mergeTargets(rows.compactMap(\.merged_into))

@@ -54,15 +54,18 @@ public struct AccountRepository: Sendable {
         try await sql.raw("SELECT \(unsafeRaw: AccountRow.columns) FROM accounts ORDER BY username").all(decoding: AccountRow.self)
     }
 
-    public func create(username: String, displayName: String, passwordHash: String, role: Role, unitID: UUID?,
-                       mustChangePassword: Bool, at now: Date = Date()) async throws -> AccountRow {
+    public func create(
+        username: String, displayName: String, passwordHash: String, role: Role, unitID: UUID?,
+        mustChangePassword: Bool, at now: Date = Date()
+    ) async throws -> AccountRow {
         let name = username.trimmingSpaces()
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
             throw StoreError(.invalid, "account.bad_username", field: "username")
         }
         if try await find(username: name) != nil { throw StoreError(.conflict, "account.taken", [name], field: "username") }
-        let row = AccountRow(id: UUID(), username: name, displayName: displayName, passwordHash: passwordHash, role: role,
-                             unitID: unitID, mustChangePassword: mustChangePassword, createdAt: now, passwordChangedAt: now)
+        let row = AccountRow(
+            id: UUID(), username: name, displayName: displayName, passwordHash: passwordHash, role: role,
+            unitID: unitID, mustChangePassword: mustChangePassword, createdAt: now, passwordChangedAt: now)
         try await sql.insert(into: "accounts").model(row, nilEncodingStrategy: .asNil).run()
         return row
     }
@@ -98,10 +101,12 @@ public struct AccountRepository: Sendable {
     /// Records the TOTP step just used if it is newer than the last one; false means a replay.
     /// One conditional UPDATE … RETURNING, so two requests racing with the same code cannot both win.
     public func useTOTPStep(_ id: UUID, step: Int64) async throws -> Bool {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE accounts SET totp_last_step = \(bind: step) \
             WHERE id = \(bind: id) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
-            """).first() != nil
+            """
+        ).first() != nil
     }
 
     /// The scope an account works in: its unit's subtree; a unit-less account sees nothing of the register.

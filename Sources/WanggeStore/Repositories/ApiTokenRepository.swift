@@ -42,8 +42,9 @@ public struct ApiTokenRepository: Sendable {
         guard !scopes.isEmpty else { throw StoreError(.invalid, "token.no_scope", field: "scopes") }
         var g = SystemRandomNumberGenerator()
         let token = Self.prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &g)) }.joined()
-        let row = ApiTokenRow(id: UUID(), accountID: accountID, name: trimmed, scopes: scopes.map(\.rawValue).sorted().joined(separator: " "),
-                              createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
+        let row = ApiTokenRow(
+            id: UUID(), accountID: accountID, name: trimmed, scopes: scopes.map(\.rawValue).sorted().joined(separator: " "),
+            createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
         try await sql.insert(into: "api_tokens")
             .columns("id", "account_id", "name", "token_hash", "scopes", "created_at", "expires_at")
             .values(SQLBind(row.id), SQLBind(accountID), SQLBind(row.name), SQLBind(Self.hash(token)), SQLBind(row.scopes), SQLBind(now), SQLBind(expiresAt))
@@ -54,8 +55,10 @@ public struct ApiTokenRepository: Sendable {
     /// The live token with this value, marking it used; nil when unknown, revoked or expired.
     public func authenticate(_ token: String, now: Date) async throws -> ApiTokenRow? {
         guard token.hasPrefix(Self.prefix) else { return nil }
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: ApiTokenRow.columns) FROM api_tokens WHERE token_hash = \(bind: Self.hash(token))")
-            .first(decoding: ApiTokenRow.self), row.revokedAt == nil, row.expiresAt.map({ $0 > now }) ?? true else { return nil }
+        guard
+            let row = try await sql.raw("SELECT \(unsafeRaw: ApiTokenRow.columns) FROM api_tokens WHERE token_hash = \(bind: Self.hash(token))")
+                .first(decoding: ApiTokenRow.self), row.revokedAt == nil, row.expiresAt.map({ $0 > now }) ?? true
+        else { return nil }
         try await sql.update("api_tokens").set("last_used_at", to: now).where("id", .equal, row.id).run()
         return row
     }

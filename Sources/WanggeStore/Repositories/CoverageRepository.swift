@@ -80,15 +80,19 @@ public struct CoverageRepository: Sendable {
         let gridIDs = Set(grids.map(\.id))
         struct H: Decodable { var id: UUID; var number: String; var address: String }
         report.householdsWithoutGridCount = try await count("households", "(unit_id IS NULL OR unit_id NOT IN (SELECT id FROM units WHERE level = 'grid' AND retired_at IS NULL))", scope)
-        report.householdsWithoutGrid = try await sql.raw("""
+        report.householdsWithoutGrid = try await sql.raw(
+            """
             SELECT id, number, address FROM households WHERE (unit_id IS NULL OR unit_id NOT IN \
             (SELECT id FROM units WHERE level = 'grid' AND retired_at IS NULL)) AND \(scope.condition("unit_id")) ORDER BY number LIMIT \(bind: limit)
-            """).all(decoding: H.self).map { .init(id: $0.id, label: $0.number, detail: $0.address) }
+            """
+        ).all(decoding: H.self).map { .init(id: $0.id, label: $0.number, detail: $0.address) }
         struct R: Decodable { var id: UUID; var name: String; var residence_type: String }
         report.residentsWithoutHouseholdCount = try await count("residents", "household_id IS NULL AND anonymised_at IS NULL", scope)
-        report.residentsWithoutHousehold = try await sql.raw("""
+        report.residentsWithoutHousehold = try await sql.raw(
+            """
             SELECT id, name, residence_type FROM residents WHERE household_id IS NULL AND anonymised_at IS NULL AND \(scope.condition("unit_id")) ORDER BY name LIMIT \(bind: limit)
-            """).all(decoding: R.self).map { .init(id: $0.id, label: $0.name, detail: L10n.t("residence.\($0.residence_type)")) }
+            """
+        ).all(decoding: R.self).map { .init(id: $0.id, label: $0.name, detail: L10n.t("residence.\($0.residence_type)")) }
         // A building counts as outside when it has no grid, or its point lies outside its grid's boundary.
         let areas = Dictionary(uniqueKeysWithValues: grids.compactMap { g in g.area.map { (g.id, $0) } })
         struct B: Decodable { var id: UUID; var code: String; var address: String; var unit_id: UUID?; var lon: Double; var lat: Double; var kind: String }
@@ -109,8 +113,7 @@ public struct CoverageRepository: Sendable {
         for grid in grids {
             let n = sizes[grid.id] ?? 0
             let item = CoverageReport.Item(id: grid.id, label: grid.code, detail: grid.name)
-            if n == 0 { report.gridsWithoutTeam.append(item) }
-            else if n < StaffRepository.minimumTeam { report.gridsUnderstaffed.append(item) }
+            if n == 0 { report.gridsWithoutTeam.append(item) } else if n < StaffRepository.minimumTeam { report.gridsUnderstaffed.append(item) }
         }
         if let root = try await UnitRepository(db).roots(in: scope).first {
             report.totals = try await totals(in: scope)[root.id] ?? UnitTotals()

@@ -34,10 +34,11 @@ public struct DemoLoader: Sendable {
             let path = (unit.parentCode.flatMap { paths[$0] } ?? "/") + id.uuidString + "/"
             let area = GeoArea(polygons: [unit.boundary])
             let box = area.bbox
-            rows.append(UnitRow(
-                id: id, parentID: unit.parentCode.flatMap { unitIDs[$0] }, level: unit.level, code: unit.code, name: unit.name,
-                path: path, boundary: GeoJSON.geometry(area), minLon: box.minLon, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat,
-                retiredAt: nil, retiredInto: nil, createdAt: now))
+            rows.append(
+                UnitRow(
+                    id: id, parentID: unit.parentCode.flatMap { unitIDs[$0] }, level: unit.level, code: unit.code, name: unit.name,
+                    path: path, boundary: GeoJSON.geometry(area), minLon: box.minLon, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat,
+                    retiredAt: nil, retiredInto: nil, createdAt: now))
             unitIDs[unit.code] = id
             paths[unit.code] = path
         }
@@ -87,17 +88,25 @@ public struct DemoLoader: Sendable {
             let id = UUID()
             let parsed = r.idNumber.flatMap { try? ResidentID($0) }
             let household = r.householdNumber.flatMap { householdIDs[$0] }
-            residentRows.append([id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, parsed?.sex.rawValue, parsed?.birthDate.description, r.phone,
-                                 household, r.relation, r.residenceType, gridID, now, now])
+            residentRows.append([
+                id, r.name, r.idNumber.map(cipher.encrypt), r.idNumber.map(cipher.lookupHash), r.documentNumber, parsed?.sex.rawValue, parsed?.birthDate.description, r.phone,
+                household, r.relation, r.residenceType, gridID, now, now,
+            ])
             for tag in r.tagKeys { tagRows.append([id, tag]) }
         }
-        try await bulk.insert(into: "residents", columns: ["id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
-                                                          "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at"], rows: residentRows)
+        try await bulk.insert(
+            into: "residents",
+            columns: [
+                "id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
+                "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at",
+            ], rows: residentRows)
         try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
-        try await bulk.insert(into: "components", columns: ["id", "code", "class_key", "subtype", "state", "lon", "lat", "unit_id", "created_at"],
-                              rows: p.components.map { [UUID(), $0.code, $0.classKey, $0.subtype, $0.state, $0.point.lon, $0.point.lat, gridID, now] })
-        try await bulk.insert(into: "organisations", columns: ["id", "name", "kind", "address", "lon", "lat", "unit_id", "contact_name", "contact_phone", "created_at"],
-                              rows: p.organisations.map { [UUID(), $0.name, $0.kind, $0.address, $0.point.lon, $0.point.lat, gridID, $0.contactName, $0.contactPhone, now] })
+        try await bulk.insert(
+            into: "components", columns: ["id", "code", "class_key", "subtype", "state", "lon", "lat", "unit_id", "created_at"],
+            rows: p.components.map { [UUID(), $0.code, $0.classKey, $0.subtype, $0.state, $0.point.lon, $0.point.lat, gridID, now] })
+        try await bulk.insert(
+            into: "organisations", columns: ["id", "name", "kind", "address", "lon", "lat", "unit_id", "contact_name", "contact_phone", "created_at"],
+            rows: p.organisations.map { [UUID(), $0.name, $0.kind, $0.address, $0.point.lon, $0.point.lat, gridID, $0.contactName, $0.contactPhone, now] })
         var staffRows: [[any Encodable & Sendable]] = []
         var assignmentRows: [[any Encodable & Sendable]] = []
         for s in staff {

@@ -46,11 +46,14 @@ public struct KeyRotation: Sendable {
     /// when the old key lines may be removed from the key file).
     public func remaining() async throws -> Int {
         let current = "v1.\(cipher.currentKeyID).%"
-        let residents = try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE id_number IS NOT NULL AND id_number NOT LIKE \(bind: current)")
+        let residents =
+            try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE id_number IS NOT NULL AND id_number NOT LIKE \(bind: current)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
-        let accounts = try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE \(bind: current)")
+        let accounts =
+            try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE \(bind: current)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
-        let phones = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current)")
+        let phones =
+            try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
         return residents + accounts + phones
     }
@@ -100,9 +103,11 @@ public struct KeyRotation: Sendable {
 
     func residentPage(after: UUID?) async throws -> [StoredID] {
         let from: SQLQueryString = after.map { "AND id > \(bind: $0)" } ?? ""
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT id, id_number, id_number_hash FROM residents WHERE id_number IS NOT NULL \(from) ORDER BY id LIMIT \(bind: Self.pageSize)
-            """).all(decoding: StoredID.self)
+            """
+        ).all(decoding: StoredID.self)
     }
 
     /// What a row must become under the current key, or nil when it already is.
@@ -111,8 +116,9 @@ public struct KeyRotation: Sendable {
         let reencrypt = FieldCipher.keyID(of: row.id_number) != cipher.currentKeyID
         let hash = cipher.lookupHash(plain)
         guard reencrypt || hash != row.id_number_hash else { return nil }
-        return Change(id: row.id, stored: reencrypt ? cipher.encrypt(plain) : row.id_number, hash: hash,
-                      reencrypted: reencrypt, rehashed: hash != row.id_number_hash)
+        return Change(
+            id: row.id, stored: reencrypt ? cipher.encrypt(plain) : row.id_number, hash: hash,
+            reencrypted: reencrypt, rehashed: hash != row.id_number_hash)
     }
 
     func rotateTOTPSecrets() async throws -> Int {
@@ -135,10 +141,12 @@ public struct KeyRotation: Sendable {
         let current = "v1.\(cipher.currentKeyID).%"
         var moved = 0
         while true {
-            let page = try await sql.raw("""
+            let page = try await sql.raw(
+                """
                 SELECT id, reporter_phone FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current) \
                 ORDER BY id LIMIT \(bind: Self.pageSize)
-                """).all(decoding: Phone.self)
+                """
+            ).all(decoding: Phone.self)
             guard !page.isEmpty else { return moved }
             let sealed = try page.map { ($0.id, cipher.encrypt(try open($0.reporter_phone, what: "case \($0.id)"))) }
             try await db.transaction { tx in

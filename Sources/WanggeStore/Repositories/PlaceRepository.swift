@@ -18,27 +18,35 @@ public struct PlaceRepository: Sendable {
     }
 
     public func building(_ id: UUID, in scope: Scope) async throws -> BuildingRow {
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
-            .first(decoding: BuildingRow.self) else { throw StoreError.notFound("building") }
+        guard
+            let row = try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+                .first(decoding: BuildingRow.self)
+        else { throw StoreError.notFound("building") }
         return row
     }
 
-    public func households(inGrid gridID: UUID? = nil, building buildingID: UUID? = nil, limit: Int = 50, offset: Int = 0,
-                           in scope: Scope) async throws -> (rows: [HouseholdRow], total: Int) {
+    public func households(
+        inGrid gridID: UUID? = nil, building buildingID: UUID? = nil, limit: Int = 50, offset: Int = 0,
+        in scope: Scope
+    ) async throws -> (rows: [HouseholdRow], total: Int) {
         var condition = scope.condition("unit_id")
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
         if let buildingID { condition = "\(condition) AND building_id = \(bind: buildingID)" }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE \(condition) ORDER BY number \
             LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
-            """).all(decoding: HouseholdRow.self)
+            """
+        ).all(decoding: HouseholdRow.self)
         return (rows, total)
     }
 
     public func household(_ id: UUID, in scope: Scope) async throws -> HouseholdRow {
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
-            .first(decoding: HouseholdRow.self) else { throw StoreError.notFound("household") }
+        guard
+            let row = try await sql.raw("SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+                .first(decoding: HouseholdRow.self)
+        else { throw StoreError.notFound("household") }
         return row
     }
 

@@ -91,11 +91,13 @@ extension ResidentRepository {
         let name = L10n.t("rights.anonymised_name", lang: .zh)
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE residents SET name = \(bind: name), id_number = NULL, id_number_hash = NULL, document_number = NULL, \
                 phone = NULL, birth_date = NULL, relation = NULL, household_id = NULL, \
                 anonymised_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             try await sql.delete(from: "resident_tags").where("resident_id", .equal, id).run()
         }
         return try await get(id, in: scope)

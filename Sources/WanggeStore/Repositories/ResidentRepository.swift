@@ -15,8 +15,10 @@ public struct ResidentInput: Sendable, Codable {
     public var residenceType: String
     public var tags: [String]
 
-    public init(name: String, idNumber: String?, documentNumber: String? = nil, phone: String?, householdNumber: String?,
-                relation: String?, residenceType: String, tags: [String]) {
+    public init(
+        name: String, idNumber: String?, documentNumber: String? = nil, phone: String?, householdNumber: String?,
+        relation: String?, residenceType: String, tags: [String]
+    ) {
         self.name = name
         self.idNumber = idNumber
         self.documentNumber = documentNumber
@@ -60,8 +62,10 @@ public struct ResidentRepository: Sendable {
     }
 
     /// Residents in scope matching `query`: a name (prefix), a whole ID number, or a whole phone number.
-    public func search(_ query: String?, gridID: UUID? = nil, householdID: UUID? = nil, tag: String? = nil,
-                       limit: Int = 50, offset: Int = 0, in scope: Scope) async throws -> (rows: [ResidentRow], total: Int) {
+    public func search(
+        _ query: String?, gridID: UUID? = nil, householdID: UUID? = nil, tag: String? = nil,
+        limit: Int = 50, offset: Int = 0, in scope: Scope
+    ) async throws -> (rows: [ResidentRow], total: Int) {
         var condition = scope.condition("unit_id")
         if let q = query?.trimmingSpaces(), !q.isEmpty {
             let upper = q.uppercased()
@@ -71,10 +75,12 @@ public struct ResidentRepository: Sendable {
         if let householdID { condition = "\(condition) AND household_id = \(bind: householdID)" }
         if let tag { condition = "\(condition) AND id IN (SELECT resident_id FROM resident_tags WHERE tag_key = \(bind: tag))" }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE \(condition) \
             ORDER BY name, id LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
-            """).all(decoding: ResidentRow.self)
+            """
+        ).all(decoding: ResidentRow.self)
         return (try decrypted(rows), total)
     }
 

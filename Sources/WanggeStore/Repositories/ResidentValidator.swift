@@ -53,8 +53,7 @@ struct ResidentValidator {
     static func checkFields(_ input: ResidentInput, knownTags: Set<String>) -> (ResidentID?, String?, [FieldProblem]) {
         var problems: [FieldProblem] = []
         let name = input.name.trimmingSpaces()
-        if name.isEmpty { problems.append(FieldProblem("name", "field.required")) }
-        else if name.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
+        if name.isEmpty { problems.append(FieldProblem("name", "field.required")) } else if name.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
         var id: ResidentID?
         if let raw = input.idNumber?.trimmingSpaces(), !raw.isEmpty {
             do { id = try ResidentID(raw) } catch { problems.append(FieldProblem("id_number", error.messageKey, error.messageArgs)) }
@@ -62,8 +61,10 @@ struct ResidentValidator {
             problems.append(FieldProblem("id_number", "field.required"))
         }
         // Every free-text field has the same limits here as on any form (imports come this way too).
-        for (field, value) in [("name", input.name), ("document_number", input.documentNumber ?? ""), ("relation", input.relation ?? ""),
-                               ("household_number", input.householdNumber ?? "")] {
+        for (field, value) in [
+            ("name", input.name), ("document_number", input.documentNumber ?? ""), ("relation", input.relation ?? ""),
+            ("household_number", input.householdNumber ?? ""),
+        ] {
             switch TextInputRules.problem(value, field: field) {
             case .controlCharacter?: problems.append(FieldProblem(field, "field.control_character"))
             case .tooLong(let n)? where field != "name": problems.append(FieldProblem(field, "field.too_long", ["\(n)"]))

@@ -14,18 +14,22 @@ public struct SessionRepository: Sendable {
 
     /// The session's data, or nil when it does not exist or has expired.
     public func read(_ id: String, now: Date) async throws -> [String: String]? {
-        guard let row = try await sql.raw("SELECT data FROM sessions WHERE id = \(bind: id) AND expires_at > \(bind: now.timeIntervalSince1970)")
-            .first(decoding: Row.self) else { return nil }
+        guard
+            let row = try await sql.raw("SELECT data FROM sessions WHERE id = \(bind: id) AND expires_at > \(bind: now.timeIntervalSince1970)")
+                .first(decoding: Row.self)
+        else { return nil }
         return (try? JSONDecoder().decode([String: String].self, from: Data(row.data.utf8))) ?? [:]
     }
 
     /// Writes the session (insert or replace).
     public func write(_ id: String, data: [String: String], accountID: UUID?, expiresAt: Date) async throws {
         let json = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO sessions (id, account_id, data, expires_at) VALUES (\(bind: id), \(bind: accountID), \(bind: json), \(bind: expiresAt.timeIntervalSince1970)) \
             ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data, expires_at = excluded.expires_at
-            """).run()
+            """
+        ).run()
     }
 
     public func delete(_ id: String) async throws {

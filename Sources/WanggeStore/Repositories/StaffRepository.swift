@@ -45,30 +45,35 @@ public struct StaffRepository: Sendable {
     /// The current team of a unit (usually a grid).
     public func team(of unitID: UUID, in scope: Scope) async throws -> [TeamMember] {
         _ = try await UnitRepository(db).get(unitID, in: scope)
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id JOIN staff_kinds k ON k.key = s.kind_key \
             WHERE a.unit_id = \(bind: unitID) AND a.ended_at IS NULL AND s.active = \(bind: true) ORDER BY k.sort, s.name
-            """).all(decoding: TeamMember.self)
+            """
+        ).all(decoding: TeamMember.self)
     }
 
     /// Team sizes of every live grid in scope.
     public func teamSizes(in scope: Scope) async throws -> [UUID: Int] {
         struct Count: Decodable { var unit_id: UUID; var n: Int }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT a.unit_id, COUNT(DISTINCT a.staff_id) AS n FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
             WHERE a.ended_at IS NULL AND s.active = \(bind: true) AND \(scope.condition("a.unit_id")) GROUP BY a.unit_id
-            """).all(decoding: Count.self)
+            """
+        ).all(decoding: Count.self)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.unit_id, $0.n) })
     }
 
     /// Adds a person and assigns them to a unit in one step.
-    public func add(name: String, phone: String?, kindKey: String, to unitID: UUID, duty: String?,
-                    buildingID: UUID?, in scope: Scope, at now: Date = Date()) async throws -> TeamMember {
+    public func add(
+        name: String, phone: String?, kindKey: String, to unitID: UUID, duty: String?,
+        buildingID: UUID?, in scope: Scope, at now: Date = Date()
+    ) async throws -> TeamMember {
         var problems: [FieldProblem] = []
         let trimmed = name.trimmingSpaces()
-        if trimmed.isEmpty { problems.append(FieldProblem("name", "field.required")) }
-        else if trimmed.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
+        if trimmed.isEmpty { problems.append(FieldProblem("name", "field.required")) } else if trimmed.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
         var normalizedPhone: String?
         if let raw = phone?.nilIfEmpty {
             do { normalizedPhone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }
@@ -90,8 +95,10 @@ public struct StaffRepository: Sendable {
 
     /// Ends an assignment (the person leaves the grid); history is kept.
     public func endAssignment(_ assignmentID: UUID, in scope: Scope, at now: Date = Date()) async throws {
-        guard try await sql.raw("SELECT id FROM staff_assignments WHERE id = \(bind: assignmentID) AND \(scope.condition("unit_id"))")
-            .first() != nil else { throw StoreError.notFound("assignment") }
+        guard
+            try await sql.raw("SELECT id FROM staff_assignments WHERE id = \(bind: assignmentID) AND \(scope.condition("unit_id"))")
+                .first() != nil
+        else { throw StoreError.notFound("assignment") }
         try await sql.update("staff_assignments").set("ended_at", to: now).where("id", .equal, assignmentID).run()
     }
 }

@@ -128,10 +128,12 @@ public struct UnitRepository: Sendable {
         }
         if let boundary {
             let box = boundary?.bbox
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE units SET boundary = \(bind: boundary.map(GeoJSON.geometry)), min_lon = \(bind: box?.minLon), \
                 min_lat = \(bind: box?.minLat), max_lon = \(bind: box?.maxLon), max_lat = \(bind: box?.maxLat) WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             try await record(id, "boundary", boundary == nil ? "cleared" : "replaced", actor: actor, at: now)
             unit = try await get(id, in: scope)
         }

@@ -55,11 +55,13 @@ extension UnitRepository {
 
     /// Rewrites the path and code prefixes of a unit's whole subtree.
     func rebase(_ unit: UnitRow, newPath: String, newCode: String) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE units SET path = \(bind: newPath) || substr(path, \(bind: Int32(unit.path.count + 1))), \
             code = \(bind: newCode) || substr(code, \(bind: Int32(unit.code.count + 1))) \
             WHERE path LIKE \(bind: unit.path + "%")
-            """).run()
+            """
+        ).run()
     }
 
     /// Merges `sourceID` into `targetID` (same level): children, buildings, households, residents,
@@ -111,21 +113,27 @@ extension UnitRepository {
             for part in parts.dropFirst() {
                 var code = part.code ?? ""
                 if code.isEmpty { code = try await repo.nextChildCode(under: parent, level: unit.level) }
-                units.append(try await repo.create(parentID: parent.id, level: unit.level, code: code, name: part.name,
-                                                   boundary: part.area, actor: actor, in: .everything, at: now))
+                units.append(
+                    try await repo.create(
+                        parentID: parent.id, level: unit.level, code: code, name: part.name,
+                        boundary: part.area, actor: actor, in: .everything, at: now))
             }
             let areas = parts.map(\.area)
             for table in ["buildings", "components", "organisations"] {
                 try await repo.rehome(table: table, from: unit.id, to: units.map(\.id), areas: areas)
             }
-            try await repo.sql.raw("""
+            try await repo.sql.raw(
+                """
                 UPDATE households SET unit_id = (SELECT b.unit_id FROM buildings b WHERE b.id = households.building_id) \
                 WHERE unit_id = \(bind: unit.id) AND building_id IS NOT NULL
-                """).run()
-            try await repo.sql.raw("""
+                """
+            ).run()
+            try await repo.sql.raw(
+                """
                 UPDATE residents SET unit_id = (SELECT h.unit_id FROM households h WHERE h.id = residents.household_id) \
                 WHERE unit_id = \(bind: unit.id) AND household_id IS NOT NULL
-                """).run()
+                """
+            ).run()
             try await repo.record(unit.id, "split", units.dropFirst().map(\.code).joined(separator: ", "), actor: actor, at: now)
             return units
         }

@@ -38,8 +38,9 @@ struct DatabaseSessions: SessionDriver {
             let values = data.snapshot
             // Nothing worth keeping: no row (an empty session that existed is removed).
             guard !values.isEmpty else { return try await sessions.delete(id.string) }
-            try await sessions.write(id.string, data: values, accountID: values[SessionKeys.account].flatMap(UUID.init(uuidString:)),
-                                     expiresAt: Self.expiry(values, now: req.now, policy: req.policy))
+            try await sessions.write(
+                id.string, data: values, accountID: values[SessionKeys.account].flatMap(UUID.init(uuidString:)),
+                expiresAt: Self.expiry(values, now: req.now, policy: req.policy))
         }
     }
 

@@ -43,9 +43,10 @@ enum Unmask {
     static func check(_ req: Vapor.Request, _ what: Request, reason raw: String?) async throws -> (Viewer, String) {
         let v = try req.requireViewer()
         guard allowed(v) else {
-            try await req.audit(what.action, object: what.objectType, what.objectID,
-                                detail: AuditDetail(fields: what.detail + [("unmasked", "yes"), ("reason", raw.map { String($0.prefix(reasonMaximum)) })]).text,
-                                outcome: "denied")
+            try await req.audit(
+                what.action, object: what.objectType, what.objectID,
+                detail: AuditDetail(fields: what.detail + [("unmasked", "yes"), ("reason", raw.map { String($0.prefix(reasonMaximum)) })]).text,
+                outcome: "denied")
             throw Abort(.forbidden, reason: L10n.t("auth.forbidden"))
         }
         return (v, try reason(raw))

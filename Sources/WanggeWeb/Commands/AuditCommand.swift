@@ -23,9 +23,10 @@ struct AuditVerifyCommand: AsyncCommand {
         let app = context.application
         let bar = ProgressBar(L10n.t("audit.verifying"))
         let result = try await AuditLog(app.db, chain: app.keys.audit).verify(pageSize: max(1, signature.pageSize ?? 5000)) { bar.update($0, $1) }
-        try await app.auditCLI("verify", object: "audit_log", result.lastSeq.map(String.init) ?? "-",
-                               detail: AuditDetail(["checked": "\(result.checked)", "finding": result.firstBadSeq.map(String.init)]).text,
-                               outcome: result.isIntact ? "ok" : "failed")
+        try await app.auditCLI(
+            "verify", object: "audit_log", result.lastSeq.map(String.init) ?? "-",
+            detail: AuditDetail(["checked": "\(result.checked)", "finding": result.firstBadSeq.map(String.init)]).text,
+            outcome: result.isIntact ? "ok" : "failed")
         guard result.isIntact else {
             context.console.error(result.message())
             context.console.error(L10n.t("audit.verify.checked_before", result.checked))
@@ -64,8 +65,9 @@ extension Application {
     /// Records what a command did. The command line runs as the operator of the machine, so
     /// the actor is "cli" with no account, role or address.
     func auditCLI(_ action: String, object type: String, _ id: String, detail: String, outcome: String = "ok") async throws {
-        try await AuditLog(db, chain: keys.audit).append(AuditEntry(
-            at: Date(), actorID: nil, actor: "cli", role: "-", ip: "-", action: action,
-            objectType: type, objectID: id, detail: detail, outcome: outcome))
+        try await AuditLog(db, chain: keys.audit).append(
+            AuditEntry(
+                at: Date(), actorID: nil, actor: "cli", role: "-", ip: "-", action: action,
+                objectType: type, objectID: id, detail: detail, outcome: outcome))
     }
 }

@@ -54,15 +54,19 @@ struct BenchCommand: AsyncCommand {
         let phases: [(String, @Sendable (Int) async throws -> Bool)] = [
             (L10n.t("bench.phase.static"), { _ in try await client.get(URI(string: base + SiteURL.asset("app.css").path)).status == .ok }),
             (L10n.t("bench.phase.healthz"), { _ in try await client.get(URI(string: base + SiteURL.healthz.path)).status == .ok }),
-            (L10n.t("bench.phase.intake"), { n in
-                let response = try await client.post(URI(string: base + "/open311/v2/requests.json")) { req in
-                    try req.content.encode([
-                        "api_key": key, "service_code": service, "address_string": "性能测试地址 \(n)",
-                        "description": "性能测试：路边垃圾堆积 \(n)",
-                    ], as: .urlEncodedForm)
+            (
+                L10n.t("bench.phase.intake"),
+                { n in
+                    let response = try await client.post(URI(string: base + "/open311/v2/requests.json")) { req in
+                        try req.content.encode(
+                            [
+                                "api_key": key, "service_code": service, "address_string": "性能测试地址 \(n)",
+                                "description": "性能测试：路边垃圾堆积 \(n)",
+                            ], as: .urlEncodedForm)
+                    }
+                    return response.status == .ok || response.status == .created
                 }
-                return response.status == .ok || response.status == .created
-            }),
+            ),
         ]
         var results: [Phase] = []
         for (name, call) in phases {
@@ -71,8 +75,10 @@ struct BenchCommand: AsyncCommand {
         }
         console.print(L10n.t("bench.header", Int(seconds), concurrency))
         for p in results {
-            console.print(String(format: "  %@  %8.1f /s   p50 %6.1f ms   p99 %7.1f ms   %@", p.name, p.rate, p.percentile(0.5) * 1000,
-                                 p.percentile(0.99) * 1000, L10n.t("bench.failures", p.failures)))
+            console.print(
+                String(
+                    format: "  %@  %8.1f /s   p50 %6.1f ms   p99 %7.1f ms   %@", p.name, p.rate, p.percentile(0.5) * 1000,
+                    p.percentile(0.99) * 1000, L10n.t("bench.failures", p.failures)))
             if let f = p.firstFailure { console.print("    \(f)") }
         }
         let intake = results[2].rate
@@ -82,8 +88,10 @@ struct BenchCommand: AsyncCommand {
     }
 
     /// Runs `call` from `concurrency` tasks for `seconds`, with a progress line once a second.
-    static func measure(_ name: String, seconds: Double, concurrency: Int, console: any Console,
-                        _ call: @escaping @Sendable (Int) async throws -> Bool) async throws -> Phase {
+    static func measure(
+        _ name: String, seconds: Double, concurrency: Int, console: any Console,
+        _ call: @escaping @Sendable (Int) async throws -> Bool
+    ) async throws -> Phase {
         let start = Date()
         let end = start.addingTimeInterval(seconds)
         let bar = ProgressBar(name)

@@ -47,12 +47,16 @@ struct ImportCommand: AsyncCommand {
             do {
                 result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope) { bar.update($0, $1) }
             } catch let failure as ImportFailure {
-                try await app.auditCLI("import", object: "register", kind.rawValue, detail: AuditDetail(
-                    ["problems": "\(failure.problems.count)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
+                try await app.auditCLI(
+                    "import", object: "register", kind.rawValue,
+                    detail: AuditDetail(
+                        ["problems": "\(failure.problems.count)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
                 throw failure
             }
-            try await app.auditCLI("import", object: "register", kind.rawValue, detail: AuditDetail(
-                ["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "unit": signature.unit, "via": "cli"]).text)
+            try await app.auditCLI(
+                "import", object: "register", kind.rawValue,
+                detail: AuditDetail(
+                    ["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "unit": signature.unit, "via": "cli"]).text)
             context.console.print(L10n.t("import.done", L10n.t("import.kind.\(kind.rawValue)"), result.inserted, result.updated, L10n.t("text.encoding.\(result.encoding)")))
         } catch let failure as ImportFailure {
             context.console.error(L10n.t("import.failed", failure.problems.count))
@@ -176,8 +180,9 @@ struct AccountCommand: AsyncCommand {
         let password = ProcessInfo.processInfo.environment["WANGGE_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
         guard PasswordRules.isStrong(password) else { throw StoreError(.invalid, "account.weak_password") }
         let hash = try await app.password.async.hash(password)
-        let account = try await AccountRepository(app.db).create(username: signature.username, displayName: signature.name ?? signature.username,
-                                                                 passwordHash: hash, role: role, unitID: unit?.id, mustChangePassword: true)
+        let account = try await AccountRepository(app.db).create(
+            username: signature.username, displayName: signature.name ?? signature.username,
+            passwordHash: hash, role: role, unitID: unit?.id, mustChangePassword: true)
         context.console.print("\(account.username) · \(L10n.t(role.nameKey))")
     }
 }

@@ -40,8 +40,10 @@ struct DemoCommand: AsyncCommand {
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
         let root = try await UnitRepository(app.db).roots(in: .everything).first
         let t = root.flatMap { totals[$0.id] } ?? UnitTotals()
-        context.console.print(String(format: "完成 / done in %.1f s: %d grids, %d buildings, %d households, %d residents",
-                                     Date().timeIntervalSince(started), t.grids, t.buildings, t.households, t.residents))
+        context.console.print(
+            String(
+                format: "完成 / done in %.1f s: %d grids, %d buildings, %d households, %d residents",
+                Date().timeIntervalSince(started), t.grids, t.buildings, t.households, t.residents))
         context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
         for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
         context.console.print("两步验证 / TOTP: admin, security and auditor need a 6-digit code after the password;")
@@ -70,8 +72,9 @@ struct DemoCommand: AsyncCommand {
         for (username, name, role, code) in layout {
             var unit: UnitRow?
             if let code { unit = try await units.find(code: code, in: .everything) }
-            let account = try await AccountRepository(app.db).create(username: username, displayName: name, passwordHash: hash, role: role,
-                                                                     unitID: unit?.id, mustChangePassword: false)
+            let account = try await AccountRepository(app.db).create(
+                username: username, displayName: name, passwordHash: hash, role: role,
+                unitID: unit?.id, mustChangePassword: false)
             if role.requiresTOTP {
                 // Enrolled in advance so a newcomer can log in with `wangge totp USERNAME`.
                 try await AccountRepository(app.db).setTOTP(account.id, encryptedSecret: app.keys.cipher.encrypt(WanggeSecurity.TOTP.generate().base32), step: nil)

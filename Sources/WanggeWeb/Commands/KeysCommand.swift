@@ -48,10 +48,12 @@ struct RotateCommand: AsyncCommand {
         let bar = ProgressBar("轮换密钥 / rotate to \(cipher.currentKeyID)")
         let started = Date()
         let report = try await rotation.rotate { bar.update($0, $1) }
-        context.console.print(String(format: "完成 / done in %.1f s: ", Date().timeIntervalSince(started))
-            + "\(report.residents) ID numbers checked, \(report.reencrypted) re-encrypted, \(report.rehashed) hashes recomputed, \(report.totpSecrets) TOTP secrets re-encrypted")
-        try await app.auditCLI("key_rotation", object: "keys", cipher.currentKeyID,
-                               detail: "reencrypted=\(report.reencrypted) rehashed=\(report.rehashed) totp=\(report.totpSecrets)")
+        context.console.print(
+            String(format: "完成 / done in %.1f s: ", Date().timeIntervalSince(started))
+                + "\(report.residents) ID numbers checked, \(report.reencrypted) re-encrypted, \(report.rehashed) hashes recomputed, \(report.totpSecrets) TOTP secrets re-encrypted")
+        try await app.auditCLI(
+            "key_rotation", object: "keys", cipher.currentKeyID,
+            detail: "reencrypted=\(report.reencrypted) rehashed=\(report.rehashed) totp=\(report.totpSecrets)")
         let remaining = try await rotation.remaining()
         let older = cipher.keys.dropFirst().map(\.id).joined(separator: ", ")
         if remaining > 0 {

@@ -64,8 +64,9 @@ enum AccountController {
         let scopes = Set((form.scopes ?? []).compactMap(TokenScope.init(rawValue:))).intersection(TokenSection.offered(for: v.role))
         let days = try form.days.flatMap { $0.isEmpty ? nil : $0 }.map { try Request.integer($0, name: "days", in: 1...365) } ?? 90
         do {
-            let made = try await ApiTokenRepository(req.db).create(accountID: v.account.id, name: form.name, scopes: scopes,
-                                                                   expiresAt: req.now.addingTimeInterval(Double(days) * 86400), now: req.now)
+            let made = try await ApiTokenRepository(req.db).create(
+                accountID: v.account.id, name: form.name, scopes: scopes,
+                expiresAt: req.now.addingTimeInterval(Double(days) * 86400), now: req.now)
             try await req.audit("token_created", object: "api_token", made.row.id.uuidString, detail: "\(made.row.name): \(made.row.scopes), \(days) d")
             return try await render(req, message: L10n.t("token.created"), error: nil, newToken: made.token)
         } catch let e as StoreError {
@@ -92,21 +93,25 @@ enum AccountPage {
         return [
             message.map { el("p", ["class": "ok", "role": "status"], .text($0)) } ?? .empty,
             error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-            el("dl", ["class": "facts"], [
-                el("div", [el("dt", .t("login.username")), el("dd", .text(v.account.username))]),
-                el("div", [el("dt", .t("account.role")), el("dd", .t(r.nameKey))]),
-                el("div", [el("dt", .t("account.scope")), el("dd", unit.map { .text("\($0.name)(\($0.code))") } ?? .t("account.no_scope"))]),
-                el("div", [el("dt", .t("account.abilities")), el("dd", .text(abilities.filter(\.0).map { L10n.t($0.1) }.joined(separator: "、").nilIfEmpty ?? L10n.t("account.no_abilities")))]),
-            ]),
+            el(
+                "dl", ["class": "facts"],
+                [
+                    el("div", [el("dt", .t("login.username")), el("dd", .text(v.account.username))]),
+                    el("div", [el("dt", .t("account.role")), el("dd", .t(r.nameKey))]),
+                    el("div", [el("dt", .t("account.scope")), el("dd", unit.map { .text("\($0.name)(\($0.code))") } ?? .t("account.no_scope"))]),
+                    el("div", [el("dt", .t("account.abilities")), el("dd", .text(abilities.filter(\.0).map { L10n.t($0.1) }.joined(separator: "、").nilIfEmpty ?? L10n.t("account.no_abilities")))]),
+                ]),
             el("h2", .t("account.change_password")),
-            el("form", ["method": "post", "action": SiteURL.account.path, "class": "card narrow"], [
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("label", [.t("account.current"), el("input", ["type": "password", "name": "current", "autocomplete": "current-password", "required": "required"])]),
-                el("label", [.t("account.new"), el("input", ["type": "password", "name": "new", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
-                el("label", [.t("account.confirm"), el("input", ["type": "password", "name": "confirm", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
-                el("p", ["class": "meta"], .t("account.weak_password")),
-                el("button", ["type": "submit"], .t("account.change_password")),
-            ]),
+            el(
+                "form", ["method": "post", "action": SiteURL.account.path, "class": "card narrow"],
+                [
+                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                    el("label", [.t("account.current"), el("input", ["type": "password", "name": "current", "autocomplete": "current-password", "required": "required"])]),
+                    el("label", [.t("account.new"), el("input", ["type": "password", "name": "new", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
+                    el("label", [.t("account.confirm"), el("input", ["type": "password", "name": "confirm", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
+                    el("p", ["class": "meta"], .t("account.weak_password")),
+                    el("button", ["type": "submit"], .t("account.change_password")),
+                ]),
         ]
     }
 }
@@ -131,28 +136,47 @@ enum TokenSection {
         let allowed = offered(for: role)
         let offered = TokenScope.allCases.filter { allowed.contains($0) }
         guard !offered.isEmpty || !tokens.isEmpty else { return .empty }
-        return el("section", [
-            el("h2", .t("token.title")),
-            el("p", ["class": "meta"], .t("token.help")),
-            newToken.map { el("p", ["class": "ok", "role": "status"], [.t("token.shown_once"), el("code", ["class": "secret"], .text($0))]) } ?? .empty,
-            tokens.isEmpty ? .empty : HTML.table(["col.name", "token.scopes", "token.expires", "token.last_used", "col.state"], tokens.map { t in
-                [.text(t.name), .text(t.scopeSet.map { L10n.t($0.nameKey) }.sorted().joined(separator: "、")),
-                 .text(t.expiresAt.map(dateText) ?? "—"), .text(t.lastUsedAt.map(dateText) ?? "—"),
-                 t.revokedAt != nil ? .t("token.revoked_state") : el("form", ["method": "post", "action": "/account/tokens/\(t.id.uuidString)/revoke", "class": "inline"], [
-                     el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                     el("button", ["type": "submit", "class": "link"], .t("token.revoke")),
-                 ])]
-            }),
-            offered.isEmpty ? .empty : el("form", ["method": "post", "action": "/account/tokens", "class": "card narrow"], [
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "60", "placeholder": L10n.t("token.name_hint")])]),
-                el("fieldset", [el("legend", .t("token.scopes"))] + offered.map { scope in
-                    el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "scopes[]", "value": scope.rawValue]), .t(scope.nameKey)])
-                }),
-                el("label", [.t("token.days"), el("input", ["name": "days", "type": "number", "min": "1", "max": "365", "value": "90"])]),
-                el("button", ["type": "submit"], .t("token.create")),
-            ]),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", .t("token.title")),
+                el("p", ["class": "meta"], .t("token.help")),
+                newToken.map { el("p", ["class": "ok", "role": "status"], [.t("token.shown_once"), el("code", ["class": "secret"], .text($0))]) } ?? .empty,
+                tokens.isEmpty
+                    ? .empty
+                    : HTML.table(
+                        ["col.name", "token.scopes", "token.expires", "token.last_used", "col.state"],
+                        tokens.map { t in
+                            [
+                                .text(t.name), .text(t.scopeSet.map { L10n.t($0.nameKey) }.sorted().joined(separator: "、")),
+                                .text(t.expiresAt.map(dateText) ?? "—"), .text(t.lastUsedAt.map(dateText) ?? "—"),
+                                t.revokedAt != nil
+                                    ? .t("token.revoked_state")
+                                    : el(
+                                        "form", ["method": "post", "action": "/account/tokens/\(t.id.uuidString)/revoke", "class": "inline"],
+                                        [
+                                            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                                            el("button", ["type": "submit", "class": "link"], .t("token.revoke")),
+                                        ]),
+                            ]
+                        }),
+                offered.isEmpty
+                    ? .empty
+                    : el(
+                        "form", ["method": "post", "action": "/account/tokens", "class": "card narrow"],
+                        [
+                            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                            el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "60", "placeholder": L10n.t("token.name_hint")])]),
+                            el(
+                                "fieldset",
+                                [el("legend", .t("token.scopes"))]
+                                    + offered.map { scope in
+                                        el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "scopes[]", "value": scope.rawValue]), .t(scope.nameKey)])
+                                    }),
+                            el("label", [.t("token.days"), el("input", ["name": "days", "type": "number", "min": "1", "max": "365", "value": "90"])]),
+                            el("button", ["type": "submit"], .t("token.create")),
+                        ]),
+            ])
     }
 
     static func dateText(_ d: Date) -> String {

@@ -34,12 +34,15 @@ enum AdminController {
         try await render(req, try requireAdministrator(req))
     }
 
-    static func render(_ req: Request, _ v: Viewer, notice: Notice? = nil, problem: String? = nil, form: [String: String] = [:],
-                       status: HTTPStatus = .ok) async throws -> Response {
+    static func render(
+        _ req: Request, _ v: Viewer, notice: Notice? = nil, problem: String? = nil, form: [String: String] = [:],
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
         let accounts = try await AccountRepository(req.db).all()
         let units = Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything).map { ($0.id, $0) })
-        let body = AdminPage.render(viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
-                                    form: form, now: req.now)
+        let body = AdminPage.render(
+            viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
+            form: form, now: req.now)
         let res = try await LoginController.render(req, body, title: L10n.t("admin.title"))
         res.status = status
         return res
@@ -78,8 +81,9 @@ enum AdminController {
         let password = TemporaryPassword.make()
         let account: AccountRow
         do {
-            account = try await AccountRepository(req.db).create(username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password),
-                                                                 role: role, unitID: unit?.id, mustChangePassword: true, at: req.now)
+            account = try await AccountRepository(req.db).create(
+                username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password),
+                role: role, unitID: unit?.id, mustChangePassword: true, at: req.now)
         } catch let e as StoreError where e.field == "username" {
             return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
         }
@@ -106,8 +110,10 @@ enum AdminController {
             newRole = role
         }
         let all = try await accounts.all()
-        if let refusal = AccountAdministration.refusal(action, actor: v.role, target: subject(target, viewer: v), newRole: newRole,
-                                                       activeHolders: activeHolders(all)) {
+        if let refusal = AccountAdministration.refusal(
+            action, actor: v.role, target: subject(target, viewer: v), newRole: newRole,
+            activeHolders: activeHolders(all))
+        {
             let reason = refusal == .notYourDuty ? L10n.t("auth.forbidden") : L10n.t(refusal.messageKey, L10n.t(target.role.nameKey))
             try await refuse(req, audited, rawID, detail: about + (newRole.map { " → \($0.rawValue)" } ?? ""), reason: reason)
         }
@@ -139,10 +145,12 @@ enum AdminController {
                 try await accounts.resetTOTP(target.id)
                 secret = password
             }
-            try await req.audit("permission", object: "account", target.id.uuidString,
-                                detail: "role \(target.username) \(target.role.rawValue) → \(role.rawValue)" + (secret != nil ? "; credentials reissued" : ""))
-            notice = Notice(message: L10n.t(secret != nil ? "admin.role_changed_reissued" : "admin.role_changed", target.username, L10n.t(role.nameKey)),
-                            secret: secret)
+            try await req.audit(
+                "permission", object: "account", target.id.uuidString,
+                detail: "role \(target.username) \(target.role.rawValue) → \(role.rawValue)" + (secret != nil ? "; credentials reissued" : ""))
+            notice = Notice(
+                message: L10n.t(secret != nil ? "admin.role_changed_reissued" : "admin.role_changed", target.username, L10n.t(role.nameKey)),
+                secret: secret)
         case .unlock:
             try await accounts.unlock(target.id)
             try await req.audit("account", object: "account", target.id.uuidString, detail: about)

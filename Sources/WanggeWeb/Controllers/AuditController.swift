@@ -20,8 +20,9 @@ enum AuditController {
     static func render(_ req: Request, search: AuditSearch, page: Int, verification: AuditVerification?) async throws -> Response {
         let log = AuditLog(req.db, chain: req.keys.audit)
         let found = try await log.search(filter: try search.filter(), limit: pageSize, offset: (page - 1) * pageSize)
-        let model = AuditPage.Model(search: search, page: page, pageSize: pageSize, entries: found.entries, total: found.total,
-                                    actions: try await log.actions(), verification: verification, csrf: CSRF.token(req))
+        let model = AuditPage.Model(
+            search: search, page: page, pageSize: pageSize, entries: found.entries, total: found.total,
+            actions: try await log.actions(), verification: verification, csrf: CSRF.token(req))
         return try await LoginController.render(req, AuditPage.render(model), title: L10n.t("audit.title"))
     }
 
@@ -30,9 +31,10 @@ enum AuditController {
     static func verify(req: Request) async throws -> Response {
         _ = try req.requireAuditor()
         let result = try await AuditLog(req.db, chain: req.keys.audit).verify()
-        try await req.audit("verify", object: "audit_log", result.lastSeq.map(String.init) ?? "-",
-                            detail: AuditDetail(["checked": "\(result.checked)", "finding": result.firstBadSeq.map(String.init)]).text,
-                            outcome: result.isIntact ? "ok" : "failed")
+        try await req.audit(
+            "verify", object: "audit_log", result.lastSeq.map(String.init) ?? "-",
+            detail: AuditDetail(["checked": "\(result.checked)", "finding": result.firstBadSeq.map(String.init)]).text,
+            outcome: result.isIntact ? "ok" : "failed")
         return try await render(req, search: AuditSearch(), page: 1, verification: result)
     }
 
@@ -42,15 +44,20 @@ enum AuditController {
         let search = try req.query.decode(AuditSearch.self)
         var filter = try search.filter()
         let log = AuditLog(req.db, chain: req.keys.audit)
-        var writer = CSVWriter(header: ["audit.seq", "audit.time", "audit.actor", "audit.role", "audit.ip", "audit.action", "audit.object",
-                                        "audit.object_id", "audit.detail", "audit.outcome"].map { L10n.t($0) })
+        var writer = CSVWriter(
+            header: [
+                "audit.seq", "audit.time", "audit.actor", "audit.role", "audit.ip", "audit.action", "audit.object",
+                "audit.object_id", "audit.detail", "audit.outcome",
+            ].map { L10n.t($0) })
         var rows = 0
         while rows < exportLimit {
             let page = try await log.search(filter: filter, limit: 1000, offset: rows)
             if filter.throughSeq == nil, let newest = page.entries.first { filter.throughSeq = newest.seq }
             for r in page.entries.prefix(exportLimit - rows) {
-                writer.append(["\(r.seq)", AuditPage.time(r.at), r.actor, AuditPage.roleName(r.role), r.ip, AuditPage.actionName(r.action),
-                               AuditPage.objectName(r.objectType), r.objectID, r.detail, AuditPage.outcomeName(r.outcome)])
+                writer.append([
+                    "\(r.seq)", AuditPage.time(r.at), r.actor, AuditPage.roleName(r.role), r.ip, AuditPage.actionName(r.action),
+                    AuditPage.objectName(r.objectType), r.objectID, r.detail, AuditPage.outcomeName(r.outcome),
+                ])
             }
             rows += min(page.entries.count, exportLimit - rows)
             if page.entries.count < 1000 { break }
@@ -87,8 +94,10 @@ struct AuditSearch: Content, Equatable, Sendable {
         case objectType = "object_type", objectID = "object_id"
     }
 
-    init(actor: String? = nil, action: String? = nil, objectType: String? = nil, objectID: String? = nil,
-         outcome: String? = nil, from: String? = nil, to: String? = nil, q: String? = nil) {
+    init(
+        actor: String? = nil, action: String? = nil, objectType: String? = nil, objectID: String? = nil,
+        outcome: String? = nil, from: String? = nil, to: String? = nil, q: String? = nil
+    ) {
         self.actor = actor
         self.action = action
         self.objectType = objectType
@@ -100,14 +109,17 @@ struct AuditSearch: Content, Equatable, Sendable {
     }
 
     var fields: [(String, String?)] {
-        [("actor", actor), ("action", action), ("object_type", objectType), ("object_id", objectID), ("outcome", outcome),
-         ("from", from), ("to", to), ("q", q)]
+        [
+            ("actor", actor), ("action", action), ("object_type", objectType), ("object_id", objectID), ("outcome", outcome),
+            ("from", from), ("to", to), ("q", q),
+        ]
     }
 
     /// `?actor=…&page=2`, leaving out what is blank; "" when nothing is set.
     func query(page: Int) -> String {
         var c = URLComponents()
-        let items = fields.compactMap { k, v in v.flatMap { $0.trimmingSpaces().isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
+        let items =
+            fields.compactMap { k, v in v.flatMap { $0.trimmingSpaces().isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
             + (page > 1 ? [URLQueryItem(name: "page", value: String(page))] : [])
         c.queryItems = items
         return items.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? "")
@@ -117,8 +129,9 @@ struct AuditSearch: Content, Equatable, Sendable {
         for (name, value) in fields where (value?.count ?? 0) > 100 {
             throw StoreError(.invalid, "field.too_long", ["100"], field: name)
         }
-        return AuditFilter(actor: actor, action: action, objectType: objectType, objectID: objectID, outcome: outcome,
-                           from: try Self.time(from, field: "from", endOfDay: false), to: try Self.time(to, field: "to", endOfDay: true), text: q)
+        return AuditFilter(
+            actor: actor, action: action, objectType: objectType, objectID: objectID, outcome: outcome,
+            from: try Self.time(from, field: "from", endOfDay: false), to: try Self.time(to, field: "to", endOfDay: true), text: q)
     }
 
     /// A day means its start in China Standard Time (or the next day's start for the end of a

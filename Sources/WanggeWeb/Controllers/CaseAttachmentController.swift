@@ -33,7 +33,8 @@ enum CaseAttachmentController {
     static func serve(req: Request) async throws -> Response {
         let w = try CaseController.requireWorker(req)
         guard let caseID = req.parameters.get("id", as: UUID.self), let fileID = req.parameters.get("file", as: UUID.self),
-              let found = try await CaseController.repo(req).attachment(fileID, of: caseID, in: w.viewer.scope) else {
+            let found = try await CaseController.repo(req).attachment(fileID, of: caseID, in: w.viewer.scope)
+        else {
             throw StoreError.notFound("photo")
         }
         let etag = "\"\(found.row.sha256)\""

@@ -14,8 +14,9 @@ extension CaseController {
         if row.state == .merged, let id = row.mergedInto.flatMap(UUID.init(uuidString:)) { mergedInto = try await repo.find(id, in: w.viewer.scope) }
         var suggestions: [SuggestedDuplicate]?
         if row.state == .reported || row.state == .accepted { suggestions = try await repo.duplicates(of: row, in: w.viewer.scope) }
-        let model = CaseDuplicatePages.Model(row: row, mergedInto: mergedInto, suggestions: suggestions, mayMerge: mayMerge,
-                                             merged: try await repo.mergedReports(into: row.id, in: w.viewer.scope))
+        let model = CaseDuplicatePages.Model(
+            row: row, mergedInto: mergedInto, suggestions: suggestions, mayMerge: mayMerge,
+            merged: try await repo.mergedReports(into: row.id, in: w.viewer.scope))
         return CaseDuplicatePages.staff(model, names: try await names(req), csrf: CSRF.token(req))
     }
 
@@ -24,7 +25,8 @@ extension CaseController {
         guard row.state == .merged else { return .empty }
         let repo = repo(req)
         guard let target = try await repo.mergeRoot(of: row) else { return .empty }
-        return CaseDuplicatePages.tracking(row, target: target, timeline: try await repo.timeline(target.id), names: try await names(req),
-                                           photos: try await repo.attachmentCounts(of: target.id, in: .everything), csrf: CSRF.token(req))
+        return CaseDuplicatePages.tracking(
+            row, target: target, timeline: try await repo.timeline(target.id), names: try await names(req),
+            photos: try await repo.attachmentCounts(of: target.id, in: .everything), csrf: CSRF.token(req))
     }
 }

@@ -31,9 +31,10 @@ enum CaseController {
 
     static func names(_ req: Request) async throws -> CaseNames {
         let repo = repo(req)
-        return CaseNames(categories: Dictionary(uniqueKeysWithValues: try await repo.categories().map { ($0.key, $0) }),
-                         departments: Dictionary(uniqueKeysWithValues: try await repo.departments().map { ($0.key, $0) }),
-                         grids: Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything, level: .grid).map { ($0.id, $0) }))
+        return CaseNames(
+            categories: Dictionary(uniqueKeysWithValues: try await repo.categories().map { ($0.key, $0) }),
+            departments: Dictionary(uniqueKeysWithValues: try await repo.departments().map { ($0.key, $0) }),
+            grids: Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything, level: .grid).map { ($0.id, $0) }))
     }
 
     /// The tabs a role sees: the command centre's four queues, or a worker's own list first.
@@ -53,8 +54,9 @@ enum CaseController {
         var counted: [(CaseQueue, Int)] = []
         for q in tabs { counted.append((q, try await repo.count(q, role: w.actor.role, in: w.viewer.scope, now: now))) }
         let rows = try await repo.queue(current, role: w.actor.role, in: w.viewer.scope, now: now)
-        let body = CasePages.queues(tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases,
-                                    canConfigure: w.viewer.role.configuresCases)
+        let body = CasePages.queues(
+            tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases,
+            canConfigure: w.viewer.role.configuresCases)
         return try await LoginController.render(req, body, title: L10n.t("cases.title"))
     }
 
@@ -65,8 +67,9 @@ enum CaseController {
     static func newForm(req: Request) async throws -> Response {
         let w = try requireWorker(req)
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        let body = CasePages.entryForm(categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
-                                         submission: ReportSubmission.issue(req))
+        let body = CasePages.entryForm(
+            categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
+            submission: ReportSubmission.issue(req))
         return try await LoginController.render(req, body, title: L10n.t("cases.new"))
     }
 
@@ -101,10 +104,14 @@ enum CaseController {
         // A patrol report without a location (or outside every grid) is filed under the worker's own grid.
         var home: UUID?
         if w.viewer.role != .operator_, let unitID = w.viewer.account.unitID,
-           try await UnitRepository(req.db).find(unitID, in: .everything)?.level == .grid { home = unitID }
-        var intake = CaseIntake(categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
-                                point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
-                                reporterPhone: form.phone, gridID: home)
+            try await UnitRepository(req.db).find(unitID, in: .everything)?.level == .grid
+        {
+            home = unitID
+        }
+        var intake = CaseIntake(
+            categoryKey: form.category ?? "", channel: channel, title: form.title ?? "", description: form.description ?? "",
+            point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
+            reporterPhone: form.phone, gridID: home)
         intake.attachments = received.photos
         let row: CaseRow
         do {
@@ -128,9 +135,11 @@ enum CaseController {
         let actions = allowed.filter { $0 != .merge }
         let notice = req.session.data[SessionKeys.notice].flatMap { L10n.has($0) ? L10n.t($0) : $0 }
         req.session.data[SessionKeys.notice] = nil
-        let body = CasePages.detail(row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
-                                    csrf: CSRF.token(req), now: req.now, notice: notice,
-                                    photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)))
+        let body =
+            CasePages.detail(
+                row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
+                csrf: CSRF.token(req), now: req.now, notice: notice,
+                photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
         return try await LoginController.render(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
@@ -184,8 +193,9 @@ enum CaseController {
         let form = try received.decode(ActForm.self)
         guard let action = try action(from: form) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
         let photos = received.photos
-        let row = try await repo(req).apply(action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now,
-                                            attachments: photos)
+        let row = try await repo(req).apply(
+            action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now,
+            attachments: photos)
         let extra = (row.mergedInto.map { "; into=\($0)" } ?? "") + (photos.isEmpty ? "" : "; photos=\(photos.count)")
         try await req.audit("case.act", object: "case", id.uuidString, detail: "action=\(action.kind.rawValue); state=\(row.state.rawValue)\(extra)")
         return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)

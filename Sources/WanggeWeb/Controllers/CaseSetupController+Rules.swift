@@ -20,10 +20,13 @@ extension CaseSetupController {
         return try await departmentsPage(req, values: .init(), problems: [:], renaming: nil, status: .ok)
     }
 
-    static func departmentsPage(_ req: Request, values: CaseSetupPages.DepartmentValues, problems: CaseSetupPages.Problems, renaming: String?,
-                                status: HTTPStatus) async throws -> Response {
-        let body = CaseSetupPages.departments(try await reader(req).departments(), values: values, problems: problems, renaming: renaming,
-                                              csrf: CSRF.token(req), notice: takeNotice(req))
+    static func departmentsPage(
+        _ req: Request, values: CaseSetupPages.DepartmentValues, problems: CaseSetupPages.Problems, renaming: String?,
+        status: HTTPStatus
+    ) async throws -> Response {
+        let body = CaseSetupPages.departments(
+            try await reader(req).departments(), values: values, problems: problems, renaming: renaming,
+            csrf: CSRF.token(req), notice: takeNotice(req))
         return try await render(req, body, title: L10n.t("case.setup.departments"), status: status)
     }
 
@@ -67,12 +70,15 @@ extension CaseSetupController {
         return try await routesPage(req, v, values: .init(), problems: [:], status: .ok)
     }
 
-    static func routesPage(_ req: Request, _ v: Viewer, values: CaseSetupPages.RuleValues, problems: CaseSetupPages.Problems,
-                           status: HTTPStatus) async throws -> Response {
-        let body = CaseSetupPages.routes(try await store(req).rules(in: v.scope), categories: try await reader(req).categories(),
-                                         departments: try await reader(req).departments(), units: try await UnitRepository(req.db).all(in: v.scope),
-                                         district: v.scope.coversDistrict, values: values, problems: problems, csrf: CSRF.token(req),
-                                         notice: takeNotice(req))
+    static func routesPage(
+        _ req: Request, _ v: Viewer, values: CaseSetupPages.RuleValues, problems: CaseSetupPages.Problems,
+        status: HTTPStatus
+    ) async throws -> Response {
+        let body = CaseSetupPages.routes(
+            try await store(req).rules(in: v.scope), categories: try await reader(req).categories(),
+            departments: try await reader(req).departments(), units: try await UnitRepository(req.db).all(in: v.scope),
+            district: v.scope.coversDistrict, values: values, problems: problems, csrf: CSRF.token(req),
+            notice: takeNotice(req))
         return try await render(req, body, title: L10n.t("case.setup.routes"), status: status)
     }
 
@@ -80,11 +86,14 @@ extension CaseSetupController {
         let v = try require(req, district: false)
         let form = try req.content.decode(RuleForm.self)
         do {
-            let (rule, replaced) = try await store(req).setRule(category: form.category ?? "", unit: form.unit.flatMap(UUID.init(uuidString:)),
-                                                                department: form.department ?? "", in: v.scope)
-            try await req.audit("case.rule.set", object: "routing_rule", rule.id.uuidString, detail: AuditDetail([
-                "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey, "was": replaced,
-            ]).text)
+            let (rule, replaced) = try await store(req).setRule(
+                category: form.category ?? "", unit: form.unit.flatMap(UUID.init(uuidString:)),
+                department: form.department ?? "", in: v.scope)
+            try await req.audit(
+                "case.rule.set", object: "routing_rule", rule.id.uuidString,
+                detail: AuditDetail([
+                    "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey, "was": replaced,
+                ]).text)
             return saved(req, .caseSetupRoutes)
         } catch let failure as ValidationFailure {
             return try await routesPage(req, v, values: form.values, problems: CaseSetupPages.problems(failure), status: .unprocessableEntity)
@@ -94,9 +103,11 @@ extension CaseSetupController {
     static func deleteRule(req: Request) async throws -> Response {
         let v = try require(req, district: false)
         let rule = try await store(req).deleteRule(try req.id(), in: v.scope)
-        try await req.audit("case.rule.delete", object: "routing_rule", rule.id.uuidString, detail: AuditDetail([
-            "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey,
-        ]).text)
+        try await req.audit(
+            "case.rule.delete", object: "routing_rule", rule.id.uuidString,
+            detail: AuditDetail([
+                "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey,
+            ]).text)
         return saved(req, .caseSetupRoutes)
     }
 }

@@ -77,9 +77,10 @@ enum CaseSetupController {
         static func hours(_ s: String?) -> Double? { s.flatMap { Double($0.trimmingSpaces()) } }
 
         var settings: CategorySettings {
-            CategorySettings(nameZh: name_zh ?? "", nameEn: name_en ?? "", departmentKey: department ?? "",
-                             respondHours: Self.hours(respond_hours), resolveHours: Self.hours(resolve_hours),
-                             counting: counting ?? "", complex: isComplex)
+            CategorySettings(
+                nameZh: name_zh ?? "", nameEn: name_en ?? "", departmentKey: department ?? "",
+                respondHours: Self.hours(respond_hours), resolveHours: Self.hours(resolve_hours),
+                counting: counting ?? "", complex: isComplex)
         }
 
         var values: CaseSetupPages.CategoryValues {
@@ -103,10 +104,13 @@ enum CaseSetupController {
         return try await categoriesPage(req, values: CaseSetupPages.CategoryValues(), problems: [:], status: .ok)
     }
 
-    static func categoriesPage(_ req: Request, values: CaseSetupPages.CategoryValues, problems: CaseSetupPages.Problems,
-                               status: HTTPStatus) async throws -> Response {
-        let body = CaseSetupPages.categories(try await reader(req).categories(), departments: try await reader(req).departments(), values: values,
-                                             problems: problems, csrf: CSRF.token(req), notice: takeNotice(req))
+    static func categoriesPage(
+        _ req: Request, values: CaseSetupPages.CategoryValues, problems: CaseSetupPages.Problems,
+        status: HTTPStatus
+    ) async throws -> Response {
+        let body = CaseSetupPages.categories(
+            try await reader(req).categories(), departments: try await reader(req).departments(), values: values,
+            problems: problems, csrf: CSRF.token(req), notice: takeNotice(req))
         return try await render(req, body, title: L10n.t("case.setup.categories"), status: status)
     }
 
@@ -114,8 +118,9 @@ enum CaseSetupController {
         _ = try require(req, district: true)
         let form = try req.content.decode(CategoryForm.self)
         do {
-            let row = try await store(req).addCategory(parent: form.parent?.trimmingSpaces().nilIfEmpty, segment: form.key ?? "", kind: form.kind,
-                                                       form.settings)
+            let row = try await store(req).addCategory(
+                parent: form.parent?.trimmingSpaces().nilIfEmpty, segment: form.key ?? "", kind: form.kind,
+                form.settings)
             try await req.audit("case.category.add", object: "case_category", row.key, detail: detail(row))
             return saved(req, .caseSetupCategory(row.key))
         } catch let failure as ValidationFailure {
@@ -143,13 +148,16 @@ enum CaseSetupController {
         return try await categoryPage(req, row, values: CaseSetupPages.CategoryValues(row), problems: [:], status: .ok)
     }
 
-    static func categoryPage(_ req: Request, _ row: CategoryRow, values: CaseSetupPages.CategoryValues, problems: CaseSetupPages.Problems,
-                             status: HTTPStatus) async throws -> Response {
+    static func categoryPage(
+        _ req: Request, _ row: CategoryRow, values: CaseSetupPages.CategoryValues, problems: CaseSetupPages.Problems,
+        status: HTTPStatus
+    ) async throws -> Response {
         let v = try req.requireViewer()
         let units = try await UnitRepository(req.db).all(in: v.scope)
-        let body = CaseSetupPages.category(row, categories: try await reader(req).categories(), departments: try await reader(req).departments(),
-                                           rules: try await store(req).rules(in: v.scope), units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) }),
-                                           values: values, problems: problems, csrf: CSRF.token(req), notice: takeNotice(req))
+        let body = CaseSetupPages.category(
+            row, categories: try await reader(req).categories(), departments: try await reader(req).departments(),
+            rules: try await store(req).rules(in: v.scope), units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) }),
+            values: values, problems: problems, csrf: CSRF.token(req), notice: takeNotice(req))
         return try await render(req, body, title: L10n.t("case.setup.edit_category", row.nameZh), status: status)
     }
 
@@ -176,8 +184,9 @@ enum CaseSetupController {
         let active = try req.content.decode(ActiveForm.self).active == "1"
         do {
             let changed = try await store(req).setActive(row.key, active)
-            try await req.audit(active ? "case.category.activate" : "case.category.deactivate", object: "case_category", row.key,
-                                detail: AuditDetail(["keys": changed.joined(separator: ",")]).text)
+            try await req.audit(
+                active ? "case.category.activate" : "case.category.deactivate", object: "case_category", row.key,
+                detail: AuditDetail(["keys": changed.joined(separator: ",")]).text)
             return saved(req, .caseSetupCategory(row.key))
         } catch let e as StoreError where e.kind == .invalid {
             return try await categoryPage(req, row, values: CaseSetupPages.CategoryValues(row), problems: problems(e), status: .unprocessableEntity)

@@ -54,10 +54,12 @@ enum DataController {
     static func rowCount(_ csv: Data) -> Int { max(0, csv.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1) }
 
     static func csvResponse(_ data: Data, name: String) -> Response {
-        Response(status: .ok, headers: [
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": "attachment; filename=\"\(name)\"",
-        ], body: .init(data: data))
+        Response(
+            status: .ok,
+            headers: [
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": "attachment; filename=\"\(name)\"",
+            ], body: .init(data: data))
     }
 }
 
@@ -67,28 +69,39 @@ enum DataPage {
         return [
             result.map { r in el("p", ["class": "ok", "role": "status"], .t("import.done", L10n.t("import.kind.\(r.kind.rawValue)"), r.inserted, r.updated, L10n.t("text.encoding.\(r.encoding)"))) } ?? .empty,
             failure.map { f in
-                el("section", ["class": "alert", "role": "alert"], [
-                    el("p", .t("import.failed", f.problems.count)),
-                    HTML.table(["col.row", "col.column", "col.problem"], f.problems.map { p in
-                        [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)]
-                    }),
-                ])
+                el(
+                    "section", ["class": "alert", "role": "alert"],
+                    [
+                        el("p", .t("import.failed", f.problems.count)),
+                        HTML.table(
+                            ["col.row", "col.column", "col.problem"],
+                            f.problems.map { p in
+                                [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)]
+                            }),
+                    ])
             } ?? .empty,
-            canImport ? el("section", [
-                el("h2", .t("data.import")),
-                el("p", ["class": "meta"], .t("data.import_help")),
-                el("form", ["method": "post", "action": SiteURL.importExport.path, "enctype": "multipart/form-data", "class": "card"], [
-                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                    el("label", [.t("data.kind"), el("select", ["name": "kind"], kinds.map { el("option", ["value": $0.rawValue], .t("import.kind.\($0.rawValue)")) })]),
-                    el("label", [.t("data.file"), el("input", ["type": "file", "name": "file", "required": "required", "accept": ".csv,.geojson,.json,text/csv"])]),
-                    el("button", ["type": "submit"], .t("data.upload")),
+            canImport
+                ? el(
+                    "section",
+                    [
+                        el("h2", .t("data.import")),
+                        el("p", ["class": "meta"], .t("data.import_help")),
+                        el(
+                            "form", ["method": "post", "action": SiteURL.importExport.path, "enctype": "multipart/form-data", "class": "card"],
+                            [
+                                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                                el("label", [.t("data.kind"), el("select", ["name": "kind"], kinds.map { el("option", ["value": $0.rawValue], .t("import.kind.\($0.rawValue)")) })]),
+                                el("label", [.t("data.file"), el("input", ["type": "file", "name": "file", "required": "required", "accept": ".csv,.geojson,.json,text/csv"])]),
+                                el("button", ["type": "submit"], .t("data.upload")),
+                            ]),
+                    ]) : .empty,
+            el(
+                "section",
+                [
+                    el("h2", .t("data.export")),
+                    el("p", ["class": "meta"], .t("data.export_help")),
+                    el("ul", kinds.filter { $0 != .boundaries }.map { el("li", HTML.link(SiteURL.export(kind: $0.rawValue).path, L10n.t("import.kind.\($0.rawValue)") + " (CSV)")) }),
                 ]),
-            ]) : .empty,
-            el("section", [
-                el("h2", .t("data.export")),
-                el("p", ["class": "meta"], .t("data.export_help")),
-                el("ul", kinds.filter { $0 != .boundaries }.map { el("li", HTML.link(SiteURL.export(kind: $0.rawValue).path, L10n.t("import.kind.\($0.rawValue)") + " (CSV)")) }),
-            ]),
         ]
     }
 }
@@ -101,18 +114,21 @@ extension Request {
         do {
             result = try await run()
         } catch {
-            let (detail, outcome): ([String: String], String) = switch error {
-            case let f as ImportFailure: (["problems": "\(f.problems.count)"], "refused")
-            case let e as StoreError: (["reason": e.key], "refused")
-            case let e as ValidationFailure: (["problems": "\(e.problems.count)"], "refused")
-            default: ([:], "failed")
-            }
-            try await audit("import", object: "register", kind.rawValue,
-                            detail: AuditDetail(["problems": detail["problems"], "reason": detail["reason"], "via": via]).text, outcome: outcome)
+            let (detail, outcome): ([String: String], String) =
+                switch error {
+                case let f as ImportFailure: (["problems": "\(f.problems.count)"], "refused")
+                case let e as StoreError: (["reason": e.key], "refused")
+                case let e as ValidationFailure: (["problems": "\(e.problems.count)"], "refused")
+                default: ([:], "failed")
+                }
+            try await audit(
+                "import", object: "register", kind.rawValue,
+                detail: AuditDetail(["problems": detail["problems"], "reason": detail["reason"], "via": via]).text, outcome: outcome)
             throw error
         }
-        try await audit("import", object: "register", kind.rawValue,
-                        detail: AuditDetail(["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "via": via]).text)
+        try await audit(
+            "import", object: "register", kind.rawValue,
+            detail: AuditDetail(["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "via": via]).text)
         return result
     }
 }

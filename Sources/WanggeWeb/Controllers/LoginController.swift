@@ -81,8 +81,9 @@ enum LoginController {
     static func countFailure(_ req: Request, _ account: AccountRow, detail: String) async throws -> Date? {
         let policy = req.policy
         let lockedUntil = try await AccountRepository(req.db).recordFailure(account.id, maxFailures: policy.maxFailures, lockFor: policy.lockout, now: req.now)
-        try await req.audit("login_failed", object: "account", account.id.uuidString, detail: detail + (lockedUntil != nil ? ", locked" : ""),
-                            outcome: "denied", actor: (account.id, account.username, account.role.rawValue))
+        try await req.audit(
+            "login_failed", object: "account", account.id.uuidString, detail: detail + (lockedUntil != nil ? ", locked" : ""),
+            outcome: "denied", actor: (account.id, account.username, account.role.rawValue))
         return lockedUntil
     }
 
@@ -106,8 +107,9 @@ enum LoginController {
     /// The account waiting for its second factor, if the password step was recent.
     static func pending(_ req: Request) async throws -> AccountRow? {
         guard req.hasSession, let raw = req.session.data[SessionKeys.pending], let id = UUID(uuidString: raw),
-              let at = req.session.data[SessionKeys.pendingAt].flatMap(Double.init),
-              req.now.timeIntervalSince1970 - at < pendingLifetime else { return nil }
+            let at = req.session.data[SessionKeys.pendingAt].flatMap(Double.init),
+            req.now.timeIntervalSince1970 - at < pendingLifetime
+        else { return nil }
         return try await AccountRepository(req.db).find(id)
     }
 
@@ -133,7 +135,8 @@ enum LoginController {
         let form = try req.content.decode(CodeForm.self)
         let cipher = req.keys.cipher
         let enrolling = account.totpSecret == nil
-        let secretText: String? = enrolling
+        let secretText: String? =
+            enrolling
             ? req.session.data[SessionKeys.enrolSecret].flatMap { try? cipher.decrypt($0) }
             : account.totpSecret.flatMap { try? cipher.decrypt($0) }
         guard let totp = secretText.flatMap(WanggeSecurity.TOTP.init(base32:)) else { return req.redirect(to: SiteURL.login.path) }
@@ -143,8 +146,11 @@ enum LoginController {
                 req.session.destroy()
                 return try await refuse(req, L10n.t("login.failed"), username: account.username, next: nil)
             }
-            let page = try await render(req, LoginPage.code(csrf: CSRF.token(req), enrolment: enrolling ? totp : nil, account: account.username,
-                                                            error: L10n.t("login.bad_code")), title: L10n.t("login.code_title"))
+            let page = try await render(
+                req,
+                LoginPage.code(
+                    csrf: CSRF.token(req), enrolment: enrolling ? totp : nil, account: account.username,
+                    error: L10n.t("login.bad_code")), title: L10n.t("login.code_title"))
             page.status = .unauthorized
             return page
         }
@@ -174,9 +180,10 @@ enum LoginController {
     /// starts with a single `/`.
     static func safeNext(_ next: String?) -> String? {
         guard let next, !next.isEmpty, next.count <= 2000,
-              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }),
-              let parts = URLComponents(string: next), parts.scheme == nil, parts.host == nil, parts.user == nil,
-              parts.percentEncodedPath.hasPrefix("/"), !parts.percentEncodedPath.hasPrefix("//") else { return nil }
+            next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }),
+            let parts = URLComponents(string: next), parts.scheme == nil, parts.host == nil, parts.user == nil,
+            parts.percentEncodedPath.hasPrefix("/"), !parts.percentEncodedPath.hasPrefix("//")
+        else { return nil }
         // A percent-encoded slash or backslash right after the first one is decoded by some servers and proxies.
         let decoded = parts.path
         guard !decoded.hasPrefix("//"), !decoded.hasPrefix("/\\") else { return nil }
@@ -198,31 +205,37 @@ extension SessionKeys {
 
 enum LoginPage {
     static func render(csrf: String, next: String?, error: String?, username: String) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.login.path, "class": "card narrow"], [
-            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            el("input", ["type": "hidden", "name": "next", "value": next]),
-            el("label", [.t("login.username"), el("input", ["name": "username", "value": username, "autocomplete": "username", "required": "required", "autofocus": "autofocus"])]),
-            el("label", [.t("login.password"), el("input", ["name": "password", "type": "password", "autocomplete": "current-password", "required": "required"])]),
-            el("button", ["type": "submit"], .t("login.submit")),
-        ]) + el("p", ["class": "narrow"], HTML.link(SiteURL.mailbox.path, L10n.t("mailbox.link")))
+        el(
+            "form", ["method": "post", "action": SiteURL.login.path, "class": "card narrow"],
+            [
+                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                el("input", ["type": "hidden", "name": "next", "value": next]),
+                el("label", [.t("login.username"), el("input", ["name": "username", "value": username, "autocomplete": "username", "required": "required", "autofocus": "autofocus"])]),
+                el("label", [.t("login.password"), el("input", ["name": "password", "type": "password", "autocomplete": "current-password", "required": "required"])]),
+                el("button", ["type": "submit"], .t("login.submit")),
+            ]) + el("p", ["class": "narrow"], HTML.link(SiteURL.mailbox.path, L10n.t("mailbox.link")))
     }
 
     /// The second step: a code from the authenticator app, or — the first time — setting one up.
     static func code(csrf: String, enrolment: WanggeSecurity.TOTP?, account: String, error: String?) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.loginCode.path, "class": "card narrow"], [
-            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-            enrolment.map { totp in
-                el("div", [
-                    el("p", .t("login.enrol_help")),
-                    el("p", [.t("login.enrol_key"), el("code", ["class": "secret"], .text(groups(totp.base32)))]),
-                    el("p", ["class": "meta"], .text(totp.provisioningURI(account: account, issuer: "Wangge"))),
-                ])
-            } ?? el("p", .t("login.code_help")),
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            el("label", [.t("login.code"), el("input", ["name": "code", "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]{6,7}", "required": "required", "autofocus": "autofocus"])]),
-            el("button", ["type": "submit"], .t("login.verify")),
-        ])
+        el(
+            "form", ["method": "post", "action": SiteURL.loginCode.path, "class": "card narrow"],
+            [
+                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+                enrolment.map { totp in
+                    el(
+                        "div",
+                        [
+                            el("p", .t("login.enrol_help")),
+                            el("p", [.t("login.enrol_key"), el("code", ["class": "secret"], .text(groups(totp.base32)))]),
+                            el("p", ["class": "meta"], .text(totp.provisioningURI(account: account, issuer: "Wangge"))),
+                        ])
+                } ?? el("p", .t("login.code_help")),
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                el("label", [.t("login.code"), el("input", ["name": "code", "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]{6,7}", "required": "required", "autofocus": "autofocus"])]),
+                el("button", ["type": "submit"], .t("login.verify")),
+            ])
     }
 
     /// "ABCD EFGH …", easier to type into a phone.

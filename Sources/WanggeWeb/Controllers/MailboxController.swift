@@ -22,8 +22,11 @@ enum MailboxController {
     }
 
     static func form(req: Request) async throws -> Response {
-        ResidentCaseController.page(req, MailboxPages.form(kinds: try await kinds(req), csrf: CSRF.token(req), submission: ReportSubmission.issue(req),
-                                                           letter: nil, error: nil), title: L10n.t("mailbox.title"))
+        ResidentCaseController.page(
+            req,
+            MailboxPages.form(
+                kinds: try await kinds(req), csrf: CSRF.token(req), submission: ReportSubmission.issue(req),
+                letter: nil, error: nil), title: L10n.t("mailbox.title"))
     }
 
     struct Letter: Content {
@@ -49,11 +52,13 @@ enum MailboxController {
             guard let kind = letter.kind.flatMap(MailboxKind.init(rawValue:)) else { throw StoreError(.invalid, "mailbox.bad_kind", field: "kind") }
             let subject = letter.subject?.trimmingSpaces() ?? ""
             guard !subject.isEmpty else { throw StoreError(.invalid, "mailbox.subject_required", field: "subject") }
-            let intake = CaseIntake(categoryKey: kind.categoryKey, channel: .mailbox, title: subject, description: letter.content ?? "",
-                                    address: letter.address, reporterName: letter.name, reporterPhone: letter.phone)
-            let row = try await req.openSubmittedCase(intake, actor: .resident, submission: letter.submission,
-                                                      auditActor: ResidentCaseController.residentActor,
-                                                      limit: ResidentCaseController.publicLimit(req))
+            let intake = CaseIntake(
+                categoryKey: kind.categoryKey, channel: .mailbox, title: subject, description: letter.content ?? "",
+                address: letter.address, reporterName: letter.name, reporterPhone: letter.phone)
+            let row = try await req.openSubmittedCase(
+                intake, actor: .resident, submission: letter.submission,
+                auditActor: ResidentCaseController.residentActor,
+                limit: ResidentCaseController.publicLimit(req))
             return ResidentCaseController.page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.track(replay.existing.trackingCode).path)

@@ -42,9 +42,12 @@ enum ResidentCaseController {
     static func reportForm(req: Request) async throws -> Response {
         let unit = try await grid(req)
         let categories = try await CaseController.repo(req).categories()
-        return page(req, ResidentCasePages.form(grid: unit, categories: categories, csrf: CSRF.token(req),
-                                                         submission: ReportSubmission.issue(req), form: nil, error: nil),
-                    title: L10n.t("report.title"))
+        return page(
+            req,
+            ResidentCasePages.form(
+                grid: unit, categories: categories, csrf: CSRF.token(req),
+                submission: ReportSubmission.issue(req), form: nil, error: nil),
+            title: L10n.t("report.title"))
     }
 
     struct ReportForm: Content {
@@ -75,7 +78,8 @@ enum ResidentCaseController {
     static func admitAttempt(_ req: Request) async throws {
         let limiter = RateLimiter(req.db)
         guard try await limiter.hit("report-attempt:\(req.clientIP)", limit: attemptsPerHour, window: 3600, now: req.now),
-              try await limiter.current(publicLimit(req).key, window: 3600, now: req.now) < reportsPerHour else {
+            try await limiter.current(publicLimit(req).key, window: 3600, now: req.now) < reportsPerHour
+        else {
             throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
         }
     }
@@ -95,18 +99,21 @@ enum ResidentCaseController {
         let form = try received.decode(ReportForm.self)
         let repo = CaseController.repo(req)
         do {
-            var intake = CaseIntake(categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
-                                    point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
-                                    reporterPhone: form.phone, gridID: unit.id)
+            var intake = CaseIntake(
+                categoryKey: form.category ?? "", channel: .qr, title: "", description: form.description ?? "",
+                point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
+                reporterPhone: form.phone, gridID: unit.id)
             intake.attachments = received.photos
-            let row = try await req.openSubmittedCase(intake, actor: .resident, submission: form.submission, auditActor: residentActor,
-                                                      limit: publicLimit(req))
+            let row = try await req.openSubmittedCase(
+                intake, actor: .resident, submission: form.submission, auditActor: residentActor,
+                limit: publicLimit(req))
             return page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.track(replay.existing.trackingCode).path)
         } catch let e as StoreError where e.kind == .invalid {
-            let body = ResidentCasePages.form(grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req),
-                                              submission: ReportSubmission.issue(req), form: form, error: e.message())
+            let body = ResidentCasePages.form(
+                grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req),
+                submission: ReportSubmission.issue(req), form: form, error: e.message())
             return page(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
         }
     }
@@ -123,9 +130,11 @@ enum ResidentCaseController {
         let row = try await lookUp(req)
         let repo = CaseController.repo(req)
         let category = try await repo.category(row.categoryKey)
-        let body = ResidentCasePages.track(row, category: category?.nameZh ?? row.categoryKey, timeline: try await repo.timeline(row.id),
-                                           names: try await CaseController.names(req), csrf: CSRF.token(req),
-                                           photos: try await repo.attachmentCounts(of: row.id, in: .everything))
+        let body =
+            ResidentCasePages.track(
+                row, category: category?.nameZh ?? row.categoryKey, timeline: try await repo.timeline(row.id),
+                names: try await CaseController.names(req), csrf: CSRF.token(req),
+                photos: try await repo.attachmentCounts(of: row.id, in: .everything))
             + (try await CaseController.mergedTracking(req, row))
         return page(req, body, title: L10n.t("track.title", TrackingCode.display(row.trackingCode)))
     }

@@ -29,8 +29,10 @@ enum ResidentController {
 
     /// The record page. `reveal` shows the full ID number and phone for this one response (the
     /// caller has logged why); `problem` is an error to show beside one of the rights forms.
-    static func detail(_ req: Request, viewer: Viewer, id: UUID, reveal: Bool, problem: (RightsPages.Form, String)? = nil,
-                       status: HTTPStatus = .ok) async throws -> Response {
+    static func detail(
+        _ req: Request, viewer: Viewer, id: UUID, reveal: Bool, problem: (RightsPages.Form, String)? = nil,
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
         guard viewer.role.readsRegister else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let row = try await people.get(id, in: viewer.scope)
@@ -63,14 +65,18 @@ enum ResidentController {
 enum ResidentPages {
     static func search(q: String, views: [ResidentView], total: Int, page: Int, grids: [UUID: UnitRow]) -> HTML {
         let rows: [[HTML]] = views.map { r in
-            [HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
-             r.gridID.flatMap { grids[$0] }.map { [HTML.link(SiteURL.unit($0.id).path, $0.name), el("span", ["class": "code"], .text(" \($0.code)"))] } ?? .t("coverage.no_grid")]
+            [
+                HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
+                r.gridID.flatMap { grids[$0] }.map { [HTML.link(SiteURL.unit($0.id).path, $0.name), el("span", ["class": "code"], .text(" \($0.code)"))] } ?? .t("coverage.no_grid"),
+            ]
         }
         return [
-            el("form", ["method": "get", "action": SiteURL.residents().path, "class": "search"], [
-                el("input", ["name": "q", "value": q, "placeholder": L10n.t("residents.placeholder"), "maxlength": "50", "type": "search"]),
-                el("button", ["type": "submit"], .t("residents.search")),
-            ]),
+            el(
+                "form", ["method": "get", "action": SiteURL.residents().path, "class": "search"],
+                [
+                    el("input", ["name": "q", "value": q, "placeholder": L10n.t("residents.placeholder"), "maxlength": "50", "type": "search"]),
+                    el("button", ["type": "submit"], .t("residents.search")),
+                ]),
             el("p", ["class": "meta"], .t("residents.found", total)),
             HTML.table(["col.name", "col.id_number", "col.phone", "level.grid"], rows),
             Layout.pager(total: total, page: page, size: ResidentController.pageSize) { SiteURL.residents(query: q, page: $0).path },
@@ -98,14 +104,20 @@ enum ResidentPages {
     }
 
     static func householdCard(_ h: HouseholdRow, members: [ResidentView]) -> HTML {
-        el("section", [
-            el("h2", [.t("household.title", h.number)]),
-            el("p", [.text(h.address), .text(" · "), .t("household.\(h.kind)")]),
-            HTML.table(["col.name", "col.relation", "col.sex", "col.age", "col.tags"], members.map { m in
-                [HTML.link(SiteURL.resident(m.id).path, m.name), .text(m.relation.map { L10n.t("relation.\($0)") } ?? "—"),
-                 .text(m.sex.map { L10n.t("sex.\($0)") } ?? "—"), .text(m.age.map(String.init) ?? "—"),
-                 .text(m.tags.map { L10n.t("tag.\($0)") }.joined(separator: "、"))]
-            }),
-        ])
+        el(
+            "section",
+            [
+                el("h2", [.t("household.title", h.number)]),
+                el("p", [.text(h.address), .text(" · "), .t("household.\(h.kind)")]),
+                HTML.table(
+                    ["col.name", "col.relation", "col.sex", "col.age", "col.tags"],
+                    members.map { m in
+                        [
+                            HTML.link(SiteURL.resident(m.id).path, m.name), .text(m.relation.map { L10n.t("relation.\($0)") } ?? "—"),
+                            .text(m.sex.map { L10n.t("sex.\($0)") } ?? "—"), .text(m.age.map(String.init) ?? "—"),
+                            .text(m.tags.map { L10n.t("tag.\($0)") }.joined(separator: "、")),
+                        ]
+                    }),
+            ])
     }
 }

@@ -64,10 +64,12 @@ enum RightsController {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Response(status: .ok, headers: [
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Disposition": "attachment; filename=\"resident-\(id.uuidString.lowercased()).json\"",
-        ], body: .init(data: try encoder.encode(record)))
+        return Response(
+            status: .ok,
+            headers: [
+                "Content-Type": "application/json; charset=utf-8",
+                "Content-Disposition": "attachment; filename=\"resident-\(id.uuidString.lowercased()).json\"",
+            ], body: .init(data: try encoder.encode(record)))
     }
 
     // MARK: correction (art. 46)
@@ -81,8 +83,9 @@ enum RightsController {
         let view = try await people.views([row], role: v.role)[0]
         let tags = try await people.allTags().filter { !$0.sensitive || v.role.seesSensitiveTags }
         let values = RightsPages.EditValues(view)
-        return try await LoginController.render(req, RightsPages.edit(view, values: values, tags: tags, problems: [:], csrf: CSRF.token(req)),
-                                                title: L10n.t("rights.edit_title", view.name))
+        return try await LoginController.render(
+            req, RightsPages.edit(view, values: values, tags: tags, problems: [:], csrf: CSRF.token(req)),
+            title: L10n.t("rights.edit_title", view.name))
     }
 
     static func saveEdit(req: Request) async throws -> Response {
@@ -114,8 +117,9 @@ enum RightsController {
             var problems: [String: String] = [:]
             for p in failure.problems { problems[p.field, default: ""] += (problems[p.field] == nil ? "" : ";") + p.message() }
             let view = try await people.views([row], role: v.role)[0]
-            let res = try await LoginController.render(req, RightsPages.edit(view, values: values, tags: visible, problems: problems, csrf: CSRF.token(req)),
-                                                       title: L10n.t("rights.edit_title", view.name))
+            let res = try await LoginController.render(
+                req, RightsPages.edit(view, values: values, tags: visible, problems: problems, csrf: CSRF.token(req)),
+                title: L10n.t("rights.edit_title", view.name))
             res.status = .unprocessableEntity
             return res
         }

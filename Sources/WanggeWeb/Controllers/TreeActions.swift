@@ -14,15 +14,17 @@ enum TreeActions {
         }
         guard let code, !code.isEmpty else { throw StoreError(.invalid, "field.required", field: "code") }
         let unit = try await repo.create(parentID: parentID, level: level, code: code, name: name, boundary: boundary, actor: v.account.username, in: v.scope)
-        try await req.audit("create", object: "unit", unit.id.uuidString,
-                            detail: AuditDetail(["code": unit.code, "name": unit.name, "level": unit.level.rawValue, "parent": unit.parentID?.uuidString]).text)
+        try await req.audit(
+            "create", object: "unit", unit.id.uuidString,
+            detail: AuditDetail(["code": unit.code, "name": unit.name, "level": unit.level.rawValue, "parent": unit.parentID?.uuidString]).text)
         return unit
     }
 
     static func update(_ req: Request, _ v: Viewer, _ id: UUID, name: String?, boundary: GeoArea??) async throws -> UnitRow {
         let unit = try await UnitRepository(req.db).update(id, name: name, boundary: boundary, actor: v.account.username, in: v.scope)
-        try await req.audit("update", object: "unit", unit.id.uuidString,
-                            detail: AuditDetail(["code": unit.code, "name": name, "boundary": boundary.map { $0 == nil ? "cleared" : "changed" }]).text)
+        try await req.audit(
+            "update", object: "unit", unit.id.uuidString,
+            detail: AuditDetail(["code": unit.code, "name": name, "boundary": boundary.map { $0 == nil ? "cleared" : "changed" }]).text)
         return unit
     }
 
@@ -46,8 +48,9 @@ enum TreeActions {
 
     static func addMember(_ req: Request, _ v: Viewer, to unitID: UUID, name: String, phone: String?, kind: String, duty: String?, buildingID: UUID?) async throws -> TeamMember {
         let member = try await StaffRepository(req.db).add(name: name, phone: phone, kindKey: kind, to: unitID, duty: duty, buildingID: buildingID, in: v.scope)
-        try await req.audit("assign", object: "assignment", member.assignmentID.uuidString,
-                            detail: AuditDetail(["unit": unitID.uuidString, "staff_kind": member.kindKey]).text)
+        try await req.audit(
+            "assign", object: "assignment", member.assignmentID.uuidString,
+            detail: AuditDetail(["unit": unitID.uuidString, "staff_kind": member.kindKey]).text)
         return member
     }
 

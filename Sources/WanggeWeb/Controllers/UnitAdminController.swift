@@ -18,7 +18,7 @@ enum UnitAdminController {
     static func choices(_ req: Request, _ v: Viewer, unit: UnitRow) async throws -> Choices {
         let units = UnitRepository(req.db)
         let all = try await units.all(in: v.scope)
-        let parentLevel = try await unit.parentID.flatMap { id in all.first { $0.id == id }?.level }
+        let parentLevel = unit.parentID.flatMap { id in all.first { $0.id == id }?.level }
         return Choices(
             childLevels: UnitLevel.allCases.filter { TreeRules.canPlace($0, under: unit.level) },
             parents: all.filter { $0.level == parentLevel && $0.id != unit.parentID && !$0.path.hasPrefix(unit.path) },
@@ -37,7 +37,7 @@ enum UnitAdminController {
         let id = try req.id()
         let action = req.parameters.get("action") ?? ""
         var destination = id
-        var message = "unit.done.\(action)"
+        let message = "unit.done.\(action)"
         do {
             switch action {
             case "rename":

@@ -37,9 +37,10 @@ enum UnitController {
         let scope = Scope.subtree(of: unit)
         let totals = try await CoverageRepository(req.db).totals(in: scope)
         let children = try await units.children(of: id, in: viewer.scope).map { ($0, totals[$0.id] ?? UnitTotals()) }
-        var model = Model(unit: unit, lineage: try await units.lineage(of: unit, in: viewer.scope), children: children,
-                          totals: totals[unit.id] ?? UnitTotals(), team: [], buildings: [], components: [], organisations: [], residents: [], residentTotal: 0,
-                          page: page, teamMinimum: StaffRepository.minimumTeam)
+        var model = Model(
+            unit: unit, lineage: try await units.lineage(of: unit, in: viewer.scope), children: children,
+            totals: totals[unit.id] ?? UnitTotals(), team: [], buildings: [], components: [], organisations: [], residents: [], residentTotal: 0,
+            page: page, teamMinimum: StaffRepository.minimumTeam)
         if unit.level >= .grid {
             model.team = try await StaffRepository(req.db).team(of: id, in: viewer.scope)
             let places = PlaceRepository(req.db)

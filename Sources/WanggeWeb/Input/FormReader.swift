@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Vapor
 import WanggeCore
@@ -118,7 +118,7 @@ enum FormReader {
 struct MultipartScanner {
     enum State { case preamble, headers, body, done }
 
-    let delimiter: [UInt8]      // "\r\n--" + boundary
+    let delimiter: [UInt8]  // "\r\n--" + boundary
     let limits: FormLimits
     var state = State.preamble
     var buffer: [UInt8] = []

@@ -40,7 +40,8 @@ extension Request {
     static func integer(_ raw: String, name: String, in range: ClosedRange<Int>) throws -> Int {
         let digits = raw.hasPrefix("-") ? raw.dropFirst() : Substring(raw)
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let n = Int(raw), range.contains(n) else { throw BadParameter(name, range: range) }
+            let n = Int(raw), range.contains(n)
+        else { throw BadParameter(name, range: range) }
         return n
     }
 }

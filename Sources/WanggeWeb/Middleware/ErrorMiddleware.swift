@@ -51,11 +51,12 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
     static func describe(_ error: any Error, req: Request) -> (HTTPStatus, APIError) {
         switch error {
         case let e as StoreError:
-            let status: HTTPStatus = switch e.kind {
-            case .notFound: .notFound
-            case .invalid: .unprocessableEntity
-            case .conflict: .conflict
-            }
+            let status: HTTPStatus =
+                switch e.kind {
+                case .notFound: .notFound
+                case .invalid: .unprocessableEntity
+                case .conflict: .conflict
+                }
             return (status, APIError(error: .init(code: e.key, message: e.message(), field: e.field, problems: nil)))
         case let e as ValidationFailure:
             let problems = e.problems.map { APIError.Problem(field: $0.field, row: nil, column: nil, message: $0.message()) }

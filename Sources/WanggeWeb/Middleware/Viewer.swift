@@ -52,7 +52,8 @@ struct ViewerMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization, req.wantsJSON {
             guard let token = try await ApiTokenRepository(req.db).authenticate(bearer.token, now: req.now),
-                  let account = try await AccountRepository(req.db).find(token.accountID), !account.isDisabled else {
+                let account = try await AccountRepository(req.db).find(token.accountID), !account.isDisabled
+            else {
                 throw Abort(.unauthorized, reason: L10n.t("auth.bad_token"))
             }
             req.viewer = Viewer(account: account, scope: try await AccountRepository(req.db).scope(of: account), tokenScopes: token.scopeSet)
@@ -98,8 +99,9 @@ struct LoginRequired: AsyncMiddleware {
 struct SecurityHeaders: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let res = try await next.respond(to: req)
-        res.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                 value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        res.headers.replaceOrAdd(
+            name: "Content-Security-Policy",
+            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
@@ -193,7 +195,8 @@ struct CSRFMiddleware: AsyncMiddleware {
                 // A cross-site form can send only urlencoded, multipart or text/plain bodies, so the
                 // API accepts none of them; a request without a body (DELETE) carries nothing to forge.
                 let type = req.headers.contentType
-                let hasBody = (req.body.data?.readableBytes ?? 0) > 0 || req.headers.contains(name: .transferEncoding)
+                let hasBody =
+                    (req.body.data?.readableBytes ?? 0) > 0 || req.headers.contains(name: .transferEncoding)
                     || req.headers.first(name: .contentLength).map { $0 != "0" } ?? false
                 guard !hasBody || type == .json || type?.subType == "csv" || type?.subType == "geo+json" else {
                     throw Abort(.unsupportedMediaType, reason: L10n.t("api.content_type"))

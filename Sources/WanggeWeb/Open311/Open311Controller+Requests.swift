@@ -29,9 +29,10 @@ extension Open311Controller {
     // MARK: GET requests
 
     static func requests(_ req: Request, format: Open311Format) async throws -> Response {
-        let query = try requestQuery(req.query[String.self, at: "service_request_id"], serviceCodes: req.query[String.self, at: "service_code"],
-                                     start: req.query[String.self, at: "start_date"], end: req.query[String.self, at: "end_date"],
-                                     status: req.query[String.self, at: "status"], now: req.now)
+        let query = try requestQuery(
+            req.query[String.self, at: "service_request_id"], serviceCodes: req.query[String.self, at: "service_code"],
+            start: req.query[String.self, at: "start_date"], end: req.query[String.self, at: "end_date"],
+            status: req.query[String.self, at: "status"], now: req.now)
         try await countRead(req, cost: max(1, query.ids?.count ?? 1))
         let found = try await Open311Repository(req.db).requests(query)
         return publicAnswer(Open311Document(root: "service_requests", body: .list(item: "request", found.map(node))), format: format)
@@ -148,10 +149,11 @@ extension Open311Controller {
         let row: CaseRow
         do {
             // The per-key limit is counted in the commit that writes the case (exact under load, see IntakeBatcher).
-            row = try await req.openCase(intake.draft, actor: CaseActor(id: nil, name: key.name, role: .resident), locator: intake.locator,
-                                         detail: "key=\(key.name)",
-                                         auditActor: (id: nil, name: key.name, role: "open311"),
-                                         limit: RateLimit(key: "open311:\(key.id)", limit: postsPerKeyPerMinute(req), window: 60))
+            row = try await req.openCase(
+                intake.draft, actor: CaseActor(id: nil, name: key.name, role: .resident), locator: intake.locator,
+                detail: "key=\(key.name)",
+                auditActor: (id: nil, name: key.name, role: "open311"),
+                limit: RateLimit(key: "open311:\(key.id)", limit: postsPerKeyPerMinute(req), window: 60))
         } catch let e as StoreError where e.kind == .invalid {
             throw Open311Error(status: .badRequest, description: describe(e))
         } catch let e as AbortError where e.status == .tooManyRequests {
@@ -161,11 +163,15 @@ extension Open311Controller {
         // The tracking code is the reporter's private key (tracking page, rating): only this answer, to the
         // poster, carries it; the public id is what lists show.
         let notice = L10n.t("open311.received", row.publicCode, TrackingCode.display(row.trackingCode)) + notice(agency: agency, deadline: row.resolveBy)
-        let body = Open311Node.list(item: "request", [.record([
-            Open311Field("service_request_id", .text(row.publicCode)),
-            Open311Field("service_notice", .text(notice)),
-            Open311Field("account_id", .text(nil)),
-        ])])
+        let body = Open311Node.list(
+            item: "request",
+            [
+                .record([
+                    Open311Field("service_request_id", .text(row.publicCode)),
+                    Open311Field("service_notice", .text(notice)),
+                    Open311Field("account_id", .text(nil)),
+                ])
+            ])
         return Open311Response.make(Open311Document(root: "service_requests", body: body), format: format)
     }
 
@@ -185,8 +191,10 @@ extension Open311Controller {
             body[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty ?? query[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         }
         var form = PostForm()
-        for field: WritableKeyPath<PostForm, String?> in [\.api_key, \.jurisdiction_id, \.service_code, \.lat, \.long, \.address_string, \.address_id,
-                                                          \.email, \.device_id, \.account_id, \.first_name, \.last_name, \.phone, \.description, \.media_url] {
+        for field: WritableKeyPath<PostForm, String?> in [
+            \.api_key, \.jurisdiction_id, \.service_code, \.lat, \.long, \.address_string, \.address_id,
+            \.email, \.device_id, \.account_id, \.first_name, \.last_name, \.phone, \.description, \.media_url,
+        ] {
             form[keyPath: field] = pick(field)
         }
         return form
@@ -199,8 +207,9 @@ extension Open311Controller {
         guard try await RateLimiter(req.db).hit("open311-badkey:\(req.clientIP)", limit: badKeysPerAddress, window: 300, now: req.now) else {
             throw Open311Error(.tooManyRequests, "open311.rate_limited")
         }
-        try await req.audit("case.report", object: "case", "-", detail: "channel=open311; \(key == nil ? "no api_key" : "bad api_key")",
-                            outcome: "denied", actor: (id: nil, name: "-", role: "open311"))
+        try await req.audit(
+            "case.report", object: "case", "-", detail: "channel=open311; \(key == nil ? "no api_key" : "bad api_key")",
+            outcome: "denied", actor: (id: nil, name: "-", role: "open311"))
         throw Open311Error(.forbidden, key == nil ? "open311.key_required" : "open311.bad_key")
     }
 
@@ -250,9 +259,10 @@ extension Open311Controller {
         }
         guard point != nil || address != nil else { throw Open311Error(.badRequest, "open311.location_required") }
 
-        let draft = CaseIntake(categoryKey: service.code, channel: .open311, title: "", description: form.description ?? service.name,
-                               point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
-                               reporterPhone: form.phone, gridID: gridID)
+        let draft = CaseIntake(
+            categoryKey: service.code, channel: .open311, title: "", description: form.description ?? service.name,
+            point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
+            reporterPhone: form.phone, gridID: gridID)
         return Intake(draft: draft, locator: area.locator)
     }
 
@@ -272,8 +282,10 @@ extension Open311Controller {
 
     /// A storage refusal in Open311's field names.
     static func describe(_ e: StoreError) -> String {
-        let fields = ["location": "lat/long", "category": "service_code", "address": "address_string", "reporter_name": "first_name/last_name",
-                      "phone": "phone", "description": "description", "title": "description", "grid": "address_id"]
+        let fields = [
+            "location": "lat/long", "category": "service_code", "address": "address_string", "reporter_name": "first_name/last_name",
+            "phone": "phone", "description": "description", "title": "description", "grid": "address_id",
+        ]
         let prefix = e.field.map { (fields[$0] ?? $0) + ": " } ?? ""
         return prefix + e.message(.zh) + " / " + prefix + e.message(.en)
     }

@@ -82,7 +82,8 @@ enum Open311Controller {
     /// The address clients reach us at, from the request (behind a trusted proxy, its forwarded headers).
     static func baseURL(_ req: Request) -> String {
         let trusted = Environment.get("WANGGE_TRUST_PROXY") == "1"
-        let proto = (trusted ? req.headers.first(name: "X-Forwarded-Proto") : nil)
+        let proto =
+            (trusted ? req.headers.first(name: "X-Forwarded-Proto") : nil)
             ?? (Environment.get("WANGGE_SECURE_COOKIES") == "1" ? "https" : "http")
         let host = (trusted ? req.headers.first(name: "X-Forwarded-Host") : nil) ?? req.headers.first(name: .host) ?? "127.0.0.1"
         let safeHost = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) } && !host.isEmpty ? host : "127.0.0.1"
@@ -93,23 +94,26 @@ enum Open311Controller {
 
     static func services(_ req: Request, format: Open311Format) async throws -> Response {
         let services = try await Open311Repository(req.db).services()
-        let body = Open311Node.list(item: "service", services.map { s in
-            .record([
-                Open311Field("service_code", .text(s.code)),
-                Open311Field("service_name", .text(s.name)),
-                Open311Field("description", .text(description(of: s))),
-                Open311Field("metadata", .boolean(false)),
-                Open311Field("type", .text("realtime")),
-                Open311Field("keywords", .text([s.nameEn, s.group, s.groupEn].compactMap { $0 }.joined(separator: ", "))),
-                Open311Field("group", .text(s.group)),
-            ])
-        })
+        let body = Open311Node.list(
+            item: "service",
+            services.map { s in
+                .record([
+                    Open311Field("service_code", .text(s.code)),
+                    Open311Field("service_name", .text(s.name)),
+                    Open311Field("description", .text(description(of: s))),
+                    Open311Field("metadata", .boolean(false)),
+                    Open311Field("type", .text("realtime")),
+                    Open311Field("keywords", .text([s.nameEn, s.group, s.groupEn].compactMap { $0 }.joined(separator: ", "))),
+                    Open311Field("group", .text(s.group)),
+                ])
+            })
         return publicAnswer(Open311Document(root: "services", body: body), format: format)
     }
 
     static func description(of s: PublicService) -> String {
-        L10n.t("open311.service_description", s.name, s.department, hours(s.limits.respondHours), hours(s.limits.resolveHours),
-               L10n.t(s.limits.counting == .working ? "case.counting.working" : "case.counting.clock"))
+        L10n.t(
+            "open311.service_description", s.name, s.department, hours(s.limits.respondHours), hours(s.limits.resolveHours),
+            L10n.t(s.limits.counting == .working ? "case.counting.working" : "case.counting.clock"))
     }
 
     static func hours(_ h: Double) -> String { h == h.rounded() ? String(Int(h)) : String(h) }
@@ -139,10 +143,14 @@ enum Open311Controller {
         let repo = Open311Repository(req.db)
         let found = if let id = UUID(uuidString: token) { try await repo.request(caseID: id) } else { try await repo.request(id: token) }
         guard let found else { throw Open311Error(.notFound, "open311.unknown_token", String(token.prefix(100))) }
-        let body = Open311Node.list(item: "request", [.record([
-            Open311Field("service_request_id", .text(found.serviceRequestID)),
-            Open311Field("token", .text(token)),
-        ])])
+        let body = Open311Node.list(
+            item: "request",
+            [
+                .record([
+                    Open311Field("service_request_id", .text(found.serviceRequestID)),
+                    Open311Field("token", .text(token)),
+                ])
+            ])
         return publicAnswer(Open311Document(root: "service_requests", body: body), format: format)
     }
 

@@ -45,11 +45,12 @@ struct Open311ErrorMiddleware: AsyncMiddleware {
         case let e as Open311Error:
             return e
         case let e as StoreError:
-            let status: HTTPStatus = switch e.kind {
-            case .invalid: .badRequest
-            case .notFound: .notFound
-            case .conflict: .conflict
-            }
+            let status: HTTPStatus =
+                switch e.kind {
+                case .invalid: .badRequest
+                case .notFound: .notFound
+                case .conflict: .conflict
+                }
             return Open311Error(status: status, description: e.message(.zh) + " / " + e.message(.en))
         case is DecodingError:
             return Open311Error(.badRequest, "open311.bad_body")
@@ -73,9 +74,11 @@ enum Open311Response {
     }
 
     static func errors(_ errors: [Open311Error], format: Open311Format) -> Response {
-        let body = Open311Node.list(item: "error", errors.map {
-            .record([Open311Field("code", .integer(Int($0.status.code))), Open311Field("description", .text($0.description))])
-        })
+        let body = Open311Node.list(
+            item: "error",
+            errors.map {
+                .record([Open311Field("code", .integer(Int($0.status.code))), Open311Field("description", .text($0.description))])
+            })
         return make(Open311Document(root: "errors", body: body), format: format, status: errors.first?.status ?? .badRequest)
     }
 }

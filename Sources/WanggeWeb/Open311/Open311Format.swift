@@ -47,9 +47,10 @@ enum W3CDateTime {
         let s = raw.trimmingCharacters(in: .whitespaces)
         let pattern = #/^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?([Zz]|[+\- ]\d{2}:?\d{2})?)?$/#
         guard let m = s.wholeMatch(of: pattern),
-              let y = Int(m.1), let mo = Int(m.2), let d = Int(m.3), (1...12).contains(mo), (1...31).contains(d) else { return nil }
+            let y = Int(m.1), let mo = Int(m.2), let d = Int(m.3), (1...12).contains(mo), (1...31).contains(d)
+        else { return nil }
         let days = daysFromCivil(y, mo, d)
-        guard civil(fromDays: days) == (y, mo, d) else { return nil }   // 2026-02-30
+        guard civil(fromDays: days) == (y, mo, d) else { return nil }  // 2026-02-30
         guard let hh = m.4 else {
             let startOfDay = days * 86400 - offsetSeconds
             return Date(timeIntervalSince1970: TimeInterval(end ? startOfDay + 86400 - 1 : startOfDay))

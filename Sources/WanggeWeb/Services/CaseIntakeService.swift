@@ -40,8 +40,10 @@ extension Request {
     /// Opens a case and returns it once committed (see `CaseIntakeService`). The report is audited
     /// as `case.report` with `detail` after the tracking code and channel; `limit`, if given, is
     /// counted on commit and a used-up limit answers 429.
-    func openCase(_ draft: CaseIntake, actor: CaseActor, locator given: GridLocator? = nil, detail: String = "", auditActor: AuditActor? = nil,
-                  limit: RateLimit? = nil) async throws -> CaseRow {
+    func openCase(
+        _ draft: CaseIntake, actor: CaseActor, locator given: GridLocator? = nil, detail: String = "", auditActor: AuditActor? = nil,
+        limit: RateLimit? = nil
+    ) async throws -> CaseRow {
         let service = application.caseIntake
         let repo = CaseRepository(db, cipher: keys.cipher)
         var locator = given
@@ -50,8 +52,9 @@ extension Request {
         let who = auditActor ?? viewer.map { ($0.account.id, $0.account.username, $0.role.rawValue) } ?? (nil, "-", "-")
         let row = prepared.row
         let info = ["code=\(row.trackingCode)", "channel=\(row.channel.rawValue)", detail].filter { !$0.isEmpty }.joined(separator: "; ")
-        prepared.audit = AuditEntry(at: Date(), actorID: who.0, actor: who.1, role: who.2, ip: clientIP, action: "case.report",
-                                    objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
+        prepared.audit = AuditEntry(
+            at: Date(), actorID: who.0, actor: who.1, role: who.2, ip: clientIP, action: "case.report",
+            objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
         prepared.limits = limit.map { [$0] } ?? []
         do {
             try await service.batcher.submit(prepared)

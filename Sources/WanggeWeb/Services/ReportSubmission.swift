@@ -35,11 +35,13 @@ enum ReportSubmission {
 
     /// The answer to a replay: the receipt again, with the tracking code and where to follow it.
     static func replayedPage(_ req: Request, _ replay: ReplayedSubmission, link: String) -> Response {
-        let body: HTML = el("section", ["class": "card"], [
-            el("p", ["class": "alert", "role": "alert"], .text(replay.reason)),
-            el("p", el("strong", ["class": "code"], .text(TrackingCode.display(replay.existing.trackingCode)))),
-            el("p", HTML.link(link, L10n.t("report.track_link"))),
-        ])
+        let body: HTML = el(
+            "section", ["class": "card"],
+            [
+                el("p", ["class": "alert", "role": "alert"], .text(replay.reason)),
+                el("p", el("strong", ["class": "code"], .text(TrackingCode.display(replay.existing.trackingCode)))),
+                el("p", HTML.link(link, L10n.t("report.track_link"))),
+            ])
         let html = Layout.page(req: req, title: L10n.t("submission.replayed_title"), body: body)
         return Response(status: .conflict, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html.raw))
     }
@@ -57,8 +59,10 @@ extension Request {
     /// written with the case in its transaction under a unique key; when two posts of one token
     /// race, the batch writer retries the loser alone, its insert fails on that key, and it is
     /// answered with the winner's case.
-    func openSubmittedCase(_ draft: CaseIntake, actor: CaseActor, submission raw: String?, auditActor: AuditActor? = nil,
-                           limit: RateLimit? = nil) async throws -> CaseRow {
+    func openSubmittedCase(
+        _ draft: CaseIntake, actor: CaseActor, submission raw: String?, auditActor: AuditActor? = nil,
+        limit: RateLimit? = nil
+    ) async throws -> CaseRow {
         let token = try ReportSubmission.check(raw, self)
         let repo = CaseRepository(db, cipher: keys.cipher)
         if let existing = try await repo.caseMade(bySubmission: token) { throw ReplayedSubmission(existing: existing) }

@@ -14,7 +14,11 @@ struct SweeperService: LifecycleHandler {
     final class TaskBox: @unchecked Sendable {
         private let lock = NSLock()
         private var task: Task<Void, Never>?
-        func set(_ t: Task<Void, Never>?) { lock.withLock { task?.cancel(); task = t } }
+        func set(_ t: Task<Void, Never>?) {
+            lock.withLock {
+                task?.cancel(); task = t
+            }
+        }
     }
 
     init(environment env: [String: String]) {
@@ -30,16 +34,17 @@ struct SweeperService: LifecycleHandler {
     func didBoot(_ app: Application) throws {
         guard interval > 0, app.environment != .testing, Self.serving else { return }
         let seconds = interval
-        task.set(Task { [app] in
-            while !Task.isCancelled {
-                do {
-                    _ = try await Self.run(app)
-                } catch {
-                    app.logger.error("time-limit sweep failed: \(String(reflecting: error))")
+        task.set(
+            Task { [app] in
+                while !Task.isCancelled {
+                    do {
+                        _ = try await Self.run(app)
+                    } catch {
+                        app.logger.error("time-limit sweep failed: \(String(reflecting: error))")
+                    }
+                    try? await Task.sleep(for: .seconds(seconds))
                 }
-                try? await Task.sleep(for: .seconds(seconds))
-            }
-        })
+            })
     }
 
     func shutdown(_ app: Application) {
@@ -56,9 +61,11 @@ struct SweeperService: LifecycleHandler {
         let log = AuditLog(app.db, chain: app.keys.audit)
         for id in Set(report.supervised + report.escalated).sorted(by: { $0.uuidString < $1.uuidString }) {
             let escalated = report.escalated.contains(id)
-            try await log.append(AuditEntry(at: Date(), actorID: nil, actor: CaseSweeper.actor.name, role: "system", ip: "-",
-                                            action: "case.act", objectType: "case", objectID: id.uuidString,
-                                            detail: escalated ? "action=supervise,escalate; by=sweeper" : "action=supervise; by=sweeper", outcome: "ok"))
+            try await log.append(
+                AuditEntry(
+                    at: Date(), actorID: nil, actor: CaseSweeper.actor.name, role: "system", ip: "-",
+                    action: "case.act", objectType: "case", objectID: id.uuidString,
+                    detail: escalated ? "action=supervise,escalate; by=sweeper" : "action=supervise; by=sweeper", outcome: "ok"))
         }
         if report.due > 0 {
             app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")

@@ -20,9 +20,11 @@ enum AuditPage {
         [
             chainBox(m.verification, csrf: m.csrf),
             form(m.search, actions: m.actions),
-            m.entries.isEmpty ? el("p", ["class": "meta"], .t("audit.none")) : HTML.table(
-                ["audit.seq", "audit.time", "audit.actor", "audit.role", "audit.ip", "audit.action", "audit.object", "audit.detail", "audit.outcome"],
-                m.entries.map(row)),
+            m.entries.isEmpty
+                ? el("p", ["class": "meta"], .t("audit.none"))
+                : HTML.table(
+                    ["audit.seq", "audit.time", "audit.actor", "audit.role", "audit.ip", "audit.action", "audit.object", "audit.detail", "audit.outcome"],
+                    m.entries.map(row)),
             Layout.pager(total: m.total, page: m.page, size: m.pageSize) { SiteURL.audit(m.search, page: $0).path },
             el("p", HTML.link(SiteURL.auditExport(m.search).path, L10n.t("audit.export_csv"), cls: "button")),
         ]
@@ -31,21 +33,26 @@ enum AuditPage {
     static func chainBox(_ v: AuditVerification?, csrf: String) -> HTML {
         let status: HTML
         if let v {
-            status = v.isIntact
+            status =
+                v.isIntact
                 ? el("p", ["class": "ok", "role": "status"], .text(v.message()))
                 : el("p", ["class": "alert", "role": "alert"], .text(v.message() + " " + L10n.t("audit.verify.checked_before", v.checked)))
         } else {
             status = el("p", ["class": "meta"], .t("audit.chain_unchecked"))
         }
-        return el("section", ["class": "card", "id": "chain"], [
-            el("h2", .t("audit.chain")),
-            el("p", ["class": "meta"], .t("audit.chain_help")),
-            status,
-            el("form", ["method": "post", "action": SiteURL.auditVerify.path, "class": "inline"], [
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("button", ["type": "submit"], .t("audit.verify_now")),
-            ]),
-        ])
+        return el(
+            "section", ["class": "card", "id": "chain"],
+            [
+                el("h2", .t("audit.chain")),
+                el("p", ["class": "meta"], .t("audit.chain_help")),
+                status,
+                el(
+                    "form", ["method": "post", "action": SiteURL.auditVerify.path, "class": "inline"],
+                    [
+                        el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                        el("button", ["type": "submit"], .t("audit.verify_now")),
+                    ]),
+            ])
     }
 
     static func form(_ s: AuditSearch, actions: [String]) -> HTML {
@@ -53,22 +60,32 @@ enum AuditPage {
             el("label", [.t(key), el("input", ["type": type, "name": name, "value": value, "maxlength": "100"])])
         }
         func choice(_ key: String, _ name: String, _ selected: String?, _ options: [(String, String)]) -> HTML {
-            el("label", [.t(key), el("select", ["name": name], [el("option", ["value": ""], .t("audit.any"))] + options.map { value, label in
-                el("option", ["value": value, "selected": value == selected ? "selected" : nil], .text(label))
-            })])
+            el(
+                "label",
+                [
+                    .t(key),
+                    el(
+                        "select", ["name": name],
+                        [el("option", ["value": ""], .t("audit.any"))]
+                            + options.map { value, label in
+                                el("option", ["value": value, "selected": value == selected ? "selected" : nil], .text(label))
+                            }),
+                ])
         }
-        return el("form", ["method": "get", "action": SiteURL.audit().path, "class": "card"], [
-            text("audit.actor", "actor", s.actor),
-            choice("audit.action", "action", s.action, actions.map { ($0, actionName($0)) }),
-            text("audit.object_id", "object_id", s.objectID),
-            choice("audit.outcome", "outcome", s.outcome, ["ok", "refused", "failed", "denied"].map { ($0, outcomeName($0)) }),
-            text("audit.from", "from", s.from, type: "date"),
-            text("audit.to", "to", s.to, type: "date"),
-            text("audit.text", "q", s.q, type: "search"),
-            s.objectType.map { el("input", ["type": "hidden", "name": "object_type", "value": $0]) } ?? .empty,
-            el("button", ["type": "submit"], .t("audit.search")),
-            HTML.link(SiteURL.audit().path, L10n.t("audit.reset")),
-        ])
+        return el(
+            "form", ["method": "get", "action": SiteURL.audit().path, "class": "card"],
+            [
+                text("audit.actor", "actor", s.actor),
+                choice("audit.action", "action", s.action, actions.map { ($0, actionName($0)) }),
+                text("audit.object_id", "object_id", s.objectID),
+                choice("audit.outcome", "outcome", s.outcome, ["ok", "refused", "failed", "denied"].map { ($0, outcomeName($0)) }),
+                text("audit.from", "from", s.from, type: "date"),
+                text("audit.to", "to", s.to, type: "date"),
+                text("audit.text", "q", s.q, type: "search"),
+                s.objectType.map { el("input", ["type": "hidden", "name": "object_type", "value": $0]) } ?? .empty,
+                el("button", ["type": "submit"], .t("audit.search")),
+                HTML.link(SiteURL.audit().path, L10n.t("audit.reset")),
+            ])
     }
 
     static func row(_ r: AuditRecord) -> [HTML] {

@@ -21,22 +21,33 @@ enum CasePages {
         status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(status.nameKey))
     }
 
-    static func queues(tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool,
-                       canConfigure: Bool = false) -> HTML {
-        let nav = el("nav", ["class": "pager"], tabs.map { q, n in
-            let label = "\(L10n.t(q.nameKey)) (\(n))"
-            return q == current ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: q.rawValue).path, label)
-        })
-        let table: HTML = rows.isEmpty ? el("p", .t("cases.empty")) : HTML.table(
-            ["case.field.code", "case.field.title", "case.field.category", "case.field.state", "case.field.grid", "case.field.reported_at", "case.field.resolve_by"],
-            rows.map { r in
-                let status = r.limitStatus(now: now)
-                return [HTML.link(SiteURL.caseDetail(r.id).path, TrackingCode.display(r.trackingCode), cls: "code"), .text(r.title),
-                        .text(names.category(r.categoryKey)), .t(r.state.nameKey), .text(names.grid(r.unitID)),
-                        .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + flag(status.resolution) + flag(status.response)]
+    static func queues(
+        tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool,
+        canConfigure: Bool = false
+    ) -> HTML {
+        let nav = el(
+            "nav", ["class": "pager"],
+            tabs.map { q, n in
+                let label = "\(L10n.t(q.nameKey)) (\(n))"
+                return q == current ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: q.rawValue).path, label)
             })
-        let links = [canEnter ? HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge") : nil,
-                     canConfigure ? HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"), cls: "badge") : nil].compactMap { $0 }
+        let table: HTML =
+            rows.isEmpty
+            ? el("p", .t("cases.empty"))
+            : HTML.table(
+                ["case.field.code", "case.field.title", "case.field.category", "case.field.state", "case.field.grid", "case.field.reported_at", "case.field.resolve_by"],
+                rows.map { r in
+                    let status = r.limitStatus(now: now)
+                    return [
+                        HTML.link(SiteURL.caseDetail(r.id).path, TrackingCode.display(r.trackingCode), cls: "code"), .text(r.title),
+                        .text(names.category(r.categoryKey)), .t(r.state.nameKey), .text(names.grid(r.unitID)),
+                        .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + flag(status.resolution) + flag(status.response),
+                    ]
+                })
+        let links = [
+            canEnter ? HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge") : nil,
+            canConfigure ? HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"), cls: "badge") : nil,
+        ].compactMap { $0 }
         return [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav, table]
     }
 
@@ -44,8 +55,10 @@ enum CasePages {
         el("dl", ["class": "facts"], items.map { k, v in el("div", [el("dt", .t(k)), el("dd", v)]) })
     }
 
-    static func detail(_ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?,
-                       photos: (Int) -> HTML = { _ in .empty }) -> HTML {
+    static func detail(
+        _ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?,
+        photos: (Int) -> HTML = { _ in .empty }
+    ) -> HTML {
         let status = r.limitStatus(now: now)
         var items: [(String, HTML)] = [
             ("case.field.code", el("span", ["class": "code"], .text(TrackingCode.display(r.trackingCode)))),
@@ -84,12 +97,16 @@ enum CasePages {
 
     /// `photos` gives what to show of a step's photos by its seq: thumbnails for staff, a count for residents.
     static func timelineTable(_ events: [CaseEventRow], names: CaseNames, staff: Bool, photos: (Int) -> HTML = { _ in .empty }) -> HTML {
-        HTML.table(["case.field.when", "case.field.step", "case.field.state", "case.field.actor", "case.field.note"], events.map { e in
-            let who = staff ? "\(e.actorName) · \(L10n.t(e.actorRole.nameKey))"
-                : L10n.t(e.actorRole == .resident ? "track.you" : e.actorRole == .system ? e.actorRole.nameKey : "track.staff")
-            let detail = [e.departmentKey.map { names.department($0) }, e.rating.map { L10n.t($0.nameKey) }, e.reason, e.note].compactMap { $0 }
-            return [.text(time(e.at)), .t(e.action.nameKey), .t(e.toState.nameKey), .text(who), .text(detail.joined(separator: " · ")) + photos(e.seq)]
-        })
+        HTML.table(
+            ["case.field.when", "case.field.step", "case.field.state", "case.field.actor", "case.field.note"],
+            events.map { e in
+                let who =
+                    staff
+                    ? "\(e.actorName) · \(L10n.t(e.actorRole.nameKey))"
+                    : L10n.t(e.actorRole == .resident ? "track.you" : e.actorRole == .system ? e.actorRole.nameKey : "track.staff")
+                let detail = [e.departmentKey.map { names.department($0) }, e.rating.map { L10n.t($0.nameKey) }, e.reason, e.note].compactMap { $0 }
+                return [.text(time(e.at)), .t(e.action.nameKey), .t(e.toState.nameKey), .text(who), .text(detail.joined(separator: " · ")) + photos(e.seq)]
+            })
     }
 
     static let needsReason: Set<CaseActionKind> = [.reject, .returnForRework, .sendBack, .escalate, .suspend, .reopen, .markUnsolvable]
@@ -102,16 +119,37 @@ enum CasePages {
         ]
         switch kind {
         case .dispatch:
-            fields.append(el("label", [.t("case.field.department"), el("select", ["name": "department", "required": "required"],
-                names.departments.values.sorted { $0.key < $1.key }.map { d in
-                    el("option", ["value": d.key, "selected": d.key == r.departmentKey ? "selected" : nil], .text(d.nameZh))
-                })]))
+            fields.append(
+                el(
+                    "label",
+                    [
+                        .t("case.field.department"),
+                        el(
+                            "select", ["name": "department", "required": "required"],
+                            names.departments.values.sorted { $0.key < $1.key }.map { d in
+                                el("option", ["value": d.key, "selected": d.key == r.departmentKey ? "selected" : nil], .text(d.nameZh))
+                            }),
+                    ]))
         case .escalate:
-            fields.append(el("label", [.t("case.field.to_level"), el("select", ["name": "level"],
-                [UnitLevel.district, .street, .community].filter { $0 < r.level }.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]))
+            fields.append(
+                el(
+                    "label",
+                    [
+                        .t("case.field.to_level"),
+                        el(
+                            "select", ["name": "level"],
+                            [UnitLevel.district, .street, .community].filter { $0 < r.level }.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) }),
+                    ]))
         case .callback:
-            fields.append(el("label", [.t("case.field.rating"), el("select", ["name": "rating"],
-                Satisfaction.allCases.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]))
+            fields.append(
+                el(
+                    "label",
+                    [
+                        .t("case.field.rating"),
+                        el(
+                            "select", ["name": "rating"],
+                            Satisfaction.allCases.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) }),
+                    ]))
         default: break
         }
         if needsReason.contains(kind) {
@@ -131,28 +169,34 @@ enum CasePages {
         for (c, depth) in CategoryRow.treeOrder(categories.filter(\.active)) {
             if depth == 0 || groups.isEmpty { groups.append((c, [])) } else { groups[groups.count - 1].items.append((c, depth)) }
         }
-        return el("select", ["name": "category", "required": "required"], groups.map { root, items in
-            el("optgroup", ["label": root.nameZh], (items.isEmpty ? [(root, 1)] : items).map { c, depth in
-                el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
+        return el(
+            "select", ["name": "category", "required": "required"],
+            groups.map { root, items in
+                el(
+                    "optgroup", ["label": root.nameZh],
+                    (items.isEmpty ? [(root, 1)] : items).map { c, depth in
+                        el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
+                    })
             })
-        })
     }
 
     static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"], [
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            ReportSubmission.hiddenField(submission),
-            el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
-            el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
-            el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
-            el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),
-            el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200"])]),
-            el("label", [.t("case.field.reporter"), el("input", ["name": "reporter_name", "maxlength": "200"])]),
-            el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
-            el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
-            el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
-            CasePhotoViews.input(),
-            el("button", ["type": "submit"], .t("cases.new")),
-        ]) + CasePhotoViews.script
+        el(
+            "form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"],
+            [
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                ReportSubmission.hiddenField(submission),
+                el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
+                el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
+                el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
+                el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),
+                el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200"])]),
+                el("label", [.t("case.field.reporter"), el("input", ["name": "reporter_name", "maxlength": "200"])]),
+                el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
+                el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
+                el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
+                CasePhotoViews.input(),
+                el("button", ["type": "submit"], .t("cases.new")),
+            ]) + CasePhotoViews.script
     }
 }

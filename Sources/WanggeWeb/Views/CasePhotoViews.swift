@@ -13,12 +13,18 @@ enum CasePhotoViews {
     /// The photo input. `photos[]` makes every chosen file one element of the `photos` array;
     /// `photos.js` shrinks them on the phone before upload when it can.
     static func input() -> HTML {
-        el("label", [
-            .t("case.photos"),
-            el("input", ["type": "file", "name": "\(CaseRepository.photosField)[]", "accept": accept, "multiple": "multiple",
-                         "data-photos": String(PhotoRules.maxCount)]),
-            el("small", .t("case.photos.hint")),
-        ])
+        el(
+            "label",
+            [
+                .t("case.photos"),
+                el(
+                    "input",
+                    [
+                        "type": "file", "name": "\(CaseRepository.photosField)[]", "accept": accept, "multiple": "multiple",
+                        "data-photos": String(PhotoRules.maxCount),
+                    ]),
+                el("small", .t("case.photos.hint")),
+            ])
     }
 
     /// Once per page that has a photo input.
@@ -27,10 +33,12 @@ enum CasePhotoViews {
     /// Thumbnails linking to each photo (staff only; the images are served in scope).
     static func thumbnails(_ rows: [CaseAttachmentRow]) -> HTML {
         guard !rows.isEmpty else { return .empty }
-        return el("span", ["class": "photos"], rows.map { a in
-            let url = SiteURL.caseAttachment(a.caseID, file: a.id).path
-            return el("a", ["href": url], el("img", ["src": url, "alt": a.originalName, "loading": "lazy", "width": "96"]))
-        })
+        return el(
+            "span", ["class": "photos"],
+            rows.map { a in
+                let url = SiteURL.caseAttachment(a.caseID, file: a.id).path
+                return el("a", ["href": url], el("img", ["src": url, "alt": a.originalName, "loading": "lazy", "width": "96"]))
+            })
     }
 
     /// The staff timeline's photo cell for each step, by event seq.

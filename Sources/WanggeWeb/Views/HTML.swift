@@ -65,10 +65,14 @@ func element(_ tag: String, _ attributes: [(key: String, value: String?)], _ chi
 extension HTML {
     /// A table with a header row; each row is a list of cells.
     static func table(_ headers: [String], _ rows: [[HTML]], cls: String = "data") -> HTML {
-        el("div", ["class": "table-wrap"], el("table", ["class": cls], [
-            el("thead", el("tr", headers.map { el("th", .text(L10n.format($0, []))) })),
-            el("tbody", rows.map { el("tr", $0.map { el("td", $0) }) }),
-        ]))
+        el(
+            "div", ["class": "table-wrap"],
+            el(
+                "table", ["class": cls],
+                [
+                    el("thead", el("tr", headers.map { el("th", .text(L10n.format($0, []))) })),
+                    el("tbody", rows.map { el("tr", $0.map { el("td", $0) }) }),
+                ]))
     }
 
     static func link(_ url: String, _ label: String, cls: String? = nil) -> HTML {

@@ -9,20 +9,27 @@ enum Layout {
     }
 
     static func page(viewer: Viewer?, csrf: String?, title: String, body: HTML) -> HTML {
-        HTML(raw: "<!DOCTYPE html>") + el("html", ["lang": "zh-CN"], [
-            el("head", [
-                el("meta", ["charset": "utf-8"]),
-                el("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
-                el("title", .text("\(title) · \(L10n.t("app.name"))")),
-                el("link", ["rel": "stylesheet", "href": SiteURL.asset("app.css").path]),
-                el("script", ["src": SiteURL.asset("app.js").path, "defer": "defer"]),
-            ]),
-            el("body", [
-                header(viewer: viewer, csrf: csrf),
-                el("main", [el("h1", .text(title)), body]),
-                el("footer", .t("app.footer")),
-            ]),
-        ])
+        HTML(raw: "<!DOCTYPE html>")
+            + el(
+                "html", ["lang": "zh-CN"],
+                [
+                    el(
+                        "head",
+                        [
+                            el("meta", ["charset": "utf-8"]),
+                            el("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
+                            el("title", .text("\(title) · \(L10n.t("app.name"))")),
+                            el("link", ["rel": "stylesheet", "href": SiteURL.asset("app.css").path]),
+                            el("script", ["src": SiteURL.asset("app.js").path, "defer": "defer"]),
+                        ]),
+                    el(
+                        "body",
+                        [
+                            header(viewer: viewer, csrf: csrf),
+                            el("main", [el("h1", .text(title)), body]),
+                            el("footer", .t("app.footer")),
+                        ]),
+                ])
     }
 
     static func header(viewer: Viewer?, csrf: String?) -> HTML {
@@ -41,15 +48,20 @@ enum Layout {
             if viewer.role.managesAccounts || viewer.role.managesRoles { nav.append(HTML.link(SiteURL.adminAccounts.path, L10n.t("nav.accounts"))) }
             if viewer.role.readsAuditLog { nav.append(HTML.link(SiteURL.audit().path, L10n.t("nav.audit"))) }
             nav.append(el("a", ["class": "who", "href": SiteURL.account.path], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))
-            nav.append(el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"], [
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("button", ["type": "submit", "class": "link"], .t("nav.logout")),
-            ]))
+            nav.append(
+                el(
+                    "form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"],
+                    [
+                        el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                        el("button", ["type": "submit", "class": "link"], .t("nav.logout")),
+                    ]))
         }
-        return el("header", [
-            el("a", ["href": SiteURL.home.path, "class": "brand"], .t("app.name")),
-            el("nav", nav),
-        ])
+        return el(
+            "header",
+            [
+                el("a", ["href": SiteURL.home.path, "class": "brand"], .t("app.name")),
+                el("nav", nav),
+            ])
     }
 
     /// A row of links from the district down to the current unit.
@@ -75,15 +87,19 @@ extension HTML {
 
 enum ErrorPage {
     static func render(status: HTTPStatus, error: APIError.Body) -> HTML {
-        el("section", ["class": "error"], [
-            el("p", ["class": "status"], .text("\(status.code)")),
-            el("p", .text(error.message)),
-            error.problems.map { problems in
-                el("ul", problems.map { p in
-                    el("li", .text([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · ")))
-                })
-            } ?? .empty,
-            el("p", HTML.link(SiteURL.home.path, L10n.t("error.home"))),
-        ])
+        el(
+            "section", ["class": "error"],
+            [
+                el("p", ["class": "status"], .text("\(status.code)")),
+                el("p", .text(error.message)),
+                error.problems.map { problems in
+                    el(
+                        "ul",
+                        problems.map { p in
+                            el("li", .text([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · ")))
+                        })
+                } ?? .empty,
+                el("p", HTML.link(SiteURL.home.path, L10n.t("error.home"))),
+            ])
     }
 }

@@ -6,33 +6,47 @@ import WanggeStore
 /// code, and the tracking page. Built for a phone; no staff names are shown.
 enum ResidentCasePages {
     static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"], [
-            el("p", .t("report.intro", grid.name)),
-            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            ReportSubmission.hiddenField(submission),
-            el("label", [.t("case.field.category"), CasePages.categorySelect(categories, selected: form?.category)]),
-            el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
-                                                            .text(form?.description ?? ""))]),
-            el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200", "value": form?.address])]),
-            el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
-            el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal", "value": form?.lon])]),
-            el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal", "value": form?.lat])]),
-            // A field people never see: a bot filling every input gives itself away.
-            el("label", ["class": "hp", "aria-hidden": "true"], [.t("report.website"),
-                el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"])]),
-            CasePhotoViews.input(),
-            el("button", ["type": "submit"], .t("report.submit")),
-        ]) + CasePhotoViews.script
+        el(
+            "form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"],
+            [
+                el("p", .t("report.intro", grid.name)),
+                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                ReportSubmission.hiddenField(submission),
+                el("label", [.t("case.field.category"), CasePages.categorySelect(categories, selected: form?.category)]),
+                el(
+                    "label",
+                    [
+                        .t("case.field.description"),
+                        el(
+                            "textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
+                            .text(form?.description ?? "")),
+                    ]),
+                el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200", "value": form?.address])]),
+                el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
+                el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal", "value": form?.lon])]),
+                el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal", "value": form?.lat])]),
+                // A field people never see: a bot filling every input gives itself away.
+                el(
+                    "label", ["class": "hp", "aria-hidden": "true"],
+                    [
+                        .t("report.website"),
+                        el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"]),
+                    ]),
+                CasePhotoViews.input(),
+                el("button", ["type": "submit"], .t("report.submit")),
+            ]) + CasePhotoViews.script
     }
 
     static func done(code: String) -> HTML {
-        el("section", ["class": "card"], [
-            el("p", ["class": "ok"], .t("report.done")),
-            el("p", .t("report.keep_code")),
-            el("p", el("strong", ["class": "code"], .text(TrackingCode.display(code)))),
-            el("p", HTML.link(SiteURL.track(code).path, L10n.t("report.track_link"))),
-        ])
+        el(
+            "section", ["class": "card"],
+            [
+                el("p", ["class": "ok"], .t("report.done")),
+                el("p", .t("report.keep_code")),
+                el("p", el("strong", ["class": "code"], .text(TrackingCode.display(code)))),
+                el("p", HTML.link(SiteURL.track(code).path, L10n.t("report.track_link"))),
+            ])
     }
 
     static func track(_ r: CaseRow, category: String, timeline: [CaseEventRow], names: CaseNames, csrf: String, photos: [Int: Int] = [:]) -> HTML {
@@ -60,13 +74,17 @@ enum ResidentCasePages {
     }
 
     static func rateForm(code: String, csrf: String) -> HTML {
-        el("form", ["method": "post", "action": SiteURL.trackRate(code).path, "class": "card"], [
-            el("h2", .t("track.rate")),
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            el("div", ["class": "actions"], Satisfaction.allCases.map { s in
-                el("button", ["type": "submit", "name": "rating", "value": s.rawValue], .t(s.nameKey))
-            }),
-        ])
+        el(
+            "form", ["method": "post", "action": SiteURL.trackRate(code).path, "class": "card"],
+            [
+                el("h2", .t("track.rate")),
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                el(
+                    "div", ["class": "actions"],
+                    Satisfaction.allCases.map { s in
+                        el("button", ["type": "submit", "name": "rating", "value": s.rawValue], .t(s.nameKey))
+                    }),
+            ])
     }
 
     /// The timeline as a reporter sees it: notes and reasons only where the step must be explained to

@@ -5,9 +5,13 @@ import WanggeStore
 /// The forms of `UnitAdminController`, folded away under headings so the page stays a page to read.
 enum UnitAdminSection {
     static func form(_ unit: UnitRow, _ action: String, _ csrf: String, multipart: Bool = false, confirm: String? = nil, _ fields: [HTML]) -> HTML {
-        el("form", ["method": "post", "action": "/units/\(unit.id.uuidString)/manage/\(action)", "class": "card",
-                    "enctype": multipart ? "multipart/form-data" : nil, "data-confirm": confirm],
-           [el("input", ["type": "hidden", "name": CSRF.field, "value": csrf])] + fields)
+        el(
+            "form",
+            [
+                "method": "post", "action": "/units/\(unit.id.uuidString)/manage/\(action)", "class": "card",
+                "enctype": multipart ? "multipart/form-data" : nil, "data-confirm": confirm,
+            ],
+            [el("input", ["type": "hidden", "name": CSRF.field, "value": csrf])] + fields)
     }
 
     static func fold(_ titleKey: String, _ body: HTML) -> HTML {
@@ -20,63 +24,102 @@ enum UnitAdminSection {
 
     static func render(_ unit: UnitRow, choices c: UnitAdminController.Choices, csrf: String) -> HTML {
         var parts: [HTML] = [
-            fold("unit.admin.rename", form(unit, "rename", csrf, [
-                el("label", [.t("col.name"), el("input", ["name": "name", "value": unit.name, "required": "required", "maxlength": "100"])]),
-                el("button", ["type": "submit"], .t("unit.admin.rename")),
-            ])),
+            fold(
+                "unit.admin.rename",
+                form(
+                    unit, "rename", csrf,
+                    [
+                        el("label", [.t("col.name"), el("input", ["name": "name", "value": unit.name, "required": "required", "maxlength": "100"])]),
+                        el("button", ["type": "submit"], .t("unit.admin.rename")),
+                    ]))
         ]
         if !c.childLevels.isEmpty {
-            parts.append(fold("unit.admin.child", form(unit, "child", csrf, [
-                el("label", [.t("field.level"), el("select", ["name": "level"], c.childLevels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
-                el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "100"])]),
-                el("label", [.t("col.code"), el("input", ["name": "code", "placeholder": L10n.t("unit.admin.code_auto"), "maxlength": "40"])]),
-                el("button", ["type": "submit"], .t("unit.admin.child")),
-            ])))
+            parts.append(
+                fold(
+                    "unit.admin.child",
+                    form(
+                        unit, "child", csrf,
+                        [
+                            el("label", [.t("field.level"), el("select", ["name": "level"], c.childLevels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
+                            el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "100"])]),
+                            el("label", [.t("col.code"), el("input", ["name": "code", "placeholder": L10n.t("unit.admin.code_auto"), "maxlength": "40"])]),
+                            el("button", ["type": "submit"], .t("unit.admin.child")),
+                        ])))
         }
         if !c.parents.isEmpty {
-            parts.append(fold("unit.admin.move", form(unit, "move", csrf, confirm: L10n.t("unit.admin.move_confirm"), [
-                el("p", ["class": "meta"], .t("unit.admin.move_help")),
-                el("label", [.t("field.parent_id"), el("select", ["name": "target"], options(c.parents))]),
-                el("button", ["type": "submit"], .t("unit.admin.move")),
-            ])))
+            parts.append(
+                fold(
+                    "unit.admin.move",
+                    form(
+                        unit, "move", csrf, confirm: L10n.t("unit.admin.move_confirm"),
+                        [
+                            el("p", ["class": "meta"], .t("unit.admin.move_help")),
+                            el("label", [.t("field.parent_id"), el("select", ["name": "target"], options(c.parents))]),
+                            el("button", ["type": "submit"], .t("unit.admin.move")),
+                        ])))
         }
         if !c.siblings.isEmpty {
-            parts.append(fold("unit.admin.merge", form(unit, "merge", csrf, confirm: L10n.t("unit.admin.merge_confirm"), [
-                el("p", ["class": "meta"], .t("unit.admin.merge_help")),
-                el("label", [.t("field.target_id"), el("select", ["name": "target"], options(c.siblings))]),
-                el("button", ["type": "submit"], .t("unit.admin.merge")),
-            ])))
+            parts.append(
+                fold(
+                    "unit.admin.merge",
+                    form(
+                        unit, "merge", csrf, confirm: L10n.t("unit.admin.merge_confirm"),
+                        [
+                            el("p", ["class": "meta"], .t("unit.admin.merge_help")),
+                            el("label", [.t("field.target_id"), el("select", ["name": "target"], options(c.siblings))]),
+                            el("button", ["type": "submit"], .t("unit.admin.merge")),
+                        ])))
         }
-        parts.append(fold("unit.admin.boundary", form(unit, "boundary", csrf, multipart: true, [
-            el("p", ["class": "meta"], .t("unit.admin.boundary_help")),
-            el("input", ["type": "file", "name": "file", "accept": ".geojson,.json", "required": "required"]),
-            el("button", ["type": "submit"], .t("unit.admin.boundary")),
-        ])))
+        parts.append(
+            fold(
+                "unit.admin.boundary",
+                form(
+                    unit, "boundary", csrf, multipart: true,
+                    [
+                        el("p", ["class": "meta"], .t("unit.admin.boundary_help")),
+                        el("input", ["type": "file", "name": "file", "accept": ".geojson,.json", "required": "required"]),
+                        el("button", ["type": "submit"], .t("unit.admin.boundary")),
+                    ])))
         if unit.parentID != nil {
-            parts.append(fold("unit.admin.split", form(unit, "split", csrf, multipart: true, confirm: L10n.t("unit.admin.split_confirm"), [
-                el("p", ["class": "meta"], .t("unit.admin.split_help")),
-                el("input", ["type": "file", "name": "file", "accept": ".geojson,.json", "required": "required"]),
-                el("button", ["type": "submit"], .t("unit.admin.split")),
-            ])))
+            parts.append(
+                fold(
+                    "unit.admin.split",
+                    form(
+                        unit, "split", csrf, multipart: true, confirm: L10n.t("unit.admin.split_confirm"),
+                        [
+                            el("p", ["class": "meta"], .t("unit.admin.split_help")),
+                            el("input", ["type": "file", "name": "file", "accept": ".geojson,.json", "required": "required"]),
+                            el("button", ["type": "submit"], .t("unit.admin.split")),
+                        ])))
         }
         if unit.level >= .grid {
-            parts.append(fold("unit.admin.team", form(unit, "team", csrf, [
-                el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "50"])]),
-                el("label", [.t("col.phone"), el("input", ["name": "phone", "inputmode": "tel", "maxlength": "20"])]),
-                el("label", [.t("col.kind"), el("select", ["name": "kind"], c.staffKinds.map { el("option", ["value": $0.key], .text($0.nameZh)) })]),
-                el("label", [.t("col.duty"), el("input", ["name": "duty", "maxlength": "100"])]),
-                el("button", ["type": "submit"], .t("unit.admin.team")),
-            ])))
+            parts.append(
+                fold(
+                    "unit.admin.team",
+                    form(
+                        unit, "team", csrf,
+                        [
+                            el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "50"])]),
+                            el("label", [.t("col.phone"), el("input", ["name": "phone", "inputmode": "tel", "maxlength": "20"])]),
+                            el("label", [.t("col.kind"), el("select", ["name": "kind"], c.staffKinds.map { el("option", ["value": $0.key], .text($0.nameZh)) })]),
+                            el("label", [.t("col.duty"), el("input", ["name": "duty", "maxlength": "100"])]),
+                            el("button", ["type": "submit"], .t("unit.admin.team")),
+                        ])))
         }
         return el("section", [el("h2", .t("unit.admin.title"))] + parts)
     }
 
     /// The "end" button beside a team member, for the administrator.
     static func endButton(unit: UnitRow, assignment: UUID, csrf: String) -> HTML {
-        el("form", ["method": "post", "action": "/units/\(unit.id.uuidString)/assignments/\(assignment.uuidString)/end", "class": "inline",
-                    "data-confirm": L10n.t("unit.admin.unassign_confirm")], [
-            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-            el("button", ["type": "submit", "class": "link"], .t("unit.admin.unassign")),
-        ])
+        el(
+            "form",
+            [
+                "method": "post", "action": "/units/\(unit.id.uuidString)/assignments/\(assignment.uuidString)/end", "class": "inline",
+                "data-confirm": L10n.t("unit.admin.unassign_confirm"),
+            ],
+            [
+                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                el("button", ["type": "submit", "class": "link"], .t("unit.admin.unassign")),
+            ])
     }
 }

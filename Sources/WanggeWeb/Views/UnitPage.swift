@@ -5,17 +5,21 @@ import WanggeStore
 enum UnitPage {
     /// `admin` is the administrator's section (empty for other roles); `endMember` draws the
     /// administrator's "end" button beside a team member.
-    static func render(_ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty,
-                       endMember: ((UUID) -> HTML)? = nil) -> HTML {
+    static func render(
+        _ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty,
+        endMember: ((UUID) -> HTML)? = nil
+    ) -> HTML {
         let u = m.unit
         return [
             notice.map { el("p", ["class": "ok", "role": "status"], .text($0)) } ?? .empty,
             error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
             Layout.breadcrumbs(m.lineage.map { ($0.name, SiteURL.unit($0.id).path) }),
-            el("p", ["class": "meta"], [
-                el("span", ["class": "badge"], .t(u.level.nameKey)),
-                el("span", ["class": "code"], .text(UnitCode.display(u.code))),
-            ]),
+            el(
+                "p", ["class": "meta"],
+                [
+                    el("span", ["class": "badge"], .t(u.level.nameKey)),
+                    el("span", ["class": "code"], .text(UnitCode.display(u.code))),
+                ]),
             stats(m.totals, level: u.level),
             children(m),
             u.level >= .grid ? grid(m, endMember: endMember) : .empty,
@@ -46,11 +50,13 @@ enum UnitPage {
                 understaffed ? el("span", ["class": "flag"], .t("unit.understaffed", c.totals.staff)) : .number(c.totals.staff),
             ]
         }
-        return el("section", [
-            el("h2", .t("unit.children", L10n.t(m.children[0].unit.level.nameKey), m.children.count)),
-            MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")),
-            HTML.table(["col.name", "col.code", "stat.households", "stat.residents", "stat.staff"], rows),
-        ])
+        return el(
+            "section",
+            [
+                el("h2", .t("unit.children", L10n.t(m.children[0].unit.level.nameKey), m.children.count)),
+                MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")),
+                HTML.table(["col.name", "col.code", "stat.households", "stat.residents", "stat.staff"], rows),
+            ])
     }
 
     /// "幸福里社区第1网格" under "幸福里社区" reads "第1网格" on the map, where space is short.
@@ -66,43 +72,65 @@ enum UnitPage {
         let dots = m.buildings.map { MapSVG.Dot(point: $0.point, title: $0.name, cls: $0.kind == "shop" ? "shop" : "building") }
         let shapes = m.unit.area.map { [MapSVG.Shape(area: $0, label: m.unit.name, url: nil, value: 0)] } ?? []
         let residentRows: [[HTML]] = m.residents.map { r in
-            [HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
-             .text(r.householdNumber ?? "—"), .text(r.tags.map { L10n.t("tag.\($0)") }.joined(separator: "、"))]
+            [
+                HTML.link(SiteURL.resident(r.id).path, r.name), .text(r.idNumber ?? r.documentNumber ?? "—"), .text(r.phone ?? "—"),
+                .text(r.householdNumber ?? "—"), .text(r.tags.map { L10n.t("tag.\($0)") }.joined(separator: "、")),
+            ]
         }
         return [
-            el("section", [
-                el("h2", .t("grid.team", m.team.count)),
-                m.team.count < m.teamMinimum ? el("p", ["class": "alert"], .t("grid.team_gap", m.teamMinimum)) : .empty,
-                HTML.table(["col.name", "col.kind", "col.phone", "col.duty"] + (endMember == nil ? [] : [""]), teamRows),
-            ]),
-            el("section", [
-                el("h2", .t("grid.buildings", m.buildings.count)),
-                MapSVG.render(shapes: shapes, dots: dots, legend: L10n.t("map.legend_buildings")),
-                HTML.table(["col.code", "col.name", "col.kind", "col.floors"], m.buildings.map {
-                    [el("span", ["class": "code"], .text($0.code)), .text($0.name), .t("building.\($0.kind)"), .text($0.floors.map(String.init) ?? "—")]
-                }),
-            ]),
-            el("section", [
-                el("h2", .t("grid.organisations", m.organisations.count)),
-                HTML.table(["col.name", "col.kind", "col.address", "col.contact"], m.organisations.map {
-                    [.text($0.name), .t("organisation.\($0.kind)"), .text($0.address),
-                     .text([$0.contactName, $0.contactPhone.map(Mask.phone)].compactMap { $0 }.joined(separator: " "))]
-                }),
-            ]),
-            el("section", [
-                el("h2", .t("grid.components", m.components.count)),
-                HTML.table(["col.code", "col.class", "col.kind", "col.state"], m.components.map {
-                    [el("span", ["class": "code"], .text($0.code)), .t("component.\($0.classKey)"), .text($0.subtype),
-                     $0.state == "ok" ? .t("component.state.ok") : el("span", ["class": "flag"], .t("component.state.\($0.state)"))]
-                }),
-            ]),
-            el("section", [
-                el("h2", .t("grid.residents", m.residentTotal)),
-                HTML.table(["col.name", "col.id_number", "col.phone", "col.household", "col.tags"], residentRows),
-                Layout.pager(total: m.residentTotal, page: m.page, size: UnitController.pageSize) {
-                    SiteURL.unit(m.unit.id).path + SiteURL.query(["page": String($0)])
-                },
-            ]),
+            el(
+                "section",
+                [
+                    el("h2", .t("grid.team", m.team.count)),
+                    m.team.count < m.teamMinimum ? el("p", ["class": "alert"], .t("grid.team_gap", m.teamMinimum)) : .empty,
+                    HTML.table(["col.name", "col.kind", "col.phone", "col.duty"] + (endMember == nil ? [] : [""]), teamRows),
+                ]),
+            el(
+                "section",
+                [
+                    el("h2", .t("grid.buildings", m.buildings.count)),
+                    MapSVG.render(shapes: shapes, dots: dots, legend: L10n.t("map.legend_buildings")),
+                    HTML.table(
+                        ["col.code", "col.name", "col.kind", "col.floors"],
+                        m.buildings.map {
+                            [el("span", ["class": "code"], .text($0.code)), .text($0.name), .t("building.\($0.kind)"), .text($0.floors.map(String.init) ?? "—")]
+                        }),
+                ]),
+            el(
+                "section",
+                [
+                    el("h2", .t("grid.organisations", m.organisations.count)),
+                    HTML.table(
+                        ["col.name", "col.kind", "col.address", "col.contact"],
+                        m.organisations.map {
+                            [
+                                .text($0.name), .t("organisation.\($0.kind)"), .text($0.address),
+                                .text([$0.contactName, $0.contactPhone.map(Mask.phone)].compactMap { $0 }.joined(separator: " ")),
+                            ]
+                        }),
+                ]),
+            el(
+                "section",
+                [
+                    el("h2", .t("grid.components", m.components.count)),
+                    HTML.table(
+                        ["col.code", "col.class", "col.kind", "col.state"],
+                        m.components.map {
+                            [
+                                el("span", ["class": "code"], .text($0.code)), .t("component.\($0.classKey)"), .text($0.subtype),
+                                $0.state == "ok" ? .t("component.state.ok") : el("span", ["class": "flag"], .t("component.state.\($0.state)")),
+                            ]
+                        }),
+                ]),
+            el(
+                "section",
+                [
+                    el("h2", .t("grid.residents", m.residentTotal)),
+                    HTML.table(["col.name", "col.id_number", "col.phone", "col.household", "col.tags"], residentRows),
+                    Layout.pager(total: m.residentTotal, page: m.page, size: UnitController.pageSize) {
+                        SiteURL.unit(m.unit.id).path + SiteURL.query(["page": String($0)])
+                    },
+                ]),
         ]
     }
 }

@@ -29,8 +29,9 @@ enum DataAPI {
             let exporter = RegisterExporter(req.db, cipher: req.keys.cipher)
             if kind == .boundaries {
                 let text = try await exporter.geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
-                try await req.audit("export", object: "register", kind.rawValue,
-                                    detail: DataController.exportDetail(nil, unit: unit?.uuidString, unmasked: false, via: "api"))
+                try await req.audit(
+                    "export", object: "register", kind.rawValue,
+                    detail: DataController.exportDetail(nil, unit: unit?.uuidString, unmasked: false, via: "api"))
                 return Response(status: .ok, headers: ["Content-Type": "application/geo+json; charset=utf-8"], body: .init(string: text))
             }
             let data = try await exporter.csv(kind, in: scope, role: v.role, reveal: why != nil)

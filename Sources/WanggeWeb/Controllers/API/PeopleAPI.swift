@@ -23,8 +23,9 @@ enum PeopleAPI {
         var tags: [String]?
 
         var input: ResidentInput {
-            ResidentInput(name: name, idNumber: idNumber, documentNumber: documentNumber, phone: phone, householdNumber: householdNumber,
-                          relation: relation, residenceType: residenceType ?? "registered", tags: tags ?? [])
+            ResidentInput(
+                name: name, idNumber: idNumber, documentNumber: documentNumber, phone: phone, householdNumber: householdNumber,
+                relation: relation, residenceType: residenceType ?? "registered", tags: tags ?? [])
         }
     }
 
@@ -52,8 +53,9 @@ enum PeopleAPI {
             let q = req.query[String.self, at: "q"]
             guard (q?.count ?? 0) <= 50 else { throw StoreError(.invalid, "field.too_long", ["50"], field: "q") }
             let people = ResidentRepository(req.db, cipher: req.keys.cipher)
-            let found = try await people.search(q, gridID: req.query[UUID.self, at: "grid"], householdID: req.query[UUID.self, at: "household"],
-                                                tag: req.query[String.self, at: "tag"], limit: limit, offset: offset, in: v.scope)
+            let found = try await people.search(
+                q, gridID: req.query[UUID.self, at: "grid"], householdID: req.query[UUID.self, at: "household"],
+                tag: req.query[String.self, at: "tag"], limit: limit, offset: offset, in: v.scope)
             return Page(items: try await people.views(found.rows, role: v.role), total: found.total, limit: limit, offset: offset)
         }
         api.get("residents", ":id") { req async throws -> ResidentView in
@@ -78,8 +80,9 @@ enum PeopleAPI {
             let beforeTags = try await people.views([before], role: v.role)[0].tags
             let after = try await people.update(before.id, body.input, in: v.scope)
             let view = try await people.views([after], role: v.role)[0]
-            try await req.audit("update", object: "resident", after.id.uuidString,
-                                detail: AuditDetail(["fields": changedFields(before, after, tags: beforeTags != view.tags).joined(separator: ",")]).text)
+            try await req.audit(
+                "update", object: "resident", after.id.uuidString,
+                detail: AuditDetail(["fields": changedFields(before, after, tags: beforeTags != view.tags).joined(separator: ",")]).text)
             return view
         }
         api.get("tags") { req async throws -> [TagRow] in
@@ -89,8 +92,9 @@ enum PeopleAPI {
         api.get("households") { req async throws -> Page<HouseholdRow> in
             let v = try req.requireRegisterReader()
             let (limit, offset) = try paging(req)
-            let found = try await PlaceRepository(req.db).households(inGrid: req.query[UUID.self, at: "grid"], building: req.query[UUID.self, at: "building"],
-                                                                     limit: limit, offset: offset, in: v.scope)
+            let found = try await PlaceRepository(req.db).households(
+                inGrid: req.query[UUID.self, at: "grid"], building: req.query[UUID.self, at: "building"],
+                limit: limit, offset: offset, in: v.scope)
             return Page(items: found.rows, total: found.total, limit: limit, offset: offset)
         }
         api.get("households", ":id") { req async throws -> HouseholdRow in

@@ -89,8 +89,9 @@ enum UnitAPI {
         units.post { req async throws -> Response in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(CreateBody.self)
-            let unit = try await TreeActions.create(req, v, parentID: body.parentId, level: body.level, code: body.code, name: body.name,
-                                                    boundary: try body.boundary.map { try area($0, field: "boundary") })
+            let unit = try await TreeActions.create(
+                req, v, parentID: body.parentId, level: body.level, code: body.code, name: body.name,
+                boundary: try body.boundary.map { try area($0, field: "boundary") })
             return try await UnitDTO(unit).encodeResponse(status: .created, for: req)
         }
         units.patch(":id") { req async throws -> UnitDTO in
@@ -118,8 +119,9 @@ enum UnitAPI {
         units.post(":id", "team") { req async throws -> Response in
             let v = try req.requireTreeManager()
             let body = try req.content.decode(StaffBody.self)
-            let member = try await TreeActions.addMember(req, v, to: try req.id(), name: body.name, phone: body.phone, kind: body.kind,
-                                                         duty: body.duty, buildingID: body.buildingId)
+            let member = try await TreeActions.addMember(
+                req, v, to: try req.id(), name: body.name, phone: body.phone, kind: body.kind,
+                duty: body.duty, buildingID: body.buildingId)
             return try await MemberDTO(member, reveal: false).encodeResponse(status: .created, for: req)
         }
         api.delete("assignments", ":id") { req async throws -> HTTPStatus in
