@@ -8,9 +8,13 @@ enum SiteURL {
     case login
     case loginCode
     case account
+    case accountTokens
+    case accountTokenRevoke(UUID)
     case logout
     case units
     case unit(UUID)
+    case unitManage(UUID, action: String)
+    case unitAssignmentEnd(UUID, assignment: UUID)
     case residents(query: String? = nil, page: Int = 1)
     case resident(UUID)
     case household(UUID)
@@ -54,6 +58,10 @@ enum SiteURL {
         case .logout: "/logout"
         case .units: "/units"
         case .unit(let id): "/units/\(id.uuidString)"
+        case .unitManage(let id, let action): "/units/\(id.uuidString)/manage/\(Self.segment(action))"
+        case .unitAssignmentEnd(let id, let assignment): "/units/\(id.uuidString)/assignments/\(assignment.uuidString)/end"
+        case .accountTokens: "/account/tokens"
+        case .accountTokenRevoke(let id): "/account/tokens/\(id.uuidString)/revoke"
         case .residents(let q, let page):
             "/residents" + Self.query(["q": q, "page": page > 1 ? String(page) : nil])
         case .resident(let id): "/residents/\(id.uuidString)"
@@ -95,6 +103,9 @@ enum SiteURL {
     var pattern: [PathComponent] {
         switch self {
         case .unit: ["units", ":id"]
+        case .unitManage: ["units", ":id", "manage", ":action"]
+        case .unitAssignmentEnd: ["units", ":id", "assignments", ":assignment", "end"]
+        case .accountTokenRevoke: ["account", "tokens", ":id", "revoke"]
         case .resident: ["residents", ":id"]
         case .household: ["households", ":id"]
         case .residentReveal: ["residents", ":id", "reveal"]

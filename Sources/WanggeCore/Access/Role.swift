@@ -1,4 +1,4 @@
-/// The roles of DOMAIN.md §2. An account holds one role and is bound to a part of the grid tree.
+/// The roles of the domain. An account holds one role and is bound to a part of the grid tree.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case resident
     case gridWorker = "grid_worker"
@@ -40,7 +40,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     /// administrator, whose actions it records, may not read it.
     public var readsAuditLog: Bool { self == .auditor }
 
-    /// Roles that work cases (issue 4): see the case screens and act on cases within their scope.
+    /// Roles that work cases: see the case screens and act on cases within their scope.
     public var worksCases: Bool {
         switch self {
         case .gridWorker, .proxyAgent, .operator_, .department, .leader: true

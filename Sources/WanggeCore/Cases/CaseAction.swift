@@ -23,7 +23,7 @@ public enum CaseAction: Sendable, Hashable {
     case callback(rating: Satisfaction, note: String? = nil)
     /// 退回: the department hands the case back to the dispatcher (wrong department, not its duty).
     case sendBack(reason: String)
-    /// 上报上级: the case goes to a higher level, whose centre then steers it (§2).
+    /// 上报上级: the case goes to a higher level, whose centre then steers it.
     case escalate(to: UnitLevel, reason: String)
     /// 缓办: the clock stops until resumed.
     case suspend(reason: String, until: Date? = nil)
@@ -31,7 +31,7 @@ public enum CaseAction: Sendable, Hashable {
     case resume(note: String? = nil)
     /// 重新办理 after closing, or after an unsatisfied callback.
     case reopen(reason: String)
-    /// 无法办理: closed with a reason the reporter is told (§4 "解决不了的、必须说明原因").
+    /// 无法办理: closed with a reason the reporter is told ("解决不了的、必须说明原因").
     case markUnsolvable(reason: String)
     /// 合并: this case duplicates `into`; its reporter is answered through that case.
     case merge(into: String, note: String? = nil)

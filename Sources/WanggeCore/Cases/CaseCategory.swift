@@ -32,8 +32,8 @@ public struct CaseDepartment: Sendable, Hashable, Codable {
 public enum CaseKind: String, Sendable, Codable, CaseIterable {
     case event  // 事件 (GB/T 30428.2)
     case component  // 部件 problems
-    case service  // 代办服务 (§2)
-    case appeal  // 纠纷调解与咨询求助 (§2)
+    case service  // 代办服务
+    case appeal  // 纠纷调解与咨询求助
 
     public var nameKey: String { "case.kind.\(rawValue)" }
 }
@@ -49,7 +49,7 @@ public struct CaseCategory: Sendable, Hashable, Codable {
     /// The department a case of this category goes to unless a routing rule says otherwise.
     public var department: String
     public var limits: CaseLimits
-    /// 较难和复杂问题 (§4): resolve within 72 hours instead of 24.
+    /// 较难和复杂问题: resolve within 72 hours instead of 24.
     public var isComplex: Bool
 
     public init(
@@ -226,7 +226,7 @@ private enum SeedTree {
                 ("fitness_equipment", "健身器材损坏", "Fitness equipment damaged", nil, false)
             ])
 
-        // 代办服务, the services §2 names and their neighbours.
+        // 代办服务: the services a street office does on residents' behalf, and their neighbours.
         group(
             "service", "代办服务", "Proxy services", kind: .service, department: "residents_committee",
             limits: office, complexLimits: officeComplex,
@@ -244,7 +244,7 @@ private enum SeedTree {
                 ("medical_insurance", "医保办理", "Medical insurance enrolment", "human_resources", false),
             ])
 
-        // 纠纷调解与咨询求助 (§2: "有需求纠纷调解的,有失物找寻的,有政策咨询的").
+        // 纠纷调解与咨询求助 ("有需求纠纷调解的,有失物找寻的,有政策咨询的").
         group(
             "appeal", "纠纷与咨询", "Disputes and inquiries", kind: .appeal, department: "residents_committee",
             [

@@ -3,7 +3,7 @@ import Foundation
 /// The rules an edit of the category tree or the department list must keep (C2, C4). Pure: the
 /// storage layer gathers what exists, asks here, and stores only what passes.
 public enum CaseSetupRules {
-    /// A limit longer than 30 days is no time limit at all (§4 asks for hours, complex cases 72).
+    /// A limit longer than 30 days is no time limit at all (limits are counted in hours; complex cases get 72).
     public static let maxHours = 720.0
     public static let maxName = 50
     public static let maxSegment = 40

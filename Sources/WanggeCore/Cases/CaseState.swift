@@ -60,7 +60,7 @@ public enum Satisfaction: String, Sendable, Codable, CaseIterable {
     public var nameKey: String { "case.rating.\(rawValue)" }
 }
 
-/// How a case ended, so rates count solved cases apart from explained refusals (§4).
+/// How a case ended, so rates count solved cases apart from explained refusals.
 public enum CaseOutcome: String, Sendable, Codable, CaseIterable {
     case solved
     case unsolvable  // 无法办理: closed with a reason the reporter is told
@@ -136,7 +136,7 @@ public struct CaseEvent: Sendable, Hashable, Codable {
     public var rating: Satisfaction?
     public var mergedInto: String?
     public var until: Date?
-    /// The reporter must be told of this step (§2, §4): rejection, escalation, suspension,
+    /// The reporter must be told of this step: rejection, escalation, suspension,
     /// an unsolvable case, closing, merging, reopening.
     public var notifyReporter: Bool
 

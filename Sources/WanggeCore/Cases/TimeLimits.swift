@@ -8,7 +8,7 @@ public enum HourCounting: String, Sendable, Codable, CaseIterable {
     public var nameKey: String { "case.counting.\(rawValue)" }
 }
 
-/// The limits of one category (C4). The defaults are §4's: respond within 2 hours, resolve
+/// The limits of one category (C4). The defaults are the usual district commitments: respond within 2 hours, resolve
 /// within 24, a complex case within 72.
 public struct CaseLimits: Sendable, Hashable, Codable {
     public var respondHours: Double

@@ -74,4 +74,13 @@ extension String {
         let end = lastIndex(where: { !isSpace($0) })!
         return String(self[start...end])
     }
+
+    /// Nil for the empty string, else the string as it is.
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
+
+    /// The string trimmed of spaces (`trimmingSpaces`), or nil when nothing is left.
+    public var trimmedOrNil: String? {
+        let t = trimmingSpaces()
+        return t.isEmpty ? nil : t
+    }
 }

@@ -34,9 +34,7 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
     public static var today: SimpleDate { SimpleDate(Date()) }
 
     public init(_ date: Date) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = cal.dateComponents([.year, .month, .day], from: date)
+        let c = ChinaTime.calendar.dateComponents([.year, .month, .day], from: date)
         self.init(year: c.year!, month: c.month!, day: c.day!)!
     }
 

@@ -14,4 +14,7 @@ public enum ChinaTime {
         let minutes = String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
         return seconds ? minutes + String(format: ":%02d", c.second ?? 0) : minutes
     }
+
+    /// "2026-11-27 14:05".
+    public static func formatMinutes(_ date: Date) -> String { format(date, seconds: false) }
 }

@@ -29,6 +29,12 @@ public enum L10n {
         return s
     }
 
+    /// Chinese, then English: "中文 / English" (`separator` between them), for answers read by people
+    /// and programs alike (Open311 errors, command-line output).
+    public static func both(_ key: String, _ args: [String] = [], separator: String = " / ") -> String {
+        format(key, args, lang: .zh) + separator + format(key, args, lang: .en)
+    }
+
     public static func has(_ key: String) -> Bool { table[key] != nil }
     public static var allKeys: [String] { Array(table.keys) }
 }

@@ -42,10 +42,9 @@ public struct AuditEntry: Sendable, Codable, Equatable {
 
 /// The append-only, hash-chained audit log (MLPS 2.0 level 3). Appending takes the single
 /// `audit_head` row's lock first, so appenders on any number of instances form one chain.
-public struct AuditLog: Sendable {
+public struct AuditLog: Sendable, SQLRepository {
     let db: any Database
     let chain: AuditChain
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database, chain: AuditChain) {
         self.db = db
@@ -57,7 +56,7 @@ public struct AuditLog: Sendable {
     public func append(_ entry: AuditEntry) async throws -> Int64 {
         let chain = self.chain
         return try await db.transaction { tx in
-            try await Self.append([entry], chain: chain, on: tx as! any SQLDatabase)
+            try await Self.append([entry], chain: chain, on: tx.sql)
         }
     }
 

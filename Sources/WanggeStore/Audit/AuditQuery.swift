@@ -37,18 +37,32 @@ public struct AuditFilter: Sendable, Equatable {
 }
 
 /// One stored entry with its sequence number, as searches return it.
+@dynamicMemberLookup
 public struct AuditRecord: Sendable, Codable, Equatable {
     public var seq: Int64
-    public var at: Date
-    public var actorID: UUID?
-    public var actor: String
-    public var role: String
-    public var ip: String
-    public var action: String
-    public var objectType: String
-    public var objectID: String
-    public var detail: String
-    public var outcome: String
+    public var entry: AuditEntry
+
+    public init(seq: Int64, entry: AuditEntry) {
+        self.seq = seq
+        self.entry = entry
+    }
+
+    /// `record.actor`, `record.at`, …: the entry's fields, read through.
+    public subscript<T>(dynamicMember field: KeyPath<AuditEntry, T>) -> T { entry[keyPath: field] }
+
+    enum CodingKeys: String, CodingKey { case seq }
+
+    /// One flat object, `seq` beside the entry's fields, as the API has always answered.
+    public init(from decoder: any Decoder) throws {
+        seq = try decoder.container(keyedBy: CodingKeys.self).decode(Int64.self, forKey: .seq)
+        entry = try AuditEntry(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try entry.encode(to: encoder)
+    }
 }
 
 /// The outcome of walking the chain: how many entries were checked and, if the log was tampered
@@ -123,15 +137,15 @@ extension AuditLog {
     /// Entries matching `filter`, newest first, and how many match in all.
     public func search(filter: AuditFilter, limit: Int = 50, offset: Int = 0) async throws -> (entries: [AuditRecord], total: Int) {
         var c: SQLQueryString = "1 = 1"
-        if let v = filter.actor?.nilIfBlank { c = "\(c) AND LOWER(actor) LIKE \(bind: Self.like(v.lowercased(), prefixOnly: true)) ESCAPE '\\'" }
-        if let v = filter.action?.nilIfBlank { c = "\(c) AND action = \(bind: v)" }
-        if let v = filter.objectType?.nilIfBlank { c = "\(c) AND object_type = \(bind: v)" }
-        if let v = filter.objectID?.nilIfBlank { c = "\(c) AND object_id = \(bind: v)" }
-        if let v = filter.outcome?.nilIfBlank { c = "\(c) AND outcome = \(bind: v)" }
+        if let v = filter.actor?.trimmedOrNil { c = "\(c) AND LOWER(actor) LIKE \(bind: Self.like(v.lowercased(), prefixOnly: true)) ESCAPE '\\'" }
+        if let v = filter.action?.trimmedOrNil { c = "\(c) AND action = \(bind: v)" }
+        if let v = filter.objectType?.trimmedOrNil { c = "\(c) AND object_type = \(bind: v)" }
+        if let v = filter.objectID?.trimmedOrNil { c = "\(c) AND object_id = \(bind: v)" }
+        if let v = filter.outcome?.trimmedOrNil { c = "\(c) AND outcome = \(bind: v)" }
         if let v = filter.from { c = "\(c) AND at >= \(bind: v)" }
         if let v = filter.to { c = "\(c) AND at < \(bind: v)" }
         if let v = filter.throughSeq { c = "\(c) AND seq <= \(bind: v)" }
-        if let v = filter.text?.nilIfBlank { c = "\(c) AND LOWER(detail) LIKE \(bind: Self.like(v.lowercased(), prefixOnly: false)) ESCAPE '\\'" }
+        if let v = filter.text?.trimmedOrNil { c = "\(c) AND LOWER(detail) LIKE \(bind: Self.like(v.lowercased(), prefixOnly: false)) ESCAPE '\\'" }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(c)").first()?.decode(column: "n", as: Int.self) ?? 0
         let rows = try await sql.raw("SELECT \(unsafeRaw: StoredEntry.columns) FROM audit_log WHERE \(c) ORDER BY seq DESC LIMIT \(bind: limit) OFFSET \(bind: offset)")
             .all(decoding: StoredEntry.self)
@@ -210,7 +224,7 @@ extension AuditLog {
         let check = try await verify()
         guard check.isIntact else { throw StoreError(.conflict, "audit.prune_broken", [check.message()]) }
         let result = try await db.transaction { tx -> AuditPruneResult in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             // Takes the head's lock, like `append`, so no entry is added while the base moves.
             try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = 1").run()
             let head = try await Self.head(sql)
@@ -312,14 +326,9 @@ struct StoredEntry: Decodable {
 
     var record: AuditRecord {
         AuditRecord(
-            seq: seq, at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
-            objectID: object_id, detail: detail, outcome: outcome)
-    }
-}
-
-extension String {
-    var nilIfBlank: String? {
-        let t = trimmingSpaces()
-        return t.isEmpty ? nil : t
+            seq: seq,
+            entry: AuditEntry(
+                at: at, actorID: actor_id, actor: actor, role: role, ip: ip, action: action, objectType: object_type,
+                objectID: object_id, detail: detail, outcome: outcome))
     }
 }

@@ -43,8 +43,8 @@ extension CaseRepository {
         }
         let (row, event) = try await step(action, on: current, actor: actor, at: now, working: working)
         try await db.transaction { tx in
-            try await Self.write(row, event: event, over: current.version, actor: actor, on: tx as! any SQLDatabase)
-            try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx as! any SQLDatabase)
+            try await Self.write(row, event: event, over: current.version, actor: actor, on: tx.sql)
+            try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx.sql)
         }
         return row
     }

@@ -49,13 +49,13 @@ extension CaseRepository {
         var title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
         if title.isEmpty { title = String(description.prefix(30)) }
         guard title.count <= Self.maxTitle else { throw StoreError(.invalid, "case.too_long", [String(Self.maxTitle)], field: "title") }
-        let address = draft.address?.trimmingSpaces().nilIfEmpty
-        let name = draft.reporterName?.trimmingSpaces().nilIfEmpty
+        let address = draft.address?.trimmingSpaces().trimmedOrNil
+        let name = draft.reporterName?.trimmingSpaces().trimmedOrNil
         for (field, value) in [("address", address), ("reporter_name", name)] where (value?.count ?? 0) > Self.maxShort {
             throw StoreError(.invalid, "case.too_long", [String(Self.maxShort)], field: field)
         }
         var phone: String?
-        if let raw = draft.reporterPhone?.trimmingSpaces().nilIfEmpty {
+        if let raw = draft.reporterPhone?.trimmingSpaces().trimmedOrNil {
             do { phone = try Phone.normalize(raw) } catch { throw StoreError(.invalid, "case.bad_phone", field: "phone") }
         }
         if let p = draft.point, !p.isValid { throw StoreError(.invalid, "case.bad_point", field: "location") }
@@ -109,7 +109,7 @@ extension CaseRepository {
     public static func store(_ batch: [PreparedCase], on db: any Database, chain: AuditChain? = nil) async throws {
         guard !batch.isEmpty else { return }
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             for p in batch {
                 for l in p.limits where try await RateLimiter.count(l.key, window: l.window, now: p.row.reportedAt, on: sql) > l.limit {
                     throw RateLimitExceeded(key: l.key)

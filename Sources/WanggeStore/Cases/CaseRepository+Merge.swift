@@ -116,7 +116,7 @@ extension CaseRepository {
         next.version = current.version + 1
         let row = next
         try await db.transaction { tx in
-            try await Self.write(row, event: transition.event, over: current.version, actor: actor, on: tx as! any SQLDatabase)
+            try await Self.write(row, event: transition.event, over: current.version, actor: actor, on: tx.sql)
         }
         return row
     }

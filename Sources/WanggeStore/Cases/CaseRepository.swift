@@ -7,10 +7,9 @@ import WanggeSecurity
 /// Cases and their timelines. Reads are scoped by the case's grid like residents; every change
 /// goes through `CaseMachine` and is written with its event in one transaction, guarded by the
 /// row's `version` so two people acting at once cannot both win.
-public struct CaseRepository: Sendable {
+public struct CaseRepository: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public static let gridTeam = CreateCases.gridTeam.key
     public static let maxDescription = 2000

@@ -45,9 +45,8 @@ public struct RoutingRuleRow: Codable, Sendable, Equatable, Identifiable {
 /// department and time limits, the department list, and the routing rules. Every check is made
 /// before anything is written, and every change is one statement, so nothing is half-written.
 /// Routing rules are read and changed only for units in the caller's scope.
-public struct CaseSetupRepository: Sendable {
+public struct CaseSetupRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 
@@ -102,7 +101,7 @@ public struct CaseSetupRepository: Sendable {
         guard problems.isEmpty, let chosen else { throw ValidationFailure(problems: problems) }
         let row = CategoryRow(
             key: key, parentKey: parent?.key, kind: chosen, nameZh: s.nameZh.trimmingSpaces(),
-            nameEn: s.nameEn.trimmingSpaces().nilIfEmpty ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
+            nameEn: s.nameEn.trimmingSpaces().trimmedOrNil ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
             respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true)
         // Two people adding the same key at once: the second insert does nothing and is told so.
         let inserted = try await sql.raw(
@@ -124,7 +123,7 @@ public struct CaseSetupRepository: Sendable {
         guard problems.isEmpty, let respond = s.respondHours, let resolve = s.resolveHours else { throw ValidationFailure(problems: problems) }
         var after = before
         after.nameZh = s.nameZh.trimmingSpaces()
-        after.nameEn = s.nameEn.trimmingSpaces().nilIfEmpty ?? after.nameZh
+        after.nameEn = s.nameEn.trimmingSpaces().trimmedOrNil ?? after.nameZh
         after.departmentKey = s.departmentKey
         after.respondHours = respond
         after.resolveHours = resolve
@@ -171,7 +170,7 @@ public struct CaseSetupRepository: Sendable {
         case .failure(let p): problems.append(FieldProblem(p))
         }
         guard problems.isEmpty else { throw ValidationFailure(problems: problems) }
-        let row = DepartmentRow(key: key, nameZh: zh, nameEn: en.nilIfEmpty ?? zh)
+        let row = DepartmentRow(key: key, nameZh: zh, nameEn: en.trimmedOrNil ?? zh)
         let inserted = try await sql.raw(
             """
             INSERT INTO departments (key, name_zh, name_en, sort) VALUES (\(bind: row.key), \(bind: row.nameZh), \(bind: row.nameEn), \
@@ -190,7 +189,7 @@ public struct CaseSetupRepository: Sendable {
         let zh = nameZh.trimmingSpaces(), en = nameEn.trimmingSpaces()
         let problems = CaseSetupRules.nameProblems(zh: zh, en: en).map(FieldProblem.init)
         guard problems.isEmpty else { throw ValidationFailure(problems: problems) }
-        let after = DepartmentRow(key: key, nameZh: zh, nameEn: en.nilIfEmpty ?? zh)
+        let after = DepartmentRow(key: key, nameZh: zh, nameEn: en.trimmedOrNil ?? zh)
         try await sql.raw("UPDATE departments SET name_zh = \(bind: after.nameZh), name_en = \(bind: after.nameEn) WHERE key = \(bind: key)").run()
         return (before, after)
     }

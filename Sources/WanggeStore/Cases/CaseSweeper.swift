@@ -61,7 +61,7 @@ public struct CaseSweeper: Sendable {
         for c in try await repo.categories() { known[c.key] = c }
         let categories = known
         let outcome = try await db.transaction { tx -> (Int, Report) in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
             let due = try await sql.raw(
                 """
@@ -129,7 +129,7 @@ public struct CaseSweeper: Sendable {
         let ids = row.ancestorIDs
         guard !ids.isEmpty else { return [] }
         struct Level: Decodable { var level: UnitLevel }
-        let levels = try await (db as! any SQLDatabase).raw("SELECT level FROM units WHERE id IN (\(binds: ids))").all(decoding: Level.self)
+        let levels = try await db.sql.raw("SELECT level FROM units WHERE id IN (\(binds: ids))").all(decoding: Level.self)
         return levels.map(\.level).sorted(by: >)
     }
 

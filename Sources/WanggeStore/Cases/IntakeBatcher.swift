@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Group commit for case intake (issue 4, point 9). Reports that arrive while a commit is under
+/// Group commit for case intake. Reports that arrive while a commit is under
 /// way wait and are written together by the next one, so a burst pays one durable commit per
 /// batch instead of one per report — and nobody hears "accepted" before their case is committed.
 /// With no load a report is written at once, alone; there is no timer and no added wait.
@@ -68,24 +68,5 @@ public actor IntakeBatcher {
             }
         }
         draining = false
-    }
-}
-
-/// The grids' polygons for locating a point, loaded once and reloaded when the tree changes.
-/// Whether it changed is asked of the database on every use (the count of `unit_events`, which
-/// every boundary, move, merge and split appends to), so an instance never locates with a tree
-/// another instance has since changed.
-public actor GridLocatorCache {
-    private var cached: (stamp: Int, locator: GridLocator)?
-
-    public init() {}
-
-    public func locator(_ db: any Database) async throws -> GridLocator {
-        let sql = db as! any SQLDatabase
-        let stamp = try await sql.raw("SELECT COUNT(*) AS n FROM unit_events").first()?.decode(column: "n", as: Int.self) ?? 0
-        if let cached, cached.stamp == stamp { return cached.locator }
-        let fresh = try await GridLocator.load(db)
-        cached = (stamp, fresh)
-        return fresh
     }
 }

@@ -15,10 +15,14 @@ struct BuildingImport {
 
     func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
         var sheet = input
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
         var seen: [String: Int] = [:]
-        var rows: [(code: String, values: [any Encodable & Sendable], record: CSVRecord)] = []
+        struct Row {
+            var code: String, unitID: UUID?, name: String, address: String, kind: String, floors: Int?, lon: Double, lat: Double
+            var record: CSVRecord
+        }
+        var rows: [Row] = []
         for record in sheet.table.records {
             let code = sheet.required(record, "code")
             let name = sheet.required(record, "name")
@@ -42,7 +46,7 @@ struct BuildingImport {
                 if gridID == nil && !scope.includesUnplaced { sheet.problem(record, "lon", L10n.t("import.outside_grids")) }
             }
             if let code, let name, let address, let lon, let lat {
-                rows.append((code, [UUID(), code, gridID, name, address, kind, floors, lon, lat, Date()], record))
+                rows.append(Row(code: code, unitID: gridID, name: name, address: address, kind: kind, floors: floors, lon: lon, lat: lat, record: record))
             }
         }
         let found = try await existing(sql, table: "buildings", key: "code", values: rows.map(\.code))
@@ -55,21 +59,20 @@ struct BuildingImport {
         let batch = rows
         let (inserted, updated) = try await db.transaction { tx in
             var updated = 0
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var fresh: [[any Encodable & Sendable]] = []
             for (i, row) in batch.enumerated() {
                 if let hit = found[row.code] {
-                    let v = row.values
                     try await sql.raw(
                         """
-                        UPDATE buildings SET unit_id = \(bind: v[2] as! UUID?), name = \(bind: v[3] as! String), address = \(bind: v[4] as! String), \
-                        kind = \(bind: v[5] as! String), floors = \(bind: v[6] as! Int?), lon = \(bind: v[7] as! Double), lat = \(bind: v[8] as! Double) \
+                        UPDATE buildings SET unit_id = \(bind: row.unitID), name = \(bind: row.name), address = \(bind: row.address), \
+                        kind = \(bind: row.kind), floors = \(bind: row.floors), lon = \(bind: row.lon), lat = \(bind: row.lat) \
                         WHERE id = \(bind: hit.id)
                         """
                     ).run()
                     updated += 1
                 } else {
-                    fresh.append(row.values)
+                    fresh.append([UUID(), row.code, row.unitID, row.name, row.address, row.kind, row.floors, row.lon, row.lat, Date()])
                 }
                 if i % 1000 == 999 { progress(i + 1, batch.count) }
             }
@@ -96,7 +99,7 @@ struct HouseholdImport {
 
     func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
         var sheet = input
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
         let buildingCodes = sheet.table.records.map { sheet.value($0, "building_code") }.filter { !$0.isEmpty }
         let buildings = try await existing(sql, table: "buildings", key: "code", values: Array(Set(buildingCodes)))
@@ -124,7 +127,7 @@ struct HouseholdImport {
             }
             if unitID == nil && !scope.includesUnplaced { sheet.problem(record, "grid_code", L10n.t("field.required")) }
             if let number, let address {
-                rows.append(Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").nilIfEmpty, address: address, kind: kind, record: record))
+                rows.append(Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").trimmedOrNil, address: address, kind: kind, record: record))
             }
         }
         let found = try await existing(sql, table: "households", key: "number", values: rows.map(\.number))
@@ -135,7 +138,7 @@ struct HouseholdImport {
         let batch = rows
         let (inserted, updated) = try await db.transaction { tx in
             var updated = 0
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var fresh: [[any Encodable & Sendable]] = []
             for (i, r) in batch.enumerated() {
                 if let hit = found[r.number] {

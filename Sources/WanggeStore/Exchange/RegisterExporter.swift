@@ -7,10 +7,9 @@ import WanggeSecurity
 /// Writes the register as CSV that Excel opens cleanly (UTF-8 with BOM), with the same headers
 /// the importer reads, so an office can export, correct in Excel and import again. ID numbers
 /// and phones are masked unless `reveal` is set by a caller whose role may see them.
-public struct RegisterExporter: Sendable {
+public struct RegisterExporter: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database, cipher: FieldCipher) {
         self.db = db

@@ -8,10 +8,9 @@ import WanggeSecurity
 /// All or nothing: every row is checked first and every problem reported with its row and
 /// column; only a clean file is written, in one transaction. Rows whose key (building code,
 /// household number, ID number) already exists in the caller's scope update that record.
-public struct RegisterImporter: Sendable {
+public struct RegisterImporter: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
     /// At most this many problems are listed; the count says how many more there were.
     public static let problemLimit = 1000
 

@@ -15,7 +15,7 @@ struct ResidentImport {
 
     func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
         var sheet = input
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
         let tags = try await ResidentRepository(db, cipher: cipher).allTags()
         let householdNumbers = Set(sheet.table.records.map { sheet.value($0, "household_number") }.filter { !$0.isEmpty })
@@ -49,7 +49,7 @@ struct ResidentImport {
             rows.append(
                 Row(
                     values: ResidentRow(
-                        id: UUID(), name: input.name, idNumber: id?.value, documentNumber: input.documentNumber?.nilIfEmpty, sex: id?.sex.rawValue,
+                        id: UUID(), name: input.name, idNumber: id?.value, documentNumber: input.documentNumber?.trimmedOrNil, sex: id?.sex.rawValue,
                         birthDate: id?.birthDate.description, phone: phone, householdID: householdID, relation: relation,
                         residenceType: residenceType, unitID: unitID, createdAt: now, updatedAt: now), tags: Array(Set(tagKeys)).sorted(), record: record))
         }
@@ -72,7 +72,7 @@ struct ResidentImport {
         let batch = rows
         let (inserted, updated) = try await db.transaction { tx in
             var updated = 0
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             var fresh: [[any Encodable & Sendable]] = []
             var tagRows: [[any Encodable & Sendable]] = []
             for (i, row) in batch.enumerated() {

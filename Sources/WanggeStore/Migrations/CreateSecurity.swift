@@ -47,7 +47,7 @@ struct CreateSecurity: AsyncMigration {
             .field("base_seq", .int64, .required)
             .field("base_hash", .string, .required)
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         try await sql.insert(into: "audit_head").columns("id", "seq", "hash", "base_seq", "base_hash")
             .values(SQLBind(1), SQLBind(Int64(0)), SQLBind(AuditChain.genesis), SQLBind(Int64(0)), SQLBind(AuditChain.genesis)).run()
 

@@ -15,7 +15,7 @@ struct CreateSessions: AsyncMigration {
             .create()
         try await db.createIndex("sessions", "account_id")
         try await db.createIndex("sessions", "expires_at")
-        try await (db as! any SQLDatabase).drop(table: "_fluent_sessions").ifExists().run()
+        try await db.sql.drop(table: "_fluent_sessions").ifExists().run()
     }
 
     func revert(on db: any Database) async throws {

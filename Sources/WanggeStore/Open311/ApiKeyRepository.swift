@@ -25,9 +25,8 @@ public struct ApiKeyRow: Codable, Sendable, Equatable, Identifiable {
 /// it is made (`wangge apikey create --name NAME`); only its SHA-256 is kept, so a stolen
 /// database does not yield usable keys. Keys are named after the integration that holds them;
 /// the name is what the audit log and the case timeline show.
-public struct ApiKeyRepository: Sendable {
+public struct ApiKeyRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     /// Makes a key recognisable in a log or a leaked file ("Open311", not a staff API token `wg_`).
     public static let prefix = "o311_"

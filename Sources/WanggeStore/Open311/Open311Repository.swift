@@ -82,9 +82,8 @@ public struct PublicRequestQuery: Sendable, Equatable {
 /// inquiries concern one person's affairs and are never listed, offered or shown. A rejected case
 /// (spam, abuse, not the district's business) is left out of browsing but still answers when asked
 /// for by its id, as the tracking page does, so its reporter learns why.
-public struct Open311Repository: Sendable {
+public struct Open311Repository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public static let publicKinds: [CaseKind] = [.event, .component]
     /// Open311's default and our maximum page.

@@ -36,9 +36,8 @@ public struct AccountRow: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// Log-in accounts. Hashing is the web layer's (bcrypt); this stores and finds.
-public struct AccountRepository: Sendable {
+public struct AccountRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 
@@ -79,7 +78,7 @@ public struct AccountRepository: Sendable {
     /// are reached (the count starts again after the lock). Returns the lock's end if it locked.
     public func recordFailure(_ id: UUID, maxFailures: Int, lockFor: TimeInterval, now: Date) async throws -> Date? {
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await sql.raw("UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = \(bind: id)").run()
             let failures = try await sql.raw("SELECT failed_logins FROM accounts WHERE id = \(bind: id)").first()?.decode(column: "failed_logins", as: Int.self) ?? 0
             guard failures >= maxFailures else { return nil }

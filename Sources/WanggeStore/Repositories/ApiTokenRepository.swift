@@ -25,9 +25,8 @@ public struct ApiTokenRow: Codable, Sendable, Equatable, Identifiable {
 
 /// Scoped API tokens for the phone terminal and integrations. Only a SHA-256 of the token is
 /// stored; the token itself is shown once, when it is made.
-public struct ApiTokenRepository: Sendable {
+public struct ApiTokenRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
     public static let prefix = "wg_"
 
     public init(_ db: any Database) { self.db = db }

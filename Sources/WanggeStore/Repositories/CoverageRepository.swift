@@ -14,7 +14,7 @@ public struct UnitTotals: Sendable, Equatable, Codable {
     public init() {}
 }
 
-/// "格不漏户、户不漏人" (§4): what is not yet placed in the grid tree, and grids without a full team.
+/// "格不漏户、户不漏人" : what is not yet placed in the grid tree, and grids without a full team.
 public struct CoverageReport: Sendable, Codable {
     public struct Item: Sendable, Codable, Equatable {
         public var id: UUID
@@ -37,9 +37,8 @@ public struct CoverageReport: Sendable, Codable {
     }
 }
 
-public struct CoverageRepository: Sendable {
+public struct CoverageRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     /// How many of each list a report carries; the counts are always whole.
     public static let listLimit = 200
@@ -100,7 +99,7 @@ public struct CoverageRepository: Sendable {
         for b in buildings {
             let inside: Bool
             if let unit = b.unit_id, gridIDs.contains(unit) {
-                // Street shops are placed in the nearest grid on purpose (§2), so only the grid link is required.
+                // Street shops are placed in the nearest grid on purpose , so only the grid link is required.
                 inside = b.kind == "shop" || areas[unit].map { $0.contains(GeoPoint(lon: b.lon, lat: b.lat)) } ?? true
             } else {
                 inside = false

@@ -6,10 +6,9 @@ import WanggeSecurity
 
 /// Loads a generated demo district (see `DemoDistrict`) into an empty database: the tree first,
 /// then grid by grid, one transaction per grid, reporting progress after each.
-public struct DemoLoader: Sendable {
+public struct DemoLoader: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database, cipher: FieldCipher) {
         self.db = db
@@ -56,7 +55,7 @@ public struct DemoLoader: Sendable {
             let population = DemoDistrict.population(ofGrid: grid.code, plan: plan, config: config)
             let staff = plan.staff(ofGrid: grid.code)
             try await db.transaction { tx in
-                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, on: tx as! any SQLDatabase, cipher: cipher, now: now)
+                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, on: tx.sql, cipher: cipher, now: now)
             }
             progress(i + 1, grids.count)
         }

@@ -8,7 +8,7 @@ import WanggeSecurity
 /// TOTP secrets. Pages of 1,000 rows, each page in its own transaction, so an interrupted run
 /// loses at most one page of work and simply runs again; a row already under the current key
 /// with the current hash is left alone.
-public struct KeyRotation: Sendable {
+public struct KeyRotation: Sendable, SQLRepository {
     public struct Report: Sendable, Equatable {
         /// Residents with an ID number that were looked at.
         public var residents = 0
@@ -26,7 +26,6 @@ public struct KeyRotation: Sendable {
 
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     /// `cipher` must hold the new key first and every key still in use after it.
     public init(_ db: any Database, cipher: FieldCipher) {
@@ -69,7 +68,7 @@ public struct KeyRotation: Sendable {
             let changes = try page.compactMap(resealed)
             if !changes.isEmpty {
                 try await db.transaction { tx in
-                    let sql = tx as! any SQLDatabase
+                    let sql = tx.sql
                     for c in changes {
                         try await sql.update("residents").set("id_number", to: c.stored).set("id_number_hash", to: c.hash).where("id", .equal, c.id).run()
                     }
@@ -129,13 +128,13 @@ public struct KeyRotation: Sendable {
         guard !moved.isEmpty else { return 0 }
         try await db.transaction { tx in
             for (id, stored) in moved {
-                try await (tx as! any SQLDatabase).update("accounts").set("totp_secret", to: stored).where("id", .equal, id).run()
+                try await tx.sql.update("accounts").set("totp_secret", to: stored).where("id", .equal, id).run()
             }
         }
         return moved.count
     }
 
-    /// Case reporters' phones (issue 4), a page at a time until none is under an older key.
+    /// Case reporters' phones, a page at a time until none is under an older key.
     func rotateReporterPhones() async throws -> Int {
         struct Phone: Decodable { var id: UUID; var reporter_phone: String }
         let current = "v1.\(cipher.currentKeyID).%"
@@ -151,7 +150,7 @@ public struct KeyRotation: Sendable {
             let sealed = try page.map { ($0.id, cipher.encrypt(try open($0.reporter_phone, what: "case \($0.id)"))) }
             try await db.transaction { tx in
                 for (id, stored) in sealed {
-                    try await (tx as! any SQLDatabase).update("cases").set("reporter_phone", to: stored).where("id", .equal, id).run()
+                    try await tx.sql.update("cases").set("reporter_phone", to: stored).where("id", .equal, id).run()
                 }
             }
             moved += sealed.count

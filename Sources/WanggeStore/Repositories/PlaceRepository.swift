@@ -4,9 +4,8 @@ import SQLKit
 import WanggeCore
 
 /// Buildings, households, public components and organisations of the register, always within a scope.
-public struct PlaceRepository: Sendable {
+public struct PlaceRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 
@@ -61,30 +60,5 @@ public struct PlaceRepository: Sendable {
         _ = try await UnitRepository(db).get(gridID, in: scope)
         return try await sql.raw("SELECT \(unsafeRaw: OrganisationRow.columns) FROM organisations WHERE unit_id = \(bind: gridID) AND \(scope.condition("unit_id")) ORDER BY kind, name")
             .all(decoding: OrganisationRow.self)
-    }
-}
-
-/// Finds the grid for a point: the one whose boundary contains it, or for a street shop the
-/// nearest grid within reach ("沿街商户就近划入", §2).
-public struct GridLocator: Sendable {
-    public let index: GeoIndex<UUID>
-    /// The box around every grid with a boundary, nil when none has one; worked out once per load.
-    public let bounds: GeoBox?
-    public static let shopReachMeters = 300.0
-
-    public init(grids: [UnitRow]) {
-        index = GeoIndex(grids.compactMap { grid in grid.area.map { (grid.id, $0) } })
-        let boxes = index.entries.map(\.area.bbox).filter { !$0.isEmpty }
-        bounds = boxes.first.map { first in boxes.dropFirst().reduce(first) { $0.union($1) } }
-    }
-
-    public static func load(_ db: any Database) async throws -> GridLocator {
-        GridLocator(grids: try await UnitRepository(db).all(in: .everything, level: .grid))
-    }
-
-    public func grid(for point: GeoPoint, kind: String) -> UUID? {
-        if let id = index.locate(point) { return id }
-        guard kind == "shop" else { return nil }
-        return index.nearest(point, maxMeters: Self.shopReachMeters)?.id
     }
 }

@@ -4,9 +4,8 @@ import SQLKit
 
 /// Fixed-window rate limits kept in the database, so every instance behind the load balancer
 /// counts the same attempts (an in-memory counter per instance would multiply the limit).
-public struct RateLimiter: Sendable {
+public struct RateLimiter: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 
@@ -14,7 +13,7 @@ public struct RateLimiter: Sendable {
     /// still within `limit` per `window`.
     public func hit(_ key: String, cost: Int = 1, limit: Int, window: TimeInterval, now: Date) async throws -> Bool {
         try await db.transaction { tx in
-            try await Self.count(key, cost: cost, window: window, now: now, on: tx as! any SQLDatabase) <= limit
+            try await Self.count(key, cost: cost, window: window, now: now, on: tx.sql) <= limit
         }
     }
 

@@ -90,7 +90,7 @@ extension ResidentRepository {
         guard row.anonymisedAt == nil else { throw StoreError(.conflict, "rights.already_anonymised") }
         let name = L10n.t("rights.anonymised_name", lang: .zh)
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await sql.raw(
                 """
                 UPDATE residents SET name = \(bind: name), id_number = NULL, id_number_hash = NULL, document_number = NULL, \

@@ -33,10 +33,9 @@ public struct ResidentInput: Sendable, Codable {
 /// Residents of the register. ID numbers are stored encrypted (`FieldCipher`) with a keyed hash
 /// beside them for exact look-up; rows leave this repository with the number decrypted, and
 /// `ResidentView` decides what the caller is shown.
-public struct ResidentRepository: Sendable {
+public struct ResidentRepository: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database, cipher: FieldCipher) {
         self.db = db
@@ -137,7 +136,7 @@ public struct ResidentRepository: Sendable {
         let row = validated.row(id: UUID(), now: now)
         let stored = sealed(row)
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await sql.insert(into: "residents").model(stored.row, nilEncodingStrategy: .asNil).run()
             try await sql.update("residents").set("id_number_hash", to: stored.hash).where("id", .equal, row.id).run()
             try await Self.writeTags(validated.tags, for: row.id, on: sql)
@@ -156,7 +155,7 @@ public struct ResidentRepository: Sendable {
         let row = changed
         let stored = sealed(row)
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await sql.update("residents").set(model: stored.row).set("id_number_hash", to: stored.hash).where("id", .equal, id).run()
             try await sql.delete(from: "resident_tags").where("resident_id", .equal, id).run()
             try await Self.writeTags(validated.tags, for: id, on: sql)

@@ -35,9 +35,9 @@ struct ValidatedResident {
     func row(id: UUID, now: Date) -> ResidentRow {
         ResidentRow(
             id: id, name: input.name.trimmingSpaces(), idNumber: idNumber?.value,
-            documentNumber: input.documentNumber?.trimmingSpaces().nilIfEmpty,
+            documentNumber: input.documentNumber?.trimmingSpaces().trimmedOrNil,
             sex: idNumber?.sex.rawValue, birthDate: idNumber?.birthDate.description, phone: phone,
-            householdID: householdID, relation: input.relation?.nilIfEmpty, residenceType: input.residenceType,
+            householdID: householdID, relation: input.relation?.trimmedOrNil, residenceType: input.residenceType,
             unitID: unitID, createdAt: now, updatedAt: now)
     }
 }
@@ -78,7 +78,7 @@ struct ResidentValidator {
         if !Vocabulary.residenceTypes.contains(input.residenceType) {
             problems.append(FieldProblem("residence_type", "field.not_one_of", [input.residenceType, Vocabulary.residenceTypes.joined(separator: "/")]))
         }
-        if let relation = input.relation?.nilIfEmpty, !Vocabulary.relations.contains(relation) {
+        if let relation = input.relation?.trimmedOrNil, !Vocabulary.relations.contains(relation) {
             problems.append(FieldProblem("relation", "field.not_one_of", [relation, Vocabulary.relations.joined(separator: "/")]))
         }
         for tag in input.tags where !knownTags.contains(tag) {
@@ -92,7 +92,7 @@ struct ResidentValidator {
         var (id, phone, problems) = Self.checkFields(input, knownTags: known)
         var householdID: UUID?
         var unitID: UUID?
-        if let number = input.householdNumber?.trimmingSpaces().nilIfEmpty {
+        if let number = input.householdNumber?.trimmingSpaces().trimmedOrNil {
             struct H: Decodable { var id: UUID; var unit_id: UUID? }
             if let h = try await sql.raw("SELECT id, unit_id FROM households WHERE number = \(bind: number) AND \(scope.condition("unit_id"))").first(decoding: H.self) {
                 householdID = h.id
@@ -113,13 +113,6 @@ struct ResidentValidator {
         }
         guard problems.isEmpty else { throw ValidationFailure(problems: problems) }
         return ValidatedResident(input: input, idNumber: id, phone: phone, householdID: householdID, unitID: unitID, tags: Array(Set(input.tags)).sorted())
-    }
-}
-
-extension String {
-    var nilIfEmpty: String? {
-        let t = trimmingSpaces()
-        return t.isEmpty ? nil : t
     }
 }
 

@@ -4,9 +4,8 @@ import SQLKit
 
 /// Log-in sessions as rows (see `CreateSessions`). The web layer's session driver stores through
 /// this; the data is the session's string map as JSON.
-public struct SessionRepository: Sendable {
+public struct SessionRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 

@@ -29,11 +29,10 @@ public struct StaffKindRow: Codable, Sendable, Equatable {
 }
 
 /// Staff of every kind and their assignments to grids (G3).
-public struct StaffRepository: Sendable {
+public struct StaffRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    /// A grid needs at least this many people (§1: "每个网格设置3—5人").
+    /// A grid needs at least this many people ("每个网格设置3—5人").
     public static let minimumTeam = 3
 
     public init(_ db: any Database) { self.db = db }
@@ -75,7 +74,7 @@ public struct StaffRepository: Sendable {
         let trimmed = name.trimmingSpaces()
         if trimmed.isEmpty { problems.append(FieldProblem("name", "field.required")) } else if trimmed.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
         var normalizedPhone: String?
-        if let raw = phone?.nilIfEmpty {
+        if let raw = phone?.trimmedOrNil {
             do { normalizedPhone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }
         }
         if try await !kinds().contains(where: { $0.key == kindKey }) { problems.append(FieldProblem("kind", "staff.unknown_kind", [kindKey])) }
@@ -84,11 +83,11 @@ public struct StaffRepository: Sendable {
         if let buildingID { _ = try await PlaceRepository(db).building(buildingID, in: scope) }
         let staffID = UUID(), assignmentID = UUID(), phone = normalizedPhone
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = tx.sql
             try await sql.insert(into: "staff").columns("id", "name", "phone", "kind_key", "active", "created_at")
                 .values(SQLBind(staffID), SQLBind(trimmed), SQLBind(phone), SQLBind(kindKey), SQLBind(true), SQLBind(now)).run()
             try await sql.insert(into: "staff_assignments").columns("id", "staff_id", "unit_id", "building_id", "duty", "started_at")
-                .values(SQLBind(assignmentID), SQLBind(staffID), SQLBind(unit.id), SQLBind(buildingID), SQLBind(duty?.nilIfEmpty), SQLBind(now)).run()
+                .values(SQLBind(assignmentID), SQLBind(staffID), SQLBind(unit.id), SQLBind(buildingID), SQLBind(duty?.trimmedOrNil), SQLBind(now)).run()
         }
         return try await team(of: unit.id, in: scope).first { $0.assignmentID == assignmentID }!
     }

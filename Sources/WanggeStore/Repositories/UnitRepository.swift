@@ -5,9 +5,8 @@ import WanggeCore
 
 /// Reads and reshapes the grid tree. Moves, merges and splits keep history in `unit_events`
 /// and re-home what hangs on a unit (see `UnitReshaping.swift`).
-public struct UnitRepository: Sendable {
+public struct UnitRepository: Sendable, SQLRepository {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     public init(_ db: any Database) { self.db = db }
 

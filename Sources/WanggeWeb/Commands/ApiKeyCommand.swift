@@ -28,7 +28,7 @@ struct CreateApiKeyCommand: AsyncCommand {
         guard let name = signature.name else { throw StoreError(.invalid, "apikey.bad_name", [String(ApiKeyRepository.maxName)], field: "name") }
         let (row, key) = try await ApiKeyRepository(app.db).create(name: name, now: Date())
         try await app.auditCLI("apikey_created", object: "open311_api_key", row.name, detail: "id=\(row.id.uuidString)")
-        FileHandle.standardError.write(Data((L10n.t("apikey.created", row.name, lang: .zh) + "\n" + L10n.t("apikey.created", row.name, lang: .en) + "\n").utf8))
+        FileHandle.standardError.write(Data((L10n.both("apikey.created", ["\(row.name)"], separator: "\n") + "\n").utf8))
         context.console.print(key)
     }
 }
@@ -40,7 +40,7 @@ struct ListApiKeysCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let rows = try await ApiKeyRepository(context.application.db).list()
-        if rows.isEmpty { context.console.print(L10n.t("apikey.none", lang: .zh) + " / " + L10n.t("apikey.none", lang: .en)); return }
+        if rows.isEmpty { context.console.print(L10n.both("apikey.none")); return }
         func day(_ d: Date?) -> String { d.map { String(W3CDateTime.format($0).prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "-" }
         context.console.print("name\tcreated\tlast_used\tstate")
         for r in rows {
@@ -61,6 +61,6 @@ struct RevokeApiKeyCommand: AsyncCommand {
         let app = context.application
         let row = try await ApiKeyRepository(app.db).revoke(name: signature.name, now: Date())
         try await app.auditCLI("apikey_revoked", object: "open311_api_key", row.name, detail: "id=\(row.id.uuidString)")
-        context.console.print(L10n.t("apikey.revoked", row.name, lang: .zh) + " / " + L10n.t("apikey.revoked", row.name, lang: .en))
+        context.console.print(L10n.both("apikey.revoked", ["\(row.name)"]))
     }
 }

@@ -3,7 +3,7 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// `wangge bench --url URL --key API_KEY`: measures a running server (issue 4, point 9). Three
+/// `wangge bench --url URL --key API_KEY`: measures a running server. Three
 /// phases of the same length and concurrency: a static asset (no database), `/healthz` (one
 /// trivial query) and durable case intake through Open311 POST; prints each rate and intake's
 /// rate as a ratio of the two GET rates, so the result holds on any machine. Run by

@@ -8,7 +8,7 @@ import WanggeStore
 /// with one account per role, and prints how to log in.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "grids", help: "How many grids (default 12; 1000 reaches the size of seed §4: ~534k households, ~1.2M residents)")
+        @Option(name: "grids", help: "How many grids (default 12; 1000 reaches the size of a real district: ~534k households, ~1.2M residents)")
         var grids: Int?
         @Option(name: "seed", help: "Random seed (default 2026); the same seed gives the same district")
         var seed: UInt64?

@@ -29,7 +29,7 @@ struct NewKeyCommand: AsyncCommand {
         guard id != KeyRing.auditID else { throw StoreError(.invalid, "keys.reserved_id", [id]) }
         _ = try FieldCipher.Key(id: id, bytes: Array(repeating: 0, count: 32))
         if context.application.keys.cipher.keys.contains(where: { $0.id == id }) { throw StoreError(.conflict, "keys.id_in_use", [id]) }
-        FileHandle.standardError.write(Data((L10n.t("keys.new_key_help", lang: .zh) + "\n" + L10n.t("keys.new_key_help", lang: .en) + "\n").utf8))
+        FileHandle.standardError.write(Data((L10n.both("keys.new_key_help", separator: "\n") + "\n").utf8))
         context.console.print(FieldCipher.newKeyLine(id: id))
     }
 }
@@ -57,9 +57,9 @@ struct RotateCommand: AsyncCommand {
         let remaining = try await rotation.remaining()
         let older = cipher.keys.dropFirst().map(\.id).joined(separator: ", ")
         if remaining > 0 {
-            context.console.error(L10n.t("keys.remaining", remaining, lang: .zh) + " / " + L10n.t("keys.remaining", remaining, lang: .en))
+            context.console.error(L10n.both("keys.remaining", ["\(remaining)"]))
             throw ExitCode(1)
         }
-        if !older.isEmpty { context.console.print(L10n.t("keys.rotated", older, lang: .zh) + " / " + L10n.t("keys.rotated", older, lang: .en)) }
+        if !older.isEmpty { context.console.print(L10n.both("keys.rotated", ["\(older)"])) }
     }
 }

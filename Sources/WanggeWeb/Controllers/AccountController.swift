@@ -23,7 +23,7 @@ enum AccountController {
         let tokens = try await ApiTokenRepository(req.db).list(accountID: v.account.id)
         let notice = v.mustChangePassword && message == nil && error == nil ? L10n.t("account.must_change") : nil
         let body = AccountPage.render(v, unit: unit, csrf: CSRF.token(req), message: message, error: error ?? notice) + TokenSection.render(tokens, csrf: CSRF.token(req), newToken: newToken, role: v.role)
-        let res = try await LoginController.render(req, body, title: L10n.t("account.title"))
+        let res = Layout.response(req, body, title: L10n.t("account.title"))
         res.status = status
         return res
     }
@@ -80,109 +80,5 @@ enum AccountController {
         try await ApiTokenRepository(req.db).revoke(id, accountID: v.account.id, now: req.now)
         try await req.audit("token_revoked", object: "api_token", id.uuidString)
         return try await render(req, message: L10n.t("token.revoked"), error: nil)
-    }
-}
-
-enum AccountPage {
-    static func render(_ v: Viewer, unit: UnitRow?, csrf: String, message: String?, error: String?) -> HTML {
-        let r = v.role
-        let abilities: [(Bool, String)] = [
-            (r.readsRegister, "account.can.read_register"), (r.editsRegister, "account.can.edit_register"),
-            (r.managesTree, "account.can.manage_tree"), (r.mayUnmask, "account.can.unmask"), (r.seesSensitiveTags, "account.can.sensitive_tags"),
-        ]
-        return [
-            message.map { el("p", ["class": "ok", "role": "status"], .text($0)) } ?? .empty,
-            error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-            el(
-                "dl", ["class": "facts"],
-                [
-                    el("div", [el("dt", .t("login.username")), el("dd", .text(v.account.username))]),
-                    el("div", [el("dt", .t("account.role")), el("dd", .t(r.nameKey))]),
-                    el("div", [el("dt", .t("account.scope")), el("dd", unit.map { .text("\($0.name)(\($0.code))") } ?? .t("account.no_scope"))]),
-                    el("div", [el("dt", .t("account.abilities")), el("dd", .text(abilities.filter(\.0).map { L10n.t($0.1) }.joined(separator: "、").nilIfEmpty ?? L10n.t("account.no_abilities")))]),
-                ]),
-            el("h2", .t("account.change_password")),
-            el(
-                "form", ["method": "post", "action": SiteURL.account.path, "class": "card narrow"],
-                [
-                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                    el("label", [.t("account.current"), el("input", ["type": "password", "name": "current", "autocomplete": "current-password", "required": "required"])]),
-                    el("label", [.t("account.new"), el("input", ["type": "password", "name": "new", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
-                    el("label", [.t("account.confirm"), el("input", ["type": "password", "name": "confirm", "autocomplete": "new-password", "required": "required", "minlength": "8"])]),
-                    el("p", ["class": "meta"], .t("account.weak_password")),
-                    el("button", ["type": "submit"], .t("account.change_password")),
-                ]),
-        ]
-    }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}
-
-/// The account's API tokens: a phone terminal or an integration logs in with one instead of a
-/// password, limited to the scopes chosen here (never more than the account's role allows).
-enum TokenSection {
-    static func offered(for role: Role) -> Set<TokenScope> {
-        var scopes: Set<TokenScope> = []
-        if role.readsRegister { scopes.insert(.registerRead) }
-        if role.editsRegister { scopes.insert(.registerWrite) }
-        if role.managesTree { scopes.insert(.treeWrite) }
-        if role.mayUnmask { scopes.insert(.personalReveal) }
-        return scopes
-    }
-
-    static func render(_ tokens: [ApiTokenRow], csrf: String, newToken: String?, role: Role) -> HTML {
-        let allowed = offered(for: role)
-        let offered = TokenScope.allCases.filter { allowed.contains($0) }
-        guard !offered.isEmpty || !tokens.isEmpty else { return .empty }
-        return el(
-            "section",
-            [
-                el("h2", .t("token.title")),
-                el("p", ["class": "meta"], .t("token.help")),
-                newToken.map { el("p", ["class": "ok", "role": "status"], [.t("token.shown_once"), el("code", ["class": "secret"], .text($0))]) } ?? .empty,
-                tokens.isEmpty
-                    ? .empty
-                    : HTML.table(
-                        ["col.name", "token.scopes", "token.expires", "token.last_used", "col.state"],
-                        tokens.map { t in
-                            [
-                                .text(t.name), .text(t.scopeSet.map { L10n.t($0.nameKey) }.sorted().joined(separator: "、")),
-                                .text(t.expiresAt.map(dateText) ?? "—"), .text(t.lastUsedAt.map(dateText) ?? "—"),
-                                t.revokedAt != nil
-                                    ? .t("token.revoked_state")
-                                    : el(
-                                        "form", ["method": "post", "action": "/account/tokens/\(t.id.uuidString)/revoke", "class": "inline"],
-                                        [
-                                            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                                            el("button", ["type": "submit", "class": "link"], .t("token.revoke")),
-                                        ]),
-                            ]
-                        }),
-                offered.isEmpty
-                    ? .empty
-                    : el(
-                        "form", ["method": "post", "action": "/account/tokens", "class": "card narrow"],
-                        [
-                            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                            el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "60", "placeholder": L10n.t("token.name_hint")])]),
-                            el(
-                                "fieldset",
-                                [el("legend", .t("token.scopes"))]
-                                    + offered.map { scope in
-                                        el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "scopes[]", "value": scope.rawValue]), .t(scope.nameKey)])
-                                    }),
-                            el("label", [.t("token.days"), el("input", ["name": "days", "type": "number", "min": "1", "max": "365", "value": "90"])]),
-                            el("button", ["type": "submit"], .t("token.create")),
-                        ]),
-            ])
-    }
-
-    static func dateText(_ d: Date) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 }

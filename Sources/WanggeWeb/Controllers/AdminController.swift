@@ -24,14 +24,8 @@ enum AdminController {
         pages.post(SiteURL.adminAccount(UUID(), action: "").pattern, use: act)
     }
 
-    static func requireAdministrator(_ req: Request) throws -> Viewer {
-        let v = try req.requireViewer()
-        guard v.role.managesAccounts || v.role.managesRoles else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
-
     static func index(req: Request) async throws -> Response {
-        try await render(req, try requireAdministrator(req))
+        try await render(req, try req.requireAccountAdministrator())
     }
 
     static func render(
@@ -43,7 +37,7 @@ enum AdminController {
         let body = AdminPage.render(
             viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
             form: form, now: req.now)
-        let res = try await LoginController.render(req, body, title: L10n.t("admin.title"))
+        let res = Layout.response(req, body, title: L10n.t("admin.title"))
         res.status = status
         return res
     }

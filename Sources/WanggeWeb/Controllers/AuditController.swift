@@ -23,7 +23,7 @@ enum AuditController {
         let model = AuditPage.Model(
             search: search, page: page, pageSize: pageSize, entries: found.entries, total: found.total,
             actions: try await log.actions(), verification: verification, csrf: CSRF.token(req))
-        return try await LoginController.render(req, AuditPage.render(model), title: L10n.t("audit.title"))
+        return Layout.response(req, AuditPage.render(model), title: L10n.t("audit.title"))
     }
 
     /// "Verify now": walks the whole chain and shows the result above the latest entries. The
@@ -149,15 +149,6 @@ struct AuditSearch: Content, Equatable, Sendable {
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let t = iso.date(from: s) { return t }
         throw StoreError(.invalid, "audit.bad_date", [s], field: field)
-    }
-}
-
-extension Request {
-    /// The auditor, signed in with a session (API tokens carry no audit scope), or 403.
-    func requireAuditor() throws -> Viewer {
-        let v = try requireViewer()
-        guard v.role.readsAuditLog, v.tokenScopes == nil else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
     }
 }
 

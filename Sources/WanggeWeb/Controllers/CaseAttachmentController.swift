@@ -31,7 +31,7 @@ enum CaseAttachmentController {
     static let nameCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func serve(req: Request) async throws -> Response {
-        let w = try CaseController.requireWorker(req)
+        let w = try req.requireCaseWorker()
         guard let caseID = req.parameters.get("id", as: UUID.self), let fileID = req.parameters.get("file", as: UUID.self),
             let found = try await CaseController.repo(req).attachment(fileID, of: caseID, in: w.viewer.scope)
         else {

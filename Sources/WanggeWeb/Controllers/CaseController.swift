@@ -3,7 +3,7 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// The staff's case screens (issue 4): the operator's queues, the department inbox and the grid
+/// The staff's case screens: the operator's queues, the department inbox and the grid
 /// worker's list at /cases, the case page with one form per step the viewer may take, and the
 /// entry form for hotline, window and patrol cases. Every step is written to the audit log.
 enum CaseController {
@@ -19,12 +19,6 @@ enum CaseController {
     struct Worker {
         let viewer: Viewer
         let actor: CaseActor
-    }
-
-    static func requireWorker(_ req: Request) throws -> Worker {
-        let viewer = try req.requireViewer()
-        guard viewer.role.worksCases, let role = ActorRole(viewer.role) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return Worker(viewer: viewer, actor: CaseActor(id: viewer.account.id, name: viewer.account.displayName, role: role))
     }
 
     static func repo(_ req: Request) -> CaseRepository { CaseRepository(req.db, cipher: req.keys.cipher) }
@@ -46,7 +40,7 @@ enum CaseController {
     }
 
     static func index(req: Request) async throws -> Response {
-        let w = try requireWorker(req)
+        let w = try req.requireCaseWorker()
         let tabs = tabs(for: w.actor.role)
         let current = req.query[String.self, at: "queue"].flatMap(CaseQueue.init(rawValue:)).flatMap { tabs.contains($0) ? $0 : nil } ?? tabs[0]
         let repo = repo(req)
@@ -57,7 +51,7 @@ enum CaseController {
         let body = CasePages.queues(
             tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases,
             canConfigure: w.viewer.role.configuresCases)
-        return try await LoginController.render(req, body, title: L10n.t("cases.title"))
+        return Layout.response(req, body, title: L10n.t("cases.title"))
     }
 
     static func channels(for role: Role) -> [CaseChannel] {
@@ -65,12 +59,12 @@ enum CaseController {
     }
 
     static func newForm(req: Request) async throws -> Response {
-        let w = try requireWorker(req)
+        let w = try req.requireCaseWorker()
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let body = CasePages.entryForm(
             categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
             submission: ReportSubmission.issue(req))
-        return try await LoginController.render(req, body, title: L10n.t("cases.new"))
+        return Layout.response(req, body, title: L10n.t("cases.new"))
     }
 
     struct EntryForm: Content {
@@ -95,7 +89,7 @@ enum CaseController {
     }
 
     static func create(req: Request) async throws -> Response {
-        let w = try requireWorker(req)
+        let w = try req.requireCaseWorker()
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let received = try await CaseAttachmentController.readForm(req)
         let form = try received.decode(EntryForm.self)
@@ -126,7 +120,7 @@ enum CaseController {
     }
 
     static func show(req: Request) async throws -> Response {
-        let w = try requireWorker(req)
+        let w = try req.requireCaseWorker()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
         let repo = repo(req)
         let row = try await repo.get(id, in: w.viewer.scope)
@@ -141,7 +135,7 @@ enum CaseController {
                 csrf: CSRF.token(req), now: req.now, notice: notice,
                 photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
-        return try await LoginController.render(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
+        return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 
     struct ActForm: Content {
@@ -187,7 +181,7 @@ enum CaseController {
     }
 
     static func act(req: Request) async throws -> Response {
-        let w = try requireWorker(req)
+        let w = try req.requireCaseWorker()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
         let received = try await CaseAttachmentController.readForm(req)
         let form = try received.decode(ActForm.self)

@@ -50,7 +50,7 @@ enum CaseSetupController {
     }
 
     static func render(_ req: Request, _ body: HTML, title: String, status: HTTPStatus) async throws -> Response {
-        let res = try await LoginController.render(req, body, title: title)
+        let res = Layout.response(req, body, title: title)
         res.status = status
         return res
     }

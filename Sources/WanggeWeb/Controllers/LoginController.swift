@@ -25,11 +25,11 @@ enum LoginController {
         let notice = req.hasSession ? req.session.data[SessionKeys.notice].map { L10n.t($0) } : nil
         if req.hasSession { req.session.data[SessionKeys.notice] = nil }
         let next = safeNext(req.query[String.self, at: "next"])
-        return try await render(req, LoginPage.render(csrf: CSRF.token(req), next: next, error: notice, username: ""), title: L10n.t("login.title"))
+        return Layout.response(req, LoginPage.render(csrf: CSRF.token(req), next: next, error: notice, username: ""), title: L10n.t("login.title"))
     }
 
     static func refuse(_ req: Request, _ message: String, username: String, next: String?, status: HTTPStatus = .unauthorized) async throws -> Response {
-        let res = try await render(req, LoginPage.render(csrf: CSRF.token(req), next: safeNext(next), error: message, username: username), title: L10n.t("login.title"))
+        let res = Layout.response(req, LoginPage.render(csrf: CSRF.token(req), next: safeNext(next), error: message, username: username), title: L10n.t("login.title"))
         res.status = status
         return res
     }
@@ -39,17 +39,17 @@ enum LoginController {
         let username = form.username.trimmingSpaces()
         let now = req.now, policy = req.policy
         guard try await RateLimiter(req.db).hit("login:\(req.clientIP)", limit: policy.loginAttemptsPerIP, window: policy.loginWindow, now: now) else {
-            try await req.audit("login_failed", object: "account", username, detail: "rate limited", outcome: "denied", actor: (nil, username, "-"))
+            try await req.audit("login_failed", object: "account", username, detail: "rate limited", outcome: "denied", actor: AuditActor(name: username, role: "-"))
             return try await refuse(req, L10n.t("login.rate_limited"), username: username, next: form.next, status: .tooManyRequests)
         }
         let accounts = AccountRepository(req.db)
         let account = try await accounts.find(username: username)
         let passwordOK = try await req.password.async.verify(form.password, created: account?.passwordHash ?? dummyHash)
         guard let account else {
-            try await req.audit("login_failed", object: "account", username, detail: "unknown account", outcome: "denied", actor: (nil, username, "-"))
+            try await req.audit("login_failed", object: "account", username, detail: "unknown account", outcome: "denied", actor: AuditActor(name: username, role: "-"))
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
-        let actor = (Optional(account.id), account.username, account.role.rawValue)
+        let actor = AuditActor(account)
         if account.isDisabled {
             try await req.audit("login_failed", object: "account", account.id.uuidString, detail: "disabled", outcome: "denied", actor: actor)
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
@@ -83,7 +83,7 @@ enum LoginController {
         let lockedUntil = try await AccountRepository(req.db).recordFailure(account.id, maxFailures: policy.maxFailures, lockFor: policy.lockout, now: req.now)
         try await req.audit(
             "login_failed", object: "account", account.id.uuidString, detail: detail + (lockedUntil != nil ? ", locked" : ""),
-            outcome: "denied", actor: (account.id, account.username, account.role.rawValue))
+            outcome: "denied", actor: AuditActor(account))
         return lockedUntil
     }
 
@@ -100,7 +100,7 @@ enum LoginController {
         req.session.data[SessionKeys.created] = now
         req.session.data[SessionKeys.seen] = now
         _ = CSRF.token(req)
-        try await req.audit("login", object: "account", account.id.uuidString, actor: (account.id, account.username, account.role.rawValue))
+        try await req.audit("login", object: "account", account.id.uuidString, actor: AuditActor(account))
         return req.redirect(to: safeNext(next) ?? SiteURL.home.path)
     }
 
@@ -127,7 +127,7 @@ enum LoginController {
                 enrolment = fresh
             }
         }
-        return try await render(req, LoginPage.code(csrf: CSRF.token(req), enrolment: enrolment, account: account.username, error: nil), title: L10n.t("login.code_title"))
+        return Layout.response(req, LoginPage.code(csrf: CSRF.token(req), enrolment: enrolment, account: account.username, error: nil), title: L10n.t("login.code_title"))
     }
 
     static func submitCode(req: Request) async throws -> Response {
@@ -146,7 +146,7 @@ enum LoginController {
                 req.session.destroy()
                 return try await refuse(req, L10n.t("login.failed"), username: account.username, next: nil)
             }
-            let page = try await render(
+            let page = Layout.response(
                 req,
                 LoginPage.code(
                     csrf: CSRF.token(req), enrolment: enrolling ? totp : nil, account: account.username,
@@ -157,7 +157,7 @@ enum LoginController {
         let accounts = AccountRepository(req.db)
         if enrolling {
             try await accounts.setTOTP(account.id, encryptedSecret: cipher.encrypt(totp.base32), step: Int64(step))
-            try await req.audit("totp_enrolled", object: "account", account.id.uuidString, actor: (account.id, account.username, account.role.rawValue))
+            try await req.audit("totp_enrolled", object: "account", account.id.uuidString, actor: AuditActor(account))
         } else {
             guard try await accounts.useTOTPStep(account.id, step: Int64(step)) else {
                 return try await failed(req, account, next: nil, detail: "replayed code")
@@ -189,11 +189,6 @@ enum LoginController {
         guard !decoded.hasPrefix("//"), !decoded.hasPrefix("/\\") else { return nil }
         return next
     }
-
-    static func render(_ req: Request, _ body: HTML, title: String) async throws -> Response {
-        let page = Layout.page(req: req, title: title, body: body)
-        return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: page.raw))
-    }
 }
 
 extension SessionKeys {
@@ -201,47 +196,4 @@ extension SessionKeys {
     static let pendingAt = "pending_at"
     static let pendingNext = "pending_next"
     static let enrolSecret = "enrol_secret"
-}
-
-enum LoginPage {
-    static func render(csrf: String, next: String?, error: String?, username: String) -> HTML {
-        el(
-            "form", ["method": "post", "action": SiteURL.login.path, "class": "card narrow"],
-            [
-                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("input", ["type": "hidden", "name": "next", "value": next]),
-                el("label", [.t("login.username"), el("input", ["name": "username", "value": username, "autocomplete": "username", "required": "required", "autofocus": "autofocus"])]),
-                el("label", [.t("login.password"), el("input", ["name": "password", "type": "password", "autocomplete": "current-password", "required": "required"])]),
-                el("button", ["type": "submit"], .t("login.submit")),
-            ]) + el("p", ["class": "narrow"], HTML.link(SiteURL.mailbox.path, L10n.t("mailbox.link")))
-    }
-
-    /// The second step: a code from the authenticator app, or — the first time — setting one up.
-    static func code(csrf: String, enrolment: WanggeSecurity.TOTP?, account: String, error: String?) -> HTML {
-        el(
-            "form", ["method": "post", "action": SiteURL.loginCode.path, "class": "card narrow"],
-            [
-                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-                enrolment.map { totp in
-                    el(
-                        "div",
-                        [
-                            el("p", .t("login.enrol_help")),
-                            el("p", [.t("login.enrol_key"), el("code", ["class": "secret"], .text(groups(totp.base32)))]),
-                            el("p", ["class": "meta"], .text(totp.provisioningURI(account: account, issuer: "Wangge"))),
-                        ])
-                } ?? el("p", .t("login.code_help")),
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                el("label", [.t("login.code"), el("input", ["name": "code", "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]{6,7}", "required": "required", "autofocus": "autofocus"])]),
-                el("button", ["type": "submit"], .t("login.verify")),
-            ])
-    }
-
-    /// "ABCD EFGH …", easier to type into a phone.
-    static func groups(_ s: String) -> String {
-        stride(from: 0, to: s.count, by: 4).map { i in
-            String(s.dropFirst(i).prefix(4))
-        }.joined(separator: " ")
-    }
 }

@@ -22,7 +22,7 @@ enum MailboxController {
     }
 
     static func form(req: Request) async throws -> Response {
-        ResidentCaseController.page(
+        Layout.response(
             req,
             MailboxPages.form(
                 kinds: try await kinds(req), csrf: CSRF.token(req), submission: ReportSubmission.issue(req),
@@ -59,12 +59,12 @@ enum MailboxController {
                 intake, actor: .resident, submission: letter.submission,
                 auditActor: ResidentCaseController.residentActor,
                 limit: ResidentCaseController.publicLimit(req))
-            return ResidentCaseController.page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
+            return Layout.response(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.track(replay.existing.trackingCode).path)
         } catch let e as StoreError where e.kind == .invalid {
             let body = MailboxPages.form(kinds: try await kinds(req), csrf: CSRF.token(req), submission: ReportSubmission.issue(req), letter: letter, error: e)
-            return ResidentCaseController.page(req, body, title: L10n.t("mailbox.title"), status: .unprocessableEntity)
+            return Layout.response(req, body, title: L10n.t("mailbox.title"), status: .unprocessableEntity)
         }
     }
 }

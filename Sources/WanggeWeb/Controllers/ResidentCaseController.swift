@@ -24,7 +24,7 @@ enum ResidentCaseController {
         app.post(SiteURL.trackRate("").pattern, use: rate)
     }
 
-    static let residentActor = (id: UUID?.none, name: "-", role: "resident")
+    static let residentActor = AuditActor.resident
 
     static func grid(_ req: Request) async throws -> UnitRow {
         let code = req.parameters.get("code") ?? ""
@@ -34,15 +34,10 @@ enum ResidentCaseController {
         return unit
     }
 
-    static func page(_ req: Request, _ body: HTML, title: String, status: HTTPStatus = .ok) -> Response {
-        let html = Layout.page(req: req, title: title, body: body)
-        return Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html.raw))
-    }
-
     static func reportForm(req: Request) async throws -> Response {
         let unit = try await grid(req)
         let categories = try await CaseController.repo(req).categories()
-        return page(
+        return Layout.response(
             req,
             ResidentCasePages.form(
                 grid: unit, categories: categories, csrf: CSRF.token(req),
@@ -107,14 +102,14 @@ enum ResidentCaseController {
             let row = try await req.openSubmittedCase(
                 intake, actor: .resident, submission: form.submission, auditActor: residentActor,
                 limit: publicLimit(req))
-            return page(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
+            return Layout.response(req, ResidentCasePages.done(code: row.trackingCode), title: L10n.t("report.done"), status: .created)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.track(replay.existing.trackingCode).path)
         } catch let e as StoreError where e.kind == .invalid {
             let body = ResidentCasePages.form(
                 grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req),
                 submission: ReportSubmission.issue(req), form: form, error: e.message())
-            return page(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
+            return Layout.response(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
         }
     }
 
@@ -136,7 +131,7 @@ enum ResidentCaseController {
                 names: try await CaseController.names(req), csrf: CSRF.token(req),
                 photos: try await repo.attachmentCounts(of: row.id, in: .everything))
             + (try await CaseController.mergedTracking(req, row))
-        return page(req, body, title: L10n.t("track.title", TrackingCode.display(row.trackingCode)))
+        return Layout.response(req, body, title: L10n.t("track.title", TrackingCode.display(row.trackingCode)))
     }
 
     struct RateForm: Content { var rating: String }

@@ -83,7 +83,7 @@ enum RightsController {
         let view = try await people.views([row], role: v.role)[0]
         let tags = try await people.allTags().filter { !$0.sensitive || v.role.seesSensitiveTags }
         let values = RightsPages.EditValues(view)
-        return try await LoginController.render(
+        return Layout.response(
             req, RightsPages.edit(view, values: values, tags: tags, problems: [:], csrf: CSRF.token(req)),
             title: L10n.t("rights.edit_title", view.name))
     }
@@ -117,7 +117,7 @@ enum RightsController {
             var problems: [String: String] = [:]
             for p in failure.problems { problems[p.field, default: ""] += (problems[p.field] == nil ? "" : ";") + p.message() }
             let view = try await people.views([row], role: v.role)[0]
-            let res = try await LoginController.render(
+            let res = Layout.response(
                 req, RightsPages.edit(view, values: values, tags: visible, problems: problems, csrf: CSRF.token(req)),
                 title: L10n.t("rights.edit_title", view.name))
             res.status = .unprocessableEntity

@@ -90,7 +90,7 @@ enum UnitAdminController {
 
     static func page(_ req: Request, _ id: UUID, error: String) async throws -> Response {
         let model = try await UnitController.query(req: req, id: id, page: 1)
-        let res = try await LoginController.render(req, UnitPage.render(model, notice: nil, error: error, admin: try await admin(req, model.unit)), title: model.unit.name)
+        let res = Layout.response(req, UnitPage.render(model, notice: nil, error: error, admin: try await admin(req, model.unit)), title: model.unit.name)
         res.status = .unprocessableEntity
         return res
     }

@@ -64,6 +64,6 @@ enum UnitController {
         let admin = try await UnitAdminController.admin(req, model.unit)
         let csrf = CSRF.token(req)
         let end: ((UUID) -> HTML)? = admin.raw.isEmpty ? nil : { UnitAdminSection.endButton(unit: model.unit, assignment: $0, csrf: csrf) }
-        return try await LoginController.render(req, UnitPage.render(model, notice: done, admin: admin, endMember: end), title: "\(model.unit.name)")
+        return Layout.response(req, UnitPage.render(model, notice: done, admin: admin, endMember: end), title: "\(model.unit.name)")
     }
 }

@@ -36,8 +36,7 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
                 res = Response(status: status)
                 try res.content.encode(body, as: .json)
             } else {
-                let page = Layout.page(req: req, title: L10n.t("error.title"), body: ErrorPage.render(status: status, error: body.error))
-                res = Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: page.raw))
+                res = Layout.response(req, ErrorPage.render(status: status, error: body.error), title: L10n.t("error.title"), status: status)
             }
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() == "location" {

@@ -152,7 +152,7 @@ extension Open311Controller {
             row = try await req.openCase(
                 intake.draft, actor: CaseActor(id: nil, name: key.name, role: .resident), locator: intake.locator,
                 detail: "key=\(key.name)",
-                auditActor: (id: nil, name: key.name, role: "open311"),
+                auditActor: AuditActor(name: key.name, role: "open311"),
                 limit: RateLimit(key: "open311:\(key.id)", limit: postsPerKeyPerMinute(req), window: 60))
         } catch let e as StoreError where e.kind == .invalid {
             throw Open311Error(status: .badRequest, description: describe(e))
@@ -209,7 +209,7 @@ extension Open311Controller {
         }
         try await req.audit(
             "case.report", object: "case", "-", detail: "channel=open311; \(key == nil ? "no api_key" : "bad api_key")",
-            outcome: "denied", actor: (id: nil, name: "-", role: "open311"))
+            outcome: "denied", actor: AuditActor(name: "-", role: "open311"))
         throw Open311Error(.forbidden, key == nil ? "open311.key_required" : "open311.bad_key")
     }
 

@@ -19,7 +19,7 @@ struct Open311Error: Error, Sendable {
     }
 
     static func bilingual(_ key: String, _ args: [String]) -> String {
-        L10n.format(key, args, lang: .zh) + " / " + L10n.format(key, args, lang: .en)
+        L10n.both(key, args)
     }
 }
 
@@ -51,7 +51,7 @@ struct Open311ErrorMiddleware: AsyncMiddleware {
                 case .notFound: .notFound
                 case .conflict: .conflict
                 }
-            return Open311Error(status: status, description: e.message(.zh) + " / " + e.message(.en))
+            return Open311Error(status: status, description: L10n.both(e.key, e.args))
         case is DecodingError:
             return Open311Error(.badRequest, "open311.bad_body")
         case let e as any AbortError:

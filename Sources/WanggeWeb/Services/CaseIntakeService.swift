@@ -34,7 +34,6 @@ extension Application {
 }
 
 /// Who the audit log names for a report, when it is not the logged-in viewer.
-typealias AuditActor = (id: UUID?, name: String, role: String)
 
 extension Request {
     /// Opens a case and returns it once committed (see `CaseIntakeService`). The report is audited
@@ -49,11 +48,11 @@ extension Request {
         var locator = given
         if locator == nil, draft.point != nil { locator = try await service.locators.locator(db) }
         var prepared = try await repo.prepare(draft, actor: actor, at: now, locator: locator)
-        let who = auditActor ?? viewer.map { ($0.account.id, $0.account.username, $0.role.rawValue) } ?? (nil, "-", "-")
+        let who = auditActor ?? self.auditActor
         let row = prepared.row
         let info = ["code=\(row.trackingCode)", "channel=\(row.channel.rawValue)", detail].filter { !$0.isEmpty }.joined(separator: "; ")
         prepared.audit = AuditEntry(
-            at: Date(), actorID: who.0, actor: who.1, role: who.2, ip: clientIP, action: "case.report",
+            at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: "case.report",
             objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
         prepared.limits = limit.map { [$0] } ?? []
         do {

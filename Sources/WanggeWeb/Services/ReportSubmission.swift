@@ -42,8 +42,7 @@ enum ReportSubmission {
                 el("p", el("strong", ["class": "code"], .text(TrackingCode.display(replay.existing.trackingCode)))),
                 el("p", HTML.link(link, L10n.t("report.track_link"))),
             ])
-        let html = Layout.page(req: req, title: L10n.t("submission.replayed_title"), body: body)
-        return Response(status: .conflict, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: html.raw))
+        return Layout.response(req, body, title: L10n.t("submission.replayed_title"), status: .conflict)
     }
 }
 

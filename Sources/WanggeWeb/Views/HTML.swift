@@ -1,3 +1,4 @@
+import Vapor
 import WanggeCore
 
 /// A piece of HTML that is already safe to send. Text enters only through `HTML.text` (escaped)
@@ -89,4 +90,13 @@ extension HTML {
         }
         return .text(n < 0 ? "-" + out : out)
     }
+}
+
+extension HTML: AsyncResponseEncodable {
+    /// The markup as a `text/html` answer.
+    var response: Response {
+        Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(string: raw))
+    }
+
+    public func encodeResponse(for request: Request) async throws -> Response { response }
 }

@@ -8,6 +8,13 @@ enum Layout {
         page(viewer: req.viewer, csrf: req.hasSession ? CSRF.token(req) : nil, title: title, body: body)
     }
 
+    /// A whole page as a response: `body` in the frame, with `status`. Every page goes out this way.
+    static func response(_ req: Request, _ body: HTML, title: String, status: HTTPStatus = .ok) -> Response {
+        let res = page(req: req, title: title, body: body).response
+        res.status = status
+        return res
+    }
+
     static func page(viewer: Viewer?, csrf: String?, title: String, body: HTML) -> HTML {
         HTML(raw: "<!DOCTYPE html>")
             + el(

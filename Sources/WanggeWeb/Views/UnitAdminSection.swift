@@ -8,7 +8,7 @@ enum UnitAdminSection {
         el(
             "form",
             [
-                "method": "post", "action": "/units/\(unit.id.uuidString)/manage/\(action)", "class": "card",
+                "method": "post", "action": SiteURL.unitManage(unit.id, action: action).path, "class": "card",
                 "enctype": multipart ? "multipart/form-data" : nil, "data-confirm": confirm,
             ],
             [el("input", ["type": "hidden", "name": CSRF.field, "value": csrf])] + fields)
@@ -114,7 +114,7 @@ enum UnitAdminSection {
         el(
             "form",
             [
-                "method": "post", "action": "/units/\(unit.id.uuidString)/assignments/\(assignment.uuidString)/end", "class": "inline",
+                "method": "post", "action": SiteURL.unitAssignmentEnd(unit.id, assignment: assignment).path, "class": "inline",
                 "data-confirm": L10n.t("unit.admin.unassign_confirm"),
             ],
             [

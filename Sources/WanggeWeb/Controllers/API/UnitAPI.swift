@@ -153,22 +153,4 @@ extension Request {
         guard let id = parameters.get(name, as: UUID.self) else { throw StoreError.notFound(name) }
         return id
     }
-
-    func requireTreeManager() throws -> Viewer {
-        let v = try requireViewer()
-        guard v.role.managesTree, v.allows(.treeWrite) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
-
-    func requireRegisterReader() throws -> Viewer {
-        let v = try requireViewer()
-        guard v.role.readsRegister, v.allows(.registerRead) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
-
-    func requireRegisterEditor() throws -> Viewer {
-        let v = try requireViewer()
-        guard v.role.editsRegister, v.allows(.registerWrite) else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
 }

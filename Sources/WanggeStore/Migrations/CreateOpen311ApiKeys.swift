@@ -16,14 +16,14 @@ struct CreateOpen311ApiKeys: AsyncMigration {
             .field("last_used_at", .datetime)
             .unique(on: "key_hash")
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         // Partial indexes: both SQLite and PostgreSQL accept this form.
         try await sql.raw("CREATE UNIQUE INDEX idx_open311_api_keys_live_name ON open311_api_keys (name) WHERE revoked_at IS NULL").run()
         try await sql.raw("CREATE INDEX idx_open311_cases_reported_at ON cases (reported_at)").run()
     }
 
     func revert(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         try await sql.raw("DROP INDEX idx_open311_cases_reported_at").run()
         try await db.schema("open311_api_keys").delete()
     }

@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 import WanggeCore
 
-/// The case loop's tables (issue 4): departments and the category tree (both seeded and
+/// The case loop's tables: departments and the category tree (both seeded and
 /// editable), routing rules, cases and their timeline. `cases.reporter_phone` is encrypted with
 /// the same `FieldCipher` as resident ID numbers; screens show it masked.
 struct CreateCases: AsyncMigration {
@@ -94,7 +94,7 @@ struct CreateCases: AsyncMigration {
             .unique(on: "case_id", "seq")
             .create()
 
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var departments = sql.insert(into: "departments").columns("key", "name_zh", "name_en", "sort")
         for (i, d) in (CaseDepartment.seed + [Self.gridTeam]).enumerated() {
             departments = departments.values(SQLBind(d.key), SQLBind(d.nameZh), SQLBind(d.nameEn), SQLBind(i))

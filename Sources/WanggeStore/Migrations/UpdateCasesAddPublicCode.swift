@@ -9,7 +9,7 @@ import WanggeCore
 struct UpdateCasesAddPublicCode: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("cases").field("public_code", .string).update()
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Row: Decodable { var id: UUID }
         // Existing cases get fresh codes, a page at a time (a collision is as unlikely as for tracking codes,
         // and the unique index below would refuse it rather than let it pass).
@@ -17,7 +17,7 @@ struct UpdateCasesAddPublicCode: AsyncMigration {
             let rows = try await sql.raw("SELECT id FROM cases WHERE public_code IS NULL LIMIT 1000").all(decoding: Row.self)
             if rows.isEmpty { break }
             try await db.transaction { tx in
-                let s = tx as! any SQLDatabase
+                let s = tx.sql
                 for row in rows {
                     try await s.raw("UPDATE cases SET public_code = \(bind: PublicCode.make()) WHERE id = \(bind: row.id)").run()
                 }
@@ -27,7 +27,7 @@ struct UpdateCasesAddPublicCode: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        try await (db as! any SQLDatabase).drop(index: "idx_cases_public_code").run()
+        try await db.sql.drop(index: "idx_cases_public_code").run()
         try await db.schema("cases").deleteField("public_code").update()
     }
 }

@@ -10,7 +10,7 @@ struct UpdateCasesAddDuplicateIndexes: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         for name in ["idx_cases_merged_into", "idx_cases_category_key_reported_at"] { try await sql.drop(index: name).run() }
     }
 }

@@ -9,6 +9,6 @@ struct UpdateBuildingsAddAddressIndex: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        try await (db as! any SQLDatabase).drop(index: "idx_buildings_address").run()
+        try await db.sql.drop(index: "idx_buildings_address").run()
     }
 }

@@ -1,0 +1,48 @@
+import Vapor
+import WanggeStore
+
+extension Request {
+    /// The client's address: the first X-Forwarded-For hop when behind the load balancer
+    /// (trusted only when WANGGE_TRUST_PROXY=1), else the socket peer.
+    var clientIP: String {
+        if Environment.get("WANGGE_TRUST_PROXY") == "1", let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "-"
+    }
+
+    /// Records what this request did in the audit log, as the signed-in account (or `actor`
+    /// when nobody is signed in yet, as for a failed log-in).
+    func audit(
+        _ action: String, object type: String, _ id: String, detail: String = "", outcome: String = "ok",
+        actor: AuditActor? = nil
+    ) async throws {
+        let who = actor ?? auditActor
+        try await AuditLog(db, chain: keys.audit).append(
+            AuditEntry(
+                at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: action,
+                objectType: type, objectID: id, detail: detail, outcome: outcome))
+    }
+
+    /// Who this request acts as in the audit log: the signed-in account, or nobody (`-`).
+    var auditActor: AuditActor { viewer.map { AuditActor($0.account) } ?? .nobody }
+}
+
+/// Who an audit entry names: an account, or for those without one (a resident, an Open311 client,
+/// someone failing to log in) a name and a role of their own.
+struct AuditActor: Sendable, Equatable {
+    var id: UUID?
+    var name: String
+    var role: String
+
+    init(id: UUID? = nil, name: String, role: String) {
+        self.id = id
+        self.name = name
+        self.role = role
+    }
+
+    init(_ account: AccountRow) { self.init(id: account.id, name: account.username, role: account.role.rawValue) }
+
+    static let nobody = AuditActor(name: "-", role: "-")
+    static let resident = AuditActor(name: "-", role: "resident")
+}

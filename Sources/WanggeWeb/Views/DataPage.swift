@@ -1,0 +1,47 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+enum DataPage {
+    static func render(csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?) -> HTML {
+        let kinds = ImportKind.allCases
+        return [
+            result.map { r in el("p", ["class": "ok", "role": "status"], .t("import.done", L10n.t("import.kind.\(r.kind.rawValue)"), r.inserted, r.updated, L10n.t("text.encoding.\(r.encoding)"))) } ?? .empty,
+            failure.map { f in
+                el(
+                    "section", ["class": "alert", "role": "alert"],
+                    [
+                        el("p", .t("import.failed", f.problems.count)),
+                        HTML.table(
+                            ["col.row", "col.column", "col.problem"],
+                            f.problems.map { p in
+                                [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)]
+                            }),
+                    ])
+            } ?? .empty,
+            canImport
+                ? el(
+                    "section",
+                    [
+                        el("h2", .t("data.import")),
+                        el("p", ["class": "meta"], .t("data.import_help")),
+                        el(
+                            "form", ["method": "post", "action": SiteURL.importExport.path, "enctype": "multipart/form-data", "class": "card"],
+                            [
+                                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                                el("label", [.t("data.kind"), el("select", ["name": "kind"], kinds.map { el("option", ["value": $0.rawValue], .t("import.kind.\($0.rawValue)")) })]),
+                                el("label", [.t("data.file"), el("input", ["type": "file", "name": "file", "required": "required", "accept": ".csv,.geojson,.json,text/csv"])]),
+                                el("button", ["type": "submit"], .t("data.upload")),
+                            ]),
+                    ]) : .empty,
+            el(
+                "section",
+                [
+                    el("h2", .t("data.export")),
+                    el("p", ["class": "meta"], .t("data.export_help")),
+                    el("ul", kinds.filter { $0 != .boundaries }.map { el("li", HTML.link(SiteURL.export(kind: $0.rawValue).path, L10n.t("import.kind.\($0.rawValue)") + " (CSV)")) }),
+                ]),
+        ]
+    }
+}

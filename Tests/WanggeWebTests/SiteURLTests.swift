@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import Vapor
+import WanggeTestSupport
+@testable import WanggeWeb
+
+/// Every page address comes from `SiteURL`: a link built from a case must reach the route registered
+/// from the same case, and no page route may be registered any other way.
+@Suite("Site URLs and routes")
+struct SiteURLTests {
+    static let id = UUID()
+    /// One value of every case (add a new case here; the second test fails until you do).
+    static let all: [SiteURL] = [
+        .home, .login, .loginCode, .account, .accountTokens, .accountTokenRevoke(id), .logout, .units, .unit(id),
+        .unitManage(id, action: "rename"), .unitAssignmentEnd(id, assignment: id), .residents(query: "张", page: 2), .resident(id),
+        .household(id), .residentReveal(id), .residentEdit(id), .residentExport(id), .residentAnonymise(id), .adminAccounts,
+        .adminAccount(id, action: "disable"), .coverage(unit: id), .importExport, .audit(AuditSearch(actor: "a"), page: 2), .auditVerify,
+        .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "open"), .caseNew, .caseDetail(id), .caseAct(id),
+        .caseAttachment(id, file: id), .caseSetupCategories, .caseSetupCategory("city.x"), .caseSetupCategoryActive("city.x"),
+        .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .mailbox,
+        .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
+    ]
+
+    static func components(_ url: SiteURL) -> [String] {
+        url.path.split(separator: "?")[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+    }
+
+    static func matches(_ path: [String], _ pattern: [PathComponent]) -> Bool {
+        guard path.count == pattern.count else { return false }
+        return zip(path, pattern).allSatisfy { segment, component in
+            switch component {
+            case .constant(let c): c == segment
+            case .parameter: !segment.isEmpty
+            default: false
+            }
+        }
+    }
+
+    @Test("each case's path matches its own route pattern")
+    func pathsMatchPatterns() {
+        for url in Self.all {
+            #expect(Self.matches(Self.components(url), url.pattern), "\(url.path) vs \(url.pattern.string)")
+        }
+    }
+
+    @Test("every page route is registered from a SiteURL, and every SiteURL has a route")
+    func routesComeFromSiteURL() async throws {
+        try await withApp(.sqlite, demo: false) { app in
+            let registered = app.routes.all.map(\.path)
+            let pages = registered.filter { path in
+                let first = path.first.map { "\($0)" } ?? ""
+                return first != "api" && first != "open311"
+            }
+            for path in pages {
+                #expect(Self.all.contains { $0.pattern.string == path.string }, "/\(path.string) is registered without a SiteURL")
+            }
+            for url in Self.all {
+                #expect(registered.contains { $0.string == url.pattern.string }, "\(url.path) has no route")
+            }
+        }
+    }
+}
