@@ -7,6 +7,9 @@
 #   test_resident_phone.py   the case loop in a real browser (Chromium through Selenium): a resident
 #                            reports from a grid's QR page on a phone, operator, grid worker and
 #                            department do their steps on their own screens, the resident rates
+#   test_upload_stall.py     /healthz latency while 10 bots and 10 residents post maximum-size photo
+#                            forms at once, as a ratio of its idle latency (its own small server)
+#   test_cli.py              the command line: clean JSON on stdout, exit codes, --help touches nothing
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).
