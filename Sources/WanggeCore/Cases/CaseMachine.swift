@@ -220,3 +220,12 @@ public enum CaseProblem: LocalizedProblem {
         }
     }
 }
+
+extension CaseMachine {
+    /// 核查 is a second pair of eyes: whoever reported the handling (`handler`, the actor of the last
+    /// 处置反馈) may not verify it. A step with no known handler, or taken by the system, is not held back.
+    public static func mayVerify(handler: String?, actor: String?) -> Bool {
+        guard let handler, let actor else { return true }
+        return handler != actor
+    }
+}

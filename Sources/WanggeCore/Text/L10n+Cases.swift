@@ -65,6 +65,11 @@ extension L10n {
         "case.limit.on_time": ("正常", "On time"),
         "case.limit.warning": ("预警", "Warning"),
         "case.limit.overdue": ("超时", "Overdue"),
+        "case.verify_by_other": ("核查须由处置人以外的人进行", "Handling must be verified by someone other than its handler"),
+        "case.limit.respond_overdue": ("响应超时", "Response overdue"),
+        "case.limit.resolve_overdue": ("办结超时", "Resolution overdue"),
+        "case.limit.respond_warning": ("响应预警", "Response due soon"),
+        "case.limit.resolve_warning": ("办结预警", "Resolution due soon"),
         "case.counting.clock": ("自然小时", "Clock hours"),
         "case.counting.working": ("工作小时", "Working hours"),
 

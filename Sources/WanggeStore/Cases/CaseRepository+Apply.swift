@@ -6,8 +6,18 @@ import WanggeCore
 extension CaseRepository {
     /// The steps `role` may take on the case now: the machine's rules, narrowed by who holds the
     /// case — the grid team signs for and handles only what was sent to it, a department only the rest.
-    public static func allowedActions(on row: CaseRow, by role: ActorRole) -> [CaseActionKind] {
-        CaseMachine.allowedActions(on: row.snapshot, by: role).filter { holds(row, role: role, for: $0) }
+    public static func allowedActions(on row: CaseRow, by actor: CaseActor, handler: UUID? = nil) -> [CaseActionKind] {
+        CaseMachine.allowedActions(on: row.snapshot, by: actor.role).filter {
+            holds(row, role: actor.role, for: $0)
+                && ($0 != .verify || CaseMachine.mayVerify(handler: handler?.uuidString, actor: actor.id?.uuidString))
+        }
+    }
+
+    /// The account that reported the case handled last (its latest 处置反馈), if any.
+    public func handler(of id: UUID) async throws -> UUID? {
+        try await sql.raw(
+            "SELECT actor_id FROM case_events WHERE case_id = \(bind: id) AND action = \(bind: CaseActionKind.handle.rawValue) ORDER BY seq DESC LIMIT 1"
+        ).first()?.decode(column: "actor_id", as: UUID?.self)
     }
 
     static func holds(_ row: CaseRow, role: ActorRole, for kind: CaseActionKind) -> Bool {
@@ -31,6 +41,9 @@ extension CaseRepository {
         if let expectedVersion, expectedVersion != current.version { throw StoreError(.conflict, "case.stale") }
         guard Self.holds(current, role: actor.role, for: action.kind) else {
             throw StoreError(.conflict, "case.problem", [CaseProblem.actorNotAllowed(action: action.kind, actor: actor.role).message()])
+        }
+        if action.kind == .verify, !CaseMachine.mayVerify(handler: try await handler(of: id)?.uuidString, actor: actor.id?.uuidString) {
+            throw StoreError(.conflict, "case.verify_by_other")
         }
         if case .dispatch(let department, _) = action,
             try await sql.raw("SELECT key FROM departments WHERE key = \(bind: department)").first() == nil

@@ -125,7 +125,7 @@ enum CaseController {
         let repo = repo(req)
         let row = try await repo.get(id, in: w.viewer.scope)
         // Merging needs a target: it is offered with the duplicates below, not as a plain step.
-        let allowed = CaseRepository.allowedActions(on: row, by: w.actor.role)
+        let allowed = CaseRepository.allowedActions(on: row, by: w.actor, handler: try await repo.handler(of: id))
         let actions = allowed.filter { $0 != .merge }
         let notice = req.session.data[SessionKeys.notice].flatMap { L10n.has($0) ? L10n.t($0) : $0 }
         req.session.data[SessionKeys.notice] = nil

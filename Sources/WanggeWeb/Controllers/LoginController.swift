@@ -38,7 +38,8 @@ enum LoginController {
         let form = try req.content.decode(Form.self)
         let username = form.username.trimmingSpaces()
         let now = req.now, policy = req.policy
-        guard try await RateLimiter(req.db).hit("login:\(req.clientIP)", limit: policy.loginAttemptsPerIP, window: policy.loginWindow, now: now) else {
+        // Only failures count against the address: a command centre behind one address logs in all morning.
+        guard try await RateLimiter(req.db).current(addressKey(req), window: policy.loginWindow, now: now) < policy.loginAttemptsPerIP else {
             try await req.audit("login_failed", object: "account", username, detail: "rate limited", outcome: "denied", actor: AuditActor(name: username, role: "-"))
             return try await refuse(req, L10n.t("login.rate_limited"), username: username, next: form.next, status: .tooManyRequests)
         }
@@ -46,17 +47,20 @@ enum LoginController {
         let account = try await accounts.find(username: username)
         let passwordOK = try await req.password.async.verify(form.password, created: account?.passwordHash ?? dummyHash)
         guard let account else {
+            try await countAddressFailure(req)
             try await req.audit("login_failed", object: "account", username, detail: "unknown account", outcome: "denied", actor: AuditActor(name: username, role: "-"))
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
         let actor = AuditActor(account)
         if account.isDisabled {
+            try await countAddressFailure(req)
             try await req.audit("login_failed", object: "account", account.id.uuidString, detail: "disabled", outcome: "denied", actor: actor)
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
         if let until = account.lockedUntil, until > now {
             // Answered exactly like a wrong password or an unknown name: the answer must not tell
             // whether a name exists (the audit entry says what happened).
+            try await countAddressFailure(req)
             try await req.audit("login_failed", object: "account", account.id.uuidString, detail: "locked", outcome: "denied", actor: actor)
             return try await refuse(req, L10n.t("login.failed"), username: username, next: form.next)
         }
@@ -70,6 +74,14 @@ enum LoginController {
         return try await complete(req, account, next: form.next)
     }
 
+    static func addressKey(_ req: Request) -> String { "login:\(req.clientIP)" }
+
+    /// Counts a failed log-in (or code) against the client's address.
+    static func countAddressFailure(_ req: Request) async throws {
+        let policy = req.policy
+        _ = try await RateLimiter(req.db).hit(addressKey(req), limit: policy.loginAttemptsPerIP, window: policy.loginWindow, now: req.now)
+    }
+
     /// Counts a failure, locking the account after too many, and answers in words that do not
     /// say whether the name or the password was wrong, or whether the account is now locked.
     static func failed(_ req: Request, _ account: AccountRow, next: String?, detail: String) async throws -> Response {
@@ -79,6 +91,7 @@ enum LoginController {
 
     /// Counts a failed password or code toward the lock-out and audits it; the lock's end, if this locked it.
     static func countFailure(_ req: Request, _ account: AccountRow, detail: String) async throws -> Date? {
+        try await countAddressFailure(req)
         let policy = req.policy
         let lockedUntil = try await AccountRepository(req.db).recordFailure(account.id, maxFailures: policy.maxFailures, lockFor: policy.lockout, now: req.now)
         try await req.audit(

@@ -21,6 +21,17 @@ enum CasePages {
         status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(status.nameKey))
     }
 
+    /// One flag for a case in a list: the more urgent of its two limits, saying which it is
+    /// (办结超时 before 响应超时 before the warnings) — never two flags side by side.
+    static func listFlag(response: LimitStatus, resolution: LimitStatus) -> HTML {
+        let (status, key): (LimitStatus, String) =
+            resolution == .overdue ? (.overdue, "case.limit.resolve_overdue")
+            : response == .overdue ? (.overdue, "case.limit.respond_overdue")
+            : resolution == .warning ? (.warning, "case.limit.resolve_warning")
+            : response == .warning ? (.warning, "case.limit.respond_warning") : (.onTime, "")
+        return status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(key))
+    }
+
     static func queues(
         tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool,
         canConfigure: Bool = false
@@ -41,7 +52,7 @@ enum CasePages {
                     return [
                         HTML.link(SiteURL.caseDetail(r.id).path, TrackingCode.display(r.trackingCode), cls: "code"), .text(r.title),
                         .text(names.category(r.categoryKey)), .t(r.state.nameKey), .text(names.grid(r.unitID)),
-                        .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + flag(status.resolution) + flag(status.response),
+                        .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + listFlag(response: status.response, resolution: status.resolution),
                     ]
                 })
         let links = [

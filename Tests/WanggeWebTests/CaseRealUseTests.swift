@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+@testable import WanggeWeb
+
+/// What real users of the case loop ran into.
+@Suite("The case loop in real use")
+struct CaseRealUseTests {
+    @Test("the grid worker who handled a case is not offered 核查通过 and cannot verify it; someone else can", arguments: TestDatabase.enabled)
+    func verifiedBySomeoneElse(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup: a QR report, accepted and dispatched to the grid team, signed for and handled by the grid worker
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            var resident = Browser(app)
+            try await resident.get("/r/\(grid.code)")
+            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "楼道堆物"])
+            let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
+            let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+            let op = CaseActor(id: nil, name: "受理员", role: .operator_)
+            try await repo.apply(.accept(), to: row.id, actor: op, in: .everything, at: app.clock.now())
+            try await repo.apply(.dispatch(department: CaseRepository.gridTeam), to: row.id, actor: op, in: .everything, at: app.clock.now())
+            var worker = try await Browser.login(app, as: "gridworker")
+            let account = try #require(try await AccountRepository(app.db).find(username: "gridworker"))
+            let me = CaseActor(id: account.id, name: account.displayName, role: .gridWorker)
+            try await repo.apply(.signFor(), to: row.id, actor: me, in: .everything, at: app.clock.now())
+            let handled = try await repo.apply(.handle(note: "已清理"), to: row.id, actor: me, in: .everything, at: app.clock.now())
+            // MUT
+            let page = try await worker.get("/cases/\(row.id.uuidString)")
+            let refused = try await worker.post("/cases/\(row.id.uuidString)/act", form: ["action": "verify", "version": "\(handled.version)"])
+            var operatorBrowser = try await Browser.login(app, as: "operator")
+            let operatorPage = try await operatorBrowser.get("/cases/\(row.id.uuidString)")
+            let verified = try await operatorBrowser.post("/cases/\(row.id.uuidString)/act", form: ["action": "verify", "version": "\(handled.version)"])
+            // validate
+            #expect(operatorPage.body.string.contains(#"value="verify""#), "the form the operator is offered")
+            #expect(page.status == .ok && !page.body.string.contains(#"value="verify""#))
+            #expect(refused.status == .conflict && refused.body.string.contains(L10n.t("case.verify_by_other")))
+            #expect(verified.status == .seeOther)
+            #expect(try await repo.get(row.id, in: .everything).state == .verified)
+        }
+    }
+
+    @Test("a list shows one flag per case, saying which limit is late")
+    func oneFlag() {
+        let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw
+        #expect(both.contains(L10n.t("case.limit.resolve_overdue")) && !both.contains(L10n.t("case.limit.respond_overdue")))
+        #expect(!both.contains("超时超时"))
+        #expect(CasePages.listFlag(response: .overdue, resolution: .warning).raw.contains("响应超时"))
+        #expect(CasePages.listFlag(response: .onTime, resolution: .warning).raw.contains("办结预警"))
+        #expect(CasePages.listFlag(response: .onTime, resolution: .onTime).raw.isEmpty)
+    }
+}
