@@ -34,6 +34,7 @@ enum SiteURL {
     case caseNew
     case caseDetail(UUID)
     case caseAct(UUID)
+    case caseReveal(UUID)
     case caseAttachment(UUID, file: UUID)
     case caseSetupCategories
     case caseSetupCategory(String)
@@ -82,6 +83,7 @@ enum SiteURL {
         case .caseNew: "/cases/new"
         case .caseDetail(let id): "/cases/\(id.uuidString)"
         case .caseAct(let id): "/cases/\(id.uuidString)/act"
+        case .caseReveal(let id): "/cases/\(id.uuidString)/reveal"
         case .caseAttachment(let id, let file): "/cases/\(id.uuidString)/attachments/\(file.uuidString)"
         case .caseSetupCategories: "/cases/setup/categories"
         case .caseSetupCategory(let key): "/cases/setup/categories/\(Self.segment(key))"
@@ -116,6 +118,7 @@ enum SiteURL {
         case .export: ["data", "export", ":file"]
         case .caseDetail: ["cases", ":id"]
         case .caseAct: ["cases", ":id", "act"]
+        case .caseReveal: ["cases", ":id", "reveal"]
         case .caseAttachment: ["cases", ":id", "attachments", ":file"]
         case .caseSetupCategory: ["cases", "setup", "categories", ":id"]
         case .caseSetupCategoryActive: ["cases", "setup", "categories", ":id", "active"]

@@ -43,6 +43,36 @@ struct CaseRealUseTests {
         }
     }
 
+    @Test("an operator calls a reporter back through the logged show: reason first, audited, in that answer only", arguments: TestDatabase.enabled)
+    func callBack(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            var resident = Browser(app)
+            try await resident.get("/r/\(grid.code)")
+            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "路灯不亮", "phone": "13912345678"])
+            let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
+            var op = try await Browser.login(app, as: "operator")
+            // MUT
+            let page = try await op.get("/cases/\(row.id.uuidString)")
+            let noReason = try await op.post("/cases/\(row.id.uuidString)/reveal", form: ["reason": "看"])
+            let shown = try await op.post("/cases/\(row.id.uuidString)/reveal", form: ["reason": "回访核实处理结果"])
+            let again = try await op.get("/cases/\(row.id.uuidString)")
+            var leader = try await Browser.login(app, as: "leader")
+            _ = try await leader.get("/cases/\(row.id.uuidString)")
+            let refused = try await leader.post("/cases/\(row.id.uuidString)/reveal", form: ["reason": "回访核实处理结果"])
+            // validate
+            #expect(page.body.string.contains(L10n.t("case.reveal")) && !page.body.string.contains("13912345678"))
+            #expect(noReason.status == .unprocessableEntity && !noReason.body.string.contains("13912345678"))
+            #expect(shown.status == .ok && shown.body.string.contains("tel:13912345678"))
+            #expect(!again.body.string.contains("13912345678"), "masked again on the next look")
+            #expect(refused.status == .forbidden && !refused.body.string.contains("13912345678"))
+            let entries = try await auditRows(app, action: "unmask").filter { $0.object_id == row.id.uuidString }
+            #expect(entries.map(\.outcome) == ["ok", "denied"])
+            #expect(entries.first?.detail == "field=reporter_phone; unmasked=yes; reason=回访核实处理结果")
+        }
+    }
+
     @Test("a list shows one flag per case, saying which limit is late")
     func oneFlag() {
         let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw

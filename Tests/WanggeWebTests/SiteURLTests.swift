@@ -15,7 +15,7 @@ struct SiteURLTests {
         .unitManage(id, action: "rename"), .unitAssignmentEnd(id, assignment: id), .residents(query: "张", page: 2), .resident(id),
         .household(id), .residentReveal(id), .residentEdit(id), .residentExport(id), .residentAnonymise(id), .adminAccounts,
         .adminAccount(id, action: "disable"), .coverage(unit: id), .importExport, .audit(AuditSearch(actor: "a"), page: 2), .auditVerify,
-        .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "open"), .caseNew, .caseDetail(id), .caseAct(id),
+        .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "open"), .caseNew, .caseDetail(id), .caseAct(id), .caseReveal(id),
         .caseAttachment(id, file: id), .caseSetupCategories, .caseSetupCategory("city.x"), .caseSetupCategoryActive("city.x"),
         .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,

@@ -1,6 +1,8 @@
 extension L10n {
     /// Strings of the case screens, the resident report page and the tracking page.
     static let caseWebStrings: [String: (zh: String, en: String)] = [
+        "case.reveal": ("显示完整电话", "Show the full phone"),
+        "case.reveal_reason": ("查看理由(如:回访核实)", "Reason (e.g. calling back)"),
         // Storage problems (WanggeStore/Cases)
         "case.unknown_category": ("请选择有效的事件类别", "Choose a valid category"),
         "case.unknown_department": ("请选择有效的承办部门", "Choose a valid department"),

@@ -13,6 +13,7 @@ enum CaseController {
         pages.on(.POST, SiteURL.caseNew.pattern, body: .stream, use: create).streamsForm()
         pages.get(SiteURL.caseDetail(UUID()).pattern, use: show)
         pages.on(.POST, SiteURL.caseAct(UUID()).pattern, body: .stream, use: act).streamsForm()
+        pages.post(SiteURL.caseReveal(UUID()).pattern, use: reveal)
         CaseAttachmentController.register(pages)
     }
 
@@ -122,6 +123,28 @@ enum CaseController {
     static func show(req: Request) async throws -> Response {
         let w = try req.requireCaseWorker()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("case") }
+        return try await page(req, w, id: id, phone: Unmask.allowed(w.viewer) ? .revealable(problem: nil) : .masked)
+    }
+
+    /// 显示完整电话: the reporter's full phone, to call back, through the logged "show" (a reason, an
+    /// audit entry before it is shown, in this one answer only).
+    static func reveal(req: Request) async throws -> Response {
+        let w = try req.requireCaseWorker()
+        let id = try req.id()
+        let what = Unmask.Request(action: "unmask", objectType: "case", objectID: id.uuidString, detail: [("field", "reporter_phone")])
+        let reason = try? req.content.get(String.self, at: "reason")
+        let why: String
+        do { (_, why) = try await Unmask.check(req, what, reason: reason) } catch let e as StoreError {
+            let res = try await page(req, w, id: id, phone: .revealable(problem: e.message()))
+            res.status = .unprocessableEntity
+            return res
+        }
+        _ = try await repo(req).get(id, in: w.viewer.scope)
+        try await Unmask.record(req, what, reason: why)
+        return try await page(req, w, id: id, phone: .revealed)
+    }
+
+    static func page(_ req: Request, _ w: Worker, id: UUID, phone: CasePages.PhoneView) async throws -> Response {
         let repo = repo(req)
         let row = try await repo.get(id, in: w.viewer.scope)
         // Merging needs a target: it is offered with the duplicates below, not as a plain step.
@@ -133,7 +156,7 @@ enum CaseController {
             CasePages.detail(
                 row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
                 csrf: CSRF.token(req), now: req.now, notice: notice,
-                photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)))
+                photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)), phone: phone)
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }

@@ -25,10 +25,13 @@ enum CasePages {
     /// (办结超时 before 响应超时 before the warnings) — never two flags side by side.
     static func listFlag(response: LimitStatus, resolution: LimitStatus) -> HTML {
         let (status, key): (LimitStatus, String) =
-            resolution == .overdue ? (.overdue, "case.limit.resolve_overdue")
-            : response == .overdue ? (.overdue, "case.limit.respond_overdue")
-            : resolution == .warning ? (.warning, "case.limit.resolve_warning")
-            : response == .warning ? (.warning, "case.limit.respond_warning") : (.onTime, "")
+            resolution == .overdue
+            ? (.overdue, "case.limit.resolve_overdue")
+            : response == .overdue
+                ? (.overdue, "case.limit.respond_overdue")
+                : resolution == .warning
+                    ? (.warning, "case.limit.resolve_warning")
+                    : response == .warning ? (.warning, "case.limit.respond_warning") : (.onTime, "")
         return status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(key))
     }
 
@@ -66,9 +69,17 @@ enum CasePages {
         el("dl", ["class": "facts"], items.map { k, v in el("div", [el("dt", .t(k)), el("dd", v)]) })
     }
 
+    /// How the reporter's phone shows on the case page: masked, masked with the logged "show" form (a
+    /// reason, then the full number to call back), or in full after it.
+    enum PhoneView {
+        case masked
+        case revealable(problem: String?)
+        case revealed
+    }
+
     static func detail(
         _ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?,
-        photos: (Int) -> HTML = { _ in .empty }
+        photos: (Int) -> HTML = { _ in .empty }, phone: PhoneView = .masked
     ) -> HTML {
         let status = r.limitStatus(now: now)
         var items: [(String, HTML)] = [
@@ -85,7 +96,30 @@ enum CasePages {
         ]
         if let a = r.address { items.append(("case.field.address", .text(a))) }
         if let n = r.reporterName { items.append(("case.field.reporter", .text(n))) }
-        if let p = r.reporterPhone { items.append(("case.field.phone", .text(Mask.phone(p)))) }
+        if let p = r.reporterPhone {
+            switch phone {
+            case .revealed:
+                items.append(("case.field.phone", el("a", ["href": "tel:\(p)", "class": "button"], .text(p))))
+            case .masked:
+                items.append(("case.field.phone", .text(Mask.phone(p))))
+            case .revealable(let problem):
+                items.append(
+                    (
+                        "case.field.phone",
+                        [
+                            .text(Mask.phone(p)),
+                            el(
+                                "form", ["method": "post", "action": SiteURL.caseReveal(r.id).path, "class": "inline"],
+                                [
+                                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                                    problem.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+                                    RightsPages.reasonField("case.reveal_reason"),
+                                    el("button", ["type": "submit", "class": "small"], .t("case.reveal")),
+                                ]),
+                        ]
+                    ))
+            }
+        }
         if let o = r.outcome { items.append(("case.field.outcome", .t(o.nameKey))) }
         if let rating = r.rating { items.append(("case.field.rating", .t(rating.nameKey))) }
         var map = HTML.empty
