@@ -23,7 +23,8 @@ struct AuthorizationMatrixTests {
         var caseID: UUID
     }
 
-    enum Who: String, CaseIterable { case admin, security, auditor, leader, `operator`, gridworker, proxy, department, resident }
+    /// `department` works for 住建/市政 (the case is dispatched to 住建); `police` is a department account of another department.
+    enum Who: String, CaseIterable { case admin, security, auditor, leader, `operator`, gridworker, proxy, department, police, resident }
 
     struct Route {
         var name: String
@@ -40,7 +41,7 @@ struct AuthorizationMatrixTests {
     static let readers: Set<Who> = [.admin, .leader, .`operator`, .gridworker, .proxy]
     static let editors: Set<Who> = [.admin, .`operator`, .gridworker]
     static let unmaskers: Set<Who> = [.`operator`, .gridworker, .proxy]
-    static let caseWorkers: Set<Who> = [.leader, .`operator`, .gridworker, .proxy, .department]
+    static let caseWorkers: Set<Who> = [.leader, .`operator`, .gridworker, .proxy, .department, .police]
     static let caseEnterers: Set<Who> = [.`operator`, .gridworker, .proxy]
     static let caseConfigurers: Set<Who> = [.admin, .leader]
 
@@ -134,9 +135,10 @@ struct AuthorizationMatrixTests {
             try await b.get("/cases/new")
             return try await b.post("/cases/new", form: ["category": "city_appearance.dirty_road", "description": "矩阵测试\(who.rawValue)"])
         },
-        Route(name: "case page", allowed: caseWorkers, ok: .ok) { b, o, _ in try await b.get("/cases/\(o.caseID)") },
+        // Another department's case looks exactly like a missing one.
+        Route(name: "case page", allowed: caseWorkers, ok: .ok, answers: [.police: .notFound]) { b, o, _ in try await b.get("/cases/\(o.caseID)") },
         // 督办 is the operator's and the leader's step: the others may open the case but the machine refuses them.
-        Route(name: "case step", allowed: caseWorkers, ok: .seeOther, answers: [.gridworker: .conflict, .proxy: .conflict, .department: .conflict]) { b, o, _ in
+        Route(name: "case step", allowed: caseWorkers, ok: .seeOther, answers: [.gridworker: .conflict, .proxy: .conflict, .department: .conflict, .police: .notFound]) { b, o, _ in
             try await b.get("/cases/\(o.caseID)")
             return try await b.post("/cases/\(o.caseID)/act", form: ["action": "supervise", "note": "请尽快办理"])
         },
@@ -193,12 +195,17 @@ struct AuthorizationMatrixTests {
         },
     ]
 
-    /// A case filed under `grid` by the command centre.
+    /// A case filed under `grid` by the command centre, accepted and dispatched to 住建 (`department`'s).
     static func fileCase(_ app: Application, in grid: UUID) async throws -> UUID {
-        try await CaseRepository(app.db, cipher: app.keys.cipher).intake(
+        let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+        let op = CaseActor(id: nil, name: "受理员", role: .operator_)
+        let id = try await repo.intake(
             CaseIntake(categoryKey: "city_appearance.exposed_garbage", channel: .hotline, title: "", description: "路边垃圾堆积", gridID: grid),
-            actor: CaseActor(id: nil, name: "受理员", role: .operator_), at: app.clock.now()
+            actor: op, at: app.clock.now()
         ).id
+        try await repo.apply(.accept(), to: id, actor: op, in: .everything, at: app.clock.now())
+        try await repo.apply(.dispatch(department: "housing"), to: id, actor: op, in: .everything, at: app.clock.now())
+        return id
     }
 
     /// A valid ID number no demo resident has, different for each role (and offset).

@@ -157,11 +157,15 @@ struct CaseFlowTests {
             var op = try await Browser.login(app, as: "operator")
             try await op.get("/cases/\(id)")
             #expect(try await op.post("/cases/\(id)/act", form: ["action": "accept", "version": "1"]).status == .seeOther)
-            #expect(try await op.post("/cases/\(id)/act", form: ["action": "dispatch", "version": "2", "department": "sanitation"]).status == .seeOther)
+            #expect(try await op.post("/cases/\(id)/act", form: ["action": "dispatch", "version": "2", "department": "municipal"]).status == .seeOther)
 
             var worker = try await Browser.login(app, as: "gridworker")
             let page = try await worker.get("/cases/\(id)")
             #expect(!page.body.string.contains("value=\"sign_for\""), "the grid worker signs only for what the grid team holds")
+            // An account of another department neither sees it nor may act on it.
+            var police = try await Browser.login(app, as: "police")
+            #expect(!(try await police.get("/cases").body.string.contains(TrackingCode.display(code))))
+            #expect(try await police.get("/cases/\(id)").status == .notFound)
             var department = try await Browser.login(app, as: "department")
             #expect(try await department.get("/cases").body.string.contains(TrackingCode.display(code)), "the department inbox holds it")
             try await department.get("/cases/\(id)")

@@ -73,6 +73,24 @@ struct CaseRealUseTests {
         }
     }
 
+    @Test("a department account is bound to its departments when it is made", arguments: TestDatabase.enabled)
+    func departmentAccounts(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            var admin = try await Browser.login(app, as: "admin")
+            let page = try await admin.get("/admin/accounts")
+            let fields = ["username": "water1", "display_name": "区水务局", "role": "department", "unit": WebFixture.districtCode]
+            let unbound = try await admin.post("/admin/accounts", form: fields)
+            let made = try await admin.post("/admin/accounts", form: fields.merging(["departments[]": "police"]) { a, _ in a })
+            #expect(page.body.string.contains(L10n.t("admin.departments")) && page.body.string.contains("区住建委"))
+            #expect(unbound.status == .unprocessableEntity && unbound.body.string.contains(L10n.t("admin.departments_required")))
+            #expect(made.status == .ok)
+            let account = try #require(try await AccountRepository(app.db).find(username: "water1"))
+            #expect(try await AccountRepository(app.db).departments(of: account.id) == ["police"])
+            let scope = try await AccountRepository(app.db).scope(of: account)
+            #expect(scope.departments == ["police"])
+        }
+    }
+
     @Test("a list shows one flag per case, saying which limit is late")
     func oneFlag() {
         let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw

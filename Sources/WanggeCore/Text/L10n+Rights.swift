@@ -88,6 +88,9 @@ extension L10n {
         "admin.unlocked": ("已解锁账号 {0}", "Account {0} unlocked"),
         "admin.totp_reset": ("已重置 {0} 的两步验证", "{0}'s two-step verification was reset"),
         "admin.not_self": ("不能对自己的账号执行此操作", "You cannot do this to your own account"),
+        "admin.departments": ("所属职能部门(职能部门账号必选,可多选)", "Departments (required for a department account; several allowed)"),
+        "admin.departments_required": ("职能部门账号须至少选择一个所属部门", "A department account needs at least one department"),
+        "admin.no_departments": ("未绑定部门", "no department"),
         "admin.last_holder": ("这是唯一在用的{0}账号,不能停用或改变其角色(该职责将无人履行)", "This is the only active {0} account; it cannot be disabled or given another role (the duty would be left undone)"),
         "admin.role_changed_reissued": (
             "已将 {0} 的角色改为{1};原密码和两步验证已作废,请将下面的一次性密码当面交给本人,本人首次登录时绑定两步验证", "{0} is now {1}; the old password and second factor no longer work — hand the one-time password below to the person, who enrols a second factor at first log-in"

@@ -10,12 +10,21 @@ public struct Scope: Sendable, Equatable {
     /// Records not yet placed in any grid (a new resident without a household) belong to the
     /// district as a whole, so only a scope rooted at a district sees them.
     public let includesUnplaced: Bool
+    /// For an account of a department (职能部门): the departments it works for. It sees only cases
+    /// dispatched to one of them; nil puts no such limit (every other role).
+    public let departments: Set<String>?
 
     public static let everything = Scope(pathPrefix: nil, includesUnplaced: true)
 
-    public init(pathPrefix: String?, includesUnplaced: Bool) {
+    public init(pathPrefix: String?, includesUnplaced: Bool, departments: Set<String>? = nil) {
         self.pathPrefix = pathPrefix
         self.includesUnplaced = includesUnplaced
+        self.departments = departments
+    }
+
+    /// The same part of the tree, limited to cases dispatched to `departments`.
+    public func limited(toDepartments departments: Set<String>) -> Scope {
+        Scope(pathPrefix: pathPrefix, includesUnplaced: includesUnplaced, departments: departments)
     }
 
     /// The scope of a unit: it and everything below it.
@@ -27,6 +36,21 @@ public struct Scope: Sendable, Equatable {
     public func contains(path: String) -> Bool {
         guard let prefix = pathPrefix else { return true }
         return path.hasPrefix(prefix)
+    }
+
+    /// The states in which a case has been dispatched to a department (or was, and is now past it).
+    static let dispatchedStates = ["dispatched", "signed_for", "handled", "verified", "closed", "called_back", "suspended"]
+
+    /// An SQL condition limiting cases (table alias `alias`, or none) to this scope: their grid in the
+    /// tree and, for a department, their department among its own once dispatched.
+    func caseCondition(_ alias: String? = nil) -> SQLQueryString {
+        func col(_ name: String) -> String { alias.map { "\($0).\(name)" } ?? name }
+        let tree = condition(col("unit_id"))
+        guard let departments else { return tree }
+        guard !departments.isEmpty else { return "1 = 0" }
+        let dept: SQLQueryString = alias.map { "\(ident: $0).department_key" } ?? "department_key"
+        let state: SQLQueryString = alias.map { "\(ident: $0).state" } ?? "state"
+        return "(\(tree) AND \(dept) IN (\(binds: Array(departments).sorted())) AND \(state) IN (\(binds: Self.dispatchedStates)))"
     }
 
     /// An SQL condition limiting `column` (a unit id) to this scope.

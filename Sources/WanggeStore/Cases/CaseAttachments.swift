@@ -103,7 +103,7 @@ extension CaseRepository {
         try await sql.raw(
             """
             SELECT \(unsafeRaw: CaseAttachmentRow.columns) FROM case_attachments a JOIN cases c ON c.id = a.case_id \
-            WHERE a.case_id = \(bind: caseID) AND \(scope.condition("c.unit_id")) ORDER BY a.event_seq, a.created_at, a.id
+            WHERE a.case_id = \(bind: caseID) AND \(scope.caseCondition("c")) ORDER BY a.event_seq, a.created_at, a.id
             """
         ).all(decoding: CaseAttachmentRow.self)
     }
@@ -114,7 +114,7 @@ extension CaseRepository {
             let found = try await sql.raw(
                 """
                 SELECT \(unsafeRaw: CaseAttachmentRow.columns), a.data FROM case_attachments a JOIN cases c ON c.id = a.case_id \
-                WHERE a.id = \(bind: id) AND a.case_id = \(bind: caseID) AND \(scope.condition("c.unit_id"))
+                WHERE a.id = \(bind: id) AND a.case_id = \(bind: caseID) AND \(scope.caseCondition("c"))
                 """
             ).first()
         else { return nil }

@@ -38,7 +38,7 @@ extension CaseRepository {
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE category_key IN (\(binds: Array(Set(keys + [category])).sorted())) \
             AND reported_at >= \(bind: time.addingTimeInterval(-window)) AND reported_at <= \(bind: time.addingTimeInterval(window)) \
-            AND state NOT IN ('merged', 'rejected') AND \(scope.condition("unit_id"))
+            AND state NOT IN ('merged', 'rejected') AND \(scope.caseCondition())
             """
         if let excluding { query += " AND id <> \(bind: excluding)" }
         if let point {

@@ -80,7 +80,7 @@ extension CaseRepository {
         guard !ids.isEmpty else { return [] }
         let rows = try await sql.raw(
             """
-            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id IN (\(binds: ids)) AND \(scope.condition("unit_id")) ORDER BY reported_at, id
+            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id IN (\(binds: ids)) AND \(scope.caseCondition()) ORDER BY reported_at, id
             """
         ).all(decoding: CaseRow.self)
         return try rows.map(opened)

@@ -59,7 +59,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     // MARK: Reading
 
     public func find(_ id: UUID, in scope: Scope) async throws -> CaseRow? {
-        let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")
+        let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: id) AND \(scope.caseCondition())")
             .first(decoding: CaseRow.self)
         return try row.map(opened)
     }
@@ -127,7 +127,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     public func queue(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date, limit: Int = 200) async throws -> [CaseRow] {
         let rows = try await sql.raw(
             """
-            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.condition("unit_id")) \
+            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.caseCondition()) \
             ORDER BY resolve_by, reported_at LIMIT \(bind: limit)
             """
         ).all(decoding: CaseRow.self)
@@ -135,7 +135,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     }
 
     public func count(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date) async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.condition("unit_id"))")
+        try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.caseCondition())")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }

@@ -24,6 +24,7 @@ public enum StoreMigrations {
             UpdateBuildingsAddAddressIndex(),
             UpdateCasesAddPublicCode(),
             CreateSessions(),
+            CreateAccountDepartments(),
         ]
     }
 }

@@ -108,11 +108,41 @@ public struct AccountRepository: Sendable, SQLRepository {
         ).first() != nil
     }
 
-    /// The scope an account works in: its unit's subtree; a unit-less account sees nothing of the register.
+    /// The scope an account works in: its unit's subtree (a unit-less account sees nothing of the
+    /// register) and, for the department role, only cases dispatched to its own departments.
     public func scope(of account: AccountRow) async throws -> Scope {
         guard let unitID = account.unitID, let unit = try await UnitRepository(db).find(unitID, in: .everything) else {
-            return Scope(pathPrefix: "/none/", includesUnplaced: false)
+            return Scope(pathPrefix: "/none/", includesUnplaced: false, departments: account.role == .department ? [] : nil)
         }
-        return .subtree(of: unit)
+        let tree = Scope.subtree(of: unit)
+        return account.role == .department ? tree.limited(toDepartments: Set(try await departments(of: account.id))) : tree
+    }
+
+    /// The departments an account works for (department role), by key.
+    public func departments(of accountID: UUID) async throws -> [String] {
+        try await sql.raw("SELECT department_key FROM account_departments WHERE account_id = \(bind: accountID) ORDER BY department_key")
+            .all().map { try $0.decode(column: "department_key", as: String.self) }
+    }
+
+    /// Every account's departments, for the administration page.
+    public func allDepartments() async throws -> [UUID: [String]] {
+        struct Row: Decodable { var account_id: UUID; var department_key: String }
+        let rows = try await sql.raw("SELECT account_id, department_key FROM account_departments ORDER BY department_key").all(decoding: Row.self)
+        return rows.reduce(into: [:]) { $0[$1.account_id, default: []].append($1.department_key) }
+    }
+
+    /// Binds the account to exactly these departments (unknown keys are refused, naming the first).
+    public func setDepartments(_ accountID: UUID, _ keys: [String]) async throws {
+        let wanted = Array(Set(keys)).sorted()
+        if !wanted.isEmpty {
+            let known = Set(try await sql.raw("SELECT key FROM departments WHERE key IN (\(binds: wanted))").all().map { try $0.decode(column: "key", as: String.self) })
+            if let unknown = wanted.first(where: { !known.contains($0) }) { throw StoreError(.invalid, "case.unknown_department", [unknown], field: "departments") }
+        }
+        try await db.transaction { tx in
+            try await tx.sql.raw("DELETE FROM account_departments WHERE account_id = \(bind: accountID)").run()
+            for key in wanted {
+                try await tx.sql.raw("INSERT INTO account_departments (account_id, department_key) VALUES (\(bind: accountID), \(bind: key))").run()
+            }
+        }
     }
 }

@@ -163,6 +163,8 @@ struct AccountCommand: AsyncCommand {
         @Option(name: "role", help: Role.allCases.map(\.rawValue).joined(separator: " | ")) var role: String?
         @Option(name: "unit", help: "The unit code the account works in") var unit: String?
         @Option(name: "name", help: "Display name") var name: String?
+        @Option(name: "departments", help: "For the department role: the departments it works for, by key, comma separated")
+        var departments: String?
     }
 
     var help: String { "Create an account; the password is read from WANGGE_PASSWORD or standard input, and must be changed at first log-in" }
@@ -177,12 +179,15 @@ struct AccountCommand: AsyncCommand {
             unit = try await UnitRepository(app.db).find(code: code, in: .everything)
             if unit == nil { throw StoreError(.notFound, "import.unknown_unit", [code]) }
         }
+        let departments = (signature.departments ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard role != .department || !departments.isEmpty else { throw StoreError(.invalid, "admin.departments_required", field: "departments") }
         let password = ProcessInfo.processInfo.environment["WANGGE_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
         guard PasswordRules.isStrong(password) else { throw StoreError(.invalid, "account.weak_password") }
         let hash = try await app.password.async.hash(password)
         let account = try await AccountRepository(app.db).create(
             username: signature.username, displayName: signature.name ?? signature.username,
             passwordHash: hash, role: role, unitID: unit?.id, mustChangePassword: true)
+        if role == .department { try await AccountRepository(app.db).setDepartments(account.id, departments) }
         context.console.print("\(account.username) · \(L10n.t(role.nameKey))")
     }
 }

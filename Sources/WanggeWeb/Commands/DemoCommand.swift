@@ -65,8 +65,11 @@ struct DemoCommand: AsyncCommand {
             ("gridworker", "\(grid.name)网格员", .gridWorker, grid.code),
             ("proxy", "\(grid.name)代办员", .proxyAgent, grid.code),
             ("department", "区住建委", .department, district.code),
+            ("police", "区公安分局", .department, district.code),
             ("resident", "居民用户", .resident, nil),
         ]
+        // Each department account works for its own departments only (住建委 also runs municipal works here).
+        let departments: [String: [String]] = ["department": ["housing", "municipal"], "police": ["police"]]
         let hash = try await app.password.async.hash(demoPassword)
         var made: [(String, Role)] = []
         for (username, name, role, code) in layout {
@@ -75,6 +78,7 @@ struct DemoCommand: AsyncCommand {
             let account = try await AccountRepository(app.db).create(
                 username: username, displayName: name, passwordHash: hash, role: role,
                 unitID: unit?.id, mustChangePassword: false)
+            if let keys = departments[username] { try await AccountRepository(app.db).setDepartments(account.id, keys) }
             if role.requiresTOTP {
                 // Enrolled in advance so a newcomer can log in with `wangge totp USERNAME`.
                 try await AccountRepository(app.db).setTOTP(account.id, encryptedSecret: app.keys.cipher.encrypt(WanggeSecurity.TOTP.generate().base32), step: nil)

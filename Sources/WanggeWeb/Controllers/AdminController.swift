@@ -33,8 +33,12 @@ enum AdminController {
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let accounts = try await AccountRepository(req.db).all()
+        let bound = try await AccountRepository(req.db).allDepartments()
+        let departments = try await CaseRepository(req.db, cipher: req.keys.cipher).departments().filter { $0.key != CaseRepository.gridTeam }
         let units = Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything).map { ($0.id, $0) })
         let body = AdminPage.render(
+            departments: departments, bound: bound,
+
             viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
             form: form, now: req.now)
         let res = Layout.response(req, body, title: L10n.t("admin.title"))
@@ -47,9 +51,23 @@ enum AdminController {
         throw Abort(.forbidden, reason: reason)
     }
 
+    struct CreateForm: Content {
+        var username: String?
+        var display_name: String?
+        var role: String?
+        var unit: String?
+        var departments: [String]?
+
+        /// The text fields, to fill the form again after a refusal.
+        var values: [String: String] {
+            ["username": username, "display_name": display_name, "role": role, "unit": unit].compactMapValues { $0 }
+        }
+    }
+
     static func create(req: Request) async throws -> Response {
         let v = try req.requireViewer()
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let posted = (try? req.content.decode(CreateForm.self)) ?? CreateForm()
+        let form = posted.values
         let username = form["username"]?.trimmingSpaces() ?? ""
         let roleName = form["role"] ?? ""
         guard AccountAdministration.refusal(.create, actor: v.role, target: nil) == nil else { try await refuse(req, "account", "", detail: "create \(username)") }
@@ -72,6 +90,11 @@ enum AdminController {
         } else if role != .resident {
             return try await render(req, v, problem: L10n.t("admin.unit_required"), form: form, status: .unprocessableEntity)
         }
+        // A department account works for the departments chosen here, and sees only their cases.
+        let departments = (posted.departments ?? []).filter { !$0.isEmpty }
+        if role == .department && departments.isEmpty {
+            return try await render(req, v, problem: L10n.t("admin.departments_required"), form: form, status: .unprocessableEntity)
+        }
         let password = TemporaryPassword.make()
         let account: AccountRow
         do {
@@ -81,7 +104,15 @@ enum AdminController {
         } catch let e as StoreError where e.field == "username" {
             return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
         }
-        try await req.audit("account", object: "account", account.id.uuidString, detail: "create \(account.username) role=\(role.rawValue) unit=\(unit?.code ?? "-")")
+        if role == .department {
+            do { try await AccountRepository(req.db).setDepartments(account.id, departments) } catch let e as StoreError {
+                return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
+            }
+        }
+        try await req.audit(
+            "account", object: "account", account.id.uuidString,
+            detail: "create \(account.username) role=\(role.rawValue) unit=\(unit?.code ?? "-")"
+                + (role == .department ? " departments=\(departments.sorted().joined(separator: ","))" : ""))
         return try await render(req, v, notice: Notice(message: L10n.t("admin.created", account.username), secret: password))
     }
 

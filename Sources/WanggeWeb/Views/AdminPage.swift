@@ -6,9 +6,11 @@ import WanggeStore
 /// side of the three-way split allows. A temporary password appears once, in the notice.
 enum AdminPage {
     static func render(
+        departments: [DepartmentRow] = [], bound: [UUID: [String]] = [:],
         viewer v: Viewer, accounts: [AccountRow], units: [UUID: UnitRow], csrf: String, notice: AdminController.Notice?,
         problem: String?, form: [String: String], now: Date
     ) -> HTML {
+        let names = Dictionary(departments.map { ($0.key, $0.nameZh) }) { a, _ in a }
         let holders = AdminController.activeHolders(accounts)
         return [
             notice.map { n in
@@ -22,14 +24,17 @@ enum AdminPage {
             } ?? .empty,
             problem.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
             el("p", ["class": "meta"], .t(v.role.managesAccounts ? "admin.help_accounts" : "admin.help_roles")),
-            v.role.managesAccounts ? createForm(csrf: csrf, form: form) : .empty,
+            v.role.managesAccounts ? createForm(csrf: csrf, form: form, departments: departments) : .empty,
             el("h2", .t("admin.list", accounts.count)),
             HTML.table(
                 ["login.username", "admin.display_name", "account.role", "account.scope", "admin.state", "admin.actions"],
                 accounts.map { a in
                     [
                         el("span", ["class": "code"], .text(a.username)), .text(a.displayName), .t(a.role.nameKey),
-                        .text(a.unitID.flatMap { units[$0] }.map { "\($0.name)(\($0.code))" } ?? L10n.t("account.no_scope")),
+                        .text(
+                            (a.unitID.flatMap { units[$0] }.map { "\($0.name)(\($0.code))" } ?? L10n.t("account.no_scope"))
+                                + (a.role == .department
+                                    ? " · " + ((bound[a.id] ?? []).map { names[$0] ?? $0 }.joined(separator: "、").nilIfEmpty ?? L10n.t("admin.no_departments")) : "")),
                         .text(states(a, now: now).joined(separator: "、")),
                         a.id == v.account.id ? .t("admin.yourself") : actions(a, viewer: v, holders: holders, csrf: csrf, now: now),
                     ]
@@ -94,7 +99,7 @@ enum AdminPage {
         return parts.isEmpty ? .text("—") : el("div", ["class": "actions"], parts)
     }
 
-    static func createForm(csrf: String, form: [String: String]) -> HTML {
+    static func createForm(csrf: String, form: [String: String], departments: [DepartmentRow] = []) -> HTML {
         el(
             "section",
             [
@@ -126,6 +131,16 @@ enum AdminPage {
                                     }),
                             ]),
                         el("label", [.t("admin.unit_code"), el("input", ["name": "unit", "value": form["unit"], "inputmode": "numeric", "maxlength": "20"])]),
+                        departments.isEmpty
+                            ? .empty
+                            : el(
+                                "label",
+                                [
+                                    .t("admin.departments"),
+                                    el(
+                                        "select", ["name": "departments[]", "multiple": "multiple", "size": "5"],
+                                        departments.map { el("option", ["value": $0.key], .text($0.nameZh)) }),
+                                ]),
                         el("p", ["class": "meta"], .t("admin.create_help")),
                         el("button", ["type": "submit"], .t("admin.create")),
                     ]),
