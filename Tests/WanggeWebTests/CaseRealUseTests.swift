@@ -50,7 +50,7 @@ struct CaseRealUseTests {
             let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
             var resident = Browser(app)
             try await resident.get("/r/\(grid.code)")
-            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "路灯不亮", "phone": "13912345678"])
+            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "路灯不亮，回电13912345678", "phone": "13912345678"])
             let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
             var op = try await Browser.login(app, as: "operator")
             // MUT
@@ -59,13 +59,14 @@ struct CaseRealUseTests {
             let shown = try await op.post("/cases/\(row.id.uuidString)/reveal", form: ["reason": "回访核实处理结果"])
             let again = try await op.get("/cases/\(row.id.uuidString)")
             var leader = try await Browser.login(app, as: "leader")
-            _ = try await leader.get("/cases/\(row.id.uuidString)")
+            let leaderPage = try await leader.get("/cases/\(row.id.uuidString)")
             let refused = try await leader.post("/cases/\(row.id.uuidString)/reveal", form: ["reason": "回访核实处理结果"])
             // validate
-            #expect(page.body.string.contains(L10n.t("case.reveal")) && !page.body.string.contains("13912345678"))
-            #expect(noReason.status == .unprocessableEntity && !noReason.body.string.contains("13912345678"))
+            #expect(page.body.string.contains(L10n.t("case.reveal")) && page.body.string.contains("回电13912345678"), "the operator reads the text as written")
+            #expect(leaderPage.status == .ok && !leaderPage.body.string.contains("13912345678") && leaderPage.body.string.contains("回电***********"))
+            #expect(noReason.status == .unprocessableEntity && !noReason.body.string.contains("tel:13912345678"))
             #expect(shown.status == .ok && shown.body.string.contains("tel:13912345678"))
-            #expect(!again.body.string.contains("13912345678"), "masked again on the next look")
+            #expect(!again.body.string.contains("tel:13912345678"), "masked again on the next look")
             #expect(refused.status == .forbidden && !refused.body.string.contains("13912345678"))
             let entries = try await auditRows(app, action: "unmask").filter { $0.object_id == row.id.uuidString }
             #expect(entries.map(\.outcome) == ["ok", "denied"])

@@ -156,7 +156,8 @@ enum CaseController {
             CasePages.detail(
                 row, timeline: try await repo.timeline(id), names: try await names(req), actions: actions,
                 csrf: CSRF.token(req), now: req.now, notice: notice,
-                photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)), phone: phone)
+                photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)), phone: phone,
+                scrub: !Unmask.allowed(w.viewer))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }

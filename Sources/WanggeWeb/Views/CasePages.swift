@@ -79,8 +79,16 @@ enum CasePages {
 
     static func detail(
         _ r: CaseRow, timeline: [CaseEventRow], names: CaseNames, actions: [CaseActionKind], csrf: String, now: Date, notice: String?,
-        photos: (Int) -> HTML = { _ in .empty }, phone: PhoneView = .masked
+        photos: (Int) -> HTML = { _ in .empty }, phone: PhoneView = .masked, scrub: Bool = false
     ) -> HTML {
+        // Free text may hold a number someone typed; a role that may not see numbers in full sees it scrubbed.
+        func text(_ s: String) -> String { scrub ? PublicText.scrub(s) : s }
+        let timeline = timeline.map { e -> CaseEventRow in
+            var e = e
+            e.note = e.note.map { text($0) }
+            e.reason = e.reason.map { text($0) }
+            return e
+        }
         let status = r.limitStatus(now: now)
         var items: [(String, HTML)] = [
             ("case.field.code", el("span", ["class": "code"], .text(TrackingCode.display(r.trackingCode)))),
@@ -130,7 +138,7 @@ enum CasePages {
         return [
             notice.map { el("p", ["class": "ok"], .text($0)) } ?? .empty,
             facts(items),
-            el("p", .text(r.description)),
+            el("p", .text(text(r.description))),
             map,
             el("h2", .t("case.timeline")),
             timelineTable(timeline, names: names, staff: true, photos: photos),
