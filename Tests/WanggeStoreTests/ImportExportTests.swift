@@ -204,6 +204,7 @@ struct ImportExportTests {
             let before = try await Fixture.count(database, "residents")
             let problems = await Fixture.importFailure { try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: Array(masked), in: scope) }
             #expect(problems.contains { $0.column == "身份证号" && $0.row == 2 }, "masked ID numbers are refused from the first data row on")
+            #expect(problems.contains { $0.message.contains(L10n.t("field.masked_value")) }, "and the message says they are masked")
             #expect(try await Fixture.count(database, "residents") == before)
         }
     }

@@ -59,6 +59,7 @@ extension L10n {
         "api.not_json": ("不是有效的 JSON", "Not valid JSON"),
         "api.wrong_type": ("类型不正确", "wrong type"),
         "api.content_type": ("请求须为 JSON、CSV 或 GeoJSON", "The body must be JSON, CSV or GeoJSON"),
+        "field.masked_value": ("是脱敏后的值(含 *),不能导入;请填写完整号码,或在居民页面更正", "is a masked value (with *) and cannot be imported; give the full number, or correct the person on their own page"),
         "field.control_character": ("含有不可见的控制字符", "holds an invisible control character"),
         "text.control_character": ("字段 {0} 含有不可见的控制字符,请删除后重试", "Field {0} holds an invisible control character; remove it and try again"),
         "text.too_long": ("字段 {0} 超过 {1} 个字符", "Field {0} is longer than {1} characters"),
@@ -296,8 +297,8 @@ extension L10n {
         "data.upload": ("上传并导入", "Upload and import"),
         "data.export": ("导出", "Export"),
         "data.export_help": (
-            "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),身份证号和电话已脱敏;表头与导入一致,可修改后再导入。",
-            "CSV that Excel opens directly (UTF-8 with BOM), ID numbers and phones masked; same headers as import, so it can be edited and imported again."
+            "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),表头与导入一致。楼栋和户可修改后再导入;居民导出中的身份证号和电话已脱敏,不能原样导回——更正个人信息请在居民页面进行。",
+            "CSV that Excel opens directly (UTF-8 with BOM), with the import's headers. Buildings and households can be edited and imported again; the residents export has ID numbers and phones masked and cannot be imported back as it is — correct a person on their own page."
         ),
     ]
 }

@@ -55,7 +55,10 @@ struct ResidentValidator {
         let name = input.name.trimmingSpaces()
         if name.isEmpty { problems.append(FieldProblem("name", "field.required")) } else if name.count > 50 { problems.append(FieldProblem("name", "field.too_long", ["50"])) }
         var id: ResidentID?
-        if let raw = input.idNumber?.trimmingSpaces(), !raw.isEmpty {
+        if let raw = input.idNumber?.trimmingSpaces(), raw.contains("*") {
+            // A masked export sent back: say so, rather than "wrong length" or a check digit.
+            problems.append(FieldProblem("id_number", "field.masked_value"))
+        } else if let raw = input.idNumber?.trimmingSpaces(), !raw.isEmpty {
             do { id = try ResidentID(raw) } catch { problems.append(FieldProblem("id_number", error.messageKey, error.messageArgs)) }
         } else if input.residenceType != "overseas" || (input.documentNumber?.trimmingSpaces() ?? "").isEmpty {
             problems.append(FieldProblem("id_number", "field.required"))
@@ -72,7 +75,9 @@ struct ResidentValidator {
             }
         }
         var phone: String?
-        if let raw = input.phone?.trimmingSpaces(), !raw.isEmpty {
+        if let raw = input.phone?.trimmingSpaces(), raw.contains("*") {
+            problems.append(FieldProblem("phone", "field.masked_value"))
+        } else if let raw = input.phone?.trimmingSpaces(), !raw.isEmpty {
             do { phone = try Phone.normalize(raw) } catch { problems.append(FieldProblem("phone", "phone.invalid", [raw])) }
         }
         if !Vocabulary.residenceTypes.contains(input.residenceType) {
