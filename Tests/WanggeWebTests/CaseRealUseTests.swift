@@ -92,6 +92,37 @@ struct CaseRealUseTests {
         }
     }
 
+    @Test("a QR code printed before its grid was moved or merged still leads to the grid that covers the ground", arguments: TestDatabase.enabled)
+    func stablePrintedCodes(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup: the worker's grid moves to the other community (a new code); another grid is merged into it
+            let units = UnitRepository(app.db)
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            let otherCommunity = try await WebFixture.unit(app, WebFixture.communityCodes[1])
+            let moved = try await units.move(grid.id, to: otherCommunity.id, actor: "test", in: .everything)
+            let sibling = try #require(try await units.all(in: .everything, level: .grid).first { $0.id != grid.id && !$0.isRetired && $0.parentID == otherCommunity.id })
+            _ = try await units.merge(sibling.id, into: grid.id, actor: "test", in: .everything)
+            // MUT
+            var resident = Browser(app)
+            let old = try await resident.get("/r/\(grid.code)")
+            let sent = try await resident.post("/r/\(grid.code)", form: ["category": CaseFlowTests.category, "description": "旧二维码上报"])
+            var neighbour = Browser(app)
+            let merged = try await neighbour.get("/r/\(sibling.code)")
+            var visitor = Browser(app)
+            let current = try await visitor.get("/r/\(moved.code)")
+            let nothing = try await visitor.get("/r/110199999999999")
+            // validate
+            #expect(moved.code != grid.code)
+            #expect(old.status == .ok && old.body.string.contains(L10n.t("report.moved", moved.name)))
+            #expect(sent.status == .created)
+            let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
+            #expect(row.unitID == grid.id, "the case lands in the grid as it is today")
+            #expect(merged.status == .ok && merged.body.string.contains(L10n.t("report.moved", moved.name)))
+            #expect(current.status == .ok && !current.body.string.contains(L10n.t("report.moved", moved.name)))
+            #expect(nothing.status == .notFound)
+        }
+    }
+
     @Test("a list shows one flag per case, saying which limit is late")
     func oneFlag() {
         let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw

@@ -72,6 +72,7 @@ extension L10n {
 
         // Resident pages
         "report.title": ("我要反映问题", "Report a problem"),
+        "report.moved": ("这张二维码印制后,网格已经调整:您的报告将由{0}受理。", "The grid on this code has changed since it was printed: your report goes to {0}."),
         "report.intro": ("{0}：请描述您发现的问题，无需注册。", "{0}: describe the problem; no account needed."),
         "report.submit": ("提交", "Submit"),
         "report.website": ("请勿填写", "Leave empty"),

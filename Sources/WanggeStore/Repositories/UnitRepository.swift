@@ -33,6 +33,33 @@ public struct UnitRepository: Sendable, SQLRepository {
         return unit
     }
 
+    /// The live grid a code printed on paper (a QR code on a wall) stands for today, following the
+    /// unit's history: a grid given a new code by a move, and a grid merged into another, still lead
+    /// to the grid that now covers its ground. `moved` says the code was an old one.
+    public func liveGrid(printedCode code: String) async throws -> (grid: UnitRow, moved: Bool)? {
+        var unit = try await find(code: code, in: .everything)
+        var moved = false
+        if unit == nil {
+            // A later code of the same unit: its history says "OLD → NEW" when it moved.
+            struct Row: Decodable { var unit_id: UUID }
+            if let row = try await sql.raw(
+                "SELECT unit_id FROM unit_events WHERE action = 'moved' AND detail LIKE \(bind: code + " → %") ORDER BY at DESC LIMIT 1"
+            ).first(decoding: Row.self) {
+                unit = try await find(row.unit_id, in: .everything)
+                moved = unit != nil
+            }
+        }
+        // Merged grids point at the grid they joined (at most a few hops; a cycle cannot arise, but is cut off).
+        var hops = 0
+        while let current = unit, current.isRetired, let next = current.retiredInto, hops < 16 {
+            unit = try await find(next, in: .everything)
+            moved = true
+            hops += 1
+        }
+        guard let grid = unit, grid.level == .grid, !grid.isRetired else { return nil }
+        return (grid, moved)
+    }
+
     /// The roots of the tree (districts), or the scope's own root unit.
     public func roots(in scope: Scope) async throws -> [UnitRow] {
         guard let prefix = scope.pathPrefix else {

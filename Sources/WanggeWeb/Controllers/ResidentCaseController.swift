@@ -26,22 +26,28 @@ enum ResidentCaseController {
 
     static let residentActor = AuditActor.resident
 
+    /// The grid a QR code names. A code printed before its grid was moved or merged still works: it
+    /// leads to the grid that covers the ground today (`UnitRepository.liveGrid`), and the page says so.
     static func grid(_ req: Request) async throws -> UnitRow {
+        try await located(req).grid
+    }
+
+    static func located(_ req: Request) async throws -> (grid: UnitRow, moved: Bool) {
         let code = req.parameters.get("code") ?? ""
-        guard code.count <= 64, let unit = try await UnitRepository(req.db).find(code: code, in: .everything), unit.level == .grid, !unit.isRetired else {
+        guard code.count <= 64, let found = try await UnitRepository(req.db).liveGrid(printedCode: code) else {
             throw StoreError.notFound("grid")
         }
-        return unit
+        return found
     }
 
     static func reportForm(req: Request) async throws -> Response {
-        let unit = try await grid(req)
+        let (unit, moved) = try await located(req)
         let categories = try await CaseController.repo(req).categories()
         return Layout.response(
             req,
             ResidentCasePages.form(
                 grid: unit, categories: categories, csrf: CSRF.token(req),
-                submission: ReportSubmission.issue(req), form: nil, error: nil),
+                submission: ReportSubmission.issue(req), form: nil, error: nil, moved: moved),
             title: L10n.t("report.title"))
     }
 

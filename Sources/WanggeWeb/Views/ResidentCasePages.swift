@@ -5,10 +5,11 @@ import WanggeStore
 /// The resident's pages: the report form a grid's QR code opens, the receipt with the tracking
 /// code, and the tracking page. Built for a phone; no staff names are shown.
 enum ResidentCasePages {
-    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?) -> HTML {
+    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?, moved: Bool = false) -> HTML {
         el(
             "form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"],
             [
+                moved ? el("p", ["class": "ok", "role": "status"], .t("report.moved", grid.name)) : .empty,
                 el("p", .t("report.intro", grid.name)),
                 error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
