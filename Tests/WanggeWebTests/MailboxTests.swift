@@ -45,6 +45,13 @@ struct MailboxTests {
             let audited = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_log WHERE object_id = \(bind: row.id.uuidString)")
                 .first()?.decode(column: "n", as: Int.self)
             #expect(audited == 1)
+            // The district's command centre receives it in 待受理 and accepts it; a street operator never sees it.
+            var center = try await Browser.login(app, as: "center")
+            #expect(try await center.get("/cases?queue=to_accept").body.string.contains(TrackingCode.display(code)))
+            _ = try await center.get("/cases/\(row.id.uuidString)")
+            #expect(try await center.post("/cases/\(row.id.uuidString)/act", form: ["action": "accept", "version": "1"]).status == .seeOther)
+            var street = try await Browser.login(app, as: "operator")
+            #expect(try await street.get("/cases/\(row.id.uuidString)").status == .notFound)
 
             try await writer.get("/mailbox")
             let inquiry = try await writer.post("/mailbox", form: ["kind": "inquiry", "subject": "低保政策", "content": "请问低保怎么申请？"])

@@ -62,6 +62,8 @@ struct DemoCommand: AsyncCommand {
             ("auditor", "审计员", .auditor, district.code),
             ("leader", "区领导", .leader, district.code),
             ("operator", "\(street.name)受理员", .operator_, street.code),
+            // The district's command centre: letters and calls that belong to no grid land in its queue.
+            ("center", "区指挥中心受理员", .operator_, district.code),
             ("gridworker", "\(grid.name)网格员", .gridWorker, grid.code),
             ("proxy", "\(grid.name)代办员", .proxyAgent, grid.code),
             ("department", "区住建委", .department, district.code),
