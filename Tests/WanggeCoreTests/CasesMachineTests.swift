@@ -19,6 +19,7 @@ import Testing
         (.reported, .merge, .merged, [op]),
         (.reported, .escalate, .reported, escalators),
         (.reported, .supervise, .reported, supervisors),
+        (.reported, .resolveOnSpot, .closed, [.gridWorker]),  // 就地解决, where the category allows (checked by storage)
 
         (.accepted, .dispatch, .dispatched, [op]),
         (.accepted, .close, .closed, [op]),  // 直接办结: answered on the spot
@@ -93,6 +94,7 @@ import Testing
         case .verify: .verify(note: "现场已清理干净")
         case .returnForRework: .returnForRework(reason: "现场仍有垃圾")
         case .close: .close()
+        case .resolveOnSpot: .resolveOnSpot(note: "现场劝离，已清理")
         case .callback: .callback(rating: .satisfied)
         case .sendBack: .sendBack(reason: "不属本部门职责")
         case .escalate: .escalate(to: .street, reason: "网格无法解决，请街道协调")
@@ -145,7 +147,7 @@ import Testing
                 }
             }
         }
-        #expect(checked == CaseState.allCases.count * 17 * ActorRole.allCases.count)
+        #expect(checked == CaseState.allCases.count * 18 * ActorRole.allCases.count)
         #expect(allowed == Self.spec.reduce(0) { $0 + $1.actors.count })
     }
 

@@ -123,6 +123,40 @@ struct CaseRealUseTests {
         }
     }
 
+    @Test("a grid worker settles a small matter on the spot where its category allows, and only there", arguments: TestDatabase.enabled)
+    func settledOnSpot(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup: two patrol reports in the worker's grid, one a small matter, one a broken street light
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+            let account = try #require(try await AccountRepository(app.db).find(username: "gridworker"))
+            let me = CaseActor(id: account.id, name: account.displayName, role: .gridWorker)
+            func patrol(_ category: String) async throws -> CaseRow {
+                try await repo.intake(
+                    CaseIntake(categoryKey: category, channel: .gridWorker, title: "", description: "巡查发现", gridID: grid.id), actor: me, at: app.clock.now())
+            }
+            let garbage = try await patrol(CaseFlowTests.category)
+            let light = try await patrol("component.public_utility.street_light")
+            var worker = try await Browser.login(app, as: "gridworker")
+            // MUT
+            let page = try await worker.get("/cases/\(garbage.id.uuidString)")
+            let noNote = try await worker.post("/cases/\(garbage.id.uuidString)/act", form: ["action": "resolve_on_spot", "version": "1", "note": ""])
+            let settled = try await worker.post("/cases/\(garbage.id.uuidString)/act", form: ["action": "resolve_on_spot", "version": "1", "note": "已现场清理"])
+            let lightPage = try await worker.get("/cases/\(light.id.uuidString)")
+            let refused = try await worker.post("/cases/\(light.id.uuidString)/act", form: ["action": "resolve_on_spot", "version": "1", "note": "已报修"])
+            // validate
+            #expect(page.body.string.contains(#"value="resolve_on_spot""#))
+            #expect(noNote.status == .unprocessableEntity || noNote.status == .conflict, "a note is required: \(noNote.status)")
+            #expect(settled.status == .seeOther)
+            let after = try await repo.get(garbage.id, in: .everything)
+            #expect(after.state == .closed && after.outcome == .solved && after.closedAt != nil && after.respondedAt != nil)
+            #expect(try await repo.timeline(garbage.id).last?.action == .resolveOnSpot, "recorded as settled on the spot")
+            #expect(!lightPage.body.string.contains(#"value="resolve_on_spot""#))
+            #expect(refused.status == .conflict && refused.body.string.contains(L10n.t("case.on_spot_not_allowed")))
+            #expect(try await repo.get(light.id, in: .everything).state == .reported)
+        }
+    }
+
     @Test("a list shows one flag per case, saying which limit is late")
     func oneFlag() {
         let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw

@@ -19,6 +19,9 @@ public enum CaseAction: Sendable, Hashable {
     case returnForRework(reason: String)
     /// 结案: after verification, or at once for a question answered on the spot (直接办结).
     case close(note: String? = nil)
+    /// 就地解决: a grid worker who found or was told of a small matter settles it there and then,
+    /// where the category allows it; the case closes at once, recorded as settled on the spot.
+    case resolveOnSpot(note: String? = nil)
     /// 回访: the reporter's rating, given on the tracking page or taken by phone.
     case callback(rating: Satisfaction, note: String? = nil)
     /// 退回: the department hands the case back to the dispatcher (wrong department, not its duty).
@@ -48,6 +51,7 @@ public enum CaseAction: Sendable, Hashable {
         case .verify: .verify
         case .returnForRework: .returnForRework
         case .close: .close
+        case .resolveOnSpot: .resolveOnSpot
         case .callback: .callback
         case .sendBack: .sendBack
         case .escalate: .escalate
@@ -73,6 +77,7 @@ public enum CaseActionKind: String, Sendable, Codable, CaseIterable {
     case verify
     case returnForRework = "return_for_rework"
     case close
+    case resolveOnSpot = "resolve_on_spot"
     case callback
     case sendBack = "send_back"
     case escalate

@@ -25,6 +25,7 @@ public enum CaseMachine {
         case .sendBack: Rule(from: [.dispatched, .signedFor], actors: [.department, .gridWorker])
         case .verify, .returnForRework: Rule(from: [.handled], actors: [.operator_, .gridWorker])
         case .close: Rule(from: [.accepted, .verified], actors: [.operator_])
+        case .resolveOnSpot: Rule(from: [.reported], actors: [.gridWorker])
         case .callback: Rule(from: [.closed], actors: [.resident, .operator_])
         case .reopen: Rule(from: [.closed, .calledBack], actors: [.operator_, .leader])
         case .suspend, .markUnsolvable: Rule(from: [.accepted, .dispatched, .signedFor], actors: [.operator_, .leader])
@@ -104,6 +105,12 @@ public enum CaseMachine {
             next.outcome = .solved
             next.closedAt = time
             event.note = clean(note)
+            event.notifyReporter = true
+        case .resolveOnSpot(let note):
+            next.state = .closed
+            next.outcome = .solved
+            next.closedAt = time
+            event.note = try required(note ?? "", for: kind)
             event.notifyReporter = true
         case .callback(let rating, let note):
             next.state = .calledBack

@@ -31,6 +31,7 @@ extension L10n {
         "case.setup.field.resolve_hours": ("办结时限（小时）", "Resolve within (hours)"),
         "case.setup.field.counting": ("计时方式", "Hours counted"),
         "case.setup.field.complex": ("较难复杂问题", "Complex"),
+        "case.setup.field.on_spot": ("网格员可就地解决", "Grid workers may settle it on the spot"),
         "case.setup.field.active": ("状态", "Status"),
         "case.setup.field.unit": ("适用单元（含下级）", "Unit (and below)"),
         "case.setup.field.category": ("事件类别", "Category"),

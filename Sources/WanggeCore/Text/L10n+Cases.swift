@@ -23,6 +23,8 @@ extension L10n {
         "case.action.verify": ("核查通过", "Verify"),
         "case.action.return_for_rework": ("核查不通过（返工）", "Return for rework"),
         "case.action.close": ("结案", "Close"),
+        "case.action.resolve_on_spot": ("就地解决", "Settled on the spot"),
+        "case.on_spot_not_allowed": ("该类别不允许就地解决,请按流程上报受理", "This category cannot be settled on the spot; it goes through the loop"),
         "case.action.callback": ("回访", "Call back"),
         "case.action.send_back": ("退回", "Send back"),
         "case.action.escalate": ("上报上级", "Escalate"),

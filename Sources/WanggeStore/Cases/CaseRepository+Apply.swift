@@ -6,10 +6,11 @@ import WanggeCore
 extension CaseRepository {
     /// The steps `role` may take on the case now: the machine's rules, narrowed by who holds the
     /// case — the grid team signs for and handles only what was sent to it, a department only the rest.
-    public static func allowedActions(on row: CaseRow, by actor: CaseActor, handler: UUID? = nil) -> [CaseActionKind] {
+    public static func allowedActions(on row: CaseRow, by actor: CaseActor, handler: UUID? = nil, onSpot: Bool = false) -> [CaseActionKind] {
         CaseMachine.allowedActions(on: row.snapshot, by: actor.role).filter {
             holds(row, role: actor.role, for: $0)
                 && ($0 != .verify || CaseMachine.mayVerify(handler: handler?.uuidString, actor: actor.id?.uuidString))
+                && ($0 != .resolveOnSpot || onSpot)
         }
     }
 
@@ -41,6 +42,9 @@ extension CaseRepository {
         if let expectedVersion, expectedVersion != current.version { throw StoreError(.conflict, "case.stale") }
         guard Self.holds(current, role: actor.role, for: action.kind) else {
             throw StoreError(.conflict, "case.problem", [CaseProblem.actorNotAllowed(action: action.kind, actor: actor.role).message()])
+        }
+        if action.kind == .resolveOnSpot, try await category(current.categoryKey)?.onSpot != true {
+            throw StoreError(.conflict, "case.on_spot_not_allowed")
         }
         if action.kind == .verify, !CaseMachine.mayVerify(handler: try await handler(of: id)?.uuidString, actor: actor.id?.uuidString) {
             throw StoreError(.conflict, "case.verify_by_other")

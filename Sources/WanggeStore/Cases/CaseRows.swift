@@ -142,14 +142,17 @@ public struct CategoryRow: Codable, Sendable, Equatable {
     public var complex: Bool
     /// False once the category is taken out of use: new cases cannot pick it, old ones keep it.
     public var active: Bool
+    /// Whether a grid worker may settle such a case on the spot (就地解决).
+    public var onSpot: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case key, kind, counting, complex, active
+        case onSpot = "on_spot"
         case parentKey = "parent_key", nameZh = "name_zh", nameEn = "name_en", departmentKey = "department_key"
         case respondHours = "respond_hours", resolveHours = "resolve_hours"
     }
 
-    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active"
+    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active, on_spot"
 
     public var limits: CaseLimits { CaseLimits(respondHours: respondHours, resolveHours: resolveHours, counting: counting) }
 }

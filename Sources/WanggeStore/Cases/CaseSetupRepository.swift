@@ -13,11 +13,14 @@ public struct CategorySettings: Sendable, Equatable {
     public var resolveHours: Double?
     public var counting: String
     public var complex: Bool
+    /// Grid workers may settle such cases on the spot (就地解决).
+    public var onSpot: Bool
 
     public init(
         nameZh: String, nameEn: String, departmentKey: String, respondHours: Double?, resolveHours: Double?,
-        counting: String, complex: Bool
+        counting: String, complex: Bool, onSpot: Bool = false
     ) {
+        self.onSpot = onSpot
         self.nameZh = nameZh
         self.nameEn = nameEn
         self.departmentKey = departmentKey
@@ -102,14 +105,14 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
         let row = CategoryRow(
             key: key, parentKey: parent?.key, kind: chosen, nameZh: s.nameZh.trimmingSpaces(),
             nameEn: s.nameEn.trimmingSpaces().trimmedOrNil ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
-            respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true)
+            respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true, onSpot: s.onSpot)
         // Two people adding the same key at once: the second insert does nothing and is told so.
         let inserted = try await sql.raw(
             """
-            INSERT INTO case_categories (key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, sort, active) \
+            INSERT INTO case_categories (key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, sort, active, on_spot) \
             VALUES (\(bind: row.key), \(bind: row.parentKey), \(bind: row.kind.rawValue), \(bind: row.nameZh), \(bind: row.nameEn), \
             \(bind: row.departmentKey), \(bind: row.respondHours), \(bind: row.resolveHours), \(bind: row.counting.rawValue), \(bind: row.complex), \
-            \(bind: try await nextSort("case_categories")), \(bind: true)) ON CONFLICT (key) DO NOTHING RETURNING key
+            \(bind: try await nextSort("case_categories")), \(bind: true), \(bind: row.onSpot)) ON CONFLICT (key) DO NOTHING RETURNING key
             """
         ).all()
         guard !inserted.isEmpty else { throw ValidationFailure(problems: [FieldProblem("key", "case.setup.duplicate_key", [key])]) }
@@ -129,11 +132,12 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
         after.resolveHours = resolve
         after.counting = counting
         after.complex = s.complex
+        after.onSpot = s.onSpot
         try await sql.raw(
             """
             UPDATE case_categories SET name_zh = \(bind: after.nameZh), name_en = \(bind: after.nameEn), department_key = \(bind: after.departmentKey), \
-            respond_hours = \(bind: respond), resolve_hours = \(bind: resolve), counting = \(bind: counting.rawValue), complex = \(bind: after.complex) \
-            WHERE key = \(bind: key)
+            respond_hours = \(bind: respond), resolve_hours = \(bind: resolve), counting = \(bind: counting.rawValue), complex = \(bind: after.complex), \
+            on_spot = \(bind: after.onSpot) WHERE key = \(bind: key)
             """
         ).run()
         return (before, after)

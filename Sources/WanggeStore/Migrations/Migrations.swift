@@ -25,6 +25,7 @@ public enum StoreMigrations {
             UpdateCasesAddPublicCode(),
             CreateSessions(),
             CreateAccountDepartments(),
+            UpdateCaseCategoriesAddOnSpot(),
         ]
     }
 }

@@ -148,7 +148,8 @@ enum CaseController {
         let repo = repo(req)
         let row = try await repo.get(id, in: w.viewer.scope)
         // Merging needs a target: it is offered with the duplicates below, not as a plain step.
-        let allowed = CaseRepository.allowedActions(on: row, by: w.actor, handler: try await repo.handler(of: id))
+        let allowed = CaseRepository.allowedActions(
+            on: row, by: w.actor, handler: try await repo.handler(of: id), onSpot: try await repo.category(row.categoryKey)?.onSpot ?? false)
         let actions = allowed.filter { $0 != .merge }
         let notice = req.session.data[SessionKeys.notice].flatMap { L10n.has($0) ? L10n.t($0) : $0 }
         req.session.data[SessionKeys.notice] = nil
@@ -187,6 +188,7 @@ enum CaseController {
         case .verify: return .verify(note: note)
         case .returnForRework: return .returnForRework(reason: reason)
         case .close: return .close(note: note)
+        case .resolveOnSpot: return .resolveOnSpot(note: note)
         case .callback:
             guard let rating = f.rating.flatMap(Satisfaction.init(rawValue:)) else { return nil }
             return .callback(rating: rating, note: note)

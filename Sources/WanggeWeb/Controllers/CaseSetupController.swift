@@ -71,8 +71,10 @@ enum CaseSetupController {
         var resolve_hours: String?
         var counting: String?
         var complex: String?
+        var on_spot: String?
 
         var isComplex: Bool { ["1", "on", "true"].contains(complex ?? "") }
+        var isOnSpot: Bool { ["1", "on", "true"].contains(on_spot ?? "") }
 
         static func hours(_ s: String?) -> Double? { s.flatMap { Double($0.trimmingSpaces()) } }
 
@@ -80,7 +82,7 @@ enum CaseSetupController {
             CategorySettings(
                 nameZh: name_zh ?? "", nameEn: name_en ?? "", departmentKey: department ?? "",
                 respondHours: Self.hours(respond_hours), resolveHours: Self.hours(resolve_hours),
-                counting: counting ?? "", complex: isComplex)
+                counting: counting ?? "", complex: isComplex, onSpot: isOnSpot)
         }
 
         var values: CaseSetupPages.CategoryValues {
@@ -95,6 +97,7 @@ enum CaseSetupController {
             v.resolve = resolve_hours ?? ""
             v.counting = counting ?? v.counting
             v.complex = isComplex
+            v.onSpot = isOnSpot
             return v
         }
     }
@@ -132,7 +135,7 @@ enum CaseSetupController {
         AuditDetail([
             "name": c.nameZh, "parent": c.parentKey, "department": c.departmentKey,
             "respond_hours": CaseSetupRules.hours(c.respondHours), "resolve_hours": CaseSetupRules.hours(c.resolveHours),
-            "counting": c.counting.rawValue, "complex": c.complex ? "yes" : "no",
+            "counting": c.counting.rawValue, "complex": c.complex ? "yes" : "no", "on_spot": c.onSpot ? "yes" : "no",
             "was": was.map { "\($0.nameZh), \($0.departmentKey), \(CaseSetupRules.hours($0.respondHours))/\(CaseSetupRules.hours($0.resolveHours)) h, \($0.counting.rawValue), complex \($0.complex ? "yes" : "no")" },
         ]).text
     }

@@ -18,6 +18,7 @@ enum CaseSetupPages {
         var resolve = "24"
         var counting = HourCounting.clock.rawValue
         var complex = false
+        var onSpot = false
 
         init() {}
 
@@ -31,6 +32,7 @@ enum CaseSetupPages {
             resolve = CaseSetupRules.hours(c.resolveHours)
             counting = c.counting.rawValue
             complex = c.complex
+            onSpot = c.onSpot
         }
     }
 
@@ -187,6 +189,12 @@ enum CaseSetupPages {
                 [
                     element("input", [("type", "checkbox"), ("name", "complex"), ("value", "1"), ("checked", v.complex ? "checked" : nil)], []),
                     .t("case.setup.field.complex"),
+                ]),
+            el(
+                "label", ["class": "check"],
+                [
+                    element("input", [("type", "checkbox"), ("name", "on_spot"), ("value", "1"), ("checked", v.onSpot ? "checked" : nil)], []),
+                    .t("case.setup.field.on_spot"),
                 ]),
             el("button", ["type": "submit"], .t(adding ? "case.setup.add_category" : "case.setup.save")),
         ]
