@@ -73,6 +73,27 @@ struct CaseSetupTests {
         }
     }
 
+    @Test("the warning threshold is set per category: new cases are flagged at that share of their limits", arguments: TestDatabase.enabled)
+    func warningThreshold(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            var admin = try await Browser.login(app, as: "admin")
+            _ = try await admin.get(Self.categoryURL)
+            let c = try await Self.categoryRow(app)
+            #expect(c.warnPercent == 80)
+            // MUT
+            let bad = try await admin.post(Self.categoryURL, form: Self.form(c, ["warn_percent": "120"]))
+            let saved = try await admin.post(Self.categoryURL, form: Self.form(c, ["warn_percent": "50"]))
+            // validate
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains(L10n.t("case.setup.warn_range", 50, 95)))
+            #expect(saved.status == .seeOther)
+            #expect(try await Self.categoryRow(app).warnPercent == 50)
+            let row = try #require(try await Self.report(app).row)
+            #expect(row.resolveWarnAt.timeIntervalSince(row.reportedAt) == 12 * 3600, "half of the 24-hour limit")
+            #expect(row.respondWarnAt.timeIntervalSince(row.reportedAt) == 1 * 3600)
+        }
+    }
+
     @Test("a category out of use leaves the forms, intake refuses it, old cases keep it; the whole subtree goes with it", arguments: TestDatabase.enabled)
     func deactivate(kind: TestDatabase) async throws {
         try await withApp(kind) { app in

@@ -29,6 +29,16 @@ public enum CaseSetupRules {
         return problems
     }
 
+    /// The 预警 threshold, in percent of a limit: a whole number from 50 to 95.
+    public static let warnPercentRange = 50...95
+
+    public static func warnPercentProblems(_ percent: Int) -> [Problem] {
+        guard warnPercentRange.contains(percent) else {
+            return [Problem(field: "warn_percent", key: "case.setup.warn_range", args: ["\(warnPercentRange.lowerBound)", "\(warnPercentRange.upperBound)"])]
+        }
+        return []
+    }
+
     /// A Chinese name is required; an English one is optional. Both at most 50 characters.
     public static func nameProblems(zh: String, en: String) -> [Problem] {
         var problems: [Problem] = []

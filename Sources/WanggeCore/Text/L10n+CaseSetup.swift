@@ -3,6 +3,8 @@ extension L10n {
     static let caseSetupStrings: [String: (zh: String, en: String)] = [
         // Problems (Cases/CaseSetupRules.swift, WanggeStore/Cases/CaseSetupRepository.swift)
         "case.setup.hours_number": ("请填写小时数", "Enter a number of hours"),
+        "case.setup.warn_range": ("须为 {0} 到 {1} 之间的整数", "Must be a whole number from {0} to {1}"),
+        "case.setup.field.warn_percent": ("预警比例(时限的百分之几)", "Warning at (percent of the limit)"),
         "case.setup.hours_range": ("须大于 {0} 且不超过 {1} 小时", "Must be more than {0} and at most {1} hours"),
         "case.setup.respond_after_resolve": (
             "响应时限（{0} 小时）不能长于办结时限（{1} 小时）",

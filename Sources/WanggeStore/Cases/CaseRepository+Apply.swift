@@ -107,16 +107,16 @@ extension CaseRepository {
                 let l = category.limits
                 func at(_ hours: Double) -> Date { TimeLimits.deadline(from: current.reportedAt, hours: hours, calendar: calendar, excluding: cuts) }
                 next.respondBy = at(l.respondHours)
-                next.respondWarnAt = at(l.respondHours * TimeLimits.warningFraction)
+                next.respondWarnAt = at(l.respondHours * category.warnFraction)
                 next.resolveBy = at(l.resolveHours)
-                next.resolveWarnAt = at(l.resolveHours * TimeLimits.warningFraction)
+                next.resolveWarnAt = at(l.resolveHours * category.warnFraction)
             }
         }
         if action.kind == .reopen, let category = try await category(current.categoryKey) {
             // A reopened case is worked again from now, with the category's full resolve limit.
             let calendar = LimitCalendar(category.counting, working: working)
             next.resolveBy = TimeLimits.deadline(from: now, hours: category.resolveHours, calendar: calendar)
-            next.resolveWarnAt = TimeLimits.deadline(from: now, hours: category.resolveHours * TimeLimits.warningFraction, calendar: calendar)
+            next.resolveWarnAt = TimeLimits.deadline(from: now, hours: category.resolveHours * category.warnFraction, calendar: calendar)
         }
         next.version = current.version + 1
         return (next, transition.event)

@@ -89,9 +89,9 @@ extension CaseRepository {
             lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
             respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
-            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * TimeLimits.warningFraction, calendar: calendar),
+            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * category.warnFraction, calendar: calendar),
             resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
-            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * TimeLimits.warningFraction, calendar: calendar),
+            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * category.warnFraction, calendar: calendar),
             reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
             suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
         var sealed = row

@@ -144,15 +144,20 @@ public struct CategoryRow: Codable, Sendable, Equatable {
     public var active: Bool
     /// Whether a grid worker may settle such a case on the spot (就地解决).
     public var onSpot: Bool = false
+    /// After this share of a limit its cases are flagged 预警 (percent; 80 unless set).
+    public var warnPercent: Int = 80
+
+    /// `warnPercent` as a fraction, for the deadlines.
+    public var warnFraction: Double { Double(warnPercent) / 100 }
 
     enum CodingKeys: String, CodingKey {
         case key, kind, counting, complex, active
-        case onSpot = "on_spot"
+        case onSpot = "on_spot", warnPercent = "warn_percent"
         case parentKey = "parent_key", nameZh = "name_zh", nameEn = "name_en", departmentKey = "department_key"
         case respondHours = "respond_hours", resolveHours = "resolve_hours"
     }
 
-    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active, on_spot"
+    static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active, on_spot, warn_percent"
 
     public var limits: CaseLimits { CaseLimits(respondHours: respondHours, resolveHours: resolveHours, counting: counting) }
 }

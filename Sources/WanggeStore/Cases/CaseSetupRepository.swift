@@ -15,12 +15,15 @@ public struct CategorySettings: Sendable, Equatable {
     public var complex: Bool
     /// Grid workers may settle such cases on the spot (就地解决).
     public var onSpot: Bool
+    /// 预警 after this share of a limit, in percent (50–95); nil keeps what the category has (80 for a new one).
+    public var warnPercent: Int?
 
     public init(
         nameZh: String, nameEn: String, departmentKey: String, respondHours: Double?, resolveHours: Double?,
-        counting: String, complex: Bool, onSpot: Bool = false
+        counting: String, complex: Bool, onSpot: Bool = false, warnPercent: Int? = nil
     ) {
         self.onSpot = onSpot
+        self.warnPercent = warnPercent
         self.nameZh = nameZh
         self.nameEn = nameEn
         self.departmentKey = departmentKey
@@ -71,7 +74,8 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
     func check(_ s: CategorySettings) async throws -> (problems: [FieldProblem], counting: HourCounting) {
         var problems =
             (CaseSetupRules.nameProblems(zh: s.nameZh.trimmingSpaces(), en: s.nameEn.trimmingSpaces())
-            + CaseSetupRules.limitProblems(respond: s.respondHours, resolve: s.resolveHours)).map(FieldProblem.init)
+            + CaseSetupRules.limitProblems(respond: s.respondHours, resolve: s.resolveHours)
+            + (s.warnPercent.map { CaseSetupRules.warnPercentProblems($0) } ?? [])).map(FieldProblem.init)
         if try await sql.raw("SELECT key FROM departments WHERE key = \(bind: s.departmentKey)").first() == nil {
             problems.append(FieldProblem("department", "case.unknown_department"))
         }
@@ -105,14 +109,14 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
         let row = CategoryRow(
             key: key, parentKey: parent?.key, kind: chosen, nameZh: s.nameZh.trimmingSpaces(),
             nameEn: s.nameEn.trimmingSpaces().trimmedOrNil ?? s.nameZh.trimmingSpaces(), departmentKey: s.departmentKey,
-            respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true, onSpot: s.onSpot)
+            respondHours: s.respondHours ?? 0, resolveHours: s.resolveHours ?? 0, counting: counting, complex: s.complex, active: true, onSpot: s.onSpot, warnPercent: s.warnPercent ?? 80)
         // Two people adding the same key at once: the second insert does nothing and is told so.
         let inserted = try await sql.raw(
             """
-            INSERT INTO case_categories (key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, sort, active, on_spot) \
+            INSERT INTO case_categories (key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, sort, active, on_spot, warn_percent) \
             VALUES (\(bind: row.key), \(bind: row.parentKey), \(bind: row.kind.rawValue), \(bind: row.nameZh), \(bind: row.nameEn), \
             \(bind: row.departmentKey), \(bind: row.respondHours), \(bind: row.resolveHours), \(bind: row.counting.rawValue), \(bind: row.complex), \
-            \(bind: try await nextSort("case_categories")), \(bind: true), \(bind: row.onSpot)) ON CONFLICT (key) DO NOTHING RETURNING key
+            \(bind: try await nextSort("case_categories")), \(bind: true), \(bind: row.onSpot), \(bind: row.warnPercent)) ON CONFLICT (key) DO NOTHING RETURNING key
             """
         ).all()
         guard !inserted.isEmpty else { throw ValidationFailure(problems: [FieldProblem("key", "case.setup.duplicate_key", [key])]) }
@@ -133,11 +137,12 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
         after.counting = counting
         after.complex = s.complex
         after.onSpot = s.onSpot
+        after.warnPercent = s.warnPercent ?? after.warnPercent
         try await sql.raw(
             """
             UPDATE case_categories SET name_zh = \(bind: after.nameZh), name_en = \(bind: after.nameEn), department_key = \(bind: after.departmentKey), \
             respond_hours = \(bind: respond), resolve_hours = \(bind: resolve), counting = \(bind: counting.rawValue), complex = \(bind: after.complex), \
-            on_spot = \(bind: after.onSpot) WHERE key = \(bind: key)
+            on_spot = \(bind: after.onSpot), warn_percent = \(bind: after.warnPercent) WHERE key = \(bind: key)
             """
         ).run()
         return (before, after)

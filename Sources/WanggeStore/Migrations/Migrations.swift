@@ -26,6 +26,7 @@ public enum StoreMigrations {
             CreateSessions(),
             CreateAccountDepartments(),
             UpdateCaseCategoriesAddOnSpot(),
+            UpdateCaseCategoriesAddWarnPercent(),
         ]
     }
 }

@@ -72,6 +72,14 @@ enum CaseSetupController {
         var counting: String?
         var complex: String?
         var on_spot: String?
+        var warn_percent: String?
+
+        /// The percent typed: nil when absent (a new category gets 80, an edit keeps its own); anything
+        /// that is not a whole number is passed on as -1, which the rules refuse.
+        var warnPercent: Int? {
+            guard let raw = warn_percent?.trimmingSpaces(), !raw.isEmpty else { return nil }
+            return raw.count <= 3 ? Int(raw) ?? -1 : -1
+        }
 
         var isComplex: Bool { ["1", "on", "true"].contains(complex ?? "") }
         var isOnSpot: Bool { ["1", "on", "true"].contains(on_spot ?? "") }
@@ -82,7 +90,7 @@ enum CaseSetupController {
             CategorySettings(
                 nameZh: name_zh ?? "", nameEn: name_en ?? "", departmentKey: department ?? "",
                 respondHours: Self.hours(respond_hours), resolveHours: Self.hours(resolve_hours),
-                counting: counting ?? "", complex: isComplex, onSpot: isOnSpot)
+                counting: counting ?? "", complex: isComplex, onSpot: isOnSpot, warnPercent: warnPercent)
         }
 
         var values: CaseSetupPages.CategoryValues {
@@ -98,6 +106,7 @@ enum CaseSetupController {
             v.counting = counting ?? v.counting
             v.complex = isComplex
             v.onSpot = isOnSpot
+            v.warn = warn_percent ?? v.warn
             return v
         }
     }
@@ -135,7 +144,7 @@ enum CaseSetupController {
         AuditDetail([
             "name": c.nameZh, "parent": c.parentKey, "department": c.departmentKey,
             "respond_hours": CaseSetupRules.hours(c.respondHours), "resolve_hours": CaseSetupRules.hours(c.resolveHours),
-            "counting": c.counting.rawValue, "complex": c.complex ? "yes" : "no", "on_spot": c.onSpot ? "yes" : "no",
+            "counting": c.counting.rawValue, "complex": c.complex ? "yes" : "no", "on_spot": c.onSpot ? "yes" : "no", "warn_percent": "\(c.warnPercent)",
             "was": was.map { "\($0.nameZh), \($0.departmentKey), \(CaseSetupRules.hours($0.respondHours))/\(CaseSetupRules.hours($0.resolveHours)) h, \($0.counting.rawValue), complex \($0.complex ? "yes" : "no")" },
         ]).text
     }

@@ -19,6 +19,7 @@ enum CaseSetupPages {
         var counting = HourCounting.clock.rawValue
         var complex = false
         var onSpot = false
+        var warn = "80"
 
         init() {}
 
@@ -33,6 +34,7 @@ enum CaseSetupPages {
             counting = c.counting.rawValue
             complex = c.complex
             onSpot = c.onSpot
+            warn = String(c.warnPercent)
         }
     }
 
@@ -184,6 +186,7 @@ enum CaseSetupPages {
             field("respond_hours", input("respond_hours", v.respond, problems, max: 10, extra: number), problems),
             field("resolve_hours", input("resolve_hours", v.resolve, problems, max: 10, extra: number), problems),
             field("counting", el("select", ["name": "counting"], options(HourCounting.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }, selected: v.counting)), problems),
+            field("warn_percent", input("warn_percent", v.warn, problems, max: 3, extra: [("type", "number"), ("min", "50"), ("max", "95")]), problems),
             el(
                 "label", ["class": "check"],
                 [
