@@ -157,6 +157,21 @@ struct CaseRealUseTests {
         }
     }
 
+    @Test("the demo's grid worker signs in as a member of its own grid's team", arguments: TestDatabase.enabled)
+    func accountsAreTeamMembers(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
+            let account = try #require(try await AccountRepository(app.db).find(username: "gridworker"))
+            let team = try await StaffRepository(app.db).team(of: grid.id, in: .everything)
+            let member = try #require(team.first { $0.accountID == account.id }, "the account is one of the team")
+            #expect(member.kindKey.hasPrefix("grid_worker"))
+            #expect(try await StaffRepository(app.db).staffID(ofAccount: account.id) == member.staffID)
+            var worker = try await Browser.login(app, as: "gridworker")
+            let page = try await worker.get("/units/\(grid.id.uuidString)")
+            #expect(page.body.string.contains(L10n.t("grid.has_account")))
+        }
+    }
+
     @Test("a list shows one flag per case, saying which limit is late")
     func oneFlag() {
         let both = CasePages.listFlag(response: .overdue, resolution: .overdue).raw

@@ -68,6 +68,7 @@ extension L10n {
         "form.bad_part": ("提交的表单格式有误", "The form is not well formed"),
         "form.too_many_parts": ("提交的表单字段过多", "The form has too many fields"),
         "form.field_too_large": ("字段 {0} 过长", "Field {0} is too long"),
+        "grid.has_account": ("已开通账号", "signs in"),
         "param.bad_value": ("参数 {0} 的值无效,应为 {1}", "Parameter {0} has a value that is not allowed; expected {1}"),
         "param.bad_integer": ("参数 {0} 应为 {1} 到 {2} 之间的整数", "Parameter {0} must be a whole number from {1} to {2}"),
         "field.required": ("必填", "required"),

@@ -27,6 +27,7 @@ public enum StoreMigrations {
             CreateAccountDepartments(),
             UpdateCaseCategoriesAddOnSpot(),
             UpdateCaseCategoriesAddWarnPercent(),
+            UpdateStaffAddAccountID(),
         ]
     }
 }

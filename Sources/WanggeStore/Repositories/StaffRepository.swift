@@ -13,10 +13,13 @@ public struct TeamMember: Codable, Sendable, Equatable {
     public var kindName: String
     public var duty: String?
     public var buildingID: UUID?
+    /// The log-in account this person uses, if linked.
+    public var accountID: UUID?
 
     enum CodingKeys: String, CodingKey {
         case name, phone, duty
         case staffID = "staff_id", assignmentID = "assignment_id", kindKey = "kind_key", kindName = "kind_name", buildingID = "building_id"
+        case accountID = "account_id"
     }
 }
 
@@ -46,11 +49,25 @@ public struct StaffRepository: Sendable, SQLRepository {
         _ = try await UnitRepository(db).get(unitID, in: scope)
         return try await sql.raw(
             """
-            SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id \
+            SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id, s.account_id \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id JOIN staff_kinds k ON k.key = s.kind_key \
             WHERE a.unit_id = \(bind: unitID) AND a.ended_at IS NULL AND s.active = \(bind: true) ORDER BY k.sort, s.name
             """
         ).all(decoding: TeamMember.self)
+    }
+
+    /// Links a member of staff to the account they sign in with (one member per account; unlinks
+    /// whoever had the account before).
+    public func link(staff staffID: UUID, account accountID: UUID?) async throws {
+        try await db.transaction { tx in
+            if let accountID { try await tx.sql.raw("UPDATE staff SET account_id = NULL WHERE account_id = \(bind: accountID)").run() }
+            try await tx.sql.raw("UPDATE staff SET account_id = \(bind: accountID) WHERE id = \(bind: staffID)").run()
+        }
+    }
+
+    /// The member of staff an account belongs to, if linked.
+    public func staffID(ofAccount accountID: UUID) async throws -> UUID? {
+        try await sql.raw("SELECT id FROM staff WHERE account_id = \(bind: accountID)").first()?.decode(column: "id", as: UUID.self)
     }
 
     /// Team sizes of every live grid in scope.

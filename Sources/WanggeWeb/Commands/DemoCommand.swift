@@ -72,6 +72,7 @@ struct DemoCommand: AsyncCommand {
         ]
         // Each department account works for its own departments only (住建委 also runs municipal works here).
         let departments: [String: [String]] = ["department": ["housing", "municipal"], "police": ["police"]]
+        let teamKinds: [String: Set<String>] = ["gridworker": ["grid_worker_a", "grid_worker_b"], "proxy": ["proxy_agent"]]
         let hash = try await app.password.async.hash(demoPassword)
         var made: [(String, Role)] = []
         for (username, name, role, code) in layout {
@@ -81,6 +82,12 @@ struct DemoCommand: AsyncCommand {
                 username: username, displayName: name, passwordHash: hash, role: role,
                 unitID: unit?.id, mustChangePassword: false)
             if let keys = departments[username] { try await AccountRepository(app.db).setDepartments(account.id, keys) }
+            // The grid's own people sign in as themselves: the account is one of the team.
+            if let unit, let kinds = teamKinds[username],
+                let member = try await StaffRepository(app.db).team(of: unit.id, in: .everything).first(where: { kinds.contains($0.kindKey) })
+            {
+                try await StaffRepository(app.db).link(staff: member.staffID, account: account.id)
+            }
             if role.requiresTOTP {
                 // Enrolled in advance so a newcomer can log in with `wangge totp USERNAME`.
                 try await AccountRepository(app.db).setTOTP(account.id, encryptedSecret: app.keys.cipher.encrypt(WanggeSecurity.TOTP.generate().base32), step: nil)

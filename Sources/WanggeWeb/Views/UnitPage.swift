@@ -66,7 +66,10 @@ enum UnitPage {
 
     static func grid(_ m: UnitController.Model, endMember: ((UUID) -> HTML)?) -> HTML {
         let teamRows: [[HTML]] = m.team.map { member in
-            [.text(member.name), .text(member.kindName), .text(member.phone.map(Mask.phone) ?? "—"), .text(member.duty ?? "")]
+            [
+                .text(member.name + " ") + (member.accountID == nil ? .empty : el("span", ["class": "badge"], .t("grid.has_account"))),
+                .text(member.kindName), .text(member.phone.map(Mask.phone) ?? "—"), .text(member.duty ?? ""),
+            ]
                 + (endMember.map { end in [end(member.assignmentID)] } ?? [])
         }
         let dots = m.buildings.map { MapSVG.Dot(point: $0.point, title: $0.name, cls: $0.kind == "shop" ? "shop" : "building") }
