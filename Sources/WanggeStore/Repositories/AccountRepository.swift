@@ -131,13 +131,19 @@ public struct AccountRepository: Sendable, SQLRepository {
         return rows.reduce(into: [:]) { $0[$1.account_id, default: []].append($1.department_key) }
     }
 
+    /// Refuses department keys that do not exist, naming the first; call it before making an account
+    /// that `setDepartments` will bind, so a refusal leaves nothing behind.
+    public func checkDepartments(_ keys: [String]) async throws {
+        let wanted = Array(Set(keys)).sorted()
+        guard !wanted.isEmpty else { return }
+        let known = Set(try await sql.raw("SELECT key FROM departments WHERE key IN (\(binds: wanted))").all().map { try $0.decode(column: "key", as: String.self) })
+        if let unknown = wanted.first(where: { !known.contains($0) }) { throw StoreError(.invalid, "case.unknown_department", [unknown], field: "departments") }
+    }
+
     /// Binds the account to exactly these departments (unknown keys are refused, naming the first).
     public func setDepartments(_ accountID: UUID, _ keys: [String]) async throws {
+        try await checkDepartments(keys)
         let wanted = Array(Set(keys)).sorted()
-        if !wanted.isEmpty {
-            let known = Set(try await sql.raw("SELECT key FROM departments WHERE key IN (\(binds: wanted))").all().map { try $0.decode(column: "key", as: String.self) })
-            if let unknown = wanted.first(where: { !known.contains($0) }) { throw StoreError(.invalid, "case.unknown_department", [unknown], field: "departments") }
-        }
         try await db.transaction { tx in
             try await tx.sql.raw("DELETE FROM account_departments WHERE account_id = \(bind: accountID)").run()
             for key in wanted {

@@ -36,21 +36,13 @@ public struct SessionRepository: Sendable, SQLRepository {
     }
 
     /// Ends every session of the account but `keep` (after a password change or reset, a role change, disabling).
-    @discardableResult
-    public func deleteAll(of accountID: UUID, except keep: String? = nil) async throws -> Int {
-        let ids = try await sql.raw("SELECT id FROM sessions WHERE account_id = \(bind: accountID)").all().map { try $0.decode(column: "id", as: String.self) }
-        let doomed = ids.filter { $0 != keep }
-        if !doomed.isEmpty { try await sql.raw("DELETE FROM sessions WHERE id IN (\(binds: doomed))").run() }
-        return doomed.count
+    public func deleteAll(of accountID: UUID, except keep: String? = nil) async throws {
+        try await sql.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID) AND id <> \(bind: keep ?? "")").run()
     }
 
-    /// Removes expired sessions; returns how many.
-    @discardableResult
-    public func purge(now: Date) async throws -> Int {
-        let t = now.timeIntervalSince1970
-        let n = try await sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE expires_at <= \(bind: t)").first()?.decode(column: "n", as: Int.self) ?? 0
-        if n > 0 { try await sql.raw("DELETE FROM sessions WHERE expires_at <= \(bind: t)").run() }
-        return n
+    /// Removes expired sessions.
+    public func purge(now: Date) async throws {
+        try await sql.raw("DELETE FROM sessions WHERE expires_at <= \(bind: now.timeIntervalSince1970)").run()
     }
 
     /// Sessions stored now (for tests and operations).

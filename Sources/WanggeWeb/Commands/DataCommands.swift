@@ -180,7 +180,10 @@ struct AccountCommand: AsyncCommand {
             if unit == nil { throw StoreError(.notFound, "import.unknown_unit", [code]) }
         }
         let departments = (signature.departments ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard role != .department || !departments.isEmpty else { throw StoreError(.invalid, "admin.departments_required", field: "departments") }
+        if role == .department {
+            guard !departments.isEmpty else { throw StoreError(.invalid, "admin.departments_required", field: "departments") }
+            try await AccountRepository(app.db).checkDepartments(departments)
+        }
         let password = ProcessInfo.processInfo.environment["WANGGE_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
         guard PasswordRules.isStrong(password) else { throw StoreError(.invalid, "account.weak_password") }
         let hash = try await app.password.async.hash(password)

@@ -37,9 +37,7 @@ enum AdminController {
         let departments = try await CaseRepository(req.db, cipher: req.keys.cipher).departments().filter { $0.key != CaseRepository.gridTeam }
         let units = Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything).map { ($0.id, $0) })
         let body = AdminPage.render(
-            departments: departments, bound: bound,
-
-            viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
+            departments: departments, bound: bound, viewer: v, accounts: accounts, units: units, csrf: CSRF.token(req), notice: notice, problem: problem,
             form: form, now: req.now)
         let res = Layout.response(req, body, title: L10n.t("admin.title"))
         res.status = status
@@ -92,8 +90,13 @@ enum AdminController {
         }
         // A department account works for the departments chosen here, and sees only their cases.
         let departments = (posted.departments ?? []).filter { !$0.isEmpty }
-        if role == .department && departments.isEmpty {
-            return try await render(req, v, problem: L10n.t("admin.departments_required"), form: form, status: .unprocessableEntity)
+        if role == .department {
+            do {
+                guard !departments.isEmpty else { throw StoreError(.invalid, "admin.departments_required", field: "departments") }
+                try await AccountRepository(req.db).checkDepartments(departments)
+            } catch let e as StoreError {
+                return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
+            }
         }
         let password = TemporaryPassword.make()
         let account: AccountRow
@@ -104,11 +107,7 @@ enum AdminController {
         } catch let e as StoreError where e.field == "username" {
             return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
         }
-        if role == .department {
-            do { try await AccountRepository(req.db).setDepartments(account.id, departments) } catch let e as StoreError {
-                return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
-            }
-        }
+        if role == .department { try await AccountRepository(req.db).setDepartments(account.id, departments) }
         try await req.audit(
             "account", object: "account", account.id.uuidString,
             detail: "create \(account.username) role=\(role.rawValue) unit=\(unit?.code ?? "-")"

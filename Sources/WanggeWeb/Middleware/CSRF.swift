@@ -24,16 +24,19 @@ enum CSRF {
     static func token(_ req: Request) -> String {
         if signedIn(req) {
             if let t = req.session.data[sessionKey] { return t }
-            let t = [UInt8].random(count: 24).base64URL
+            let t = fresh()
             req.session.data[sessionKey] = t
             return t
         }
         if let t = req.storage[PendingCookie.self] { return t }
         if let t = req.cookies[cookie]?.string, isWellFormed(t) { return t }
-        let t = [UInt8].random(count: 24).base64URL
+        let t = fresh()
         req.storage[PendingCookie.self] = t
         return t
     }
+
+    /// A new token: 24 random bytes, 32 URL-safe characters.
+    static func fresh() -> String { [UInt8].random(count: 24).base64URL }
 
     static func isWellFormed(_ t: String) -> Bool {
         t.count == 32 && t.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }

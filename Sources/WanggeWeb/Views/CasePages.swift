@@ -17,22 +17,21 @@ struct CaseNames {
 enum CasePages {
     static func time(_ d: Date?) -> String { d.map(AuditPage.time) ?? "—" }
 
-    static func flag(_ status: LimitStatus) -> HTML {
-        status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(status.nameKey))
+    /// A limit's flag, labelled with the status's own name or with `label`.
+    static func flag(_ status: LimitStatus, label: String? = nil) -> HTML {
+        status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(label ?? status.nameKey))
     }
 
     /// One flag for a case in a list: the more urgent of its two limits, saying which it is
     /// (办结超时 before 响应超时 before the warnings) — never two flags side by side.
     static func listFlag(response: LimitStatus, resolution: LimitStatus) -> HTML {
-        let (status, key): (LimitStatus, String) =
-            resolution == .overdue
-            ? (.overdue, "case.limit.resolve_overdue")
-            : response == .overdue
-                ? (.overdue, "case.limit.respond_overdue")
-                : resolution == .warning
-                    ? (.warning, "case.limit.resolve_warning")
-                    : response == .warning ? (.warning, "case.limit.respond_warning") : (.onTime, "")
-        return status == .onTime ? .empty : el("span", ["class": status == .overdue ? "flag" : "badge"], .t(key))
+        for (status, limit) in [
+            (LimitStatus.overdue, (resolution, "resolve")), (.overdue, (response, "respond")),
+            (.warning, (resolution, "resolve")), (.warning, (response, "respond")),
+        ] where limit.0 == status {
+            return flag(status, label: "case.limit.\(limit.1)_\(status.rawValue)")
+        }
+        return .empty
     }
 
     static func queues(
