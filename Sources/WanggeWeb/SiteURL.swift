@@ -30,7 +30,7 @@ enum SiteURL {
     case auditVerify
     case auditExport(AuditSearch)
     case export(kind: String, unit: UUID? = nil)
-    case cases(queue: String? = nil)
+    case cases(queue: String? = nil, search: CaseSearch = CaseSearch(), after: UUID? = nil)
     case caseNew
     case caseDetail(UUID)
     case caseAct(UUID)
@@ -79,7 +79,8 @@ enum SiteURL {
         case .auditVerify: "/audit/verify"
         case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
         case .export(let kind, let unit): "/data/export/\(kind).csv" + Self.query(["unit": unit?.uuidString])
-        case .cases(let queue): "/cases" + Self.query(["queue": queue])
+        case .cases(let queue, let search, let after):
+            "/cases" + Self.query([URLQueryItem(name: "queue", value: queue)] + search.items + [URLQueryItem(name: "after", value: after?.uuidString)])
         case .caseNew: "/cases/new"
         case .caseDetail(let id): "/cases/\(id.uuidString)"
         case .caseAct(let id): "/cases/\(id.uuidString)/act"
@@ -137,8 +138,13 @@ enum SiteURL {
     }
 
     static func query(_ items: KeyValuePairs<String, String?>) -> String {
+        query(items.map { URLQueryItem(name: $0.key, value: $0.value) })
+    }
+
+    /// `?a=1&b=2` of the items that have a value; "" when none has.
+    static func query(_ items: [URLQueryItem]) -> String {
         var c = URLComponents()
-        c.queryItems = items.compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
+        c.queryItems = items.filter { $0.value != nil }
         return (c.queryItems?.isEmpty ?? true) ? "" : "?" + (c.percentEncodedQuery ?? "")
     }
 }

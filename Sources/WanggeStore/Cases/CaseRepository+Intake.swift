@@ -96,6 +96,7 @@ extension CaseRepository {
             suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
         var sealed = row
         sealed.reporterPhone = phone.map(cipher.encrypt)
+        sealed.reporterPhoneHash = phone.map(cipher.lookupHash)
         return PreparedCase(row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission)
     }
 

@@ -28,6 +28,7 @@ public enum StoreMigrations {
             UpdateCaseCategoriesAddOnSpot(),
             UpdateCaseCategoriesAddWarnPercent(),
             UpdateStaffAddAccountID(),
+            UpdateCasesAddReporterPhoneHash(cipher: keys.cipher),
         ]
     }
 }

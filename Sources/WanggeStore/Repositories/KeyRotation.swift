@@ -147,10 +147,13 @@ public struct KeyRotation: Sendable, SQLRepository {
                 """
             ).all(decoding: Phone.self)
             guard !page.isEmpty else { return moved }
-            let sealed = try page.map { ($0.id, cipher.encrypt(try open($0.reporter_phone, what: "case \($0.id)"))) }
+            let sealed = try page.map { row in
+                let plain = try open(row.reporter_phone, what: "case \(row.id)")
+                return (row.id, cipher.encrypt(plain), cipher.lookupHash(plain))
+            }
             try await db.transaction { tx in
-                for (id, stored) in sealed {
-                    try await tx.sql.update("cases").set("reporter_phone", to: stored).where("id", .equal, id).run()
+                for (id, stored, hash) in sealed {
+                    try await tx.sql.update("cases").set("reporter_phone", to: stored).set("reporter_phone_hash", to: hash).where("id", .equal, id).run()
                 }
             }
             moved += sealed.count
