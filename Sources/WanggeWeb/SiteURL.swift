@@ -42,6 +42,8 @@ enum SiteURL {
     case caseSetupDepartments
     case caseSetupDepartment(String)
     case caseSetupRoutes
+    case caseSetupCalendar(year: Int? = nil)
+    case caseSetupCalendarDelete(String)
     case caseSetupRouteDelete(UUID)
     case mailbox
     case report(String)
@@ -87,6 +89,8 @@ enum SiteURL {
         case .caseReveal(let id): "/cases/\(id.uuidString)/reveal"
         case .caseAttachment(let id, let file): "/cases/\(id.uuidString)/attachments/\(file.uuidString)"
         case .caseSetupCategories: "/cases/setup/categories"
+        case .caseSetupCalendar(let year): "/cases/setup/calendar" + Self.query(["year": year.map(String.init)])
+        case .caseSetupCalendarDelete(let day): "/cases/setup/calendar/\(Self.segment(day))/delete"
         case .caseSetupCategory(let key): "/cases/setup/categories/\(Self.segment(key))"
         case .caseSetupCategoryActive(let key): "/cases/setup/categories/\(Self.segment(key))/active"
         case .caseSetupDepartments: "/cases/setup/departments"
@@ -125,6 +129,7 @@ enum SiteURL {
         case .caseSetupCategoryActive: ["cases", "setup", "categories", ":id", "active"]
         case .caseSetupDepartment: ["cases", "setup", "departments", ":id"]
         case .caseSetupRouteDelete: ["cases", "setup", "routes", ":id", "delete"]
+        case .caseSetupCalendarDelete: ["cases", "setup", "calendar", ":id", "delete"]
         case .report: ["r", ":code"]
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]

@@ -29,7 +29,7 @@ extension CaseRepository {
     /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
     public func intake(
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-        working: WorkingCalendar = .standard
+        working: WorkingCalendar? = nil
     ) async throws -> CaseRow {
         let prepared = try await prepare(draft, actor: actor, at: now, locator: locator, working: working)
         try await store([prepared])
@@ -39,7 +39,7 @@ extension CaseRepository {
     /// Checks a draft and decides everything about the new case without writing anything.
     public func prepare(
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-        working: WorkingCalendar = .standard
+        working: WorkingCalendar? = nil
     ) async throws -> PreparedCase {
         guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
         guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
@@ -79,7 +79,7 @@ extension CaseRepository {
         }
         let department = try await route(category, grid: grid)
         let limits = category.limits
-        let calendar = LimitCalendar(limits.counting, working: working)
+        let calendar = LimitCalendar(limits.counting, working: try await resolved(working))
         let id = UUID()
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)

@@ -29,6 +29,7 @@ public enum StoreMigrations {
             UpdateCaseCategoriesAddWarnPercent(),
             UpdateStaffAddAccountID(),
             UpdateCasesAddReporterPhoneHash(cipher: keys.cipher),
+            CreateCalendarDays(),
         ]
     }
 }
