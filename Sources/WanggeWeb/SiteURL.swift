@@ -50,6 +50,10 @@ enum SiteURL {
     case track(String)
     case trackRate(String)
     case asset(String)
+    case leaflet(String)
+    case reportMap(String)
+    case caseNewMap
+    case caseNewAddresses(q: String? = nil)
     case healthz
 
     var path: String {
@@ -102,6 +106,10 @@ enum SiteURL {
         case .track(let code): "/t/\(Self.segment(code))"
         case .trackRate(let code): "/t/\(Self.segment(code))/rate"
         case .asset(let name): "/assets/\(name)"
+        case .leaflet(let name): "/vendor/leaflet/\(name)"
+        case .reportMap(let code): "/r/\(Self.segment(code))/map.json"
+        case .caseNewMap: "/cases/new/map.json"
+        case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
         }
     }
@@ -134,6 +142,8 @@ enum SiteURL {
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]
         case .asset: ["assets", ":name"]
+        case .leaflet: ["vendor", "leaflet", ":name"]
+        case .reportMap: ["r", ":code", "map.json"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -41,6 +41,7 @@ extension CaseRepository {
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
         working: WorkingCalendar? = nil
     ) async throws -> PreparedCase {
+        guard !draft.categoryKey.trimmingSpaces().isEmpty else { throw StoreError(.invalid, "case.category_required", field: "category") }
         guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
         guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)

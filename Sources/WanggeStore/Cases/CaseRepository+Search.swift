@@ -117,3 +117,32 @@ extension SimpleDate {
         ChinaTime.calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
 }
+
+extension CaseRepository {
+    /// What residents usually report, for the short list at the top of a category picker.
+    public static let usualCategories = [
+        "city_appearance.exposed_garbage", "extended.noise", "street_order.car_parking", "component.public_utility.street_light",
+        "component.housing_land.corridor_light", "extended.fire_lane_blocked", "extended.flying_wire_charging", "emergency.sewer_blocked",
+    ]
+
+    /// The `limit` active categories most reported since `since`, topped up from `usualCategories`
+    /// (a new district has no history yet).
+    public func commonCategories(since: Date, limit: Int = 8) async throws -> [CategoryRow] {
+        struct Used: Decodable { var category_key: String }
+        let used = try await sql.raw(
+            """
+            SELECT category_key FROM cases WHERE reported_at >= \(bind: since) GROUP BY category_key \
+            ORDER BY COUNT(*) DESC, category_key LIMIT \(bind: limit * 2)
+            """
+        ).all(decoding: Used.self).map(\.category_key)
+        let all = try await categories()
+        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+        let parents = Set(all.compactMap(\.parentKey))
+        var picked: [CategoryRow] = []
+        for key in used + Self.usualCategories where picked.count < limit {
+            guard let c = byKey[key], c.active, !parents.contains(key), !picked.contains(where: { $0.key == key }) else { continue }
+            picked.append(c)
+        }
+        return picked
+    }
+}

@@ -42,7 +42,8 @@ enum CaseController {
         let w = try req.requireCaseWorker()
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let body = CasePages.entryForm(
-            categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
+            categories: try await repo(req).categories(), common: try await repo(req).commonCategories(since: req.now.addingTimeInterval(-90 * 86_400)),
+            channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
             submission: ReportSubmission.issue(req))
         return Layout.response(req, body, title: L10n.t("cases.new"))
     }

@@ -275,39 +275,41 @@ enum CasePages {
 
     /// The category choice, grouped under the top-level classes, deeper ones indented. Categories
     /// out of use are left out (taking one out of use takes those below it too).
-    static func categorySelect(_ categories: [CategoryRow], selected: String?) -> HTML {
+    /// The whole category tree; with `placeholder`, it starts at "请选择" so nothing is chosen for the user.
+    static func categorySelect(_ categories: [CategoryRow], selected: String?, placeholder: Bool = false) -> HTML {
         var groups: [(root: CategoryRow, items: [(row: CategoryRow, depth: Int)])] = []
         for (c, depth) in CategoryRow.treeOrder(categories.filter(\.active)) {
             if depth == 0 || groups.isEmpty { groups.append((c, [])) } else { groups[groups.count - 1].items.append((c, depth)) }
         }
+        let first = placeholder ? [el("option", ["value": "", "selected": selected == nil ? "selected" : nil], .t("picker.choose_category"))] : []
         return el(
-            "select", ["name": "category", "required": "required"],
-            groups.map { root, items in
-                el(
-                    "optgroup", ["label": root.nameZh],
-                    (items.isEmpty ? [(root, 1)] : items).map { c, depth in
-                        el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
-                    })
-            })
+            "select", ["name": "category", "required": "required", "aria-label": L10n.t("case.field.category")],
+            first
+                + groups.map { root, items in
+                    el(
+                        "optgroup", ["label": root.nameZh],
+                        (items.isEmpty ? [(root, 1)] : items).map { c, depth in
+                            el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
+                        })
+                })
     }
 
-    static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
+    static func entryForm(categories: [CategoryRow], common: [CategoryRow] = [], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
         el(
             "form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"],
             [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                 ReportSubmission.hiddenField(submission),
                 el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
-                el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
+                ReportPickers.category(categories, common: common, selected: nil),
                 el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
                 el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),
-                el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200"])]),
+                ReportPickers.location(
+                    mapURL: SiteURL.caseNewMap.path, suggestURL: SiteURL.caseNewAddresses().path, addresses: [], values: ReportPickers.Values()),
                 el("label", [.t("case.field.reporter"), el("input", ["name": "reporter_name", "maxlength": "200"])]),
                 el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
-                el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
-                el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
                 CasePhotoViews.input(),
                 el("button", ["type": "submit"], .t("cases.new")),
-            ]) + CasePhotoViews.script
+            ]) + CasePhotoViews.script + ReportPickers.scripts
     }
 }
