@@ -130,6 +130,21 @@ extension L10n {
         "import.kind.residents": ("居民", "Residents"),
         "import.kind.boundaries": ("边界(GeoJSON)", "Boundaries (GeoJSON)"),
         "import.done": ("{0}导入完成:新增 {1} 条,更新 {2} 条(文件编码 {3})", "{0} imported: {1} added, {2} updated (file encoding {3})"),
+        "import.dry_run_done": (
+            "{0}试导入（未写入）:将新增 {1} 条,更新 {2} 条(文件编码 {3})", "{0} dry run (nothing written): {1} would be added, {2} updated (file encoding {3})"
+        ),
+        "import.unchanged": ("{0} 条与现有记录相同,未改动", "{0} matched and left as they were"),
+        "import.changes": ("改动的字段:{0}", "Fields changed: {0}"),
+        "import.change": ("{0} {1} 条", "{0}: {1}"),
+        "import.masked_no_match": (
+            "脱敏身份证号 {0} 找不到对应的居民(按姓名和脱敏号码查找);新增居民请填写完整号码", "The masked ID {0} matches no resident (by name and masked number); give the full number to add someone"
+        ),
+        "import.masked_ambiguous": (
+            "脱敏身份证号 {0} 对应 {1} 位同名居民,无法确定;请使用完整号码的导出文件", "The masked ID {0} matches {1} residents of that name; use the export with full numbers"
+        ),
+        "import.id_not_cleared": ("身份证号不能通过导入清空", "An ID number cannot be cleared by an import"),
+        "import.mode.empty_clears": ("空白单元格表示清空该字段（默认：空白表示不改动）", "An empty cell clears the field (by default an empty cell changes nothing)"),
+        "import.mode.dry_run": ("只检查不写入（试导入）", "Check only, write nothing (dry run)"),
         "import.failed": ("导入未执行:发现 {0} 处问题,数据未做任何改动", "Nothing imported: {0} problems found, no data was changed"),
         "import.row": ("第 {0} 行", "Row {0}"),
         "import.missing_column": ("缺少“{0}”列", "Column “{0}” is missing"),

@@ -28,8 +28,24 @@ public struct ImportFailure: Error, Sendable, Equatable {
 public struct ImportResult: Sendable, Codable, Equatable {
     public var kind: ImportKind
     public var inserted: Int
+    /// Existing records with at least one field changed.
     public var updated: Int
     public var encoding: String
+    /// Existing records the file matched and left as they were (an unchanged export sent back).
+    public var unchanged = 0
+    /// Field → how many records had it changed.
+    public var changes: [String: Int] = [:]
+    /// Nothing was written: what would have happened.
+    public var dryRun = false
+    /// Things the reader should know that did not stop the import (columns ignored, values cleaned).
+    public var notices: [ImportProblem] = []
+
+    public init(kind: ImportKind, inserted: Int, updated: Int, encoding: String) {
+        self.kind = kind
+        self.inserted = inserted
+        self.updated = updated
+        self.encoding = encoding
+    }
 }
 
 /// A column of an import file: the field it fills, the header Wangge writes, the other headers
@@ -95,5 +111,23 @@ enum VocabularyReader {
             if L10n.format("\(prefix).\(key)", [], lang: .en).lowercased() == value { return key }
         }
         return nil
+    }
+}
+
+extension ImportResult {
+    /// What the import did (or, in a dry run, would do), line by line, for the page and the command line.
+    public var summaryLines: [String] {
+        let kindName = L10n.t("import.kind.\(kind.rawValue)"), encodingName = L10n.t("text.encoding.\(encoding)")
+        var lines = [L10n.t(dryRun ? "import.dry_run_done" : "import.done", kindName, inserted, updated, encodingName)]
+        if unchanged > 0 { lines.append(L10n.t("import.unchanged", unchanged)) }
+        if !changes.isEmpty {
+            let columns = ImportColumns.of(kind)
+            let order = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.field, $0) })
+            let parts = changes.sorted { (order[$0.key] ?? 99, $0.key) < (order[$1.key] ?? 99, $1.key) }.map { field, n in
+                L10n.t("import.change", columns.first { $0.field == field }?.header ?? field, n)
+            }
+            lines.append(L10n.t("import.changes", parts.joined(separator: "，")))
+        }
+        return lines
     }
 }

@@ -19,7 +19,10 @@ public struct RegisterImporter: Sendable, SQLRepository {
         self.cipher = cipher
     }
 
-    public func run(_ kind: ImportKind, bytes: [UInt8], in scope: Scope, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ImportResult {
+    public func run(
+        _ kind: ImportKind, bytes: [UInt8], in scope: Scope, options: ImportOptions = ImportOptions(),
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> ImportResult {
         let text: String, encoding: SourceEncoding
         do { (text, encoding) = try TextDecoding.decode(bytes) } catch {
             throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: error.message())])
@@ -36,7 +39,7 @@ public struct RegisterImporter: Sendable, SQLRepository {
             switch kind {
             case .buildings: result = try await BuildingImport(db: db, scope: scope).run(sheet, progress: progress)
             case .households: result = try await HouseholdImport(db: db, scope: scope).run(sheet, progress: progress)
-            case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher).run(sheet, progress: progress)
+            case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher, options: options).run(sheet, progress: progress)
             case .boundaries: fatalError("handled above")
             }
         }

@@ -32,6 +32,10 @@ struct ImportCommand: AsyncCommand {
         var file: String
         @Option(name: "unit", help: "Only allow rows inside this unit (its code)")
         var unit: String?
+        @Flag(name: "dry-run", help: "Check the file and report what would change; write nothing")
+        var dryRun: Bool
+        @Flag(name: "empty-clears", help: "An empty cell clears that field (by default empty cells and absent columns change nothing)")
+        var emptyClears: Bool
     }
 
     var help: String { "Import buildings, households or residents from CSV, or unit boundaries from GeoJSON (all or nothing)" }
@@ -45,7 +49,10 @@ struct ImportCommand: AsyncCommand {
             let scope = try await commandScope(app, unitCode: signature.unit)
             let result: ImportResult
             do {
-                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope) { bar.update($0, $1) }
+                let options = ImportOptions(emptyClears: signature.emptyClears, dryRun: signature.dryRun)
+                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope, options: options) {
+                    bar.update($0, $1)
+                }
             } catch let failure as ImportFailure {
                 try await app.auditCLI(
                     "import", object: "register", kind.rawValue,
@@ -56,8 +63,11 @@ struct ImportCommand: AsyncCommand {
             try await app.auditCLI(
                 "import", object: "register", kind.rawValue,
                 detail: AuditDetail(
-                    ["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "unit": signature.unit, "via": "cli"]).text)
-            context.console.print(L10n.t("import.done", L10n.t("import.kind.\(kind.rawValue)"), result.inserted, result.updated, L10n.t("text.encoding.\(result.encoding)")))
+                    [
+                        "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
+                        "dry_run": result.dryRun ? "yes" : nil, "unit": signature.unit, "via": "cli",
+                    ]).text)
+            for line in result.summaryLines { context.console.print(line) }
         } catch let failure as ImportFailure {
             context.console.error(L10n.t("import.failed", failure.problems.count))
             for p in failure.problems {

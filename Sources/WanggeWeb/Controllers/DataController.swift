@@ -9,6 +9,12 @@ enum DataController {
     struct Upload: Content {
         var kind: String
         var file: File
+        var empty_clears: String?
+        var dry_run: String?
+
+        func options(_ role: Role) -> ImportOptions {
+            ImportOptions(emptyClears: empty_clears?.trimmedOrNil != nil, dryRun: dry_run?.trimmedOrNil != nil, seesSensitiveTags: role.seesSensitiveTags)
+        }
     }
 
     static func show(req: Request) async throws -> Response {
@@ -22,7 +28,10 @@ enum DataController {
         let kind = try ImportKind.parse(upload.kind)
         let bytes = Array(upload.file.data.readableBytesView)
         do {
-            let result = try await req.auditedImport(kind, via: "page") { try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope) }
+            let options = upload.options(v.role)
+            let result = try await req.auditedImport(kind, via: "page") {
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope, options: options)
+            }
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
             return Layout.response(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil), title: L10n.t("data.title"))
         } catch let failure as ImportFailure {
@@ -85,7 +94,10 @@ extension Request {
         }
         try await audit(
             "import", object: "register", kind.rawValue,
-            detail: AuditDetail(["inserted": "\(result.inserted)", "updated": "\(result.updated)", "encoding": result.encoding, "via": via]).text)
+            detail: AuditDetail([
+                "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
+                "dry_run": result.dryRun ? "yes" : nil, "via": via,
+            ]).text)
         return result
     }
 }

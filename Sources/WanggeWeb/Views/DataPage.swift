@@ -7,7 +7,7 @@ enum DataPage {
     static func render(csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?) -> HTML {
         let kinds = ImportKind.allCases
         return [
-            result.map { r in el("p", ["class": "ok", "role": "status"], .t("import.done", L10n.t("import.kind.\(r.kind.rawValue)"), r.inserted, r.updated, L10n.t("text.encoding.\(r.encoding)"))) } ?? .empty,
+            result.map { r in el("div", ["class": "ok", "role": "status"], r.summaryLines.map { el("p", .text($0)) }) } ?? .empty,
             failure.map { f in
                 el(
                     "section", ["class": "alert", "role": "alert"],
@@ -32,6 +32,8 @@ enum DataPage {
                                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                                 el("label", [.t("data.kind"), el("select", ["name": "kind"], kinds.map { el("option", ["value": $0.rawValue], .t("import.kind.\($0.rawValue)")) })]),
                                 el("label", [.t("data.file"), el("input", ["type": "file", "name": "file", "required": "required", "accept": ".csv,.geojson,.json,text/csv"])]),
+                                el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "dry_run", "value": "1"]), .t("import.mode.dry_run")]),
+                                el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "empty_clears", "value": "1"]), .t("import.mode.empty_clears")]),
                                 el("button", ["type": "submit"], .t("data.upload")),
                             ]),
                     ]) : .empty,

@@ -10,8 +10,11 @@ enum DataAPI {
             let v = try req.requireRegisterEditor()
             guard let kind = req.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else { throw StoreError.notFound("import") }
             guard let body = req.body.data else { throw StoreError(.invalid, "import.empty") }
+            let options = ImportOptions(
+                emptyClears: try req.queryInteger("empty_clears", in: 0...1, default: 0) == 1, dryRun: try req.queryInteger("dry_run", in: 0...1, default: 0) == 1,
+                seesSensitiveTags: v.role.seesSensitiveTags)
             return try await req.auditedImport(kind, via: "api") {
-                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope)
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope, options: options)
             }
         }
         api.get("export", ":kind") { req async throws -> Response in

@@ -1,0 +1,87 @@
+import FluentKit
+import Foundation
+import SQLKit
+import Testing
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+
+/// Issue 11 item 1: an update touches only what the file says.
+@Suite("Imports update only what the file says: absent columns, empty cells, masked values, dry runs")
+struct ImportUpdateTests {
+    static let header = "姓名,身份证号,联系电话,户号,与户主关系,居住类型,标签"
+
+    /// A person with everything filled in: phone, relation, 流动, and two tags.
+    static func seed(_ db: any Database, scope: Scope) async throws -> (id: String, household: String) {
+        let hh = try #require(Fixture.populations["110199001001001"]?.households.first?.number)
+        let id = Fixture.freshID(31)
+        _ = try await RegisterImporter(db, cipher: TestDatabase.keys.cipher).run(
+            .residents, bytes: ImportExportTests.csv([header, "测试丙,\(id),13800000031,\(hh),户主,流动,60岁以上老人、残疾人"]), in: scope)
+        return (id, hh)
+    }
+
+    static func person(_ db: any Database, _ id: String, scope: Scope) async throws -> (ResidentRow, [String]) {
+        let repo = ResidentRepository(db, cipher: TestDatabase.keys.cipher)
+        let row = try #require(try await repo.search(id, in: scope).rows.first)
+        return (row, (try await repo.tags(of: [row.id])[row.id] ?? []).map(\.key).sorted())
+    }
+
+    @Test("a file of name, ID and household leaves phone, relation, residence and tags alone", arguments: TestDatabase.enabled)
+    func partialFile(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            // setup
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let (id, hh) = try await Self.seed(database, scope: scope)
+            let (before, tagsBefore) = try await Self.person(database, id, scope: scope)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            // MUT
+            let partial = try await importer.run(.residents, bytes: ImportExportTests.csv(["姓名,身份证号,户号", "测试丙,\(id),\(hh)"]), in: scope)
+            let (afterPartial, tagsAfterPartial) = try await Self.person(database, id, scope: scope)
+            let emptyCells = try await importer.run(.residents, bytes: ImportExportTests.csv([Self.header, "测试丙,\(id),,\(hh),,,"]), in: scope)
+            let (afterEmpty, tagsAfterEmpty) = try await Self.person(database, id, scope: scope)
+            let dry = try await importer.run(
+                .residents, bytes: ImportExportTests.csv([Self.header, "测试丙,\(id),,\(hh),,流动,"]), in: scope, options: ImportOptions(emptyClears: true, dryRun: true))
+            let requiredCleared = await Fixture.importFailure {
+                try await importer.run(.residents, bytes: ImportExportTests.csv([Self.header, "测试丙,\(id),,\(hh),,,"]), in: scope, options: ImportOptions(emptyClears: true))
+            }
+            let (afterDry, _) = try await Self.person(database, id, scope: scope)
+            let cleared = try await importer.run(
+                .residents, bytes: ImportExportTests.csv(["姓名,身份证号,联系电话,标签", "测试丙,\(id),,"]), in: scope, options: ImportOptions(emptyClears: true))
+            let (afterClear, tagsAfterClear) = try await Self.person(database, id, scope: scope)
+            // validate
+            #expect(partial.updated == 0 && partial.unchanged == 1 && partial.changes.isEmpty, "\(partial.summaryLines)")
+            #expect(afterPartial.phone == "13800000031" && afterPartial.relation == "head" && afterPartial.residenceType == "floating")
+            #expect(tagsAfterPartial == tagsBefore && tagsBefore.count == 2)
+            #expect(emptyCells.unchanged == 1 && afterEmpty.phone == before.phone && tagsAfterEmpty == tagsBefore, "empty cells change nothing by default")
+            #expect(dry.dryRun && dry.updated == 1 && dry.changes == ["phone": 1, "relation": 1, "tags": 1], "\(dry.changes)")
+            #expect(dry.summaryLines.first?.contains("未写入") == true)
+            #expect(afterDry.phone == before.phone, "a dry run writes nothing")
+            #expect(requiredCleared.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["2:居住类型"], "a required field is not cleared, and it says so")
+            #expect(cleared.updated == 1 && cleared.changes == ["phone": 1, "tags": 1])
+            #expect(afterClear.phone == nil && tagsAfterClear.isEmpty && afterClear.relation == "head", "only the file's columns were cleared")
+            #expect(afterClear.unitID == before.unitID && afterClear.householdID == before.householdID)
+        }
+    }
+
+    @Test("people without a household keep their grid when the export is sent back", arguments: TestDatabase.enabled)
+    func residentsWithoutHousehold(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let grid = try await Fixture.unit(database, code: "110199001001001")
+            let id = Fixture.freshID(32)
+            _ = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(
+                .residents, bytes: ImportExportTests.csv([Self.header, "测试丁,\(id),,,,户籍,"]), in: scope)
+            let person = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(id, in: scope).rows.first)
+            try await Fixture.sql(database).update("residents").set("unit_id", to: grid.id).where("id", .equal, person.id).run()
+            let file = try await RegisterExporter(database, cipher: TestDatabase.keys.cipher).csv(.residents, in: scope, role: .gridWorker, reveal: true)
+            // MUT
+            let result = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.residents, bytes: Array(file), in: scope)
+            // validate
+            #expect(result.updated == 0)
+            let after = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(id, in: scope).rows.first)
+            #expect(after.unitID == grid.id, "the file has no grid column and an empty 户号: the grid stays")
+        }
+    }
+}
