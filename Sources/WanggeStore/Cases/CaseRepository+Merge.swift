@@ -59,6 +59,11 @@ extension CaseRepository {
 
     /// Ids of every case merged into `id`, directly or through other merged cases.
     func mergedIDs(into id: UUID) async throws -> [UUID] {
+        try await Self.mergedIDs(into: id, on: sql)
+    }
+
+    /// The same inside a caller's transaction (notices are queued in the step's own transaction).
+    static func mergedIDs(into id: UUID, on sql: any SQLDatabase) async throws -> [UUID] {
         var found: [UUID] = []
         var frontier = [id]
         var seen: Set<UUID> = [id]
