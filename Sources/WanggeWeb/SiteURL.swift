@@ -43,6 +43,8 @@ enum SiteURL {
     case caseSetupDepartment(String)
     case caseSetupRoutes
     case caseSetupRouteDelete(UUID)
+    case outbox(state: String? = nil, after: UUID? = nil)
+    case outboxRetry(UUID)
     case mailbox
     case report(String)
     case track(String)
@@ -92,6 +94,8 @@ enum SiteURL {
         case .caseSetupDepartment(let key): "/cases/setup/departments/\(Self.segment(key))"
         case .caseSetupRoutes: "/cases/setup/routes"
         case .caseSetupRouteDelete(let id): "/cases/setup/routes/\(id.uuidString)/delete"
+        case .outbox(let state, let after): "/notifications" + Self.query(["state": state, "after": after?.uuidString])
+        case .outboxRetry(let id): "/notifications/\(id.uuidString)/retry"
         case .mailbox: "/mailbox"
         case .report(let code): "/r/\(Self.segment(code))"
         case .track(let code): "/t/\(Self.segment(code))"
@@ -124,6 +128,7 @@ enum SiteURL {
         case .caseSetupCategoryActive: ["cases", "setup", "categories", ":id", "active"]
         case .caseSetupDepartment: ["cases", "setup", "departments", ":id"]
         case .caseSetupRouteDelete: ["cases", "setup", "routes", ":id", "delete"]
+        case .outboxRetry: ["notifications", ":id", "retry"]
         case .report: ["r", ":code"]
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]

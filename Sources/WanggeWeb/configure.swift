@@ -60,6 +60,8 @@ public func configure(
 
     try routes(app)
     app.lifecycle.use(SweeperService(environment: env))
+    app.notificationSettings = NotificationSettings(environment: env)
+    app.lifecycle.use(NotificationService(settings: app.notificationSettings))
 
     try await app.autoMigrate()
     try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
@@ -125,6 +127,7 @@ func routes(_ app: Application) throws {
     ResidentCaseController.register(app)
     Open311Controller.register(app)
     MailboxController.register(app)
+    OutboxController.register(pages)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)

@@ -17,7 +17,8 @@ struct SiteURLTests {
         .adminAccount(id, action: "disable"), .coverage(unit: id), .importExport, .audit(AuditSearch(actor: "a"), page: 2), .auditVerify,
         .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "open"), .caseNew, .caseDetail(id), .caseAct(id), .caseReveal(id),
         .caseAttachment(id, file: id), .caseSetupCategories, .caseSetupCategory("city.x"), .caseSetupCategoryActive("city.x"),
-        .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .mailbox,
+        .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .outbox(state: "dead", after: id),
+        .outboxRetry(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
     ]
 
