@@ -16,10 +16,6 @@ import email.policy
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,20 +28,13 @@ if not BIN:
     pytest.skip("set WANGGE_BIN (scripts/python-checks.sh does)", allow_module_level=True)
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from own_server import OwnServer, free_port  # noqa: E402
 
 PASSWORD = "Wangge@2026"
 PUBLIC_URL = "https://wangge.example.cn"
 CATEGORY = "city_appearance.dirty_water"  # 市政: the demo department account works for it
 PHONE = "13800002468"
 MAIL = "reporter@example.cn"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Mailbox:
@@ -120,45 +109,25 @@ def world():
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     gateway = Gateway()
-    work = tempfile.mkdtemp(prefix="wangge-notify-")
-    env = dict(os.environ, WANGGE_DATA=os.path.join(work, "data"))
-    for name in ("DATABASE_URL", "DATABASE_SCHEMA", "WANGGE_KEYS", "WANGGE_KEY_FILE"):
-        env.pop(name, None)
-    env.update({
+    settings = {
         "WANGGE_PUBLIC_URL": PUBLIC_URL,
         "WANGGE_SMTP_HOST": "127.0.0.1", "WANGGE_SMTP_PORT": str(smtp.port), "WANGGE_SMTP_FROM": "notice@wangge.example.cn",
         "WANGGE_SMS_URL": f"http://127.0.0.1:{gateway.port}/send",
         "WANGGE_NOTIFY_SECONDS": "1", "WANGGE_NOTIFY_MAX_ATTEMPTS": "3",
         "WANGGE_NOTIFY_BACKOFF_SECONDS": "1", "WANGGE_NOTIFY_BACKOFF_MAX_SECONDS": "2",
         "WANGGE_SWEEP_SECONDS": "0",
-    })
-    subprocess.run([BIN, "demo", "--grids", "1"], env=env, check=True, capture_output=True)
-    key = subprocess.run([BIN, "apikey", "create", "--name", "notify"], env=env, check=True, capture_output=True, text=True).stdout
-    key = re.search(r"o311_[0-9a-f]+", key).group(0)
-    buildings = os.path.join(work, "buildings.csv")
-    subprocess.run([BIN, "export", "buildings", "-o", buildings], env=env, check=True, capture_output=True)
-    with open(buildings, encoding="utf-8-sig") as f:
-        building = next(csv.DictReader(f))["编号"]
-    port = free_port()
-    log = open(os.path.join(work, "server.log"), "w")
-    proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the server did not answer /healthz")
-    yield {"url": url, "key": key, "building": building, "mailbox": mailbox, "gateway": gateway, "work": work}
-    proc.terminate()
-    proc.wait(timeout=30)
-    smtp.stop()
-    gateway.server.shutdown()
-    shutil.rmtree(work, ignore_errors=True)
+    }
+    try:
+        with OwnServer(BIN, grids=1, extra_env=settings, prefix="wangge-notify-") as s:
+            key = re.search(r"o311_[0-9a-f]+", s.run("apikey", "create", "--name", "notify")).group(0)
+            buildings = os.path.join(s.work, "buildings.csv")
+            s.run("export", "buildings", "-o", buildings)
+            with open(buildings, encoding="utf-8-sig") as f:
+                building = next(csv.DictReader(f))["编号"]
+            yield {"url": s.url, "key": key, "building": building, "mailbox": mailbox, "gateway": gateway}
+    finally:
+        smtp.stop()
+        gateway.server.shutdown()
 
 
 def csrf(html):

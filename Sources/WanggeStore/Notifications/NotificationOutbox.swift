@@ -127,11 +127,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
             """
         ).all(decoding: Stored.self)
         return rows.map { r in
-            let channel = NoticeChannel(rawValue: r.channel) ?? .sms
-            let sealed = channel == .sms ? r.reporter_phone : r.reporter_email
-            return ClaimedNotification(
-                id: r.id, leaseToken: token, channel: channel, address: sealed.flatMap { try? cipher.decrypt($0) }, notice: r.notice,
-                delivery: r.delivery)
+            ClaimedNotification(id: r.id, leaseToken: token, channel: r.noticeChannel, address: r.address(cipher), notice: r.notice, delivery: r.delivery)
         }
     }
 
@@ -215,12 +211,10 @@ public struct NotificationOutbox: Sendable, SQLRepository {
             """
         ).all(decoding: Stored.self)
         return rows.map { r in
-            let channel = NoticeChannel(rawValue: r.channel) ?? .sms
-            let sealed = channel == .sms ? r.reporter_phone : r.reporter_email
-            let clear = sealed.flatMap { try? cipher.decrypt($0) }
+            let channel = r.noticeChannel
             return OutboxItem(
                 id: r.id, caseID: r.case_id, caseCode: r.case_code ?? r.recipient_code, recipientCaseID: r.recipient_case_id, channel: channel,
-                recipient: clear.map { channel == .sms ? Mask.phone($0) : Mask.email($0) } ?? "—", notice: r.notice, delivery: r.delivery,
+                recipient: r.address(cipher).map { channel == .sms ? Mask.phone($0) : Mask.email($0) } ?? "—", notice: r.notice, delivery: r.delivery,
                 createdAt: r.created_at)
         }
     }
@@ -249,6 +243,13 @@ public struct NotificationOutbox: Sendable, SQLRepository {
             n.id, n.case_id, n.recipient_case_id, n.channel, n.kind, n.reason, n.level, n.state, n.attempts, n.next_attempt_at, \
             n.lease_until, n.last_error, n.created_at, n.sent_at
             """
+
+        var noticeChannel: NoticeChannel { NoticeChannel(rawValue: channel) ?? .sms }
+
+        /// The reporter's phone or e-mail for this row's channel, decrypted; nil when there is none or it cannot be read.
+        func address(_ cipher: FieldCipher) -> String? {
+            (noticeChannel == .sms ? reporter_phone : reporter_email).flatMap { try? cipher.decrypt($0) }
+        }
 
         var notice: ReporterNotice {
             ReporterNotice(

@@ -13,18 +13,7 @@ struct NotificationService: LifecycleHandler {
 
     func didBoot(_ app: Application) throws {
         guard settings.interval > 0, !settings.channels.isEmpty, app.environment != .testing, SweeperService.serving else { return }
-        let seconds = settings.interval
-        task.set(
-            Task { [app] in
-                while !Task.isCancelled {
-                    do {
-                        _ = try await Self.deliver(app)
-                    } catch {
-                        app.logger.error("notification delivery failed: \(String(reflecting: error))")
-                    }
-                    try? await Task.sleep(for: .seconds(seconds))
-                }
-            })
+        task.repeating(every: settings.interval, app, what: "notification delivery") { _ = try await Self.deliver($0) }
     }
 
     func shutdown(_ app: Application) {
