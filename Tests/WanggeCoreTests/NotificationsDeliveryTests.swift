@@ -61,6 +61,18 @@ struct NotificationsDeliveryTests {
         #expect(throws: DeliveryProblem.notDead(.queued)) { try DeliveryMachine.retryNow(again, now: now) }
     }
 
+    @Test("a row given back untried is not charged the attempt")
+    func release() throws {
+        let first = try DeliveryMachine.claim(Delivery(nextAttemptAt: Self.t0), now: Self.t0, policy: Self.policy)
+        let back = try DeliveryMachine.release(first)
+        #expect(back.state == .queued && back.attempts == 0 && back.leaseUntil == nil && DeliveryMachine.isDue(back, now: Self.t0, policy: Self.policy))
+        let failed = try DeliveryMachine.fail(first, error: "x", now: Self.t0, policy: Self.policy)
+        let second = try DeliveryMachine.claim(failed, now: failed.nextAttemptAt, policy: Self.policy)
+        let again = try DeliveryMachine.release(second)
+        #expect(again.state == .retrying && again.attempts == 1 && again.lastError == "x")
+        #expect(throws: DeliveryProblem.notSending(.retrying)) { try DeliveryMachine.release(again) }
+    }
+
     @Test("a lapsed lease frees the row for another instance; after the last attempt it is abandoned as dead")
     func lapsedLease() throws {
         let sending = try DeliveryMachine.claim(Delivery(nextAttemptAt: Self.t0), now: Self.t0, policy: Self.policy)

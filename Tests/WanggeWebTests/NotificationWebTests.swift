@@ -15,7 +15,12 @@ final class FakeSender: NoticeSender, @unchecked Sendable {
     private var failuresLeft: Int?
     private var delivered: [OutgoingNotice] = []
 
-    init(failures: Int? = 0) { failuresLeft = failures }
+    let unreachable: Bool
+
+    init(failures: Int? = 0, unreachable: Bool = false) {
+        failuresLeft = failures
+        self.unreachable = unreachable
+    }
 
     var messages: [OutgoingNotice] { lock.withLock { delivered } }
 
@@ -26,7 +31,7 @@ final class FakeSender: NoticeSender, @unchecked Sendable {
                 return
             }
             failuresLeft = failuresLeft.map { $0 - 1 }
-            throw NoticeFailure(description: "HTTP 503 gateway busy")
+            throw NoticeFailure(description: unreachable ? "connection refused" : "HTTP 503 gateway busy", unreachable: unreachable)
         }
     }
 }
@@ -112,6 +117,26 @@ struct NotificationWebTests {
             let message = try #require(sms.messages.first)
             #expect(sms.messages.count == 1 && message.address == "13800001111")
             #expect(message.text.contains(TrackingCode.display(c.trackingCode)) && message.text.contains("https://wangge.example.cn/t/\(c.trackingCode)"))
+        }
+    }
+
+    @Test("a sender that cannot be reached stops its channel for the round, the rest given back untried; other channels go on", arguments: TestDatabase.enabled)
+    func unreachable(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            let grids = try await Self.grids(app)
+            _ = try await Self.acceptedCase(app, in: grids[0], email: "a@example.cn")
+            _ = try await Self.acceptedCase(app, in: grids[1], phone: "13800002222", email: "b@example.cn")
+            let down = FakeSender(failures: nil, unreachable: true)
+            let mail = FakeSender()
+
+            let round = try await Self.round(app, [.sms: down, .email: mail])
+
+            #expect(round == .init(sent: 2, failed: 1), "one text message tried, both e-mails sent")
+            let items = try await NotificationOutbox(app.db, cipher: app.keys.cipher).list(in: .everything)
+            let sms = items.filter { $0.channel == .sms }.map(\.delivery)
+            #expect(sms.map(\.state).sorted { $0.rawValue < $1.rawValue } == [.queued, .retrying])
+            #expect(sms.first { $0.state == .queued }?.attempts == 0, "the untried one is not charged an attempt")
+            #expect(mail.messages.count == 2)
         }
     }
 

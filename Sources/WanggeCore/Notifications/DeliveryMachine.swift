@@ -120,6 +120,17 @@ public enum DeliveryMachine {
         return next
     }
 
+    /// A claimed row given back untried (its sender could not be reached for an earlier row of the same
+    /// round): the attempt is not counted, and it is due again when it was before the claim.
+    public static func release(_ d: Delivery) throws(DeliveryProblem) -> Delivery {
+        guard d.state == .sending else { throw .notSending(d.state) }
+        var next = d
+        next.attempts = max(0, d.attempts - 1)
+        next.state = next.attempts == 0 ? .queued : .retrying
+        next.leaseUntil = nil
+        return next
+    }
+
     /// A row whose lease lapsed after its last attempt becomes a dead letter (the instance sending it went away).
     public static func abandon(_ d: Delivery, now: Date, policy: DeliveryPolicy, error: String) throws(DeliveryProblem) -> Delivery {
         guard isAbandoned(d, now: now, policy: policy) else { throw .notSending(d.state) }

@@ -147,6 +147,14 @@ public struct NotificationOutbox: Sendable, SQLRepository {
         return try await save(next, id: c.id, token: c.leaseToken)
     }
 
+    /// Gives a claimed row back untried (`DeliveryMachine.release`): due again at once, the attempt not counted.
+    @discardableResult
+    public func release(_ c: ClaimedNotification) async throws -> Bool {
+        let next: Delivery
+        do { next = try DeliveryMachine.release(c.delivery) } catch { return false }
+        return try await save(next, id: c.id, token: c.leaseToken)
+    }
+
     func save(_ d: Delivery, id: UUID, token: UUID) async throws -> Bool {
         let updated = try await sql.raw(
             """

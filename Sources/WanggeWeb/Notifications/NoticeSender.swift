@@ -17,7 +17,9 @@ protocol NoticeSender: Sendable {
     func send(_ message: OutgoingNotice) async throws
 }
 
-/// Why a notice was not delivered, in words for the outbox page.
+/// Why a notice was not delivered, in words for the outbox page. `unreachable` says the sender itself
+/// could not be reached (no connection, no answer), so the round stops trying that channel.
 struct NoticeFailure: Error, Sendable, CustomStringConvertible {
     var description: String
+    var unreachable = false
 }

@@ -41,36 +41,68 @@ struct NotificationService: LifecycleHandler {
             clock: app.clock, logger: app.logger)
     }
 
-    /// Claims due notices of the channels `senders` cover, a batch at a time until none is left,
-    /// sends each and marks it sent, or failed (retried after a backoff, dead after the last attempt).
+    /// Claims due notices of the channels `senders` cover, a batch at a time until none is left, and
+    /// sends each channel's in order, the channels side by side (a mail relay that is down does not hold
+    /// up text messages). Each is marked sent or failed (retried after a backoff, dead after the last
+    /// attempt); when a sender cannot be reached at all, the rest of its batch is given back untried.
     static func deliver(
         outbox: NotificationOutbox, senders: [NoticeChannel: any NoticeSender], settings: NotificationSettings, clock: WanggeClock,
         logger: Logger, batch: Int = 20
     ) async throws -> Round {
         var round = Round()
         try await outbox.abandonStale(now: clock.now(), policy: settings.policy)
-        for _ in 0..<100 {
-            let claimed = try await outbox.claim(channels: Set(senders.keys), now: clock.now(), policy: settings.policy, limit: batch)
-            for c in claimed {
-                do {
-                    guard let sender = senders[c.channel] else { throw NoticeFailure(description: L10n.t("notify.no_sender", L10n.t(c.channel.nameKey))) }
-                    guard let address = c.address else { throw NoticeFailure(description: L10n.t("notify.error.no_address")) }
-                    let message = OutgoingNotice(
-                        id: c.id, channel: c.channel, address: address, subject: c.notice.subject,
-                        text: c.notice.text(publicBaseURL: settings.publicBaseURL), trackingCode: c.notice.trackingCode)
-                    try await sender.send(message)
-                    try await outbox.markSent(c, now: clock.now())
-                    round.sent += 1
-                } catch {
-                    logger.warning("notification \(c.id) (\(c.channel.rawValue)) failed: \(error)")
-                    try await outbox.markFailed(c, error: "\(error)", now: clock.now(), policy: settings.policy)
-                    round.failed += 1
+        var channels = Set(senders.keys)
+        for _ in 0..<100 where !channels.isEmpty {
+            let claimed = try await outbox.claim(channels: channels, now: clock.now(), policy: settings.policy, limit: batch)
+            let results = try await withThrowingTaskGroup(of: (NoticeChannel, Round, Bool).self) { group in
+                for (channel, rows) in Dictionary(grouping: claimed, by: \.channel) {
+                    group.addTask {
+                        try await send(rows, with: senders[channel], outbox: outbox, settings: settings, clock: clock, logger: logger)
+                    }
                 }
+                var all: [(NoticeChannel, Round, Bool)] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            for (channel, part, reachable) in results {
+                round.sent += part.sent
+                round.failed += part.failed
+                if !reachable { channels.remove(channel) }
             }
             if claimed.count < batch { break }
         }
         if round.sent + round.failed > 0 { logger.info("\(L10n.t("notify.done", round.sent, round.failed))") }
         return round
+    }
+
+    /// Sends one channel's claimed rows in order; false in the result when its sender could not be reached.
+    static func send(
+        _ rows: [ClaimedNotification], with sender: (any NoticeSender)?, outbox: NotificationOutbox, settings: NotificationSettings,
+        clock: WanggeClock, logger: Logger
+    ) async throws -> (NoticeChannel, Round, Bool) {
+        var round = Round()
+        let channel = rows.first?.channel ?? .sms
+        for (n, c) in rows.enumerated() {
+            do {
+                guard let sender else { throw NoticeFailure(description: L10n.t("notify.no_sender", L10n.t(c.channel.nameKey))) }
+                guard let address = c.address else { throw NoticeFailure(description: L10n.t("notify.error.no_address")) }
+                let message = OutgoingNotice(
+                    id: c.id, channel: c.channel, address: address, subject: c.notice.subject,
+                    text: c.notice.text(publicBaseURL: settings.publicBaseURL), trackingCode: c.notice.trackingCode)
+                try await sender.send(message)
+                try await outbox.markSent(c, now: clock.now())
+                round.sent += 1
+            } catch {
+                logger.warning("notification \(c.id) (\(c.channel.rawValue)) failed: \(error)")
+                try await outbox.markFailed(c, error: "\(error)", now: clock.now(), policy: settings.policy)
+                round.failed += 1
+                if (error as? NoticeFailure)?.unreachable == true {
+                    for untried in rows.dropFirst(n + 1) { try await outbox.release(untried) }
+                    return (channel, round, false)
+                }
+            }
+        }
+        return (channel, round, true)
     }
 }
 

@@ -10,7 +10,7 @@ struct SMSGatewaySettings: Sendable, Equatable {
     var url: String
     var template: String
     var contentType: String
-    var timeout: TimeInterval = 20
+    var timeout: TimeInterval = 10
 
     static let defaultTemplate = #"{"phone":"{phone}","text":"{text}"}"#
     static let defaultContentType = "application/json"
@@ -49,7 +49,8 @@ struct SMSGatewaySender: NoticeSender {
         var request = ClientRequest(method: .POST, url: URI(string: settings.url), headers: ["Content-Type": settings.contentType])
         request.body = ByteBuffer(string: body)
         request.timeout = .seconds(Int64(settings.timeout))
-        let response = try await client.send(request)
+        let response: ClientResponse
+        do { response = try await client.send(request) } catch { throw NoticeFailure(description: "\(error)", unreachable: true) }
         guard (200...299).contains(response.status.code) else {
             let said = response.body.map { String(buffer: $0) }.map { String($0.prefix(200)) } ?? ""
             throw NoticeFailure(description: "HTTP \(response.status.code) \(said)".trimmingCharacters(in: .whitespaces))

@@ -9,7 +9,7 @@ struct SMTPSettings: Sendable, Equatable {
     var port: Int
     var from: String
     var helo: String
-    var timeout: TimeInterval = 20
+    var timeout: TimeInterval = 10
 }
 
 /// An error from the mail server or the connection, with what the server said, for the outbox page.
@@ -35,7 +35,13 @@ struct SMTPSender: NoticeSender {
     }
 
     func deliver(_ mail: MailMessage) async throws {
-        let channel = try await ClientBootstrap(group: group)
+        let channel: NIOAsyncChannel<String, ByteBuffer>
+        do { channel = try await connect() } catch { throw NoticeFailure(description: "SMTP connect: \(error)", unreachable: true) }
+        try await converse(mail, on: channel)
+    }
+
+    func connect() async throws -> NIOAsyncChannel<String, ByteBuffer> {
+        try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(Int64(settings.timeout)))
             .connect(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -43,6 +49,10 @@ struct SMTPSender: NoticeSender {
                     return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+    }
+
+    /// One message over an open connection, from the greeting to QUIT.
+    func converse(_ mail: MailMessage, on channel: NIOAsyncChannel<String, ByteBuffer>) async throws {
         try await channel.executeThenClose { inbound, outbound in
             var lines = inbound.makeAsyncIterator()
             func reply() async throws -> SMTPReply {
@@ -113,7 +123,7 @@ func withDeadline<T: Sendable>(seconds: TimeInterval, _ body: @escaping @Sendabl
         group.addTask { try await body() }
         group.addTask {
             try await Task.sleep(for: .seconds(seconds))
-            throw SMTPFailure(step: "timeout", reply: "no answer in \(Int(seconds)) s")
+            throw NoticeFailure(description: "no answer in \(Int(seconds)) s", unreachable: true)
         }
         defer { group.cancelAll() }
         guard let first = try await group.next() else { throw CancellationError() }

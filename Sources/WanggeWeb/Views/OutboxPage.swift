@@ -29,11 +29,9 @@ enum OutboxPage {
     }
 
     /// The list of notices; `actions` adds the retry form to dead letters (the case page shows none).
+    /// Compact for a phone: the channel goes with the recipient, attempts and error with the state.
     static func table(_ items: [OutboxItem], settings: NotificationSettings, csrf: String, actions: Bool) -> HTML {
-        var headers = [
-            "notify.col.time", "notify.col.case", "notify.col.kind", "notify.col.channel", "notify.col.recipient", "notify.col.state",
-            "notify.col.attempts", "notify.col.next", "notify.col.error",
-        ]
+        var headers = ["notify.col.time", "notify.col.case", "notify.col.kind", "notify.col.recipient", "notify.col.state"]
         if actions { headers.append("notify.col.action") }
         return HTML.table(
             headers,
@@ -43,23 +41,25 @@ enum OutboxPage {
                     HTML.link(SiteURL.caseDetail(i.caseID).path, TrackingCode.display(i.caseCode), cls: "code"),
                     el(
                         "details",
-                        [el("summary", .t(i.notice.kind.nameKey)), el("p", ["class": "meta"], .text(i.notice.text(publicBaseURL: settings.publicBaseURL)))]),
-                    .t(i.channel.nameKey),
-                    .text(i.recipient),
+                        [el("summary", .t(i.notice.kind.nameKey)), el("p", ["class": "notice-text"], .text(i.notice.text(publicBaseURL: settings.publicBaseURL)))]),
+                    .text(L10n.t(i.channel.nameKey) + " " + i.recipient),
                     state(i, settings: settings),
-                    .text(String(i.delivery.attempts)),
-                    .text([.queued, .retrying].contains(i.delivery.state) ? AuditPage.time(i.delivery.nextAttemptAt) : "—"),
-                    .text(i.delivery.lastError ?? ""),
                 ]
                 if actions { cells.append(i.delivery.state == .dead ? retryForm(i.id, csrf: csrf) : .empty) }
                 return cells
             })
     }
 
+    /// The state badge, then what explains it: no sender, the attempts made, the next attempt, the last error.
     static func state(_ i: OutboxItem, settings: NotificationSettings) -> HTML {
-        let label = el("span", ["class": i.delivery.state == .dead ? "flag" : "badge"], .t(i.delivery.state.nameKey))
-        guard i.delivery.state == .queued, !settings.channels.contains(i.channel) else { return label }
-        return label + el("span", ["class": "meta"], .text(" " + L10n.t("notify.no_sender", L10n.t(i.channel.nameKey))))
+        let d = i.delivery
+        var lines: [String] = []
+        if d.state == .queued, !settings.channels.contains(i.channel) { lines.append(L10n.t("notify.no_sender", L10n.t(i.channel.nameKey))) }
+        if d.attempts > 0 { lines.append(L10n.t("notify.attempts", d.attempts)) }
+        if [.queued, .retrying].contains(d.state), settings.channels.contains(i.channel) { lines.append(L10n.t("notify.next_at", AuditPage.time(d.nextAttemptAt))) }
+        if let error = d.lastError, d.state != .sent { lines.append(L10n.t("notify.last_error", error)) }
+        return [el("span", ["class": d.state == .dead ? "flag" : "badge"], .t(d.state.nameKey))]
+            + HTML(lines.map { el("div", ["class": "notice-text"], .text($0)) })
     }
 
     static func retryForm(_ id: UUID, csrf: String) -> HTML {
