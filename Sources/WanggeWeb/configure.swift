@@ -79,6 +79,7 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(TOTPCommand(), as: "totp")
     app.asyncCommands.use(ApiKeyCommand(), as: "apikey")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(NotifyCommand(), as: "notify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
 }
 

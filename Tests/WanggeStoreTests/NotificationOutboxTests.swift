@@ -231,6 +231,13 @@ struct NotificationOutboxTests {
             #expect(other.isEmpty)
             let refused = await Fixture.storeError { try await Self.outbox(db).retryNow(item.id, in: .subtree(of: grids[3]), now: Self.t0) }
             #expect(refused?.kind == .notFound)
+
+            // Pages by key, newest first; rows queued at the same moment are told apart by id.
+            let second = try await Self.oneNotice(db)
+            let page1 = try await Self.outbox(db).list(in: .everything, limit: 1)
+            let page2 = try await Self.outbox(db).list(in: .everything, after: page1.first?.id, limit: 1)
+            let page3 = try await Self.outbox(db).list(in: .everything, after: page2.first?.id, limit: 1)
+            #expect(Set(page1.map(\.id) + page2.map(\.id)) == [item.id, second.id] && page3.isEmpty)
         }
     }
 

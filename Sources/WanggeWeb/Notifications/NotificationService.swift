@@ -106,6 +106,17 @@ struct NotificationService: LifecycleHandler {
     }
 }
 
+/// `wangge notify`: one delivery round of the notification outbox now, with the configured senders.
+struct NotifyCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Send the reporters' notices that are due now with the configured senders (the server also does this every few seconds)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let r = try await NotificationService.deliver(context.application)
+        context.console.print(L10n.t("notify.done", r.sent, r.failed))
+    }
+}
+
 struct NotificationSettingsKey: StorageKey { typealias Value = NotificationSettings }
 
 extension Application {
