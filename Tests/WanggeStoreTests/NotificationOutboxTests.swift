@@ -14,6 +14,8 @@ struct NotificationOutboxTests {
     static let op = CaseStoreTests.operatorActor
     static let policy = DeliveryPolicy(maxAttempts: 3, baseDelay: 60, maxDelay: 600, lease: 120)
 
+    static func sorted(_ grids: [String: UnitRow]) -> [UnitRow] { grids.values.sorted { $0.code < $1.code } }
+
     static func outbox(_ db: any Database) -> NotificationOutbox { NotificationOutbox(db, cipher: TestDatabase.keys.cipher) }
 
     static func draft(_ point: GeoPoint?, phone: String? = nil, email: String? = nil) -> CaseIntake {
@@ -42,7 +44,8 @@ struct NotificationOutboxTests {
     func oncePerReporter(kind: TestDatabase) async throws {
         try await kind.withStore(Fixture.demo) { db in
             // setup
-            let grid = try #require(try await Fixture.grids(db).values.sorted { $0.code < $1.code }.first)
+            let grids = try await Fixture.grids(db)
+            let grid = try #require(Self.sorted(grids).first)
             let point = try CaseStoreTests.point(in: grid)
             let repo = CaseStoreTests.repo(db)
             let a = try await repo.intake(Self.draft(point, phone: "13800001111", email: "a@example.cn"), actor: Self.op, at: Self.t0)
@@ -97,7 +100,8 @@ struct NotificationOutboxTests {
     @Test("the sweeper's escalation is queued in its transaction, once", arguments: TestDatabase.enabled)
     func escalationOnce(kind: TestDatabase) async throws {
         try await kind.withStore(Fixture.demo) { db in
-            let grid = try #require(try await Fixture.grids(db).values.sorted { $0.code < $1.code }.first)
+            let grids = try await Fixture.grids(db)
+            let grid = try #require(Self.sorted(grids).first)
             let c = try await CaseStoreTests.repo(db).intake(Self.draft(try CaseStoreTests.point(in: grid), phone: "13800003333"), actor: Self.op, at: Self.t0)
             let sweeper = CaseSweeper(db, cipher: TestDatabase.keys.cipher)
             let late = c.respondBy.addingTimeInterval(60)
@@ -112,7 +116,8 @@ struct NotificationOutboxTests {
 
     /// A case with a phone, accepted: one SMS notice queued at `t0 + 60`.
     static func oneNotice(_ db: any Database) async throws -> OutboxItem {
-        let grid = try #require(try await Fixture.grids(db).values.sorted { $0.code < $1.code }.first)
+        let grids = try await Fixture.grids(db)
+        let grid = try #require(Self.sorted(grids).first)
         let repo = CaseStoreTests.repo(db)
         let c = try await repo.intake(Self.draft(try CaseStoreTests.point(in: grid), phone: "13800004444"), actor: Self.op, at: Self.t0)
         try await repo.apply(.accept(), to: c.id, actor: Self.op, in: .everything, at: Self.t0.addingTimeInterval(60))
@@ -139,7 +144,8 @@ struct NotificationOutboxTests {
                 #expect(c.address == "13800004444" && c.delivery.attempts == attempt)
                 let marked = try await outbox.markFailed(c, error: "HTTP 503 busy", now: now, policy: Self.policy)
                 #expect(marked)
-                let after = try #require(try await outbox.list(in: .everything, id: item.id).first)
+                let listed = try await outbox.list(in: .everything, id: item.id)
+                let after = try #require(listed.first)
                 if attempt < 3 {
                     #expect(after.delivery.state == .retrying)
                     waits.append(after.delivery.nextAttemptAt.timeIntervalSince(now))

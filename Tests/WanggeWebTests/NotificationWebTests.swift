@@ -154,7 +154,8 @@ struct NotificationWebTests {
             let dead = try await op.get("/notifications?state=dead")
             #expect(dead.body.string.contains(TrackingCode.display(c.trackingCode)) && dead.body.string.contains("HTTP 503 gateway busy"))
             #expect(dead.body.string.contains(L10n.t("notify.retry")))
-            let item = try #require(try await NotificationOutbox(app.db, cipher: app.keys.cipher).list(in: .everything, state: .dead).first)
+            let deadLetters = try await NotificationOutbox(app.db, cipher: app.keys.cipher).list(in: .everything, state: .dead)
+            let item = try #require(deadLetters.first)
 
             let forged = try await op.post("/notifications/\(item.id)/retry", form: [:], csrf: false)
             #expect(forged.status == .forbidden, "the form needs its CSRF token")
