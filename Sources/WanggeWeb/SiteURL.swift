@@ -30,7 +30,7 @@ enum SiteURL {
     case auditVerify
     case auditExport(AuditSearch)
     case export(kind: String, unit: UUID? = nil)
-    case cases(queue: String? = nil)
+    case cases(queue: String? = nil, search: CaseSearch = CaseSearch(), after: UUID? = nil)
     case caseNew
     case caseDetail(UUID)
     case caseAct(UUID)
@@ -42,6 +42,8 @@ enum SiteURL {
     case caseSetupDepartments
     case caseSetupDepartment(String)
     case caseSetupRoutes
+    case caseSetupCalendar(year: Int? = nil)
+    case caseSetupCalendarDelete(String)
     case caseSetupRouteDelete(UUID)
     case outbox(state: String? = nil, after: UUID? = nil)
     case outboxRetry(UUID)
@@ -50,6 +52,10 @@ enum SiteURL {
     case track(String)
     case trackRate(String)
     case asset(String)
+    case leaflet(String)
+    case reportMap(String)
+    case caseNewMap
+    case caseNewAddresses(q: String? = nil)
     case healthz
 
     var path: String {
@@ -81,13 +87,16 @@ enum SiteURL {
         case .auditVerify: "/audit/verify"
         case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
         case .export(let kind, let unit): "/data/export/\(kind).csv" + Self.query(["unit": unit?.uuidString])
-        case .cases(let queue): "/cases" + Self.query(["queue": queue])
+        case .cases(let queue, let search, let after):
+            "/cases" + Self.query([URLQueryItem(name: "queue", value: queue)] + search.items + [URLQueryItem(name: "after", value: after?.uuidString)])
         case .caseNew: "/cases/new"
         case .caseDetail(let id): "/cases/\(id.uuidString)"
         case .caseAct(let id): "/cases/\(id.uuidString)/act"
         case .caseReveal(let id): "/cases/\(id.uuidString)/reveal"
         case .caseAttachment(let id, let file): "/cases/\(id.uuidString)/attachments/\(file.uuidString)"
         case .caseSetupCategories: "/cases/setup/categories"
+        case .caseSetupCalendar(let year): "/cases/setup/calendar" + Self.query(["year": year.map(String.init)])
+        case .caseSetupCalendarDelete(let day): "/cases/setup/calendar/\(Self.segment(day))/delete"
         case .caseSetupCategory(let key): "/cases/setup/categories/\(Self.segment(key))"
         case .caseSetupCategoryActive(let key): "/cases/setup/categories/\(Self.segment(key))/active"
         case .caseSetupDepartments: "/cases/setup/departments"
@@ -101,6 +110,10 @@ enum SiteURL {
         case .track(let code): "/t/\(Self.segment(code))"
         case .trackRate(let code): "/t/\(Self.segment(code))/rate"
         case .asset(let name): "/assets/\(name)"
+        case .leaflet(let name): "/vendor/leaflet/\(name)"
+        case .reportMap(let code): "/r/\(Self.segment(code))/map.json"
+        case .caseNewMap: "/cases/new/map.json"
+        case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
         }
     }
@@ -128,11 +141,14 @@ enum SiteURL {
         case .caseSetupCategoryActive: ["cases", "setup", "categories", ":id", "active"]
         case .caseSetupDepartment: ["cases", "setup", "departments", ":id"]
         case .caseSetupRouteDelete: ["cases", "setup", "routes", ":id", "delete"]
+        case .caseSetupCalendarDelete: ["cases", "setup", "calendar", ":id", "delete"]
         case .outboxRetry: ["notifications", ":id", "retry"]
         case .report: ["r", ":code"]
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]
         case .asset: ["assets", ":name"]
+        case .leaflet: ["vendor", "leaflet", ":name"]
+        case .reportMap: ["r", ":code", "map.json"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }
@@ -142,8 +158,13 @@ enum SiteURL {
     }
 
     static func query(_ items: KeyValuePairs<String, String?>) -> String {
+        query(items.map { URLQueryItem(name: $0.key, value: $0.value) })
+    }
+
+    /// `?a=1&b=2` of the items that have a value; "" when none has.
+    static func query(_ items: [URLQueryItem]) -> String {
         var c = URLComponents()
-        c.queryItems = items.compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
+        c.queryItems = items.filter { $0.value != nil }
         return (c.queryItems?.isEmpty ?? true) ? "" : "?" + (c.percentEncodedQuery ?? "")
     }
 }

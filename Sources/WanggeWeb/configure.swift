@@ -22,6 +22,7 @@ public func configure(
     let location = StoreLocation.from(environment: env)
     app.keys = try KeyFile.load(environment: env)
     app.policy = SecurityPolicy(environment: env)
+    app.mapSettings = MapSettings(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
 
@@ -90,6 +91,7 @@ func routes(_ app: Application) throws {
         return Response(status: .ok, body: .init(string: "ok"))
     }
     app.get(SiteURL.asset("").pattern, use: Assets.serve)
+    app.get(SiteURL.leaflet("").pattern, use: MapSettings.serveLeaflet)
     app.get(SiteURL.login.pattern, use: LoginController.show)
     app.post(SiteURL.login.pattern, use: LoginController.submit)
     app.get(SiteURL.loginCode.pattern, use: LoginController.showCode)
@@ -126,6 +128,7 @@ func routes(_ app: Application) throws {
     CaseController.register(pages)
     CaseSetupController.register(pages)
     ResidentCaseController.register(app)
+    ReportMapController.register(app, pages: pages)
     Open311Controller.register(app)
     MailboxController.register(app)
     OutboxController.register(pages)

@@ -330,3 +330,72 @@ def test_report_form_fits_a_360px_phone():
         assert_fits_phone(small, screen=360)
     finally:
         small.quit()
+
+
+def test_resident_reports_by_pin_and_search_on_a_390px_phone(desk, story):
+    """Issue 10: on a 390 px phone the resident sees the grid's team, finds the category by
+    searching, and gives the place with the phone's location (mocked through Chromium's DevTools)
+    — no coordinates typed; the report lands with the nearest building's address. Then with the
+    location refused, the pin and the address still work."""
+    import json
+    import urllib.request
+    with urllib.request.urlopen(f"{BASE}/r/{GRID}/map.json", timeout=10) as answer:
+        grid_map = json.load(answer)
+    building = grid_map["buildings"][0]
+    mobile = start_chromium(phone=True)
+    OPEN["pin-phone"] = mobile
+    try:
+        mobile.execute_cdp_cmd("Browser.grantPermissions", {"origin": BASE, "permissions": ["geolocation"]})
+        mobile.execute_cdp_cmd("Emulation.setGeolocationOverride",
+                               {"latitude": building["lat"], "longitude": building["lon"], "accuracy": 15})
+        mobile.get(f"{BASE}/r/{GRID}")
+        form = wait_for(mobile, lambda d: d.find_element(By.CSS_SELECTOR, f"main form[action='/r/{GRID}']"), "the QR report form")
+        team = mobile.find_element(By.CSS_SELECTOR, "main section.team")
+        calls = team.find_elements(By.CSS_SELECTOR, "a[href^='tel:']")
+        assert calls and "****" in team.text, f"the grid's team with masked numbers and call buttons: {team.text}"
+        assert Select(form.find_element(By.NAME, "category")).first_selected_option.get_attribute("value") == "", \
+            "no category is chosen for the resident"
+        assert not form.find_elements(By.CSS_SELECTOR, "input[name=lon]:not([type=hidden])"), "no longitude field to type into"
+
+        search = form.find_element(By.CSS_SELECTOR, "[data-category-search]")
+        search.send_keys("路灯")
+        hit = wait_for(mobile, lambda d: d.find_element(By.XPATH, "//*[@data-category-results]/button[contains(., '路灯损坏')]"),
+                       "the search's result 路灯损坏")
+        hit.click()
+        assert Select(form.find_element(By.NAME, "category")).first_selected_option.get_attribute("value") == \
+            "component.public_utility.street_light"
+
+        wait_for(mobile, lambda d: d.find_element(By.CSS_SELECTOR, ".map.leaflet-container path"), "the grid drawn on the map")
+        form.find_element(By.CSS_SELECTOR, "[data-locate]").click()
+        wait_for(mobile, lambda d: d.find_element(By.NAME, "lon").get_attribute("value"), "the phone's location in the form")
+        assert abs(float(form.find_element(By.NAME, "lon").get_attribute("value")) - building["lon"]) < 1e-5
+        assert form.find_element(By.NAME, "address").get_attribute("value") == building["address"]
+        assert "附近" in form.find_element(By.CSS_SELECTOR, "[data-location-status]").text
+        assert_fits_phone(mobile)
+        form.find_element(By.NAME, "description").send_keys("路灯不亮，晚上很黑")
+        click_and_leave(mobile, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        code = wait_for(mobile, lambda d: d.find_element(By.CSS_SELECTOR, "main strong.code"), "the receipt").text
+
+        # Location refused: a message, and the map pin and the address still work.
+        mobile.execute_cdp_cmd("Browser.resetPermissions", {})
+        mobile.execute_cdp_cmd("Browser.setPermission", {"origin": BASE, "permission": {"name": "geolocation"}, "setting": "denied"})
+        mobile.get(f"{BASE}/r/{GRID}")
+        form = wait_for(mobile, lambda d: d.find_element(By.CSS_SELECTOR, f"main form[action='/r/{GRID}']"), "the QR report form")
+        wait_for(mobile, lambda d: d.find_element(By.CSS_SELECTOR, ".map.leaflet-container path"), "the map again")
+        form.find_element(By.CSS_SELECTOR, "[data-locate]").click()
+        wait_for(mobile, lambda d: "无法获取位置" in d.find_element(By.CSS_SELECTOR, "[data-location-status]").text, "the refusal explained")
+        mobile.find_elements(By.CSS_SELECTOR, ".map path.leaflet-interactive")[-1].click()  # a building on the map
+        wait_for(mobile, lambda d: d.find_element(By.NAME, "lon").get_attribute("value"), "the tapped building's point")
+        assert form.find_element(By.NAME, "address").get_attribute("value"), "the tapped building's address"
+    finally:
+        OPEN.pop("pin-phone", None)
+        mobile.quit()
+
+    if desk.find_elements(By.CSS_SELECTOR, "header a.who"):
+        logout(desk)
+    login(desk, "operator", story)
+    desk.get(f"{BASE}/cases?queue=all&q={code}")
+    open_case(desk, code)
+    assert fact(desk, "地址") == building["address"]
+    assert fact(desk, "类别") == "路灯损坏"
+    logout(desk)

@@ -96,28 +96,28 @@ struct CaseStoreTests {
             let b = try await repo.intake(Self.draft(at: try Self.point(in: grids[3])), actor: Self.gridActor, at: Self.t0)
             try await repo.apply(.accept(), to: b.id, actor: Self.operatorActor, in: .everything, at: Self.t0)
             let all = Scope.everything
-            #expect(try await repo.queue(.toAccept, role: .operator_, in: all, now: Self.t0).map(\.id) == [a.id])
-            #expect(try await repo.queue(.toDispatch, role: .operator_, in: all, now: Self.t0).map(\.id) == [b.id])
+            #expect(try await repo.queue(.toAccept, role: .operator_, in: all, now: Self.t0).rows.map(\.id) == [a.id])
+            #expect(try await repo.queue(.toDispatch, role: .operator_, in: all, now: Self.t0).rows.map(\.id) == [b.id])
             #expect(try await repo.count(.overdue, role: .operator_, in: all, now: Self.t0) == 0)
             // Past 80 % of the response limit, the unaccepted case warns; past the limit it is overdue.
             let warnAt = a.respondWarnAt.addingTimeInterval(1)
-            #expect(try await repo.queue(.warning, role: .operator_, in: all, now: warnAt).map(\.id) == [a.id])
-            #expect(try await repo.queue(.overdue, role: .operator_, in: all, now: a.respondBy.addingTimeInterval(1)).map(\.id) == [a.id])
-            #expect(try await repo.queue(.overdue, role: .operator_, in: all, now: b.resolveBy.addingTimeInterval(1)).count == 2)
+            #expect(try await repo.queue(.warning, role: .operator_, in: all, now: warnAt).rows.map(\.id) == [a.id])
+            #expect(try await repo.queue(.overdue, role: .operator_, in: all, now: a.respondBy.addingTimeInterval(1)).rows.map(\.id) == [a.id])
+            #expect(try await repo.queue(.overdue, role: .operator_, in: all, now: b.resolveBy.addingTimeInterval(1)).rows.count == 2)
 
             let scope0 = Scope.subtree(of: grids[0])
             #expect(try await repo.find(b.id, in: scope0) == nil)
             #expect(try await repo.find(a.id, in: scope0)?.id == a.id)
             #expect(await Fixture.storeError { try await repo.apply(.dispatch(department: "sanitation"), to: b.id, actor: Self.operatorActor, in: scope0, at: Self.t0) }?.kind == .notFound)
-            #expect(try await repo.queue(.toDispatch, role: .operator_, in: scope0, now: Self.t0).isEmpty)
+            #expect(try await repo.queue(.toDispatch, role: .operator_, in: scope0, now: Self.t0).rows.isEmpty)
             try await repo.apply(.dispatch(department: CaseRepository.gridTeam), to: b.id, actor: Self.operatorActor, in: all, at: Self.t0)
-            #expect(try await repo.queue(.mine, role: .gridWorker, in: scope0, now: Self.t0).isEmpty)
-            #expect(try await repo.queue(.mine, role: .gridWorker, in: Scope.subtree(of: grids[3]), now: Self.t0).map(\.id) == [b.id])
-            #expect(try await repo.queue(.mine, role: .department, in: all, now: Self.t0).isEmpty)
+            #expect(try await repo.queue(.mine, role: .gridWorker, in: scope0, now: Self.t0).rows.isEmpty)
+            #expect(try await repo.queue(.mine, role: .gridWorker, in: Scope.subtree(of: grids[3]), now: Self.t0).rows.map(\.id) == [b.id])
+            #expect(try await repo.queue(.mine, role: .department, in: all, now: Self.t0).rows.isEmpty)
         }
     }
 
-    @Test("key rotation moves reporters' phones to the new key", arguments: TestDatabase.enabled)
+    @Test("key rotation moves reporters' phones to the new key, and their look-up hashes with them", arguments: TestDatabase.enabled)
     func phonesRotate(kind: TestDatabase) async throws {
         try await kind.withStore { db in
             func key(_ id: String, _ byte: UInt8) throws -> FieldCipher.Key { try FieldCipher.Key(id: id, bytes: Array(repeating: byte, count: 32)) }
@@ -129,6 +129,10 @@ struct CaseStoreTests {
             #expect(report.reporterPhones == 1)
             #expect(try await KeyRotation(db, cipher: both).remaining() == 0)
             #expect(try await CaseRepository(db, cipher: new).get(c.id, in: .everything).reporterPhone == "13912345678")
+            var byPhone = CaseFilter()
+            byPhone.text = "13912345678"
+            let found = try await CaseRepository(db, cipher: new).search(byPhone, in: .everything, now: Self.t0).rows.map(\.id)
+            #expect(found == [c.id], "found by phone under the new key")
         }
     }
 }

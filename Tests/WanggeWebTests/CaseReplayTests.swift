@@ -52,7 +52,7 @@ struct CaseReplayTests {
             #expect(try await op.post("/cases/new", form: fields).status == .seeOther)
             let again = try await op.post("/cases/new", form: fields)
             #expect(again.status == .conflict)
-            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).queue(.toAccept, role: .operator_, in: .everything, now: app.clock.now()).first)
+            let row = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).queue(.toAccept, role: .operator_, in: .everything, now: app.clock.now()).rows.first)
             #expect(again.body.string.contains(TrackingCode.display(row.trackingCode)) && again.body.string.contains(SiteURL.caseDetail(row.id).path))
             #expect(try await WebFixture.count(app, "cases") == 1)
         }

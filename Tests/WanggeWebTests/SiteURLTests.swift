@@ -15,10 +15,11 @@ struct SiteURLTests {
         .unitManage(id, action: "rename"), .unitAssignmentEnd(id, assignment: id), .residents(query: "张", page: 2), .resident(id),
         .household(id), .residentReveal(id), .residentEdit(id), .residentExport(id), .residentAnonymise(id), .adminAccounts,
         .adminAccount(id, action: "disable"), .coverage(unit: id), .importExport, .audit(AuditSearch(actor: "a"), page: 2), .auditVerify,
-        .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "open"), .caseNew, .caseDetail(id), .caseAct(id), .caseReveal(id),
+        .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "all", search: CaseSearch(state: "closed", q: "幸福路"), after: id), .caseNew, .caseDetail(id), .caseAct(id), .caseReveal(id),
         .caseAttachment(id, file: id), .caseSetupCategories, .caseSetupCategory("city.x"), .caseSetupCategoryActive("city.x"),
-        .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .outbox(state: "dead", after: id),
-        .outboxRetry(id), .mailbox,
+        .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .caseSetupCalendar(year: 2026),
+        .caseSetupCalendarDelete("2026-10-01"), .leaflet("leaflet.js"), .reportMap("110199001001001"), .caseNewMap, .caseNewAddresses(q: "幸福"),
+        .outbox(state: "dead", after: id), .outboxRetry(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
     ]
 

@@ -74,6 +74,18 @@ public struct CaseCategory: Sendable, Hashable, Codable {
 
     /// The parent key of a seeded category, for duplicate scoring.
     public static func seedParent(of key: String) -> String? { seedByKey[key]?.parentKey }
+
+    /// `key` and every category below it, given each category's parent: a class finds its items.
+    public static func subtree(of key: String, parents: [(key: String, parent: String?)]) -> [String] {
+        var children: [String: [String]] = [:]
+        for p in parents { if let parent = p.parent { children[parent, default: []].append(p.key) } }
+        var found = [key], next = 0
+        while next < found.count {
+            found += children[found[next]] ?? []
+            next += 1
+        }
+        return found
+    }
 }
 
 /// The seed written compactly: a class with its own department, then its children as

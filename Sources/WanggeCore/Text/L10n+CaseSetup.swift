@@ -108,6 +108,35 @@ extension L10n {
         "audit.action.case.rule.delete": ("删除派遣规则", "Routing rule deleted"),
         "audit.object.case_category": ("事件类别", "Case category"),
         "audit.object.department": ("承办部门", "Department"),
+        "audit.object.calendar_day": ("节假日安排", "Calendar day"),
+        "audit.action.case.calendar.set": ("设置节假日/调休", "Holiday or make-up day set"),
+        "audit.action.case.calendar.remove": ("删除节假日/调休", "Holiday or make-up day removed"),
+        "case.setup.field.date": ("日期", "Date"),
+        "calendar.tab": ("节假日与调休", "Holidays"),
+        "calendar.title": ("{0} 年节假日与调休", "Holidays and make-up days {0}"),
+        "calendar.help": (
+            "按工作时间计时的类别（如代办服务）只在工作日 9:00–12:00、13:30–17:30 计时：这里列出的放假日不计，调休上班日照常计。每年按国务院办公厅公布的节假日安排录入（通常在上一年 11 月公布）。",
+            "Categories whose limits count office hours count only 9:00–12:00 and 13:30–17:30 on working days: the holidays listed here are skipped and the make-up days are worked. Enter each year's calendar as the State Council publishes it (usually in November of the year before)."
+        ),
+        "calendar.empty_year": (
+            "{0} 年尚未录入节假日安排：按工作时间计的时限只按周一至周五计算，法定假日也会计入时限。",
+            "No holidays entered for {0}: limits in office hours count every Monday to Friday, public holidays included."
+        ),
+        "calendar.summary": ("放假 {0} 天，调休上班 {1} 天", "{0} holidays, {1} make-up working days"),
+        "calendar.weekday": ("星期", "Weekday"),
+        "calendar.weekday.1": ("周一", "Mon"), "calendar.weekday.2": ("周二", "Tue"), "calendar.weekday.3": ("周三", "Wed"),
+        "calendar.weekday.4": ("周四", "Thu"), "calendar.weekday.5": ("周五", "Fri"), "calendar.weekday.6": ("周六", "Sat"),
+        "calendar.weekday.7": ("周日", "Sun"),
+        "calendar.kind.holiday": ("放假", "Holiday"),
+        "calendar.kind.workday": ("调休上班", "Make-up working day"),
+        "calendar.remove": ("删除", "Remove"),
+        "calendar.add": ("添加或修改一天", "Add or change a day"),
+        "calendar.save": ("保存", "Save"),
+        "calendar.name_help": ("如：春节、国庆节调休上班；同一天再次保存即修改", "E.g. 春节, 国庆节调休上班; saving the same date again changes it"),
+        "calendar.bad_date": ("请选择日期（YYYY-MM-DD）", "Choose a date (YYYY-MM-DD)"),
+        "calendar.bad_kind": ("请选择放假或调休上班", "Choose holiday or make-up working day"),
+        "calendar.bad_year": ("年份须在 {0}–{1} 之间", "The year must be between {0} and {1}"),
+        "calendar.workday_on_weekday": ("{0} 本来就是工作日，调休上班日应为周六或周日", "{0} is a working day anyway; a make-up working day falls on a Saturday or Sunday"),
         "audit.object.routing_rule": ("派遣规则", "Routing rule"),
     ]
 }

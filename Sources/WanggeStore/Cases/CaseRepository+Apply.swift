@@ -35,7 +35,7 @@ extension CaseRepository {
     @discardableResult
     public func apply(
         _ action: CaseAction, to id: UUID, expectedVersion: Int? = nil, actor: CaseActor, in scope: Scope,
-        at now: Date, working: WorkingCalendar = .standard, attachments: [AttachmentUpload] = []
+        at now: Date, working: WorkingCalendar? = nil, attachments: [AttachmentUpload] = []
     ) async throws -> CaseRow {
         let photos = try Self.checkPhotos(attachments)
         let current = try await get(id, in: scope)
@@ -58,7 +58,7 @@ extension CaseRepository {
         if case .merge(let target, let note) = action, CaseMachine.allowedActions(on: current.snapshot, by: actor.role).contains(.merge) {
             action = .merge(into: try await mergeTarget(target, for: current, in: scope).id.uuidString, note: note)
         }
-        let (row, event) = try await step(action, on: current, actor: actor, at: now, working: working)
+        let (row, event) = try await step(action, on: current, actor: actor, at: now, working: try await resolved(working))
         try await db.transaction { tx in
             try await Self.write(row, event: event, over: current.version, actor: actor, on: tx.sql)
             try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx.sql)
@@ -69,7 +69,7 @@ extension CaseRepository {
     /// The case after `action`, and the timeline event, computed without writing anything.
     func step(
         _ action: CaseAction, on current: CaseRow, actor: CaseActor, at now: Date,
-        working: WorkingCalendar = .standard
+        working: WorkingCalendar
     ) async throws -> (CaseRow, CaseEvent) {
         let transition: CaseTransition
         do {
@@ -158,5 +158,13 @@ extension CaseRepository {
             id: UUID(), caseID: caseID, seq: seq, action: event.action, fromState: event.from, toState: event.to,
             actorID: actor.id, actorName: actor.name, actorRole: actor.role, note: event.note, reason: event.reason,
             departmentKey: event.department, rating: event.rating, notifyReporter: event.notifyReporter, at: event.at)
+    }
+}
+
+extension CaseRepository {
+    /// The calendar given, or the office calendar in the database (holidays and 调休 as edited).
+    func resolved(_ working: WorkingCalendar?) async throws -> WorkingCalendar {
+        if let working { return working }
+        return try await OfficeCalendarRepository(db).working()
     }
 }

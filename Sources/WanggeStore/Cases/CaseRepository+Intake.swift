@@ -29,7 +29,7 @@ extension CaseRepository {
     /// a tracking code and the `report` event, all in one transaction. Returns only after commit.
     public func intake(
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-        working: WorkingCalendar = .standard
+        working: WorkingCalendar? = nil
     ) async throws -> CaseRow {
         let prepared = try await prepare(draft, actor: actor, at: now, locator: locator, working: working)
         try await store([prepared])
@@ -39,8 +39,9 @@ extension CaseRepository {
     /// Checks a draft and decides everything about the new case without writing anything.
     public func prepare(
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-        working: WorkingCalendar = .standard
+        working: WorkingCalendar? = nil
     ) async throws -> PreparedCase {
+        guard !draft.categoryKey.trimmingSpaces().isEmpty else { throw StoreError(.invalid, "case.category_required", field: "category") }
         guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
         guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -84,7 +85,7 @@ extension CaseRepository {
         }
         let department = try await route(category, grid: grid)
         let limits = category.limits
-        let calendar = LimitCalendar(limits.counting, working: working)
+        let calendar = LimitCalendar(limits.counting, working: try await resolved(working))
         let id = UUID()
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
@@ -101,6 +102,7 @@ extension CaseRepository {
             suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1, reporterEmail: email)
         var sealed = row
         sealed.reporterPhone = phone.map(cipher.encrypt)
+        sealed.reporterPhoneHash = phone.map(cipher.lookupHash)
         sealed.reporterEmail = email.map(cipher.encrypt)
         return PreparedCase(row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission)
     }

@@ -110,6 +110,8 @@ public struct CaseRepository: Sendable, SQLRepository {
         case .toAccept: return "(state = 'reported' OR (state = 'called_back' AND rating = 'dissatisfied'))"
         case .toDispatch: return "state = 'accepted'"
         case .toClose: return "state IN ('handled', 'verified')"
+        case .inProgress: return "state IN ('dispatched', 'signed_for')"
+        case .suspended: return "state = 'suspended'"
         case .overdue: return "\(open) AND (resolve_by < \(bind: now) OR \(lateResponse))"
         case .warning:
             return """
@@ -125,14 +127,14 @@ public struct CaseRepository: Sendable, SQLRepository {
         }
     }
 
-    public func queue(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date, limit: Int = 200) async throws -> [CaseRow] {
-        let rows = try await sql.raw(
-            """
-            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(condition(queue, role: role, now: now)) AND \(scope.caseCondition()) \
-            ORDER BY resolve_by, reported_at LIMIT \(bind: limit)
-            """
-        ).all(decoding: CaseRow.self)
-        return try rows.map(opened)
+    /// A queue in order of urgency (the resolve deadline, then id), `limit` at a time after the
+    /// case `after`: paged by key, not OFFSET.
+    public func queue(
+        _ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50
+    ) async throws -> CasePage {
+        try await page(
+            where: "\(condition(queue, role: role, now: now)) AND \(scope.caseCondition())", order: ("resolve_by", ascending: true),
+            after: after, limit: limit)
     }
 
     public func count(_ queue: CaseQueue, role: ActorRole, in scope: Scope, now: Date) async throws -> Int {

@@ -45,6 +45,8 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     /// Finished suspensions as JSON `[[start, end], …]` in seconds since 1970.
     public var suspensions: String
     public var version: Int
+    /// The keyed look-up hash of the normalised phone (`FieldCipher.lookupHash`): search by phone.
+    public var reporterPhoneHash: String? = nil
     /// The reporter's e-mail for notices (encrypted when stored, like the phone); nil when none was given.
     public var reporterEmail: String? = nil
 
@@ -56,6 +58,7 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
         case resolveBy = "resolve_by", resolveWarnAt = "resolve_warn_at", reworkCount = "rework_count", reopenCount = "reopen_count"
         case supervisionCount = "supervision_count", mergedInto = "merged_into", suspendedSince = "suspended_since"
         case suspendedUntil = "suspended_until", stateBeforeSuspension = "state_before_suspension"
+        case reporterPhoneHash = "reporter_phone_hash"
         case reporterEmail = "reporter_email"
     }
 
@@ -63,7 +66,7 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
         id, tracking_code, public_code, category_key, state, level, unit_id, department_key, channel, title, description, lon, lat, address, \
         reporter_name, reporter_phone, reported_at, responded_at, closed_at, respond_by, respond_warn_at, resolve_by, resolve_warn_at, \
         rework_count, reopen_count, supervision_count, outcome, rating, merged_into, suspended_since, suspended_until, \
-        state_before_suspension, suspensions, version, reporter_email
+        state_before_suspension, suspensions, version, reporter_phone_hash, reporter_email
         """
 
     public var point: GeoPoint? { lon.flatMap { lon in lat.map { GeoPoint(lon: lon, lat: $0) } } }
@@ -215,6 +218,6 @@ public struct CaseActor: Sendable, Equatable {
 
 /// The operator's queues and the worker's own list.
 public enum CaseQueue: String, Sendable, CaseIterable {
-    case toAccept = "to_accept", toDispatch = "to_dispatch", toClose = "to_close", warning, overdue, mine
+    case toAccept = "to_accept", toDispatch = "to_dispatch", inProgress = "in_progress", suspended, toClose = "to_close", warning, overdue, mine
     public var nameKey: String { "case.queue.\(rawValue)" }
 }

@@ -31,8 +31,9 @@ public struct CaseSweeper: Sendable {
     }
 
     /// One full round at `now`: batches of `batchSize` until nothing more is due.
-    public func sweep(now: Date, batchSize: Int = 100, working: WorkingCalendar = .standard) async throws -> Report {
+    public func sweep(now: Date, batchSize: Int = 100, working: WorkingCalendar? = nil) async throws -> Report {
         var report = Report()
+        let working = try await CaseRepository(db, cipher: cipher).resolved(working)
         for _ in 0..<1000 {
             let found = try await batch(now: now, size: batchSize, working: working, into: &report)
             if found < batchSize { break }

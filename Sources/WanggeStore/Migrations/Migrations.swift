@@ -28,6 +28,8 @@ public enum StoreMigrations {
             UpdateCaseCategoriesAddOnSpot(),
             UpdateCaseCategoriesAddWarnPercent(),
             UpdateStaffAddAccountID(),
+            UpdateCasesAddReporterPhoneHash(cipher: keys.cipher),
+            CreateCalendarDays(),
             UpdateCasesAddReporterEmail(),
             CreateNotifications(),
         ]

@@ -87,7 +87,7 @@ public struct KeyRotation: Sendable, SQLRepository {
             progress(report.residents, total)
         }
         report.totpSecrets = try await rotateTOTPSecrets()
-        report.reporterPhones = try await rotateReporterColumn("reporter_phone")
+        report.reporterPhones = try await rotateReporterColumn("reporter_phone", hashColumn: "reporter_phone_hash")
         report.reporterEmails = try await rotateReporterColumn("reporter_email")
         progress(total, total)
         return report
@@ -144,8 +144,9 @@ public struct KeyRotation: Sendable, SQLRepository {
     /// The encrypted reporter contacts on cases.
     static let reporterColumns = ["reporter_phone", "reporter_email"]
 
-    /// One encrypted column of cases (a reporter's phone or e-mail), a page at a time until none is under an older key.
-    func rotateReporterColumn(_ column: String) async throws -> Int {
+    /// One encrypted column of cases (a reporter's phone or e-mail), a page at a time until none is under an older key,
+    /// with its look-up hash (derived from the current key) in `hashColumn` when it has one.
+    func rotateReporterColumn(_ column: String, hashColumn: String? = nil) async throws -> Int {
         let current = "v1.\(cipher.currentKeyID).%"
         var moved = 0
         while true {
@@ -158,11 +159,14 @@ public struct KeyRotation: Sendable, SQLRepository {
             guard !rows.isEmpty else { return moved }
             let sealed = try rows.map { row in
                 let id = try row.decode(column: "id", as: UUID.self)
-                return (id, cipher.encrypt(try open(try row.decode(column: "value", as: String.self), what: "case \(id)")))
+                let plain = try open(try row.decode(column: "value", as: String.self), what: "case \(id)")
+                return (id, cipher.encrypt(plain), cipher.lookupHash(plain))
             }
             try await db.transaction { tx in
-                for (id, stored) in sealed {
-                    try await tx.sql.update("cases").set(column, to: stored).where("id", .equal, id).run()
+                for (id, stored, hash) in sealed {
+                    var update = tx.sql.update("cases").set(column, to: stored)
+                    if let hashColumn { update = update.set(hashColumn, to: hash) }
+                    try await update.where("id", .equal, id).run()
                 }
             }
             moved += sealed.count

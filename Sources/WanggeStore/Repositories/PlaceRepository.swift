@@ -16,6 +16,25 @@ public struct PlaceRepository: Sendable, SQLRepository {
             .all(decoding: BuildingRow.self)
     }
 
+    /// Buildings whose address starts with `text`, then those that contain it, at most `limit`.
+    public func buildings(addressLike text: String, limit: Int, in scope: Scope) async throws -> [BuildingRow] {
+        let prefix = ResidentRepository.likePrefix(text)
+        let starts = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(scope.condition("unit_id")) AND address LIKE \(bind: prefix) ESCAPE '\\' \
+            ORDER BY address LIMIT \(bind: limit)
+            """
+        ).all(decoding: BuildingRow.self)
+        guard starts.count < limit else { return starts }
+        let contains = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(scope.condition("unit_id")) AND address LIKE \(bind: "%" + prefix) ESCAPE '\\' \
+            AND NOT address LIKE \(bind: prefix) ESCAPE '\\' ORDER BY address LIMIT \(bind: limit - starts.count)
+            """
+        ).all(decoding: BuildingRow.self)
+        return starts + contains
+    }
+
     public func building(_ id: UUID, in scope: Scope) async throws -> BuildingRow {
         guard
             let row = try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")

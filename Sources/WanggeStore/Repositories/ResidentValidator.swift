@@ -21,6 +21,8 @@ public struct FieldProblem: Sendable, Equatable, Codable {
 /// Several field problems at once, so a form or an import row can show them all.
 public struct ValidationFailure: Error, Sendable, Equatable {
     public var problems: [FieldProblem]
+
+    public init(problems: [FieldProblem]) { self.problems = problems }
 }
 
 /// A resident input that passed every check, with what was derived from it.

@@ -26,33 +26,12 @@ enum CaseController {
 
     static func names(_ req: Request) async throws -> CaseNames {
         let repo = repo(req)
+        let categories = try await repo.categories(), departments = try await repo.departments()
         return CaseNames(
-            categories: Dictionary(uniqueKeysWithValues: try await repo.categories().map { ($0.key, $0) }),
-            departments: Dictionary(uniqueKeysWithValues: try await repo.departments().map { ($0.key, $0) }),
-            grids: Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything, level: .grid).map { ($0.id, $0) }))
-    }
-
-    /// The tabs a role sees: the command centre's four queues, or a worker's own list first.
-    static func tabs(for role: ActorRole) -> [CaseQueue] {
-        switch role {
-        case .operator_, .leader: [.toAccept, .toDispatch, .toClose, .warning, .overdue]
-        default: [.mine, .warning, .overdue]
-        }
-    }
-
-    static func index(req: Request) async throws -> Response {
-        let w = try req.requireCaseWorker()
-        let tabs = tabs(for: w.actor.role)
-        let current = req.query[String.self, at: "queue"].flatMap(CaseQueue.init(rawValue:)).flatMap { tabs.contains($0) ? $0 : nil } ?? tabs[0]
-        let repo = repo(req)
-        let now = req.now
-        var counted: [(CaseQueue, Int)] = []
-        for q in tabs { counted.append((q, try await repo.count(q, role: w.actor.role, in: w.viewer.scope, now: now))) }
-        let rows = try await repo.queue(current, role: w.actor.role, in: w.viewer.scope, now: now)
-        let body = CasePages.queues(
-            tabs: counted, current: current, rows: rows, names: try await names(req), now: now, canEnter: w.viewer.role.entersCases,
-            canConfigure: w.viewer.role.configuresCases)
-        return Layout.response(req, body, title: L10n.t("cases.title"))
+            categories: Dictionary(uniqueKeysWithValues: categories.map { ($0.key, $0) }),
+            departments: Dictionary(uniqueKeysWithValues: departments.map { ($0.key, $0) }),
+            grids: Dictionary(uniqueKeysWithValues: try await UnitRepository(req.db).all(in: .everything, level: .grid).map { ($0.id, $0) }),
+            categoryOrder: categories, departmentOrder: departments)
     }
 
     static func channels(for role: Role) -> [CaseChannel] {
@@ -63,7 +42,8 @@ enum CaseController {
         let w = try req.requireCaseWorker()
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let body = CasePages.entryForm(
-            categories: try await repo(req).categories(), channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
+            categories: try await repo(req).categories(), common: try await repo(req).commonCategories(since: req.now.addingTimeInterval(-90 * 86_400)),
+            channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
             submission: ReportSubmission.issue(req))
         return Layout.response(req, body, title: L10n.t("cases.new"))
     }

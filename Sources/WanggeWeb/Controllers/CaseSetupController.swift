@@ -24,6 +24,7 @@ enum CaseSetupController {
         pages.get(SiteURL.caseSetupRoutes.pattern, use: routes)
         pages.post(SiteURL.caseSetupRoutes.pattern, use: setRule)
         pages.post(SiteURL.caseSetupRouteDelete(UUID()).pattern, use: deleteRule)
+        registerCalendar(pages)
     }
 
     /// The viewer when their role configures cases and, for data every district shares

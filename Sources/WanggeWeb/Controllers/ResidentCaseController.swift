@@ -47,8 +47,17 @@ enum ResidentCaseController {
             req,
             ResidentCasePages.form(
                 grid: unit, categories: categories, csrf: CSRF.token(req),
-                submission: ReportSubmission.issue(req), form: nil, error: nil, moved: moved),
+                submission: ReportSubmission.issue(req), form: nil, error: nil, moved: moved, context: try await context(req, grid: unit)),
             title: L10n.t("report.title"))
+    }
+
+    /// The QR page's common categories (of the last 90 days), the grid's team and its buildings.
+    static func context(_ req: Request, grid: UnitRow) async throws -> ResidentCasePages.Context {
+        let buildings = try await PlaceRepository(req.db).buildings(inGrid: grid.id, limit: ReportMapController.maxBuildings, in: .everything)
+        return ResidentCasePages.Context(
+            common: try await CaseController.repo(req).commonCategories(since: req.now.addingTimeInterval(-90 * 86_400)),
+            team: try await StaffRepository(req.db).team(of: grid.id, in: .everything),
+            addresses: buildings.map(\.address))
     }
 
     struct ReportForm: Content {
@@ -114,7 +123,7 @@ enum ResidentCaseController {
         } catch let e as StoreError where e.kind == .invalid {
             let body = ResidentCasePages.form(
                 grid: unit, categories: try await repo.categories(), csrf: CSRF.token(req),
-                submission: ReportSubmission.issue(req), form: form, error: e.message())
+                submission: ReportSubmission.issue(req), form: form, error: e.message(), context: try await context(req, grid: unit))
             return Layout.response(req, body, title: L10n.t("report.title"), status: .unprocessableEntity)
         }
     }

@@ -56,32 +56,16 @@ enum AuditPage {
     }
 
     static func form(_ s: AuditSearch, actions: [String]) -> HTML {
-        func text(_ key: String, _ name: String, _ value: String?, type: String = "text") -> HTML {
-            el("label", [.t(key), el("input", ["type": type, "name": name, "value": value, "maxlength": "100"])])
-        }
-        func choice(_ key: String, _ name: String, _ selected: String?, _ options: [(String, String)]) -> HTML {
-            el(
-                "label",
-                [
-                    .t(key),
-                    el(
-                        "select", ["name": name],
-                        [el("option", ["value": ""], .t("audit.any"))]
-                            + options.map { value, label in
-                                el("option", ["value": value, "selected": value == selected ? "selected" : nil], .text(label))
-                            }),
-                ])
-        }
         return el(
             "form", ["method": "get", "action": SiteURL.audit().path, "class": "card"],
             [
-                text("audit.actor", "actor", s.actor),
-                choice("audit.action", "action", s.action, actions.map { ($0, actionName($0)) }),
-                text("audit.object_id", "object_id", s.objectID),
-                choice("audit.outcome", "outcome", s.outcome, ["ok", "refused", "failed", "denied"].map { ($0, outcomeName($0)) }),
-                text("audit.from", "from", s.from, type: "date"),
-                text("audit.to", "to", s.to, type: "date"),
-                text("audit.text", "q", s.q, type: "search"),
+                SearchForm.text("audit.actor", "actor", s.actor),
+                SearchForm.choice("audit.action", "action", s.action, actions.map { ($0, actionName($0)) }),
+                SearchForm.text("audit.object_id", "object_id", s.objectID),
+                SearchForm.choice("audit.outcome", "outcome", s.outcome, ["ok", "refused", "failed", "denied"].map { ($0, outcomeName($0)) }),
+                SearchForm.text("audit.from", "from", s.from, type: "date"),
+                SearchForm.text("audit.to", "to", s.to, type: "date"),
+                SearchForm.text("audit.text", "q", s.q, type: "search"),
                 s.objectType.map { el("input", ["type": "hidden", "name": "object_type", "value": $0]) } ?? .empty,
                 el("button", ["type": "submit"], .t("audit.search")),
                 HTML.link(SiteURL.audit().path, L10n.t("audit.reset")),

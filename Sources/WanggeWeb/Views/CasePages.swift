@@ -7,6 +7,9 @@ struct CaseNames {
     var categories: [String: CategoryRow]
     var departments: [String: DepartmentRow]
     var grids: [UUID: UnitRow]
+    /// Categories and departments in their screens' order (pickers).
+    var categoryOrder: [CategoryRow] = []
+    var departmentOrder: [DepartmentRow] = []
 
     func category(_ key: String) -> String { categories[key]?.nameZh ?? key }
     func department(_ key: String?) -> String { key.map { departments[$0]?.nameZh ?? $0 } ?? "—" }
@@ -34,19 +37,31 @@ enum CasePages {
         return .empty
     }
 
-    static func queues(
-        tabs: [(CaseQueue, Int)], current: CaseQueue, rows: [CaseRow], names: CaseNames, now: Date, canEnter: Bool,
-        canConfigure: Bool = false
-    ) -> HTML {
+    /// What the case list shows: the tabs with their counts (none for 全部), the current tab, the
+    /// search (全部 only) and one page of cases.
+    struct CaseList {
+        var tab: CaseListTab
+        var tabs: [(CaseListTab, Int?)]
+        var search: CaseSearch
+        var page: CasePage
+        var total: Int?
+        var units: [UnitRow] = []
+        /// A department account's own departments; nil offers every department.
+        var departmentChoices: [String]?
+        var continued = false
+    }
+
+    static func queues(_ list: CaseList, names: CaseNames, now: Date, canEnter: Bool, canConfigure: Bool = false) -> HTML {
         let nav = el(
-            "nav", ["class": "pager"],
-            tabs.map { q, n in
-                let label = "\(L10n.t(q.nameKey)) (\(n))"
-                return q == current ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: q.rawValue).path, label)
+            "nav", ["class": "pager tabs"],
+            list.tabs.map { tab, n in
+                let label = L10n.t(tab.nameKey) + (n.map { " (\($0))" } ?? "")
+                return tab == list.tab ? el("strong", .text(label)) : HTML.link(SiteURL.cases(queue: tab.rawValue).path, label)
             })
+        let rows = list.page.rows
         let table: HTML =
             rows.isEmpty
-            ? el("p", .t("cases.empty"))
+            ? el("p", .t(list.continued ? "cases.no_more" : "cases.empty"))
             : HTML.table(
                 ["case.field.code", "case.field.title", "case.field.category", "case.field.state", "case.field.grid", "case.field.reported_at", "case.field.resolve_by"],
                 rows.map { r in
@@ -57,11 +72,55 @@ enum CasePages {
                         .text(time(r.reportedAt)), .text(time(r.resolveBy)) + .text(" ") + listFlag(response: status.response, resolution: status.resolution),
                     ]
                 })
+        var pager: [HTML] = []
+        if list.continued { pager.append(HTML.link(SiteURL.cases(queue: list.tab.rawValue, search: list.tab == .all ? list.search : CaseSearch()).path, L10n.t("cases.first_page"))) }
+        if let next = list.page.next {
+            pager.append(
+                HTML.link(SiteURL.cases(queue: list.tab.rawValue, search: list.tab == .all ? list.search : CaseSearch(), after: next).path, L10n.t("cases.next_page")))
+        }
         let links = [
             canEnter ? HTML.link(SiteURL.caseNew.path, L10n.t("cases.new"), cls: "badge") : nil,
             canConfigure ? HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"), cls: "badge") : nil,
         ].compactMap { $0 }
-        return [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav, table]
+        var parts: [HTML] = [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav]
+        if list.tab == .all {
+            parts.append(searchForm(list, names: names))
+            if let total = list.total { parts.append(el("p", ["class": "muted"], .t("cases.found", total))) }
+        }
+        parts.append(table)
+        if !pager.isEmpty { parts.append(el("nav", ["class": "pager"], pager)) }
+        return HTML(parts)
+    }
+
+    /// The search form of 全部: every filter the list knows, each keeping what was chosen.
+    static func searchForm(_ list: CaseList, names: CaseNames) -> HTML {
+        let s = list.search
+        let states = CaseState.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }
+        let categories = names.categoryOrder.map { c in
+            (c.key, (c.parentKey == nil ? "" : "　") + c.nameZh)
+        }
+        let departments = (list.departmentChoices ?? names.departmentOrder.map(\.key)).map { ($0, names.department($0)) }
+        let units = list.units.map { u in
+            (u.id.uuidString, String(repeating: "　", count: max(0, u.level.depth - 1)) + u.name)
+        }
+        let channels = CaseChannel.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }
+        return el(
+            "form", ["method": "get", "action": SiteURL.cases().path, "class": "card filters"],
+            [
+                el("input", ["type": "hidden", "name": "queue", "value": "all"]),
+                el("div", ["class": "wide"], SearchForm.text("cases.search.text", "q", s.q, type: "search", maxLength: CaseFilter.maxText)),
+                SearchForm.choice("case.field.state", "state", s.state, states),
+                SearchForm.choice("case.field.category", "category", s.category, categories),
+                SearchForm.choice("cases.search.unit", "unit", s.unit, units),
+                SearchForm.choice("case.field.department", "department", s.department, departments),
+                SearchForm.choice("case.field.channel", "channel", s.channel, channels),
+                SearchForm.text("audit.from", "from", s.from, type: "date"),
+                SearchForm.text("audit.to", "to", s.to, type: "date"),
+                el(
+                    "label", ["class": "check"],
+                    [el("input", ["type": "checkbox", "name": "overdue", "value": "1", "checked": s.overdue?.trimmedOrNil == nil ? nil : "checked"]), .t("cases.search.overdue")]),
+                el("p", ["class": "actions"], [el("button", ["type": "submit"], .t("audit.search")), HTML.link(SiteURL.cases(queue: "all").path, L10n.t("audit.reset"))]),
+            ])
     }
 
     static func facts(_ items: [(String, HTML)]) -> HTML {
@@ -217,39 +276,41 @@ enum CasePages {
 
     /// The category choice, grouped under the top-level classes, deeper ones indented. Categories
     /// out of use are left out (taking one out of use takes those below it too).
-    static func categorySelect(_ categories: [CategoryRow], selected: String?) -> HTML {
+    /// The whole category tree; with `placeholder`, it starts at "请选择" so nothing is chosen for the user.
+    static func categorySelect(_ categories: [CategoryRow], selected: String?, placeholder: Bool = false) -> HTML {
         var groups: [(root: CategoryRow, items: [(row: CategoryRow, depth: Int)])] = []
         for (c, depth) in CategoryRow.treeOrder(categories.filter(\.active)) {
             if depth == 0 || groups.isEmpty { groups.append((c, [])) } else { groups[groups.count - 1].items.append((c, depth)) }
         }
+        let first = placeholder ? [el("option", ["value": "", "selected": selected == nil ? "selected" : nil], .t("picker.choose_category"))] : []
         return el(
-            "select", ["name": "category", "required": "required"],
-            groups.map { root, items in
-                el(
-                    "optgroup", ["label": root.nameZh],
-                    (items.isEmpty ? [(root, 1)] : items).map { c, depth in
-                        el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
-                    })
-            })
+            "select", ["name": "category", "required": "required", "aria-label": L10n.t("case.field.category")],
+            first
+                + groups.map { root, items in
+                    el(
+                        "optgroup", ["label": root.nameZh],
+                        (items.isEmpty ? [(root, 1)] : items).map { c, depth in
+                            el("option", ["value": c.key, "selected": c.key == selected ? "selected" : nil], .text(CaseSetupPages.indent(depth - 1) + c.nameZh))
+                        })
+                })
     }
 
-    static func entryForm(categories: [CategoryRow], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
+    static func entryForm(categories: [CategoryRow], common: [CategoryRow] = [], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
         el(
             "form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"],
             [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                 ReportSubmission.hiddenField(submission),
                 el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
-                el("label", [.t("case.field.category"), categorySelect(categories, selected: nil)]),
+                ReportPickers.category(categories, common: common, selected: nil),
                 el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
                 el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),
-                el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200"])]),
+                ReportPickers.location(
+                    mapURL: SiteURL.caseNewMap.path, suggestURL: SiteURL.caseNewAddresses().path, addresses: [], values: ReportPickers.Values()),
                 el("label", [.t("case.field.reporter"), el("input", ["name": "reporter_name", "maxlength": "200"])]),
                 el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20"])]),
-                el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal"])]),
-                el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal"])]),
                 CasePhotoViews.input(),
                 el("button", ["type": "submit"], .t("cases.new")),
-            ]) + CasePhotoViews.script
+            ]) + CasePhotoViews.script + ReportPickers.scripts
     }
 }

@@ -49,7 +49,9 @@ enum CaseSetupPages {
 
     static func tabs(_ current: SiteURL, district: Bool) -> HTML {
         let all: [(SiteURL, String)] =
-            (district ? [(.caseSetupCategories, "case.setup.categories"), (.caseSetupDepartments, "case.setup.departments")] : [])
+            (district
+                ? [(.caseSetupCategories, "case.setup.categories"), (.caseSetupDepartments, "case.setup.departments"), (.caseSetupCalendar(), "calendar.tab")]
+                : [])
             + [(.caseSetupRoutes, "case.setup.routes")]
         return el(
             "nav", ["class": "pager"],

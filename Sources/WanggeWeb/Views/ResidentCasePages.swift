@@ -5,38 +5,72 @@ import WanggeStore
 /// The resident's pages: the report form a grid's QR code opens, the receipt with the tracking
 /// code, and the tracking page. Built for a phone; no staff names are shown.
 enum ResidentCasePages {
-    static func form(grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?, moved: Bool = false) -> HTML {
-        el(
-            "form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"],
+    /// What the QR page shows besides the form: the common categories, the grid's team and its
+    /// buildings' addresses.
+    struct Context {
+        var common: [CategoryRow] = []
+        var team: [TeamMember] = []
+        var addresses: [String] = []
+    }
+
+    static func form(
+        grid: UnitRow, categories: [CategoryRow], csrf: String, submission: String, form: ResidentCaseController.ReportForm?, error: String?,
+        moved: Bool = false, context: Context = Context()
+    ) -> HTML {
+        let values = ReportPickers.Values(category: form?.category, address: form?.address, lon: form?.lon, lat: form?.lat)
+        return team(context.team)
+            + el(
+                "form", ["method": "post", "action": SiteURL.report(grid.code).path, "enctype": "multipart/form-data", "class": "card"],
+                [
+                    moved ? el("p", ["class": "ok", "role": "status"], .t("report.moved", grid.name)) : .empty,
+                    el("p", .t("report.intro", grid.name)),
+                    error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
+                    el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                    ReportSubmission.hiddenField(submission),
+                    ReportPickers.category(categories, common: context.common, selected: form?.category),
+                    el(
+                        "label",
+                        [
+                            .t("case.field.description"),
+                            el(
+                                "textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
+                                .text(form?.description ?? "")),
+                        ]),
+                    ReportPickers.location(mapURL: SiteURL.reportMap(grid.code).path, addresses: context.addresses, values: values),
+                    el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
+                    // A field people never see: a bot filling every input gives itself away.
+                    el(
+                        "label", ["class": "hp", "aria-hidden": "true"],
+                        [
+                            .t("report.website"),
+                            el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"]),
+                        ]),
+                    CasePhotoViews.input(),
+                    el("button", ["type": "submit"], .t("report.submit")),
+                ]) + CasePhotoViews.script + ReportPickers.scripts
+    }
+
+    /// 便民服务联系卡: who serves this grid, each with a masked number and a button that calls it.
+    static func team(_ members: [TeamMember]) -> HTML {
+        guard !members.isEmpty else { return .empty }
+        return el(
+            "section", ["class": "card team", "aria-label": L10n.t("report.team")],
             [
-                moved ? el("p", ["class": "ok", "role": "status"], .t("report.moved", grid.name)) : .empty,
-                el("p", .t("report.intro", grid.name)),
-                error.map { el("p", ["class": "alert", "role": "alert"], .text($0)) } ?? .empty,
-                el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
-                ReportSubmission.hiddenField(submission),
-                el("label", [.t("case.field.category"), CasePages.categorySelect(categories, selected: form?.category)]),
+                el("h2", .t("report.team")),
+                el("p", ["class": "meta"], .t("report.team_intro")),
                 el(
-                    "label",
-                    [
-                        .t("case.field.description"),
+                    "ul", ["class": "team-list"],
+                    members.map { m in
                         el(
-                            "textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "5"],
-                            .text(form?.description ?? "")),
-                    ]),
-                el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200", "value": form?.address])]),
-                el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
-                el("label", [.t("case.field.lon"), el("input", ["name": "lon", "inputmode": "decimal", "value": form?.lon])]),
-                el("label", [.t("case.field.lat"), el("input", ["name": "lat", "inputmode": "decimal", "value": form?.lat])]),
-                // A field people never see: a bot filling every input gives itself away.
-                el(
-                    "label", ["class": "hp", "aria-hidden": "true"],
-                    [
-                        .t("report.website"),
-                        el("input", ["name": ResidentCaseController.honeypot, "tabindex": "-1", "autocomplete": "off"]),
-                    ]),
-                CasePhotoViews.input(),
-                el("button", ["type": "submit"], .t("report.submit")),
-            ]) + CasePhotoViews.script
+                            "li",
+                            [
+                                el("span", ["class": "who"], [el("strong", .text(m.name)), .text(" "), el("span", ["class": "meta"], .text(m.kindName))]),
+                                m.phone.map { p in
+                                    el("span", ["class": "phone"], [.text(Mask.phone(p)), .text(" "), el("a", ["class": "button small", "href": "tel:\(p)"], .t("report.call"))])
+                                } ?? .empty,
+                            ])
+                    }),
+            ])
     }
 
     static func done(code: String) -> HTML {

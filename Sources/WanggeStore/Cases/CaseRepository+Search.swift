@@ -1,0 +1,148 @@
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// What a case list is narrowed to: any combination of state, category (with its sub-categories),
+/// unit (with everything below it), department, channel, reporting dates (China time, both ends
+/// included), overdue, and a search text that is read as a tracking or public code, a phone
+/// number (found through its look-up hash) or words of the address, title or description.
+public struct CaseFilter: Sendable, Equatable {
+    public var states: [CaseState] = []
+    public var categoryKey: String?
+    public var unitID: UUID?
+    public var departmentKey: String?
+    public var channel: CaseChannel?
+    public var from: SimpleDate?
+    public var to: SimpleDate?
+    public var overdueOnly = false
+    public var text: String?
+
+    public init() {}
+
+    public var isEmpty: Bool { self == CaseFilter() }
+
+    /// The longest search text taken (a whole address fits).
+    public static let maxText = 100
+}
+
+/// One page of a list paged by key: the rows, and the id to continue after when there are more.
+public struct CasePage: Sendable {
+    public var rows: [CaseRow]
+    public var next: UUID?
+
+    public init(rows: [CaseRow], next: UUID?) {
+        self.rows = rows
+        self.next = next
+    }
+}
+
+extension CaseRepository {
+    /// Cases matching `filter` in `scope`, newest first, `limit` at a time after the case `after`
+    /// (the previous page's `next`). Paged by key (`reported_at`, `id`), never by OFFSET, so a page
+    /// deep in a million cases costs what the first does.
+    public func search(_ filter: CaseFilter, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50) async throws -> CasePage {
+        let condition = try await condition(filter, now: now)
+        return try await page(
+            where: "\(condition) AND \(scope.caseCondition())", order: ("reported_at", ascending: false), after: after, limit: limit)
+    }
+
+    /// How many cases match (shown above the list).
+    public func count(_ filter: CaseFilter, in scope: Scope, now: Date) async throws -> Int {
+        let condition = try await condition(filter, now: now)
+        return try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition) AND \(scope.caseCondition())")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// Rows of `where` ordered by `order.column` then id, after the row `after`.
+    func page(where condition: SQLQueryString, order: (column: String, ascending: Bool), after: UUID?, limit: Int) async throws -> CasePage {
+        let column = SQLIdentifier(order.column)
+        let (cmp, dir): (SQLQueryString, SQLQueryString) = order.ascending ? (">", "ASC") : ("<", "DESC")
+        var whole = condition
+        if let after {
+            // The key of the row to continue after, read from the row itself so no timestamp is
+            // rounded on its way through a URL. A row that no longer exists ends the list.
+            let key: SQLQueryString = "(SELECT \(column) FROM cases WHERE id = \(bind: after))"
+            whole = "\(whole) AND (\(column) \(cmp) \(key) OR (\(column) = \(key) AND id \(cmp) \(bind: after)))"
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(whole) \
+            ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)
+            """
+        ).all(decoding: CaseRow.self)
+        let shown = Array(rows.prefix(limit))
+        return CasePage(rows: try shown.map(opened), next: rows.count > limit ? shown.last?.id : nil)
+    }
+
+    /// The SQL condition of a filter (without the scope).
+    func condition(_ f: CaseFilter, now: Date) async throws -> SQLQueryString {
+        var parts: [SQLQueryString] = []
+        if !f.states.isEmpty { parts.append("state IN (\(binds: f.states.map(\.rawValue)))") }
+        if let key = f.categoryKey {
+            let all = try await categories()
+            guard all.contains(where: { $0.key == key }) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
+            parts.append("category_key IN (\(binds: CaseCategory.subtree(of: key, parents: all.map { ($0.key, $0.parentKey) })))")
+        }
+        if let id = f.unitID {
+            guard let unit = try await UnitRepository(db).find(id, in: .everything) else { throw StoreError(.invalid, "case.bad_grid", field: "unit") }
+            parts.append("unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))")
+        }
+        if let d = f.departmentKey { parts.append("department_key = \(bind: d)") }
+        if let c = f.channel { parts.append("channel = \(bind: c.rawValue)") }
+        if let from = f.from { parts.append("reported_at >= \(bind: from.startInChina)") }
+        if let to = f.to { parts.append("reported_at < \(bind: to.startInChina.addingTimeInterval(86_400))") }
+        if f.overdueOnly { parts.append(condition(.overdue, role: .operator_, now: now)) }
+        if let text = f.text?.trimmingSpaces().trimmedOrNil {
+            guard text.count <= CaseFilter.maxText else { throw StoreError(.invalid, "case.too_long", [String(CaseFilter.maxText)], field: "q") }
+            parts.append(textCondition(text))
+        }
+        guard var all = parts.first else { return "1 = 1" }
+        for p in parts.dropFirst() { all = "\(all) AND \(p)" }
+        return all
+    }
+
+    /// A code finds its case, a phone its reporter's cases, anything else words in the case's text.
+    func textCondition(_ text: String) -> SQLQueryString {
+        if let code = TrackingCode.normalized(text) { return "tracking_code = \(bind: code)" }
+        if let code = PublicCode.normalized(text) { return "public_code = \(bind: code)" }
+        if let phone = try? Phone.normalize(text) { return "reporter_phone_hash = \(bind: cipher.lookupHash(phone))" }
+        let like = "%" + ResidentRepository.likePrefix(text)
+        return "(address LIKE \(bind: like) ESCAPE '\\' OR title LIKE \(bind: like) ESCAPE '\\' OR description LIKE \(bind: like) ESCAPE '\\')"
+    }
+}
+
+extension SimpleDate {
+    /// Midnight at the start of this day in China Standard Time.
+    public var startInChina: Date {
+        ChinaTime.calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+}
+
+extension CaseRepository {
+    /// What residents usually report, for the short list at the top of a category picker.
+    public static let usualCategories = [
+        "city_appearance.exposed_garbage", "extended.noise", "street_order.car_parking", "component.public_utility.street_light",
+        "component.housing_land.corridor_light", "extended.fire_lane_blocked", "extended.flying_wire_charging", "emergency.sewer_blocked",
+    ]
+
+    /// The `limit` active categories most reported since `since`, topped up from `usualCategories`
+    /// (a new district has no history yet).
+    public func commonCategories(since: Date, limit: Int = 8) async throws -> [CategoryRow] {
+        struct Used: Decodable { var category_key: String }
+        let used = try await sql.raw(
+            """
+            SELECT category_key FROM cases WHERE reported_at >= \(bind: since) GROUP BY category_key \
+            ORDER BY COUNT(*) DESC, category_key LIMIT \(bind: limit * 2)
+            """
+        ).all(decoding: Used.self).map(\.category_key)
+        let all = try await categories()
+        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+        let parents = Set(all.compactMap(\.parentKey))
+        var picked: [CategoryRow] = []
+        for key in used + Self.usualCategories where picked.count < limit {
+            guard let c = byKey[key], c.active, !parents.contains(key), !picked.contains(where: { $0.key == key }) else { continue }
+            picked.append(c)
+        }
+        return picked
+    }
+}
