@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // Already in the graph through Vapor; named because the SMTP sender speaks to a socket itself.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         // Pure domain: no Vapor, no database.
@@ -35,6 +37,8 @@ let package = Package(
             "WanggeCore", "WanggeStore",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], resources: [.process("Assets")]),
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),

@@ -10,6 +10,9 @@
 #   test_upload_stall.py     /healthz latency while 10 bots and 10 residents post maximum-size photo
 #                            forms at once, as a ratio of its idle latency (its own small server)
 #   test_cli.py              the command line: clean JSON on stdout, exit codes, --help touches nothing
+#   test_notifications.py    reporters' notices through a real local SMTP server (aiosmtpd) and an HTTP
+#                            SMS gateway, both started by the test, on a server of its own: each step
+#                            once, retries, a dead letter on the outbox page and its retry
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).
@@ -29,7 +32,7 @@ case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 if [ -n "${PYTHON:-}" ]; then python=$PYTHON
 elif [ -x .build/python/bin/python ]; then python=.build/python/bin/python
 else python=python3; fi
-if ! "$python" -c 'import georeport, pytest, requests, selenium' 2>/dev/null; then
+if ! "$python" -c 'import aiosmtpd, georeport, pytest, requests, selenium' 2>/dev/null; then
   echo "python-checks: the Python test packages are not installed for $python:" >&2
   echo "  python3 -m venv .build/python && .build/python/bin/pip install -r Tests/Python/requirements.txt" >&2
   exit 75

@@ -45,6 +45,8 @@ enum SiteURL {
     case caseSetupCalendar(year: Int? = nil)
     case caseSetupCalendarDelete(String)
     case caseSetupRouteDelete(UUID)
+    case outbox(state: String? = nil, after: UUID? = nil)
+    case outboxRetry(UUID)
     case mailbox
     case report(String)
     case track(String)
@@ -101,6 +103,8 @@ enum SiteURL {
         case .caseSetupDepartment(let key): "/cases/setup/departments/\(Self.segment(key))"
         case .caseSetupRoutes: "/cases/setup/routes"
         case .caseSetupRouteDelete(let id): "/cases/setup/routes/\(id.uuidString)/delete"
+        case .outbox(let state, let after): "/notifications" + Self.query(["state": state, "after": after?.uuidString])
+        case .outboxRetry(let id): "/notifications/\(id.uuidString)/retry"
         case .mailbox: "/mailbox"
         case .report(let code): "/r/\(Self.segment(code))"
         case .track(let code): "/t/\(Self.segment(code))"
@@ -138,6 +142,7 @@ enum SiteURL {
         case .caseSetupDepartment: ["cases", "setup", "departments", ":id"]
         case .caseSetupRouteDelete: ["cases", "setup", "routes", ":id", "delete"]
         case .caseSetupCalendarDelete: ["cases", "setup", "calendar", ":id", "delete"]
+        case .outboxRetry: ["notifications", ":id", "retry"]
         case .report: ["r", ":code"]
         case .track: ["t", ":code"]
         case .trackRate: ["t", ":code", "rate"]

@@ -61,6 +61,8 @@ public func configure(
 
     try routes(app)
     app.lifecycle.use(SweeperService(environment: env))
+    app.notificationSettings = NotificationSettings(environment: env)
+    app.lifecycle.use(NotificationService(settings: app.notificationSettings))
 
     try await app.autoMigrate()
     try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
@@ -78,6 +80,7 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(TOTPCommand(), as: "totp")
     app.asyncCommands.use(ApiKeyCommand(), as: "apikey")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(NotifyCommand(), as: "notify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
 }
 
@@ -128,6 +131,7 @@ func routes(_ app: Application) throws {
     ReportMapController.register(app, pages: pages)
     Open311Controller.register(app)
     MailboxController.register(app)
+    OutboxController.register(pages)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)

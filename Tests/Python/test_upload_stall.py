@@ -18,16 +18,13 @@ report is stored. The figures are printed (pytest -s shows them; the note quotes
 
 import os
 import re
-import shutil
-import socket
 import statistics
-import subprocess
-import tempfile
 import threading
 import time
 
 import pytest
 import requests
+from own_server import OwnServer
 
 BIN = os.environ.get("WANGGE_BIN", "")
 if not BIN:
@@ -43,43 +40,10 @@ REAL_RATIO_BOUND = 400
 BOT_SECONDS_BOUND = 30
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 @pytest.fixture(scope="module")
 def server():
-    work = tempfile.mkdtemp(prefix="wangge-stall-")
-    env = dict(os.environ, WANGGE_DATA=os.path.join(work, "data"))
-    for name in ("DATABASE_URL", "DATABASE_SCHEMA", "WANGGE_KEYS", "WANGGE_KEY_FILE"):
-        env.pop(name, None)
-    subprocess.run([BIN, "demo", "--grids", "1"], env=env, check=True, capture_output=True)
-    boundaries = os.path.join(work, "b.geojson")
-    subprocess.run([BIN, "export", "boundaries", "-o", boundaries], env=env, check=True, capture_output=True)
-    import json
-    grid = min(f["properties"]["code"] for f in json.load(open(boundaries))["features"] if f["properties"]["level"] == "grid")
-    port = free_port()
-    log = open(os.path.join(work, "server.log"), "w")
-    proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the server did not answer /healthz")
-    yield url, grid, env
-    proc.terminate()
-    proc.wait(timeout=30)
-    shutil.rmtree(work, ignore_errors=True)
+    with OwnServer(BIN, grids=1, prefix="wangge-stall-") as s:
+        yield s.url, s.grid, s.env
 
 
 def jpeg(n):

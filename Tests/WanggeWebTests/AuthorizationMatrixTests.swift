@@ -124,7 +124,19 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes
+
+    static let outboxWatchers: Set<Who> = [.admin, .`operator`]
+
+    /// The notification outbox: a list (scoped rows, no object of its own) and the retry of a dead letter,
+    /// here one that does not exist, so an allowed role gets 404 and every other role 403.
+    static let outboxRoutes: [Route] = [
+        Route(name: "outbox page", allowed: outboxWatchers, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/notifications") },
+        Route(name: "outbox retry", allowed: outboxWatchers, ok: .notFound) { b, _, _ in
+            try await b.get("/account")
+            return try await b.post("/notifications/\(UUID())/retry", form: [:])
+        },
+    ]
 
     /// The case screens. Lists and forms hold no object, so in and out of scope answer alike.
     static let caseRoutes: [Route] = [

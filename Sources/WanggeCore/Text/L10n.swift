@@ -13,7 +13,9 @@ public enum L10n {
         return all
     }()
 
-    static var parts: [[String: (zh: String, en: String)]] { [coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings] }
+    static var parts: [[String: (zh: String, en: String)]] {
+        [coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings, notificationStrings]
+    }
 
     /// The string for `key` with `{0}`, `{1}`… replaced by `args`. An unknown key shows itself, so it is noticed.
     public static func t(_ key: String, _ args: Any..., lang: Language = .zh) -> String {

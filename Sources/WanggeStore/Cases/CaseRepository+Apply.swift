@@ -122,8 +122,9 @@ extension CaseRepository {
         return (next, transition.event)
     }
 
-    /// Writes a stepped case over the version it was computed from, with its event, inside the
-    /// caller's transaction. A case changed meanwhile is a conflict and nothing is written.
+    /// Writes a stepped case over the version it was computed from, with its event and the notices the
+    /// event calls for, inside the caller's transaction. A case changed meanwhile is a conflict and
+    /// nothing is written.
     static func write(_ row: CaseRow, event: CaseEvent, over version: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
         // Reopening starts the sweeper's count afresh for the new deadline.
         let resetSweep: SQLQueryString = event.action == .reopen ? ", resolve_alerts = 0, next_sweep_at = NULL" : ""
@@ -144,6 +145,8 @@ extension CaseRepository {
             try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: row.id)")
             .first()?.decode(column: "n", as: Int.self) ?? 1
         try await insertEvent(event, caseID: row.id, seq: seq, actor: actor, on: sql)
+        // What the reporters are told is queued in the same transaction: no step without its notice, no notice without its step.
+        try await NotificationOutbox.enqueue(event, seq: seq, on: row, on: sql)
     }
 
     static func insertEvent(_ event: CaseEvent, caseID: UUID, seq: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {

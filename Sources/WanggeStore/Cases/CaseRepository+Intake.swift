@@ -59,6 +59,11 @@ extension CaseRepository {
         if let raw = draft.reporterPhone?.trimmingSpaces().trimmedOrNil {
             do { phone = try Phone.normalize(raw) } catch { throw StoreError(.invalid, "case.bad_phone", field: "phone") }
         }
+        var email: String?
+        if let raw = draft.reporterEmail?.trimmingSpaces().trimmedOrNil {
+            guard let valid = EmailAddress.normalize(raw) else { throw StoreError(.invalid, "case.bad_email", field: "email") }
+            email = valid
+        }
         if let p = draft.point, !p.isValid { throw StoreError(.invalid, "case.bad_point", field: "location") }
         let photos = try Self.checkPhotos(draft.attachments)
 
@@ -94,10 +99,11 @@ extension CaseRepository {
             resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
             resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * category.warnFraction, calendar: calendar),
             reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
-            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1)
+            suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1, reporterEmail: email)
         var sealed = row
         sealed.reporterPhone = phone.map(cipher.encrypt)
         sealed.reporterPhoneHash = phone.map(cipher.lookupHash)
+        sealed.reporterEmail = email.map(cipher.encrypt)
         return PreparedCase(row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission)
     }
 

@@ -12,6 +12,8 @@ public struct CaseReporter: Sendable, Equatable {
     public var name: String?
     /// In clear, for a text message; screens mask it.
     public var phone: String?
+    /// In clear, for an e-mail notice; screens mask it.
+    public var email: String? = nil
     public var reportedAt: Date
     /// True for the target's own reporter, false for one whose report was merged into it.
     public var own: Bool
@@ -59,6 +61,11 @@ extension CaseRepository {
 
     /// Ids of every case merged into `id`, directly or through other merged cases.
     func mergedIDs(into id: UUID) async throws -> [UUID] {
+        try await Self.mergedIDs(into: id, on: sql)
+    }
+
+    /// The same inside a caller's transaction (notices are queued in the step's own transaction).
+    static func mergedIDs(into id: UUID, on sql: any SQLDatabase) async throws -> [UUID] {
         var found: [UUID] = []
         var frontier = [id]
         var seen: Set<UUID> = [id]
@@ -92,7 +99,7 @@ extension CaseRepository {
         let root = try await get(id, in: scope)
         return ([root] + (try await mergedReports(into: id, in: scope))).map { r in
             CaseReporter(
-                caseID: r.id, trackingCode: r.trackingCode, channel: r.channel, name: r.reporterName, phone: r.reporterPhone,
+                caseID: r.id, trackingCode: r.trackingCode, channel: r.channel, name: r.reporterName, phone: r.reporterPhone, email: r.reporterEmail,
                 reportedAt: r.reportedAt, own: r.id == root.id)
         }
     }

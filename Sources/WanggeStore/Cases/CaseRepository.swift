@@ -92,9 +92,10 @@ public struct CaseRepository: Sendable, SQLRepository {
 
     func opened(_ row: CaseRow) throws -> CaseRow {
         var r = row
-        if let stored = row.reporterPhone {
-            do { r.reporterPhone = try cipher.decrypt(stored) } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
-        }
+        do {
+            r.reporterPhone = try row.reporterPhone.map(cipher.decrypt)
+            r.reporterEmail = try row.reporterEmail.map(cipher.decrypt)
+        } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
         return r
     }
 

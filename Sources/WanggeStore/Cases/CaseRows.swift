@@ -47,6 +47,8 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     public var version: Int
     /// The keyed look-up hash of the normalised phone (`FieldCipher.lookupHash`): search by phone.
     public var reporterPhoneHash: String? = nil
+    /// The reporter's e-mail for notices (encrypted when stored, like the phone); nil when none was given.
+    public var reporterEmail: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, state, level, channel, title, description, lon, lat, address, outcome, rating, suspensions, version
@@ -57,13 +59,14 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
         case supervisionCount = "supervision_count", mergedInto = "merged_into", suspendedSince = "suspended_since"
         case suspendedUntil = "suspended_until", stateBeforeSuspension = "state_before_suspension"
         case reporterPhoneHash = "reporter_phone_hash"
+        case reporterEmail = "reporter_email"
     }
 
     static let columns = """
         id, tracking_code, public_code, category_key, state, level, unit_id, department_key, channel, title, description, lon, lat, address, \
         reporter_name, reporter_phone, reported_at, responded_at, closed_at, respond_by, respond_warn_at, resolve_by, resolve_warn_at, \
         rework_count, reopen_count, supervision_count, outcome, rating, merged_into, suspended_since, suspended_until, \
-        state_before_suspension, suspensions, version, reporter_phone_hash
+        state_before_suspension, suspensions, version, reporter_phone_hash, reporter_email
         """
 
     public var point: GeoPoint? { lon.flatMap { lon in lat.map { GeoPoint(lon: lon, lat: $0) } } }
@@ -181,6 +184,8 @@ public struct CaseIntake: Sendable {
     public var attachments: [AttachmentUpload] = []
     /// The report form's one-time token: a second case is never made with the same one.
     public var submission: String?
+    /// The reporter's e-mail address, for notices (checked by `EmailAddress`).
+    public var reporterEmail: String?
 
     public init(
         categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,

@@ -30,6 +30,8 @@ public enum StoreMigrations {
             UpdateStaffAddAccountID(),
             UpdateCasesAddReporterPhoneHash(cipher: keys.cipher),
             CreateCalendarDays(),
+            UpdateCasesAddReporterEmail(),
+            CreateNotifications(),
         ]
     }
 }

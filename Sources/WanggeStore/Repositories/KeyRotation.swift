@@ -20,6 +20,8 @@ public struct KeyRotation: Sendable, SQLRepository {
         public var totpSecrets = 0
         /// Case reporters' phones moved to the current key.
         public var reporterPhones = 0
+        /// Case reporters' e-mail addresses moved to the current key.
+        public var reporterEmails = 0
     }
 
     public static let pageSize = 1000
@@ -38,7 +40,8 @@ public struct KeyRotation: Sendable, SQLRepository {
         let residents = try await sql.raw("SELECT COUNT(*) AS n FROM residents WHERE id_number IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
         let accounts = try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
         let phones = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
-        return residents + accounts + phones
+        let emails = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_email IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        return residents + accounts + phones + emails
     }
 
     /// Values still encrypted under a key other than the current one (0 after a complete rotation,
@@ -51,10 +54,13 @@ public struct KeyRotation: Sendable, SQLRepository {
         let accounts =
             try await sql.raw("SELECT COUNT(*) AS n FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE \(bind: current)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
-        let phones =
-            try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current)")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
-        return residents + accounts + phones
+        var reporters = 0
+        for column in Self.reporterColumns {
+            reporters +=
+                try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(ident: column) IS NOT NULL AND \(ident: column) NOT LIKE \(bind: current)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        return residents + accounts + reporters
     }
 
     /// Re-encrypts and re-hashes everything; `progress` is told (done, total) after each page.
@@ -81,7 +87,8 @@ public struct KeyRotation: Sendable, SQLRepository {
             progress(report.residents, total)
         }
         report.totpSecrets = try await rotateTOTPSecrets()
-        report.reporterPhones = try await rotateReporterPhones()
+        report.reporterPhones = try await rotateReporterColumn("reporter_phone", hashColumn: "reporter_phone_hash")
+        report.reporterEmails = try await rotateReporterColumn("reporter_email")
         progress(total, total)
         return report
     }
@@ -134,26 +141,32 @@ public struct KeyRotation: Sendable, SQLRepository {
         return moved.count
     }
 
-    /// Case reporters' phones, a page at a time until none is under an older key.
-    func rotateReporterPhones() async throws -> Int {
-        struct Phone: Decodable { var id: UUID; var reporter_phone: String }
+    /// The encrypted reporter contacts on cases.
+    static let reporterColumns = ["reporter_phone", "reporter_email"]
+
+    /// One encrypted column of cases (a reporter's phone or e-mail), a page at a time until none is under an older key,
+    /// with its look-up hash (derived from the current key) in `hashColumn` when it has one.
+    func rotateReporterColumn(_ column: String, hashColumn: String? = nil) async throws -> Int {
         let current = "v1.\(cipher.currentKeyID).%"
         var moved = 0
         while true {
-            let page = try await sql.raw(
+            let rows = try await sql.raw(
                 """
-                SELECT id, reporter_phone FROM cases WHERE reporter_phone IS NOT NULL AND reporter_phone NOT LIKE \(bind: current) \
+                SELECT id, \(ident: column) AS value FROM cases WHERE \(ident: column) IS NOT NULL AND \(ident: column) NOT LIKE \(bind: current) \
                 ORDER BY id LIMIT \(bind: Self.pageSize)
                 """
-            ).all(decoding: Phone.self)
-            guard !page.isEmpty else { return moved }
-            let sealed = try page.map { row in
-                let plain = try open(row.reporter_phone, what: "case \(row.id)")
-                return (row.id, cipher.encrypt(plain), cipher.lookupHash(plain))
+            ).all()
+            guard !rows.isEmpty else { return moved }
+            let sealed = try rows.map { row in
+                let id = try row.decode(column: "id", as: UUID.self)
+                let plain = try open(try row.decode(column: "value", as: String.self), what: "case \(id)")
+                return (id, cipher.encrypt(plain), cipher.lookupHash(plain))
             }
             try await db.transaction { tx in
                 for (id, stored, hash) in sealed {
-                    try await tx.sql.update("cases").set("reporter_phone", to: stored).set("reporter_phone_hash", to: hash).where("id", .equal, id).run()
+                    var update = tx.sql.update("cases").set(column, to: stored)
+                    if let hashColumn { update = update.set(hashColumn, to: hash) }
+                    try await update.where("id", .equal, id).run()
                 }
             }
             moved += sealed.count

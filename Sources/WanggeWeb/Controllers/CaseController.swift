@@ -140,7 +140,16 @@ enum CaseController {
                 photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)), phone: phone,
                 scrub: !Unmask.allowed(w.viewer))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
+            + (try await noticesSection(req, w, row))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
+    }
+
+    /// What this case's reporters were told, for the roles that watch the outbox.
+    static func noticesSection(_ req: Request, _ w: Worker, _ row: CaseRow) async throws -> HTML {
+        guard w.viewer.role.watchesOutbox else { return .empty }
+        let items = try await NotificationOutbox(req.db, cipher: req.keys.cipher).list(in: w.viewer.scope, caseID: row.id, limit: 50)
+        return OutboxPage.caseSection(
+            items, settings: req.application.notificationSettings, reporterReachable: row.reporterPhone != nil || row.reporterEmail != nil)
     }
 
     struct ActForm: Content {

@@ -259,10 +259,11 @@ extension Open311Controller {
         }
         guard point != nil || address != nil else { throw Open311Error(.badRequest, "open311.location_required") }
 
-        let draft = CaseIntake(
+        var draft = CaseIntake(
             categoryKey: service.code, channel: .open311, title: "", description: form.description ?? service.name,
             point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
             reporterPhone: form.phone, gridID: gridID)
+        draft.reporterEmail = form.email
         return Intake(draft: draft, locator: area.locator)
     }
 
@@ -284,7 +285,7 @@ extension Open311Controller {
     static func describe(_ e: StoreError) -> String {
         let fields = [
             "location": "lat/long", "category": "service_code", "address": "address_string", "reporter_name": "first_name/last_name",
-            "phone": "phone", "description": "description", "title": "description", "grid": "address_id",
+            "phone": "phone", "description": "description", "title": "description", "grid": "address_id", "email": "email",
         ]
         let prefix = e.field.map { (fields[$0] ?? $0) + ": " } ?? ""
         return prefix + e.message(.zh) + " / " + prefix + e.message(.en)

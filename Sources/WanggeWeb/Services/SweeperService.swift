@@ -19,6 +19,21 @@ struct SweeperService: LifecycleHandler {
                 task?.cancel(); task = t
             }
         }
+
+        /// Runs `round` now and then every `seconds` until cancelled; a failed round is logged and the next one tried.
+        func repeating(every seconds: Int, _ app: Application, what: String, _ round: @escaping @Sendable (Application) async throws -> Void) {
+            set(
+                Task { [app] in
+                    while !Task.isCancelled {
+                        do {
+                            try await round(app)
+                        } catch {
+                            app.logger.error("\(what) failed: \(String(reflecting: error))")
+                        }
+                        try? await Task.sleep(for: .seconds(seconds))
+                    }
+                })
+        }
     }
 
     init(environment env: [String: String]) {
@@ -33,18 +48,7 @@ struct SweeperService: LifecycleHandler {
 
     func didBoot(_ app: Application) throws {
         guard interval > 0, app.environment != .testing, Self.serving else { return }
-        let seconds = interval
-        task.set(
-            Task { [app] in
-                while !Task.isCancelled {
-                    do {
-                        _ = try await Self.run(app)
-                    } catch {
-                        app.logger.error("time-limit sweep failed: \(String(reflecting: error))")
-                    }
-                    try? await Task.sleep(for: .seconds(seconds))
-                }
-            })
+        task.repeating(every: interval, app, what: "time-limit sweep") { _ = try await Self.run($0) }
     }
 
     func shutdown(_ app: Application) {

@@ -186,6 +186,7 @@ enum CasePages {
                     ))
             }
         }
+        if let e = r.reporterEmail { items.append(("case.reporter_email", .text(Mask.email(e)))) }
         if let o = r.outcome { items.append(("case.field.outcome", .t(o.nameKey))) }
         if let rating = r.rating { items.append(("case.field.rating", .t(rating.nameKey))) }
         var map = HTML.empty

@@ -51,6 +51,7 @@ enum Layout {
                 ]
             }
             if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
+            if viewer.role.watchesOutbox { nav.append(HTML.link(SiteURL.outbox().path, L10n.t("notify.nav"))) }
             if viewer.role.configuresCases { nav.append(HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"))) }
             if viewer.role.managesAccounts || viewer.role.managesRoles { nav.append(HTML.link(SiteURL.adminAccounts.path, L10n.t("nav.accounts"))) }
             if viewer.role.readsAuditLog { nav.append(HTML.link(SiteURL.audit().path, L10n.t("nav.audit"))) }
