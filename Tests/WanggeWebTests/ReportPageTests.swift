@@ -55,13 +55,17 @@ struct ReportPageTests {
             let sent = try await resident.post(
                 "/r/\(Self.grid)",
                 form: [
-                    "category": "component.public_utility.street_light", "description": "路灯不亮", "address": building.address,
+                    "category": "component.public_utility.street_light", "description": "路灯不亮", "address": building.address, "email": "jumin@example.cn",
                     "lon": String(format: "%.6f", building.lon), "lat": String(format: "%.6f", building.lat),
                 ])
             #expect(sent.status == .created)
             let row = try await CaseFlowTests.caseRow(app, try #require(CaseFlowTests.trackingCode(in: sent.body.string)))
             #expect(row.unitID == unit.id && row.address == building.address)
             #expect(abs((row.lon ?? 0) - building.lon) < 1e-5 && abs((row.lat ?? 0) - building.lat) < 1e-5)
+            #expect(row.reporterEmail == "jumin@example.cn", "the reporter hears back by e-mail")
+            _ = try await resident.get("/r/\(Self.grid)")
+            let bad = try await resident.post("/r/\(Self.grid)", form: ["category": "extended.noise", "description": "噪音", "email": "not an address"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains(L10n.t("case.bad_email")))
         }
     }
 

@@ -88,6 +88,8 @@ extension L10n {
         "case.field.address": ("地址", "Address"),
         "case.field.reporter": ("反映人", "Reporter"),
         "case.field.phone": ("联系电话（选填）", "Phone (optional)"),
+        "case.field.email": ("电子邮箱（选填）", "E-mail (optional)"),
+        "report.contact_help": ("留下电话或邮箱，受理、办结等每一步都会告知您。", "Leave a phone or an e-mail and you will be told of every step: accepted, closed and so on."),
         "case.field.lon": ("经度（选填）", "Longitude (optional)"),
         "case.field.lat": ("纬度（选填）", "Latitude (optional)"),
         "case.field.reported_at": ("上报时间", "Reported"),

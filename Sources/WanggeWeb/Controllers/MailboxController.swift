@@ -35,6 +35,7 @@ enum MailboxController {
         var content: String?
         var name: String?
         var phone: String?
+        var email: String?
         var address: String?
         var website: String?
         var submission: String?
@@ -52,9 +53,10 @@ enum MailboxController {
             guard let kind = letter.kind.flatMap(MailboxKind.init(rawValue:)) else { throw StoreError(.invalid, "mailbox.bad_kind", field: "kind") }
             let subject = letter.subject?.trimmingSpaces() ?? ""
             guard !subject.isEmpty else { throw StoreError(.invalid, "mailbox.subject_required", field: "subject") }
-            let intake = CaseIntake(
+            var intake = CaseIntake(
                 categoryKey: kind.categoryKey, channel: .mailbox, title: subject, description: letter.content ?? "",
                 address: letter.address, reporterName: letter.name, reporterPhone: letter.phone)
+            intake.reporterEmail = letter.email
             let row = try await req.openSubmittedCase(
                 intake, actor: .resident, submission: letter.submission,
                 auditActor: ResidentCaseController.residentActor,

@@ -64,6 +64,7 @@ enum ResidentCaseController {
         var category: String?
         var description: String?
         var phone: String?
+        var email: String?
         var address: String?
         var lon: String?
         var lat: String?
@@ -114,6 +115,7 @@ enum ResidentCaseController {
                 point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
                 reporterPhone: form.phone, gridID: unit.id)
             intake.attachments = received.photos
+            intake.reporterEmail = form.email
             let row = try await req.openSubmittedCase(
                 intake, actor: .resident, submission: form.submission, auditActor: residentActor,
                 limit: publicLimit(req))

@@ -40,6 +40,7 @@ enum MailboxPages {
                     ]),
                 el("label", [.t("mailbox.field.name"), el("input", ["name": "name", "maxlength": "200", "value": letter?.name, "autocomplete": "name"])]),
                 el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": letter?.phone, "autocomplete": "tel"])]),
+                el("label", [.t("case.field.email"), el("input", ["name": "email", "type": "email", "maxlength": "254", "value": letter?.email, "autocomplete": "email"])]),
                 el("label", [.t("case.field.address"), el("input", ["name": "address", "maxlength": "200", "value": letter?.address])]),
                 // A field people never see: a bot filling every input gives itself away.
                 el(
@@ -55,6 +56,6 @@ enum MailboxPages {
     /// The form's names for the fields the store may complain about.
     static let labels: [String: String] = [
         "kind": "mailbox.field.kind", "subject": "mailbox.field.subject", "title": "mailbox.field.subject", "description": "mailbox.field.content",
-        "reporter_name": "mailbox.field.name", "phone": "case.field.phone", "address": "case.field.address", "category": "mailbox.field.kind",
+        "reporter_name": "mailbox.field.name", "phone": "case.field.phone", "email": "case.field.email", "address": "case.field.address", "category": "mailbox.field.kind",
     ]
 }

@@ -38,6 +38,8 @@ enum ResidentCasePages {
                         ]),
                     ReportPickers.location(mapURL: SiteURL.reportMap(grid.code).path, addresses: context.addresses, values: values),
                     el("label", [.t("case.field.phone"), el("input", ["name": "phone", "type": "tel", "maxlength": "20", "value": form?.phone])]),
+                    el("label", [.t("case.field.email"), el("input", ["name": "email", "type": "email", "maxlength": "254", "value": form?.email, "autocomplete": "email"])]),
+                    el("p", ["class": "meta"], .t("report.contact_help")),
                     // A field people never see: a bot filling every input gives itself away.
                     el(
                         "label", ["class": "hp", "aria-hidden": "true"],
