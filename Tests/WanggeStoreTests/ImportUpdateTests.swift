@@ -85,3 +85,49 @@ struct ImportUpdateTests {
         }
     }
 }
+
+@Suite("Excel-made files: cleaning stated, damage named")
+struct ImportExcelTests {
+    @Test("apostrophes, full-width digits and 15-digit IDs are fixed and listed; scientific notation and truncation are refused with what to do", arguments: TestDatabase.enabled)
+    func excelFile(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            // setup
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let hh = try #require(Fixture.populations["110199001001001"]?.households.first?.number)
+            let wide = String(String.UnicodeScalarView(Fixture.freshID(41).unicodeScalars.map { $0.properties.numericType != nil ? Unicode.Scalar($0.value + 0xFEE0)! : $0 }))
+            let fifteen = "110105" + "491231" + "517"
+            var truncated = String(Fixture.freshID(42).dropLast(3)) + "000"
+            if (try? ResidentID(truncated)) != nil { truncated = String(Fixture.freshID(43).dropLast(3)) + "000" }
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            let good = ImportExportTests.csv([
+                ImportUpdateTests.header,
+                "甲一,'\(Fixture.freshID(40)),13800000040,\(hh),,户籍,",
+                "甲二,\(wide),１３８００００００４１,\(hh),,户籍,",
+                "甲三,\(fifteen),,\(hh),,户籍,",
+            ])
+            let bad = ImportExportTests.csv([
+                ImportUpdateTests.header,
+                "乙一,1.10105E+17,,\(hh),,户籍,",
+                "乙二,\(truncated),,\(hh),,户籍,",
+                "乙三,\(Fixture.freshID(44)),1.38E+10,\(hh),,户籍,",
+            ])
+            // MUT
+            let result = try await importer.run(.residents, bytes: good, in: scope)
+            let problems = await Fixture.importFailure { try await importer.run(.residents, bytes: bad, in: scope) }
+            // validate
+            #expect(result.inserted == 3)
+            let notes = result.notices.map { "\($0.row ?? 0):\($0.column ?? ""):\($0.message)" }
+            #expect(notes.contains { $0.hasPrefix("2:身份证号:") && $0.contains(L10n.t("excel.fix.apostrophe")) })
+            #expect(notes.contains { $0.hasPrefix("3:身份证号:") && $0.contains(L10n.t("excel.fix.full_width")) })
+            #expect(notes.contains { $0.hasPrefix("3:联系电话:") })
+            #expect(notes.contains { $0.hasPrefix("4:身份证号:") && $0.contains("11010519491231517") && $0.contains(L10n.t("excel.fix.id15")) }, "\(notes)")
+            let found = try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(Fixture.freshID(41), in: scope).rows
+            let person = try #require(found.first)
+            #expect(person.phone == "13800000041")
+            #expect(problems.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["2:身份证号", "3:身份证号", "4:联系电话"])
+            #expect(problems[0].message.contains("Excel") && problems[1].message.contains("15") && problems[2].message.contains("Excel"))
+            #expect(!problems.contains { $0.message.contains("应为") }, "never a check digit to copy")
+        }
+    }
+}

@@ -99,7 +99,23 @@ extension L10n {
         "id.bad_region": ("身份证号的地区码无效", "The region code of the ID number is not valid"),
         "id.bad_birth_date": ("身份证号中的出生日期无效", "The birth date inside the ID number is not a real date"),
         "id.future_birth_date": ("身份证号中的出生日期晚于今天", "The birth date inside the ID number is in the future"),
-        "id.bad_check": ("身份证号校验位错误(应为 {0})", "The ID number's check character is wrong (should be {0})"),
+        "id.bad_check": (
+            "身份证号校验位不符:号码中有数字写错或抄错,请对照证件核对整个号码(不要只改最后一位)",
+            "The ID number does not pass its check: a digit is wrong somewhere; compare the whole number with the card (do not just change the last character)"
+        ),
+        "excel.scientific": (
+            "Excel 已把此列按数字保存(显示为 {0}),号码已丢失:请将列设为文本后重新导出或重新录入",
+            "Excel saved this column as numbers (it shows {0}) and the number is lost: set the column to Text and export or type it again"
+        ),
+        "excel.truncated": (
+            "Excel 已把此列按数字保存,只保留了前 15 位(末尾变成 0):请将列设为文本后重新导出",
+            "Excel saved this column as numbers and kept only 15 digits (the rest became 0): set the column to Text and export it again"
+        ),
+        "excel.fix.apostrophe": ("去掉开头的单引号(Excel 的文本标记)", "Leading apostrophe (Excel's text mark) removed"),
+        "excel.fix.full_width": ("全角数字或字母改为半角", "Full-width digits or letters made half-width"),
+        "excel.fix.id15": ("15 位旧身份证号已按 GB 11643 转为 18 位", "15-digit ID number converted to 18 digits by GB 11643"),
+        "import.notices": ("自动修正 {0} 处(请核对)", "{0} cells corrected automatically (please check)"),
+        "import.fix": ("已自动修正:{0} → {1}({2})", "Corrected: {0} → {1} ({2})"),
         "phone.invalid": ("“{0}”不是有效的手机或固定电话号码", "“{0}” is not a valid mobile or landline number"),
         "resident.duplicate_id": ("该身份证号已登记", "This ID number is already registered"),
         "household.unknown": ("户号“{0}”不存在或不在您的辖区", "Household “{0}” does not exist or is outside your area"),

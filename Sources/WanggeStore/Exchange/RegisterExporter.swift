@@ -24,8 +24,8 @@ public struct RegisterExporter: Sendable, SQLRepository {
         case .buildings:
             for b in try await PlaceRepository(db).buildings(inGrid: nil, limit: Int.max, in: scope) {
                 writer.append([
-                    b.code, b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
-                    String(b.lon), String(b.lat), b.unitID.flatMap { grids[$0] } ?? "",
+                    CSVWriter.textCell(b.code), b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
+                    String(b.lon), String(b.lat), CSVWriter.textCell(b.unitID.flatMap { grids[$0] } ?? ""),
                 ])
             }
         case .households:
@@ -37,7 +37,10 @@ public struct RegisterExporter: Sendable, SQLRepository {
                 """
             ).all(decoding: H.self)
             for h in rows {
-                writer.append([h.number, h.address, h.code ?? "", h.room ?? "", h.unit_id.flatMap { grids[$0] } ?? "", L10n.t("household.\(h.kind)")])
+                writer.append([
+                    CSVWriter.textCell(h.number), h.address, CSVWriter.textCell(h.code ?? ""), h.room ?? "", CSVWriter.textCell(h.unit_id.flatMap { grids[$0] } ?? ""),
+                    L10n.t("household.\(h.kind)"),
+                ])
             }
         case .residents:
             let people = ResidentRepository(db, cipher: cipher)
@@ -49,7 +52,7 @@ public struct RegisterExporter: Sendable, SQLRepository {
                 for r in try await people.views(page.rows, role: role, reveal: showFull) {
                     writer.append([
                         r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
-                        r.householdNumber ?? "", r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
+                        CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
                         r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
                     ])
                 }

@@ -55,6 +55,8 @@ struct Sheet {
     let index: [String: Int]
     var problems: [ImportProblem] = []
     var extraProblems = 0
+    /// Automatic corrections (Excel's apostrophes, full-width digits, old ID numbers), each listed.
+    var notices: [ImportProblem] = []
 
     init(table: CSVTable, columns: [ImportColumn]) throws {
         self.table = table
@@ -84,6 +86,26 @@ struct Sheet {
     mutating func problem(_ record: CSVRecord, _ field: String?, _ message: String) {
         guard problems.count < RegisterImporter.problemLimit else { extraProblems += 1; return }
         problems.append(ImportProblem(row: record.line, column: field.map(header), message: message))
+    }
+
+    /// Records an automatic correction of a cell, to be listed in the result.
+    mutating func notice(_ record: CSVRecord, _ field: String, _ fix: ExcelCells.Fix) {
+        guard notices.count < RegisterImporter.problemLimit else { return }
+        let reason = L10n.format(fix.reason, fix.args)
+        notices.append(ImportProblem(row: record.line, column: header(field), message: L10n.t("import.fix", fix.before, fix.after, reason)))
+    }
+
+    /// A long-number cell (ID number, 户号, phone) with what Excel did to it undone where it can
+    /// be and refused where the number is lost; nil after a problem.
+    mutating func longNumber(_ record: CSVRecord, _ field: String, digits: Int? = nil) -> String? {
+        let raw = value(record, field)
+        let (cleaned, fixes, damage) = ExcelCells.longNumber(raw, digits: digits)
+        if let damage {
+            problem(record, field, L10n.t(damage.messageKey, raw))
+            return nil
+        }
+        for fix in fixes { notice(record, field, fix) }
+        return cleaned
     }
 
     /// A required value, or a problem recorded.

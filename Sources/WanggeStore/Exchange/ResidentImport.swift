@@ -72,7 +72,8 @@ struct ResidentImport {
         let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
         let knownTags = try await ResidentRepository(db, cipher: cipher).allTags()
-        let numbers = Set(sheet.table.records.map { sheet.value($0, "household_number") }.filter { !$0.isEmpty && !ImportCells.isMasked($0) })
+        let numbers = Set(
+            sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "household_number")).value }.filter { !$0.isEmpty && !ImportCells.isMasked($0) })
         let households = try await existing(sql, table: "households", key: "number", values: Array(numbers))
         var parsed: [Parsed] = []
         var seen: [String: Int] = [:]
@@ -103,6 +104,7 @@ struct ResidentImport {
         try sheet.failIfProblems()
 
         var result = ImportResult(kind: .residents, inserted: writes.filter(\.isNew).count, updated: 0, encoding: "")
+        result.notices = sheet.notices
         result.dryRun = options.dryRun
         for w in writes where !w.isNew {
             if w.changed.isEmpty { result.unchanged += 1 } else { result.updated += 1 }
@@ -120,29 +122,39 @@ struct ResidentImport {
         _ record: CSVRecord, _ sheet: inout Sheet, knownTags: [TagRow], households: [String: (id: UUID, unitID: UUID?)], grids: GridCatalogue
     ) -> Parsed? {
         let before = sheet.problems.count + sheet.extraProblems
-        func intent(_ field: String) -> CellIntent {
-            ImportCells.intent(present: sheet.index[field] != nil, raw: sheet.value(record, field), emptyClears: options.emptyClears)
+        func intent(_ field: String, _ raw: String? = nil) -> CellIntent {
+            ImportCells.intent(present: sheet.index[field] != nil, raw: raw ?? sheet.value(record, field), emptyClears: options.emptyClears)
         }
         let name = intent("name")
         if case .set(let v) = name {
             if v.count > 50 { sheet.problem(record, "name", L10n.t("field.too_long", 50)) }
         }
         var idNumber: ResidentID?, idMasked: String?
-        let idCell = intent("id_number")
-        let rawID = sheet.value(record, "id_number").trimmingSpaces()
-        if ImportCells.isMasked(rawID) { idMasked = rawID }
+        var cleanID = sheet.longNumber(record, "id_number") ?? ""
+        if let upgraded = ExcelCells.upgradeID(cleanID) {
+            sheet.notice(record, "id_number", ExcelCells.Fix(before: cleanID, after: upgraded, reason: "excel.fix.id15"))
+            cleanID = upgraded
+        }
+        let idCell = intent("id_number", cleanID)
+        if ImportCells.isMasked(cleanID) { idMasked = cleanID }
         if case .set(let v) = idCell {
-            do { idNumber = try ResidentID(v) } catch { sheet.problem(record, "id_number", L10n.format(error.messageKey, error.messageArgs)) }
+            do {
+                idNumber = try ResidentID(v)
+            } catch .badCheck where ExcelCells.isTruncated(v, digits: 18) {
+                sheet.problem(record, "id_number", L10n.t(ExcelCells.Damage.truncated.messageKey, v))
+            } catch {
+                sheet.problem(record, "id_number", L10n.format(error.messageKey, error.messageArgs))
+            }
         }
         let document = intent("document_number")
         let rawDocument = sheet.value(record, "document_number").trimmingSpaces()
         let documentMasked = ImportCells.isMasked(rawDocument) ? rawDocument : nil
-        var phone = intent("phone")
+        var phone = intent("phone", sheet.longNumber(record, "phone") ?? "")
         if case .set(let v) = phone {
             if let n = try? Phone.normalize(v) { phone = .set(n) } else { sheet.problem(record, "phone", L10n.t("phone.invalid", v)) }
         }
         var householdRef: (id: UUID, unitID: UUID?)?
-        let household = intent("household_number")
+        let household = intent("household_number", sheet.longNumber(record, "household_number") ?? "")
         if case .set(let number) = household {
             if let h = households[number], mayUpdate(h.unitID, grids, scope) {
                 householdRef = h

@@ -68,6 +68,9 @@ struct ImportCommand: AsyncCommand {
                         "dry_run": result.dryRun ? "yes" : nil, "unit": signature.unit, "via": "cli",
                     ]).text)
             for line in result.summaryLines { context.console.print(line) }
+            for p in result.notices {
+                context.console.print([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · "))
+            }
         } catch let failure as ImportFailure {
             context.console.error(L10n.t("import.failed", failure.problems.count))
             for p in failure.problems {

@@ -8,6 +8,18 @@ enum DataPage {
         let kinds = ImportKind.allCases
         return [
             result.map { r in el("div", ["class": "ok", "role": "status"], r.summaryLines.map { el("p", .text($0)) }) } ?? .empty,
+            result.map { r in
+                r.notices.isEmpty
+                    ? HTML.empty
+                    : el(
+                        "section",
+                        [
+                            el("h2", .t("import.notices", r.notices.count)),
+                            HTML.table(
+                                ["col.row", "col.column", "col.problem"],
+                                r.notices.map { p in [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)] }),
+                        ])
+            } ?? .empty,
             failure.map { f in
                 el(
                     "section", ["class": "alert", "role": "alert"],
