@@ -26,6 +26,7 @@ enum SiteURL {
     case adminAccount(UUID, action: String)
     case coverage(unit: UUID? = nil)
     case importExport
+    case importProblems(UUID)
     case audit(AuditSearch = AuditSearch(), page: Int = 1)
     case auditVerify
     case auditExport(AuditSearch)
@@ -83,6 +84,7 @@ enum SiteURL {
         case .adminAccount(let id, let action): "/admin/accounts/\(id.uuidString)/\(action)"
         case .coverage(let unit): "/coverage" + Self.query(["unit": unit?.uuidString])
         case .importExport: "/data"
+        case .importProblems(let id): "/data/problems/\(id.uuidString).csv"
         case .audit(let search, let page): "/audit" + search.query(page: page)
         case .auditVerify: "/audit/verify"
         case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
@@ -133,6 +135,7 @@ enum SiteURL {
         case .residentAnonymise: ["residents", ":id", "anonymise"]
         case .adminAccount: ["admin", "accounts", ":id", ":action"]
         case .export: ["data", "export", ":file"]
+        case .importProblems: ["data", "problems", ":file"]
         case .caseDetail: ["cases", ":id"]
         case .caseAct: ["cases", ":id", "act"]
         case .caseReveal: ["cases", ":id", "reveal"]

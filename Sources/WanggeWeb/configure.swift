@@ -120,6 +120,7 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.importExport.pattern, use: DataController.show)
     pages.on(.POST, SiteURL.importExport.pattern, body: .collect(maxSize: "20mb"), use: DataController.upload)
     pages.get(SiteURL.export(kind: "").pattern, use: DataController.export)
+    pages.get(SiteURL.importProblems(UUID()).pattern, use: DataController.problems)
     pages.get(SiteURL.audit().pattern, use: AuditController.index)
     pages.post(SiteURL.auditVerify.pattern, use: AuditController.verify)
     pages.get(SiteURL.auditExport(AuditSearch()).pattern, use: AuditController.export)

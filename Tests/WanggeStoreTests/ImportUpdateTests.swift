@@ -131,3 +131,36 @@ struct ImportExcelTests {
         }
     }
 }
+
+@Suite("Honest import reports: repeated and unknown columns, Excel's row numbers, every problem counted")
+struct ImportReportTests {
+    @Test("a repeated column is refused, an unknown one named, rows counted as Excel counts them, and all 2,000 problems kept", arguments: TestDatabase.enabled)
+    func reports(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let hh = try #require(Fixture.populations["110199001001001"]?.households.first?.number)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            // MUT
+            let repeated = await Fixture.importFailure {
+                try await importer.run(.residents, bytes: ImportExportTests.csv(["姓名,身份证号,联系电话,电话", "甲,\(Fixture.freshID(50)),13800000050,13800000051"]), in: scope)
+            }
+            let unknown = try await importer.run(
+                .residents, bytes: ImportExportTests.csv(["姓名,身份证号,户号,备注", "乙,\(Fixture.freshID(51)),\(hh),楼下有狗"]), in: scope, options: ImportOptions(dryRun: true))
+            let multiline = await Fixture.importFailure {
+                try await importer.run(
+                    .residents,
+                    bytes: CSVFixture.bytes("姓名,身份证号,户号,与户主关系\n\"丙\n(曾用名)\",\(Fixture.freshID(52)),\(hh),\n丁,\(Fixture.freshID(53)),\(hh),邻居\n"), in: scope)
+            }
+            var lines = ["姓名,身份证号,户号"]
+            for i in 0..<2000 { lines.append("戊\(i),123,\(hh)") }
+            let many = await Fixture.importFailure { try await importer.run(.residents, bytes: ImportExportTests.csv(lines), in: scope) }
+            // validate
+            #expect(repeated.count == 1 && repeated[0].message.contains("联系电话、电话"), "\(repeated)")
+            #expect(unknown.notices.map(\.message) == [L10n.t("import.unknown_column", "备注")])
+            #expect(multiline.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["3:与户主关系"], "丁 is Excel's row 3 though it starts on text line 4")
+            #expect(many.count == 2000, "every problem counted, not 1,001")
+            #expect(String(decoding: ImportFailure(problems: many).csv, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2001)
+        }
+    }
+}

@@ -143,6 +143,10 @@ struct PagesTests {
                 "/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
                 content: [0xEF, 0xBB, 0xBF] + Array(WebFixture.goodResidents(household: household).utf8))
             let unknownKind = try await b.upload("/data", fields: ["kind": "cats"], file: "file", filename: "x.csv", content: Array("a\n1\n".utf8))
+            let link = try #require(bad.body.string.firstMatch(of: /href="(\/data\/problems\/[0-9A-F-]+\.csv)"/)?.1)
+            let list = try await b.get(String(link))
+            var other = try await Browser.login(app, as: "gridworker")
+            let notTheirs = try await other.get(String(link))
             // validate
             #expect(form.status == .ok && form.body.string.contains("enctype=\"multipart/form-data\""))
             #expect(bad.status == .unprocessableEntity)
@@ -156,6 +160,8 @@ struct PagesTests {
             #expect(good.body.string.contains("居民导入完成:新增 1 条,更新 0 条"))
             #expect(try await WebFixture.count(app, "residents") == before + 1)
             #expect(unknownKind.status == .unprocessableEntity)
+            #expect(list.status == .ok && list.body.string.contains("行,列,问题") && list.body.string.contains("3,身份证号,"), "the whole list as CSV")
+            #expect(notTheirs.status == .notFound, "only for the account that ran the import")
         }
     }
 

@@ -3,12 +3,17 @@ import Foundation
 /// One record of a CSV file and the line of the file it starts on, so import errors can say
 /// "第 12 行" and the office finds the row in its editor.
 public struct CSVRecord: Sendable, Hashable {
+    /// The text line the record starts on.
     public var line: Int
     public var fields: [String]
+    /// The row as Excel numbers it: records counted, blank ones included, a field with line
+    /// breaks inside it still one row. What import messages name.
+    public var row: Int
 
-    public init(line: Int, fields: [String]) {
+    public init(line: Int, fields: [String], row: Int? = nil) {
         self.line = line
         self.fields = fields
+        self.row = row ?? line
     }
 
     /// True when every field is blank, as Excel writes rows it once touched.
@@ -70,7 +75,7 @@ public enum CSVReader {
                 endField()
             } else if c == cr || c == lf {
                 endField()
-                records.append(CSVRecord(line: recordLine, fields: fields))
+                records.append(CSVRecord(line: recordLine, fields: fields, row: records.count + 1))
                 fields.removeAll()
                 if c == cr, i + 1 < bytes.count, bytes[i + 1] == lf { i += 1 }
                 line += 1
@@ -84,7 +89,7 @@ public enum CSVReader {
         }
         if !field.isEmpty || quotedFieldEnded || !fields.isEmpty {
             endField()
-            records.append(CSVRecord(line: recordLine, fields: fields))
+            records.append(CSVRecord(line: recordLine, fields: fields, row: records.count + 1))
         }
         return records
     }
@@ -104,7 +109,7 @@ public struct CSVTable: Sendable, Hashable {
     public init(text: String, delimiter: Unicode.Scalar = ",") throws(CSVProblem) {
         let all = try CSVReader.records(text, delimiter: delimiter).filter { !$0.isBlank }
         header = all.first?.fields.map { $0.trimmingSpaces() } ?? []
-        headerLine = all.first?.line ?? 1
+        headerLine = all.first?.row ?? 1
         records = Array(all.dropFirst())
     }
 

@@ -20,9 +20,22 @@ public struct ImportProblem: Sendable, Codable, Equatable {
     }
 }
 
-/// An import refused as a whole: nothing was written. Every bad row is listed.
+/// An import refused as a whole: nothing was written. Every problem is kept (screens list the
+/// first `shown` and offer the whole list as CSV).
 public struct ImportFailure: Error, Sendable, Equatable {
     public var problems: [ImportProblem]
+
+    public init(problems: [ImportProblem]) { self.problems = problems }
+
+    /// How many problems a page or an API answer lists; the count always covers them all.
+    public static let shown = 1000
+
+    /// The whole list as CSV that Excel opens: 行, 列, 问题.
+    public var csv: Data {
+        var writer = CSVWriter(header: [L10n.t("col.row"), L10n.t("col.column"), L10n.t("col.problem")])
+        for p in problems { writer.append([p.row.map(String.init) ?? "", p.column ?? "", p.message]) }
+        return writer.data
+    }
 }
 
 public struct ImportResult: Sendable, Codable, Equatable {

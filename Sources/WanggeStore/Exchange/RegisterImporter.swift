@@ -11,8 +11,8 @@ import WanggeSecurity
 public struct RegisterImporter: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
-    /// At most this many problems are listed; the count says how many more there were.
-    public static let problemLimit = 1000
+    /// At most this many automatic corrections are listed.
+    public static let noticeLimit = 1000
 
     public init(_ db: any Database, cipher: FieldCipher) {
         self.db = db
@@ -42,6 +42,8 @@ public struct RegisterImporter: Sendable, SQLRepository {
             case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher, options: options).run(sheet, progress: progress)
             case .boundaries: fatalError("handled above")
             }
+            // Unknown columns are named whatever the kind (residents add their corrections too).
+            if kind != .residents { result.notices = sheet.notices }
         }
         result.encoding = encoding.rawValue
         return result
@@ -54,7 +56,6 @@ struct Sheet {
     let columns: [ImportColumn]
     let index: [String: Int]
     var problems: [ImportProblem] = []
-    var extraProblems = 0
     /// Automatic corrections (Excel's apostrophes, full-width digits, old ID numbers), each listed.
     var notices: [ImportProblem] = []
 
@@ -63,14 +64,25 @@ struct Sheet {
         self.columns = columns
         var index: [String: Int] = [:]
         var missing: [ImportProblem] = []
+        let names = table.header.map { $0.trimmingSpaces().lowercased() }
         for column in columns {
-            if let i = table.column(named: column.allNames) {
+            let accepted = Set(column.allNames.map { $0.trimmingSpaces().lowercased() })
+            let found = names.indices.filter { accepted.contains(names[$0]) }
+            if found.count > 1 {
+                // 联系电话 twice, or 电话 and 手机: which one is meant cannot be guessed.
+                let listed = found.map { table.header[$0] }.joined(separator: "、")
+                missing.append(ImportProblem(row: table.headerLine, column: column.header, message: L10n.t("import.duplicate_column", listed)))
+            } else if let i = table.column(named: column.allNames) {
                 index[column.field] = i
             } else if column.required {
                 missing.append(ImportProblem(row: table.headerLine, column: column.header, message: L10n.t("import.missing_column", column.header)))
             }
         }
         guard missing.isEmpty else { throw ImportFailure(problems: missing) }
+        let used = Set(index.values)
+        for (i, name) in table.header.enumerated() where !used.contains(i) && !name.isEmpty {
+            notices.append(ImportProblem(row: table.headerLine, column: name, message: L10n.t("import.unknown_column", name)))
+        }
         guard !table.records.isEmpty else {
             throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: L10n.t("import.empty"))])
         }
@@ -84,15 +96,14 @@ struct Sheet {
     }
 
     mutating func problem(_ record: CSVRecord, _ field: String?, _ message: String) {
-        guard problems.count < RegisterImporter.problemLimit else { extraProblems += 1; return }
-        problems.append(ImportProblem(row: record.line, column: field.map(header), message: message))
+        problems.append(ImportProblem(row: record.row, column: field.map(header), message: message))
     }
 
     /// Records an automatic correction of a cell, to be listed in the result.
     mutating func notice(_ record: CSVRecord, _ field: String, _ fix: ExcelCells.Fix) {
-        guard notices.count < RegisterImporter.problemLimit else { return }
+        guard notices.count < RegisterImporter.noticeLimit else { return }
         let reason = L10n.format(fix.reason, fix.args)
-        notices.append(ImportProblem(row: record.line, column: header(field), message: L10n.t("import.fix", fix.before, fix.after, reason)))
+        notices.append(ImportProblem(row: record.row, column: header(field), message: L10n.t("import.fix", fix.before, fix.after, reason)))
     }
 
     /// A long-number cell (ID number, 户号, phone) with what Excel did to it undone where it can
@@ -127,15 +138,11 @@ struct Sheet {
 
     /// A value that must be unique within the file.
     mutating func unique(_ record: CSVRecord, _ field: String, _ value: String, seen: inout [String: Int]) {
-        if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) } else { seen[value] = record.line }
+        if let first = seen[value] { problem(record, field, L10n.t("import.duplicate_in_file", value, first)) } else { seen[value] = record.row }
     }
 
     func failIfProblems() throws {
-        guard problems.isEmpty else {
-            var all = problems
-            if extraProblems > 0 { all.append(ImportProblem(row: nil, column: nil, message: L10n.t("import.more_problems", extraProblems))) }
-            throw ImportFailure(problems: all)
-        }
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
     }
 }
 

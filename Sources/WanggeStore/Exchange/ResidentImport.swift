@@ -121,7 +121,7 @@ struct ResidentImport {
     func parse(
         _ record: CSVRecord, _ sheet: inout Sheet, knownTags: [TagRow], households: [String: (id: UUID, unitID: UUID?)], grids: GridCatalogue
     ) -> Parsed? {
-        let before = sheet.problems.count + sheet.extraProblems
+        let before = sheet.problems.count
         func intent(_ field: String, _ raw: String? = nil) -> CellIntent {
             ImportCells.intent(present: sheet.index[field] != nil, raw: raw ?? sheet.value(record, field), emptyClears: options.emptyClears)
         }
@@ -191,7 +191,7 @@ struct ResidentImport {
             default: break
             }
         }
-        guard sheet.problems.count + sheet.extraProblems == before else { return nil }
+        guard sheet.problems.count == before else { return nil }
         return Parsed(
             record: record, name: name, idNumber: idNumber, idCell: idCell, idMasked: idMasked, document: document,
             documentMasked: documentMasked, phone: phone,

@@ -32,6 +32,7 @@ public enum StoreMigrations {
             CreateCalendarDays(),
             UpdateCasesAddReporterEmail(),
             CreateNotifications(),
+            CreateImportReports(),
         ]
     }
 }

@@ -35,10 +35,21 @@ enum DataController {
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
             return Layout.response(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil), title: L10n.t("data.title"))
         } catch let failure as ImportFailure {
-            let res = Layout.response(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: nil, failure: failure), title: L10n.t("data.title"))
+            let report = try await ImportReports(req.db).save(failure, account: v.account.id, now: req.now)
+            let res = Layout.response(
+                req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: nil, failure: failure, report: report), title: L10n.t("data.title"))
             res.status = .unprocessableEntity
             return res
         }
+    }
+
+    /// GET /data/problems/{id}.csv: the whole problem list of the viewer's own refused import.
+    static func problems(req: Request) async throws -> Response {
+        let v = try req.requireRegisterEditor()
+        guard let file = req.parameters.get("file"), file.hasSuffix(".csv"), let id = UUID(uuidString: String(file.dropLast(4))),
+            let data = try await ImportReports(req.db).csv(id, account: v.account.id, now: req.now)
+        else { throw StoreError.notFound("import_report") }
+        return csvResponse(data, name: "import-problems.csv")
     }
 
     static func export(req: Request) async throws -> Response {

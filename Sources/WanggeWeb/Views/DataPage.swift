@@ -4,7 +4,7 @@ import WanggeCore
 import WanggeStore
 
 enum DataPage {
-    static func render(csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?) -> HTML {
+    static func render(csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?, report: UUID? = nil) -> HTML {
         let kinds = ImportKind.allCases
         return [
             result.map { r in el("div", ["class": "ok", "role": "status"], r.summaryLines.map { el("p", .text($0)) }) } ?? .empty,
@@ -25,11 +25,13 @@ enum DataPage {
                     "section", ["class": "alert", "role": "alert"],
                     [
                         el("p", .t("import.failed", f.problems.count)),
+                        report.map { el("p", HTML.link(SiteURL.importProblems($0).path, L10n.t("import.download_problems"), cls: "button")) } ?? .empty,
                         HTML.table(
                             ["col.row", "col.column", "col.problem"],
-                            f.problems.map { p in
+                            f.problems.prefix(ImportFailure.shown).map { p in
                                 [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)]
                             }),
+                        f.problems.count > ImportFailure.shown ? el("p", .t("import.more_problems", f.problems.count - ImportFailure.shown)) : .empty,
                     ])
             } ?? .empty,
             canImport
