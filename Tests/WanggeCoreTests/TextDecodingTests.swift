@@ -19,6 +19,16 @@ import Testing
         #expect(table.value(table.records[0], table.column(named: ["身份证号"])) == "11010519491231002X")
     }
 
+    @Test("a GBK header with a UTF-8 body is refused, naming a line of each, instead of read as mojibake")
+    func mixedEncodings() throws {
+        let header = Array(gbkFile.prefix(14))
+        let body = Array("张三,11010519491231002X\n李四,11010519491231003\n".utf8)
+        #expect(throws: TextDecodingProblem.mixedEncodings(gbLine: 1, utf8Line: 2)) { try TextDecoding.decode(header + body) }
+        #expect(L10n.format("text.mixed_encodings", TextDecodingProblem.mixedEncodings(gbLine: 1, utf8Line: 2).args).contains("第 1 行是 GBK"))
+        // A GBK file whose lines are all GBK stays readable, however many lines it has.
+        #expect(try TextDecoding.decode(gbkFile + Array(gbkFile.dropFirst(14))).encoding == .gb18030)
+    }
+
     @Test func gb18030FourByteSequences() throws {
         // U+20000 (𠀀) is outside GBK; only GB18030's four-byte form carries it.
         #expect(try TextDecoding.decode([0x95, 0x32, 0x82, 0x36]).text == "𠀀")

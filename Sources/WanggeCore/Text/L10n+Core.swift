@@ -53,6 +53,10 @@ extension L10n {
         "text.undecodable": (
             "无法识别文件编码：第 {0} 行（字节位置 {1}，值 {2}）无法读取。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后重新上传", "Cannot read the file's encoding: line {0} (byte {1}, value {2}) is invalid. In Excel choose Save As → \"CSV UTF-8 (Comma delimited)\" and upload again"
         ),
+        "text.mixed_encodings": (
+            "文件编码不一致:第 {0} 行是 GBK(GB18030),第 {1} 行却是 UTF-8,按任何一种读都会有乱码。请在 Excel 中全部另存为“CSV UTF-8(逗号分隔)”后重新上传",
+            "The file mixes encodings: line {0} is GBK (GB18030) but line {1} is UTF-8, so part of it is garbled whichever way it is read. Save it all as \"CSV UTF-8 (Comma delimited)\" in Excel and upload again"
+        ),
         "text.workbookNotCSV": ("这是 Excel 工作簿（.xlsx），不是 CSV。请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”后重新上传", "This is an Excel workbook (.xlsx), not CSV. In Excel choose Save As → \"CSV UTF-8 (Comma delimited)\" and upload again"),
         "text.encoding.utf8": ("UTF-8", "UTF-8"),
         "text.encoding.utf8BOM": ("UTF-8（带 BOM）", "UTF-8 with BOM"),

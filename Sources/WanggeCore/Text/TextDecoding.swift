@@ -33,11 +33,31 @@ public enum TextDecoding {
         if let nul = bytes.firstIndex(of: 0) { throw badByte(in: bytes, at: nul) }
         if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
         switch gb18030(bytes) {
-        case .success(let text): return (text, .gb18030)
+        case .success(let text):
+            // GB18030 reads almost any bytes, so UTF-8 lines in a GBK file come out as mojibake
+            // (张三 → 寮犱笁) instead of failing: find them and refuse the file.
+            if let mixed = mixedLines(bytes) { throw .mixedEncodings(gbLine: mixed.gb, utf8Line: mixed.utf8) }
+            return (text, .gb18030)
         case .failure(let gbOffset):
             // Report where the likelier encoding broke: the one that read further.
             throw badByte(in: bytes, at: Swift.max(gbOffset.offset, firstInvalidUTF8(bytes)))
         }
+    }
+
+    /// In a file that is not UTF-8 as a whole: the first line that is not UTF-8 and the first
+    /// that is (with at least two multi-byte characters, which GBK text almost never forms by
+    /// chance), when both exist.
+    static func mixedLines(_ bytes: [UInt8]) -> (gb: Int, utf8: Int)? {
+        var gb: Int?, utf8: Int?
+        for (i, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() where line.contains(where: { $0 >= 0x80 }) {
+            if let text = String(validating: line, as: UTF8.self), text.unicodeScalars.filter({ $0.value >= 0x80 }).count >= 2 {
+                utf8 = utf8 ?? i + 1
+            } else {
+                gb = gb ?? i + 1
+            }
+            if let gb, let utf8 { return (gb, utf8) }
+        }
+        return nil
     }
 
     static func badByte(in bytes: [UInt8], at offset: Int) -> TextDecodingProblem {
@@ -118,11 +138,15 @@ public enum TextDecodingProblem: LocalizedProblem {
     case undecodable(offset: Int, line: Int, byte: UInt8?)
     /// The upload is an Excel workbook, not a CSV file.
     case workbookNotCSV
+    /// Some lines are GBK/GB18030 and others UTF-8 (files pasted together, or a header typed in
+    /// another program): whichever way it is read, part of it comes out garbled.
+    case mixedEncodings(gbLine: Int, utf8Line: Int)
 
     public var messageKey: String {
         switch self {
         case .undecodable: "text.undecodable"
         case .workbookNotCSV: "text.workbookNotCSV"
+        case .mixedEncodings: "text.mixed_encodings"
         }
     }
 
@@ -131,6 +155,7 @@ public enum TextDecodingProblem: LocalizedProblem {
         case .undecodable(let offset, let line, let byte):
             ["\(line)", "\(offset)", byte.map { "0x" + String($0, radix: 16, uppercase: true) } ?? "—"]
         case .workbookNotCSV: []
+        case .mixedEncodings(let gb, let utf8): ["\(gb)", "\(utf8)"]
         }
     }
 }
