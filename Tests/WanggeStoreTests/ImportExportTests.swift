@@ -102,7 +102,8 @@ struct ImportExportTests {
                 "T-B3,界外楼,测试路5号,住宅,6,\(outside.lon),\(outside.lat)",
             ]
             // MUT
-            let placed = try await importer.run(.buildings, bytes: Self.csv(buildings), in: scope)
+            let refused = await Fixture.importFailure { try await importer.run(.buildings, bytes: Self.csv(buildings), in: scope) }
+            let placed = try await importer.run(.buildings, bytes: Self.csv(buildings), in: scope, options: ImportOptions(acceptGaps: true))
             let renamed = try await importer.run(.buildings, bytes: [0xEF, 0xBB, 0xBF] + Self.csv(buildings.map { $0.replacingOccurrences(of: "测试1号楼", with: "幸福1号楼") }), in: scope)
             let households = try await importer.run(
                 .households,
@@ -119,7 +120,9 @@ struct ImportExportTests {
             let residentsAfterFirst = try await Fixture.count(database, "residents")
             let again = try await importer.run(.residents, bytes: Self.csv(people.map { $0.replacingOccurrences(of: "13800000021", with: "13900000021") }), in: scope)
             // validate
+            #expect(refused.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["5:经度"], "a building outside every grid is refused unless taken as a gap")
             #expect(placed.inserted == 4 && placed.updated == 0 && placed.encoding == "utf8")
+            #expect(placed.notices.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["5:经度"], "and then listed")
             #expect(renamed.inserted == 0 && renamed.updated == 4 && renamed.encoding == "utf8BOM")
             let rows = try await PlaceRepository(database).buildings(inGrid: nil, in: scope).filter { $0.code.hasPrefix("T-") }
             let byCode = Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0) })
@@ -134,7 +137,7 @@ struct ImportExportTests {
             struct Home: Decodable { var number: String; var unit_id: UUID? }
             let homes = try await Fixture.sql(database).raw("SELECT number, unit_id FROM households WHERE number LIKE 'H-T%'").all(decoding: Home.self)
             #expect(Dictionary(uniqueKeysWithValues: homes.map { ($0.number, $0.unit_id) }) == ["H-T1": west.id, "H-T2": east.id, "H-T3": west.id])
-            #expect(unknownBuilding.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["2:楼栋编号"])
+            #expect(unknownBuilding.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["2:楼栋编号", "2:网格编码"], "and so it would be in no grid")
             #expect(first.inserted == 2 && first.updated == 0)
             #expect(again.inserted == 0 && again.updated == 1 && again.unchanged == 1 && again.changes == ["phone": 1], "only 甲's phone changed")
             #expect(try await Fixture.count(database, "residents") == residentsAfterFirst)

@@ -164,3 +164,37 @@ struct ImportReportTests {
         }
     }
 }
+
+@Suite("Place checks for 格不漏户: points, grid codes and households without a grid")
+struct ImportPlaceCheckTests {
+    @Test("a grid code contradicting the point, a point 1,000 km away and a household in no grid are refused, or taken as listed gaps", arguments: TestDatabase.enabled)
+    func placeChecks(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            let grids = try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let sorted = grids.values.sorted { $0.code < $1.code }
+            let (a, b) = (sorted[0], sorted[1])
+            let inB = try #require(b.area?.interiorPoint)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            let buildings = ImportExportTests.csv([
+                "编号,名称,地址,类型,层数,经度,纬度,网格编码",
+                "G-1,错网格楼,测试路1号,住宅,6,\(inB.lon),\(inB.lat),\(a.code)",
+                "G-2,远方楼,测试路2号,住宅,6,\(inB.lon + 10),\(inB.lat),",
+            ])
+            let households = ImportExportTests.csv(["户号,地址", "H-G1,无处可归"])
+            // MUT
+            let refused = await Fixture.importFailure { try await importer.run(.buildings, bytes: buildings, in: scope) }
+            let dry = try await importer.run(.buildings, bytes: buildings, in: scope, options: ImportOptions(dryRun: true, acceptGaps: true))
+            let before = try await Fixture.count(database, "buildings")
+            let noGrid = await Fixture.importFailure { try await importer.run(.households, bytes: households, in: scope) }
+            let gap = try await importer.run(.households, bytes: households, in: scope, options: ImportOptions(acceptGaps: true))
+            // validate
+            #expect(refused.map { "\($0.row ?? 0):\($0.column ?? "")" } == ["2:网格编码", "3:经度"])
+            #expect(refused[0].message.contains(b.code), "names the grid the point is really in: \(refused[0].message)")
+            #expect(dry.dryRun && dry.inserted == 2 && dry.notices.count == 2)
+            #expect(try await Fixture.count(database, "buildings") == before, "a dry run writes nothing")
+            #expect(noGrid.map(\.message).first?.contains(L10n.t("import.household_no_grid")) == true)
+            #expect(gap.inserted == 1 && gap.notices.count == 1)
+        }
+    }
+}

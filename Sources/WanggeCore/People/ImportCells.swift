@@ -35,10 +35,14 @@ public struct ImportOptions: Sendable, Equatable {
     /// Whether whoever imports may see (and so set or remove) sensitive care tags; when not, those
     /// tags are kept as they are, as they were never in the file they exported.
     public var seesSensitiveTags: Bool
+    /// Buildings outside every grid (or whose grid code contradicts their point) and households in
+    /// no grid are taken as coverage gaps, listed, instead of refused (格不漏户).
+    public var acceptGaps: Bool
 
-    public init(emptyClears: Bool = false, dryRun: Bool = false, seesSensitiveTags: Bool = true) {
+    public init(emptyClears: Bool = false, dryRun: Bool = false, seesSensitiveTags: Bool = true, acceptGaps: Bool = false) {
         self.emptyClears = emptyClears
         self.dryRun = dryRun
         self.seesSensitiveTags = seesSensitiveTags
+        self.acceptGaps = acceptGaps
     }
 }

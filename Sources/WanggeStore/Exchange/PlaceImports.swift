@@ -12,6 +12,9 @@ func mayUpdate(_ unitID: UUID?, _ grids: GridCatalogue, _ scope: Scope) -> Bool 
 struct BuildingImport {
     let db: any Database
     let scope: Scope
+    var options = ImportOptions()
+    /// How far outside its grid a building's point may lie before the grid code contradicts it.
+    static let toleranceMeters = 100.0
 
     func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
         var sheet = input
@@ -23,8 +26,11 @@ struct BuildingImport {
             var record: CSVRecord
         }
         var rows: [Row] = []
+        let found = try await existing(sql, table: "buildings", key: "code", values: sheet.table.records.map { sheet.value($0, "code") }.filter { !$0.isEmpty })
         for record in sheet.table.records {
             let code = sheet.required(record, "code")
+            // A building already recorded outside every grid is a known gap: an export sent back keeps it.
+            let knownGap = code.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
             let name = sheet.required(record, "name")
             let address = sheet.required(record, "address")
             if let code { sheet.unique(record, "code", code, seen: &seen) }
@@ -40,22 +46,40 @@ struct BuildingImport {
             var gridID: UUID?
             let gridCode = sheet.value(record, "grid_code")
             if !gridCode.isEmpty {
-                if let grid = grids.byCode[gridCode] { gridID = grid.id } else { sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode)) }
+                if let grid = grids.byCode[gridCode] {
+                    gridID = grid.id
+                    if let lon, let lat, grid.area != nil, let located = Self.contradicts(grid.id, GeoPoint(lon: lon, lat: lat), grids.locator) {
+                        let there = located.map { id in grids.byCode.values.first { $0.id == id }?.code ?? "?" }
+                        sheet.gap(
+                            record, "grid_code", there.map { L10n.t("import.grid_contradicts_point", gridCode, $0) } ?? L10n.t("import.point_outside_grid", gridCode),
+                            accept: options.acceptGaps || knownGap)
+                    }
+                } else {
+                    sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode))
+                }
             } else if let lon, let lat {
                 gridID = grids.locator.grid(for: GeoPoint(lon: lon, lat: lat), kind: kind)
-                if gridID == nil && !scope.includesUnplaced { sheet.problem(record, "lon", L10n.t("import.outside_grids")) }
+                if gridID == nil {
+                    if scope.includesUnplaced {
+                        sheet.gap(record, "lon", L10n.t("import.outside_grids"), accept: options.acceptGaps || knownGap)
+                    } else {
+                        sheet.problem(record, "lon", L10n.t("import.outside_grids"))
+                    }
+                }
             }
             if let code, let name, let address, let lon, let lat {
                 rows.append(Row(code: code, unitID: gridID, name: name, address: address, kind: kind, floors: floors, lon: lon, lat: lat, record: record))
             }
         }
-        let found = try await existing(sql, table: "buildings", key: "code", values: rows.map(\.code))
         for row in rows {
             if let hit = found[row.code], !mayUpdate(hit.unitID, grids, scope) {
                 sheet.problem(row.record, "code", L10n.t("import.key_taken", row.code))
             }
         }
         try sheet.failIfProblems()
+        if options.dryRun {
+            return Self.dryRun(.buildings, rows: rows.count, existing: rows.filter { found[$0.code] != nil }.count, notices: sheet.notices)
+        }
         let batch = rows
         let (inserted, updated) = try await db.transaction { tx in
             var updated = 0
@@ -80,7 +104,25 @@ struct BuildingImport {
             return (fresh.count, updated)
         }
         progress(rows.count, rows.count)
-        return ImportResult(kind: .buildings, inserted: inserted, updated: updated, encoding: "")
+        var result = ImportResult(kind: .buildings, inserted: inserted, updated: updated, encoding: "")
+        result.notices = sheet.notices
+        return result
+    }
+
+    /// What a dry run of a place import reports: rows that would be added and rows that would be written over.
+    static func dryRun(_ kind: ImportKind, rows: Int, existing: Int, notices: [ImportProblem]) -> ImportResult {
+        var result = ImportResult(kind: kind, inserted: rows - existing, updated: existing, encoding: "")
+        result.dryRun = true
+        result.notices = notices
+        return result
+    }
+
+    /// Nil when `point` agrees with grid `id` (inside it, or within the tolerance of it); else
+    /// the grid the point is in (nil inside none).
+    static func contradicts(_ id: UUID, _ point: GeoPoint, _ locator: GridLocator) -> UUID?? {
+        if let inside = locator.index.locate(point) { return inside == id ? nil : .some(inside) }
+        if locator.index.nearest(point, maxMeters: toleranceMeters)?.id == id { return nil }
+        return .some(nil)
     }
 
     func coordinate(_ sheet: inout Sheet, _ record: CSVRecord, _ field: String, range: ClosedRange<Double>) -> Double? {
@@ -96,6 +138,7 @@ struct BuildingImport {
 struct HouseholdImport {
     let db: any Database
     let scope: Scope
+    var options = ImportOptions()
 
     func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
         var sheet = input
@@ -106,8 +149,10 @@ struct HouseholdImport {
         var seen: [String: Int] = [:]
         struct Row { var number: String; var unitID: UUID?; var buildingID: UUID?; var room: String?; var address: String; var kind: String; var record: CSVRecord }
         var rows: [Row] = []
+        let found = try await existing(
+            sql, table: "households", key: "number", values: sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "number")).value }.filter { !$0.isEmpty })
         for record in sheet.table.records {
-            let number = sheet.required(record, "number")
+            let number = sheet.longNumber(record, "number").flatMap { $0.isEmpty ? nil : $0 } ?? sheet.required(record, "number")
             let address = sheet.required(record, "address")
             if let number { sheet.unique(record, "number", number, seen: &seen) }
             let kind = sheet.vocabulary(record, "kind", keys: Vocabulary.householdKinds, prefix: "household") ?? "registered"
@@ -125,16 +170,25 @@ struct HouseholdImport {
                     sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode))
                 }
             }
-            if unitID == nil && !scope.includesUnplaced { sheet.problem(record, "grid_code", L10n.t("field.required")) }
+            if unitID == nil {
+                if scope.includesUnplaced {
+                    let knownGap = number.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
+                    sheet.gap(record, "grid_code", L10n.t("import.household_no_grid"), accept: options.acceptGaps || knownGap)
+                } else {
+                    sheet.problem(record, "grid_code", L10n.t("field.required"))
+                }
+            }
             if let number, let address {
                 rows.append(Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").trimmedOrNil, address: address, kind: kind, record: record))
             }
         }
-        let found = try await existing(sql, table: "households", key: "number", values: rows.map(\.number))
         for row in rows {
             if let hit = found[row.number], !mayUpdate(hit.unitID, grids, scope) { sheet.problem(row.record, "number", L10n.t("import.key_taken", row.number)) }
         }
         try sheet.failIfProblems()
+        if options.dryRun {
+            return BuildingImport.dryRun(.households, rows: rows.count, existing: rows.filter { found[$0.number] != nil }.count, notices: sheet.notices)
+        }
         let batch = rows
         let (inserted, updated) = try await db.transaction { tx in
             var updated = 0
@@ -160,6 +214,8 @@ struct HouseholdImport {
             return (fresh.count, updated)
         }
         progress(rows.count, rows.count)
-        return ImportResult(kind: .households, inserted: inserted, updated: updated, encoding: "")
+        var result = ImportResult(kind: .households, inserted: inserted, updated: updated, encoding: "")
+        result.notices = sheet.notices
+        return result
     }
 }

@@ -37,13 +37,11 @@ public struct RegisterImporter: Sendable, SQLRepository {
             }
             let sheet = try Sheet(table: table, columns: ImportColumns.of(kind))
             switch kind {
-            case .buildings: result = try await BuildingImport(db: db, scope: scope).run(sheet, progress: progress)
-            case .households: result = try await HouseholdImport(db: db, scope: scope).run(sheet, progress: progress)
+            case .buildings: result = try await BuildingImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
+            case .households: result = try await HouseholdImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
             case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher, options: options).run(sheet, progress: progress)
             case .boundaries: fatalError("handled above")
             }
-            // Unknown columns are named whatever the kind (residents add their corrections too).
-            if kind != .residents { result.notices = sheet.notices }
         }
         result.encoding = encoding.rawValue
         return result
@@ -117,6 +115,15 @@ struct Sheet {
         }
         for fix in fixes { notice(record, field, fix) }
         return cleaned
+    }
+
+    /// A coverage gap: refused, or with `accept` listed as a notice and taken.
+    mutating func gap(_ record: CSVRecord, _ field: String, _ message: String, accept: Bool) {
+        if accept {
+            notices.append(ImportProblem(row: record.row, column: header(field), message: L10n.t("import.gap_accepted", message)))
+        } else {
+            problem(record, field, message + L10n.t("import.gap_hint"))
+        }
     }
 
     /// A required value, or a problem recorded.

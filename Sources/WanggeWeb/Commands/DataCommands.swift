@@ -36,6 +36,8 @@ struct ImportCommand: AsyncCommand {
         var dryRun: Bool
         @Flag(name: "empty-clears", help: "An empty cell clears that field (by default empty cells and absent columns change nothing)")
         var emptyClears: Bool
+        @Flag(name: "accept-gaps", help: "Take buildings outside every grid and households in no grid as coverage gaps instead of refusing them")
+        var acceptGaps: Bool
     }
 
     var help: String { "Import buildings, households or residents from CSV, or unit boundaries from GeoJSON (all or nothing)" }
@@ -49,7 +51,7 @@ struct ImportCommand: AsyncCommand {
             let scope = try await commandScope(app, unitCode: signature.unit)
             let result: ImportResult
             do {
-                let options = ImportOptions(emptyClears: signature.emptyClears, dryRun: signature.dryRun)
+                let options = ImportOptions(emptyClears: signature.emptyClears, dryRun: signature.dryRun, acceptGaps: signature.acceptGaps)
                 result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope, options: options) {
                     bar.update($0, $1)
                 }

@@ -11,9 +11,12 @@ enum DataController {
         var file: File
         var empty_clears: String?
         var dry_run: String?
+        var accept_gaps: String?
 
         func options(_ role: Role) -> ImportOptions {
-            ImportOptions(emptyClears: empty_clears?.trimmedOrNil != nil, dryRun: dry_run?.trimmedOrNil != nil, seesSensitiveTags: role.seesSensitiveTags)
+            ImportOptions(
+                emptyClears: empty_clears?.trimmedOrNil != nil, dryRun: dry_run?.trimmedOrNil != nil, seesSensitiveTags: role.seesSensitiveTags,
+                acceptGaps: accept_gaps?.trimmedOrNil != nil)
         }
     }
 

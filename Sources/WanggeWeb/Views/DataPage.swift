@@ -48,6 +48,7 @@ enum DataPage {
                                 el("label", [.t("data.file"), el("input", ["type": "file", "name": "file", "required": "required", "accept": ".csv,.geojson,.json,text/csv"])]),
                                 el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "dry_run", "value": "1"]), .t("import.mode.dry_run")]),
                                 el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "empty_clears", "value": "1"]), .t("import.mode.empty_clears")]),
+                                el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "accept_gaps", "value": "1"]), .t("import.mode.accept_gaps")]),
                                 el("button", ["type": "submit"], .t("data.upload")),
                             ]),
                     ]) : .empty,

@@ -12,7 +12,7 @@ enum DataAPI {
             guard let body = req.body.data else { throw StoreError(.invalid, "import.empty") }
             let options = ImportOptions(
                 emptyClears: try req.queryInteger("empty_clears", in: 0...1, default: 0) == 1, dryRun: try req.queryInteger("dry_run", in: 0...1, default: 0) == 1,
-                seesSensitiveTags: v.role.seesSensitiveTags)
+                seesSensitiveTags: v.role.seesSensitiveTags, acceptGaps: try req.queryInteger("accept_gaps", in: 0...1, default: 0) == 1)
             return try await req.auditedImport(kind, via: "api") {
                 try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope, options: options)
             }
