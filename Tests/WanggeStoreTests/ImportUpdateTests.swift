@@ -197,4 +197,29 @@ struct ImportPlaceCheckTests {
             #expect(gap.inserted == 1 && gap.notices.count == 1)
         }
     }
+
+    @Test("a partial places file leaves what it does not say: a household keeps its grid and its people theirs, a building its floors and kind", arguments: TestDatabase.enabled)
+    func partialPlaces(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let sql = Fixture.sql(database)
+            struct H: Decodable { var number: String; var address: String; var unit_id: UUID?; var building_id: UUID?; var room: String? }
+            let h = try #require(try await sql.raw("SELECT number, address, unit_id, building_id, room FROM households WHERE unit_id IS NOT NULL LIMIT 1").first(decoding: H.self))
+            struct B: Decodable { var code: String; var name: String; var address: String; var lon: Double; var lat: Double; var floors: Int?; var kind: String }
+            let b = try #require(try await sql.raw("SELECT code, name, address, lon, lat, floors, kind FROM buildings WHERE floors IS NOT NULL AND unit_id IS NOT NULL LIMIT 1").first(decoding: B.self))
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            // MUT
+            _ = try await importer.run(.households, bytes: ImportExportTests.csv(["户号,地址", "\(h.number),\(h.address)（新）"]), in: scope)
+            _ = try await importer.run(.buildings, bytes: ImportExportTests.csv(["编号,名称,地址,经度,纬度", "\(b.code),\(b.name),\(b.address),\(b.lon),\(b.lat)"]), in: scope)
+            // validate
+            let after = try #require(try await sql.raw("SELECT number, address, unit_id, building_id, room FROM households WHERE number = \(bind: h.number)").first(decoding: H.self))
+            #expect(after.address == h.address + "（新）" && after.unit_id == h.unit_id && after.building_id == h.building_id && after.room == h.room)
+            let strays = try await sql.raw("SELECT COUNT(*) AS n FROM residents r JOIN households x ON x.id = r.household_id WHERE x.number = \(bind: h.number) AND r.unit_id IS NULL")
+                .first()?.decode(column: "n", as: Int.self)
+            #expect(strays == 0, "the household's people stay in its grid")
+            let building = try #require(try await sql.raw("SELECT code, name, address, lon, lat, floors, kind FROM buildings WHERE code = \(bind: b.code)").first(decoding: B.self))
+            #expect(building.floors == b.floors && building.kind == b.kind)
+        }
+    }
 }

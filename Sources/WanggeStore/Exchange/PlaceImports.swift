@@ -24,6 +24,8 @@ struct BuildingImport {
         struct Row {
             var code: String, unitID: UUID?, name: String, address: String, kind: String, floors: Int?, lon: Double, lat: Double
             var record: CSVRecord
+            /// Whether the file says the kind / the floors (an existing building keeps what it does not say).
+            var kindStated = true, floorsStated = true
         }
         var rows: [Row] = []
         let found = try await existing(sql, table: "buildings", key: "code", values: sheet.table.records.map { sheet.value($0, "code") }.filter { !$0.isEmpty })
@@ -68,7 +70,10 @@ struct BuildingImport {
                 }
             }
             if let code, let name, let address, let lon, let lat {
-                rows.append(Row(code: code, unitID: gridID, name: name, address: address, kind: kind, floors: floors, lon: lon, lat: lat, record: record))
+                var row = Row(code: code, unitID: gridID, name: name, address: address, kind: kind, floors: floors, lon: lon, lat: lat, record: record)
+                row.kindStated = sheet.states(record, "kind", clearable: false, options)
+                row.floorsStated = sheet.states(record, "floors", clearable: true, options)
+                rows.append(row)
             }
         }
         for row in rows {
@@ -87,13 +92,12 @@ struct BuildingImport {
             var fresh: [[any Encodable & Sendable]] = []
             for (i, row) in batch.enumerated() {
                 if let hit = found[row.code] {
-                    try await sql.raw(
+                    var set: SQLQueryString = """
+                        unit_id = \(bind: row.unitID), name = \(bind: row.name), address = \(bind: row.address), lon = \(bind: row.lon), lat = \(bind: row.lat)
                         """
-                        UPDATE buildings SET unit_id = \(bind: row.unitID), name = \(bind: row.name), address = \(bind: row.address), \
-                        kind = \(bind: row.kind), floors = \(bind: row.floors), lon = \(bind: row.lon), lat = \(bind: row.lat) \
-                        WHERE id = \(bind: hit.id)
-                        """
-                    ).run()
+                    if row.kindStated { set = "\(set), kind = \(bind: row.kind)" }
+                    if row.floorsStated { set = "\(set), floors = \(bind: row.floors)" }
+                    try await sql.raw("UPDATE buildings SET \(set) WHERE id = \(bind: hit.id)").run()
                     updated += 1
                 } else {
                     fresh.append([UUID(), row.code, row.unitID, row.name, row.address, row.kind, row.floors, row.lon, row.lat, Date()])
@@ -147,7 +151,11 @@ struct HouseholdImport {
         let buildingCodes = sheet.table.records.map { sheet.value($0, "building_code") }.filter { !$0.isEmpty }
         let buildings = try await existing(sql, table: "buildings", key: "code", values: Array(Set(buildingCodes)))
         var seen: [String: Int] = [:]
-        struct Row { var number: String; var unitID: UUID?; var buildingID: UUID?; var room: String?; var address: String; var kind: String; var record: CSVRecord }
+        struct Row {
+            var number: String, unitID: UUID?, buildingID: UUID?, room: String?, address: String, kind: String, record: CSVRecord
+            /// Whether the file says where the household is (a building or a grid), its room, its kind.
+            var placeStated = true, roomStated = true, kindStated = true
+        }
         var rows: [Row] = []
         let found = try await existing(
             sql, table: "households", key: "number", values: sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "number")).value }.filter { !$0.isEmpty })
@@ -170,7 +178,9 @@ struct HouseholdImport {
                     sheet.problem(record, "grid_code", L10n.t("import.unknown_grid", gridCode))
                 }
             }
-            if unitID == nil {
+            let placeStated = !buildingCode.isEmpty || !gridCode.isEmpty
+            // An existing household the file does not place stays where it is.
+            if unitID == nil && (placeStated || number.flatMap { found[$0] } == nil) {
                 if scope.includesUnplaced {
                     let knownGap = number.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
                     sheet.gap(record, "grid_code", L10n.t("import.household_no_grid"), accept: options.acceptGaps || knownGap)
@@ -179,7 +189,11 @@ struct HouseholdImport {
                 }
             }
             if let number, let address {
-                rows.append(Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").trimmedOrNil, address: address, kind: kind, record: record))
+                var row = Row(number: number, unitID: unitID, buildingID: buildingID, room: sheet.value(record, "room").trimmedOrNil, address: address, kind: kind, record: record)
+                row.placeStated = placeStated
+                row.roomStated = sheet.states(record, "room", clearable: true, options)
+                row.kindStated = sheet.states(record, "kind", clearable: false, options)
+                rows.append(row)
             }
         }
         for row in rows {
@@ -196,14 +210,15 @@ struct HouseholdImport {
             var fresh: [[any Encodable & Sendable]] = []
             for (i, r) in batch.enumerated() {
                 if let hit = found[r.number] {
-                    try await sql.raw(
-                        """
-                        UPDATE households SET unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID), room = \(bind: r.room), \
-                        address = \(bind: r.address), kind = \(bind: r.kind) WHERE id = \(bind: hit.id)
-                        """
-                    ).run()
+                    var set: SQLQueryString = "address = \(bind: r.address)"
+                    if r.placeStated { set = "\(set), unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID)" }
+                    if r.roomStated { set = "\(set), room = \(bind: r.room)" }
+                    if r.kindStated { set = "\(set), kind = \(bind: r.kind)" }
+                    try await sql.raw("UPDATE households SET \(set) WHERE id = \(bind: hit.id)").run()
                     // Residents follow their household into its grid.
-                    try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: hit.id)").run()
+                    if r.placeStated {
+                        try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: hit.id)").run()
+                    }
                     updated += 1
                 } else {
                     fresh.append([UUID(), r.number, r.unitID, r.buildingID, r.room, r.address, r.kind, Date()])

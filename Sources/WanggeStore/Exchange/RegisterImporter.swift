@@ -117,6 +117,13 @@ struct Sheet {
         return cleaned
     }
 
+    /// Whether the file states this field for the record: the column is there and the cell is not
+    /// empty, or it is empty and empty means clear (for a field that may be cleared).
+    func states(_ record: CSVRecord, _ field: String, clearable: Bool, _ options: ImportOptions) -> Bool {
+        guard index[field] != nil else { return false }
+        return !value(record, field).isEmpty || (clearable && options.emptyClears)
+    }
+
     /// A coverage gap: refused, or with `accept` listed as a notice and taken.
     mutating func gap(_ record: CSVRecord, _ field: String, _ message: String, accept: Bool) {
         if accept {
