@@ -27,6 +27,7 @@ enum SiteURL {
     case coverage(unit: UUID? = nil)
     case importExport
     case importProblems(UUID)
+    case importUndo(UUID)
     case audit(AuditSearch = AuditSearch(), page: Int = 1)
     case auditVerify
     case auditExport(AuditSearch)
@@ -85,6 +86,7 @@ enum SiteURL {
         case .coverage(let unit): "/coverage" + Self.query(["unit": unit?.uuidString])
         case .importExport: "/data"
         case .importProblems(let id): "/data/problems/\(id.uuidString).csv"
+        case .importUndo(let id): "/data/batches/\(id.uuidString)/undo"
         case .audit(let search, let page): "/audit" + search.query(page: page)
         case .auditVerify: "/audit/verify"
         case .auditExport(let search): "/audit/export.csv" + search.query(page: 1)
@@ -136,6 +138,7 @@ enum SiteURL {
         case .adminAccount: ["admin", "accounts", ":id", ":action"]
         case .export: ["data", "export", ":file"]
         case .importProblems: ["data", "problems", ":file"]
+        case .importUndo: ["data", "batches", ":id", "undo"]
         case .caseDetail: ["cases", ":id"]
         case .caseAct: ["cases", ":id", "act"]
         case .caseReveal: ["cases", ":id", "reveal"]

@@ -72,6 +72,7 @@ public func configure(
 func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ImportUndoCommand(), as: "import-undo")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(CoverageCommand(), as: "coverage")
@@ -121,6 +122,7 @@ func routes(_ app: Application) throws {
     pages.on(.POST, SiteURL.importExport.pattern, body: .collect(maxSize: "20mb"), use: DataController.upload)
     pages.get(SiteURL.export(kind: "").pattern, use: DataController.export)
     pages.get(SiteURL.importProblems(UUID()).pattern, use: DataController.problems)
+    pages.post(SiteURL.importUndo(UUID()).pattern, use: DataController.undo)
     pages.get(SiteURL.audit().pattern, use: AuditController.index)
     pages.post(SiteURL.auditVerify.pattern, use: AuditController.verify)
     pages.get(SiteURL.auditExport(AuditSearch()).pattern, use: AuditController.export)

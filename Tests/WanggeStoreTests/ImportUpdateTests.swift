@@ -223,3 +223,43 @@ struct ImportPlaceCheckTests {
         }
     }
 }
+
+@Suite("Undo: an import rolled back as a whole while nobody touched its rows")
+struct ImportUndoTests {
+    @Test("an import's additions and changes are undone together; a batch whose row changed since is refused, untouched", arguments: TestDatabase.enabled)
+    func undo(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            // setup: 丙 exists with phone and tags; an import changes her phone and adds 己
+            try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let (id, hh) = try await ImportUpdateTests.seed(database, scope: scope)
+            let (before, tagsBefore) = try await ImportUpdateTests.person(database, id, scope: scope)
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            let count = try await Fixture.count(database, "residents")
+            let file = ImportExportTests.csv([ImportUpdateTests.header, "测试丙,\(id),13900000099,\(hh),,,", "测试己,\(Fixture.freshID(60)),,\(hh),,户籍,"])
+            let result = try await importer.run(.residents, bytes: file, in: scope, actor: ImportActor(accountID: nil, name: "clerk"))
+            let batch = try #require(result.batch)
+            // MUT
+            let restored = try await ImportBatches(database).rollback(batch, in: scope, by: "clerk", at: Date())
+            let (after, tagsAfter) = try await ImportUpdateTests.person(database, id, scope: scope)
+            let countAfterUndo = try await Fixture.count(database, "residents")
+            let again = await Fixture.storeError { try await ImportBatches(database).rollback(batch, in: scope, by: "clerk", at: Date()) }
+            let second = try await importer.run(.residents, bytes: file, in: scope)
+            let secondBatch = try #require(second.batch)
+            let person = try #require(try await ResidentRepository(database, cipher: TestDatabase.keys.cipher).search(id, in: scope).rows.first)
+            try await Fixture.sql(database).update("residents").set("phone", to: "13700000000").where("id", .equal, person.id).run()
+            let changedSince = await Fixture.storeError { try await ImportBatches(database).rollback(secondBatch, in: scope, by: "clerk", at: Date()) }
+            // validate
+            #expect(restored == 2)
+            #expect(after.phone == before.phone && tagsAfter == tagsBefore)
+            #expect(countAfterUndo == count, "the added one is gone")
+            #expect(again?.key == "import.undo.already")
+            #expect(changedSince?.key == "import.undo.changed_since")
+            let (now, _) = try await ImportUpdateTests.person(database, id, scope: scope)
+            #expect(now.phone == "13700000000", "a refused undo writes nothing")
+            #expect(try await ImportBatches(database).recent(account: nil).first?.fileSHA256 == ImportBatches.sha256(file))
+            let dry = try await importer.run(.residents, bytes: file, in: scope, options: ImportOptions(dryRun: true))
+            #expect(dry.batch == nil, "a dry run records no batch")
+        }
+    }
+}

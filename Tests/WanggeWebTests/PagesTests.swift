@@ -161,6 +161,13 @@ struct PagesTests {
             #expect(try await WebFixture.count(app, "residents") == before + 1)
             #expect(unknownKind.status == .unprocessableEntity)
             #expect(list.status == .ok && list.body.string.contains("行,列,问题") && list.body.string.contains("3,身份证号,"), "the whole list as CSV")
+            let undoPath = try #require(good.body.string.firstMatch(of: /action="(\/data\/batches\/[0-9A-F-]+\/undo)"/)?.1)
+            _ = try await b.get("/data")
+            let undone = try await b.post(String(undoPath), form: [:])
+            let after = try await b.get("/data")
+            #expect(undone.status == .seeOther && after.body.string.contains(L10n.t("import.undo.done", 1)))
+            #expect(try await WebFixture.count(app, "residents") == before, "the import's resident is gone again")
+            #expect(after.body.string.contains("已于 ") && !after.body.string.contains(String(undoPath)), "and the batch says it was undone")
             #expect(notTheirs.status == .notFound, "only for the account that ran the import")
         }
     }

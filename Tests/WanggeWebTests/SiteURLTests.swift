@@ -18,7 +18,7 @@ struct SiteURLTests {
         .auditExport(AuditSearch()), .export(kind: "residents", unit: id), .cases(queue: "all", search: CaseSearch(state: "closed", q: "幸福路"), after: id), .caseNew, .caseDetail(id), .caseAct(id), .caseReveal(id),
         .caseAttachment(id, file: id), .caseSetupCategories, .caseSetupCategory("city.x"), .caseSetupCategoryActive("city.x"),
         .caseSetupDepartments, .caseSetupDepartment("housing"), .caseSetupRoutes, .caseSetupRouteDelete(id), .caseSetupCalendar(year: 2026),
-        .caseSetupCalendarDelete("2026-10-01"), .importProblems(id), .leaflet("leaflet.js"), .reportMap("110199001001001"), .caseNewMap, .caseNewAddresses(q: "幸福"),
+        .caseSetupCalendarDelete("2026-10-01"), .importProblems(id), .importUndo(id), .leaflet("leaflet.js"), .reportMap("110199001001001"), .caseNewMap, .caseNewAddresses(q: "幸福"),
         .outbox(state: "dead", after: id), .outboxRetry(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
     ]

@@ -52,6 +52,8 @@ public struct ImportResult: Sendable, Codable, Equatable {
     public var dryRun = false
     /// Things the reader should know that did not stop the import (columns ignored, values cleaned).
     public var notices: [ImportProblem] = []
+    /// The recorded batch, which can be rolled back (nil when nothing was written).
+    public var batch: UUID?
 
     public init(kind: ImportKind, inserted: Int, updated: Int, encoding: String) {
         self.kind = kind
@@ -132,6 +134,7 @@ extension ImportResult {
     public var summaryLines: [String] {
         let kindName = L10n.t("import.kind.\(kind.rawValue)"), encodingName = L10n.t("text.encoding.\(encoding)")
         var lines = [L10n.t(dryRun ? "import.dry_run_done" : "import.done", kindName, inserted, updated, encodingName)]
+        if let batch { lines.append(L10n.t("import.batch_id", batch.uuidString)) }
         if unchanged > 0 { lines.append(L10n.t("import.unchanged", unchanged)) }
         if !changes.isEmpty {
             let columns = ImportColumns.of(kind)

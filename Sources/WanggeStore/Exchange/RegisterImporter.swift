@@ -21,7 +21,7 @@ public struct RegisterImporter: Sendable, SQLRepository {
 
     public func run(
         _ kind: ImportKind, bytes: [UInt8], in scope: Scope, options: ImportOptions = ImportOptions(),
-        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportResult {
         let text: String, encoding: SourceEncoding
         do { (text, encoding) = try TextDecoding.decode(bytes) } catch {
@@ -39,7 +39,11 @@ public struct RegisterImporter: Sendable, SQLRepository {
             switch kind {
             case .buildings: result = try await BuildingImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
             case .households: result = try await HouseholdImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
-            case .residents: result = try await ResidentImport(db: db, scope: scope, cipher: cipher, options: options).run(sheet, progress: progress)
+            case .residents:
+                var residents = ResidentImport(db: db, scope: scope, cipher: cipher, options: options)
+                residents.actor = actor
+                residents.fileHash = ImportBatches.sha256(bytes)
+                result = try await residents.run(sheet, progress: progress)
             case .boundaries: fatalError("handled above")
             }
         }

@@ -14,6 +14,8 @@ struct ResidentImport {
     let scope: Scope
     let cipher: FieldCipher
     var options = ImportOptions()
+    var actor = ImportActor(accountID: nil, name: "cli")
+    var fileHash = ""
 
     static let tagSeparators: Set<Character> = [";", "；", ",", "，", "、", "|"]
     static let fields = ["name", "id_number", "document_number", "phone", "household_number", "relation", "residence_type", "tags"]
@@ -111,7 +113,7 @@ struct ResidentImport {
             for f in w.changed { result.changes[f, default: 0] += 1 }
         }
         guard !options.dryRun else { return result }
-        try await write(writes, progress: progress)
+        result.batch = try await write(writes, inserted: result.inserted, updated: result.updated, progress: progress)
         progress(writes.count, writes.count)
         return result
     }
@@ -402,11 +404,17 @@ struct ResidentImport {
         }
     }
 
-    func write(_ writes: [Write], progress: @escaping @Sendable (Int, Int) -> Void) async throws {
-        let cipher = self.cipher
+    /// Writes the rows and records the batch in the same transaction; returns the batch's id, nil
+    /// when nothing changed.
+    func write(_ writes: [Write], inserted: Int, updated: Int, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> UUID? {
+        let cipher = self.cipher, actor = self.actor, fileHash = self.fileHash
         let now = Date()
+        let touched = writes.filter { $0.isNew || !$0.changed.isEmpty }
+        guard !touched.isEmpty else { return nil }
+        let batch = UUID()
         try await db.transaction { tx in
             let sql = tx.sql
+            let before = try await ResidentSnapshot.read(touched.filter { !$0.isNew }.map(\.id), on: sql)
             var fresh: [[any Encodable & Sendable]] = []
             var tagRows: [[any Encodable & Sendable]] = []
             var retagged: [UUID] = []
@@ -446,6 +454,9 @@ struct ResidentImport {
                     "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at",
                 ], rows: fresh)
             try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
+            try await ImportBatches.recordResidents(
+                batch, actor: actor, file: fileHash, at: now, inserted: inserted, updated: updated, before: before, ids: touched.map(\.id), on: sql)
         }
+        return batch
     }
 }

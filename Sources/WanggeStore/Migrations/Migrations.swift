@@ -33,6 +33,7 @@ public enum StoreMigrations {
             UpdateCasesAddReporterEmail(),
             CreateNotifications(),
             CreateImportReports(),
+            CreateImportBatches(),
         ]
     }
 }

@@ -209,3 +209,22 @@ struct AccountCommand: AsyncCommand {
         context.console.print("\(account.username) · \(L10n.t(role.nameKey))")
     }
 }
+
+/// `wangge import-undo BATCH`: rolls a resident import back as a whole (the batch id is printed by
+/// `wangge import` and listed on the import page), refused when a row changed since.
+struct ImportUndoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "batch", help: "The import batch's id")
+        var batch: String
+    }
+
+    var help: String { "Undo a resident import as a whole, while nobody has changed its rows since" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = UUID(uuidString: signature.batch) else { throw StoreError.notFound("import_batch") }
+        let app = context.application
+        let restored = try await ImportBatches(app.db).rollback(id, in: .everything, by: "cli", at: Date())
+        try await app.auditCLI("import.undo", object: "import_batch", id.uuidString, detail: AuditDetail(["rows": "\(restored)", "via": "cli"]).text)
+        context.console.print(L10n.t("import.undo.done", restored))
+    }
+}

@@ -22,7 +22,36 @@ enum DataController {
 
     static func show(req: Request) async throws -> Response {
         let v = try req.requireRegisterReader()
-        return Layout.response(req, DataPage.render(csrf: CSRF.token(req), canImport: v.role.editsRegister, result: nil, failure: nil), title: L10n.t("data.title"))
+        let notice = req.session.data[SessionKeys.notice]
+        req.session.data[SessionKeys.notice] = nil
+        return Layout.response(
+            req,
+            DataPage.render(
+                csrf: CSRF.token(req), canImport: v.role.editsRegister, result: nil, failure: nil,
+                batches: v.role.editsRegister ? try await batches(req, v) : [], notice: notice),
+            title: L10n.t("data.title"))
+    }
+
+    /// The viewer's own recent imports (the district administrator's: everyone's).
+    static func batches(_ req: Request, _ v: Viewer) async throws -> [ImportBatchRow] {
+        try await ImportBatches(req.db).recent(account: v.role == .sysAdmin && v.scope.coversDistrict ? nil : v.account.id)
+    }
+
+    /// POST /data/batches/{id}/undo: rolls an import back as a whole (see `ImportBatches.rollback`), audited.
+    static func undo(req: Request) async throws -> Response {
+        let v = try req.requireRegisterEditor()
+        let id = try req.id()
+        guard let batch = try await ImportBatches(req.db).find(id), try await batches(req, v).contains(where: { $0.id == id }) || v.role == .sysAdmin
+        else { throw StoreError.notFound("import_batch") }
+        do {
+            let restored = try await ImportBatches(req.db).rollback(id, in: v.scope, by: v.account.username, at: req.now)
+            try await req.audit("import.undo", object: "import_batch", id.uuidString, detail: AuditDetail(["kind": batch.kind, "rows": "\(restored)"]).text)
+            req.session.data[SessionKeys.notice] = L10n.t("import.undo.done", restored)
+        } catch let e as StoreError where e.kind == .conflict {
+            try await req.audit("import.undo", object: "import_batch", id.uuidString, detail: AuditDetail(["reason": e.key]).text, outcome: "refused")
+            req.session.data[SessionKeys.notice] = e.message()
+        }
+        return req.redirect(to: SiteURL.importExport.path, redirectType: .normal)
     }
 
     static func upload(req: Request) async throws -> Response {
@@ -32,11 +61,14 @@ enum DataController {
         let bytes = Array(upload.file.data.readableBytesView)
         do {
             let options = upload.options(v.role)
+            let actor = ImportActor(accountID: v.account.id, name: v.account.username)
             let result = try await req.auditedImport(kind, via: "page") {
-                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope, options: options)
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope, options: options, actor: actor)
             }
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
-            return Layout.response(req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil), title: L10n.t("data.title"))
+            return Layout.response(
+                req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil, batches: try await batches(req, v)),
+                title: L10n.t("data.title"))
         } catch let failure as ImportFailure {
             let report = try await ImportReports(req.db).save(failure, account: v.account.id, now: req.now)
             let res = Layout.response(
@@ -110,7 +142,7 @@ extension Request {
             "import", object: "register", kind.rawValue,
             detail: AuditDetail([
                 "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
-                "dry_run": result.dryRun ? "yes" : nil, "via": via,
+                "dry_run": result.dryRun ? "yes" : nil, "batch": result.batch?.uuidString, "via": via,
             ]).text)
         return result
     }

@@ -4,9 +4,13 @@ import WanggeCore
 import WanggeStore
 
 enum DataPage {
-    static func render(csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?, report: UUID? = nil) -> HTML {
+    static func render(
+        csrf: String, canImport: Bool, result: ImportResult?, failure: ImportFailure?, report: UUID? = nil, batches: [ImportBatchRow] = [],
+        notice: String? = nil
+    ) -> HTML {
         let kinds = ImportKind.allCases
         return [
+            notice.map { el("p", ["class": "ok", "role": "status"], .text($0)) } ?? .empty,
             result.map { r in el("div", ["class": "ok", "role": "status"], r.summaryLines.map { el("p", .text($0)) }) } ?? .empty,
             result.map { r in
                 r.notices.isEmpty
@@ -52,6 +56,7 @@ enum DataPage {
                                 el("button", ["type": "submit"], .t("data.upload")),
                             ]),
                     ]) : .empty,
+            batches.isEmpty ? .empty : batchList(batches, csrf: csrf),
             el(
                 "section",
                 [
@@ -60,5 +65,35 @@ enum DataPage {
                     el("ul", kinds.filter { $0 != .boundaries }.map { el("li", HTML.link(SiteURL.export(kind: $0.rawValue).path, L10n.t("import.kind.\($0.rawValue)") + " (CSV)")) }),
                 ]),
         ]
+    }
+
+    /// 导入记录: the latest imports with what they did, each with 撤销 while it can be rolled back.
+    static func batchList(_ batches: [ImportBatchRow], csrf: String) -> HTML {
+        el(
+            "section",
+            [
+                el("h2", .t("import.batches")),
+                el("p", ["class": "meta"], .t("import.batches_help")),
+                HTML.table(
+                    ["import.batch.at", "import.batch.kind", "import.batch.actor", "import.batch.counts", "import.batch.file", ""],
+                    batches.map { b in
+                        [
+                            .text(ChinaTime.formatMinutes(b.createdAt)), .t("import.kind.\(b.kind)"), .text(b.actor),
+                            .t("import.batch.count_values", b.inserted, b.updated), el("span", ["class": "code"], .text(String(b.fileSHA256.prefix(12)))),
+                            b.rolledBackAt.map { .t("import.batch.rolled_back", ChinaTime.formatMinutes($0), b.rolledBackBy ?? "") }
+                                ?? (b.kind == ImportKind.residents.rawValue
+                                    ? el(
+                                        "form",
+                                        [
+                                            "method": "post", "action": SiteURL.importUndo(b.id).path, "class": "inline",
+                                            "data-confirm": L10n.t("import.undo.confirm"),
+                                        ],
+                                        [
+                                            el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                                            el("button", ["type": "submit", "class": "small"], .t("import.undo")),
+                                        ]) : .empty),
+                        ]
+                    }),
+            ])
     }
 }
