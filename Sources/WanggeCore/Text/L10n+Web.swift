@@ -355,16 +355,16 @@ extension L10n {
         "data.title": ("导入导出", "Import and export"),
         "data.import": ("导入", "Import"),
         "data.import_help": (
-            "CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号将被更新。",
-            "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers are updated."
+            "CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号只改动文件中写明的字段:文件没有的列、空白单元格和脱敏值(含 *)都不改动。可先试导入;写入后的居民导入可整批撤销。",
+            "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers change only in what the file says: absent columns, empty cells and masked values (with *) change nothing. Try a dry run first; a resident import can be undone as a whole."
         ),
         "data.kind": ("数据类别", "Kind"),
         "data.file": ("文件", "File"),
         "data.upload": ("上传并导入", "Upload and import"),
         "data.export": ("导出", "Export"),
         "data.export_help": (
-            "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),表头与导入一致。楼栋和户可修改后再导入;居民导出中的身份证号和电话已脱敏,不能原样导回——更正个人信息请在居民页面进行。",
-            "CSV that Excel opens directly (UTF-8 with BOM), with the import's headers. Buildings and households can be edited and imported again; the residents export has ID numbers and phones masked and cannot be imported back as it is — correct a person on their own page."
+            "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),表头与导入一致,长号码列已防止被 Excel 改成科学计数法。可在 Excel 中修改后原样导回:脱敏的身份证号和电话表示“不改动”,按姓名和脱敏号码对应到原居民。",
+            "CSV that Excel opens directly (UTF-8 with BOM), with the import's headers and long numbers protected from Excel's scientific notation. Edit it in Excel and import it back: masked ID numbers and phones mean \u{201C}unchanged\u{201D}, and rows are matched to the residents by name and masked number."
         ),
     ]
 }
