@@ -48,7 +48,7 @@ unset DATABASE_URL DATABASE_SCHEMA WANGGE_KEYS WANGGE_KEY_FILE
 export WANGGE_DATA="$work/data"
 
 echo "== Python checks ($("$python" -c 'import importlib.metadata as m; print(", ".join(p + " " + m.version(p) for p in ("georeport", "selenium", "pytest")))')) =="
-"$bin" demo --grids 4 >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+"$bin" demo --grids 4 --case-days 0 >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
 key=$("$bin" apikey create --name check 2>"$work/apikey.log" | grep -E '^o311_[0-9a-f]+$' | tail -n 1 || true)
 [ -n "$key" ] || { echo "python-checks: wangge apikey create printed no key" >&2; cat "$work/apikey.log" >&2; exit 1; }
 

@@ -57,7 +57,7 @@ def server():
     env = dict(os.environ, WANGGE_DATA=os.path.join(work, "data"))
     for name in ("DATABASE_URL", "DATABASE_SCHEMA", "WANGGE_KEYS", "WANGGE_KEY_FILE"):
         env.pop(name, None)
-    subprocess.run([BIN, "demo", "--grids", "1"], env=env, check=True, capture_output=True)
+    subprocess.run([BIN, "demo", "--grids", "1", "--case-days", "0"], env=env, check=True, capture_output=True)
     boundaries = os.path.join(work, "b.geojson")
     subprocess.run([BIN, "export", "boundaries", "-o", boundaries], env=env, check=True, capture_output=True)
     import json
