@@ -363,7 +363,7 @@ enum DemoCaseTopics {
             titles: ["钱包丢失"], details: ["在{p}附近丢了钱包"], done: ["已联系派出所,失物已找回"]),
         T(
             category: "appeal.suggestion", weight: 6, season: .steady, place: .outside, patrol: 0.1,
-            titles: ["建议增设充电桩", "建议增加休息座椅"], details: ["建议在{p}附近增设电动车充电桩", "建议在{p}附近增设休息座椅"],
+            titles: ["建议增设充电桩", "建议增加休息座椅"], details: ["建议在{p}增设电动车充电桩", "建议在{p}增设休息座椅"],
             done: ["建议已采纳,纳入年度实事项目", "已转相关部门研究"], districtWide: true),
     ]
 

@@ -97,8 +97,8 @@ extension DemoLoader {
 /// staff record has an account), otherwise a name of the right kind with no account.
 struct DemoCaseActors: Sendable {
     var streetOperators: [String: CaseActor] = [:]
-    var districtOperator = CaseActor(id: nil, name: "区指挥中心受理员", role: .operator_)
-    var leader = CaseActor(id: nil, name: "区领导", role: .leader)
+    var districtOperator: CaseActor
+    var leader: CaseActor
     var departments: [String: CaseActor] = [:]
     /// "grid code/staff name" → the staff member's account.
     var linkedStaff: [String: CaseActor] = [:]
@@ -116,10 +116,10 @@ struct DemoCaseActors: Sendable {
     }
 
     static func load(plan: DemoPlan, on sql: any SQLDatabase) async throws -> DemoCaseActors {
-        var actors = DemoCaseActors()
-        for street in plan.units where street.level == .street {
-            actors.streetOperators[street.code] = CaseActor(id: nil, name: street.name + "受理员", role: .operator_)
-        }
+        // Without an account, a step is signed by the place and the role: "东湖街道受理员/派遣员".
+        func named(_ unit: DemoUnit, _ role: ActorRole) -> CaseActor { CaseActor(id: nil, name: unit.name + L10n.t(role.nameKey), role: role) }
+        var actors = DemoCaseActors(districtOperator: named(plan.district, .operator_), leader: named(plan.district, .leader))
+        for street in plan.units where street.level == .street { actors.streetOperators[street.code] = named(street, .operator_) }
         struct Department: Decodable { var key: String; var name_zh: String }
         for d in try await sql.raw("SELECT key, name_zh FROM departments").all(decoding: Department.self) {
             actors.departments[d.key] = CaseActor(id: nil, name: d.name_zh, role: .department)
