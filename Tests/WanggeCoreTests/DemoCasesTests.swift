@@ -139,6 +139,12 @@ enum DemoCaseFixture {
             }
         }
         #expect(codes.count == DemoCaseFixture.cases.count && publicCodes.count == codes.count && ids.count == codes.count)
+        // Ids grow in the order each source writes its cases, and step ids follow their case's.
+        for source in Dictionary(grouping: DemoCaseFixture.cases, by: \.gridCode).values {
+            #expect(source.map(\.id.uuidString) == source.map(\.id.uuidString).sorted())
+        }
+        let c = DemoCaseFixture.cases[0]
+        #expect(c.id.uuidString < c.eventID(seq: 1).uuidString && c.eventID(seq: 1).uuidString < c.eventID(seq: 2).uuidString)
     }
 
     @Test func codesNeverRepeatAcrossTheOrdinalSpace() {

@@ -127,12 +127,15 @@ struct DemoCaseGenerator {
         drafts.sort { $0.at < $1.at }
         for (index, draft) in drafts.enumerated() where draft.at < context.settings.now {
             let ordinal = Self.ordinal(source: context.ordinal, day: day, index: index)
-            cases.append(make(ordinal: ordinal, topic: context.topics[draft.topic], channel: draft.channel, at: draft.at, rng: &rng))
+            let key = context.ordinal << 26 | day << 10 | index
+            cases.append(make(ordinal: ordinal, key: key, topic: context.topics[draft.topic], channel: draft.channel, at: draft.at, rng: &rng))
         }
     }
 
-    mutating func make(ordinal: Int, topic: DemoCaseTopic, channel: CaseChannel, at reportedAt: Date, rng: inout DemoRNG) -> DemoCase {
-        let id = DemoCaseCodes.id(ordinal, seed: context.seed)
+    /// `ordinal` makes the codes; `key` (grid, whole day number, place in the day) the ids, which
+    /// then sort as the cases are written.
+    mutating func make(ordinal: Int, key: Int, topic: DemoCaseTopic, channel: CaseChannel, at reportedAt: Date, rng: inout DemoRNG) -> DemoCase {
+        let id = DemoCaseCodes.id(key, seed: context.seed)
         let category = context.settings.categories[topic.category]!
         let department = context.departments[topic.category] ?? CaseCategory.seedByKey[topic.category]?.department ?? "street_governance"
 
@@ -202,7 +205,7 @@ struct DemoCaseGenerator {
         if life.snapshot.state != .merged && life.snapshot.state != .rejected { latest[topic.category] = (id, reportedAt) }
 
         return DemoCase(
-            id: id, trackingCode: DemoCaseCodes.tracking(ordinal, seed: context.seed),
+            id: id, key: key, seed: context.seed, trackingCode: DemoCaseCodes.tracking(ordinal, seed: context.seed),
             publicCode: String(PublicCode.prefix) + DemoCaseCodes.tracking(ordinal, seed: context.seed ^ 0x5055_424C_4943),
             categoryKey: topic.category, channel: channel, gridCode: context.source.gridCode, title: title,
             description: description, point: point, address: address, reporterName: reporter.name, reporterPhone: reporter.phone,
@@ -234,16 +237,19 @@ struct DemoCaseGenerator {
 enum DemoCaseCodes {
     static let space: UInt64 = 27_512_614_111  // 31⁷
 
-    static func id(_ ordinal: Int, seed: UInt64) -> UUID {
-        var state = seed ^ DemoRNG.fnv1a("case-id") ^ (UInt64(ordinal) &* 0x9E37_79B9_7F4A_7C15)
-        let a = DemoRNG.splitMix(&state), b = DemoRNG.splitMix(&state)
+    /// A case id (`seq` 0) or the id of its timeline step `seq`: the case's key in the first six bytes,
+    /// so ids grow in the order cases are written and the indexes on them fill at their end (a
+    /// million random keys would scatter writes over the whole index), the step in the next two
+    /// (version 8, RFC 9562's custom layout), the rest drawn from the seed.
+    static func id(_ key: Int, seq: Int = 0, seed: UInt64) -> UUID {
+        var state = seed ^ DemoRNG.fnv1a("case-id") ^ (UInt64(key) &* 0x9E37_79B9_7F4A_7C15)
+        let tail = DemoRNG.splitMix(&state)
         var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * i))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * i))
-        }
-        bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
-        bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: UInt64(key) >> (8 * (5 - i))) }
+        bytes[6] = 0x80 | UInt8(truncatingIfNeeded: seq >> 8) & 0x0F
+        bytes[7] = UInt8(truncatingIfNeeded: seq)
+        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: tail >> (8 * (i - 8))) }
+        bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 9562 variant
         return UUID(
             uuid: (
                 bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

@@ -102,6 +102,8 @@ public struct DemoCaseStep: Sendable, Hashable {
 /// A generated case with its whole timeline, as it stands at `DemoCaseSettings.now`.
 public struct DemoCase: Sendable, Hashable {
     public var id: UUID
+    let key: Int
+    let seed: UInt64
     public var trackingCode: String
     public var publicCode: String
     public var categoryKey: String
@@ -124,6 +126,9 @@ public struct DemoCase: Sendable, Hashable {
     public var resolveAlerts: Int
     public var nextSweepAt: Date?
     public var timeline: [DemoCaseStep]
+
+    /// The id of timeline step `seq` (1 = the report), in the same order as the case ids.
+    public func eventID(seq: Int) -> UUID { DemoCaseCodes.id(key, seq: seq, seed: seed) }
 }
 
 extension DemoDistrict {

@@ -81,7 +81,7 @@ extension DemoLoader {
                 let e = step.event
                 let actor = actors.actor(step.actor)
                 eventRows.append([
-                    UUID(), c.id, i + 1, e.action.rawValue, e.from?.rawValue, e.to.rawValue, actor.id, actor.name, actor.role.rawValue,
+                    c.eventID(seq: i + 1), c.id, i + 1, e.action.rawValue, e.from?.rawValue, e.to.rawValue, actor.id, actor.name, actor.role.rawValue,
                     e.note, e.reason, e.department, e.rating?.rawValue, e.notifyReporter, e.at,
                 ])
             }
