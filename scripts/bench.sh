@@ -29,7 +29,7 @@ run_once() {  # $1 = label, $2 = WANGGE_INTAKE_BATCH
   mkdir -p "$data" "$work/client"
   port=$(free_port)
   export WANGGE_DATA="$data" WANGGE_SWEEP_SECONDS=0
-  "$bin" demo --grids 4 >/dev/null
+  "$bin" demo --grids 4 --case-days 0 >/dev/null
   key=$("$bin" apikey create --name "bench-$1" 2>/dev/null | tail -n 1)
   WANGGE_INTAKE_BATCH="$2" WANGGE_OPEN311_POSTS_PER_MINUTE=1000000000 "$bin" serve --hostname 127.0.0.1 --port "$port" >"$work/$1.log" 2>&1 &
   server=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python checks: end-to-end tests that drive the built binary from outside, as other software
 # and people do. Builds nothing. Takes the wangge binary (default .build/debug/wangge), makes a demo
-# district in a temporary WANGGE_DATA, creates an Open311 API key, serves on a free loopback port
+# district with 30 days of cases in a temporary WANGGE_DATA, creates an Open311 API key, serves on a free loopback port
 # and runs pytest over Tests/Python/ against that one server:
 #   test_open311_client.py   Open311 GeoReport v2 with the PyPI client `georeport`, unchanged
 #   test_resident_phone.py   the case loop in a real browser (Chromium through Selenium): a resident
@@ -51,7 +51,7 @@ unset DATABASE_URL DATABASE_SCHEMA WANGGE_KEYS WANGGE_KEY_FILE
 export WANGGE_DATA="$work/data"
 
 echo "== Python checks ($("$python" -c 'import importlib.metadata as m; print(", ".join(p + " " + m.version(p) for p in ("georeport", "selenium", "pytest")))')) =="
-"$bin" demo --grids 4 >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+"$bin" demo --grids 4 --case-days 30 >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
 key=$("$bin" apikey create --name check 2>"$work/apikey.log" | grep -E '^o311_[0-9a-f]+$' | tail -n 1 || true)
 [ -n "$key" ] || { echo "python-checks: wangge apikey create printed no key" >&2; cat "$work/apikey.log" >&2; exit 1; }
 

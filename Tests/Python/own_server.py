@@ -41,7 +41,8 @@ class OwnServer:
         return subprocess.run([self.binary, *args], env=self.env, check=True, capture_output=True, text=True).stdout
 
     def __enter__(self):
-        self.run("demo", "--grids", str(self.grids))
+        # No case history: these servers measure and count their own cases.
+        self.run("demo", "--grids", str(self.grids), "--case-days", "0")
         boundaries = os.path.join(self.work, "b.geojson")
         self.run("export", "boundaries", "-o", boundaries)
         with open(boundaries) as f:

@@ -16,8 +16,12 @@ public enum TrackingCode {
     }
 
     public static func make<G: RandomNumberGenerator>(using g: inout G) -> String {
-        let values = (0..<(length - 1)).map { _ in Int.random(in: 0..<modulus, using: &g) }
-        return String((values + [checkValue(values)]).map { alphabet[$0] })
+        make(values: (0..<(length - 1)).map { _ in Int.random(in: 0..<modulus, using: &g) })
+    }
+
+    /// The code of seven symbol values (each 0..<31) and its check character.
+    static func make(values: [Int]) -> String {
+        String((values + [checkValue(values)]).map { alphabet[$0] })
     }
 
     /// The canonical form of what someone typed: upper case, spaces and hyphens dropped,

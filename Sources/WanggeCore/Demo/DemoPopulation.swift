@@ -14,9 +14,7 @@ extension DemoDistrict {
                 components: [], organisations: [])
         }
         var rng = DemoRNG(seed: config.seed, key: gridCode, part: "population")
-        let householdTarget = rng.int(in: 470...600)
-        var site = DemoSite(gridCode: gridCode, context: context, seed: config.seed)
-        site.build(households: householdTarget, rng: &rng)
+        let (site, householdTarget) = self.site(gridCode, context: context, config: config, rng: &rng)
         let households = site.households(count: householdTarget, rng: &rng)
         var people = DemoPeople(gridCode: gridCode, config: config, ordinal: context.ordinal, gridCount: plan.contexts.count)
         let residents = people.residents(of: households, rng: &rng)
@@ -26,6 +24,21 @@ extension DemoDistrict {
         return DemoGridPopulation(
             gridCode: gridCode, buildings: site.buildings, households: households,
             residents: residents, components: components, organisations: organisations)
+    }
+
+    /// The grid's buildings alone, as `population` places them, without the cost of its people.
+    public static func buildings(ofGrid gridCode: String, plan: DemoPlan) -> [DemoBuilding] {
+        guard let context = plan.contexts[gridCode] else { return [] }
+        var rng = DemoRNG(seed: plan.config.seed, key: gridCode, part: "population")
+        return site(gridCode, context: context, config: plan.config, rng: &rng).site.buildings
+    }
+
+    /// The grid's buildings and how many households they get: the first draws of the grid's stream.
+    static func site(_ gridCode: String, context: DemoGridContext, config: DemoConfig, rng: inout DemoRNG) -> (site: DemoSite, households: Int) {
+        let householdTarget = rng.int(in: 470...600)
+        var site = DemoSite(gridCode: gridCode, context: context, seed: config.seed)
+        site.build(households: householdTarget, rng: &rng)
+        return (site, householdTarget)
     }
 
     /// The same, with the configuration the plan was drawn from.

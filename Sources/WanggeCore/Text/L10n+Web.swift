@@ -139,6 +139,7 @@ extension L10n {
         "account.weak_password": ("密码至少 8 位,且包含大写字母、小写字母、数字、符号中的三类", "Passwords need 8+ characters from three of: upper, lower, digit, symbol"),
         "demo.not_empty": ("数据库中已有数据;演示数据只写入空数据库", "The database is not empty; demo data goes only into an empty one"),
         "demo.bad_grids": ("网格数须在 1 到 5000 之间", "The number of grids must be 1 to 5000"),
+        "demo.bad_case_days": ("事件历史天数须在 0 到 3650 之间", "The days of case history must be 0 to 3650"),
         "export.use_geojson": ("边界请导出为 GeoJSON", "Export boundaries as GeoJSON"),
         "export.cannot_write": ("无法写入文件 {0}", "Cannot write {0}"),
         "import.kind.buildings": ("楼栋/商铺", "Buildings and shops"),

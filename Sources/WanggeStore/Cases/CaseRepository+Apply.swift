@@ -103,20 +103,12 @@ extension CaseRepository {
             let cuts = current.suspensionIntervals + [ended]
             next.suspensions = CaseRow.encode(cuts)
             if let category = try await category(current.categoryKey) {
-                let calendar = LimitCalendar(category.counting, working: working)
-                let l = category.limits
-                func at(_ hours: Double) -> Date { TimeLimits.deadline(from: current.reportedAt, hours: hours, calendar: calendar, excluding: cuts) }
-                next.respondBy = at(l.respondHours)
-                next.respondWarnAt = at(l.respondHours * category.warnFraction)
-                next.resolveBy = at(l.resolveHours)
-                next.resolveWarnAt = at(l.resolveHours * category.warnFraction)
+                next.deadlines = CaseDeadlines(
+                    reportedAt: current.reportedAt, limits: category.limits, warnFraction: category.warnFraction, working: working, excluding: cuts)
             }
         }
         if action.kind == .reopen, let category = try await category(current.categoryKey) {
-            // A reopened case is worked again from now, with the category's full resolve limit.
-            let calendar = LimitCalendar(category.counting, working: working)
-            next.resolveBy = TimeLimits.deadline(from: now, hours: category.resolveHours, calendar: calendar)
-            next.resolveWarnAt = TimeLimits.deadline(from: now, hours: category.resolveHours * category.warnFraction, calendar: calendar)
+            next.deadlines = next.deadlines.reopened(at: now, limits: category.limits, warnFraction: category.warnFraction, working: working)
         }
         next.version = current.version + 1
         return (next, transition.event)

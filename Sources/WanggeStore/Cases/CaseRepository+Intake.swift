@@ -84,8 +84,8 @@ extension CaseRepository {
             if let unit = building.unitID { grid = try await UnitRepository(db).find(unit, in: .everything) }
         }
         let department = try await route(category, grid: grid)
-        let limits = category.limits
-        let calendar = LimitCalendar(limits.counting, working: try await resolved(working))
+        let deadlines = CaseDeadlines(
+            reportedAt: now, limits: category.limits, warnFraction: category.warnFraction, working: try await resolved(working))
         let id = UUID()
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
@@ -94,10 +94,8 @@ extension CaseRepository {
             unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
             lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
-            respondBy: TimeLimits.deadline(from: now, hours: limits.respondHours, calendar: calendar),
-            respondWarnAt: TimeLimits.deadline(from: now, hours: limits.respondHours * category.warnFraction, calendar: calendar),
-            resolveBy: TimeLimits.deadline(from: now, hours: limits.resolveHours, calendar: calendar),
-            resolveWarnAt: TimeLimits.deadline(from: now, hours: limits.resolveHours * category.warnFraction, calendar: calendar),
+            respondBy: deadlines.respondBy, respondWarnAt: deadlines.respondWarnAt,
+            resolveBy: deadlines.resolveBy, resolveWarnAt: deadlines.resolveWarnAt,
             reworkCount: 0, reopenCount: 0, supervisionCount: 0, outcome: nil, rating: nil, mergedInto: nil,
             suspendedSince: nil, suspendedUntil: nil, stateBeforeSuspension: nil, suspensions: "[]", version: 1, reporterEmail: email)
         var sealed = row

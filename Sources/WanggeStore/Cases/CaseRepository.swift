@@ -44,16 +44,28 @@ public struct CaseRepository: Sendable, SQLRepository {
 
     /// The department for a category in a grid: the rule of the nearest unit up the tree, else the category's default.
     public func route(_ category: CategoryRow, grid: UnitRow?) async throws -> String {
-        guard let grid else { return category.departmentKey }
+        try await routes([category], grid: grid)[category.key] ?? category.departmentKey
+    }
+
+    /// `route` for many categories in one grid, with one query: category key → department.
+    public func routes(_ categories: [CategoryRow], grid: UnitRow?) async throws -> [String: String] {
+        var result = Dictionary(categories.map { ($0.key, $0.departmentKey) }) { first, _ in first }
+        guard let grid else { return result }
         let chain = [grid.id] + grid.ancestorIDs.reversed()
-        struct Rule: Decodable { var unit_id: UUID; var department_key: String }
+        struct Rule: Decodable { var category_key: String; var unit_id: UUID; var department_key: String }
         let rules = try await sql.raw(
             """
-            SELECT unit_id, department_key FROM routing_rules WHERE category_key = \(bind: category.key) AND unit_id IN (\(binds: chain))
+            SELECT category_key, unit_id, department_key FROM routing_rules \
+            WHERE category_key IN (\(binds: categories.map(\.key))) AND unit_id IN (\(binds: chain))
             """
         ).all(decoding: Rule.self)
-        for id in chain { if let rule = rules.first(where: { $0.unit_id == id }) { return rule.department_key } }
-        return category.departmentKey
+        for category in categories {
+            let own = rules.filter { $0.category_key == category.key }
+            if let id = chain.first(where: { id in own.contains { $0.unit_id == id } }), let rule = own.first(where: { $0.unit_id == id }) {
+                result[category.key] = rule.department_key
+            }
+        }
+        return result
     }
 
     // MARK: Reading

@@ -1,12 +1,6 @@
 import Foundation
 import WanggeCore
 
-/// How a case came in (C1).
-public enum CaseChannel: String, Sendable, Codable, CaseIterable {
-    case gridWorker = "grid_worker", qr, hotline, window, mailbox, open311
-    public var nameKey: String { "case.channel.\(rawValue)" }
-}
-
 /// A case as stored. `reporterPhone` leaves the repository decrypted; screens mask it.
 public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
     public var id: UUID
@@ -68,6 +62,17 @@ public struct CaseRow: Codable, Sendable, Equatable, Identifiable {
         rework_count, reopen_count, supervision_count, outcome, rating, merged_into, suspended_since, suspended_until, \
         state_before_suspension, suspensions, version, reporter_phone_hash, reporter_email
         """
+
+    /// The four deadlines together.
+    public var deadlines: CaseDeadlines {
+        get { CaseDeadlines(respondBy: respondBy, respondWarnAt: respondWarnAt, resolveBy: resolveBy, resolveWarnAt: resolveWarnAt) }
+        set {
+            respondBy = newValue.respondBy
+            respondWarnAt = newValue.respondWarnAt
+            resolveBy = newValue.resolveBy
+            resolveWarnAt = newValue.resolveWarnAt
+        }
+    }
 
     public var point: GeoPoint? { lon.flatMap { lon in lat.map { GeoPoint(lon: lon, lat: $0) } } }
 

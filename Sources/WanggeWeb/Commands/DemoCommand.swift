@@ -8,15 +8,24 @@ import WanggeStore
 /// with one account per role, and prints how to log in.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "grids", help: "How many grids (default 12; 1000 reaches the size of a real district: ~534k households, ~1.2M residents)")
+        @Option(name: "grids", help: "How many grids (default 12; 1000 reaches the size of a real district: ~534k households, ~1.2M residents, ~1M cases a year)")
         var grids: Int?
         @Option(name: "seed", help: "Random seed (default 2026); the same seed gives the same district")
         var seed: UInt64?
+        @Option(
+            name: "case-days",
+            help: "Days of case history up to today (default 365, about 1,000 cases per grid a year; 0 = no cases, at most 3650)")
+        var caseDays: Int?
         @Flag(name: "if-empty", help: "Do nothing when the database already holds a district")
         var ifEmpty: Bool
     }
 
-    var help: String { "Generate a demo district with streets, communities, grids, teams, buildings, households, residents and demo accounts" }
+    var help: String {
+        "Generate a demo district with streets, communities, grids, teams, buildings, households, residents, demo accounts and a year of cases"
+    }
+
+    /// Days of case history by default: a year, so every queue, list and dashboard has content.
+    static let defaultCaseDays = 365
 
     static let demoPassword = "Wangge@2026"
 
@@ -33,10 +42,20 @@ struct DemoCommand: AsyncCommand {
             config.grids = grids
         }
         if let seed = signature.seed { config.seed = seed }
+        let caseDays = signature.caseDays ?? Self.defaultCaseDays
+        guard (0...DemoCaseSettings.maxDays).contains(caseDays) else { throw StoreError(.invalid, "demo.bad_case_days") }
         let bar = ProgressBar("生成演示区 / demo")
         let started = Date()
         let plan = try await loader.load(config) { bar.update($0, $1) }
         let accounts = try await Self.createAccounts(app, plan: plan)
+        var cases = 0
+        var casesTime = 0.0
+        if caseDays > 0 {
+            let caseBar = ProgressBar("演示事件 / demo cases")
+            let casesStarted = Date()
+            cases = try await loader.loadCases(plan: plan, days: caseDays, now: app.clock.now()) { caseBar.update($0, $1) }
+            casesTime = Date().timeIntervalSince(casesStarted)
+        }
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
         let root = try await UnitRepository(app.db).roots(in: .everything).first
         let t = root.flatMap { totals[$0.id] } ?? UnitTotals()
@@ -44,6 +63,10 @@ struct DemoCommand: AsyncCommand {
             String(
                 format: "完成 / done in %.1f s: %d grids, %d buildings, %d households, %d residents",
                 Date().timeIntervalSince(started), t.grids, t.buildings, t.households, t.residents))
+        if cases > 0 {
+            context.console.print(
+                String(format: "  %d cases over %d days (%.1f s, %.0f cases/s)", cases, caseDays, casesTime, Double(cases) / max(casesTime, 0.001)))
+        }
         context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
         for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
         context.console.print("两步验证 / TOTP: admin, security and auditor need a 6-digit code after the password;")
