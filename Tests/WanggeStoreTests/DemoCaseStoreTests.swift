@@ -106,12 +106,12 @@ struct DemoCaseStoreTests {
             }
             let street = try await Fixture.unit(db, code: Fixture.plan.units.first { $0.level == .street }!.code)
             let streetGrids = Set(grids.values.filter { $0.path.hasPrefix(street.path) }.map(\.id))
-            let streetQueue = try await repo.queue(.toAccept, role: .operator_, in: .subtree(of: street), now: Self.now)
+            let streetQueue = try await repo.queue(.toAccept, role: .operator_, in: .subtree(of: street), now: Self.now).rows
             #expect(!streetQueue.isEmpty && streetQueue.allSatisfy { $0.unitID.map(streetGrids.contains) == true })
             let working = rows.filter { $0.state == .dispatched || $0.state == .signedFor }.compactMap(\.departmentKey)
             let department = try #require(working.first { $0 != CaseRepository.gridTeam })
             let scope = Scope.everything.limited(toDepartments: [department])
-            let own = try await repo.queue(.mine, role: .department, in: scope, now: Self.now)
+            let own = try await repo.queue(.mine, role: .department, in: scope, now: Self.now).rows
             #expect(!own.isEmpty && own.allSatisfy { $0.departmentKey == department })
         }
     }

@@ -63,6 +63,7 @@ extension L10n {
         "notify.error.no_address": ("反映人的联系方式已删除", "The reporter's contact was removed"),
         "notify.done": ("通知投递：发送 {0} 条，失败 {1} 条", "Notification delivery: {0} sent, {1} failed"),
         "case.bad_email": ("邮箱地址格式不正确", "The e-mail address is not valid"),
+        "case.code_exhausted": ("暂时无法生成查询码，请重试", "No free tracking code could be drawn; please try again"),
         "case.reporter_email": ("反映人邮箱", "Reporter's e-mail"),
     ]
 }

@@ -90,7 +90,8 @@ extension CaseRepository {
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
         let row = CaseRow(
-            id: id, trackingCode: TrackingCode.make(), publicCode: PublicCode.make(), categoryKey: category.key, state: opening.snapshot.state, level: level,
+            id: id, trackingCode: try await freshCode(TrackingCode.make, column: "tracking_code"),
+            publicCode: try await freshCode(PublicCode.make, column: "public_code"), categoryKey: category.key, state: opening.snapshot.state, level: level,
             unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
             lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
@@ -136,6 +137,16 @@ extension CaseRepository {
 }
 
 extension CaseRepository {
+    /// A code no case has yet. Codes are random in a space of about 10^12, so with a million cases
+    /// (a district's year) one in some tens of thousands would repeat; drawing again costs a lookup.
+    func freshCode(_ make: () -> String, column: String) async throws -> String {
+        for _ in 0..<8 {
+            let code = make()
+            if try await sql.raw("SELECT 1 AS found FROM cases WHERE \(ident: column) = \(bind: code)").first() == nil { return code }
+        }
+        throw StoreError(.conflict, "case.code_exhausted")
+    }
+
     /// The building whose address is the longest leading part of `address` ("幸福路12号" in
     /// "幸福路12号3单元502室"), found through the address index; nil when none is, or when the best
     /// match is shared by buildings in different grids.

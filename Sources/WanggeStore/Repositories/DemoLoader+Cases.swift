@@ -54,7 +54,7 @@ extension DemoLoader {
         "description", "lon", "lat", "address", "reporter_name", "reporter_phone", "reported_at", "responded_at", "closed_at",
         "respond_by", "respond_warn_at", "resolve_by", "resolve_warn_at", "rework_count", "reopen_count", "supervision_count",
         "outcome", "rating", "merged_into", "suspended_since", "suspended_until", "state_before_suspension", "suspensions", "version",
-        "respond_alerts", "resolve_alerts", "next_sweep_at",
+        "respond_alerts", "resolve_alerts", "next_sweep_at", "reporter_phone_hash",
     ]
     static let eventColumns = [
         "id", "case_id", "seq", "action", "from_state", "to_state", "actor_id", "actor_name", "actor_role", "note", "reason",
@@ -76,6 +76,7 @@ extension DemoLoader {
                 d.resolveBy, d.resolveWarnAt, s.reworkCount, s.reopenCount, s.supervisionCount, s.outcome?.rawValue,
                 s.rating?.rawValue, s.mergedInto, s.suspendedSince, s.suspendedUntil, s.stateBeforeSuspension?.rawValue,
                 CaseRow.encode(c.suspensions), c.timeline.count, c.respondAlerts, c.resolveAlerts, c.nextSweepAt,
+                c.reporterPhone.map(cipher.lookupHash),
             ])
             for (i, step) in c.timeline.enumerated() {
                 let e = step.event

@@ -53,7 +53,9 @@ struct DemoCommand: AsyncCommand {
         if caseDays > 0 {
             let caseBar = ProgressBar("演示事件 / demo cases")
             let casesStarted = Date()
-            cases = try await loader.loadCases(plan: plan, days: caseDays, now: app.clock.now()) { caseBar.update($0, $1) }
+            // Office-hour limits count the holidays and 调休 of the calendar in the database.
+            let working = try await OfficeCalendarRepository(app.db).working()
+            cases = try await loader.loadCases(plan: plan, days: caseDays, now: app.clock.now(), working: working) { caseBar.update($0, $1) }
             casesTime = Date().timeIntervalSince(casesStarted)
         }
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
