@@ -169,4 +169,22 @@ struct CaseListTests {
             #expect(try await repo.count(CaseFilter(), in: .everything, now: now) == 2)
         }
     }
+
+    @Test("a 不满意 rating waits in 待受理 for the review period, then is found through 全部·查询", arguments: TestDatabase.enabled)
+    func dissatisfiedReview(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            let row = try await Self.make(
+                app, "楼道灯坏了", steps: Self.dispatched(to: "housing") + [.signFor(), .handle(), .verify(), .close(), .callback(rating: .dissatisfied)])
+            let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+            let closed = try #require(row.closedAt)
+            func waiting(after days: Double) async throws -> Bool {
+                try await repo.queue(.toAccept, role: .operator_, in: .everything, now: closed.addingTimeInterval(days * 86_400)).rows.contains { $0.id == row.id }
+            }
+            #expect(try await waiting(after: 1))
+            #expect(!(try await waiting(after: Double(CaseRepository.reviewDays) + 1)))
+            var filter = CaseFilter()
+            filter.states = [.calledBack]
+            #expect(try await repo.search(filter, in: .everything, now: closed.addingTimeInterval(30 * 86_400)).rows.contains { $0.id == row.id })
+        }
+    }
 }

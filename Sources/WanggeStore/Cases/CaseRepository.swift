@@ -113,13 +113,20 @@ public struct CaseRepository: Sendable, SQLRepository {
 
     // MARK: Queues
 
+    /// How long a case rated 不满意 stays in 待受理 for the operator to reopen.
+    public static let reviewDays = 15
+
     static let working: [CaseState] = [.reported, .accepted, .dispatched, .signedFor, .handled, .verified]
 
     func condition(_ queue: CaseQueue, role: ActorRole, now: Date) -> SQLQueryString {
         let open: SQLQueryString = "state IN (\(binds: Self.working.map(\.rawValue)))"
         let lateResponse: SQLQueryString = "(state = 'reported' AND respond_by < \(bind: now))"
         switch queue {
-        case .toAccept: return "(state = 'reported' OR (state = 'called_back' AND rating = 'dissatisfied'))"
+        case .toAccept:
+            // A 不满意 rating asks the operator to decide whether to reopen, for `reviewDays` after closing;
+            // later the case is found through 全部·查询, no longer waiting in the queue.
+            let since = now.addingTimeInterval(-Double(Self.reviewDays) * 86_400)
+            return "(state = 'reported' OR (state = 'called_back' AND rating = 'dissatisfied' AND closed_at >= \(bind: since)))"
         case .toDispatch: return "state = 'accepted'"
         case .toClose: return "state IN ('handled', 'verified')"
         case .inProgress: return "state IN ('dispatched', 'signed_for')"
