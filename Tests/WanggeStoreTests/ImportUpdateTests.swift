@@ -263,3 +263,37 @@ struct ImportUndoTests {
         }
     }
 }
+
+@Suite("Import progress moves from the first rows checked")
+struct ImportProgressTests {
+    final class Seen: @unchecked Sendable {
+        let lock = NSLock()
+        var values: [(Int, Int)] = []
+        func add(_ a: Int, _ b: Int) { lock.withLock { values.append((a, b)) } }
+    }
+
+    @Test("checking fills the first half of the bar, writing the second; a dry run ends at the end too", arguments: [TestDatabase.sqlite])
+    func phases(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            let grids = try await Fixture.grids(database)
+            let scope = try await ImportExportTests.districtScope(database)
+            let grid = try #require(grids.values.sorted { $0.code < $1.code }.first)
+            var lines = ["户号,地址,网格编码"]
+            for i in 0..<1500 { lines.append("P-\(i),进度路\(i)号,\(grid.code)") }
+            let seen = Seen(), dry = Seen()
+            // MUT
+            _ = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(
+                .households, bytes: ImportExportTests.csv(lines), in: scope, options: ImportOptions(dryRun: true)
+            ) { dry.add($0, $1) }
+            _ = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.households, bytes: ImportExportTests.csv(lines), in: scope) {
+                seen.add($0, $1)
+            }
+            // validate
+            let done = seen.values.map(\.0)
+            #expect(seen.values.allSatisfy { $0.1 == 3000 })
+            #expect(done.first == 0 && done.contains(500) && done.contains(1500) && done.last == 3000, "\(done)")
+            #expect(done == done.sorted(), "never backwards")
+            #expect(dry.values.last.map { $0 == (3000, 3000) } == true)
+        }
+    }
+}

@@ -16,7 +16,7 @@ struct BuildingImport {
     /// How far outside its grid a building's point may lie before the grid code contradicts it.
     static let toleranceMeters = 100.0
 
-    func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
         var sheet = input
         let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
@@ -29,7 +29,8 @@ struct BuildingImport {
         }
         var rows: [Row] = []
         let found = try await existing(sql, table: "buildings", key: "code", values: sheet.table.records.map { sheet.value($0, "code") }.filter { !$0.isEmpty })
-        for record in sheet.table.records {
+        for (n, record) in sheet.table.records.enumerated() {
+            progress.checked(n + 1)
             let code = sheet.required(record, "code")
             // A building already recorded outside every grid is a known gap: an export sent back keeps it.
             let knownGap = code.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
@@ -102,12 +103,12 @@ struct BuildingImport {
                 } else {
                     fresh.append([UUID(), row.code, row.unitID, row.name, row.address, row.kind, row.floors, row.lon, row.lat, Date()])
                 }
-                if i % 1000 == 999 { progress(i + 1, batch.count) }
+                if i % 1000 == 999 { progress.written(i + 1, of: batch.count) }
             }
             try await BulkWriter(sql: sql).insert(into: "buildings", columns: ["id", "code", "unit_id", "name", "address", "kind", "floors", "lon", "lat", "created_at"], rows: fresh)
             return (fresh.count, updated)
         }
-        progress(rows.count, rows.count)
+        progress.finish()
         var result = ImportResult(kind: .buildings, inserted: inserted, updated: updated, encoding: "")
         result.notices = sheet.notices
         return result
@@ -144,7 +145,7 @@ struct HouseholdImport {
     let scope: Scope
     var options = ImportOptions()
 
-    func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
         var sheet = input
         let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
@@ -159,7 +160,8 @@ struct HouseholdImport {
         var rows: [Row] = []
         let found = try await existing(
             sql, table: "households", key: "number", values: sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "number")).value }.filter { !$0.isEmpty })
-        for record in sheet.table.records {
+        for (n, record) in sheet.table.records.enumerated() {
+            progress.checked(n + 1)
             let number = sheet.longNumber(record, "number").flatMap { $0.isEmpty ? nil : $0 } ?? sheet.required(record, "number")
             let address = sheet.required(record, "address")
             if let number { sheet.unique(record, "number", number, seen: &seen) }
@@ -223,12 +225,12 @@ struct HouseholdImport {
                 } else {
                     fresh.append([UUID(), r.number, r.unitID, r.buildingID, r.room, r.address, r.kind, Date()])
                 }
-                if i % 1000 == 999 { progress(i + 1, batch.count) }
+                if i % 1000 == 999 { progress.written(i + 1, of: batch.count) }
             }
             try await BulkWriter(sql: sql).insert(into: "households", columns: ["id", "number", "unit_id", "building_id", "room", "address", "kind", "created_at"], rows: fresh)
             return (fresh.count, updated)
         }
-        progress(rows.count, rows.count)
+        progress.finish()
         var result = ImportResult(kind: .households, inserted: inserted, updated: updated, encoding: "")
         result.notices = sheet.notices
         return result

@@ -36,20 +36,35 @@ public struct RegisterImporter: Sendable, SQLRepository {
                 throw ImportFailure(problems: [ImportProblem(row: error.line, column: nil, message: error.message())])
             }
             let sheet = try Sheet(table: table, columns: ImportColumns.of(kind))
+            let phases = ImportProgress(records: table.records.count, report: progress)
+            phases.checked(0)
             switch kind {
-            case .buildings: result = try await BuildingImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
-            case .households: result = try await HouseholdImport(db: db, scope: scope, options: options).run(sheet, progress: progress)
+            case .buildings: result = try await BuildingImport(db: db, scope: scope, options: options).run(sheet, progress: phases)
+            case .households: result = try await HouseholdImport(db: db, scope: scope, options: options).run(sheet, progress: phases)
             case .residents:
                 var residents = ResidentImport(db: db, scope: scope, cipher: cipher, options: options)
                 residents.actor = actor
                 residents.fileHash = ImportBatches.sha256(bytes)
-                result = try await residents.run(sheet, progress: progress)
+                result = try await residents.run(sheet, progress: phases)
             case .boundaries: fatalError("handled above")
             }
+            phases.finish()
         }
         result.encoding = encoding.rawValue
         return result
     }
+}
+
+/// Progress of an import in two halves of one bar, so it moves from the first second: rows
+/// checked (the first half), then rows written (the second); a dry run or a refusal ends at checking.
+struct ImportProgress: Sendable {
+    let records: Int
+    let report: @Sendable (Int, Int) -> Void
+
+    var total: Int { max(1, 2 * records) }
+    func checked(_ n: Int) { if n % 500 == 0 || n == records { report(min(n, records), total) } }
+    func written(_ i: Int, of count: Int) { report(records + (count == 0 ? records : min(i, count) * records / count), total) }
+    func finish() { report(total, total) }
 }
 
 /// A CSV table with its columns found, and a place to collect problems row by row.

@@ -69,7 +69,7 @@ struct ResidentImport {
         var changed: Set<String>
     }
 
-    func run(_ input: Sheet, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
         var sheet = input
         let sql = db.sql
         let grids = try await GridCatalogue.load(db, scope: scope)
@@ -79,7 +79,8 @@ struct ResidentImport {
         let households = try await existing(sql, table: "households", key: "number", values: Array(numbers))
         var parsed: [Parsed] = []
         var seen: [String: Int] = [:]
-        for record in sheet.table.records {
+        for (n, record) in sheet.table.records.enumerated() {
+            progress.checked(n + 1)
             guard let p = parse(record, &sheet, knownTags: knownTags, households: households, grids: grids) else { continue }
             if let id = p.idNumber { sheet.unique(record, "id_number", id.value, seen: &seen) }
             parsed.append(p)
@@ -114,7 +115,7 @@ struct ResidentImport {
         }
         guard !options.dryRun else { return result }
         result.batch = try await write(writes, inserted: result.inserted, updated: result.updated, progress: progress)
-        progress(writes.count, writes.count)
+        progress.finish()
         return result
     }
 
@@ -406,7 +407,7 @@ struct ResidentImport {
 
     /// Writes the rows and records the batch in the same transaction; returns the batch's id, nil
     /// when nothing changed.
-    func write(_ writes: [Write], inserted: Int, updated: Int, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> UUID? {
+    func write(_ writes: [Write], inserted: Int, updated: Int, progress: ImportProgress) async throws -> UUID? {
         let cipher = self.cipher, actor = self.actor, fileHash = self.fileHash
         let now = Date()
         let touched = writes.filter { $0.isNew || !$0.changed.isEmpty }
@@ -441,7 +442,7 @@ struct ResidentImport {
                     if !w.isNew { retagged.append(w.id) }
                     for tag in w.tags { tagRows.append([w.id, tag]) }
                 }
-                if i % 1000 == 999 { progress(i + 1, writes.count) }
+                if i % 1000 == 999 { progress.written(i + 1, of: writes.count) }
             }
             for chunk in retagged.chunks(of: 500) {
                 try await sql.raw("DELETE FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").run()
