@@ -29,10 +29,13 @@ public struct CaseFilter: Sendable, Equatable {
 public struct CasePage: Sendable {
     public var rows: [CaseRow]
     public var next: UUID?
+    /// How many match in all, when asked for.
+    public var total: Int?
 
-    public init(rows: [CaseRow], next: UUID?) {
+    public init(rows: [CaseRow], next: UUID?, total: Int? = nil) {
         self.rows = rows
         self.next = next
+        self.total = total
     }
 }
 
@@ -40,17 +43,14 @@ extension CaseRepository {
     /// Cases matching `filter` in `scope`, newest first, `limit` at a time after the case `after`
     /// (the previous page's `next`). Paged by key (`reported_at`, `id`), never by OFFSET, so a page
     /// deep in a million cases costs what the first does.
-    public func search(_ filter: CaseFilter, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50) async throws -> CasePage {
-        let condition = try await condition(filter, now: now)
-        return try await page(
-            where: "\(condition) AND \(scope.caseCondition())", order: ("reported_at", ascending: false), after: after, limit: limit)
-    }
-
-    /// How many cases match (shown above the list).
-    public func count(_ filter: CaseFilter, in scope: Scope, now: Date) async throws -> Int {
-        let condition = try await condition(filter, now: now)
-        return try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition) AND \(scope.caseCondition())")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+    /// With `counting`, the page also says how many match in all (shown above the list).
+    public func search(
+        _ filter: CaseFilter, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50, counting: Bool = false
+    ) async throws -> CasePage {
+        let condition: SQLQueryString = "\(try await condition(filter, now: now)) AND \(scope.caseCondition())"
+        var page = try await page(where: condition, order: ("reported_at", ascending: false), after: after, limit: limit)
+        if counting { page.total = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0 }
+        return page
     }
 
     /// Rows of `where` ordered by `order.column` then id, after the row `after`.

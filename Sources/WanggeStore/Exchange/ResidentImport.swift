@@ -38,19 +38,6 @@ struct ResidentImport {
         var tagKeys: [String]
     }
 
-    /// What is stored of a person the file updates.
-    struct Current: Decodable {
-        var id: UUID
-        var name: String
-        var id_number_hash: String?
-        var document_number: String?
-        var phone: String?
-        var household_id: UUID?
-        var relation: String?
-        var residence_type: String
-        var unit_id: UUID?
-    }
-
     /// The row to write: a new person, or the new state of one that exists.
     struct Write {
         var id: UUID
@@ -86,8 +73,8 @@ struct ResidentImport {
             parsed.append(p)
         }
         let matches = try await match(parsed, &sheet)
-        let currents = try await load(Array(Set(matches.values)))
-        let currentTags = try await tags(of: Array(Set(matches.values)))
+        // What is stored of the people the file updates (the same snapshot an import batch records).
+        let currents = try await ResidentSnapshot.read(Array(Set(matches.values)), on: db.sql)
         let sensitive = Set(knownTags.filter(\.sensitive).map(\.key))
         var writes: [Write] = []
         for (i, p) in parsed.enumerated() {
@@ -97,7 +84,7 @@ struct ResidentImport {
                     sheet.problem(p.record, p.idNumber == nil ? "document_number" : "id_number", L10n.t("resident.duplicate_id"))
                     continue
                 }
-                write = update(current, tags: currentTags[id] ?? [], sensitive: sensitive, with: p, &sheet)
+                write = update(id, current, sensitive: sensitive, with: p, &sheet)
             } else {
                 write = create(p, &sheet)
             }
@@ -271,31 +258,6 @@ struct ResidentImport {
         return out
     }
 
-    func load(_ ids: [UUID]) async throws -> [UUID: Current] {
-        var out: [UUID: Current] = [:]
-        for chunk in ids.chunks(of: 500) {
-            let rows = try await db.sql.raw(
-                """
-                SELECT id, name, id_number_hash, document_number, phone, household_id, relation, residence_type, unit_id \
-                FROM residents WHERE id IN (\(binds: Array(chunk)))
-                """
-            ).all(decoding: Current.self)
-            for r in rows { out[r.id] = r }
-        }
-        return out
-    }
-
-    func tags(of ids: [UUID]) async throws -> [UUID: [String]] {
-        struct Row: Decodable { var resident_id: UUID; var tag_key: String }
-        var out: [UUID: [String]] = [:]
-        for chunk in ids.chunks(of: 500) {
-            let rows = try await db.sql.raw("SELECT resident_id, tag_key FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))")
-                .all(decoding: Row.self)
-            for r in rows { out[r.resident_id, default: []].append(r.tag_key) }
-        }
-        return out.mapValues { $0.sorted() }
-    }
-
     // MARK: What to write
 
     func create(_ p: Parsed, _ sheet: inout Sheet) -> Write? {
@@ -331,7 +293,8 @@ struct ResidentImport {
     /// The new state of an existing person. Sensitive tags are kept when whoever imports cannot see
     /// them, or when the row comes from a masked export (whose tag list may have been cut to the
     /// exporter's view); removing one takes a full export or the person's page.
-    func update(_ c: Current, tags currentTags: [String], sensitive: Set<String>, with p: Parsed, _ sheet: inout Sheet) -> Write? {
+    func update(_ id: UUID, _ c: ResidentSnapshot, sensitive: Set<String>, with p: Parsed, _ sheet: inout Sheet) -> Write? {
+        let currentTags = c.tags ?? []
         var changed: Set<String> = []
         func apply(_ cell: CellIntent, _ current: String?, field: String, clearable: Bool = true) -> String? {
             switch cell {
@@ -389,7 +352,7 @@ struct ResidentImport {
         let tagsChanged = tags != currentTags
         if tagsChanged { changed.insert("tags") }
         return Write(
-            id: c.id, isNew: false, name: name, idNumber: idChanged ? p.idNumber : nil, idChanged: idChanged, document: document, phone: phone,
+            id: id, isNew: false, name: name, idNumber: idChanged ? p.idNumber : nil, idChanged: idChanged, document: document, phone: phone,
             householdID: householdID, relation: relation, residenceType: residence, unitID: unitID, tags: tags, tagsChanged: tagsChanged,
             changed: changed)
     }

@@ -103,8 +103,7 @@ extension CaseController {
             list.page = try await repo.queue(q, role: w.actor.role, in: scope, now: now, after: after, limit: pageSize)
         case .all:
             let filter = try search.filter()
-            list.page = try await repo.search(filter, in: scope, now: now, after: after, limit: pageSize)
-            list.total = try await repo.count(filter, in: scope, now: now)
+            list.page = try await repo.search(filter, in: scope, now: now, after: after, limit: pageSize, counting: true)
             let units = UnitRepository(req.db)
             var choices: [UnitRow] = []
             for level in [UnitLevel.street, .community, .grid] { choices += try await units.all(in: scope, level: level) }

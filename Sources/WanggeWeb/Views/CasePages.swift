@@ -44,7 +44,6 @@ enum CasePages {
         var tabs: [(CaseListTab, Int?)]
         var search: CaseSearch
         var page: CasePage
-        var total: Int?
         var units: [UnitRow] = []
         /// A department account's own departments; nil offers every department.
         var departmentChoices: [String]?
@@ -85,7 +84,7 @@ enum CasePages {
         var parts: [HTML] = [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav]
         if list.tab == .all {
             parts.append(searchForm(list, names: names))
-            if let total = list.total { parts.append(el("p", ["class": "muted"], .t("cases.found", total))) }
+            if let total = list.page.total { parts.append(el("p", ["class": "muted"], .t("cases.found", total))) }
         }
         parts.append(table)
         if !pager.isEmpty { parts.append(el("nav", ["class": "pager"], pager)) }
