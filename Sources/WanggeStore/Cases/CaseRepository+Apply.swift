@@ -58,7 +58,7 @@ extension CaseRepository {
         if case .merge(let target, let note) = action, CaseMachine.allowedActions(on: current.snapshot, by: actor.role).contains(.merge) {
             action = .merge(into: try await mergeTarget(target, for: current, in: scope).id.uuidString, note: note)
         }
-        let (row, event) = try await step(action, on: current, actor: actor, at: now, working: try await resolved(working))
+        let (row, event) = try await step(action, on: current, actor: actor, at: now, working: working)
         try await db.transaction { tx in
             try await Self.write(row, event: event, over: current.version, actor: actor, on: tx.sql)
             try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx.sql)
@@ -69,7 +69,7 @@ extension CaseRepository {
     /// The case after `action`, and the timeline event, computed without writing anything.
     func step(
         _ action: CaseAction, on current: CaseRow, actor: CaseActor, at now: Date,
-        working: WorkingCalendar
+        working: WorkingCalendar?
     ) async throws -> (CaseRow, CaseEvent) {
         let transition: CaseTransition
         do {
@@ -104,11 +104,13 @@ extension CaseRepository {
             next.suspensions = CaseRow.encode(cuts)
             if let category = try await category(current.categoryKey) {
                 next.deadlines = CaseDeadlines(
-                    reportedAt: current.reportedAt, limits: category.limits, warnFraction: category.warnFraction, working: working, excluding: cuts)
+                    reportedAt: current.reportedAt, limits: category.limits, warnFraction: category.warnFraction,
+                    working: try await calendar(for: category.limits, working), excluding: cuts)
             }
         }
         if action.kind == .reopen, let category = try await category(current.categoryKey) {
-            next.deadlines = next.deadlines.reopened(at: now, limits: category.limits, warnFraction: category.warnFraction, working: working)
+            next.deadlines = next.deadlines.reopened(
+                at: now, limits: category.limits, warnFraction: category.warnFraction, working: try await calendar(for: category.limits, working))
         }
         next.version = current.version + 1
         return (next, transition.event)
@@ -158,5 +160,11 @@ extension CaseRepository {
     func resolved(_ working: WorkingCalendar?) async throws -> WorkingCalendar {
         if let working { return working }
         return try await OfficeCalendarRepository(db).working()
+    }
+
+    /// The calendar `limits` count by: only office-hour limits need the holidays, so clock limits
+    /// (most categories) read nothing.
+    func calendar(for limits: CaseLimits, _ working: WorkingCalendar?) async throws -> WorkingCalendar {
+        limits.counting == .working ? try await resolved(working) : working ?? .standard
     }
 }

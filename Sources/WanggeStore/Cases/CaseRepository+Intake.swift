@@ -85,13 +85,13 @@ extension CaseRepository {
         }
         let department = try await route(category, grid: grid)
         let deadlines = CaseDeadlines(
-            reportedAt: now, limits: category.limits, warnFraction: category.warnFraction, working: try await resolved(working))
+            reportedAt: now, limits: category.limits, warnFraction: category.warnFraction, working: try await calendar(for: category.limits, working))
         let id = UUID()
+        let codes = try await freshCodes()
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
         let row = CaseRow(
-            id: id, trackingCode: try await freshCode(TrackingCode.make, column: "tracking_code"),
-            publicCode: try await freshCode(PublicCode.make, column: "public_code"), categoryKey: category.key, state: opening.snapshot.state, level: level,
+            id: id, trackingCode: codes.tracking, publicCode: codes.public, categoryKey: category.key, state: opening.snapshot.state, level: level,
             unitID: grid?.id, departmentKey: department, channel: draft.channel, title: title, description: description,
             lon: point?.lon, lat: point?.lat, address: address, reporterName: name, reporterPhone: phone,
             reportedAt: now, respondedAt: nil, closedAt: nil,
@@ -137,12 +137,13 @@ extension CaseRepository {
 }
 
 extension CaseRepository {
-    /// A code no case has yet. Codes are random in a space of about 10^12, so with a million cases
-    /// (a district's year) one in some tens of thousands would repeat; drawing again costs a lookup.
-    func freshCode(_ make: () -> String, column: String) async throws -> String {
+    /// A tracking code and a public code no case has yet, checked in one lookup. Codes are random in a space of about 10^12,
+    /// so with a million cases (a district's year) one in some tens of thousands would repeat: those are drawn again.
+    func freshCodes() async throws -> (tracking: String, public: String) {
         for _ in 0..<8 {
-            let code = make()
-            if try await sql.raw("SELECT 1 AS found FROM cases WHERE \(ident: column) = \(bind: code)").first() == nil { return code }
+            let tracking = TrackingCode.make(), publicCode = PublicCode.make()
+            let taken = try await sql.raw("SELECT 1 AS found FROM cases WHERE tracking_code = \(bind: tracking) OR public_code = \(bind: publicCode)").first()
+            if taken == nil { return (tracking, publicCode) }
         }
         throw StoreError(.conflict, "case.code_exhausted")
     }
