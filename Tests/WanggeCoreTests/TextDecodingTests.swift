@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 @testable import WanggeCore
 
@@ -90,5 +93,70 @@ import Testing
         #expect(p.message().hasPrefix("无法识别文件编码：第 3 行（字节位置 17，值 0xFF）"))
         #expect(p.message().contains("CSV UTF-8"))
         #expect(p.message(.en).contains("CSV UTF-8"))
+    }
+}
+
+@Suite struct TextStreamTests {
+    /// Reads `bytes` through the streaming decoder and CSV reader in blocks of `size`.
+    func read(_ bytes: [UInt8], blocks size: Int) throws -> (records: [CSVRecord], encoding: SourceEncoding) {
+        var decoder = TextStreamDecoder()
+        var csv = CSVStream()
+        var records: [CSVRecord] = []
+        func take(_ utf8: [UInt8]) throws { try utf8.withUnsafeBufferPointer { try csv.feed($0) { records.append($0) } } }
+        for start in stride(from: 0, to: bytes.count, by: size) { try take(try decoder.feed(Array(bytes[start..<min(start + size, bytes.count)]))) }
+        try take(try decoder.finish())
+        try csv.finish { records.append($0) }
+        return (records, decoder.decided)
+    }
+
+    @Test("any block size gives the same records, rows and lines as reading the whole file")
+    func blockSizeDoesNotMatter() throws {
+        let text = "姓名,地址\r\n张三,\"北京市\r\n朝阳区\"\r\n\r\n李四,\"说\"\"好\"\"\"\r王五,x\n赵六,y"
+        let whole = try CSVReader.records(text)
+        for encoded in [Array(text.utf8), [0xEF, 0xBB, 0xBF] + Array(text.utf8), try #require(gbk(text))] {
+            for size in [1, 2, 3, 5, 7, 64, 4096] {
+                let r = try read(encoded, blocks: size)
+                #expect(r.records == whole, "block size \(size)")
+            }
+        }
+    }
+
+    @Test("a GBK file whose first blocks are plain ASCII is still read as GBK")
+    func asciiThenGBK() throws {
+        let text = String(repeating: "1,2\n", count: 1000) + "张三,李四\n"
+        let r = try read(try #require(gbk(text)), blocks: 100)
+        #expect(r.encoding == .gb18030)
+        #expect(r.records.last?.fields == ["张三", "李四"])
+    }
+
+    @Test("UTF-8 lines and then a GBK line far into the file: refused naming both lines")
+    func utf8ThenGBKLater() throws {
+        let bytes = Array("姓名\n张三\n".utf8) + Array(repeating: Array("x\n".utf8), count: 500).flatMap { $0 } + (try #require(gbk("李四\n")))
+        #expect(throws: TextDecodingProblem.mixedEncodings(gbLine: 503, utf8Line: 1)) { _ = try read(bytes, blocks: 64) }
+    }
+
+    @Test func unterminatedQuoteAcrossBlocks() throws {
+        #expect(throws: CSVProblem.unterminatedQuote(line: 2, field: 2)) { _ = try read(Array("a,b\nc,\"open\nstill open\n".utf8), blocks: 3) }
+    }
+
+    func gbk(_ text: String) -> [UInt8]? {
+        #if canImport(Glibc)
+            let cd = iconv_open("GB18030", "UTF-8")
+            defer { iconv_close(cd) }
+            var input = Array(text.utf8)
+            var output = [UInt8](repeating: 0, count: input.count * 2 + 8)
+            var written = 0
+            input.withUnsafeMutableBytes { i in
+                output.withUnsafeMutableBytes { o in
+                    var ip = i.baseAddress?.assumingMemoryBound(to: CChar.self), il = i.count
+                    var op = o.baseAddress?.assumingMemoryBound(to: CChar.self), ol = o.count
+                    _ = iconv(cd, &ip, &il, &op, &ol)
+                    written = o.count - ol
+                }
+            }
+            return Array(output[..<written])
+        #else
+            return nil
+        #endif
     }
 }

@@ -84,3 +84,14 @@ extension String {
         return t.isEmpty ? nil : t
     }
 }
+
+extension ResidentID {
+    /// The number in 64 bits (the first 17 digits times 11 plus the check character, X as 10),
+    /// so that a million numbers can be held to find repeats without a million strings.
+    public var packed: UInt64 {
+        var n: UInt64 = 0
+        for c in value.utf8.prefix(17) { n = n * 10 + UInt64(c &- 48) }
+        let last = value.utf8.last ?? 48
+        return n * 11 + (last == UInt8(ascii: "X") || last == UInt8(ascii: "x") ? 10 : UInt64(last &- 48))
+    }
+}

@@ -24,72 +24,17 @@ public struct CSVRecord: Sendable, Hashable {
 /// Excel), and line breaks inside quotes.
 public enum CSVReader {
     public static func records(_ text: String, delimiter: Unicode.Scalar = ",") throws(CSVProblem) -> [CSVRecord] {
-        let sep = UInt8(truncatingIfNeeded: delimiter.value)
-        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var stream = CSVStream(delimiter: delimiter)
         var records: [CSVRecord] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1, recordLine = 1
-        var i = 0
-        var quotedFieldEnded = false
-
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedFieldEnded = false
-        }
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == quote {
-                guard field.isEmpty, !quotedFieldEnded else { throw .strayQuote(line: line, field: fields.count + 1) }
-                let startLine = line
-                i += 1
-                while true {
-                    guard i < bytes.count else { throw .unterminatedQuote(line: startLine, field: fields.count + 1) }
-                    let q = bytes[i]
-                    if q == quote {
-                        if i + 1 < bytes.count, bytes[i + 1] == quote {
-                            field.append(quote)
-                            i += 2
-                            continue
-                        }
-                        i += 1
-                        break
-                    }
-                    if q == cr, i + 1 < bytes.count, bytes[i + 1] == lf {
-                        field += [cr, lf]
-                        i += 2
-                        line += 1
-                        continue
-                    }
-                    if q == cr || q == lf { line += 1 }
-                    field.append(q)
-                    i += 1
-                }
-                quotedFieldEnded = true
-                continue
-            }
-            if c == sep {
-                endField()
-            } else if c == cr || c == lf {
-                endField()
-                records.append(CSVRecord(line: recordLine, fields: fields, row: records.count + 1))
-                fields.removeAll()
-                if c == cr, i + 1 < bytes.count, bytes[i + 1] == lf { i += 1 }
-                line += 1
-                recordLine = line
-            } else {
-                // Text after a closing quote (`"ab"c`) is as malformed as a quote inside text.
-                guard !quotedFieldEnded else { throw .strayQuote(line: line, field: fields.count + 1) }
-                field.append(c)
-            }
-            i += 1
-        }
-        if !field.isEmpty || quotedFieldEnded || !fields.isEmpty {
-            endField()
-            records.append(CSVRecord(line: recordLine, fields: fields, row: records.count + 1))
+        do {
+            try bytes.withUnsafeBufferPointer { try stream.feed($0) { records.append($0) } }
+            try stream.finish { records.append($0) }
+        } catch let problem as CSVProblem {
+            throw problem
+        } catch {
+            preconditionFailure("only CSV problems are thrown: \(error)")
         }
         return records
     }
@@ -103,6 +48,12 @@ public struct CSVTable: Sendable, Hashable {
     public var records: [CSVRecord]
     /// The header's line, 1 unless blank lines come first.
     public var headerLine: Int
+
+    public init(header: [String], records: [CSVRecord], headerLine: Int) {
+        self.header = header
+        self.records = records
+        self.headerLine = headerLine
+    }
 
     /// The first non-blank record is the header; blank records are skipped but keep their
     /// line numbers counted. Text without any record gives an empty table.
@@ -125,7 +76,10 @@ public struct CSVTable: Sendable, Hashable {
 
     /// The cell, trimmed and with the protections `CSVWriter` added taken off again, so a
     /// file exported by Wangge imports unchanged. "" when the row is short or `column` nil.
-    public func value(_ record: CSVRecord, _ column: Int?) -> String {
+    public func value(_ record: CSVRecord, _ column: Int?) -> String { Self.cell(record, column) }
+
+    /// `value(_:_:)` for a record read without its table.
+    public static func cell(_ record: CSVRecord, _ column: Int?) -> String {
         guard let column, column >= 0, column < record.fields.count else { return "" }
         return CSVWriter.unprotect(record.fields[column]).trimmingSpaces()
     }
@@ -148,6 +102,9 @@ public struct CSVWriter: Sendable {
     public var text: String { "\u{FEFF}" + lines.map { $0 + "\r\n" }.joined() }
 
     public var data: Data { Data(text.utf8) }
+
+    /// One row as a line of the file (CRLF included), for writers that stream.
+    public static func line(_ cells: [String]) -> String { row(cells) + "\r\n" }
 
     static func row(_ cells: [String]) -> String {
         cells.map { quoted(protect($0)) }.joined(separator: ",")

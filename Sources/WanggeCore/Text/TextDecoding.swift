@@ -18,46 +18,10 @@ public enum SourceEncoding: String, Sendable, Codable, CaseIterable {
 /// they used, since most cannot tell: BOMs first, then UTF-8, then GB18030.
 public enum TextDecoding {
     public static func decode(_ bytes: [UInt8]) throws(TextDecodingProblem) -> (text: String, encoding: SourceEncoding) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            let body = Array(bytes.dropFirst(3))
-            guard let text = String(validating: body, as: UTF8.self) else {
-                throw badByte(in: bytes, at: 3 + firstInvalidUTF8(body))
-            }
-            return (text, .utf8BOM)
-        }
-        if bytes.starts(with: [0xFF, 0xFE]) { return (try utf16(bytes, littleEndian: true), .utf16LE) }
-        if bytes.starts(with: [0xFE, 0xFF]) { return (try utf16(bytes, littleEndian: false), .utf16BE) }
-        // An .xlsx is a zip archive; saying so helps more than pointing at a byte.
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { throw .workbookNotCSV }
-        // NUL never occurs in text, and a spreadsheet saved as binary would otherwise pass as UTF-8.
-        if let nul = bytes.firstIndex(of: 0) { throw badByte(in: bytes, at: nul) }
-        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
-        switch gb18030(bytes) {
-        case .success(let text):
-            // GB18030 reads almost any bytes, so UTF-8 lines in a GBK file come out as mojibake
-            // (张三 → 寮犱笁) instead of failing: find them and refuse the file.
-            if let mixed = mixedLines(bytes) { throw .mixedEncodings(gbLine: mixed.gb, utf8Line: mixed.utf8) }
-            return (text, .gb18030)
-        case .failure(let gbOffset):
-            // Report where the likelier encoding broke: the one that read further.
-            throw badByte(in: bytes, at: Swift.max(gbOffset.offset, firstInvalidUTF8(bytes)))
-        }
-    }
-
-    /// In a file that is not UTF-8 as a whole: the first line that is not UTF-8 and the first
-    /// that is (with at least two multi-byte characters, which GBK text almost never forms by
-    /// chance), when both exist.
-    static func mixedLines(_ bytes: [UInt8]) -> (gb: Int, utf8: Int)? {
-        var gb: Int?, utf8: Int?
-        for (i, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() where line.contains(where: { $0 >= 0x80 }) {
-            if let text = String(validating: line, as: UTF8.self), text.unicodeScalars.filter({ $0.value >= 0x80 }).count >= 2 {
-                utf8 = utf8 ?? i + 1
-            } else {
-                gb = gb ?? i + 1
-            }
-            if let gb, let utf8 { return (gb, utf8) }
-        }
-        return nil
+        var decoder = TextStreamDecoder()
+        var utf8 = try decoder.feed(bytes)
+        utf8 += try decoder.finish()
+        return (String(decoding: utf8, as: UTF8.self), decoder.decided)
     }
 
     static func badByte(in bytes: [UInt8], at offset: Int) -> TextDecodingProblem {
@@ -96,37 +60,30 @@ public enum TextDecoding {
 
     struct BadOffset: Error { var offset: Int }
 
-    /// GB18030 through glibc's iconv, which Foundation on Linux does not offer.
-    static func gb18030(_ bytes: [UInt8]) -> Result<String, BadOffset> {
+    /// GB18030 to UTF-8 through glibc's iconv, which Foundation on Linux does not offer.
+    static func gb18030(_ bytes: [UInt8]) -> Result<[UInt8], BadOffset> {
         #if canImport(Glibc)
             let cd = iconv_open("UTF-8", "GB18030")
             guard let cd, Int(bitPattern: cd) != -1 else { return .failure(BadOffset(offset: 0)) }
             defer { iconv_close(cd) }
-            var input = bytes.map { CChar(bitPattern: $0) }
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count * 3 / 2 + 16)
-            var chunk = [CChar](repeating: 0, count: 64 * 1024)
+            // A GB18030 character of 1, 2 or 4 bytes is at most 1, 3 or 4 bytes of UTF-8.
+            var output = [UInt8](repeating: 0, count: bytes.count * 3 / 2 + 16)
             var failedAt: Int?
-            input.withUnsafeMutableBufferPointer { inBuf in
-                var inPtr = inBuf.baseAddress
-                var inLeft = inBuf.count
-                while inLeft > 0 {
-                    let written: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
-                        var outPtr = outBuf.baseAddress
-                        var outLeft = outBuf.count
-                        let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                        // E2BIG only means the chunk is full: keep it and go round again.
-                        if r == -1, errno != E2BIG { failedAt = inBuf.count - inLeft }
-                        return outBuf.count - outLeft
-                    }
-                    output.append(contentsOf: chunk[..<written].map { UInt8(bitPattern: $0) })
-                    if failedAt != nil { return }
+            var written = 0
+            var input = bytes
+            input.withUnsafeMutableBytes { inRaw in
+                output.withUnsafeMutableBytes { outRaw in
+                    var inPtr = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var inLeft = inRaw.count
+                    var outPtr = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var outLeft = outRaw.count
+                    if iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) == -1 { failedAt = inRaw.count - inLeft }
+                    written = outRaw.count - outLeft
                 }
             }
             if let failedAt { return .failure(BadOffset(offset: failedAt)) }
-            guard var text = String(validating: output, as: UTF8.self) else { return .failure(BadOffset(offset: 0)) }
-            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            return .success(text)
+            output.removeSubrange(written...)
+            return .success(output)
         #else
             return .failure(BadOffset(offset: 0))
         #endif

@@ -20,12 +20,26 @@ public struct ImportProblem: Sendable, Codable, Equatable {
     }
 }
 
-/// An import refused as a whole: nothing was written. Every problem is kept (screens list the
-/// first `shown` and offer the whole list as CSV).
+/// An import refused as a whole: nothing was written. Every problem is counted and kept for the
+/// CSV list; the first `kept` are held as values (screens list the first `shown`), the rest only
+/// as lines of that CSV, so a file of a million bad rows does not need a million structs.
 public struct ImportFailure: Error, Sendable, Equatable {
     public var problems: [ImportProblem]
+    /// Every problem, listed or not.
+    public var total: Int
+    /// CSV lines of the problems beyond `problems`.
+    var more: [UInt8] = []
 
-    public init(problems: [ImportProblem]) { self.problems = problems }
+    public init(problems: [ImportProblem]) {
+        self.problems = problems
+        total = problems.count
+    }
+
+    init(log: ProblemLog) {
+        problems = log.listed
+        total = log.total
+        more = log.more
+    }
 
     /// How many problems a page or an API answer lists; the count always covers them all.
     public static let shown = 1000
@@ -33,9 +47,29 @@ public struct ImportFailure: Error, Sendable, Equatable {
     /// The whole list as CSV that Excel opens: 行, 列, 问题.
     public var csv: Data {
         var writer = CSVWriter(header: [L10n.t("col.row"), L10n.t("col.column"), L10n.t("col.problem")])
-        for p in problems { writer.append([p.row.map(String.init) ?? "", p.column ?? "", p.message]) }
-        return writer.data
+        for p in problems { writer.append(ProblemLog.cells(p)) }
+        return writer.data + Data(more)
     }
+}
+
+/// The problems an import finds: counted, the first `keep` kept, every later one written as a
+/// CSV line.
+struct ProblemLog {
+    static let keep = 10_000
+    var listed: [ImportProblem] = []
+    var total = 0
+    var more: [UInt8] = []
+
+    mutating func add(_ problem: ImportProblem) {
+        total += 1
+        if listed.count < Self.keep {
+            listed.append(problem)
+        } else {
+            more += Array(CSVWriter.line(Self.cells(problem)).utf8)
+        }
+    }
+
+    static func cells(_ p: ImportProblem) -> [String] { [p.row.map(String.init) ?? "", p.column ?? "", p.message] }
 }
 
 public struct ImportResult: Sendable, Codable, Equatable {

@@ -9,28 +9,37 @@ func mayUpdate(_ unitID: UUID?, _ grids: GridCatalogue, _ scope: Scope) -> Bool 
     return grids.byCode.values.contains { $0.id == unitID }
 }
 
-struct BuildingImport {
-    let db: any Database
-    let scope: Scope
-    var options = ImportOptions()
+struct BuildingImport: ChunkedImport {
+    static let kind = ImportKind.buildings
+    let context: ImportContext
+    var scope: Scope { context.scope }
+    var options: ImportOptions { context.options }
     /// How far outside its grid a building's point may lie before the grid code contradicts it.
     static let toleranceMeters = 100.0
+    var grids = GridCatalogue(byCode: [:], locator: GridLocator(grids: []))
+    var seen: [String: Int] = [:]
+    var ids = SequentialIDs()
+    var result = ImportResult(kind: .buildings, inserted: 0, updated: 0, encoding: "")
 
-    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
-        var sheet = input
-        let sql = db.sql
-        let grids = try await GridCatalogue.load(db, scope: scope)
-        var seen: [String: Int] = [:]
-        struct Row {
-            var code: String, unitID: UUID?, name: String, address: String, kind: String, floors: Int?, lon: Double, lat: Double
-            var record: CSVRecord
-            /// Whether the file says the kind / the floors (an existing building keeps what it does not say).
-            var kindStated = true, floorsStated = true
-        }
+    init(_ context: ImportContext) { self.context = context }
+
+    struct Row {
+        var code: String, unitID: UUID?, name: String, address: String, kind: String, floors: Int?, lon: Double, lat: Double
+        var record: CSVRecord
+        /// Whether the file says the kind / the floors (an existing building keeps what it does not say).
+        var kindStated = true, floorsStated = true
+        /// The building this row writes over.
+        var existing: UUID?
+    }
+
+    mutating func prepare(on sql: any SQLDatabase) async throws {
+        grids = try await GridCatalogue.load(context.db, scope: scope)
+    }
+
+    mutating func check(_ records: [CSVRecord], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Row] {
         var rows: [Row] = []
-        let found = try await existing(sql, table: "buildings", key: "code", values: sheet.table.records.map { sheet.value($0, "code") }.filter { !$0.isEmpty })
-        for (n, record) in sheet.table.records.enumerated() {
-            progress.checked(n + 1)
+        let found = try await existing(sql, table: "buildings", key: "code", values: records.map { sheet.value($0, "code") }.filter { !$0.isEmpty })
+        for record in records {
             let code = sheet.required(record, "code")
             // A building already recorded outside every grid is a known gap: an export sent back keeps it.
             let knownGap = code.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
@@ -74,52 +83,47 @@ struct BuildingImport {
                 var row = Row(code: code, unitID: gridID, name: name, address: address, kind: kind, floors: floors, lon: lon, lat: lat, record: record)
                 row.kindStated = sheet.states(record, "kind", clearable: false, options)
                 row.floorsStated = sheet.states(record, "floors", clearable: true, options)
+                if let hit = found[code] {
+                    if mayUpdate(hit.unitID, grids, scope) { row.existing = hit.id } else { sheet.problem(record, "code", L10n.t("import.key_taken", code)) }
+                }
                 rows.append(row)
             }
         }
-        for row in rows {
-            if let hit = found[row.code], !mayUpdate(hit.unitID, grids, scope) {
-                sheet.problem(row.record, "code", L10n.t("import.key_taken", row.code))
-            }
-        }
-        try sheet.failIfProblems()
-        if options.dryRun {
-            return Self.dryRun(.buildings, rows: rows.count, existing: rows.filter { found[$0.code] != nil }.count, notices: sheet.notices)
-        }
-        let batch = rows
-        let (inserted, updated) = try await db.transaction { tx in
-            var updated = 0
-            let sql = tx.sql
-            var fresh: [[any Encodable & Sendable]] = []
-            for (i, row) in batch.enumerated() {
-                if let hit = found[row.code] {
-                    var set: SQLQueryString = """
-                        unit_id = \(bind: row.unitID), name = \(bind: row.name), address = \(bind: row.address), lon = \(bind: row.lon), lat = \(bind: row.lat)
-                        """
-                    if row.kindStated { set = "\(set), kind = \(bind: row.kind)" }
-                    if row.floorsStated { set = "\(set), floors = \(bind: row.floors)" }
-                    try await sql.raw("UPDATE buildings SET \(set) WHERE id = \(bind: hit.id)").run()
-                    updated += 1
-                } else {
-                    fresh.append([UUID(), row.code, row.unitID, row.name, row.address, row.kind, row.floors, row.lon, row.lat, Date()])
-                }
-                if i % 1000 == 999 { progress.written(i + 1, of: batch.count) }
-            }
-            try await BulkWriter(sql: sql).insert(into: "buildings", columns: ["id", "code", "unit_id", "name", "address", "kind", "floors", "lon", "lat", "created_at"], rows: fresh)
-            return (fresh.count, updated)
-        }
-        progress.finish()
-        var result = ImportResult(kind: .buildings, inserted: inserted, updated: updated, encoding: "")
-        result.notices = sheet.notices
-        return result
+        for row in rows { if row.existing == nil { result.inserted += 1 } else { result.updated += 1 } }
+        return rows
     }
 
-    /// What a dry run of a place import reports: rows that would be added and rows that would be written over.
-    static func dryRun(_ kind: ImportKind, rows: Int, existing: Int, notices: [ImportProblem]) -> ImportResult {
-        var result = ImportResult(kind: kind, inserted: rows - existing, updated: existing, encoding: "")
-        result.dryRun = true
-        result.notices = notices
-        return result
+    mutating func write(_ rows: [Row], on sql: any SQLDatabase, batch: BatchRecorder) async throws {
+        let before = try await BuildingSnapshot.read(rows.compactMap(\.existing), on: sql)
+        var fresh: [[SQLValue]] = []
+        var recorded: [(id: UUID, before: String?, after: String)] = []
+        let now = Date()
+        for row in rows {
+            if let id = row.existing, let old = before[id] {
+                var set: SQLQueryString = """
+                    unit_id = \(bind: row.unitID), name = \(bind: row.name), address = \(bind: row.address), lon = \(bind: row.lon), lat = \(bind: row.lat)
+                    """
+                if row.kindStated { set = "\(set), kind = \(bind: row.kind)" }
+                if row.floorsStated { set = "\(set), floors = \(bind: row.floors)" }
+                try await sql.raw("UPDATE buildings SET \(set) WHERE id = \(bind: id)").run()
+                let after = BuildingSnapshot(
+                    code: row.code, unit_id: row.unitID, name: row.name, address: row.address, kind: row.kindStated ? row.kind : old.kind,
+                    floors: row.floorsStated ? row.floors : old.floors, lon: row.lon, lat: row.lat)
+                if after != old { recorded.append((id, try old.json, after.fingerprint)) }
+            } else {
+                let id = ids.next()
+                fresh.append([
+                    .uuid(id), .text(row.code), .uuid(row.unitID), .text(row.name), .text(row.address), .text(row.kind), .int(row.floors), .real(row.lon),
+                    .real(row.lat), .date(now),
+                ])
+                let after = BuildingSnapshot(
+                    code: row.code, unit_id: row.unitID, name: row.name, address: row.address, kind: row.kind, floors: row.floors, lon: row.lon, lat: row.lat)
+                recorded.append((id, nil, after.fingerprint))
+            }
+        }
+        try await BulkWriter(sql: sql).insert(
+            into: "buildings", columns: ["id", "code", "unit_id", "name", "address", "kind", "floors", "lon", "lat", "created_at"], values: fresh)
+        try await batch.record(recorded, on: sql)
     }
 
     /// Nil when `point` agrees with grid `id` (inside it, or within the tolerance of it); else
@@ -140,28 +144,37 @@ struct BuildingImport {
     }
 }
 
-struct HouseholdImport {
-    let db: any Database
-    let scope: Scope
-    var options = ImportOptions()
+struct HouseholdImport: ChunkedImport {
+    static let kind = ImportKind.households
+    let context: ImportContext
+    var scope: Scope { context.scope }
+    var options: ImportOptions { context.options }
+    var grids = GridCatalogue(byCode: [:], locator: GridLocator(grids: []))
+    var seen: [String: Int] = [:]
+    var ids = SequentialIDs()
+    var result = ImportResult(kind: .households, inserted: 0, updated: 0, encoding: "")
 
-    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
-        var sheet = input
-        let sql = db.sql
-        let grids = try await GridCatalogue.load(db, scope: scope)
-        let buildingCodes = sheet.table.records.map { sheet.value($0, "building_code") }.filter { !$0.isEmpty }
+    init(_ context: ImportContext) { self.context = context }
+
+    struct Row {
+        var number: String, unitID: UUID?, buildingID: UUID?, room: String?, address: String, kind: String, record: CSVRecord
+        /// Whether the file says where the household is (a building or a grid), its room, its kind.
+        var placeStated = true, roomStated = true, kindStated = true
+        /// The household this row writes over.
+        var existing: UUID?
+    }
+
+    mutating func prepare(on sql: any SQLDatabase) async throws {
+        grids = try await GridCatalogue.load(context.db, scope: scope)
+    }
+
+    mutating func check(_ records: [CSVRecord], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Row] {
+        let buildingCodes = records.map { sheet.value($0, "building_code") }.filter { !$0.isEmpty }
         let buildings = try await existing(sql, table: "buildings", key: "code", values: Array(Set(buildingCodes)))
-        var seen: [String: Int] = [:]
-        struct Row {
-            var number: String, unitID: UUID?, buildingID: UUID?, room: String?, address: String, kind: String, record: CSVRecord
-            /// Whether the file says where the household is (a building or a grid), its room, its kind.
-            var placeStated = true, roomStated = true, kindStated = true
-        }
         var rows: [Row] = []
         let found = try await existing(
-            sql, table: "households", key: "number", values: sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "number")).value }.filter { !$0.isEmpty })
-        for (n, record) in sheet.table.records.enumerated() {
-            progress.checked(n + 1)
+            sql, table: "households", key: "number", values: records.map { ExcelCells.longNumber(sheet.value($0, "number")).value }.filter { !$0.isEmpty })
+        for record in records {
             let number = sheet.longNumber(record, "number").flatMap { $0.isEmpty ? nil : $0 } ?? sheet.required(record, "number")
             let address = sheet.required(record, "address")
             if let number { sheet.unique(record, "number", number, seen: &seen) }
@@ -195,44 +208,43 @@ struct HouseholdImport {
                 row.placeStated = placeStated
                 row.roomStated = sheet.states(record, "room", clearable: true, options)
                 row.kindStated = sheet.states(record, "kind", clearable: false, options)
+                if let hit = found[number] {
+                    if mayUpdate(hit.unitID, grids, scope) { row.existing = hit.id } else { sheet.problem(record, "number", L10n.t("import.key_taken", number)) }
+                }
                 rows.append(row)
             }
         }
-        for row in rows {
-            if let hit = found[row.number], !mayUpdate(hit.unitID, grids, scope) { sheet.problem(row.record, "number", L10n.t("import.key_taken", row.number)) }
-        }
-        try sheet.failIfProblems()
-        if options.dryRun {
-            return BuildingImport.dryRun(.households, rows: rows.count, existing: rows.filter { found[$0.number] != nil }.count, notices: sheet.notices)
-        }
-        let batch = rows
-        let (inserted, updated) = try await db.transaction { tx in
-            var updated = 0
-            let sql = tx.sql
-            var fresh: [[any Encodable & Sendable]] = []
-            for (i, r) in batch.enumerated() {
-                if let hit = found[r.number] {
-                    var set: SQLQueryString = "address = \(bind: r.address)"
-                    if r.placeStated { set = "\(set), unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID)" }
-                    if r.roomStated { set = "\(set), room = \(bind: r.room)" }
-                    if r.kindStated { set = "\(set), kind = \(bind: r.kind)" }
-                    try await sql.raw("UPDATE households SET \(set) WHERE id = \(bind: hit.id)").run()
-                    // Residents follow their household into its grid.
-                    if r.placeStated {
-                        try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: hit.id)").run()
-                    }
-                    updated += 1
-                } else {
-                    fresh.append([UUID(), r.number, r.unitID, r.buildingID, r.room, r.address, r.kind, Date()])
-                }
-                if i % 1000 == 999 { progress.written(i + 1, of: batch.count) }
+        for row in rows { if row.existing == nil { result.inserted += 1 } else { result.updated += 1 } }
+        return rows
+    }
+
+    /// Residents follow a household that moves into its new grid.
+    mutating func write(_ rows: [Row], on sql: any SQLDatabase, batch: BatchRecorder) async throws {
+        let before = try await HouseholdSnapshot.read(rows.compactMap(\.existing), on: sql)
+        var fresh: [[SQLValue]] = []
+        var recorded: [(id: UUID, before: String?, after: String)] = []
+        let now = Date()
+        for r in rows {
+            if let id = r.existing, let old = before[id] {
+                var set: SQLQueryString = "address = \(bind: r.address)"
+                if r.placeStated { set = "\(set), unit_id = \(bind: r.unitID), building_id = \(bind: r.buildingID)" }
+                if r.roomStated { set = "\(set), room = \(bind: r.room)" }
+                if r.kindStated { set = "\(set), kind = \(bind: r.kind)" }
+                try await sql.raw("UPDATE households SET \(set) WHERE id = \(bind: id)").run()
+                if r.placeStated { try await sql.raw("UPDATE residents SET unit_id = \(bind: r.unitID) WHERE household_id = \(bind: id)").run() }
+                let after = HouseholdSnapshot(
+                    number: r.number, unit_id: r.placeStated ? r.unitID : old.unit_id, building_id: r.placeStated ? r.buildingID : old.building_id,
+                    room: r.roomStated ? r.room : old.room, address: r.address, kind: r.kindStated ? r.kind : old.kind)
+                if after != old { recorded.append((id, try old.json, after.fingerprint)) }
+            } else {
+                let id = ids.next()
+                fresh.append([.uuid(id), .text(r.number), .uuid(r.unitID), .uuid(r.buildingID), .text(r.room), .text(r.address), .text(r.kind), .date(now)])
+                let after = HouseholdSnapshot(number: r.number, unit_id: r.unitID, building_id: r.buildingID, room: r.room, address: r.address, kind: r.kind)
+                recorded.append((id, nil, after.fingerprint))
             }
-            try await BulkWriter(sql: sql).insert(into: "households", columns: ["id", "number", "unit_id", "building_id", "room", "address", "kind", "created_at"], rows: fresh)
-            return (fresh.count, updated)
         }
-        progress.finish()
-        var result = ImportResult(kind: .households, inserted: inserted, updated: updated, encoding: "")
-        result.notices = sheet.notices
-        return result
+        try await BulkWriter(sql: sql).insert(
+            into: "households", columns: ["id", "number", "unit_id", "building_id", "room", "address", "kind", "created_at"], values: fresh)
+        try await batch.record(recorded, on: sql)
     }
 }

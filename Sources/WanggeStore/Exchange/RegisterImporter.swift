@@ -5,14 +5,19 @@ import WanggeCore
 import WanggeSecurity
 
 /// Imports buildings, households and residents from CSV, and unit boundaries from GeoJSON.
-/// All or nothing: every row is checked first and every problem reported with its row and
-/// column; only a clean file is written, in one transaction. Rows whose key (building code,
+/// All or nothing: every row is checked and every problem reported with its row and column; a
+/// file with any problem writes nothing. The file is read as a stream, a chunk of records at a
+/// time, each chunk checked and — while no problem has been found, unless it is a dry run —
+/// written at once in the import's one transaction, which a problem found later rolls back.
+/// Memory stays that of a chunk, whatever the size of the file. Rows whose key (building code,
 /// household number, ID number) already exists in the caller's scope update that record.
 public struct RegisterImporter: Sendable, SQLRepository {
     let db: any Database
     let cipher: FieldCipher
     /// At most this many automatic corrections are listed.
     public static let noticeLimit = 1000
+    /// Records checked and written together.
+    static let chunk = 2000
 
     public init(_ db: any Database, cipher: FieldCipher) {
         self.db = db
@@ -23,61 +28,135 @@ public struct RegisterImporter: Sendable, SQLRepository {
         _ kind: ImportKind, bytes: [UInt8], in scope: Scope, options: ImportOptions = ImportOptions(),
         actor: ImportActor = ImportActor(accountID: nil, name: "cli"), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportResult {
-        let text: String, encoding: SourceEncoding
-        do { (text, encoding) = try TextDecoding.decode(bytes) } catch {
-            throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: error.message())])
-        }
-        var result: ImportResult
+        try await run(kind, from: .bytes(bytes), in: scope, options: options, actor: actor, progress: progress)
+    }
+
+    /// `progress` is told (rows done, rows expected): the expectation follows the share of the
+    /// file read, so the bar and its time left are honest from the first chunk.
+    public func run(
+        _ kind: ImportKind, from source: ImportSource, in scope: Scope, options: ImportOptions = ImportOptions(),
+        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> ImportResult {
         if kind == .boundaries {
-            result = try await BoundaryImport(db: db, scope: scope).run(Data(text.utf8))
-        } else {
-            let table: CSVTable
-            do { table = try CSVTable(text: text) } catch {
-                throw ImportFailure(problems: [ImportProblem(row: error.line, column: nil, message: error.message())])
+            let text: String, encoding: SourceEncoding
+            do { (text, encoding) = try TextDecoding.decode(try source.readAll()) } catch let problem as TextDecodingProblem {
+                throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: problem.message())])
             }
-            let sheet = try Sheet(table: table, columns: ImportColumns.of(kind))
-            let phases = ImportProgress(records: table.records.count, report: progress)
-            phases.checked(0)
-            switch kind {
-            case .buildings: result = try await BuildingImport(db: db, scope: scope, options: options).run(sheet, progress: phases)
-            case .households: result = try await HouseholdImport(db: db, scope: scope, options: options).run(sheet, progress: phases)
-            case .residents:
-                var residents = ResidentImport(db: db, scope: scope, cipher: cipher, options: options)
-                residents.actor = actor
-                residents.fileHash = ImportBatches.sha256(bytes)
-                result = try await residents.run(sheet, progress: phases)
-            case .boundaries: fatalError("handled above")
-            }
-            phases.finish()
+            var result = try await BoundaryImport(db: db, scope: scope).run(Data(text.utf8))
+            result.encoding = encoding.rawValue
+            return result
         }
-        result.encoding = encoding.rawValue
+        let context = ImportContext(db: db, scope: scope, options: options, actor: actor)
+        switch kind {
+        case .buildings: return try await stream(BuildingImport(context), from: source, progress: progress)
+        case .households: return try await stream(HouseholdImport(context), from: source, progress: progress)
+        case .residents: return try await stream(ResidentImport(context, cipher: cipher), from: source, progress: progress)
+        case .boundaries: preconditionFailure("read above")
+        }
+    }
+
+    func stream<I: ChunkedImport>(_ importer: I, from source: ImportSource, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+        let run = try ImportRun(importer, source: source, progress: progress)
+        try await run.importer.prepare(on: db.sql)
+        var result: ImportResult
+        if run.importer.context.options.dryRun {
+            try await run.pass(db.sql, nil)
+            result = run.importer.result
+            result.dryRun = true
+        } else {
+            let actor = run.importer.context.actor, kind = I.kind
+            result = try await db.transaction { tx in
+                let batch = try await BatchRecorder.start(kind, actor: actor, on: tx.sql)
+                try await run.pass(tx.sql, batch)
+                var result = run.importer.result
+                result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
+                return result
+            }
+        }
+        result.notices = run.sheet.notices
+        result.encoding = run.reader.encoding.rawValue
         return result
     }
 }
 
-/// Progress of an import in two halves of one bar, so it moves from the first second: rows
-/// checked (the first half), then rows written (the second); a dry run or a refusal ends at checking.
-struct ImportProgress: Sendable {
-    let records: Int
+/// One import's reading, checking and writing state, handed into its transaction (used by one
+/// task at a time, one step after another).
+final class ImportRun<I: ChunkedImport>: @unchecked Sendable {
+    var importer: I
+    var reader: RecordReader
+    var sheet: Sheet
+    let size: Int
     let report: @Sendable (Int, Int) -> Void
 
-    var total: Int { max(1, 2 * records) }
-    func checked(_ n: Int) { if n % 500 == 0 || n == records { report(min(n, records), total) } }
-    func written(_ i: Int, of count: Int) { report(records + (count == 0 ? records : min(i, count) * records / count), total) }
-    func finish() { report(total, total) }
+    init(_ importer: I, source: ImportSource, progress: @escaping @Sendable (Int, Int) -> Void) throws {
+        self.importer = importer
+        reader = try RecordReader(source)
+        size = source.size
+        report = progress
+        report(0, 1)
+        guard let header = try reader.header() else {
+            throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: L10n.t("import.empty"))])
+        }
+        sheet = try Sheet(header: header, columns: ImportColumns.of(I.kind))
+    }
+
+    /// Reads and checks every chunk, and (given a batch, while the file is clean so far) writes it.
+    func pass(_ sql: any SQLDatabase, _ batch: BatchRecorder?) async throws {
+        var rows = 0
+        while true {
+            let records = try reader.next(RegisterImporter.chunk)
+            if records.isEmpty { break }
+            let checked = try await importer.check(records, &sheet, on: sql)
+            if let batch, sheet.problemCount == 0 { try await importer.write(checked, on: sql, batch: batch) }
+            rows += records.count
+            // Every record parsed so far came from the bytes read so far: the rest of the file holds as many per byte.
+            let read = Double(max(1, reader.bytesRead)), parsed = Double(rows + reader.waiting)
+            report(rows, max(rows, Int((parsed * max(Double(size), read) / read).rounded())))
+        }
+        guard rows > 0 else { throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: L10n.t("import.empty"))]) }
+        try sheet.failIfProblems()
+        report(rows, rows)
+    }
 }
 
-/// A CSV table with its columns found, and a place to collect problems row by row.
+/// What every kind's import knows: where it writes, for whom, how.
+struct ImportContext: Sendable {
+    let db: any Database
+    let scope: Scope
+    var options: ImportOptions
+    var actor: ImportActor
+}
+
+/// One kind of register import, checked and written a chunk of records at a time (see
+/// `RegisterImporter.stream`). `check` reads what it needs through `sql` — the import's own
+/// transaction when it writes, so a chunk sees the chunks written before it.
+protocol ChunkedImport: SendableMetatype {
+    associatedtype Row
+    static var kind: ImportKind { get }
+    var context: ImportContext { get }
+    /// Loads what every chunk needs (the grids, the tags).
+    mutating func prepare(on sql: any SQLDatabase) async throws
+    mutating func check(_ records: [CSVRecord], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Row]
+    /// Writes a chunk whose rows are all clean, recording what it changes in `batch`.
+    mutating func write(_ rows: [Row], on sql: any SQLDatabase, batch: BatchRecorder) async throws
+    /// What was (or, in a dry run, would be) done.
+    var result: ImportResult { get }
+}
+
+/// A CSV file's columns found from its header, and a place to collect problems row by row.
 struct Sheet {
-    let table: CSVTable
+    let header: [String]
+    let headerLine: Int
     let columns: [ImportColumn]
     let index: [String: Int]
-    var problems: [ImportProblem] = []
+    var log = ProblemLog()
     /// Automatic corrections (Excel's apostrophes, full-width digits, old ID numbers), each listed.
     var notices: [ImportProblem] = []
 
-    init(table: CSVTable, columns: [ImportColumn]) throws {
-        self.table = table
+    init(header record: CSVRecord, columns: [ImportColumn]) throws {
+        let table = CSVTable(header: record.fields.map { $0.trimmingSpaces() }, records: [], headerLine: record.row)
+        header = table.header
+        headerLine = table.headerLine
         self.columns = columns
         var index: [String: Int] = [:]
         var missing: [ImportProblem] = []
@@ -100,20 +179,20 @@ struct Sheet {
         for (i, name) in table.header.enumerated() where !used.contains(i) && !name.isEmpty {
             notices.append(ImportProblem(row: table.headerLine, column: name, message: L10n.t("import.unknown_column", name)))
         }
-        guard !table.records.isEmpty else {
-            throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: L10n.t("import.empty"))])
-        }
         self.index = index
     }
 
-    func value(_ record: CSVRecord, _ field: String) -> String { table.value(record, index[field]) }
+    func value(_ record: CSVRecord, _ field: String) -> String { CSVTable.cell(record, index[field]) }
 
     func header(_ field: String) -> String {
-        index[field].map { table.header[$0] } ?? columns.first { $0.field == field }?.header ?? field
+        index[field].map { header[$0] } ?? columns.first { $0.field == field }?.header ?? field
     }
 
+    /// Problems found so far (listed or not).
+    var problemCount: Int { log.total }
+
     mutating func problem(_ record: CSVRecord, _ field: String?, _ message: String) {
-        problems.append(ImportProblem(row: record.row, column: field.map(header), message: message))
+        log.add(ImportProblem(row: record.row, column: field.map(header), message: message))
     }
 
     /// Records an automatic correction of a cell, to be listed in the result.
@@ -175,7 +254,7 @@ struct Sheet {
     }
 
     func failIfProblems() throws {
-        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+        guard log.total == 0 else { throw ImportFailure(log: log) }
     }
 }
 

@@ -9,13 +9,25 @@ import WanggeSecurity
 /// export sent back, by name and the masked ID. An update touches only what the file says
 /// (`ImportCells`): a column the file lacks, an empty cell (unless "empty means clear") and a
 /// masked value leave the field as it is. Every changed field is counted.
-struct ResidentImport {
-    let db: any Database
-    let scope: Scope
+struct ResidentImport: ChunkedImport {
+    static let kind = ImportKind.residents
+    let context: ImportContext
     let cipher: FieldCipher
-    var options = ImportOptions()
-    var actor = ImportActor(accountID: nil, name: "cli")
-    var fileHash = ""
+    var scope: Scope { context.scope }
+    var options: ImportOptions { context.options }
+    var grids = GridCatalogue(byCode: [:], locator: GridLocator(grids: []))
+    var knownTags: [TagRow] = []
+    var sensitive: Set<String> = []
+    /// ID numbers seen in the file (packed, see `ResidentID.packed`) and the row of each.
+    var seen: [UInt64: Int] = [:]
+    var ids = SequentialIDs()
+    let now = Date()
+    var result = ImportResult(kind: .residents, inserted: 0, updated: 0, encoding: "")
+
+    init(_ context: ImportContext, cipher: FieldCipher) {
+        self.context = context
+        self.cipher = cipher
+    }
 
     static let tagSeparators: Set<Character> = [";", "；", ",", "，", "、", "|"]
     static let fields = ["name", "id_number", "document_number", "phone", "household_number", "relation", "residence_type", "tags"]
@@ -42,8 +54,11 @@ struct ResidentImport {
     struct Write {
         var id: UUID
         var isNew: Bool
+        /// What is stored now of a person who exists.
+        var before: ResidentSnapshot?
         var name: String
         var idNumber: ResidentID?
+        var idHash: String?
         var idChanged: Bool
         var document: String?
         var phone: String?
@@ -56,26 +71,32 @@ struct ResidentImport {
         var changed: Set<String>
     }
 
-    func run(_ input: Sheet, progress: ImportProgress) async throws -> ImportResult {
-        var sheet = input
-        let sql = db.sql
-        let grids = try await GridCatalogue.load(db, scope: scope)
-        let knownTags = try await ResidentRepository(db, cipher: cipher).allTags()
-        let numbers = Set(
-            sheet.table.records.map { ExcelCells.longNumber(sheet.value($0, "household_number")).value }.filter { !$0.isEmpty && !ImportCells.isMasked($0) })
+    mutating func prepare(on sql: any SQLDatabase) async throws {
+        grids = try await GridCatalogue.load(context.db, scope: scope)
+        knownTags = try await ResidentRepository(context.db, cipher: cipher).allTags()
+        sensitive = Set(knownTags.filter(\.sensitive).map(\.key))
+    }
+
+    mutating func check(_ records: [CSVRecord], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Write] {
+        let numbers = Set(records.map { ExcelCells.longNumber(sheet.value($0, "household_number")).value }.filter { !$0.isEmpty && !ImportCells.isMasked($0) })
         let households = try await existing(sql, table: "households", key: "number", values: Array(numbers))
         var parsed: [Parsed] = []
-        var seen: [String: Int] = [:]
-        for (n, record) in sheet.table.records.enumerated() {
-            progress.checked(n + 1)
+        for record in records {
             guard let p = parse(record, &sheet, knownTags: knownTags, households: households, grids: grids) else { continue }
-            if let id = p.idNumber { sheet.unique(record, "id_number", id.value, seen: &seen) }
+            if let id = p.idNumber {
+                if let first = seen[id.packed] {
+                    sheet.problem(record, "id_number", L10n.t("import.duplicate_in_file", id.value, first))
+                } else {
+                    seen[id.packed] = record.row
+                }
+            }
             parsed.append(p)
         }
-        let matches = try await match(parsed, &sheet)
+        let cipher = self.cipher
+        let hashes = Parallel.map(parsed) { $0.idNumber.map { cipher.lookupHash($0.value) } }
+        let matches = try await match(parsed, hashes: hashes, &sheet, on: sql)
         // What is stored of the people the file updates (the same snapshot an import batch records).
-        let currents = try await ResidentSnapshot.read(Array(Set(matches.values)), on: db.sql)
-        let sensitive = Set(knownTags.filter(\.sensitive).map(\.key))
+        let currents = try await ResidentSnapshot.read(Array(Set(matches.values)), on: sql)
         var writes: [Write] = []
         for (i, p) in parsed.enumerated() {
             let write: Write?
@@ -84,26 +105,24 @@ struct ResidentImport {
                     sheet.problem(p.record, p.idNumber == nil ? "document_number" : "id_number", L10n.t("resident.duplicate_id"))
                     continue
                 }
-                write = update(id, current, sensitive: sensitive, with: p, &sheet)
+                write = update(id, current, sensitive: sensitive, with: p, hash: hashes[i], &sheet)
             } else {
-                write = create(p, &sheet)
+                write = create(p, hash: hashes[i], &sheet)
             }
             if let write { writes.append(write) }
         }
-        try await checkNewIDsAreFree(writes, parsed: parsed, &sheet)
-        try sheet.failIfProblems()
-
-        var result = ImportResult(kind: .residents, inserted: writes.filter(\.isNew).count, updated: 0, encoding: "")
-        result.notices = sheet.notices
-        result.dryRun = options.dryRun
-        for w in writes where !w.isNew {
-            if w.changed.isEmpty { result.unchanged += 1 } else { result.updated += 1 }
-            for f in w.changed { result.changes[f, default: 0] += 1 }
+        try await checkNewIDsAreFree(writes, parsed: parsed, &sheet, on: sql)
+        for w in writes {
+            if w.isNew {
+                result.inserted += 1
+            } else if w.changed.isEmpty {
+                result.unchanged += 1
+            } else {
+                result.updated += 1
+            }
+            if !w.isNew { for f in w.changed { result.changes[f, default: 0] += 1 } }
         }
-        guard !options.dryRun else { return result }
-        result.batch = try await write(writes, inserted: result.inserted, updated: result.updated, progress: progress)
-        progress.finish()
-        return result
+        return writes
     }
 
     // MARK: Reading a row
@@ -111,7 +130,7 @@ struct ResidentImport {
     func parse(
         _ record: CSVRecord, _ sheet: inout Sheet, knownTags: [TagRow], households: [String: (id: UUID, unitID: UUID?)], grids: GridCatalogue
     ) -> Parsed? {
-        let before = sheet.problems.count
+        let before = sheet.problemCount
         func intent(_ field: String, _ raw: String? = nil) -> CellIntent {
             ImportCells.intent(present: sheet.index[field] != nil, raw: raw ?? sheet.value(record, field), emptyClears: options.emptyClears)
         }
@@ -181,7 +200,7 @@ struct ResidentImport {
             default: break
             }
         }
-        guard sheet.problems.count == before else { return nil }
+        guard sheet.problemCount == before else { return nil }
         return Parsed(
             record: record, name: name, idNumber: idNumber, idCell: idCell, idMasked: idMasked, document: document,
             documentMasked: documentMasked, phone: phone,
@@ -193,9 +212,8 @@ struct ResidentImport {
 
     /// Row index → the resident it updates: by ID number's look-up hash, by other document, or for
     /// a masked ID by name and the masked form of the stored ID (one match only).
-    func match(_ rows: [Parsed], _ sheet: inout Sheet) async throws -> [Int: UUID] {
-        let sql = db.sql
-        let byHash = try await existing(sql, table: "residents", key: "id_number_hash", values: rows.compactMap { $0.idNumber.map { cipher.lookupHash($0.value) } })
+    func match(_ rows: [Parsed], hashes: [String?], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Int: UUID] {
+        let byHash = try await existing(sql, table: "residents", key: "id_number_hash", values: hashes.compactMap { $0 })
         let documents = rows.compactMap { p -> String? in
             guard p.idNumber == nil, case .set(let d) = p.document else { return nil }
             return d
@@ -205,11 +223,11 @@ struct ResidentImport {
             guard p.idMasked != nil || (p.idNumber == nil && p.documentMasked != nil), case .set(let n) = p.name else { return nil }
             return n
         }
-        let candidates = try await maskedCandidates(names: Array(Set(maskedNames)))
+        let candidates = try await maskedCandidates(names: Array(Set(maskedNames)), on: sql)
         var found: [Int: UUID] = [:]
         for (i, p) in rows.enumerated() {
-            if let id = p.idNumber {
-                if let hit = byHash[cipher.lookupHash(id.value)] { found[i] = hit.id }
+            if let hash = hashes[i] {
+                if let hit = byHash[hash] { found[i] = hit.id }
             } else if let masked = p.idMasked ?? p.documentMasked {
                 // A masked export sent back: the person whose name and masked number these are.
                 let field = p.idMasked == nil ? "document_number" : "id_number"
@@ -240,11 +258,11 @@ struct ResidentImport {
         var householdID: UUID?
     }
 
-    func maskedCandidates(names: [String]) async throws -> [String: [Candidate]] {
+    func maskedCandidates(names: [String], on sql: any SQLDatabase) async throws -> [String: [Candidate]] {
         struct Row: Decodable { var id: UUID; var name: String; var id_number: String?; var document_number: String?; var household_id: UUID? }
         var out: [String: [Candidate]] = [:]
         for chunk in names.chunks(of: 500) {
-            let rows = try await db.sql.raw(
+            let rows = try await sql.raw(
                 """
                 SELECT id, name, id_number, document_number, household_id FROM residents \
                 WHERE name IN (\(binds: Array(chunk))) AND \(scope.condition("unit_id"))
@@ -260,7 +278,7 @@ struct ResidentImport {
 
     // MARK: What to write
 
-    func create(_ p: Parsed, _ sheet: inout Sheet) -> Write? {
+    mutating func create(_ p: Parsed, hash: String?, _ sheet: inout Sheet) -> Write? {
         guard case .set(let name) = p.name else {
             sheet.problem(p.record, "name", L10n.t("field.required"))
             return nil
@@ -285,7 +303,7 @@ struct ResidentImport {
         if case .set(let v) = p.phone { phone = v }
         if case .set(let v) = p.relation { relation = v }
         return Write(
-            id: UUID(), isNew: true, name: name, idNumber: p.idNumber, idChanged: true, document: document, phone: phone,
+            id: ids.next(), isNew: true, before: nil, name: name, idNumber: p.idNumber, idHash: hash, idChanged: true, document: document, phone: phone,
             householdID: p.householdRef?.id, relation: relation, residenceType: residence, unitID: p.householdRef?.unitID, tags: p.tagKeys,
             tagsChanged: true, changed: Set(Self.fields))
     }
@@ -293,7 +311,7 @@ struct ResidentImport {
     /// The new state of an existing person. Sensitive tags are kept when whoever imports cannot see
     /// them, or when the row comes from a masked export (whose tag list may have been cut to the
     /// exporter's view); removing one takes a full export or the person's page.
-    func update(_ id: UUID, _ c: ResidentSnapshot, sensitive: Set<String>, with p: Parsed, _ sheet: inout Sheet) -> Write? {
+    func update(_ id: UUID, _ c: ResidentSnapshot, sensitive: Set<String>, with p: Parsed, hash: String?, _ sheet: inout Sheet) -> Write? {
         let currentTags = c.tags ?? []
         var changed: Set<String> = []
         func apply(_ cell: CellIntent, _ current: String?, field: String, clearable: Bool = true) -> String? {
@@ -319,7 +337,7 @@ struct ResidentImport {
         var idChanged = false
         switch p.idCell {
         case .set:
-            if let id = p.idNumber, cipher.lookupHash(id.value) != c.id_number_hash {
+            if p.idNumber != nil, hash != c.id_number_hash {
                 idChanged = true
                 changed.insert("id_number")
             }
@@ -352,75 +370,74 @@ struct ResidentImport {
         let tagsChanged = tags != currentTags
         if tagsChanged { changed.insert("tags") }
         return Write(
-            id: id, isNew: false, name: name, idNumber: idChanged ? p.idNumber : nil, idChanged: idChanged, document: document, phone: phone,
+            id: id, isNew: false, before: c, name: name, idNumber: idChanged ? p.idNumber : nil, idHash: idChanged ? hash : nil, idChanged: idChanged,
+            document: document, phone: phone,
             householdID: householdID, relation: relation, residenceType: residence, unitID: unitID, tags: tags, tagsChanged: tagsChanged,
             changed: changed)
     }
 
     /// An ID number the file gives someone must not belong to another person already.
-    func checkNewIDsAreFree(_ writes: [Write], parsed: [Parsed], _ sheet: inout Sheet) async throws {
+    func checkNewIDsAreFree(_ writes: [Write], parsed: [Parsed], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws {
         let changing = writes.filter { !$0.isNew && $0.idChanged }
         guard !changing.isEmpty else { return }
-        let taken = try await existing(db.sql, table: "residents", key: "id_number_hash", values: changing.compactMap { $0.idNumber.map { cipher.lookupHash($0.value) } })
+        let taken = try await existing(sql, table: "residents", key: "id_number_hash", values: changing.compactMap(\.idHash))
         for w in changing {
-            guard let id = w.idNumber, let other = taken[cipher.lookupHash(id.value)], other.id != w.id else { continue }
+            guard let id = w.idNumber, let hash = w.idHash, let other = taken[hash], other.id != w.id else { continue }
             if let p = parsed.first(where: { $0.idNumber?.value == id.value }) { sheet.problem(p.record, "id_number", L10n.t("resident.duplicate_id")) }
         }
     }
 
-    /// Writes the rows and records the batch in the same transaction; returns the batch's id, nil
-    /// when nothing changed.
-    func write(_ writes: [Write], inserted: Int, updated: Int, progress: ImportProgress) async throws -> UUID? {
-        let cipher = self.cipher, actor = self.actor, fileHash = self.fileHash
-        let now = Date()
+    /// Writes a clean chunk: new people in multi-row INSERTs (their ID numbers encrypted on every
+    /// core), changed people one UPDATE each, tags, and the batch's record of every row touched.
+    mutating func write(_ writes: [Write], on sql: any SQLDatabase, batch: BatchRecorder) async throws {
         let touched = writes.filter { $0.isNew || !$0.changed.isEmpty }
-        guard !touched.isEmpty else { return nil }
-        let batch = UUID()
-        try await db.transaction { tx in
-            let sql = tx.sql
-            let before = try await ResidentSnapshot.read(touched.filter { !$0.isNew }.map(\.id), on: sql)
-            var fresh: [[any Encodable & Sendable]] = []
-            var tagRows: [[any Encodable & Sendable]] = []
-            var retagged: [UUID] = []
-            for (i, w) in writes.enumerated() {
-                if w.isNew {
-                    fresh.append([
-                        w.id, w.name, w.idNumber.map { cipher.encrypt($0.value) }, w.idNumber.map { cipher.lookupHash($0.value) }, w.document,
-                        w.idNumber?.sex.rawValue, w.idNumber?.birthDate.description, w.phone, w.householdID, w.relation, w.residenceType, w.unitID, now, now,
-                    ])
-                } else if !w.changed.isEmpty {
-                    var set: SQLQueryString = """
-                        name = \(bind: w.name), document_number = \(bind: w.document), phone = \(bind: w.phone), household_id = \(bind: w.householdID), \
-                        relation = \(bind: w.relation), residence_type = \(bind: w.residenceType), unit_id = \(bind: w.unitID), updated_at = \(bind: now)
+        guard !touched.isEmpty else { return }
+        let cipher = self.cipher, now = self.now
+        let sealed = Parallel.map(touched) { w in w.idChanged ? w.idNumber.map { cipher.encrypt($0.value) } : nil }
+        var fresh: [[SQLValue]] = [], tagRows: [[SQLValue]] = [], retagged: [UUID] = []
+        var recorded: [(id: UUID, before: String?, after: String)] = []
+        for (w, sealedID) in zip(touched, sealed) {
+            let after = ResidentSnapshot(
+                name: w.name, id_number: sealedID ?? w.before?.id_number, id_number_hash: w.idChanged ? w.idHash : w.before?.id_number_hash,
+                document_number: w.document, sex: w.idChanged ? w.idNumber?.sex.rawValue : w.before?.sex,
+                birth_date: w.idChanged ? w.idNumber?.birthDate.description : w.before?.birth_date, phone: w.phone, household_id: w.householdID,
+                relation: w.relation, residence_type: w.residenceType, unit_id: w.unitID, tags: w.tags)
+            if w.isNew {
+                fresh.append([
+                    .uuid(w.id), .text(w.name), .text(after.id_number), .text(after.id_number_hash), .text(w.document), .text(after.sex),
+                    .text(after.birth_date), .text(w.phone), .uuid(w.householdID), .text(w.relation), .text(w.residenceType), .uuid(w.unitID),
+                    .date(now), .date(now),
+                ])
+            } else {
+                var set: SQLQueryString = """
+                    name = \(bind: w.name), document_number = \(bind: w.document), phone = \(bind: w.phone), household_id = \(bind: w.householdID), \
+                    relation = \(bind: w.relation), residence_type = \(bind: w.residenceType), unit_id = \(bind: w.unitID), updated_at = \(bind: now)
+                    """
+                if w.idChanged {
+                    set = """
+                        \(set), id_number = \(bind: after.id_number), id_number_hash = \(bind: after.id_number_hash), \
+                        sex = \(bind: after.sex), birth_date = \(bind: after.birth_date)
                         """
-                    if w.idChanged, let id = w.idNumber {
-                        set = """
-                            \(set), id_number = \(bind: cipher.encrypt(id.value)), id_number_hash = \(bind: cipher.lookupHash(id.value)), \
-                            sex = \(bind: id.sex.rawValue), birth_date = \(bind: id.birthDate.description)
-                            """
-                    }
-                    try await sql.raw("UPDATE residents SET \(set) WHERE id = \(bind: w.id)").run()
                 }
-                if w.tagsChanged {
-                    if !w.isNew { retagged.append(w.id) }
-                    for tag in w.tags { tagRows.append([w.id, tag]) }
-                }
-                if i % 1000 == 999 { progress.written(i + 1, of: writes.count) }
+                try await sql.raw("UPDATE residents SET \(set) WHERE id = \(bind: w.id)").run()
             }
-            for chunk in retagged.chunks(of: 500) {
-                try await sql.raw("DELETE FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").run()
+            if w.tagsChanged {
+                if !w.isNew { retagged.append(w.id) }
+                for tag in w.tags { tagRows.append([.uuid(w.id), .text(tag)]) }
             }
-            let bulk = BulkWriter(sql: sql)
-            try await bulk.insert(
-                into: "residents",
-                columns: [
-                    "id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
-                    "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at",
-                ], rows: fresh)
-            try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], rows: tagRows)
-            try await ImportBatches.recordResidents(
-                batch, actor: actor, file: fileHash, at: now, inserted: inserted, updated: updated, before: before, ids: touched.map(\.id), on: sql)
+            recorded.append((w.id, try w.before?.json, after.fingerprint))
         }
-        return batch
+        for chunk in retagged.chunks(of: 500) {
+            try await sql.raw("DELETE FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").run()
+        }
+        let bulk = BulkWriter(sql: sql)
+        try await bulk.insert(
+            into: "residents",
+            columns: [
+                "id", "name", "id_number", "id_number_hash", "document_number", "sex", "birth_date", "phone",
+                "household_id", "relation", "residence_type", "unit_id", "created_at", "updated_at",
+            ], values: fresh)
+        try await bulk.insert(into: "resident_tags", columns: ["resident_id", "tag_key"], values: tagRows)
+        try await batch.record(recorded, on: sql)
     }
 }

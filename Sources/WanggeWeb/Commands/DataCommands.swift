@@ -44,7 +44,7 @@ struct ImportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let kind = try ImportKind.parse(signature.kind)
-        guard let data = FileManager.default.contents(atPath: signature.file) else { throw StoreError(.notFound, "import.no_file", [signature.file]) }
+        guard FileManager.default.isReadableFile(atPath: signature.file) else { throw StoreError(.notFound, "import.no_file", [signature.file]) }
         let app = context.application
         let bar = ProgressBar("导入 / import")
         do {
@@ -52,14 +52,14 @@ struct ImportCommand: AsyncCommand {
             let result: ImportResult
             do {
                 let options = ImportOptions(emptyClears: signature.emptyClears, dryRun: signature.dryRun, acceptGaps: signature.acceptGaps)
-                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, bytes: Array(data), in: scope, options: options) {
+                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, from: .file(signature.file), in: scope, options: options) {
                     bar.update($0, $1)
                 }
             } catch let failure as ImportFailure {
                 try await app.auditCLI(
                     "import", object: "register", kind.rawValue,
                     detail: AuditDetail(
-                        ["problems": "\(failure.problems.count)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
+                        ["problems": "\(failure.total)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
                 throw failure
             }
             try await app.auditCLI(
@@ -74,7 +74,7 @@ struct ImportCommand: AsyncCommand {
                 context.console.print([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · "))
             }
         } catch let failure as ImportFailure {
-            context.console.error(L10n.t("import.failed", failure.problems.count))
+            context.console.error(L10n.t("import.failed", failure.total))
             for p in failure.problems {
                 context.console.error([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · "))
             }

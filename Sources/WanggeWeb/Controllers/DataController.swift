@@ -128,7 +128,7 @@ extension Request {
         } catch {
             let (detail, outcome): ([String: String], String) =
                 switch error {
-                case let f as ImportFailure: (["problems": "\(f.problems.count)"], "refused")
+                case let f as ImportFailure: (["problems": "\(f.total)"], "refused")
                 case let e as StoreError: (["reason": e.key], "refused")
                 case let e as ValidationFailure: (["problems": "\(e.problems.count)"], "refused")
                 default: ([:], "failed")

@@ -63,7 +63,7 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, APIError(error: .init(code: "validation", message: summary, field: e.problems.first?.field, problems: problems)))
         case let e as ImportFailure:
             let problems = e.problems.prefix(ImportFailure.shown).map { APIError.Problem(field: nil, row: $0.row, column: $0.column, message: $0.message) }
-            return (.unprocessableEntity, APIError(error: .init(code: "import", message: L10n.t("import.failed", e.problems.count), field: nil, problems: problems)))
+            return (.unprocessableEntity, APIError(error: .init(code: "import", message: L10n.t("import.failed", e.total), field: nil, problems: problems)))
         case let e as BadText:
             return (.badRequest, APIError(error: .init(code: "bad_text", message: e.reason, field: e.field, problems: nil)))
         case let e as BadParameter:

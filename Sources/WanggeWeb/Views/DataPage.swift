@@ -28,14 +28,14 @@ enum DataPage {
                 el(
                     "section", ["class": "alert", "role": "alert"],
                     [
-                        el("p", .t("import.failed", f.problems.count)),
+                        el("p", .t("import.failed", f.total)),
                         report.map { el("p", HTML.link(SiteURL.importProblems($0).path, L10n.t("import.download_problems"), cls: "button")) } ?? .empty,
                         HTML.table(
                             ["col.row", "col.column", "col.problem"],
                             f.problems.prefix(ImportFailure.shown).map { p in
                                 [.text(p.row.map(String.init) ?? "—"), .text(p.column ?? "—"), .text(p.message)]
                             }),
-                        f.problems.count > ImportFailure.shown ? el("p", .t("import.more_problems", f.problems.count - ImportFailure.shown)) : .empty,
+                        f.total > ImportFailure.shown ? el("p", .t("import.more_problems", f.total - ImportFailure.shown)) : .empty,
                     ])
             } ?? .empty,
             canImport

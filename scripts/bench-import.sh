@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The import benchmark: N residents (BENCH_RESIDENTS, 1,200,000 by default) loaded by
+# `wangge import` against `sqlite3 .import` of the same file, measured in the same run, reported
+# as a ratio (sqlite3's seconds / Wangge's seconds; the target is ≥ 0.5) with Wangge's peak RSS
+# (target ≤ 256 MB). The files are written as Excel on Chinese Windows saves them (GBK, CRLF) by
+# scripts/bench-import-data.py into a small demo district's grids; the households go in first
+# (timed too). Builds once, release by default (WANGGE_BUILD=debug for a quick look).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+config=${WANGGE_BUILD:-release}
+residents=${BENCH_RESIDENTS:-1200000}
+command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline (apt-get install sqlite3)" >&2; exit 1; }
+swift build -c "$config" --product wangge
+bin="$(swift build -c "$config" --show-bin-path)/wangge"
+work=$(mktemp -d /tmp/wangge-import-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export WANGGE_DATA="$work/data"
+"$bin" demo --grids 4 --case-days 0 >/dev/null 2>&1
+grids=$("$bin" export buildings 2>/dev/null | tail -n +2 | awk -F, '{gsub(/[\t\r]/, "", $NF); print $NF}' | grep . | sort -u | paste -sd, -)
+echo "== writing $residents residents into grids $grids =="
+python3 scripts/bench-import-data.py --residents "$residents" --grids "$grids" --out "$work"
+ls -l "$work"/*.csv | awk '{printf "  %s %.1f MB\n", $NF, $5 / 1048576}'
+
+# Runs a command, leaving its seconds and peak RSS (MB) in $secs and $rss.
+measure() {
+  echo "== $* ==" >&2
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || { tail -n 20 "$work/out" >&2; exit 1; }
+  read -r secs rss < <(awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$work/time")
+}
+measure sqlite3 "$work/baseline.sqlite" ".mode csv" ".import $work/residents.csv residents"; base=$secs base_rss=$rss
+measure "$bin" import households "$work/households.csv"; hh=$secs hh_rss=$rss
+measure "$bin" import residents "$work/residents.csv"; ours=$secs ours_rss=$rss
+tail -n 3 "$work/out" | sed 's/^/  /'
+rows=$("$bin" export residents 2>/dev/null | tail -n +2 | wc -l)
+echo "== import of $residents residents ($config build) =="
+printf '  households (%s rows)   %8.2f s   %5s MB peak\n' "$((residents * 2 / 5))" "$hh" "$hh_rss"
+printf '  sqlite3 .import         %8.2f s   %5s MB peak   (baseline)\n' "$base" "$base_rss"
+printf '  wangge import residents %8.2f s   %5s MB peak   (%s residents in the register after)\n' "$ours" "$ours_rss" "$rows"
+awk -v b="$base" -v o="$ours" 'BEGIN { printf "  ratio (sqlite3 / wangge) %.2f   target >= 0.50\n", b / o }'
+awk -v r="$ours_rss" 'BEGIN { printf "  peak RSS %d MB            target <= 256 MB\n", r }'
