@@ -1,3 +1,4 @@
+import Foundation
 import FluentKit
 import SQLKit
 import WanggeSecurity
