@@ -4,15 +4,19 @@
 # as a ratio (sqlite3's seconds / Wangge's seconds; the target is ≥ 0.5) with Wangge's peak RSS
 # (target ≤ 256 MB). The files are written as Excel on Chinese Windows saves them (GBK, CRLF) by
 # scripts/bench-import-data.py into a small demo district's grids; the households go in first
-# (timed too). Builds once, release by default (WANGGE_BUILD=debug for a quick look).
+# (timed too). Builds once, release by default (WANGGE_BUILD=debug for a quick look; WANGGE_BIN=path
+# uses a binary built already).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 config=${WANGGE_BUILD:-release}
 residents=${BENCH_RESIDENTS:-1200000}
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline (apt-get install sqlite3)" >&2; exit 1; }
-swift build -c "$config" --product wangge
-bin="$(swift build -c "$config" --show-bin-path)/wangge"
+if [ -n "${WANGGE_BIN:-}" ]; then bin=$WANGGE_BIN   # a binary built already
+else
+  swift build -c "$config" --product wangge
+  bin="$(swift build -c "$config" --show-bin-path)/wangge"
+fi
 work=$(mktemp -d /tmp/wangge-import-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export WANGGE_DATA="$work/data"

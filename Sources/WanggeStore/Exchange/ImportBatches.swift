@@ -264,7 +264,7 @@ final class BatchRecorder: @unchecked Sendable {
         var values: [[SQLValue]] = []
         values.reserveCapacity(rows.count)
         for row in rows {
-            values.append([.uuid(id), .int(seq), .uuid(row.id), row.before.map(SQLValue.text) ?? .null, .text(row.after)])
+            values.append([.uuid(id), .int(seq), .uuid(row.id), SQLValue.text(row.before), .text(row.after)])
             seq += 1
         }
         try await BulkWriter(sql: sql).insert(into: "import_batch_rows", columns: ["batch_id", "seq", "record_id", "before", "after"], values: values)

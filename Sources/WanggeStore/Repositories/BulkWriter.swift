@@ -10,11 +10,14 @@ enum SQLValue: Sendable {
     case real(Double)
     case uuid(UUID)
     case date(Date)
-    case null
+    /// NULL of the column's type (PostgreSQL will not put a text NULL into a uuid column).
+    case null(Kind)
 
-    static func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
-    static func uuid(_ u: UUID?) -> SQLValue { u.map(SQLValue.uuid) ?? .null }
-    static func int(_ i: Int?) -> SQLValue { i.map(SQLValue.int) ?? .null }
+    enum Kind: Sendable { case text, int, uuid }
+
+    static func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null(.text) }
+    static func uuid(_ u: UUID?) -> SQLValue { u.map(SQLValue.uuid) ?? .null(.uuid) }
+    static func int(_ i: Int?) -> SQLValue { i.map(SQLValue.int) ?? .null(.int) }
 
     /// As Fluent stores it in SQLite: UUIDs as text, dates as seconds since 1970.
     var sqlite: SQLiteData {
@@ -35,7 +38,9 @@ enum SQLValue: Sendable {
         case .real(let d): d
         case .uuid(let u): u
         case .date(let d): d
-        case .null: String?.none
+        case .null(.text): String?.none
+        case .null(.int): Int?.none
+        case .null(.uuid): UUID?.none
         }
     }
 }
