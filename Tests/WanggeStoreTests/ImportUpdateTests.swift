@@ -305,5 +305,15 @@ struct ImportProgressTests {
         _ = try reader.next(2000)
         // 2,000 rows need one block of 1 MiB out of 2.4 MB.
         #expect(reader.bytesRead == RecordReader.blockSize)
+        // Reading on, records taken are let go: what waits is never more than a block's worth.
+        var taken = 2000
+        while true {
+            let chunk = try reader.next(2000)
+            if chunk.isEmpty { break }
+            taken += chunk.count
+            #expect(reader.waiting + chunk.count < 2000 + 262_144 + 1)
+            #expect(reader.queue.count < 2000 + 262_144 + 1, "the queue holds a block, not the file")
+        }
+        #expect(taken == 600_000)
     }
 }

@@ -62,14 +62,15 @@ struct RecordReader {
 
     /// Up to `count` more non-blank records; empty at the end of the file.
     mutating func next(_ count: Int) throws -> [CSVRecord] {
-        while queue.count - queueStart < count && !ended { try readBlock() }
+        if queue.count - queueStart < count && !ended {
+            // Drop what was taken before reading on, or the queue would hold the whole file.
+            queue.removeFirst(queueStart)
+            queueStart = 0
+            while queue.count < count && !ended { try readBlock() }
+        }
         let end = min(queue.count, queueStart + count)
         let out = Array(queue[queueStart..<end])
         queueStart = end
-        if queueStart == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            queueStart = 0
-        }
         return out
     }
 
