@@ -47,6 +47,7 @@ extension L10n {
         "service.no_category": ("（不对应）", "(none)"),
         "service.checklist": ("代办材料清单：{0}", "Materials checklist: {0}"),
         "service.checklist_help": ("{0}；{1}，时限 {2} 个工作日", "{0}; decided by {1} within {2} working days"),
+        "service.back": ("返回代办事项列表", "Back to the services"),
         "service.nav": ("代办目录", "Services"),
 
         // Team: published phones and covered buildings

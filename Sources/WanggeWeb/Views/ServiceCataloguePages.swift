@@ -108,7 +108,7 @@ enum ServiceCataloguePages {
                 ("case.setup.field.active", (s.active ? .t("case.setup.active") : el("span", ["class": "flag"], .t("service.inactive"))) + .text(" ") + activeButton(s, csrf: csrf)),
             ]),
             form(action: SiteURL.serviceSetupItem(s.key).path, adding: false, categories: categories, values: values, problems: problems, csrf: csrf),
-            el("p", HTML.link(SiteURL.serviceSetup.path, L10n.t("case.setup.back"))),
+            el("p", HTML.link(SiteURL.serviceSetup.path, L10n.t("service.back"))),
         ]
     }
 
