@@ -3,15 +3,19 @@
 /// low-rent housing in money or in kind, and the other common civil-affairs and social-security
 /// matters). Offices edit it afterwards; limits are the deciding office's, in working days.
 public enum ServiceCatalogueSeed {
+    /// A service of the starting catalogue: its stable key and what the setup form would hold.
     public struct Entry: Sendable {
         public var key: String
-        public var nameZh: String
-        public var nameEn: String
+        public var service: ServiceDraft
         public var mode: ServiceMode
-        public var materials: [String]
-        public var steps: [String]
-        public var office: String
-        public var limitDays: Int
+
+        init(
+            key: String, nameZh: String, nameEn: String, mode: ServiceMode, materials: [String], steps: [String], office: String, limitDays: Int
+        ) {
+            self.key = key
+            self.mode = mode
+            service = ServiceDraft(nameZh: nameZh, nameEn: nameEn, mode: mode.rawValue, materials: materials, steps: steps, office: office, limitDays: limitDays)
+        }
     }
 
     static let idAndHousehold = ["居民身份证原件及复印件", "户口簿原件及复印件"]

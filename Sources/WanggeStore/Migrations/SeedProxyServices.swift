@@ -7,12 +7,12 @@ import WanggeCore
 struct SeedProxyServices: AsyncMigration {
     func prepare(on db: any Database) async throws {
         let categories = Set(try await db.sql.raw("SELECT key FROM case_categories").all().map { try $0.decode(column: "key", as: String.self) })
-        for (i, s) in ServiceCatalogueSeed.entries.enumerated() {
-            let category = "service.\(s.key)"
+        for (i, entry) in ServiceCatalogueSeed.entries.enumerated() {
+            let s = entry.service, category = "service.\(entry.key)"
             try await db.sql.insert(into: "proxy_services")
                 .columns("key", "name_zh", "name_en", "mode", "materials", "steps", "office", "limit_days", "category_key", "sort", "active")
                 .values(
-                    SQLBind(s.key), SQLBind(s.nameZh), SQLBind(s.nameEn), SQLBind(s.mode.rawValue), SQLBind(s.materials.joined(separator: "\n")),
+                    SQLBind(entry.key), SQLBind(s.nameZh), SQLBind(s.nameEn), SQLBind(s.mode), SQLBind(s.materials.joined(separator: "\n")),
                     SQLBind(s.steps.joined(separator: "\n")), SQLBind(s.office), SQLBind(s.limitDays),
                     SQLBind(categories.contains(category) ? category : nil), SQLBind(i + 1), SQLBind(true)
                 ).run()
