@@ -24,6 +24,10 @@ let package = Package(
         .target(name: "WanggeSecurity", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Debian's libqrencode, the QR code encoder (apt: libqrencode-dev).
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // QR codes as module matrices, and the PNG encoder that draws them. No Vapor.
+        .target(name: "WanggeQR", dependencies: ["CQREncode"]),
         // Storage: Fluent models, migrations, repositories. No Vapor.
         .target(name: "WanggeStore", dependencies: [
             "WanggeCore", "WanggeSecurity",
@@ -34,7 +38,7 @@ let package = Package(
         ]),
         // Web: Vapor routes, pages, JSON API, commands.
         .target(name: "WanggeWeb", dependencies: [
-            "WanggeCore", "WanggeStore",
+            "WanggeCore", "WanggeStore", "WanggeQR",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -43,6 +47,7 @@ let package = Package(
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
         .testTarget(name: "WanggeSecurityTests", dependencies: ["WanggeSecurity"]),
+        .testTarget(name: "WanggeQRTests", dependencies: ["WanggeQR"]),
         // Test databases (SQLite, and PostgreSQL when WANGGE_TEST_POSTGRES_URL is set), shared by the test targets.
         .target(name: "WanggeTestSupport", dependencies: [
             "WanggeStore", "WanggeSecurity",

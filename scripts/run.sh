@@ -7,10 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-# Debian packages: SQLite and TLS are built into the binary, so only the tools used here, and
-# Leaflet (libjs-leaflet), which Wangge serves to the report pages' maps (WANGGE_LEAFLET_DIR).
+# Debian packages: SQLite and TLS are built into the binary, so only the tools used here,
+# Leaflet (libjs-leaflet), which Wangge serves to the report pages' maps (WANGGE_LEAFLET_DIR), and
+# libqrencode-dev, the QR code encoder the build links for the contact cards.
 missing=()
 for tool in curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+[ -f /usr/include/qrencode.h ] || missing+=(libqrencode-dev)
 [ -f "${WANGGE_LEAFLET_DIR:-/usr/share/javascript/leaflet}/leaflet.js" ] || missing+=(libjs-leaflet)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -26,6 +26,16 @@ export WANGGE_TEST_POSTGRES_LOG
 WANGGE_TEST_POSTGRES_LOG=$(mktemp /tmp/wangge-pg-uses.XXXXXX)
 : >"$WANGGE_TEST_POSTGRES_LOG"
 
+# Debian packages the build and the tests need: libqrencode-dev (the QR encoder the build links) and
+# zbar-tools (zbarimg reads the contact cards' QR codes back; without it, and outside CI, that test skips).
+qr_missing=()
+[ -f /usr/include/qrencode.h ] || qr_missing+=(libqrencode-dev)
+command -v zbarimg >/dev/null 2>&1 || qr_missing+=(zbar-tools)
+if [ ${#qr_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${qr_missing[@]}" >/dev/null
+  else echo "note: please install ${qr_missing[*]} (apt-get install ${qr_missing[*]})" >&2; fi
+fi
+
 echo "== build (once) =="
 build_log=$(mktemp /tmp/wangge-build.XXXXXX)
 swift build --build-tests 2>&1 | tee "$build_log" | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking)' || true

@@ -59,6 +59,15 @@ enum SiteURL {
     case caseNewMap
     case caseNewAddresses(q: String? = nil)
     case healthz
+    case services
+    case serviceSetup
+    case serviceSetupItem(String)
+    case serviceSetupActive(String)
+    case unitMember(UUID, assignment: UUID)
+    case gridCard(UUID)
+    case agentCard(UUID, assignment: UUID)
+    case unitCards(UUID)
+    case gridQR(UUID, format: String)
 
     var path: String {
         switch self {
@@ -119,6 +128,15 @@ enum SiteURL {
         case .caseNewMap: "/cases/new/map.json"
         case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
+        case .services: "/services"
+        case .serviceSetup: "/services/setup"
+        case .serviceSetupItem(let key): "/services/setup/\(Self.segment(key))"
+        case .serviceSetupActive(let key): "/services/setup/\(Self.segment(key))/active"
+        case .unitMember(let id, let assignment): "/units/\(id.uuidString)/assignments/\(assignment.uuidString)"
+        case .gridCard(let id): "/units/\(id.uuidString)/card"
+        case .agentCard(let id, let assignment): "/units/\(id.uuidString)/assignments/\(assignment.uuidString)/card"
+        case .unitCards(let id): "/units/\(id.uuidString)/cards"
+        case .gridQR(let id, let format): "/units/\(id.uuidString)/qr.\(Self.segment(format))"
         }
     }
 
@@ -155,6 +173,13 @@ enum SiteURL {
         case .asset: ["assets", ":name"]
         case .leaflet: ["vendor", "leaflet", ":name"]
         case .reportMap: ["r", ":code", "map.json"]
+        case .serviceSetupItem: ["services", "setup", ":id"]
+        case .serviceSetupActive: ["services", "setup", ":id", "active"]
+        case .unitMember: ["units", ":id", "assignments", ":assignment"]
+        case .gridCard: ["units", ":id", "card"]
+        case .agentCard: ["units", ":id", "assignments", ":assignment", "card"]
+        case .unitCards: ["units", ":id", "cards"]
+        case .gridQR: ["units", ":id", ":file"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -135,6 +135,9 @@ func routes(_ app: Application) throws {
     Open311Controller.register(app)
     MailboxController.register(app)
     OutboxController.register(pages)
+    ServiceCatalogueController.register(app, pages: pages)
+    ContactCardController.register(pages)
+    pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
     UnitAPI.register(api)

@@ -18,6 +18,8 @@ struct AuthorizationMatrixTests {
     struct Objects {
         var grid: UUID, community: UUID, otherCommunity: UUID, resident: UUID, household: UUID, householdNumber: String
         var building: UUID, assignment: UUID, idNumber: String, name: String
+        /// A second team member's assignment, which no route ends (contact cards, member settings).
+        var agent: UUID
         var extraResidents: [UUID]
         /// A case filed under `grid`.
         var caseID: UUID
@@ -124,7 +126,20 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes
+
+    /// Contact cards and the team's settings belong to a grid; the service catalogue is the district's.
+    static let cardRoutes: [Route] = [
+        Route(name: "grid contact card", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/card") },
+        Route(name: "agent contact card", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/assignments/\(o.agent)/card") },
+        Route(name: "contact card sheet", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/cards") },
+        Route(name: "QR code download", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/qr.svg") },
+        Route(name: "team member settings", allowed: [.admin], ok: .seeOther) { b, o, _ in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/assignments/\(o.agent)", form: ["phone_public": "1"])
+        },
+        Route(name: "service setup page", allowed: caseConfigurers, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/services/setup") },
+    ]
 
     static let outboxWatchers: Set<Who> = [.admin, .`operator`]
 
@@ -255,10 +270,11 @@ struct AuthorizationMatrixTests {
                 name: "邻居", idNumber: "440524188001010014", phone: "13800000000", householdNumber: "X-0001",
                 relation: "head", residenceType: "registered", tags: []), in: .everything)
         let member = try await StaffRepository(app.db).add(name: "邻区网格员", phone: nil, kindKey: "grid_worker_a", to: grid.id, duty: nil, buildingID: nil, in: .everything)
+        let agent = try await StaffRepository(app.db).add(name: "邻区代办员", phone: nil, kindKey: "proxy_agent", to: grid.id, duty: nil, buildingID: nil, in: .everything)
         return Objects(
             grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
             householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
-            name: "邻居", extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
+            name: "邻居", agent: agent.assignmentID, extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
             caseID: try await fileCase(app, in: grid.id))
     }
 
@@ -276,7 +292,7 @@ struct AuthorizationMatrixTests {
         return Objects(
             grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
             householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
-            idNumber: r.idNumber!, name: r.name, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
+            idNumber: r.idNumber!, name: r.name, agent: team[team.count - 1].assignmentID, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
             caseID: try await fileCase(app, in: grid.id))
     }
 

@@ -21,6 +21,8 @@ struct SiteURLTests {
         .caseSetupCalendarDelete("2026-10-01"), .importProblems(id), .importUndo(id), .leaflet("leaflet.js"), .reportMap("110199001001001"), .caseNewMap, .caseNewAddresses(q: "幸福"),
         .outbox(state: "dead", after: id), .outboxRetry(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
+        .services, .serviceSetup, .serviceSetupItem("residence_permit"), .serviceSetupActive("residence_permit"), .unitMember(id, assignment: id),
+        .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .gridQR(id, format: "png"),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -67,7 +67,13 @@ public enum CaseSetupRules {
 
     /// The key of a new department: as given, or the next free `dept_N`.
     public static func departmentKey(_ given: String, existing: Set<String>) -> Result<String, Problem> {
-        guard !given.isEmpty else { return .success(firstFree("dept_", existing: existing)) }
+        key(given, stem: "dept_", existing: existing)
+    }
+
+    /// A key for a new row of reference data: `given` when it is well formed and free, the next free
+    /// `{stem}N` when none is given.
+    public static func key(_ given: String, stem: String, existing: Set<String>) -> Result<String, Problem> {
+        guard !given.isEmpty else { return .success(firstFree(stem, existing: existing)) }
         guard isValidSegment(given) else { return .failure(Problem(field: "key", key: "case.setup.bad_key", args: [given])) }
         return existing.contains(given) ? .failure(Problem(field: "key", key: "case.setup.duplicate_key", args: [given])) : .success(given)
     }

@@ -34,6 +34,10 @@ public enum StoreMigrations {
             CreateNotifications(),
             CreateImportReports(),
             CreateImportBatches(),
+            CreateProxyServices(),
+            SeedProxyServices(),
+            UpdateStaffAddPhonePublic(),
+            CreateStaffBuildings(),
         ]
     }
 }

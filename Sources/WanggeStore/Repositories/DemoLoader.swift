@@ -108,17 +108,17 @@ public struct DemoLoader: Sendable, SQLRepository {
             rows: p.organisations.map { [UUID(), $0.name, $0.kind, $0.address, $0.point.lon, $0.point.lat, gridID, $0.contactName, $0.contactPhone, now] })
         var staffRows: [[any Encodable & Sendable]] = []
         var assignmentRows: [[any Encodable & Sendable]] = []
+        var coverRows: [[any Encodable & Sendable]] = []
         for s in staff {
-            let id = UUID()
-            staffRows.append([id, s.name, s.phone, s.kindKey, true, now])
-            let covered = s.buildingCodes.compactMap { buildingIDs[$0] }
-            if covered.isEmpty {
-                assignmentRows.append([UUID(), id, gridID, Optional<UUID>.none, Optional<String>.none, now])
-            } else {
-                for b in covered { assignmentRows.append([UUID(), id, gridID, b, Optional<String>.none, now]) }
-            }
+            let id = UUID(), assignment = UUID()
+            // The demo's people are made up, and made to have agreed to publish their numbers, so the
+            // contact cards and the QR page show a whole team.
+            staffRows.append([id, s.name, s.phone, true, s.kindKey, true, now])
+            assignmentRows.append([assignment, id, gridID, Optional<UUID>.none, Optional<String>.none, now])
+            coverRows += s.buildingCodes.compactMap { buildingIDs[$0] }.map { [UUID(), assignment, $0] }
         }
-        try await bulk.insert(into: "staff", columns: ["id", "name", "phone", "kind_key", "active", "created_at"], rows: staffRows)
+        try await bulk.insert(into: "staff", columns: ["id", "name", "phone", "phone_public", "kind_key", "active", "created_at"], rows: staffRows)
         try await bulk.insert(into: "staff_assignments", columns: ["id", "staff_id", "unit_id", "building_id", "duty", "started_at"], rows: assignmentRows)
+        try await bulk.insert(into: "staff_buildings", columns: ["id", "assignment_id", "building_id"], rows: coverRows)
     }
 }

@@ -9,6 +9,8 @@ public struct TeamMember: Codable, Sendable, Equatable {
     public var assignmentID: UUID
     public var name: String
     public var phone: String?
+    /// The person agreed to have `phone` printed on contact cards and shown to residents.
+    public var phonePublic: Bool
     public var kindKey: String
     public var kindName: String
     public var duty: String?
@@ -18,6 +20,7 @@ public struct TeamMember: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, phone, duty
+        case phonePublic = "phone_public"
         case staffID = "staff_id", assignmentID = "assignment_id", kindKey = "kind_key", kindName = "kind_name", buildingID = "building_id"
         case accountID = "account_id"
     }
@@ -49,7 +52,7 @@ public struct StaffRepository: Sendable, SQLRepository {
         _ = try await UnitRepository(db).get(unitID, in: scope)
         return try await sql.raw(
             """
-            SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id, s.account_id \
+            SELECT s.id AS staff_id, a.id AS assignment_id, s.name, s.phone, s.phone_public, s.kind_key, k.name_zh AS kind_name, a.duty, a.building_id, s.account_id \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id JOIN staff_kinds k ON k.key = s.kind_key \
             WHERE a.unit_id = \(bind: unitID) AND a.ended_at IS NULL AND s.active = \(bind: true) ORDER BY k.sort, s.name
             """
@@ -84,7 +87,7 @@ public struct StaffRepository: Sendable, SQLRepository {
 
     /// Adds a person and assigns them to a unit in one step.
     public func add(
-        name: String, phone: String?, kindKey: String, to unitID: UUID, duty: String?,
+        name: String, phone: String?, phonePublic: Bool = false, kindKey: String, to unitID: UUID, duty: String?,
         buildingID: UUID?, in scope: Scope, at now: Date = Date()
     ) async throws -> TeamMember {
         var problems: [FieldProblem] = []
@@ -101,8 +104,8 @@ public struct StaffRepository: Sendable, SQLRepository {
         let staffID = UUID(), assignmentID = UUID(), phone = normalizedPhone
         try await db.transaction { tx in
             let sql = tx.sql
-            try await sql.insert(into: "staff").columns("id", "name", "phone", "kind_key", "active", "created_at")
-                .values(SQLBind(staffID), SQLBind(trimmed), SQLBind(phone), SQLBind(kindKey), SQLBind(true), SQLBind(now)).run()
+            try await sql.insert(into: "staff").columns("id", "name", "phone", "phone_public", "kind_key", "active", "created_at")
+                .values(SQLBind(staffID), SQLBind(trimmed), SQLBind(phone), SQLBind(phone != nil && phonePublic), SQLBind(kindKey), SQLBind(true), SQLBind(now)).run()
             try await sql.insert(into: "staff_assignments").columns("id", "staff_id", "unit_id", "building_id", "duty", "started_at")
                 .values(SQLBind(assignmentID), SQLBind(staffID), SQLBind(unit.id), SQLBind(buildingID), SQLBind(duty?.trimmedOrNil), SQLBind(now)).run()
         }
@@ -116,5 +119,54 @@ public struct StaffRepository: Sendable, SQLRepository {
                 .first() != nil
         else { throw StoreError.notFound("assignment") }
         try await sql.update("staff_assignments").set("ended_at", to: now).where("id", .equal, assignmentID).run()
+    }
+
+    /// The current assignment `assignmentID` in unit `unitID`, or not found when it is not there or
+    /// not in scope.
+    func currentAssignment(_ assignmentID: UUID, of unitID: UUID, in scope: Scope) async throws -> TeamMember {
+        guard let member = try await team(of: unitID, in: scope).first(where: { $0.assignmentID == assignmentID }) else {
+            throw StoreError.notFound("assignment")
+        }
+        return member
+    }
+
+    /// Records whether the person of an assignment agreed to publish their phone number.
+    public func setPhonePublic(_ published: Bool, assignment assignmentID: UUID, of unitID: UUID, in scope: Scope) async throws {
+        let member = try await currentAssignment(assignmentID, of: unitID, in: scope)
+        try await sql.raw("UPDATE staff SET phone_public = \(bind: published && member.phone != nil) WHERE id = \(bind: member.staffID)").run()
+    }
+
+    /// Sets the buildings an assignment covers (a proxy agent's 2–3 buildings). Each must be a
+    /// building of the same grid; the list replaces the one before. Returns the codes now covered.
+    public func setBuildings(_ buildingIDs: [UUID], assignment assignmentID: UUID, of unitID: UUID, in scope: Scope) async throws -> [String] {
+        _ = try await currentAssignment(assignmentID, of: unitID, in: scope)
+        let wanted = Array(Set(buildingIDs))
+        let own = try await PlaceRepository(db).buildings(inGrid: unitID, in: scope)
+        let codes = own.filter { wanted.contains($0.id) }.map(\.code)
+        guard codes.count == wanted.count else { throw StoreError(.invalid, "staff.building_not_in_grid", field: "buildings") }
+        try await db.transaction { tx in
+            try await tx.sql.raw("DELETE FROM staff_buildings WHERE assignment_id = \(bind: assignmentID)").run()
+            for id in wanted {
+                try await tx.sql.insert(into: "staff_buildings").columns("id", "assignment_id", "building_id")
+                    .values(SQLBind(UUID()), SQLBind(assignmentID), SQLBind(id)).run()
+            }
+        }
+        return codes
+    }
+
+    /// The buildings each current member of a unit's team covers, by assignment.
+    public func coveredBuildings(of unitID: UUID, in scope: Scope) async throws -> [UUID: [BuildingRow]] {
+        struct Cover: Decodable { var assignment_id: UUID; var building_id: UUID }
+        let covers = try await sql.raw(
+            """
+            SELECT sb.assignment_id, sb.building_id FROM staff_buildings sb JOIN staff_assignments a ON a.id = sb.assignment_id \
+            WHERE a.unit_id = \(bind: unitID) AND a.ended_at IS NULL AND \(scope.condition("a.unit_id"))
+            """
+        ).all(decoding: Cover.self)
+        guard !covers.isEmpty else { return [:] }
+        let buildings = Dictionary(uniqueKeysWithValues: try await PlaceRepository(db).buildings(inGrid: unitID, in: scope).map { ($0.id, $0) })
+        var out: [UUID: [BuildingRow]] = [:]
+        for c in covers { if let b = buildings[c.building_id] { out[c.assignment_id, default: []].append(b) } }
+        return out.mapValues { $0.sorted { $0.code < $1.code } }
     }
 }

@@ -8,3 +8,7 @@ document.addEventListener("submit", function (event) {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
   }, 0);
 });
+document.addEventListener("click", function (event) {
+  // The contact cards' print button; without script the browser's own print does the same.
+  if (event.target.closest && event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
+});

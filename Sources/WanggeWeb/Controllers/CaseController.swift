@@ -139,6 +139,7 @@ enum CaseController {
                 csrf: CSRF.token(req), now: req.now, notice: notice,
                 photos: CasePhotoViews.staff(try await repo.attachments(of: id, in: w.viewer.scope)), phone: phone,
                 scrub: !Unmask.allowed(w.viewer))
+            + ServiceCataloguePages.checklist(try await ServiceCatalogueRepository(req.db).forCategory(row.categoryKey))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
             + (try await noticesSection(req, w, row))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))

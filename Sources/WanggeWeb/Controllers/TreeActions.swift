@@ -46,12 +46,26 @@ enum TreeActions {
         return made
     }
 
-    static func addMember(_ req: Request, _ v: Viewer, to unitID: UUID, name: String, phone: String?, kind: String, duty: String?, buildingID: UUID?) async throws -> TeamMember {
-        let member = try await StaffRepository(req.db).add(name: name, phone: phone, kindKey: kind, to: unitID, duty: duty, buildingID: buildingID, in: v.scope)
+    static func addMember(
+        _ req: Request, _ v: Viewer, to unitID: UUID, name: String, phone: String?, phonePublic: Bool = false, kind: String, duty: String?, buildingID: UUID?
+    ) async throws -> TeamMember {
+        let member = try await StaffRepository(req.db).add(
+            name: name, phone: phone, phonePublic: phonePublic, kindKey: kind, to: unitID, duty: duty, buildingID: buildingID, in: v.scope)
         try await req.audit(
             "assign", object: "assignment", member.assignmentID.uuidString,
-            detail: AuditDetail(["unit": unitID.uuidString, "staff_kind": member.kindKey]).text)
+            detail: AuditDetail(["unit": unitID.uuidString, "staff_kind": member.kindKey, "phone_public": member.phonePublic ? "yes" : "no"]).text)
         return member
+    }
+
+    /// Whether a member's phone is published, and the buildings they cover.
+    static func updateMember(_ req: Request, _ v: Viewer, unit: UUID, assignment: UUID, phonePublic: Bool, buildings: [UUID]) async throws {
+        let staff = StaffRepository(req.db)
+        // The buildings first: they are what can be refused, and then nothing has changed.
+        let codes = try await staff.setBuildings(buildings, assignment: assignment, of: unit, in: v.scope)
+        try await staff.setPhonePublic(phonePublic, assignment: assignment, of: unit, in: v.scope)
+        try await req.audit(
+            "update", object: "assignment", assignment.uuidString,
+            detail: AuditDetail(["unit": unit.uuidString, "phone_public": phonePublic ? "yes" : "no", "buildings": codes.sorted().joined(separator: ",")]).text)
     }
 
     static func endAssignment(_ req: Request, _ v: Viewer, _ id: UUID) async throws {

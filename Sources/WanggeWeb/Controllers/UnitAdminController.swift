@@ -30,7 +30,8 @@ enum UnitAdminController {
     struct ChildForm: Content { var level: String; var name: String; var code: String? }
     struct TargetForm: Content { var target: UUID }
     struct FileForm: Content { var file: File }
-    struct MemberForm: Content { var name: String; var phone: String?; var kind: String; var duty: String? }
+    struct MemberForm: Content { var name: String; var phone: String?; var phone_public: String?; var kind: String; var duty: String? }
+    struct MemberSettingsForm: Content { var phone_public: String?; var buildings: [UUID]? }
 
     static func handle(req: Request) async throws -> Response {
         let v = try req.requireTreeManager()
@@ -62,7 +63,8 @@ enum UnitAdminController {
                 _ = try await TreeActions.split(req, v, id, into: parts)
             case "team":
                 let form = try req.content.decode(MemberForm.self)
-                _ = try await TreeActions.addMember(req, v, to: id, name: form.name, phone: form.phone, kind: form.kind, duty: form.duty, buildingID: nil)
+                _ = try await TreeActions.addMember(
+                    req, v, to: id, name: form.name, phone: form.phone, phonePublic: form.phone_public == "1", kind: form.kind, duty: form.duty, buildingID: nil)
             default:
                 throw StoreError.notFound("action")
             }
@@ -72,6 +74,19 @@ enum UnitAdminController {
             return try await page(req, id, error: e.problems.map { "\(L10n.t("field.\($0.field)")): \($0.message())" }.joined(separator: "; "))
         }
         return req.redirect(to: SiteURL.unit(destination).path + SiteURL.query(["done": message]))
+    }
+
+    /// A member's settings from the team screen: phone published or not, buildings covered.
+    static func updateMember(req: Request) async throws -> Response {
+        let v = try req.requireTreeManager()
+        let unit = try req.id()
+        let form = try req.content.decode(MemberSettingsForm.self)
+        do {
+            try await TreeActions.updateMember(req, v, unit: unit, assignment: try req.id("assignment"), phonePublic: form.phone_public == "1", buildings: form.buildings ?? [])
+        } catch let e as StoreError where e.kind != .notFound {
+            return try await page(req, unit, error: e.message())
+        }
+        return req.redirect(to: SiteURL.unit(unit).path + SiteURL.query(["done": "unit.done.member"]))
     }
 
     static func endAssignment(req: Request) async throws -> Response {

@@ -14,6 +14,8 @@ enum UnitController {
         var children: [(unit: UnitRow, totals: UnitTotals)]
         var totals: UnitTotals
         var team: [TeamMember]
+        /// The buildings each member covers, by assignment (proxy agents' 2–3 buildings).
+        var covers: [UUID: [BuildingRow]] = [:]
         var buildings: [BuildingRow]
         var components: [ComponentRow]
         var organisations: [OrganisationRow]
@@ -43,6 +45,7 @@ enum UnitController {
             page: page, teamMinimum: StaffRepository.minimumTeam)
         if unit.level >= .grid {
             model.team = try await StaffRepository(req.db).team(of: id, in: viewer.scope)
+            model.covers = try await StaffRepository(req.db).coveredBuildings(of: id, in: viewer.scope)
             let places = PlaceRepository(req.db)
             model.buildings = try await places.buildings(inGrid: id, in: viewer.scope)
             model.components = try await places.components(inGrid: id, in: viewer.scope)
@@ -64,6 +67,8 @@ enum UnitController {
         let admin = try await UnitAdminController.admin(req, model.unit)
         let csrf = CSRF.token(req)
         let end: ((UUID) -> HTML)? = admin.raw.isEmpty ? nil : { UnitAdminSection.endButton(unit: model.unit, assignment: $0, csrf: csrf) }
-        return Layout.response(req, UnitPage.render(model, notice: done, admin: admin, endMember: end), title: "\(model.unit.name)")
+        let edit: ((TeamMember) -> HTML)? =
+            admin.raw.isEmpty ? nil : { UnitAdminSection.memberForm(unit: model.unit, member: $0, buildings: model.buildings, covers: model.covers, csrf: csrf) }
+        return Layout.response(req, UnitPage.render(model, notice: done, admin: admin, endMember: end, editMember: edit), title: "\(model.unit.name)")
     }
 }

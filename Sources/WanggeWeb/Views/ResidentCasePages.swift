@@ -52,7 +52,7 @@ enum ResidentCasePages {
                 ]) + CasePhotoViews.script + ReportPickers.scripts
     }
 
-    /// 便民服务联系卡: who serves this grid, each with a masked number and a button that calls it.
+    /// 便民服务联系卡: who serves this grid, each with the number they agreed to publish and a button that calls it.
     static func team(_ members: [TeamMember]) -> HTML {
         guard !members.isEmpty else { return .empty }
         return el(
@@ -67,7 +67,8 @@ enum ResidentCasePages {
                             "li",
                             [
                                 el("span", ["class": "who"], [el("strong", .text(m.name)), .text(" "), el("span", ["class": "meta"], .text(m.kindName))]),
-                                m.phone.map { p in
+                                // Only a number its owner agreed to publish is there at all: masked to read, whole to dial.
+                                m.phone.flatMap { p in m.phonePublic ? p : nil }.map { p in
                                     el("span", ["class": "phone"], [.text(Mask.phone(p)), .text(" "), el("a", ["class": "button small", "href": "tel:\(p)"], .t("report.call"))])
                                 } ?? .empty,
                             ])

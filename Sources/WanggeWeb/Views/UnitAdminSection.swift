@@ -101,6 +101,7 @@ enum UnitAdminSection {
                         [
                             el("label", [.t("col.name"), el("input", ["name": "name", "required": "required", "maxlength": "50"])]),
                             el("label", [.t("col.phone"), el("input", ["name": "phone", "inputmode": "tel", "maxlength": "20"])]),
+                            el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "phone_public", "value": "1"]), .t("staff.phone_public")]),
                             el("label", [.t("col.kind"), el("select", ["name": "kind"], c.staffKinds.map { el("option", ["value": $0.key], .text($0.nameZh)) })]),
                             el("label", [.t("col.duty"), el("input", ["name": "duty", "maxlength": "100"])]),
                             el("button", ["type": "submit"], .t("unit.admin.team")),
@@ -120,6 +121,40 @@ enum UnitAdminSection {
             [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                 el("button", ["type": "submit", "class": "link"], .t("unit.admin.unassign")),
+            ])
+    }
+
+    /// The administrator's form for one member: whether their phone may be published, and the
+    /// buildings of the grid they cover.
+    static func memberForm(unit: UnitRow, member: TeamMember, buildings: [BuildingRow], covers: [UUID: [BuildingRow]], csrf: String) -> HTML {
+        let covered = Set((covers[member.assignmentID] ?? []).map(\.id))
+        return el(
+            "details", ["class": "admin"],
+            [
+                el("summary", .text("\(L10n.t("staff.edit")) · \(member.name)")),
+                el(
+                    "form", ["method": "post", "action": SiteURL.unitMember(unit.id, assignment: member.assignmentID).path, "class": "card"],
+                    [
+                        el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
+                        el(
+                            "label", ["class": "check"],
+                            [
+                                el("input", ["type": "checkbox", "name": "phone_public", "value": "1", "checked": member.phonePublic ? "checked" : nil, "disabled": member.phone == nil ? "disabled" : nil]),
+                                .t("staff.phone_public"),
+                            ]),
+                        el(
+                            "fieldset", ["class": "tags"],
+                            [el("legend", .t("staff.buildings")), el("p", ["class": "meta"], .t("staff.buildings_help"))]
+                                + buildings.filter { $0.kind != "shop" }.map { b in
+                                    el(
+                                        "label", ["class": "check"],
+                                        [
+                                            el("input", ["type": "checkbox", "name": "buildings[]", "value": b.id.uuidString, "checked": covered.contains(b.id) ? "checked" : nil]),
+                                            .text(b.name),
+                                        ])
+                                }),
+                        el("button", ["type": "submit"], .t("staff.save")),
+                    ]),
             ])
     }
 }

@@ -7,7 +7,7 @@ enum UnitPage {
     /// administrator's "end" button beside a team member.
     static func render(
         _ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty,
-        endMember: ((UUID) -> HTML)? = nil
+        endMember: ((UUID) -> HTML)? = nil, editMember: ((TeamMember) -> HTML)? = nil
     ) -> HTML {
         let u = m.unit
         return [
@@ -22,8 +22,14 @@ enum UnitPage {
                 ]),
             stats(m.totals, level: u.level),
             children(m),
-            u.level >= .grid ? grid(m, endMember: endMember) : .empty,
-            el("p", [HTML.link(SiteURL.coverage(unit: u.id).path, L10n.t("unit.coverage_link"), cls: "button")]),
+            u.level >= .grid ? grid(m, endMember: endMember, editMember: editMember) : .empty,
+            el(
+                "p", ["class": "actions"],
+                [
+                    HTML.link(SiteURL.coverage(unit: u.id).path, L10n.t("unit.coverage_link"), cls: "button"),
+                    u.level == .grid ? HTML.link(SiteURL.gridCard(u.id).path, L10n.t("card.grid_link"), cls: "button secondary") : .empty,
+                    u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitCards(u.id).path, L10n.t("card.sheet_link"), cls: "button secondary") : .empty,
+                ]),
             admin,
         ]
     }
@@ -64,11 +70,17 @@ enum UnitPage {
         name.hasPrefix(parent) && name.count > parent.count ? String(name.dropFirst(parent.count)) : name
     }
 
-    static func grid(_ m: UnitController.Model, endMember: ((UUID) -> HTML)?) -> HTML {
+    static func grid(_ m: UnitController.Model, endMember: ((UUID) -> HTML)?, editMember: ((TeamMember) -> HTML)? = nil) -> HTML {
         let teamRows: [[HTML]] = m.team.map { member in
-            [
+            let covers = m.covers[member.assignmentID] ?? []
+            let isAgent = member.kindKey == "proxy_agent" || !covers.isEmpty
+            return [
                 .text(member.name + " ") + (member.accountID == nil ? .empty : el("span", ["class": "badge"], .t("grid.has_account"))),
-                .text(member.kindName), .text(member.phone.map(Mask.phone) ?? "—"), .text(member.duty ?? ""),
+                .text(member.kindName),
+                .text(member.phone.map(Mask.phone) ?? "—") + (member.phone != nil && !member.phonePublic ? el("span", ["class": "meta"], .t("staff.phone_hidden")) : .empty),
+                .text(member.duty ?? ""),
+                .text(covers.map(\.name).joined(separator: "、")),
+                isAgent ? HTML.link(SiteURL.agentCard(m.unit.id, assignment: member.assignmentID).path, L10n.t("card.agent_link")) : .empty,
             ]
                 + (endMember.map { end in [end(member.assignmentID)] } ?? [])
         }
@@ -86,7 +98,8 @@ enum UnitPage {
                 [
                     el("h2", .t("grid.team", m.team.count)),
                     m.team.count < m.teamMinimum ? el("p", ["class": "alert"], .t("grid.team_gap", m.teamMinimum)) : .empty,
-                    HTML.table(["col.name", "col.kind", "col.phone", "col.duty"] + (endMember == nil ? [] : [""]), teamRows),
+                    HTML.table(["col.name", "col.kind", "col.phone", "col.duty", "col.buildings", ""] + (endMember == nil ? [] : [""]), teamRows),
+                    editMember.map { edit in HTML(m.team.map(edit)) } ?? .empty,
                 ]),
             el(
                 "section",

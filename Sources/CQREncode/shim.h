@@ -1,0 +1,2 @@
+// Debian's libqrencode (libqrencode-dev): the QR code encoder the contact cards use.
+#include <qrencode.h>

@@ -1,0 +1,111 @@
+"""The printed contact card, in Chromium: on a 390 px phone the grid worker opens their grid's
+便民服务联系卡 from the grid page and prints it, then the community's sheet. Each print is a
+non-empty PDF with one card per A6 page (105 × 148 mm), as the print CSS asks. Chromium prints
+through the DevTools call behind `--print-to-pdf` (Page.printToPDF), with the page's own size.
+
+Needs WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh sets them) and chromium with
+chromedriver; without the browser the module skips, except in CI (CI set), where it fails."""
+
+import base64
+import os
+import re
+import shutil
+
+import pytest
+
+BASE = os.environ.get("WANGGE_URL", "").rstrip("/")
+GRID = os.environ.get("WANGGE_GRID_CODE", "")
+IN_CI = bool(os.environ.get("CI"))
+PASSWORD = "Wangge@2026"
+A6_POINTS = (105 / 25.4 * 72, 148 / 25.4 * 72)  # 297.6 × 419.5 pt
+
+if not BASE or not GRID:
+    pytest.skip("set WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh does)", allow_module_level=True)
+
+MISSING = None
+
+
+def unavailable(reason):
+    global MISSING
+    if not IN_CI:
+        pytest.skip(reason, allow_module_level=True)
+    MISSING = f"{reason} (CI is set, so this fails instead of skipping)"
+
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as error:
+    unavailable(f"selenium is not installed ({error}): pip install -r Tests/Python/requirements.txt")
+
+DRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+BROWSER = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+if not (os.access(DRIVER, os.X_OK) and os.access(BROWSER, os.X_OK)):
+    unavailable("needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def phone():
+    if MISSING:
+        pytest.fail(MISSING, pytrace=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN"]:
+        options.add_argument(argument)
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}})
+    d = webdriver.Chrome(service=Service(DRIVER), options=options)
+    d.set_page_load_timeout(30)
+    yield d
+    d.quit()
+
+
+def wait(d, condition, what):
+    return WebDriverWait(d, 20).until(condition, message=f"waited for {what}")
+
+
+def print_pdf(d):
+    """The page printed as Chromium's --print-to-pdf prints it, at the size its CSS asks for."""
+    pdf = base64.b64decode(d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"])
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", pdf)
+    boxes = {tuple(float(v) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)}
+    return pdf, len(pages), boxes
+
+
+def assert_a6(boxes):
+    assert boxes, "the PDF names its page size"
+    for box in boxes:
+        width, height = box[2] - box[0], box[3] - box[1]
+        assert abs(width - A6_POINTS[0]) < 2 and abs(height - A6_POINTS[1]) < 2, f"an A6 page, not {width:.1f} × {height:.1f} pt"
+
+
+def test_grid_worker_prints_the_contact_card_and_the_sheet(phone):
+    d = phone
+    d.get(f"{BASE}/login")
+    wait(d, lambda d: d.find_element(By.NAME, "username"), "the log-in form")
+    d.find_element(By.NAME, "username").send_keys("gridworker")
+    d.find_element(By.NAME, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "header a.who"), "the grid worker to be logged in")
+
+    d.get(f"{BASE}/units")
+    card_link = wait(d, lambda d: d.find_element(By.XPATH, "//main//a[normalize-space()='便民服务联系卡']"), "the grid page's card link")
+    card_link.click()
+    card = wait(d, lambda d: d.find_element(By.CSS_SELECTOR, "section.contact-card"), "the contact card")
+    assert "便民服务联系卡" in card.text and "扫码反映问题" in card.text
+    assert f"/r/{GRID}" in card.text, f"the report address is printed under the QR code: {card.text}"
+    assert card.find_elements(By.CSS_SELECTOR, "svg.qr path"), "a QR code drawn as SVG"
+    widths = d.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
+    assert widths[1] <= widths[0] == 390, f"the card fits the phone: {widths}"
+    pdf, pages, boxes = print_pdf(d)
+    assert len(pdf) > 1000 and pdf.startswith(b"%PDF"), "a PDF came out"
+    assert pages == 1, f"one card, one page: {pages}"
+    assert_a6(boxes)
+
+    d.back()
+    wait(d, lambda d: d.find_element(By.XPATH, "//main//a[normalize-space()='印制本单元全部联系卡']"), "the sheet link").click()
+    cards = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "section.contact-card"), "the sheet's cards")
+    pdf, pages, boxes = print_pdf(d)
+    assert pages == len(cards) >= 1, f"one card per page: {len(cards)} cards on {pages} pages"
+    assert_a6(boxes)
