@@ -119,7 +119,7 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.household(UUID()).pattern, use: ResidentController.household)
     pages.get(SiteURL.coverage().pattern, use: CoverageController.show)
     pages.get(SiteURL.importExport.pattern, use: DataController.show)
-    pages.on(.POST, SiteURL.importExport.pattern, body: .collect(maxSize: "20mb"), use: DataController.upload)
+    pages.on(.POST, SiteURL.importExport.pattern, body: .stream, use: DataController.upload).streamsForm()
     pages.get(SiteURL.export(kind: "").pattern, use: DataController.export)
     pages.get(SiteURL.importProblems(UUID()).pattern, use: DataController.problems)
     pages.post(SiteURL.importUndo(UUID()).pattern, use: DataController.undo)

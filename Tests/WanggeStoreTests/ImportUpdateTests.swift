@@ -317,3 +317,78 @@ struct ImportProgressTests {
         #expect(taken == 600_000)
     }
 }
+
+@Suite("Undo of place imports: buildings and households")
+struct PlaceUndoTests {
+    struct Building: Decodable, Equatable { var code: String; var name: String; var unit_id: UUID? }
+    struct Household: Decodable, Equatable { var id: UUID; var number: String; var unit_id: UUID? }
+
+    @Test("a buildings import's new building goes and a renamed one gets its name back", arguments: TestDatabase.enabled)
+    func buildings(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            // setup: a demo building renamed and a new one beside it, in one import
+            let scope = try await ImportExportTests.districtScope(database)
+            let sql = Fixture.sql(database)
+            struct Point: Decodable { var code: String; var name: String; var lon: Double; var lat: Double; var grid: String }
+            let b = try #require(
+                try await sql.raw("SELECT b.code, b.name, b.lon, b.lat, u.code AS grid FROM buildings b JOIN units u ON u.id = b.unit_id ORDER BY b.code LIMIT 1")
+                    .first(decoding: Point.self))
+            let count = try await Fixture.count(database, "buildings")
+            let file = ImportExportTests.csv([
+                "编号,名称,地址,经度,纬度,网格编码",
+                "\(b.code),\(b.name)（改）,某路1号,\(b.lon),\(b.lat),\(b.grid)",
+                "UNDO-B1,新楼,某路2号,\(b.lon),\(b.lat),\(b.grid)",
+            ])
+            let result = try await RegisterImporter(database, cipher: TestDatabase.keys.cipher).run(.buildings, bytes: file, in: scope)
+            let batch = try #require(result.batch)
+            // MUT
+            let restored = try await ImportBatches(database).rollback(batch, in: scope, by: "clerk", at: Date())
+            // validate
+            #expect(restored == 2)
+            #expect(try await Fixture.count(database, "buildings") == count)
+            let name = try await sql.raw("SELECT name FROM buildings WHERE code = \(bind: b.code)").first()?.decode(column: "name", as: String.self)
+            #expect(name == b.name)
+        }
+    }
+
+    @Test(
+        "a households import is undone with its residents back in their grid; once someone lives in a household it added, undo is refused",
+        arguments: TestDatabase.enabled)
+    func households(db: TestDatabase) async throws {
+        try await db.withStore(Fixture.demo) { database in
+            // setup: a household with residents moved to another grid, and a new household
+            let scope = try await ImportExportTests.districtScope(database)
+            let sql = Fixture.sql(database)
+            let grids = try await Fixture.grids(database).values.sorted { $0.code < $1.code }
+            let h = try #require(
+                try await sql.raw(
+                    "SELECT h.id, h.number, h.unit_id FROM households h WHERE h.unit_id IS NOT NULL AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id) ORDER BY h.number LIMIT 1"
+                ).first(decoding: Household.self))
+            let other = try #require(grids.first { $0.id != h.unit_id })
+            let people = try await Fixture.count(database, "residents", where: "household_id = \(bind: h.id) AND unit_id = \(bind: h.unit_id)")
+            let importer = RegisterImporter(database, cipher: TestDatabase.keys.cipher)
+            let file = ImportExportTests.csv(["户号,地址,网格编码", "\(h.number),搬到别处,\(other.code)", "UNDO-H1,新户,\(other.code)"])
+            let batch = try #require(try await importer.run(.households, bytes: file, in: scope).batch)
+            let moved = try await Fixture.count(database, "residents", where: "household_id = \(bind: h.id) AND unit_id = \(bind: other.id)")
+            // MUT
+            let restored = try await ImportBatches(database).rollback(batch, in: scope, by: "clerk", at: Date())
+            // validate
+            #expect(moved == people && people > 0, "residents followed the household out")
+            #expect(restored == 2)
+            let back = try await sql.raw("SELECT id, number, unit_id FROM households WHERE id = \(bind: h.id)").first(decoding: Household.self)
+            #expect(back == h)
+            #expect(try await Fixture.count(database, "residents", where: "household_id = \(bind: h.id) AND unit_id = \(bind: h.unit_id)") == people)
+            #expect(try await Fixture.count(database, "households", where: "number = 'UNDO-H1'") == 0)
+
+            // setup: the new household again, and then someone moves in
+            let again = try #require(try await importer.run(.households, bytes: ImportExportTests.csv(["户号,地址,网格编码", "UNDO-H2,新户,\(other.code)"]), in: scope).batch)
+            _ = try await importer.run(
+                .residents, bytes: ImportExportTests.csv([ImportUpdateTests.header, "测试庚,\(Fixture.freshID(61)),,UNDO-H2,,户籍,"]), in: scope)
+            // MUT
+            let refused = await Fixture.storeError { try await ImportBatches(database).rollback(again, in: scope, by: "clerk", at: Date()) }
+            // validate
+            #expect(refused?.key == "import.undo.changed_since")
+            #expect(try await Fixture.count(database, "households", where: "number = 'UNDO-H2'") == 1, "a refused undo writes nothing")
+        }
+    }
+}

@@ -46,7 +46,7 @@ extension Browser {
     @discardableResult
     mutating func multipart(
         _ path: String, fields: [String: String], files: [(field: String, filename: String, type: String, bytes: [UInt8])],
-        csrf include: Bool = true, method: Application.Method = .inMemory
+        csrf include: Bool = true, method: Application.Method = .inMemory, headers: [String: String] = [:]
     ) async throws -> TestingHTTPResponse {
         let boundary = "----wangge-test-\(UUID().uuidString)"
         var all = fields
@@ -68,6 +68,7 @@ extension Browser {
             beforeRequest: { req in
                 if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
                 req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                for (name, value) in headers { req.headers.replaceOrAdd(name: name, value: value) }
                 req.body = ByteBuffer(bytes: bytes)
             }, afterResponse: { res in result = res })
         remember(result)

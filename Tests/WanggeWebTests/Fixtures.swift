@@ -73,9 +73,9 @@ extension Browser {
     @discardableResult
     mutating func upload(
         _ path: String, fields: [String: String], file: String, filename: String, content: [UInt8],
-        csrf include: Bool = true
+        csrf include: Bool = true, headers: [String: String] = [:]
     ) async throws -> TestingHTTPResponse {
-        try await multipart(path, fields: fields, files: [(file, filename, "text/csv", content)], csrf: include)
+        try await multipart(path, fields: fields, files: [(file, filename, "text/csv", content)], csrf: include, headers: headers)
     }
 }
 

@@ -126,6 +126,39 @@ struct PagesTests {
         }
     }
 
+    @Test("the page's import with progress: JSON lines of rows done, then the page's content, refusals included", arguments: TestDatabase.enabled)
+    func importProgress(db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            // setup
+            var b = try await Browser.login(app, as: "admin")
+            _ = try await b.get("/data")
+            let household = try #require(try await PlaceRepository(app.db).households(limit: 1, in: .everything).rows.first?.number)
+            let before = try await WebFixture.count(app, "residents")
+            let progress = ["X-Import-Progress": "1"]
+            // MUT
+            let good = try await b.upload(
+                "/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
+                content: Array(WebFixture.goodResidents(household: household).utf8), headers: progress)
+            let bad = try await b.upload(
+                "/data", fields: ["kind": "residents"], file: "file", filename: "居民.csv",
+                content: Array(WebFixture.badResidents(household: household).utf8), headers: progress)
+            let noFile = try await b.upload("/data", fields: ["kind": "residents"], file: "other", filename: "x.csv", content: Array("a\n".utf8))
+            // validate
+            func lines(_ res: TestingHTTPResponse) -> [[String: Any]] {
+                res.body.string.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            }
+            #expect(good.status == .ok && good.headers.contentType?.type == "application" && good.headers.contentType?.subType == "x-ndjson")
+            let goodLines = lines(good), badLines = lines(bad)
+            #expect(goodLines.contains { $0["done"] as? Int == 1 && $0["total"] as? Int == 1 }, "the last count before the result: \(goodLines)")
+            #expect(goodLines.last?["status"] as? Int == 200)
+            #expect((goodLines.last?["main"] as? String)?.contains("居民导入完成:新增 1 条,更新 0 条") == true)
+            #expect(try await WebFixture.count(app, "residents") == before + 1)
+            #expect(badLines.last?["status"] as? Int == 422)
+            #expect((badLines.last?["main"] as? String)?.contains("导入未执行:发现 3 处问题") == true)
+            #expect(noFile.status == .badRequest && noFile.body.string.contains("请选择要导入的文件"))
+        }
+    }
+
     @Test("an upload full of mistakes answers 422 with row numbers and writes nothing; a good one is done", arguments: TestDatabase.enabled)
     func importPage(db: TestDatabase) async throws {
         try await withApp(db) { app in

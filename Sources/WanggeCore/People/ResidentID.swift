@@ -69,11 +69,17 @@ extension String {
 
     /// Trims ASCII and full-width spaces, tabs and line ends (Excel pastes all of them).
     public func trimmingSpaces() -> String {
+        // Most cells have nothing to trim: an ASCII letter, digit or CJK lead byte at both ends.
+        if let first = utf8.first, let last = utf8.last, Self.plainEnd(first), Self.plainEnd(last) { return self }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\r" || $0 == "\n" || $0 == "\u{FEFF}" }
         guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = lastIndex(where: { !isSpace($0) })!
         return String(self[start...end])
     }
+
+    /// A first or last byte that cannot belong to a space `trimmingSpaces` removes (0x20, tab, CR,
+    /// LF, and the last bytes of U+3000 and U+FEFF).
+    static func plainEnd(_ b: UInt8) -> Bool { b > 0x20 && b != 0x80 && b != 0xBF && b != 0xE3 && b != 0xEF }
 
     /// Nil for the empty string, else the string as it is.
     public var nilIfEmpty: String? { isEmpty ? nil : self }

@@ -49,7 +49,9 @@ public struct SimpleDate: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     /// `YYYYMMDD`, as inside an ID number.
     public var compact: String { String(format: "%04d%02d%02d", year, month, day) }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        String.zeroPadded(year, width: 4) + "-" + String.zeroPadded(month, width: 2) + "-" + String.zeroPadded(day, width: 2)
+    }
 
     public init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)

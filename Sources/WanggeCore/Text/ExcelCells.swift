@@ -61,6 +61,7 @@ public enum ExcelCells {
 
     /// `1.10105E+17`, `1.1E17`, `4.4E+14`: a number Excel wrote in scientific notation.
     public static func isScientific(_ s: String) -> Bool {
+        guard s.utf8.contains(UInt8(ascii: "E")) || s.utf8.contains(UInt8(ascii: "e")) else { return false }
         let u = Array(s.uppercased().utf8)
         guard let e = u.firstIndex(of: UInt8(ascii: "E")), e > 0, e < u.count - 1 else { return false }
         let mantissa = u[..<e], exponent = u[(e + 1)...]
@@ -81,7 +82,9 @@ public enum ExcelCells {
 
     /// Full-width digits, letters and the full-width hyphen made ASCII (０１２ → 012, ｘ → x).
     public static func halfWidth(_ s: String) -> String {
-        String(
+        // Full-width forms are U+FF01…U+FF5E: three UTF-8 bytes starting EF BC or EF BD.
+        guard s.utf8.contains(0xEF) else { return s }
+        return String(
             String.UnicodeScalarView(
                 s.unicodeScalars.map { u in
                     switch u.value {

@@ -189,10 +189,10 @@ extension L10n {
         "import.batch.file": ("文件 SHA-256", "File SHA-256"),
         "import.batch.rolled_back": ("已于 {0} 由 {1} 撤销", "Undone {0} by {1}"),
         "import.undo": ("撤销", "Undo"),
-        "import.undo.confirm": ("撤销这次导入?新增的居民将被删除,改动的字段恢复原值。", "Undo this import? People it added are removed, fields it changed get their old values."),
+        "import.undo.confirm": ("撤销这次导入?新增的记录将被删除,改动的字段恢复原值。", "Undo this import? Records it added are removed, fields it changed get their old values."),
         "import.undo.done": ("已撤销:{0} 条记录恢复原状", "Undone: {0} records restored"),
         "import.undo.already": ("这次导入已在 {0} 撤销过", "This import was already undone at {0}"),
-        "import.undo.kind": ("目前只有居民导入可以撤销", "Only resident imports can be undone so far"),
+        "import.undo.kind": ("边界导入不能撤销", "Boundary imports cannot be undone"),
         "import.undo.outside": ("有 {0} 条记录不在您的辖区内,不能撤销", "{0} of its records are outside your area; it cannot be undone"),
         "import.undo.changed_since": (
             "有 {0} 条记录在导入后又被改过(如 {1}),不能整批撤销;请在居民页面逐个更正",
@@ -362,6 +362,15 @@ extension L10n {
         "data.kind": ("数据类别", "Kind"),
         "data.file": ("文件", "File"),
         "data.upload": ("上传并导入", "Upload and import"),
+        "data.progress.uploading": ("正在上传 {0}%", "Uploading {0}%"),
+        "data.progress.rows": ("已处理 {0} 行,共约 {1} 行 · 还需{2}", "{0} of about {1} rows · {2} left"),
+        "data.progress.seconds": ("约 {0} 秒", "about {0} s"),
+        "data.progress.minutes": ("约 {0} 分钟", "about {0} min"),
+        "data.progress.failed": (
+            "连接中断,没有收到导入结果。导入要么整批完成、要么完全没有写入;请刷新本页,在导入记录里查看。",
+            "The connection dropped before the result arrived. An import completes as a whole or writes nothing; reload this page and look at the list of imports."
+        ),
+        "import.no_upload": ("请选择要导入的文件", "Choose a file to import"),
         "data.export": ("导出", "Export"),
         "data.export_help": (
             "导出为 Excel 可直接打开的 CSV(UTF-8 带 BOM),表头与导入一致,长号码列已防止被 Excel 改成科学计数法。可在 Excel 中修改后原样导回:脱敏的身份证号和电话表示“不改动”,按姓名和脱敏号码对应到原居民。",

@@ -152,6 +152,18 @@ enum ImportColumns {
 /// Reads a vocabulary value as the key itself or its Chinese or English name
 /// ("流动" / "floating"), so an office can type what it reads on screen.
 enum VocabularyReader {
+    /// Every name `read` accepts, lower-cased, with its key (the first key to claim a name keeps it).
+    static func names(keys: [String], prefix: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for key in keys {
+            for name in [key, L10n.format("\(prefix).\(key)", [], lang: .zh), L10n.format("\(prefix).\(key)", [], lang: .en)] {
+                let k = name.lowercased()
+                if out[k] == nil { out[k] = key }
+            }
+        }
+        return out
+    }
+
     static func read(_ raw: String, keys: [String], prefix: String) -> String? {
         let value = raw.trimmingSpaces().lowercased()
         for key in keys {

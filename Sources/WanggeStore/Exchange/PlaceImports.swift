@@ -180,6 +180,7 @@ struct HouseholdImport: ChunkedImport {
             if let number { sheet.unique(record, "number", number, seen: &seen) }
             let kind = sheet.vocabulary(record, "kind", keys: Vocabulary.householdKinds, prefix: "household") ?? "registered"
             var unitID: UUID?, buildingID: UUID?
+            let before = sheet.problemCount
             let buildingCode = sheet.value(record, "building_code")
             if !buildingCode.isEmpty {
                 if let b = buildings[buildingCode], mayUpdate(b.unitID, grids, scope) { buildingID = b.id; unitID = b.unitID } else { sheet.problem(record, "building_code", L10n.t("import.unknown_building", buildingCode)) }
@@ -194,8 +195,9 @@ struct HouseholdImport: ChunkedImport {
                 }
             }
             let placeStated = !buildingCode.isEmpty || !gridCode.isEmpty
-            // An existing household the file does not place stays where it is.
-            if unitID == nil && (placeStated || number.flatMap { found[$0] } == nil) {
+            let placeRefused = sheet.problemCount > before
+            // An existing household the file does not place stays where it is; a place refused above is one problem, not two.
+            if unitID == nil && !placeRefused && (placeStated || number.flatMap { found[$0] } == nil) {
                 if scope.includesUnplaced {
                     let knownGap = number.flatMap { found[$0] }.map { $0.unitID == nil } ?? false
                     sheet.gap(record, "grid_code", L10n.t("import.household_no_grid"), accept: options.acceptGaps || knownGap)

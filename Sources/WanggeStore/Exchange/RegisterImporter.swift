@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import WanggeCore
@@ -66,16 +67,38 @@ public struct RegisterImporter: Sendable, SQLRepository {
         } else {
             let actor = run.importer.context.actor, kind = I.kind
             result = try await db.transaction { tx in
-                let batch = try await BatchRecorder.start(kind, actor: actor, on: tx.sql)
-                try await run.pass(tx.sql, batch)
-                var result = run.importer.result
-                result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
-                return result
+                try await Self.withLargeCache(tx.sql) {
+                    let batch = try await BatchRecorder.start(kind, actor: actor, on: tx.sql)
+                    try await run.pass(tx.sql, batch)
+                    var result = run.importer.result
+                    result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
+                    return result
+                }
             }
         }
         result.notices = run.sheet.notices
         result.encoding = run.reader.encoding.rawValue
         return result
+    }
+}
+
+extension RegisterImporter {
+    /// SQLite's page cache for the import's connection while it writes: the default 2 MB holds a
+    /// sliver of the indexes a large import inserts into at random (ID look-up hashes, names), and
+    /// every miss is a page read back from the WAL. Set back afterwards, the connection being pooled.
+    static let importCacheKiB = 64 * 1024
+
+    static func withLargeCache<T>(_ sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
+        guard sql is any SQLiteDatabase else { return try await body() }
+        try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(importCacheKiB))").run()
+        do {
+            let value = try await body()
+            try await sql.raw("PRAGMA cache_size = -2000").run()
+            return value
+        } catch {
+            try? await sql.raw("PRAGMA cache_size = -2000").run()
+            throw error
+        }
     }
 }
 
@@ -152,6 +175,8 @@ struct Sheet {
     var log = ProblemLog()
     /// Automatic corrections (Excel's apostrophes, full-width digits, old ID numbers), each listed.
     var notices: [ImportProblem] = []
+    /// Vocabulary names read so far, by prefix: every name (key, Chinese, English) → its key.
+    var vocabularies: [String: [String: String]] = [:]
 
     init(header record: CSVRecord, columns: [ImportColumn]) throws {
         let table = CSVTable(header: record.fields.map { $0.trimmingSpaces() }, records: [], headerLine: record.row)
@@ -243,7 +268,9 @@ struct Sheet {
     mutating func vocabulary(_ record: CSVRecord, _ field: String, keys: [String], prefix: String) -> String? {
         let raw = value(record, field)
         guard !raw.isEmpty else { return nil }
-        if let key = VocabularyReader.read(raw, keys: keys, prefix: prefix) { return key }
+        let names = vocabularies[prefix] ?? VocabularyReader.names(keys: keys, prefix: prefix)
+        vocabularies[prefix] = names
+        if let key = names[raw.lowercased()] { return key }
         problem(record, field, L10n.t("field.not_one_of", raw, keys.map { L10n.t("\(prefix).\($0)") }.joined(separator: "/")))
         return nil
     }

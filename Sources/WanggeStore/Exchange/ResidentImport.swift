@@ -20,6 +20,10 @@ struct ResidentImport: ChunkedImport {
     var sensitive: Set<String> = []
     /// ID numbers seen in the file (packed, see `ResidentID.packed`) and the row of each.
     var seen: [UInt64: Int] = [:]
+    /// Tags by key, Chinese name and lower-cased English name.
+    var tagsByName: [String: TagRow] = [:]
+    /// Birth dates after today are refused; today is read once, not per row.
+    let today = SimpleDate.today
     var ids = SequentialIDs()
     let now = Date()
     var result = ImportResult(kind: .residents, inserted: 0, updated: 0, encoding: "")
@@ -29,7 +33,8 @@ struct ResidentImport: ChunkedImport {
         self.cipher = cipher
     }
 
-    static let tagSeparators: Set<Character> = [";", "；", ",", "，", "、", "|"]
+    /// Separators between tags in one cell, line breaks included (Alt+Enter in Excel).
+    static let tagSeparators: Set<Character> = [";", "；", ",", "，", "、", "|", "\n", "\r", "\r\n"]
     static let fields = ["name", "id_number", "document_number", "phone", "household_number", "relation", "residence_type", "tags"]
 
     /// One row of the file, read and checked field by field.
@@ -75,6 +80,7 @@ struct ResidentImport: ChunkedImport {
         grids = try await GridCatalogue.load(context.db, scope: scope)
         knownTags = try await ResidentRepository(context.db, cipher: cipher).allTags()
         sensitive = Set(knownTags.filter(\.sensitive).map(\.key))
+        for tag in knownTags.reversed() { for name in [tag.key, tag.nameZh, tag.nameEn.lowercased()] { tagsByName[name] = tag } }
     }
 
     mutating func check(_ records: [CSVRecord], _ sheet: inout Sheet, on sql: any SQLDatabase) async throws -> [Write] {
@@ -148,7 +154,7 @@ struct ResidentImport: ChunkedImport {
         if ImportCells.isMasked(cleanID) { idMasked = cleanID }
         if case .set(let v) = idCell {
             do {
-                idNumber = try ResidentID(v)
+                idNumber = try ResidentID(v, today: today)
             } catch .badCheck where ExcelCells.isTruncated(v, digits: 18) {
                 sheet.problem(record, "id_number", L10n.t(ExcelCells.Damage.truncated.messageKey, v))
             } catch {
@@ -183,7 +189,7 @@ struct ResidentImport: ChunkedImport {
         var tagKeys: [String] = []
         if case .set(let list) = tags {
             for raw in list.split(whereSeparator: { Self.tagSeparators.contains($0) }).map({ String($0).trimmingSpaces() }) where !raw.isEmpty {
-                if let tag = knownTags.first(where: { $0.key == raw || $0.nameZh == raw || $0.nameEn.lowercased() == raw.lowercased() }),
+                if let tag = tagsByName[raw] ?? tagsByName[raw.lowercased()],
                     !tag.sensitive || options.seesSensitiveTags
                 {
                     tagKeys.append(tag.key)

@@ -6,9 +6,12 @@ import WanggeStore
 /// The import/export page: upload a CSV or GeoJSON file, see every problem with row and column,
 /// or download the register as CSV that Excel opens.
 enum DataController {
-    struct Upload: Content {
+    /// The largest file the page takes: 1.2 million residents as Excel saves them are about 90 MB.
+    static let maxUpload = 256 * 1024 * 1024
+
+    /// The form's fields beside the file.
+    struct Upload: Decodable {
         var kind: String
-        var file: File
         var empty_clears: String?
         var dry_run: String?
         var accept_gaps: String?
@@ -54,28 +57,117 @@ enum DataController {
         return req.redirect(to: SiteURL.importExport.path, redirectType: .normal)
     }
 
+    /// POST /data: the upload is read as it streams (`FormReader`, CSRF checked when its field
+    /// arrives) and the file spooled to a temporary file, which the importer streams in turn — so a
+    /// 90 MB file costs a block of memory, not 90 MB. With `X-Import-Progress: 1` (the page's
+    /// script) the answer streams too: a JSON line of rows done and rows expected twice a second,
+    /// then the result (see `streamed`); without script the page comes back as usual.
     static func upload(req: Request) async throws -> Response {
         let v = try req.requireRegisterEditor()
-        let upload = try req.content.decode(Upload.self)
-        let kind = try ImportKind.parse(upload.kind)
-        let bytes = Array(upload.file.data.readableBytesView)
+        let limits = FormLimits(maxBody: maxUpload + 64 * 1024, maxFiles: 1, maxFileBytes: maxUpload, spoolFiles: true)
+        let form = try await FormReader.read(req, limits: limits) { name, value in try CSRF.check(field: name, value: value, req) }
+        let spooled = form.files.compactMap(\.path)
+        let cleanUp = { @Sendable in for path in spooled { try? FileManager.default.removeItem(atPath: path) } }
         do {
+            try CSRF.requireChecked(req)
+            guard let path = form.files.first(where: { $0.field == "file" })?.path else { throw Abort(.badRequest, reason: L10n.t("import.no_upload")) }
+            let upload = try form.decode(Upload.self)
+            let kind = try ImportKind.parse(upload.kind)
             let options = upload.options(v.role)
+            if req.headers.first(name: "X-Import-Progress") == "1" {
+                return streamed { report in
+                    defer { cleanUp() }
+                    return try await perform(req, v, kind, .file(path), options, progress: report)
+                }
+            }
+            defer { cleanUp() }
+            let (page, status) = try await perform(req, v, kind, .file(path), options) { _, _ in }
+            return Layout.response(req, page, title: L10n.t("data.title"), status: status)
+        } catch {
+            cleanUp()
+            throw error
+        }
+    }
+
+    /// Runs the import and renders what the page shows of it: the result, or the refusal with its
+    /// problems (422).
+    static func perform(
+        _ req: Request, _ v: Viewer, _ kind: ImportKind, _ source: ImportSource, _ options: ImportOptions,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> (HTML, HTTPStatus) {
+        do {
             let actor = ImportActor(accountID: v.account.id, name: v.account.username)
             let result = try await req.auditedImport(kind, via: "page") {
-                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: bytes, in: v.scope, options: options, actor: actor)
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, from: source, in: v.scope, options: options, actor: actor, progress: progress)
             }
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
-            return Layout.response(
-                req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil, batches: try await batches(req, v)),
-                title: L10n.t("data.title"))
+            return (DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil, batches: try await batches(req, v)), .ok)
         } catch let failure as ImportFailure {
             let report = try await ImportReports(req.db).save(failure, account: v.account.id, now: req.now)
-            let res = Layout.response(
-                req, DataPage.render(csrf: CSRF.token(req), canImport: true, result: nil, failure: failure, report: report), title: L10n.t("data.title"))
-            res.status = .unprocessableEntity
-            return res
+            return (DataPage.render(csrf: CSRF.token(req), canImport: true, result: nil, failure: failure, report: report), .unprocessableEntity)
         }
+    }
+
+    /// The import's answer as JSON lines while it runs, for the page's progress bar: `{"done":…,"total":…}`
+    /// at most twice a second, then `{"status":…,"main":"…"}` with the page's content (or `{"status":…,"error":"…"}`).
+    /// A line is only ever news: a client that goes away stops nothing, and the import still
+    /// commits or rolls back as a whole.
+    /// The newest (rows done, rows expected), taken by the ticker that sends it.
+    final class LatestCount: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: (Int, Int)?
+
+        func set(_ done: Int, _ total: Int) { lock.withLock { value = (done, total) } }
+
+        func take() -> (Int, Int)? {
+            lock.withLock {
+                defer { value = nil }
+                return value
+            }
+        }
+    }
+
+    struct ProgressLine: Encodable {
+        var done: Int?
+        var total: Int?
+        var status: Int?
+        var main: String?
+        var error: String?
+    }
+
+    static func streamed(_ run: @escaping @Sendable (@escaping @Sendable (Int, Int) -> Void) async throws -> (HTML, HTTPStatus)) -> Response {
+        let headers: HTTPHeaders = ["Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no"]
+        return Response(
+            status: .ok, headers: headers,
+            body: .init(managedAsyncStream: { writer in
+                let latest = LatestCount()
+                func send(_ line: ProgressLine) async {
+                    guard let data = try? JSONEncoder().encode(line) else { return }
+                    try? await writer.writeBuffer(ByteBuffer(data: data + Data("\n".utf8)))
+                }
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        if let (done, total) = latest.take() {
+                            await send(ProgressLine(done: done, total: total))
+                        }
+                        try? await Task.sleep(for: .milliseconds(500))
+                    }
+                }
+                let outcome: ProgressLine
+                do {
+                    let (page, status) = try await run { done, total in latest.set(done, total) }
+                    outcome = ProgressLine(status: Int(status.code), main: page.description)
+                } catch {
+                    let status = (error as? any AbortError)?.status ?? (error as? StoreError).map { _ in HTTPStatus.unprocessableEntity } ?? .internalServerError
+                    let message = (error as? StoreError)?.message() ?? (error as? any AbortError)?.reason ?? L10n.t("error.internal")
+                    outcome = ProgressLine(status: Int(status.code), error: message)
+                }
+                ticker.cancel()
+                _ = await ticker.value
+                // The last count too, which a quick import finishes before the first tick.
+                if let (done, total) = latest.take() { await send(ProgressLine(done: done, total: total)) }
+                await send(outcome)
+            }))
     }
 
     /// GET /data/problems/{id}.csv: the whole problem list of the viewer's own refused import.

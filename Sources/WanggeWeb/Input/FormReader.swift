@@ -13,6 +13,8 @@ struct ReceivedForm: Sendable {
         var field: String
         var name: String
         var bytes: Data
+        /// Where the file was spooled (`FormLimits.spoolFiles`; `bytes` is then empty). The caller removes it.
+        var path: String? = nil
     }
 
     var fields: [(String, String)] = []
@@ -45,6 +47,8 @@ struct FormLimits: Sendable {
     var maxFileBytes = PhotoRules.maxBytes
     var maxFieldBytes = 64 * 1024
     var maxParts = 64
+    /// Files go to temporary files as they arrive instead of memory (an import of 90 MB).
+    var spoolFiles = false
 
     static let photoForm = FormLimits(maxBody: CaseAttachmentController.maxFormBody.value)
 }
@@ -85,11 +89,15 @@ enum FormReader {
                 // Refused part-way: the rest of the body is read and dropped unparsed (cheap: no copy, no
                 // search), so the client, still sending, gets to read the answer instead of hanging. Past
                 // the limit it is left unread.
+                parser.discardSpooled()
                 var dropped = received
                 while dropped <= limits.maxBody, let chunk = try? await body.next() { dropped += chunk.readableBytes }
                 throw error
             }
-            guard parser.finished else { throw Abort(.badRequest, reason: L10n.t("form.truncated")) }
+            guard parser.finished else {
+                parser.discardSpooled()
+                throw Abort(.badRequest, reason: L10n.t("form.truncated"))
+            }
             return parser.form
         }
         if type == .urlEncodedForm {
@@ -126,6 +134,9 @@ struct MultipartScanner {
     var current: (field: String, filename: String?)?
     var part: [UInt8] = []
     var parts = 0
+    /// The file part being spooled, and its size so far.
+    var spool: (path: String, handle: FileHandle)?
+    var spooled = 0
 
     init(boundary: String, limits: FormLimits) {
         delimiter = Array("\r\n--\(boundary)".utf8)
@@ -167,6 +178,14 @@ struct MultipartScanner {
                 guard parts <= limits.maxParts else { throw Abort(.badRequest, reason: L10n.t("form.too_many_parts")) }
                 current = try Self.disposition(text)
                 part = []
+                if limits.spoolFiles, current?.filename != nil {
+                    let path = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-upload-\(UUID().uuidString)").path
+                    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                        throw Abort(.internalServerError, reason: L10n.t("error.internal"))
+                    }
+                    spool = (path, handle)
+                    spooled = 0
+                }
                 state = .body
             case .body:
                 if let at = find(delimiter, from: start) {
@@ -195,13 +214,40 @@ struct MultipartScanner {
             }
             throw Abort(.payloadTooLarge, reason: L10n.t("form.field_too_large", current.field))
         }
+        if let spool {
+            guard spooled + bytes.count <= limit else { throw Abort(.payloadTooLarge, reason: L10n.t("form.too_large", limit / 1024 / 1024)) }
+            try spool.handle.write(contentsOf: bytes)
+            spooled += bytes.count
+            return
+        }
         part.append(contentsOf: bytes)
+    }
+
+    /// Removes every spooled file (the form was refused part-way).
+    mutating func discardSpooled() {
+        if let spool {
+            try? spool.handle.close()
+            try? FileManager.default.removeItem(atPath: spool.path)
+            self.spool = nil
+        }
+        for path in form.files.compactMap(\.path) { try? FileManager.default.removeItem(atPath: path) }
     }
 
     mutating func finishPart() throws -> (String, String)? {
         defer { current = nil; part = [] }
         guard let current else { return nil }
         if let filename = current.filename {
+            if let spool {
+                try? spool.handle.close()
+                self.spool = nil
+                guard !(filename.isEmpty && spooled == 0) else {
+                    try? FileManager.default.removeItem(atPath: spool.path)
+                    return nil
+                }
+                form.files.append(.init(field: current.field, name: filename, bytes: Data(), path: spool.path))
+                guard form.files.count <= limits.maxFiles else { throw Abort(.badRequest, reason: L10n.t("form.too_many_parts")) }
+                return nil
+            }
             // A file input nobody used still sends an empty part; it is not a file.
             guard !(filename.isEmpty && part.isEmpty) else { return nil }
             form.files.append(.init(field: current.field, name: filename, bytes: Data(part)))

@@ -45,7 +45,13 @@ enum DataPage {
                         el("h2", .t("data.import")),
                         el("p", ["class": "meta"], .t("data.import_help")),
                         el(
-                            "form", ["method": "post", "action": SiteURL.importExport.path, "enctype": "multipart/form-data", "class": "card"],
+                            "form",
+                            [
+                                "method": "post", "action": SiteURL.importExport.path, "enctype": "multipart/form-data", "class": "card", "data-progress": "1",
+                                "data-uploading": L10n.t("data.progress.uploading"), "data-rows": L10n.t("data.progress.rows"),
+                                "data-failed": L10n.t("data.progress.failed"), "data-seconds": L10n.t("data.progress.seconds"),
+                                "data-minutes": L10n.t("data.progress.minutes"),
+                            ],
                             [
                                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                                 el("label", [.t("data.kind"), el("select", ["name": "kind"], kinds.map { el("option", ["value": $0.rawValue], .t("import.kind.\($0.rawValue)")) })]),
@@ -54,6 +60,9 @@ enum DataPage {
                                 el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "empty_clears", "value": "1"]), .t("import.mode.empty_clears")]),
                                 el("label", ["class": "check"], [el("input", ["type": "checkbox", "name": "accept_gaps", "value": "1"]), .t("import.mode.accept_gaps")]),
                                 el("button", ["type": "submit"], .t("data.upload")),
+                                el(
+                                    "div", ["class": "import-progress", "hidden": "hidden", "role": "status", "aria-live": "polite"],
+                                    [el("progress", ["max": "1", "value": "0"], .empty), el("span", .empty)]),
                             ]),
                     ]) : .empty,
             batches.isEmpty ? .empty : batchList(batches, csrf: csrf),
@@ -81,7 +90,7 @@ enum DataPage {
                             .text(ChinaTime.formatMinutes(b.createdAt)), .t("import.kind.\(b.kind)"), .text(b.actor),
                             .t("import.batch.count_values", b.inserted, b.updated), el("span", ["class": "code"], .text(String(b.fileSHA256.prefix(12)))),
                             b.rolledBackAt.map { .t("import.batch.rolled_back", ChinaTime.formatMinutes($0), b.rolledBackBy ?? "") }
-                                ?? (b.kind == ImportKind.residents.rawValue
+                                ?? (b.kind != ImportKind.boundaries.rawValue
                                     ? el(
                                         "form",
                                         [
