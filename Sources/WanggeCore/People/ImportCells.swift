@@ -18,7 +18,7 @@ public enum ImportCells {
     }
 
     /// A value as Wangge's masked exports write it: some characters replaced by `*`.
-    public static func isMasked(_ value: String) -> Bool { value.contains("*") }
+    public static func isMasked(_ value: String) -> Bool { value.utf8.contains(UInt8(ascii: "*")) }
 
     /// Whether `masked` is how `Mask.idNumber` shows `plain` (an exported ID sent back masked).
     public static func masksID(_ masked: String, _ plain: String) -> Bool {

@@ -45,19 +45,21 @@ public struct RegisterExporter: Sendable, SQLRepository {
         case .residents:
             let people = ResidentRepository(db, cipher: cipher)
             let tagNames = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0.nameZh) })
-            var offset = 0
+            var done = 0
+            var last: ResidentRow?
             while true {
-                let page = try await people.search(nil, limit: 500, offset: offset, in: scope)
-                if page.rows.isEmpty { break }
-                for r in try await people.views(page.rows, role: role, reveal: showFull) {
+                let page = try await people.page(after: last, in: scope)
+                guard let end = page.last else { break }
+                last = end
+                for r in try await people.views(page, role: role, reveal: showFull) {
                     writer.append([
                         r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
                         CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
                         r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
                     ])
                 }
-                offset += page.rows.count
-                progress(offset)
+                done += page.count
+                progress(done)
             }
         case .boundaries:
             throw StoreError(.invalid, "export.use_geojson")

@@ -85,18 +85,25 @@ public struct RegisterImporter: Sendable, SQLRepository {
 extension RegisterImporter {
     /// SQLite's page cache for the import's connection while it writes: the default 2 MB holds a
     /// sliver of the indexes a large import inserts into at random (ID look-up hashes, names), and
-    /// every miss is a page read back from the WAL. Set back afterwards, the connection being pooled.
+    /// every miss is a page read back from the WAL. Statement journals (each multi-row INSERT keeps
+    /// one, to undo itself alone) go to memory instead of a temporary file. Both are set back
+    /// afterwards, the connection being pooled.
     static let importCacheKiB = 64 * 1024
 
     static func withLargeCache<T>(_ sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
         guard sql is any SQLiteDatabase else { return try await body() }
         try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(importCacheKiB))").run()
+        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        func reset() async throws {
+            try await sql.raw("PRAGMA cache_size = -2000").run()
+            try await sql.raw("PRAGMA temp_store = DEFAULT").run()
+        }
         do {
             let value = try await body()
-            try await sql.raw("PRAGMA cache_size = -2000").run()
+            try await reset()
             return value
         } catch {
-            try? await sql.raw("PRAGMA cache_size = -2000").run()
+            try? await reset()
             throw error
         }
     }

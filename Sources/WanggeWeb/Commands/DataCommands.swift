@@ -210,7 +210,7 @@ struct AccountCommand: AsyncCommand {
     }
 }
 
-/// `wangge import-undo BATCH`: rolls a resident import back as a whole (the batch id is printed by
+/// `wangge import-undo BATCH`: rolls an import back as a whole (the batch id is printed by
 /// `wangge import` and listed on the import page), refused when a row changed since.
 struct ImportUndoCommand: AsyncCommand {
     struct Signature: CommandSignature {
@@ -218,7 +218,7 @@ struct ImportUndoCommand: AsyncCommand {
         var batch: String
     }
 
-    var help: String { "Undo a resident import as a whole, while nobody has changed its rows since" }
+    var help: String { "Undo an import of buildings, households or residents as a whole, while nobody has changed its rows since" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let id = UUID(uuidString: signature.batch) else { throw StoreError.notFound("import_batch") }
