@@ -392,3 +392,25 @@ struct PlaceUndoTests {
         }
     }
 }
+
+@Suite("Import helpers")
+struct ImportHelperTests {
+    @Test("ids written by hand read as Foundation writes them; time-ordered ids sort as made")
+    func uuids() {
+        for _ in 0..<100 {
+            let id = UUID()
+            #expect(id.text == id.uuidString)
+        }
+        var ids = SequentialIDs()
+        let made = (0..<1000).map { _ in ids.next() }
+        #expect(made.map(\.text) == made.map(\.text).sorted())
+        #expect(Set(made).count == 1000)
+        #expect(made.allSatisfy { $0.uuidString.dropFirst(14).first == "7" }, "version 7")
+    }
+
+    @Test("work spread over the cores keeps the order")
+    func parallel() {
+        let items = Array(0..<10_000)
+        #expect(Parallel.map(items) { $0 * 2 } == items.map { $0 * 2 })
+    }
+}

@@ -47,8 +47,8 @@ struct ResidentSnapshot: BatchSnapshot {
 
     var fields: [String?] {
         [
-            name, id_number, id_number_hash, document_number, sex, birth_date, phone, household_id?.uuidString, relation, residence_type,
-            unit_id?.uuidString, (tags ?? []).joined(separator: ","),
+            name, id_number, id_number_hash, document_number, sex, birth_date, phone, household_id?.text, relation, residence_type,
+            unit_id?.text, (tags ?? []).joined(separator: ","),
         ]
     }
 
@@ -299,7 +299,7 @@ struct BuildingSnapshot: BatchSnapshot {
     var lon: Double
     var lat: Double
 
-    var fields: [String?] { [code, unit_id?.uuidString, name, address, kind, floors.map(String.init), "\(lon)", "\(lat)"] }
+    var fields: [String?] { [code, unit_id?.text, name, address, kind, floors.map(String.init), "\(lon)", "\(lat)"] }
 
     static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: BuildingSnapshot] {
         var out: [UUID: BuildingSnapshot] = [:]
@@ -344,7 +344,7 @@ struct HouseholdSnapshot: BatchSnapshot {
     var address: String
     var kind: String
 
-    var fields: [String?] { [number, unit_id?.uuidString, building_id?.uuidString, room, address, kind] }
+    var fields: [String?] { [number, unit_id?.text, building_id?.text, room, address, kind] }
 
     static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: HouseholdSnapshot] {
         var out: [UUID: HouseholdSnapshot] = [:]

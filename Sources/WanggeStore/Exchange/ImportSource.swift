@@ -117,6 +117,7 @@ struct RecordReader {
 /// Lower-case hexadecimal, written without `String(format:)` (which costs microseconds a byte).
 enum Hex {
     static let digits = Array("0123456789abcdef".utf8)
+    static let upper = Array("0123456789ABCDEF".utf8)
 
     static func string<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         var out: [UInt8] = []

@@ -25,7 +25,7 @@ enum SQLValue: Sendable {
         case .text(let s): .text(s)
         case .int(let i): .integer(i)
         case .real(let d): .float(d)
-        case .uuid(let u): .text(u.uuidString)
+        case .uuid(let u): .text(u.text)
         case .date(let d): .float(d.timeIntervalSince1970)
         case .null: .null
         }
