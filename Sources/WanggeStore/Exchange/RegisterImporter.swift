@@ -88,7 +88,7 @@ extension RegisterImporter {
     /// every miss is a page read back from the WAL. Statement journals (each multi-row INSERT keeps
     /// one, to undo itself alone) go to memory instead of a temporary file. Both are set back
     /// afterwards, the connection being pooled.
-    static let importCacheKiB = 64 * 1024
+    static let importCacheKiB = 32 * 1024
 
     static func withLargeCache<T>(_ sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
         guard sql is any SQLiteDatabase else { return try await body() }

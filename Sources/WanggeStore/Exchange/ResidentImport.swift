@@ -19,7 +19,7 @@ struct ResidentImport: ChunkedImport {
     var knownTags: [TagRow] = []
     var sensitive: Set<String> = []
     /// ID numbers seen in the file (packed, see `ResidentID.packed`) and the row of each.
-    var seen: [UInt64: Int] = [:]
+    var seen: [UInt64: Int32] = [:]
     /// Tags by key, Chinese name and lower-cased English name.
     var tagsByName: [String: TagRow] = [:]
     /// Birth dates after today are refused; today is read once, not per row.
@@ -93,7 +93,7 @@ struct ResidentImport: ChunkedImport {
                 if let first = seen[id.packed] {
                     sheet.problem(record, "id_number", L10n.t("import.duplicate_in_file", id.value, first))
                 } else {
-                    seen[id.packed] = record.row
+                    seen[id.packed] = Int32(clamping: record.row)
                 }
             }
             parsed.append(p)
