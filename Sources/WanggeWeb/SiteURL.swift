@@ -68,6 +68,11 @@ enum SiteURL {
     case agentCard(UUID, assignment: UUID)
     case unitCards(UUID)
     case gridQR(UUID, format: String)
+    case socialLog(UUID, search: SocialLogSearch = SocialLogSearch(), after: UUID? = nil)
+    case needs(UUID, state: String? = nil)
+    case need(UUID)
+    case needResolve(UUID)
+    case needToCase(UUID)
 
     var path: String {
         switch self {
@@ -137,6 +142,12 @@ enum SiteURL {
         case .agentCard(let id, let assignment): "/units/\(id.uuidString)/assignments/\(assignment.uuidString)/card"
         case .unitCards(let id): "/units/\(id.uuidString)/cards"
         case .gridQR(let id, let format): "/units/\(id.uuidString)/qr.\(Self.segment(format))"
+        case .socialLog(let id, let search, let after):
+            "/units/\(id.uuidString)/log" + Self.query(["q": search.q, "from": search.from, "to": search.to, "after": after?.uuidString])
+        case .needs(let id, let state): "/units/\(id.uuidString)/needs" + Self.query(["state": state])
+        case .need(let id): "/needs/\(id.uuidString)"
+        case .needResolve(let id): "/needs/\(id.uuidString)/resolve"
+        case .needToCase(let id): "/needs/\(id.uuidString)/case"
         }
     }
 
@@ -180,6 +191,11 @@ enum SiteURL {
         case .agentCard: ["units", ":id", "assignments", ":assignment", "card"]
         case .unitCards: ["units", ":id", "cards"]
         case .gridQR: ["units", ":id", ":file"]
+        case .socialLog: ["units", ":id", "log"]
+        case .needs: ["units", ":id", "needs"]
+        case .need: ["needs", ":id"]
+        case .needResolve: ["needs", ":id", "resolve"]
+        case .needToCase: ["needs", ":id", "case"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -137,6 +137,7 @@ func routes(_ app: Application) throws {
     OutboxController.register(pages)
     ServiceCatalogueController.register(app, pages: pages)
     ContactCardController.register(pages)
+    LogController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -145,6 +146,7 @@ func routes(_ app: Application) throws {
     DataAPI.register(api)
     AuditController.register(api: api)
     RightsAPI.register(api)
+    LogAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

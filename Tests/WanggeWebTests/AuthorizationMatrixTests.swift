@@ -23,6 +23,8 @@ struct AuthorizationMatrixTests {
         var extraResidents: [UUID]
         /// A case filed under `grid`.
         var caseID: UUID
+        /// An open need recorded in `grid`'s needs log.
+        var need: UUID
     }
 
     /// `department` works for 住建/市政 (the case is dispatched to 住建); `police` is a department account of another department.
@@ -126,7 +128,33 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes
+
+    static let logReaders: Set<Who> = [.leader, .`operator`, .gridworker, .proxy]
+    static let logKeepers: Set<Who> = [.`operator`, .gridworker, .proxy]
+
+    /// The social log and the needs log belong to a grid.
+    static let logRoutes: [Route] = [
+        Route(name: "social log page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/log") },
+        Route(name: "social log entry", allowed: logKeepers, ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/log", form: ["text": "矩阵测试\(who.rawValue)", "category": "other"])
+        },
+        Route(name: "needs page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/needs") },
+        Route(name: "need page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/needs/\(o.need)") },
+        Route(name: "API social log", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/log?q=%E7%9F%A9%E9%98%B5") },
+        Route(name: "API record need", allowed: logKeepers, ok: .created) { b, o, who in
+            try await b.api(.POST, "/api/v1/units/\(o.grid)/needs", json: #"{"text":"矩阵需求\#(who.rawValue)"}"#)
+        },
+        Route(name: "API need", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/needs/\(o.need)") },
+    ]
+
+    /// An open need recorded in `grid`.
+    static func recordNeed(_ app: Application, in grid: UUID) async throws -> UUID {
+        try await NeedRepository(app.db).record(
+            NeedDraft(text: "独居老人需要助餐"), in: grid, by: CaseActor(id: nil, name: "网格员", role: .gridWorker), at: app.clock.now(), scope: .everything
+        ).id
+    }
 
     /// Contact cards and the team's settings belong to a grid; the service catalogue is the district's.
     static let cardRoutes: [Route] = [
@@ -275,7 +303,7 @@ struct AuthorizationMatrixTests {
             grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
             householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
             name: "邻居", agent: agent.assignmentID, extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
-            caseID: try await fileCase(app, in: grid.id))
+            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id))
     }
 
     /// The first demo grid (the grid worker's) and what hangs on it.
@@ -293,7 +321,7 @@ struct AuthorizationMatrixTests {
             grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
             householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
             idNumber: r.idNumber!, name: r.name, agent: team[team.count - 1].assignmentID, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
-            caseID: try await fileCase(app, in: grid.id))
+            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id))
     }
 
     @Test("every role gets exactly the expected answer on every data route", arguments: TestDatabase.enabled)

@@ -55,6 +55,7 @@ struct LocalisationTests {
         keys += ImportKind.allCases.map { "import.kind.\($0.rawValue)" }
         keys += SourceEncoding.allCases.map { "text.encoding.\($0.rawValue)" }
         keys += UnitLevel.allCases.map(\.nameKey) + Role.allCases.map(\.nameKey)
+        keys += SocialLogCategory.allCases.map(\.nameKey) + NeedState.allCases.map(\.nameKey) + NeedActionKind.allCases.map { "need.action.\($0.rawValue)" }
         for key in keys {
             #expect(L10n.has(key), "missing \(key)")
             #expect(L10n.t(key, lang: .zh) != L10n.t(key, lang: .en) || key.hasPrefix("text.encoding."), "\(key) has no Chinese")

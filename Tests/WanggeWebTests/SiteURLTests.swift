@@ -23,6 +23,8 @@ struct SiteURLTests {
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
         .services, .serviceSetup, .serviceSetupItem("residence_permit"), .serviceSetupActive("residence_permit"), .unitMember(id, assignment: id),
         .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .gridQR(id, format: "png"),
+        .socialLog(id, search: SocialLogSearch(q: "停车", from: "2026-11-01", to: "2026-11-30"), after: id), .needs(id, state: "open"), .need(id),
+        .needResolve(id), .needToCase(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

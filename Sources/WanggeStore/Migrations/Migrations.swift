@@ -38,6 +38,8 @@ public enum StoreMigrations {
             SeedProxyServices(),
             UpdateStaffAddPhonePublic(),
             CreateStaffBuildings(),
+            CreateSocialLogEntries(),
+            CreateResidentNeeds(),
         ]
     }
 }

@@ -69,6 +69,6 @@ enum UnitController {
         let end: ((UUID) -> HTML)? = admin.raw.isEmpty ? nil : { UnitAdminSection.endButton(unit: model.unit, assignment: $0, csrf: csrf) }
         let edit: ((TeamMember) -> HTML)? =
             admin.raw.isEmpty ? nil : { UnitAdminSection.memberForm(unit: model.unit, member: $0, buildings: model.buildings, covers: model.covers, csrf: csrf) }
-        return Layout.response(req, UnitPage.render(model, notice: done, admin: admin, endMember: end, editMember: edit), title: "\(model.unit.name)")
+        return Layout.response(req, UnitPage.render(model, notice: done, admin: admin, showsLogs: req.viewer?.role.readsLogs ?? false, endMember: end, editMember: edit), title: "\(model.unit.name)")
     }
 }

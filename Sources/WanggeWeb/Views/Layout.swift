@@ -51,6 +51,10 @@ enum Layout {
                 ]
             }
             if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
+            // The grid team's own logs, one tap from every page.
+            if viewer.role.keepsLogs, viewer.role != .operator_, let unit = viewer.account.unitID {
+                nav += [HTML.link(SiteURL.socialLog(unit).path, L10n.t("log.nav")), HTML.link(SiteURL.needs(unit).path, L10n.t("need.nav"))]
+            }
             if viewer.role.watchesOutbox { nav.append(HTML.link(SiteURL.outbox().path, L10n.t("notify.nav"))) }
             if viewer.role.configuresCases { nav.append(HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"))) }
             if viewer.role.configuresCases && viewer.scope.coversDistrict { nav.append(HTML.link(SiteURL.serviceSetup.path, L10n.t("service.nav"))) }

@@ -6,7 +6,7 @@ enum UnitPage {
     /// `admin` is the administrator's section (empty for other roles); `endMember` draws the
     /// administrator's "end" button beside a team member.
     static func render(
-        _ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty,
+        _ m: UnitController.Model, notice: String? = nil, error: String? = nil, admin: HTML = .empty, showsLogs: Bool = false,
         endMember: ((UUID) -> HTML)? = nil, editMember: ((TeamMember) -> HTML)? = nil
     ) -> HTML {
         let u = m.unit
@@ -29,6 +29,8 @@ enum UnitPage {
                     HTML.link(SiteURL.coverage(unit: u.id).path, L10n.t("unit.coverage_link"), cls: "button"),
                     u.level == .grid ? HTML.link(SiteURL.gridCard(u.id).path, L10n.t("card.grid_link"), cls: "button secondary") : .empty,
                     u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitCards(u.id).path, L10n.t("card.sheet_link"), cls: "button secondary") : .empty,
+                    showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.socialLog(u.id).path, L10n.t("log.nav"), cls: "button secondary") : .empty,
+                    showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.needs(u.id).path, L10n.t("need.nav"), cls: "button secondary") : .empty,
                 ]),
             admin,
         ]
