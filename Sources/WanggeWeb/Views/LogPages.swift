@@ -100,7 +100,7 @@ enum LogPages {
             notices(notice, nil),
             el("p", ["class": "meta"], .t("need.intro")),
             canWrite && unit.level == .grid ? needForm(unit, form: form, csrf: csrf) : .empty,
-            el("nav", ["class": "filters"], filters),
+            el("nav", ["class": "pager"], filters),
             needs.isEmpty ? el("p", .t("need.none")) : el("div", ["class": "needs"], needs.map { needCard($0, rollUp: unit.level != .grid) }),
             el("p", ["class": "actions"], [HTML.link(SiteURL.socialLog(unit.id).path, L10n.t("log.nav"), cls: "button secondary"), HTML.link(SiteURL.unit(unit.id).path, unit.name)]),
         ]
