@@ -128,11 +128,16 @@ struct LogStoreTests {
             let cases = CaseRepository(db, cipher: TestDatabase.keys.cipher)
             // MUT
             try needs.check(.escalate, on: need)
+            _ = try await needs.claim(need.id, in: own)
+            let second = await Fixture.storeError { try await needs.claim(need.id, in: own) }
+            try await needs.release(need.id)
+            _ = try await needs.claim(need.id, in: own)
             let row = try await cases.intake(
                 CaseIntake(categoryKey: "city_appearance.exposed_garbage", channel: .gridWorker, title: "", description: need.text, gridID: need.unitID),
                 actor: Self.worker, at: Self.t0)
             let escalated = try await needs.escalate(need.id, to: row, in: own)
             // validate
+            #expect(second?.kind == .conflict, "of two pressing 转为事件 at once, one is refused")
             #expect(escalated.state == .escalated && escalated.trackingCode == row.trackingCode && escalated.caseID == row.id)
             #expect(row.unitID == grids[0].id)
             #expect(throws: StoreError.self) { try needs.check(.escalate, on: escalated) }

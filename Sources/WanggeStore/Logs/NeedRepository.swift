@@ -126,14 +126,44 @@ public struct NeedRepository: Sendable, SQLRepository {
         return try await get(id, in: scope)
     }
 
-    /// Records that the need was handed on as case `caseRow` (opened by the case intake).
-    public func escalate(_ id: UUID, to caseRow: CaseRow, in scope: Scope) async throws -> ResidentNeed {
+    /// Takes an open need for escalation before its case is made, in one conditional write: of two
+    /// people pressing 转为事件 at once one gets it and the other is refused, so a need never becomes
+    /// two cases. The need reads as escalated (without a case yet) until `escalate` or `release`.
+    public func claim(_ id: UUID, in scope: Scope) async throws -> ResidentNeed {
         let need = try await get(id, in: scope)
+        try check(.escalate, on: need)
+        let taken = try await sql.raw(
+            """
+            UPDATE resident_needs SET state = \(bind: NeedState.escalated.rawValue) \
+            WHERE id = \(bind: id) AND state = \(bind: NeedState.open.rawValue) RETURNING id
+            """
+        ).all()
+        guard !taken.isEmpty else {
+            throw StoreError(.conflict, "case.problem", [NeedProblem.notAllowed(action: .escalate, state: .escalated).message()])
+        }
+        return need
+    }
+
+    /// Gives a claimed need back (its case could not be made).
+    public func release(_ id: UUID) async throws {
+        try await sql.raw(
+            """
+            UPDATE resident_needs SET state = \(bind: NeedState.open.rawValue) \
+            WHERE id = \(bind: id) AND state = \(bind: NeedState.escalated.rawValue) AND case_id IS NULL
+            """
+        ).run()
+    }
+
+    /// Records that the need was handed on as case `caseRow` (opened by the case intake); the need
+    /// is open, or claimed for this (see `claim`).
+    public func escalate(_ id: UUID, to caseRow: CaseRow, in scope: Scope) async throws -> ResidentNeed {
+        var need = try await get(id, in: scope)
+        if need.state == .escalated && need.caseID == nil { need.state = .open }
         let next = try step(.escalate(trackingCode: caseRow.trackingCode), on: need)
         try await sql.raw(
             """
             UPDATE resident_needs SET state = \(bind: next.state.rawValue), case_id = \(bind: caseRow.id), tracking_code = \(bind: next.trackingCode) \
-            WHERE id = \(bind: id) AND state = \(bind: need.state.rawValue)
+            WHERE id = \(bind: id) AND case_id IS NULL AND state IN (\(bind: NeedState.open.rawValue), \(bind: NeedState.escalated.rawValue))
             """
         ).run()
         return try await get(id, in: scope)
