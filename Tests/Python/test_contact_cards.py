@@ -7,56 +7,24 @@ Needs WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh sets them) and c
 chromedriver; without the browser the module skips, except in CI (CI set), where it fails."""
 
 import base64
-import os
 import re
-import shutil
 
 import pytest
 
-BASE = os.environ.get("WANGGE_URL", "").rstrip("/")
-GRID = os.environ.get("WANGGE_GRID_CODE", "")
-IN_CI = bool(os.environ.get("CI"))
-PASSWORD = "Wangge@2026"
+import browser
+from browser import BASE, GRID, PASSWORD
+
+browser.require()
 A6_POINTS = (105 / 25.4 * 72, 148 / 25.4 * 72)  # 297.6 × 419.5 pt
 
-if not BASE or not GRID:
-    pytest.skip("set WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh does)", allow_module_level=True)
-
-MISSING = None
-
-
-def unavailable(reason):
-    global MISSING
-    if not IN_CI:
-        pytest.skip(reason, allow_module_level=True)
-    MISSING = f"{reason} (CI is set, so this fails instead of skipping)"
-
-
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+if not browser.MISSING:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-except ImportError as error:
-    unavailable(f"selenium is not installed ({error}): pip install -r Tests/Python/requirements.txt")
-
-DRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-BROWSER = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-if not (os.access(DRIVER, os.X_OK) and os.access(BROWSER, os.X_OK)):
-    unavailable("needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver fonts-noto-cjk)")
 
 
 @pytest.fixture(scope="module")
 def phone():
-    if MISSING:
-        pytest.fail(MISSING, pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN"]:
-        options.add_argument(argument)
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True}})
-    d = webdriver.Chrome(service=Service(DRIVER), options=options)
-    d.set_page_load_timeout(30)
+    d = browser.start(phone_width=390)
     yield d
     d.quit()
 

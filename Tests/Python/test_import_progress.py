@@ -8,54 +8,24 @@ chromedriver; without the browser the module skips, except in CI (CI set), where
 
 import os
 import re
-import shutil
 import tempfile
 
 import pytest
 
-BASE = os.environ.get("WANGGE_URL", "").rstrip("/")
-GRID = os.environ.get("WANGGE_GRID_CODE", "")
-IN_CI = bool(os.environ.get("CI"))
-PASSWORD = "Wangge@2026"
+import browser
+from browser import GRID, BASE, PASSWORD
+
+browser.require()
 ROWS = 30_000
 
-if not BASE or not GRID:
-    pytest.skip("set WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh does)", allow_module_level=True)
-
-MISSING = None
-
-
-def unavailable(reason):
-    global MISSING
-    if not IN_CI:
-        pytest.skip(reason, allow_module_level=True)
-    MISSING = f"{reason} (CI is set, so this fails instead of skipping)"
-
-
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+if not browser.MISSING:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
-except ImportError as error:
-    unavailable(f"selenium is not installed ({error}): pip install -r Tests/Python/requirements.txt")
-
-DRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-BROWSER = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-if not (os.access(DRIVER, os.X_OK) and os.access(BROWSER, os.X_OK)):
-    unavailable("needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver fonts-noto-cjk)")
 
 
 @pytest.fixture(scope="module")
 def desk():
-    if MISSING:
-        pytest.fail(MISSING, pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN", "--window-size=1280,900"]:
-        options.add_argument(argument)
-    d = webdriver.Chrome(service=Service(DRIVER), options=options)
-    d.set_page_load_timeout(30)
+    d = browser.start()
     yield d
     d.quit()
 
