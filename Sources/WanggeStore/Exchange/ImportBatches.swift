@@ -8,6 +8,7 @@ import WanggeCore
 /// number encrypted), and the tags.
 struct ResidentSnapshot: BatchSnapshot {
     static let table = "residents"
+    static let columns = "name, id_number, id_number_hash, document_number, sex, birth_date, phone, household_id, relation, residence_type, unit_id"
     var name: String
     var id_number: String?
     var id_number_hash: String?
@@ -27,10 +28,7 @@ struct ResidentSnapshot: BatchSnapshot {
         var out: [UUID: ResidentSnapshot] = [:]
         for chunk in ids.chunks(of: 500) {
             let rows = try await sql.raw(
-                """
-                SELECT id, name, id_number, id_number_hash, document_number, sex, birth_date, phone, household_id, relation, residence_type, unit_id \
-                FROM residents WHERE id IN (\(binds: Array(chunk)))
-                """
+                "SELECT id, \(unsafeRaw: columns) FROM residents WHERE id IN (\(binds: Array(chunk)))"
             ).all()
             struct Tag: Decodable { var resident_id: UUID; var tag_key: String }
             let tags = try await sql.raw("SELECT resident_id, tag_key FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").all(decoding: Tag.self)
@@ -209,6 +207,8 @@ struct BatchRow: Decodable {
 /// whether anything touched the row since.
 protocol BatchSnapshot: Codable, Equatable, Sendable {
     static var table: String { get }
+    /// The columns a snapshot holds, as `SELECT` lists them (named as its fields).
+    static var columns: String { get }
     /// The snapshots of these records now (absent ones are missing from the answer).
     static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Self]
     /// Of these records (added by the batch), those something else now points at.
@@ -239,6 +239,16 @@ extension BatchSnapshot {
     }
 
     static func referenced(_ ids: [UUID], on sql: any SQLDatabase) async throws -> Set<UUID> { [] }
+
+    static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Self] {
+        var out: [UUID: Self] = [:]
+        for chunk in ids.chunks(of: 500) {
+            for row in try await sql.raw("SELECT id, \(unsafeRaw: columns) FROM \(ident: table) WHERE id IN (\(binds: Array(chunk)))").all() {
+                out[try row.decode(column: "id", as: UUID.self)] = try row.decode(model: Self.self)
+            }
+        }
+        return out
+    }
 }
 
 /// Records an import's batch in the import's own transaction: the batch row first (its rows refer
@@ -290,6 +300,7 @@ extension ImportBatches {
 /// A building as an import batch keeps it.
 struct BuildingSnapshot: BatchSnapshot {
     static let table = "buildings"
+    static let columns = "code, unit_id, name, address, kind, floors, lon, lat"
     var code: String
     var unit_id: UUID?
     var name: String
@@ -300,18 +311,6 @@ struct BuildingSnapshot: BatchSnapshot {
     var lat: Double
 
     var fields: [String?] { [code, unit_id?.text, name, address, kind, floors.map(String.init), "\(lon)", "\(lat)"] }
-
-    static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: BuildingSnapshot] {
-        var out: [UUID: BuildingSnapshot] = [:]
-        for chunk in ids.chunks(of: 500) {
-            for row in try await sql.raw(
-                "SELECT id, code, unit_id, name, address, kind, floors, lon, lat FROM buildings WHERE id IN (\(binds: Array(chunk)))"
-            ).all() {
-                out[try row.decode(column: "id", as: UUID.self)] = try row.decode(model: BuildingSnapshot.self)
-            }
-        }
-        return out
-    }
 
     static func referenced(_ ids: [UUID], on sql: any SQLDatabase) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
@@ -337,6 +336,7 @@ struct BuildingSnapshot: BatchSnapshot {
 /// A household as an import batch keeps it.
 struct HouseholdSnapshot: BatchSnapshot {
     static let table = "households"
+    static let columns = "number, unit_id, building_id, room, address, kind"
     var number: String
     var unit_id: UUID?
     var building_id: UUID?
@@ -345,18 +345,6 @@ struct HouseholdSnapshot: BatchSnapshot {
     var kind: String
 
     var fields: [String?] { [number, unit_id?.text, building_id?.text, room, address, kind] }
-
-    static func read(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: HouseholdSnapshot] {
-        var out: [UUID: HouseholdSnapshot] = [:]
-        for chunk in ids.chunks(of: 500) {
-            for row in try await sql.raw(
-                "SELECT id, number, unit_id, building_id, room, address, kind FROM households WHERE id IN (\(binds: Array(chunk)))"
-            ).all() {
-                out[try row.decode(column: "id", as: UUID.self)] = try row.decode(model: HouseholdSnapshot.self)
-            }
-        }
-        return out
-    }
 
     static func referenced(_ ids: [UUID], on sql: any SQLDatabase) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
