@@ -59,6 +59,7 @@ enum SiteURL {
     case caseNewMap
     case caseNewAddresses(q: String? = nil)
     case healthz
+    case today
     case services
     case serviceSetup
     case serviceSetupItem(String)
@@ -133,6 +134,7 @@ enum SiteURL {
         case .caseNewMap: "/cases/new/map.json"
         case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
+        case .today: "/today"
         case .services: "/services"
         case .serviceSetup: "/services/setup"
         case .serviceSetupItem(let key): "/services/setup/\(Self.segment(key))"

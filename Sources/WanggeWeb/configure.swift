@@ -103,7 +103,7 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.home.pattern) { req async throws -> Response in
         // Each role starts where its work is.
         let role = try req.requireViewer().role
-        let start: SiteURL = role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
+        let start: SiteURL = role.worksInField ? .today : role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
         return req.redirect(to: start.path)
     }
     pages.get(SiteURL.account.pattern, use: AccountController.show)
@@ -147,6 +147,7 @@ func routes(_ app: Application) throws {
     AuditController.register(api: api)
     RightsAPI.register(api)
     LogAPI.register(api)
+    WorkerDayController.register(pages, api: api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

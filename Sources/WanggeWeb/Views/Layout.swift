@@ -42,6 +42,7 @@ enum Layout {
     static func header(viewer: Viewer?, csrf: String?) -> HTML {
         var nav: [HTML] = []
         if let viewer {
+            if viewer.role.worksInField { nav.append(HTML.link(SiteURL.today.path, L10n.t("day.nav"))) }
             if viewer.role.readsRegister {
                 nav += [
                     HTML.link(SiteURL.units.path, L10n.t("nav.tree")),

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import WanggeCore
+
+@Suite("The worker's day: urgency of each task and the order of the list")
+struct WorkerDayTests {
+    /// 2026-11-30 10:00 in Beijing.
+    static let now = Date(timeIntervalSince1970: 1_796_004_000)
+    static func at(hours: Double) -> Date { now.addingTimeInterval(hours * 3600) }
+    static func id(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", n))! }
+
+    @Test("a deadline passed is overdue; one later today is due today; in the warning period a warning; else open")
+    func urgency() {
+        #expect(ChinaTime.format(Self.now) == "2026-11-30 10:00:00")
+        #expect(WorkerDay.urgency(due: Self.at(hours: -0.01), warnAt: nil, now: Self.now) == .overdue)
+        // 23:59 the same day in Beijing, 14 hours on: due today, even though the warning has not begun.
+        #expect(WorkerDay.urgency(due: Self.at(hours: 13.98), warnAt: Self.at(hours: 10), now: Self.now) == .dueToday)
+        // 00:01 the next day: not today; its warning began an hour ago.
+        #expect(WorkerDay.urgency(due: Self.at(hours: 14.02), warnAt: Self.at(hours: -1), now: Self.now) == .warning)
+        #expect(WorkerDay.urgency(due: Self.at(hours: 48), warnAt: Self.at(hours: 24), now: Self.now) == .open)
+        #expect(WorkerDay.urgency(due: Self.at(hours: 48), warnAt: nil, now: Self.now) == .open)
+    }
+
+    @Test("a need open for seven days is flagged; six days and 23 hours is not")
+    func needs() {
+        #expect(WorkerDay.needUrgency(recordedAt: Self.at(hours: -7 * 24), now: Self.now) == .warning)
+        #expect(WorkerDay.needUrgency(recordedAt: Self.at(hours: -7 * 24 + 1), now: Self.now) == .open)
+    }
+
+    @Test("the list runs by urgency, then deadline, then age, then kind; the counts add up")
+    func order() {
+        func task(_ n: Int, _ kind: DayTask.Kind, _ urgency: DayTask.Urgency, due: Double?, since: Double?) -> DayTask {
+            DayTask(kind: kind, id: Self.id(n), title: "\(n)", due: due.map(Self.at), since: since.map(Self.at), urgency: urgency)
+        }
+        let tasks = [
+            task(1, .need, .open, due: nil, since: -10),
+            task(2, .workCase, .open, due: 48, since: -1),
+            task(3, .workCase, .overdue, due: -2, since: -30),
+            task(4, .need, .warning, due: nil, since: -200),
+            task(5, .workCase, .warning, due: 20, since: -5),
+            task(6, .workCase, .overdue, due: -5, since: -30),
+            task(7, .visit, .open, due: nil, since: -10),
+            task(8, .workCase, .dueToday, due: 3, since: -5),
+        ]
+        let ordered = WorkerDay.ordered(tasks).map(\.title)
+        // Overdue earliest deadline first; due today; warnings with a deadline before those without;
+        // open with a deadline first, then by age; equal age: the visit before the need.
+        #expect(ordered == ["6", "3", "8", "5", "4", "2", "7", "1"])
+        let counts = WorkerDay.counts(tasks)
+        #expect(counts[.workCase] == [.open: 1, .overdue: 2, .warning: 1, .dueToday: 1])
+        #expect(counts[.need] == [.open: 1, .warning: 1])
+        #expect(counts[.visit] == [.open: 1])
+    }
+}
