@@ -50,7 +50,7 @@ enum SiteURL {
     case outbox(state: String? = nil, after: UUID? = nil)
     case outboxRetry(UUID)
     case mailbox
-    case report(String)
+    case report(String, building: String? = nil)
     case track(String)
     case trackRate(String)
     case asset(String)
@@ -68,7 +68,8 @@ enum SiteURL {
     case gridCard(UUID)
     case agentCard(UUID, assignment: UUID)
     case unitCards(UUID)
-    case gridQR(UUID, format: String)
+    case gridQR(UUID, format: String, building: String? = nil)
+    case buildingCards(UUID)
     case socialLog(UUID, search: SocialLogSearch = SocialLogSearch(), after: UUID? = nil)
     case needs(UUID, state: String? = nil)
     case need(UUID)
@@ -125,7 +126,7 @@ enum SiteURL {
         case .outbox(let state, let after): "/notifications" + Self.query(["state": state, "after": after?.uuidString])
         case .outboxRetry(let id): "/notifications/\(id.uuidString)/retry"
         case .mailbox: "/mailbox"
-        case .report(let code): "/r/\(Self.segment(code))"
+        case .report(let code, let building): "/r/\(Self.segment(code))" + Self.query(["b": building])
         case .track(let code): "/t/\(Self.segment(code))"
         case .trackRate(let code): "/t/\(Self.segment(code))/rate"
         case .asset(let name): "/assets/\(name)"
@@ -143,7 +144,8 @@ enum SiteURL {
         case .gridCard(let id): "/units/\(id.uuidString)/card"
         case .agentCard(let id, let assignment): "/units/\(id.uuidString)/assignments/\(assignment.uuidString)/card"
         case .unitCards(let id): "/units/\(id.uuidString)/cards"
-        case .gridQR(let id, let format): "/units/\(id.uuidString)/qr.\(Self.segment(format))"
+        case .gridQR(let id, let format, let building): "/units/\(id.uuidString)/qr.\(Self.segment(format))" + Self.query(["b": building])
+        case .buildingCards(let id): "/units/\(id.uuidString)/cards/buildings"
         case .socialLog(let id, let search, let after):
             "/units/\(id.uuidString)/log" + Self.query(["q": search.q, "from": search.from, "to": search.to, "after": after?.uuidString])
         case .needs(let id, let state): "/units/\(id.uuidString)/needs" + Self.query(["state": state])
@@ -192,6 +194,7 @@ enum SiteURL {
         case .gridCard: ["units", ":id", "card"]
         case .agentCard: ["units", ":id", "assignments", ":assignment", "card"]
         case .unitCards: ["units", ":id", "cards"]
+        case .buildingCards: ["units", ":id", "cards", "buildings"]
         case .gridQR: ["units", ":id", ":file"]
         case .socialLog: ["units", ":id", "log"]
         case .needs: ["units", ":id", "needs"]

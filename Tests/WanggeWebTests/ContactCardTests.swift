@@ -148,4 +148,39 @@ struct ContactCardTests {
             #expect(audited.count == 1 && audited[0].contains("phone_public=yes") && audited[0].contains(buildings[0].code))
         }
     }
+
+    @Test("each building's QR code opens the grid's report page at that building; a building of another grid is not found", arguments: TestDatabase.enabled)
+    func buildingCodes(kind: TestDatabase) async throws {
+        let ci = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false
+        try await withApp(kind) { app in
+            // setup
+            let grid = try await CaseFlowTests.gridOf(app, "gridworker")
+            let buildings = try await PlaceRepository(app.db).buildings(inGrid: grid.id, in: .everything)
+            let building = try #require(buildings.first)
+            let grids = try await NotificationWebTests.grids(app)
+            let other = try #require(grids.first { $0.id != grid.id })
+            let foreign = try #require(try await PlaceRepository(app.db).buildings(inGrid: other.id, in: .everything).first)
+            var worker = try await Browser.login(app, as: "gridworker")
+            var visitor = Browser(app)
+            // MUT
+            let sheet = try await worker.get("/units/\(grid.id.uuidString)/cards/buildings")
+            let png = try await worker.get("/units/\(grid.id.uuidString)/qr.png?b=\(building.code)")
+            let wrongGrid = try await worker.get("/units/\(grid.id.uuidString)/qr.png?b=\(foreign.code)")
+            let outside = try await worker.get("/units/\(other.id.uuidString)/cards/buildings")
+            let report = try await visitor.get("/r/\(grid.code)?b=\(building.code)")
+            let notHere = try await visitor.get("/r/\(grid.code)?b=\(foreign.code)")
+            // validate
+            let url = "http://127.0.0.1/r/\(grid.code)?b=\(building.code)"
+            #expect(sheet.status == .ok)
+            #expect(sheet.body.string.components(separatedBy: "contact-card building-card").count - 1 == buildings.count, "one card per building")
+            #expect(sheet.body.string.contains(">\(url)<") && sheet.body.string.contains(building.name))
+            #expect(png.status == .ok && wrongGrid.status == .notFound && outside.status == .notFound)
+            #expect(report.status == .ok && report.body.string.contains("value=\"\(building.address)\""), "the address is filled in")
+            #expect(report.body.string.contains("value=\"\(building.lon)\"") && report.body.string.contains("value=\"\(building.lat)\""), "and the pin")
+            #expect(notHere.status == .ok && !notHere.body.string.contains("value=\"\(foreign.address)\""), "another grid's building is not filled in")
+            if Self.zbarimg != nil || ci {
+                #expect(try Self.decode(Data(buffer: png.body)) == url)
+            }
+        }
+    }
 }

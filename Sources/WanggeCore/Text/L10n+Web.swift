@@ -356,8 +356,8 @@ extension L10n {
         "data.title": ("导入导出", "Import and export"),
         "data.import": ("导入", "Import"),
         "data.import_help": (
-            "CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号只改动文件中写明的字段:文件没有的列、空白单元格和脱敏值(含 *)都不改动。可先试导入;写入后的居民导入可整批撤销。",
-            "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers change only in what the file says: absent columns, empty cells and masked values (with *) change nothing. Try a dry run first; a resident import can be undone as a whole."
+            "CSV 文件可为 UTF-8 或 Excel 另存的 GBK;首行为表头。整批导入:有任何一行出错则全部不导入,并列出每一处问题的行号和列名。已存在的编号/户号/身份证号只改动文件中写明的字段:文件没有的列、空白单元格和脱敏值(含 *)都不改动。可先试导入;写入后的每一批导入都可在下方整批撤销(其后已被改动的记录会使撤销被拒绝,并说明是哪一条)。",
+            "CSV in UTF-8 or Excel's GBK; first row is the header. All or nothing: if any row is wrong nothing is imported and every problem is listed by row and column. Existing codes, household numbers and ID numbers change only in what the file says: absent columns, empty cells and masked values (with *) change nothing. Try a dry run first; every import written can be undone as a whole below (refused, naming the record, if something it wrote has changed since)."
         ),
         "data.kind": ("数据类别", "Kind"),
         "data.file": ("文件", "File"),

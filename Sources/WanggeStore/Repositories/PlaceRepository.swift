@@ -35,6 +35,13 @@ public struct PlaceRepository: Sendable, SQLRepository {
         return starts + contains
     }
 
+    /// The building of grid `gridID` with code `code`, if there is one: a building's printed QR code
+    /// names it by code under its grid's report page.
+    public func building(code: String, inGrid gridID: UUID) async throws -> BuildingRow? {
+        try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE code = \(bind: code) AND unit_id = \(bind: gridID)")
+            .first(decoding: BuildingRow.self)
+    }
+
     public func building(_ id: UUID, in scope: Scope) async throws -> BuildingRow {
         guard
             let row = try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE id = \(bind: id) AND \(scope.condition("unit_id"))")

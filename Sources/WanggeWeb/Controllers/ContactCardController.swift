@@ -18,6 +18,7 @@ enum ContactCardController {
         pages.get(SiteURL.gridCard(UUID()).pattern, use: gridCard)
         pages.get(SiteURL.agentCard(UUID(), assignment: UUID()).pattern, use: agentCard)
         pages.get(SiteURL.unitCards(UUID()).pattern, use: sheet)
+        pages.get(SiteURL.buildingCards(UUID()).pattern, use: buildingSheet)
         pages.get(SiteURL.gridQR(UUID(), format: "png").pattern, use: qrDownload)
     }
 
@@ -30,7 +31,20 @@ enum ContactCardController {
     }
 
     /// The report page of a grid, as its QR code encodes it.
-    static func reportURL(_ req: Request, grid: UnitRow) -> String { publicBase(req) + SiteURL.report(grid.code).path }
+    static func reportURL(_ req: Request, grid: UnitRow, building: String? = nil) -> String {
+        publicBase(req) + SiteURL.report(grid.code, building: building).path
+    }
+
+    /// The most buildings one grid's sheet of building codes holds (a grid has a few dozen).
+    static let maxBuildingsPerSheet = 500
+
+    /// One building's QR card: the building, who covers it, and its own report address.
+    struct BuildingCard {
+        var building: BuildingRow
+        var agents: [TeamMember]
+        var reportURL: String
+        var qr: QRCode
+    }
 
     /// Everything the cards of one grid show.
     struct GridCards {
@@ -85,22 +99,43 @@ enum ContactCardController {
         return Layout.response(req, ContactCardPages.sheet(unit, all), title: L10n.t("card.sheet", unit.name))
     }
 
+    /// 楼栋二维码: one A6 card per building of the grid, each with the QR code of the grid's report
+    /// page opened at that building (address and pin filled in) and the agents who cover it.
+    static func buildingSheet(req: Request) async throws -> Response {
+        let v = try req.requireRegisterReader()
+        let model = try await grid(req, v, try req.id(), services: [])
+        let buildings = try await PlaceRepository(req.db).buildings(inGrid: model.grid.id, limit: maxBuildingsPerSheet, in: v.scope)
+        var cards: [BuildingCard] = []
+        for b in buildings {
+            let url = reportURL(req, grid: model.grid, building: b.code)
+            let agents = model.team.filter { m in model.covers[m.assignmentID]?.contains { $0.id == b.id } ?? false }
+            cards.append(BuildingCard(building: b, agents: agents, reportURL: url, qr: try QRCode(url)))
+        }
+        return Layout.response(req, ContactCardPages.buildingSheet(model, cards), title: L10n.t("card.buildings_title", model.grid.name))
+    }
+
     static func qrDownload(req: Request) async throws -> Response {
         let v = try req.requireRegisterReader()
         let file = req.parameters.get("file") ?? ""
         guard file == "qr.png" || file == "qr.svg" else { throw StoreError.notFound("file") }
         let grid = try await UnitRepository(req.db).get(try req.id(), in: v.scope)
         guard grid.level == .grid, !grid.isRetired else { throw StoreError.notFound("grid") }
-        let url = reportURL(req, grid: grid)
+        // With `?b=`, the code of one of the grid's buildings: that building's QR code.
+        var building: BuildingRow?
+        if let b = req.query[String.self, at: "b"] {
+            guard b.count <= 64, let found = try await PlaceRepository(req.db).building(code: b, inGrid: grid.id) else { throw StoreError.notFound("building") }
+            building = found
+        }
+        let url = reportURL(req, grid: grid, building: building?.code)
         let code = try QRCode(url)
-        let name = "wangge-\(grid.code).\(file == "qr.png" ? "png" : "svg")"
+        let name = "wangge-\(building?.code ?? grid.code).\(file == "qr.png" ? "png" : "svg")"
         var headers: HTTPHeaders = ["Content-Disposition": "attachment; filename=\"\(name)\"", "Cache-Control": "private, max-age=300"]
         if file == "qr.png" {
             headers.contentType = HTTPMediaType(type: "image", subType: "png")
             return Response(status: .ok, headers: headers, body: .init(data: Data(PNG.encode(code, scale: 10))))
         }
         headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
-        let svg = QRCodeSVG.document(code, title: L10n.t("card.qr_alt", grid.name, url))
+        let svg = QRCodeSVG.document(code, title: L10n.t("card.qr_alt", building?.name ?? grid.name, url))
         return Response(status: .ok, headers: headers, body: .init(string: svg.raw))
     }
 }

@@ -43,11 +43,19 @@ enum ResidentCaseController {
     static func reportForm(req: Request) async throws -> Response {
         let (unit, moved) = try await located(req)
         let categories = try await CaseController.repo(req).categories()
+        // A building's own QR code (`?b=` its code) starts the report at that building: address and pin
+        // filled in, both still editable. A code the grid no longer has leaves the form blank.
+        var form: ReportForm?
+        if let code = req.query[String.self, at: "b"], code.count <= 64,
+            let building = try await PlaceRepository(req.db).building(code: code, inGrid: unit.id)
+        {
+            form = ReportForm(address: building.address, lon: String(building.lon), lat: String(building.lat))
+        }
         return Layout.response(
             req,
             ResidentCasePages.form(
                 grid: unit, categories: categories, csrf: CSRF.token(req),
-                submission: ReportSubmission.issue(req), form: nil, error: nil, moved: moved, context: try await context(req, grid: unit)),
+                submission: ReportSubmission.issue(req), form: form, error: nil, moved: moved, context: try await context(req, grid: unit)),
             title: L10n.t("report.title"))
     }
 

@@ -20,6 +20,7 @@ enum ContactCardPages {
                 el("a", ["class": "button", "href": "#", "data-print": "1"], .t("card.print")),
                 HTML.link(SiteURL.gridQR(grid.id, format: "png").path, L10n.t("card.download_png"), cls: "button secondary"),
                 HTML.link(SiteURL.gridQR(grid.id, format: "svg").path, L10n.t("card.download_svg"), cls: "button secondary"),
+                HTML.link(SiteURL.buildingCards(grid.id).path, L10n.t("card.buildings"), cls: "button secondary"),
                 HTML.link(SiteURL.unit(grid.id).path, grid.name),
             ])
     }
@@ -36,6 +37,46 @@ enum ContactCardPages {
                 ]),
             el("div", ["class": "card-sheet"], cards),
         ]
+    }
+
+    /// The grid's building codes for the printer: one A6 card per building.
+    static func buildingSheet(_ m: ContactCardController.GridCards, _ cards: [ContactCardController.BuildingCard]) -> HTML {
+        [
+            el(
+                "p", ["class": "actions no-print"],
+                [
+                    el("span", ["class": "meta"], .t("card.buildings_intro", cards.count)),
+                    el("a", ["class": "button", "href": "#", "data-print": "1"], .t("card.print")),
+                    HTML.link(SiteURL.gridCard(m.grid.id).path, L10n.t("card.grid_title")),
+                ]),
+            cards.isEmpty ? el("p", .t("card.no_buildings")) : el("div", ["class": "card-sheet"], cards.map { buildingCard(m, $0) }),
+        ]
+    }
+
+    /// 楼栋便民二维码: a building's own code, to hang in its stairwell.
+    static func buildingCard(_ m: ContactCardController.GridCards, _ c: ContactCardController.BuildingCard) -> HTML {
+        let worker = m.team.first { $0.kindKey.hasPrefix("grid_worker") && $0.phonePublic }
+        let people = c.agents + (worker.map { w in c.agents.contains { $0.assignmentID == w.assignmentID } ? [] : [w] } ?? [])
+        return frame(
+            kind: "building-card",
+            [
+                el("p", ["class": "card-kind"], .t("card.building_title")),
+                el("h2", .text(c.building.name)),
+                el("p", ["class": "card-sub"], .text("\(c.building.address) · \(m.grid.name)")),
+                el(
+                    "ul", ["class": "card-team"],
+                    people.map { p in
+                        el(
+                            "li",
+                            [el("span", ["class": "who"], [el("strong", .text(p.name)), .text(" "), el("span", ["class": "kind"], .text(p.kindName))]), phone(p)])
+                    }),
+                el(
+                    "div", ["class": "card-qr"],
+                    [
+                        QRCodeSVG.inline(c.qr, title: L10n.t("card.qr_alt", c.building.name, c.reportURL)),
+                        el("p", [el("strong", .t("card.scan_building")), el("br"), el("span", ["class": "url"], .text(c.reportURL))]),
+                    ]),
+            ])
     }
 
     /// A card's frame: the four crop marks outside the trim line, then the content.
