@@ -71,7 +71,7 @@ enum SiteURL {
     case gridQR(UUID, format: String, building: String? = nil)
     case buildingCards(UUID)
     case socialLog(UUID, search: SocialLogSearch = SocialLogSearch(), after: UUID? = nil)
-    case needs(UUID, state: String? = nil)
+    case needs(UUID, state: String? = nil, after: UUID? = nil)
     case need(UUID)
     case needResolve(UUID)
     case needToCase(UUID)
@@ -148,7 +148,7 @@ enum SiteURL {
         case .buildingCards(let id): "/units/\(id.uuidString)/cards/buildings"
         case .socialLog(let id, let search, let after):
             "/units/\(id.uuidString)/log" + Self.query(["q": search.q, "from": search.from, "to": search.to, "after": after?.uuidString])
-        case .needs(let id, let state): "/units/\(id.uuidString)/needs" + Self.query(["state": state])
+        case .needs(let id, let state, let after): "/units/\(id.uuidString)/needs" + Self.query(["state": state, "after": after?.uuidString])
         case .need(let id): "/needs/\(id.uuidString)"
         case .needResolve(let id): "/needs/\(id.uuidString)/resolve"
         case .needToCase(let id): "/needs/\(id.uuidString)/case"

@@ -130,4 +130,49 @@ struct LogWebTests {
             #expect((resolved.json as? [[String: Any]])?.count == 1)
         }
     }
+
+    @Test("the needs log pages by key: open needs first, every need once across the pages, on the page and in the API", arguments: TestDatabase.enabled)
+    func needsPaging(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup: 55 needs a minute apart, every fifth resolved.
+            let (grid, _, _) = try await Self.places(app)
+            let actor = CaseActor(id: nil, name: "网格员", role: .gridWorker)
+            let needs = NeedRepository(app.db)
+            let start = app.clock.now().addingTimeInterval(-86_400)
+            var open: [UUID] = [], resolved: [UUID] = []
+            for i in 0..<55 {
+                let n = try await needs.record(NeedDraft(text: "需求第\(i)件"), in: grid.id, by: actor, at: start.addingTimeInterval(Double(i) * 60), scope: .everything)
+                if i % 5 == 0 {
+                    _ = try await needs.resolve(n.id, note: "已解决", by: actor, at: app.clock.now(), in: .everything)
+                    resolved.append(n.id)
+                } else {
+                    open.append(n.id)
+                }
+            }
+            var worker = try await Browser.login(app, as: "gridworker")
+            // MUT
+            var pages: [[UUID]] = []
+            var after: String? = nil
+            repeat {
+                let res = try await worker.api(.GET, "/api/v1/units/\(grid.id)/needs?limit=20" + (after.map { "&after=\($0)" } ?? ""))
+                let ids = ((res.json as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? String).flatMap(UUID.init(uuidString:)) }
+                pages.append(ids)
+                after = ids.count == 20 ? ids.last?.uuidString : nil
+            } while after != nil
+            let first = try await worker.get("/units/\(grid.id)/needs")
+            // validate: the pages together are the whole list in one order, each need once.
+            let all = pages.flatMap { $0 }
+            let whole = try await needs.list(under: grid.id, limit: 1000, in: .everything).map(\.id)
+            #expect(all == whole && Set(all).count == all.count && whole.count >= 55)
+            #expect(pages.dropLast().allSatisfy { $0.count == 20 } && pages.last!.count == whole.count % 20)
+            let mine = all.filter { open.contains($0) || resolved.contains($0) }
+            #expect(mine == open.reversed() + resolved.reversed(), "open needs first, newest first; then the resolved")
+            #expect(first.body.string.components(separatedBy: "class=\"card need\"").count - 1 == LogController.pageSize)
+            let more = all[LogController.pageSize - 1]
+            #expect(first.body.string.contains("after=\(more.uuidString)"))
+            let second = try await worker.get("/units/\(grid.id)/needs?after=\(more.uuidString)")
+            #expect(second.body.string.components(separatedBy: "class=\"card need\"").count - 1 == whole.count - LogController.pageSize)
+            #expect(!second.body.string.contains("after="))
+        }
+    }
 }

@@ -54,6 +54,7 @@ extension L10n {
         "need.category": ("事件类别", "Case category"),
         "need.all": ("全部", "All"),
         "need.none": ("没有需求", "No needs"),
+        "need.more": ("更多需求", "More needs"),
         "need.detail": ("需求详情", "Need"),
         "need.saved": ("需求已登记", "Need recorded"),
         "need.resolved": ("需求已注销", "Need closed"),

@@ -101,14 +101,30 @@ public struct NeedRepository: Sendable, SQLRepository {
         return need
     }
 
-    /// Needs of `unitID` and every grid below it, open ones first and then the newest, `limit` at most.
-    public func list(under unitID: UUID, state: NeedState? = nil, limit: Int = 100, in scope: Scope) async throws -> [ResidentNeed] {
+    /// Needs of `unitID` and every grid below it, open ones first and then the newest, `limit` at most,
+    /// continuing after the need `after` (paged by key, not OFFSET: a need recorded meanwhile does
+    /// not shift the pages). An `after` that is not a need of this list starts from the top.
+    public func list(
+        under unitID: UUID, state: NeedState? = nil, after: UUID? = nil, limit: Int = 100, in scope: Scope
+    ) async throws -> [ResidentNeed] {
         let unit = try await UnitRepository(db).get(unitID, in: scope)
         let byState: SQLQueryString = state.map { "AND n.state = \(bind: $0.rawValue)" } ?? ""
+        let rank: SQLQueryString = "CASE n.state WHEN 'resolved' THEN 1 ELSE 0 END"
+        var from: SQLQueryString = ""
+        if let after, let last = try await find(after, in: scope) {
+            // The cursor's time is compared as stored (a sub-select), not as a Date read back and bound
+            // again: the round trip through Date is not exact, and would repeat or skip a row.
+            let r = last.state == .resolved ? 1 : 0
+            let at: SQLQueryString = "(SELECT recorded_at FROM resident_needs WHERE id = \(bind: last.id))"
+            from = """
+                AND (\(rank) > \(bind: r) OR (\(rank) = \(bind: r) AND (n.recorded_at < \(at) \
+                OR (n.recorded_at = \(at) AND n.id > \(bind: last.id)))))
+                """
+        }
         return try await sql.raw(
             """
-            \(unsafeRaw: ResidentNeed.select) WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("n.unit_id")) \(byState) \
-            ORDER BY CASE n.state WHEN 'resolved' THEN 1 ELSE 0 END, n.recorded_at DESC, n.id LIMIT \(bind: limit)
+            \(unsafeRaw: ResidentNeed.select) WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("n.unit_id")) \(byState) \(from) \
+            ORDER BY \(rank), n.recorded_at DESC, n.id LIMIT \(bind: limit)
             """
         ).all(decoding: ResidentNeed.self)
     }

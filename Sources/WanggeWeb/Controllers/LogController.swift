@@ -108,8 +108,11 @@ enum LogController {
     static func needsPage(_ req: Request, _ v: Viewer, form: LogPages.Form, status: HTTPStatus) async throws -> Response {
         let unit = try await UnitRepository(req.db).get(try unitID(req), in: v.scope)
         let state = req.method == .GET ? req.query[String.self, at: "state"].flatMap(NeedState.init(rawValue:)) : nil
-        let rows = try await NeedRepository(req.db).list(under: unit.id, state: state, in: v.scope)
-        let body = LogPages.needs(unit: unit, needs: rows, state: state, canWrite: v.role.keepsLogs, form: form, csrf: CSRF.token(req), notice: takeNotice(req))
+        let after = req.method == .GET ? req.query[UUID.self, at: "after"] : nil
+        let rows = try await NeedRepository(req.db).list(under: unit.id, state: state, after: after, limit: pageSize, in: v.scope)
+        let body = LogPages.needs(
+            unit: unit, needs: rows, state: state, more: rows.count == pageSize ? rows.last?.id : nil, canWrite: v.role.keepsLogs, form: form,
+            csrf: CSRF.token(req), notice: takeNotice(req))
         return Layout.response(req, body, title: L10n.t("need.title", unit.name), status: status)
     }
 

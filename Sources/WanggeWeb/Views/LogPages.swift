@@ -92,7 +92,9 @@ enum LogPages {
 
     // MARK: Needs log
 
-    static func needs(unit: UnitRow, needs: [ResidentNeed], state: NeedState?, canWrite: Bool, form: Form, csrf: String, notice: String?) -> HTML {
+    static func needs(
+        unit: UnitRow, needs: [ResidentNeed], state: NeedState?, more: UUID?, canWrite: Bool, form: Form, csrf: String, notice: String?
+    ) -> HTML {
         let filters: [HTML] =
             [HTML.link(SiteURL.needs(unit.id).path, L10n.t("need.all"), cls: state == nil ? "current" : nil)]
             + NeedState.allCases.map { s in HTML.link(SiteURL.needs(unit.id, state: s.rawValue).path, L10n.t(s.nameKey), cls: state == s ? "current" : nil) }
@@ -102,6 +104,7 @@ enum LogPages {
             canWrite && unit.level == .grid ? needForm(unit, form: form, csrf: csrf) : .empty,
             el("nav", ["class": "pager"], filters),
             needs.isEmpty ? el("p", .t("need.none")) : el("div", ["class": "needs"], needs.map { needCard($0, rollUp: unit.level != .grid) }),
+            more.map { el("p", HTML.link(SiteURL.needs(unit.id, state: state?.rawValue, after: $0).path, L10n.t("need.more"), cls: "button secondary")) } ?? .empty,
             el("p", ["class": "actions"], [HTML.link(SiteURL.socialLog(unit.id).path, L10n.t("log.nav"), cls: "button secondary"), HTML.link(SiteURL.unit(unit.id).path, unit.name)]),
         ]
     }

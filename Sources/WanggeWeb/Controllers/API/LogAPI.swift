@@ -46,7 +46,8 @@ enum LogAPI {
                 guard let known = NeedState(rawValue: raw) else { throw StoreError(.invalid, "need.bad_state", field: "state") }
                 state = known
             }
-            return try await NeedRepository(req.db).list(under: try req.id(), state: state, in: v.scope)
+            let limit = try req.queryInteger("limit", in: 1...200, default: 100)
+            return try await NeedRepository(req.db).list(under: try req.id(), state: state, after: req.query[UUID.self, at: "after"], limit: limit, in: v.scope)
         }
         api.post("units", ":id", "needs") { req async throws -> Response in
             let w = try req.requireLogKeeper()
