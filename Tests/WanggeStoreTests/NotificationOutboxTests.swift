@@ -178,6 +178,34 @@ struct NotificationOutboxTests {
         }
     }
 
+    @Test("sent notices are pruned after 180 days; queued and dead ones never", arguments: TestDatabase.enabled)
+    func pruneSent(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            // setup: one notice sent, one dead letter.
+            let sent = try await Self.oneNotice(db)
+            let outbox = Self.outbox(db)
+            let now = sent.delivery.nextAttemptAt
+            let c = try #require(try await outbox.claim(channels: [.sms], now: now, policy: Self.policy).first)
+            try await outbox.markSent(c, now: now)
+            let repo = CaseStoreTests.repo(db)
+            let other = try await repo.intake(
+                Self.draft(try CaseStoreTests.point(in: try #require(Self.sorted(try await Fixture.grids(db)).first)), phone: "13800005555"), actor: Self.op,
+                at: Self.t0)
+            try await repo.apply(.accept(), to: other.id, actor: Self.op, in: .everything, at: Self.t0.addingTimeInterval(60))
+            let dead = try #require(try await outbox.list(in: .everything, caseID: other.id).first)
+            try await Fixture.sql(db).raw("UPDATE notifications SET state = 'dead' WHERE id = \(bind: dead.id)").run()
+            let days = Double(NotificationOutbox.keepSentDays) * 86_400
+            // MUT
+            let early = try await outbox.pruneSent(now: now.addingTimeInterval(days - 1))
+            let due = try await outbox.pruneSent(now: now.addingTimeInterval(days + 1))
+            let again = try await outbox.pruneSent(now: now.addingTimeInterval(10 * days))
+            // validate
+            #expect(early == 0 && due == 1 && again == 0)
+            let left = try await outbox.list(in: .everything).map(\.id)
+            #expect(left == [dead.id])
+        }
+    }
+
     @Test("a lease keeps a row with one instance; a lapsed lease passes it on and the first holder cannot mark it", arguments: TestDatabase.enabled)
     func lease(kind: TestDatabase) async throws {
         try await kind.withStore(Fixture.demo) { db in

@@ -86,6 +86,33 @@ struct LoginSecurityTests {
         }
     }
 
+    @Test("a signed-in session's row is written at most once a minute, not on every request", arguments: TestDatabase.enabled)
+    func sessionWrites(db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            // setup
+            let sql = app.db as! any SQLDatabase
+            func expiry() async throws -> Double {
+                try await sql.raw("SELECT expires_at FROM sessions WHERE account_id IS NOT NULL").first()?.decode(column: "expires_at", as: Double.self) ?? 0
+            }
+            var b = try await Browser.login(app, as: "gridworker")
+            app.testClock.advance(ViewerMiddleware.seenResolution)
+            try await b.get("/residents")
+            let first = try await expiry()
+            // MUT: four more requests within the minute, then one after it.
+            for _ in 0..<4 {
+                app.testClock.advance(10)
+                try await b.get("/residents")
+            }
+            let within = try await expiry()
+            app.testClock.advance(30)
+            try await b.get("/residents")
+            let after = try await expiry()
+            // validate
+            #expect(within == first, "unchanged within the minute: no write")
+            #expect(after == first + 70, "written again once the minute has passed")
+        }
+    }
+
     @Test("the session id changes at log-in and log-out ends it on the server", arguments: TestDatabase.enabled)
     func sessionLifecycle(db: TestDatabase) async throws {
         try await withApp(db) { app in

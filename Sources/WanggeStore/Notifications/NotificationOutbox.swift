@@ -179,6 +179,24 @@ public struct NotificationOutbox: Sendable, SQLRepository {
         return rows.count
     }
 
+    /// How long a sent notice stays listed on the outbox page before it is removed.
+    public static let keepSentDays = 180
+
+    /// Removes sent notices older than `keepSentDays` (at most `limit` a call, so a sweep round stays
+    /// short; the next round takes the rest). Queued, retrying and dead notices are never removed, and
+    /// a step is never queued again once committed, so no notice is sent twice. Returns how many.
+    @discardableResult
+    public func pruneSent(now: Date, limit: Int = 5000) async throws -> Int {
+        let before = now.addingTimeInterval(-Double(Self.keepSentDays) * 86_400)
+        let rows = try await sql.raw(
+            """
+            DELETE FROM notifications WHERE id IN \
+            (SELECT id FROM notifications WHERE state = 'sent' AND sent_at < \(bind: before) ORDER BY sent_at LIMIT \(bind: limit)) RETURNING id
+            """
+        ).all()
+        return rows.count
+    }
+
     // MARK: Operators
 
     /// 立即重发: a dead letter in scope goes back to the queue with a full set of attempts.

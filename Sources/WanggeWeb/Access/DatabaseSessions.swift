@@ -20,7 +20,9 @@ struct DatabaseSessions: SessionDriver {
 
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         request.eventLoop.makeFutureWithTask {
-            try await SessionRepository(request.db).read(sessionID.string, now: request.now).map { SessionData(initialData: $0) }
+            let values = try await SessionRepository(request.db).read(sessionID.string, now: request.now)
+            request.storage[ReadSessionKey.self] = values
+            return values.map { SessionData(initialData: $0) }
         }
     }
 
@@ -38,6 +40,8 @@ struct DatabaseSessions: SessionDriver {
             let values = data.snapshot
             // Nothing worth keeping: no row (an empty session that existed is removed).
             guard !values.isEmpty else { return try await sessions.delete(id.string) }
+            // Unchanged since it was read for this request: nothing to write (most requests).
+            if let read = req.storage[ReadSessionKey.self], read == values { return }
             try await sessions.write(
                 id.string, data: values, accountID: values[SessionKeys.account].flatMap(UUID.init(uuidString:)),
                 expiresAt: Self.expiry(values, now: req.now, policy: req.policy))
@@ -53,3 +57,6 @@ struct DatabaseSessions: SessionDriver {
         return Date(timeIntervalSince1970: min(seen + policy.idleTimeout, created + policy.absoluteTimeout) + noticeGrace)
     }
 }
+
+/// The session's values as read at the start of the request, to tell whether it needs writing back.
+struct ReadSessionKey: StorageKey { typealias Value = [String: String] }

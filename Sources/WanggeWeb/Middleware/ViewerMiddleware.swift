@@ -42,6 +42,8 @@ enum SessionKeys {
 /// or older than 12 hours ends here, on the server, whatever the cookie says.
 struct ViewerMiddleware: AsyncMiddleware {
     static let sessionKey = SessionKeys.account
+    /// How stale a session's "last used" may be before it is written again, in seconds.
+    static let seenResolution: TimeInterval = 60
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization, req.wantsJSON {
@@ -61,7 +63,9 @@ struct ViewerMiddleware: AsyncMiddleware {
                 req.session.data = SessionData()
                 req.session.data[SessionKeys.notice] = "login.expired"
             } else if let account = try await accounts.find(id), !account.isDisabled {
-                req.session.data[SessionKeys.seen] = String(now.timeIntervalSince1970)
+                // Last use is kept to the minute: a session row is rewritten at most once a minute,
+                // not on every request (the idle timeout is half an hour).
+                if now.timeIntervalSince1970 - seen >= Self.seenResolution { req.session.data[SessionKeys.seen] = String(now.timeIntervalSince1970) }
                 let mustChange = account.mustChangePassword || policy.passwordExpired(changedAt: account.passwordChangedAt, now: now)
                 req.viewer = Viewer(account: account, scope: try await accounts.scope(of: account), mustChangePassword: mustChange)
             } else {

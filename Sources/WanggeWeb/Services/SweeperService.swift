@@ -57,10 +57,11 @@ struct SweeperService: LifecycleHandler {
 
     /// One round now (by the application's clock); audits each case it stepped.
     static func run(_ app: Application) async throws -> CaseSweeper.Report {
-        // Expired sessions and old rate-limit windows go with each round, so neither table grows without end.
+        // Expired sessions, old rate-limit windows and long-sent notices go with each round, so no table grows without end.
         let now = app.clock.now()
         try await SessionRepository(app.db).purge(now: now)
         try await RateLimiter(app.db).sweep(olderThan: now.addingTimeInterval(-2 * 86400))
+        try await NotificationOutbox(app.db, cipher: app.keys.cipher).pruneSent(now: now)
         let report = try await CaseSweeper(app.db, cipher: app.keys.cipher).sweep(now: app.clock.now())
         let log = AuditLog(app.db, chain: app.keys.audit)
         for id in Set(report.supervised + report.escalated).sorted(by: { $0.uuidString < $1.uuidString }) {
