@@ -18,6 +18,8 @@ public enum Wangge {
         do { app = try await Application.make(env) } catch { fail(error); return 2 }
         var status: Int32 = 0
         do {
+            // `wangge restore` puts the backup in place before anything opens the database.
+            try RestoreStep(arguments: CommandLine.arguments)?.perform(environment: ProcessInfo.processInfo.environment)
             try await configure(app)
             // Not `app.execute()`: it logs every error a command throws (an exit code among them) as a warning.
             try await app.startup()

@@ -20,10 +20,12 @@ public func configure(
         return
     }
     let location = StoreLocation.from(environment: env)
-    app.keys = try KeyFile.load(environment: env)
+    let (keys, newKeys) = try KeyFile.loadOrCreate(environment: env)
+    app.keys = keys
     app.policy = SecurityPolicy(environment: env)
     app.mapSettings = MapSettings(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
+    if newKeys { try KeyFile.refuseNewKeys(environment: env, databaseInitialised: await StoreSetup.isInitialised(app.db)) }
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
 
     app.caseIntake = CaseIntakeService(db: app.db, chain: app.keys.audit, environment: env)
@@ -83,6 +85,8 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(SweepCommand(), as: "sweep")
     app.asyncCommands.use(NotifyCommand(), as: "notify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
 }
 
 func routes(_ app: Application) throws {

@@ -52,10 +52,13 @@ struct WorkerDayWebTests {
     func othersAndBuildings() async throws {
         try await withApp(.sqlite) { app in
             // setup
+            // The demo's first grid is its understaffed one (no 代办员 on the team): the proxy account
+            // joins the team as one, as the team screen would do it.
             let staff = StaffRepository(app.db)
             let proxyAccount = try #require(try await AccountRepository(app.db).find(username: "proxy"))
             let grid = try await UnitRepository(app.db).get(try #require(proxyAccount.unitID), in: .everything)
-            let member = try #require(try await staff.team(of: grid.id, in: .everything).first { $0.accountID == proxyAccount.id })
+            let member = try await staff.add(name: "柯代办", phone: nil, kindKey: "proxy_agent", to: grid.id, duty: nil, buildingID: nil, in: .everything)
+            try await staff.link(staff: member.staffID, account: proxyAccount.id)
             let buildings = try await PlaceRepository(app.db).buildings(inGrid: grid.id, in: .everything).prefix(2)
             _ = try await staff.setBuildings(buildings.map(\.id), assignment: member.assignmentID, of: grid.id, in: .everything)
             var proxy = try await Browser.login(app, as: "proxy")

@@ -73,6 +73,8 @@ extension L10n {
         "audit.action.key_rotation": ("密钥轮换", "Key rotation"),
         "audit.action.prune": ("清理过期审计记录", "Prune old audit entries"),
         "audit.action.verify": ("校验审计链", "Verify the audit chain"),
+        "audit.action.backup": ("备份数据库", "Back up the database"),
+        "audit.action.restore": ("恢复数据库", "Restore the database"),
 
         "audit.object.unit": ("网格单元", "Unit"),
         "audit.object.resident": ("居民", "Resident"),
@@ -80,6 +82,7 @@ extension L10n {
         "audit.object.building": ("楼栋", "Building"),
         "audit.object.assignment": ("团队任职", "Team assignment"),
         "audit.object.account": ("账号", "Account"),
+        "audit.object.database": ("数据库", "Database"),
         "audit.object.session": ("会话", "Session"),
         "audit.object.api_token": ("接口令牌", "API token"),
         "audit.object.register": ("基础数据", "Register"),

@@ -102,6 +102,10 @@ extension L10n {
 
         "keys.cannot_decrypt": ("无法解密已存储的数据({0});密钥文件是否缺少旧密钥?", "Cannot decrypt stored data ({0}); is an old key missing from the key file?"),
         "keys.cannot_write": ("无法写入密钥文件 {0}", "Cannot write the key file {0}"),
+        "keys.missing_for_data": (
+            "找不到密钥文件 {0}，但数据库中已有数据：没有原来的密钥，加密字段无法读取，也不能再写入。请从安全保管处放回原密钥文件（或设置 WANGGE_KEY_FILE / WANGGE_KEYS）后再启动。Wangge 不会为已有数据的数据库生成新密钥。",
+            "The key file {0} is missing but the database already holds data: without the original keys its encrypted fields cannot be read and nothing may be written. Put the original key file back from safe keeping (or set WANGGE_KEY_FILE / WANGGE_KEYS) and start again. Wangge never makes new keys for a database that holds data."
+        ),
         "keys.reserved_id": ("“{0}”是审计密钥的名称,不能用作字段密钥", "“{0}” names the audit key and cannot be a field key"),
         "keys.id_in_use": ("密钥文件中已有名为 {0} 的密钥", "The key file already has a key named {0}"),
         "keys.new_key_help": (

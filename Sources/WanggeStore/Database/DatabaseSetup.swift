@@ -58,6 +58,13 @@ public enum StoreSetup {
         }
     }
 
+    /// Whether the database has been set up before (Fluent's migration table exists and has rows).
+    public static func isInitialised(_ db: any Database) async -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        let row = try? await sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()
+        return ((try? row?.decode(column: "n", as: Int.self)) ?? 0) > 0
+    }
+
     /// Reads back the durability settings, for `/healthz` and tests.
     public static func durability(_ db: any SQLDatabase) async throws -> (journal: String, synchronous: Int)? {
         guard db.dialect.name == "sqlite" else { return nil }

@@ -81,8 +81,6 @@ struct DemoCommand: AsyncCommand {
         let district = plan.units.first { $0.level == .district }!
         let street = plan.units.first { $0.level == .street }!
         let grid = plan.units.first { $0.level == .grid }!
-        // The proxy agent signs in as a 代办员 of a team: the first grid that has one (a gap grid may not).
-        let proxyGrid = plan.units.first { u in u.level == .grid && plan.staff(ofGrid: u.code).contains { $0.kindKey == "proxy_agent" } } ?? grid
         let layout: [(String, String, Role, String?)] = [
             ("admin", "系统管理员", .sysAdmin, district.code),
             ("security", "安全管理员", .securityAdmin, district.code),
@@ -92,7 +90,7 @@ struct DemoCommand: AsyncCommand {
             // The district's command centre: letters and calls that belong to no grid land in its queue.
             ("center", "区指挥中心受理员", .operator_, district.code),
             ("gridworker", "\(grid.name)网格员", .gridWorker, grid.code),
-            ("proxy", "\(proxyGrid.name)代办员", .proxyAgent, proxyGrid.code),
+            ("proxy", "\(grid.name)代办员", .proxyAgent, grid.code),
             ("department", "区住建委", .department, district.code),
             ("police", "区公安分局", .department, district.code),
             ("resident", "居民用户", .resident, nil),
