@@ -17,6 +17,33 @@ struct AuditTrailTests {
         try await AuditLog(app.db, chain: app.keys.audit).search(filter: filter, limit: 100).entries
     }
 
+    @Test("a case step and its audit entry are one transaction: when the entry cannot be written the step is not taken", arguments: TestDatabase.enabled)
+    func stepAndEntryTogether(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let report = try await CaseSetupTests.report(app)
+            let row = try #require(report.row)
+            let sql = app.db as! any SQLDatabase
+            var op = try await Browser.login(app, as: "operator")
+            try await op.get("/cases/\(row.id)")
+            // MUT: with the chain's head gone, appending fails; then with it back.
+            try await sql.raw("UPDATE audit_head SET id = 2 WHERE id = 1").run()
+            let failed = try await op.post("/cases/\(row.id)/act", form: ["action": "accept", "version": "\(row.version)"])
+            let untouched = try await CaseSetupTests.repo(app).get(row.id, in: .everything)
+            try await sql.raw("UPDATE audit_head SET id = 1 WHERE id = 2").run()
+            let accepted = try await op.post("/cases/\(row.id)/act", form: ["action": "accept", "version": "\(row.version)"])
+            let stepped = try await CaseSetupTests.repo(app).get(row.id, in: .everything)
+            // validate
+            #expect(failed.status.code >= 400)
+            #expect(untouched.state == .reported && untouched.version == row.version, "no step without its entry")
+            #expect(accepted.status == .seeOther && stepped.state == .accepted)
+            let entries = try await Self.entries(app, AuditFilter(action: "case.act", objectID: row.id.uuidString))
+            #expect(entries.map(\.entry.detail) == ["action=accept; state=accepted"])
+            let verified = try await AuditLog(app.db, chain: app.keys.audit).verify(pageSize: 1000) { _, _ in }
+            #expect(verified.isIntact)
+        }
+    }
+
     @Test("changes to units, teams and residents and every export are recorded", arguments: TestDatabase.enabled)
     func writePaths(db: TestDatabase) async throws {
         try await withApp(db) { app in

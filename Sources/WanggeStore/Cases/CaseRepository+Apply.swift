@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 extension CaseRepository {
     /// The steps `role` may take on the case now: the machine's rules, narrowed by who holds the
@@ -35,7 +36,7 @@ extension CaseRepository {
     @discardableResult
     public func apply(
         _ action: CaseAction, to id: UUID, expectedVersion: Int? = nil, actor: CaseActor, in scope: Scope,
-        at now: Date, working: WorkingCalendar? = nil, attachments: [AttachmentUpload] = []
+        at now: Date, working: WorkingCalendar? = nil, attachments: [AttachmentUpload] = [], audit: StepAudit? = nil
     ) async throws -> CaseRow {
         let photos = try Self.checkPhotos(attachments)
         let current = try await get(id, in: scope)
@@ -62,6 +63,8 @@ extension CaseRepository {
         try await db.transaction { tx in
             try await Self.write(row, event: event, over: current.version, actor: actor, on: tx.sql)
             try await Self.attachToLastEvent(photos, caseID: id, at: now, on: tx.sql)
+            // The step and its audit entry commit together: no step without its entry, no entry without its step.
+            if let audit { try await AuditLog.append([audit.entry(row)], chain: audit.chain, on: tx.sql) }
         }
         return row
     }
@@ -166,5 +169,17 @@ extension CaseRepository {
     /// (most categories) read nothing.
     func calendar(for limits: CaseLimits, _ working: WorkingCalendar?) async throws -> WorkingCalendar {
         limits.counting == .working ? try await resolved(working) : working ?? .standard
+    }
+}
+
+/// The audit entry of a case step, made from the step's result and appended in the step's own
+/// transaction (R1: the audit entry and the change are one transaction).
+public struct StepAudit: Sendable {
+    public let chain: AuditChain
+    public let entry: @Sendable (CaseRow) -> AuditEntry
+
+    public init(chain: AuditChain, entry: @escaping @Sendable (CaseRow) -> AuditEntry) {
+        self.chain = chain
+        self.entry = entry
     }
 }

@@ -12,6 +12,8 @@ import WanggeSecurity
 public struct CaseSweeper: Sendable {
     let db: any Database
     let cipher: FieldCipher
+    /// When set, each case stepped gets its audit entry in the same transaction as the step.
+    let chain: AuditChain?
 
     public static let actor = CaseActor(id: nil, name: L10n.t("sweep.actor"), role: .system)
 
@@ -25,9 +27,17 @@ public struct CaseSweeper: Sendable {
         public init() {}
     }
 
-    public init(_ db: any Database, cipher: FieldCipher) {
+    public init(_ db: any Database, cipher: FieldCipher, chain: AuditChain? = nil) {
         self.db = db
         self.cipher = cipher
+        self.chain = chain
+    }
+
+    /// The audit entry of the sweeper's steps on one case (`case.act` by the system).
+    static func auditEntry(_ id: UUID, escalated: Bool, at now: Date) -> AuditEntry {
+        AuditEntry(
+            at: now, actorID: nil, actor: actor.name, role: "system", ip: "-", action: "case.act", objectType: "case", objectID: id.uuidString,
+            detail: escalated ? "action=supervise,escalate; by=sweeper" : "action=supervise; by=sweeper", outcome: "ok")
     }
 
     /// One full round at `now`: batches of `batchSize` until nothing more is due.
@@ -97,11 +107,16 @@ public struct CaseSweeper: Sendable {
                 else { continue }
                 part.due += 1
                 do {
+                    var escalated = false
                     for action in decision.actions {
                         let (next, event) = try await txRepo.step(action, on: current, actor: Self.actor, at: now, working: working)
                         try await CaseRepository.write(next, event: event, over: current.version, actor: Self.actor, on: sql)
                         current = next
                         if action.kind == .supervise { part.supervised.append(d.id) } else { part.escalated.append(d.id) }
+                        escalated = escalated || action.kind != .supervise
+                    }
+                    if let chain, !decision.actions.isEmpty {
+                        try await AuditLog.append([Self.auditEntry(d.id, escalated: escalated, at: Date())], chain: chain, on: sql)
                     }
                 } catch let e as StoreError where e.kind == .conflict && current.version == rows[0].version {
                     // Changed by someone else since it was read (only possible before the first write): next round.

@@ -17,11 +17,28 @@ extension Request {
         _ action: String, object type: String, _ id: String, detail: String = "", outcome: String = "ok",
         actor: AuditActor? = nil
     ) async throws {
+        try await AuditLog(db, chain: keys.audit).append(auditEntry(action, object: type, id, detail: detail, outcome: outcome, actor: actor))
+    }
+
+    /// The entry `audit` would append, for a write that commits it in its own transaction.
+    func auditEntry(
+        _ action: String, object type: String, _ id: String, detail: String = "", outcome: String = "ok", actor: AuditActor? = nil
+    ) -> AuditEntry {
         let who = actor ?? auditActor
-        try await AuditLog(db, chain: keys.audit).append(
-            AuditEntry(
-                at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: action,
-                objectType: type, objectID: id, detail: detail, outcome: outcome))
+        return AuditEntry(
+            at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: action,
+            objectType: type, objectID: id, detail: detail, outcome: outcome)
+    }
+
+    /// A case step's audit entry, made from the step's result inside its transaction (see `StepAudit`).
+    func stepAudit(actor: AuditActor? = nil, detail: @escaping @Sendable (CaseRow) -> String) -> StepAudit {
+        let base = auditEntry("case.act", object: "case", "", actor: actor)
+        return StepAudit(chain: keys.audit) { row in
+            var e = base
+            e.objectID = row.id.uuidString
+            e.detail = detail(row)
+            return e
+        }
     }
 
     /// Who this request acts as in the audit log: the signed-in account, or nobody (`-`).

@@ -203,11 +203,14 @@ enum CaseController {
         let form = try received.decode(ActForm.self)
         guard let action = try action(from: form) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
         let photos = received.photos
-        let row = try await repo(req).apply(
+        let kind = action.kind, count = photos.count
+        _ = try await repo(req).apply(
             action, to: id, expectedVersion: form.version, actor: w.actor, in: w.viewer.scope, at: req.now,
-            attachments: photos)
-        let extra = (row.mergedInto.map { "; into=\($0)" } ?? "") + (photos.isEmpty ? "" : "; photos=\(photos.count)")
-        try await req.audit("case.act", object: "case", id.uuidString, detail: "action=\(action.kind.rawValue); state=\(row.state.rawValue)\(extra)")
+            attachments: photos,
+            audit: req.stepAudit { row in
+                let extra = (row.mergedInto.map { "; into=\($0)" } ?? "") + (count == 0 ? "" : "; photos=\(count)")
+                return "action=\(kind.rawValue); state=\(row.state.rawValue)\(extra)"
+            })
         return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)
     }
 }

@@ -168,7 +168,10 @@ enum ResidentCaseController {
             // A merged report is rated on its own case once the case it joined is closed (see `CaseMachine.rateMerged`).
             try await CaseController.repo(req).rateMerged(row.id, rating: rating, actor: .resident, in: .everything, at: req.now)
         } else {
-            try await CaseController.repo(req).apply(.callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now)
+            try await CaseController.repo(req).apply(
+                .callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now,
+                audit: req.stepAudit(actor: residentActor) { _ in "action=callback; rating=\(rating.rawValue)" })
+            return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)
         }
         try await req.audit("case.act", object: "case", row.id.uuidString, detail: "action=callback; rating=\(rating.rawValue)", actor: residentActor)
         return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)

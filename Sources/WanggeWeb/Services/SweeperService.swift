@@ -62,16 +62,8 @@ struct SweeperService: LifecycleHandler {
         try await SessionRepository(app.db).purge(now: now)
         try await RateLimiter(app.db).sweep(olderThan: now.addingTimeInterval(-2 * 86400))
         try await NotificationOutbox(app.db, cipher: app.keys.cipher).pruneSent(now: now)
-        let report = try await CaseSweeper(app.db, cipher: app.keys.cipher).sweep(now: app.clock.now())
-        let log = AuditLog(app.db, chain: app.keys.audit)
-        for id in Set(report.supervised + report.escalated).sorted(by: { $0.uuidString < $1.uuidString }) {
-            let escalated = report.escalated.contains(id)
-            try await log.append(
-                AuditEntry(
-                    at: Date(), actorID: nil, actor: CaseSweeper.actor.name, role: "system", ip: "-",
-                    action: "case.act", objectType: "case", objectID: id.uuidString,
-                    detail: escalated ? "action=supervise,escalate; by=sweeper" : "action=supervise; by=sweeper", outcome: "ok"))
-        }
+        // Each case's 督办/escalation and its audit entry commit in one transaction.
+        let report = try await CaseSweeper(app.db, cipher: app.keys.cipher, chain: app.keys.audit).sweep(now: app.clock.now())
         if report.due > 0 {
             app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")
         }
