@@ -13,7 +13,17 @@ public enum Wangge {
     public static func main() async -> Int32 {
         var env: Environment
         do { env = try Environment.detect() } catch { fail(error); return 2 }
-        do { try LoggingSystem.bootstrap(from: &env) } catch { fail(error); return 2 }
+        do {
+            // WANGGE_LOG_FORMAT=json: one JSON object per line (with the request id), for a log shipper.
+            if ProcessInfo.processInfo.environment["WANGGE_LOG_FORMAT"] == "json" {
+                try LoggingSystem.bootstrap(from: &env) { level in { label in JSONLogHandler(label: label, level: level) } }
+            } else {
+                try LoggingSystem.bootstrap(from: &env)
+            }
+        } catch {
+            fail(error)
+            return 2
+        }
         let app: Application
         do { app = try await Application.make(env) } catch { fail(error); return 2 }
         var status: Int32 = 0

@@ -59,6 +59,7 @@ enum SiteURL {
     case caseNewMap
     case caseNewAddresses(q: String? = nil)
     case healthz
+    case readyz
     case today
     case services
     case serviceSetup
@@ -135,6 +136,7 @@ enum SiteURL {
         case .caseNewMap: "/cases/new/map.json"
         case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
+        case .readyz: "/readyz"
         case .today: "/today"
         case .services: "/services"
         case .serviceSetup: "/services/setup"

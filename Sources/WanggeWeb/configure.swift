@@ -54,6 +54,7 @@ public func configure(
     if app.environment != .testing { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     // Security headers outermost, so that error pages (403, 404, 500) carry them too.
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(RequestIDHeader())
     app.middleware.use(WanggeErrorMiddleware())
     app.middleware.use(Open311ErrorMiddleware())
     app.middleware.use(app.sessions.middleware)
@@ -94,6 +95,19 @@ func routes(_ app: Application) throws {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         _ = try await sql.raw("SELECT 1 AS ok").first()
         return Response(status: .ok, body: .init(string: "ok"))
+    }
+    // Ready for traffic (for the load balancer): the database answers and every migration this
+    // build knows has run. 503 with the reason otherwise.
+    app.get(SiteURL.readyz.pattern) { req async -> Response in
+        do {
+            guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            let done = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) })
+            let missing = StoreMigrations.all(keys: req.keys).map(\.name).filter { !done.contains($0) }
+            guard missing.isEmpty else { return Response(status: .serviceUnavailable, body: .init(string: "migrations pending: \(missing.joined(separator: ", "))")) }
+            return Response(status: .ok, body: .init(string: "ready"))
+        } catch {
+            return Response(status: .serviceUnavailable, body: .init(string: "database unavailable"))
+        }
     }
     app.get(SiteURL.asset("").pattern, use: Assets.serve)
     app.get(SiteURL.leaflet("").pattern, use: MapSettings.serveLeaflet)

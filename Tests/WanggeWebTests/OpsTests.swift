@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+import WanggeStore
+import WanggeTestSupport
+@testable import WanggeWeb
+
+@Suite("Operations: /readyz, the request id and structured log lines")
+struct OpsTests {
+    @Test("/readyz is 200 once every migration has run and 503 naming the one missing; every answer carries X-Request-Id")
+    func readiness() async throws {
+        try await withApp(.sqlite, demo: false) { app in
+            // setup
+            var b = Browser(app)
+            // MUT
+            let ready = try await b.get("/readyz")
+            try await (app.db as! any SQLDatabase).raw("DELETE FROM _fluent_migrations WHERE name = 'WanggeStore.CreateResidentNeeds'").run()
+            let pending = try await b.get("/readyz")
+            // validate
+            #expect(ready.status == .ok && ready.body.string == "ready")
+            #expect(pending.status == .serviceUnavailable && pending.body.string.contains("CreateResidentNeeds"))
+            let id = ready.headers.first(name: "X-Request-Id") ?? ""
+            #expect(!id.isEmpty && id != pending.headers.first(name: "X-Request-Id"))
+        }
+    }
+
+    @Test("a JSON log line is one object with time, level, label, message and the metadata (the request id among it)")
+    func jsonLine() throws {
+        // MUT
+        let line = JSONLogHandler.line(
+            at: Date(timeIntervalSince1970: 1_800_000_000.5), level: .warning, label: "codes.vapor.request", message: "太慢 \"quoted\"\nnext",
+            metadata: ["request-id": "R1", "tries": .stringConvertible(3), "path": .array(["/a", "/b"])], source: "WanggeWeb")
+        // validate
+        #expect(!line.contains("\n"), "one line")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["time"] as? String == "2027-01-15T08:00:00.500Z")
+        #expect(object["level"] as? String == "warning" && object["label"] as? String == "codes.vapor.request")
+        #expect(object["message"] as? String == "太慢 \"quoted\"\nnext")
+        let metadata = try #require(object["metadata"] as? [String: Any])
+        #expect(metadata["request-id"] as? String == "R1" && metadata["tries"] as? String == "3" && metadata["path"] as? [String] == ["/a", "/b"])
+    }
+}
