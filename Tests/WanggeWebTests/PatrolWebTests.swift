@@ -189,4 +189,29 @@ struct PatrolWebTests {
             #expect(refused.status == .unprocessableEntity || refused.status == .conflict)
         }
     }
+
+    @Test("the demo has patrols with findings in its first grids and published worked examples", arguments: TestDatabase.enabled)
+    func demo(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let loader = DemoLoader(app.db, cipher: app.keys.cipher)
+            // MUT
+            let patrols = try await loader.loadPatrols(now: app.clock.now())
+            let examples = try await loader.loadExamples(now: app.clock.now())
+            // validate
+            #expect(patrols == 4 && examples == 5)
+            let (grid, _, _) = try await LogWebTests.places(app)
+            let walked = try await PatrolRepository(app.db).list(under: grid.id, in: .everything)
+            #expect(walked.map(\.state) == [.started, .ended], "the first grid has one patrol under way today and one from yesterday")
+            let ended = try #require(walked.last)
+            let points = try await PatrolRepository(app.db).points(of: ended.id)
+            let findings = try await PatrolRepository(app.db).findings(of: ended.id)
+            #expect(points.count >= 8 && points.allSatisfy { !$0.outside }, "the loop stays inside the grid")
+            #expect(findings.count == 2 && findings.contains { $0.componentState == .damaged })
+            let changes = try await WebFixture.count(app, "component_state_changes")
+            #expect(changes == 3)
+            let published = try await ServiceExampleRepository(app.db).published()
+            #expect(published.values.joined().allSatisfy { Anonymiser.leftovers($0.text).isEmpty })
+        }
+    }
 }

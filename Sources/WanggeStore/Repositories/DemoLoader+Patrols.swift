@@ -17,7 +17,7 @@ extension DemoLoader {
         for (index, grid) in grids.enumerated() {
             guard let area = grid.area else { continue }
             let worker = CaseActor(id: nil, name: "\(grid.name)网格员", role: .gridWorker)
-            let day = Calendar(identifier: .gregorian).startOfDay(for: now)
+            let day = ChinaTime.calendar.startOfDay(for: now)
             let yesterday = day.addingTimeInterval(-86_400 + 9 * 3600 + Double(index) * 600)
             let loop = Self.loop(in: area, points: 12)
             guard !loop.isEmpty else { continue }
@@ -40,8 +40,9 @@ extension DemoLoader {
             _ = try await repo.end(walked.id, at: drafts[drafts.count - 1].at, in: .everything)
             made += 1
             if index == 0 {
-                let (today, _) = try await repo.start(in: grid.id, by: worker, at: day.addingTimeInterval(8.5 * 3600), scope: .everything)
-                let start = day.addingTimeInterval(8.5 * 3600)
+                // Half past eight this morning, or an hour ago when the demo is made earlier than that.
+                let start = min(day.addingTimeInterval(8.5 * 3600), now.addingTimeInterval(-3600))
+                let (today, _) = try await repo.start(in: grid.id, by: worker, at: start, scope: .everything)
                 _ = try await repo.addPoints(
                     loop.prefix(4).enumerated().map { i, p in PatrolPointDraft(p, at: start.addingTimeInterval(Double(i) * 300)) }, to: today.id, in: .everything)
                 made += 1

@@ -90,7 +90,7 @@ enum ExamplePages {
                         field("outcome", "example.outcome", el("select", ["name": "outcome"], CaseSetupPages.options(outcomes, selected: v.outcome))),
                         field("keywords", "example.keywords", CaseSetupPages.input("keywords", v.keywords, problems, max: 200)),
                         el(
-                            "label", ["class": "inline"],
+                            "label", ["class": "check"],
                             [el("input", ["type": "checkbox", "name": "published", "value": "1", "checked": v.published ? "checked" : nil]), .t("example.publish_now")]),
                         el("button", ["type": "submit"], .t("example.save")),
                     ]),

@@ -107,7 +107,7 @@ enum PatrolPages {
                 el("p", ["class": "meta", "role": "status", "data-point-status": "1"], .t("patrol.point_help")),
                 el("button", ["type": "submit"], .t("patrol.add_point")),
                 el(
-                    "label", ["class": "inline", "hidden": "hidden", "data-js": "1"],
+                    "label", ["class": "check", "hidden": "hidden", "data-js": "1"],
                     [el("input", ["type": "checkbox", "data-follow": "1"]), .t("patrol.follow")]),
             ])
     }
@@ -133,7 +133,7 @@ enum PatrolPages {
                     "component_state", L10n.t("patrol.component_state"),
                     el("select", ["name": "component_state"], CaseSetupPages.options(states, selected: f.value("component_state"))), f),
                 el(
-                    "label", ["class": "inline"],
+                    "label", ["class": "check"],
                     [el("input", ["type": "checkbox", "name": "on_spot", "value": "1", "checked": f.value("on_spot").isEmpty ? nil : "checked"]), .t("patrol.on_spot")]),
                 onSpot.isEmpty ? .empty : el("p", ["class": "meta"], .t("patrol.on_spot_help", onSpot.joined(separator: "、"))),
                 LogPages.field(
