@@ -80,6 +80,8 @@ struct PatrolWebTests {
             #expect(history.map { "\($0.from?.rawValue ?? "")>\($0.to.rawValue)" } == ["ok>damaged"])
             let componentAudit = try await Self.actions(app, object: "component")
             #expect(componentAudit == ["component.state"])
+            let api = try await worker.api(.GET, "/api/v1/components/\(component.id)/history")
+            #expect((api.json as? [[String: Any]])?.first?["to_state"] as? String == "damaged")
 
             // Each finding into a case in one step: located, categorised, on the patrol channel; exactly one case each.
             let findings = try await PatrolRepository(app.db).findings(of: id)

@@ -385,9 +385,12 @@ public struct PatrolRepository: Sendable, SQLRepository {
         return all.sorted { GeoArea.haversine(from: point, to: GeoPoint(lon: $0.lon, lat: $0.lat)) < GeoArea.haversine(from: point, to: GeoPoint(lon: $1.lon, lat: $1.lat)) }
     }
 
-    /// The state history of a component in scope, newest first.
+    /// The state history of a component in scope, newest first; a component outside it is missing.
     public func history(ofComponent id: UUID, in scope: Scope) async throws -> [ComponentStateChange] {
-        try await sql.raw(
+        guard try await sql.raw("SELECT id FROM components WHERE id = \(bind: id) AND \(scope.condition("unit_id"))").first() != nil else {
+            throw StoreError.notFound("component")
+        }
+        return try await sql.raw(
             """
             SELECT h.component_id, h.from_state, h.to_state, h.changed_at, h.changed_by, h.finding_id FROM component_state_changes h \
             JOIN components c ON c.id = h.component_id WHERE h.component_id = \(bind: id) AND \(scope.condition("c.unit_id")) ORDER BY h.changed_at DESC

@@ -110,6 +110,10 @@ enum PatrolAPI {
             }
             return patrol
         }
+        api.get("components", ":id", "history") { req async throws -> [ComponentStateChange] in
+            let v = try req.requireRegisterReader()
+            return try await PatrolRepository(req.db).history(ofComponent: try req.id(), in: v.scope)
+        }
         api.post("patrols", ":id", "findings", ":finding", "case") { req async throws -> Response in
             let w = try req.requirePatrolWalker()
             let (finding, created) = try await req.escalateFinding(try req.id("finding"), of: try req.id(), by: w)
@@ -121,3 +125,4 @@ enum PatrolAPI {
 extension Patrol: Content {}
 extension PatrolPoint: Content {}
 extension PatrolFinding: Content {}
+extension ComponentStateChange: Content {}
