@@ -35,20 +35,8 @@ enum ExampleController {
         pages.post(SiteURL.examplePublish(UUID()).pattern, use: publish)
     }
 
-    static func requireReader(_ req: Request) throws -> Viewer {
-        let v = try req.requireViewer()
-        guard v.role.readsExamples else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
-
-    static func requireKeeper(_ req: Request) throws -> CaseController.Worker {
-        let w = try req.requireCaseWorker()
-        guard w.viewer.role.keepsExamples else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return w
-    }
-
     static func library(req: Request) async throws -> Response {
-        let v = try requireReader(req)
+        let v = try req.requireExampleReader()
         let search = ExampleSearch(req)
         let rows = try await ServiceExampleRepository(req.db).search(search.filter)
         let body = ExamplePages.library(
@@ -88,7 +76,7 @@ enum ExampleController {
     }
 
     static func new(req: Request) async throws -> Response {
-        let w = try requireKeeper(req)
+        let w = try req.requireExampleKeeper()
         let c = try await sourceCase(req, w)
         guard [.closed, .calledBack].contains(c.state) else {
             return try await formPage(req, values: ExamplePages.Values(), caseRow: c, error: L10n.t("example.case_open"), status: .unprocessableEntity)
@@ -125,7 +113,7 @@ enum ExampleController {
     }
 
     static func save(req: Request) async throws -> Response {
-        let w = try requireKeeper(req)
+        let w = try req.requireExampleKeeper()
         let form = try req.content.decode(SaveForm.self)
         guard let caseID = form.case.flatMap(UUID.init(uuidString:)) else { throw StoreError.notFound("case") }
         let c = try await CaseController.repo(req).get(caseID, in: w.viewer.scope)
@@ -145,7 +133,7 @@ enum ExampleController {
     }
 
     static func show(req: Request) async throws -> Response {
-        let v = try requireReader(req)
+        let v = try req.requireExampleReader()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("example") }
         let example = try await ServiceExampleRepository(req.db).get(id)
         let body = ExamplePages.detail(example, canPublish: v.role.keepsExamples, csrf: CSRF.token(req), notice: LogController.takeNotice(req))
@@ -155,7 +143,7 @@ enum ExampleController {
     struct PublishForm: Content { var published: String? }
 
     static func publish(req: Request) async throws -> Response {
-        _ = try requireKeeper(req)
+        _ = try req.requireExampleKeeper()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("example") }
         let published = try req.content.decode(PublishForm.self).published == "1"
         let example = try await ServiceExampleRepository(req.db).setPublished(id, published)

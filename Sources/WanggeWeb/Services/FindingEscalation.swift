@@ -3,20 +3,6 @@ import WanggeCore
 import WanggeStore
 
 extension Request {
-    /// The worker who may write patrols: a grid worker (of a session or a token allowed to write).
-    func requirePatrolWalker() throws -> CaseController.Worker {
-        let w = try requireCaseWorker()
-        guard w.viewer.role.walksPatrols else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return w
-    }
-
-    /// Roles that read patrols of their scope.
-    func requirePatrolReader() throws -> Viewer {
-        let v = try requireViewer()
-        guard v.role.readsPatrols else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        return v
-    }
-
     /// Turns a patrol finding into a case in one step: opened through the ordinary intake (grid from
     /// the finding's point through the grid locator, routing, deadlines, tracking code, its own audit
     /// entry) on the grid worker's patrol channel, with the finding's category, text, point and
