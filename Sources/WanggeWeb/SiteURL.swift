@@ -79,6 +79,7 @@ enum SiteURL {
     case patrolFindings(UUID)
     case patrolEnd(UUID)
     case findingCase(UUID, finding: UUID)
+    case findingPhoto(UUID, finding: UUID)
     case examples(ExampleSearch = ExampleSearch())
     case exampleNew(caseID: UUID? = nil)
     case example(UUID)
@@ -164,6 +165,7 @@ enum SiteURL {
         case .patrolFindings(let id): "/patrols/\(id.uuidString)/findings"
         case .patrolEnd(let id): "/patrols/\(id.uuidString)/end"
         case .findingCase(let id, let finding): "/patrols/\(id.uuidString)/findings/\(finding.uuidString)/case"
+        case .findingPhoto(let id, let finding): "/patrols/\(id.uuidString)/findings/\(finding.uuidString)/photo"
         case .examples(let s): "/examples" + Self.query(["service": s.service, "q": s.q, "outcome": s.outcome])
         case .exampleNew(let caseID): "/examples/new" + Self.query(["case": caseID?.uuidString])
         case .example(let id): "/examples/\(id.uuidString)"
@@ -222,6 +224,7 @@ enum SiteURL {
         case .patrolFindings: ["patrols", ":id", "findings"]
         case .patrolEnd: ["patrols", ":id", "end"]
         case .findingCase: ["patrols", ":id", "findings", ":finding", "case"]
+        case .findingPhoto: ["patrols", ":id", "findings", ":finding", "photo"]
         case .example: ["examples", ":id"]
         case .examplePublish: ["examples", ":id", "publish"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }

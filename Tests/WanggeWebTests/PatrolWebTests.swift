@@ -105,6 +105,9 @@ struct PatrolWebTests {
             let shown = try await worker.get("/patrols/\(id)")
             #expect(shown.body.string.contains(TrackingCode.display(try #require(lamp.first?.trackingCode))))
             #expect(shown.body.string.contains("<polyline"), "the way is drawn over the grid")
+            let lampFinding = try #require(findings.first { $0.hasPhoto })
+            let photo = try await worker.get("/patrols/\(id)/findings/\(lampFinding.id)/photo")
+            #expect(photo.status == .ok && photo.headers.contentType?.description == "image/jpeg" && Array(photo.body.readableBytesView) == PhotoFixture.jpeg())
 
             let ended = try await worker.post("/patrols/\(id)/end", form: [:])
             #expect(ended.status == .seeOther)

@@ -25,7 +25,7 @@ struct SiteURLTests {
         .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .gridQR(id, format: "png"),
         .socialLog(id, search: SocialLogSearch(q: "停车", from: "2026-11-01", to: "2026-11-30"), after: id), .needs(id, state: "open"), .need(id),
         .needResolve(id), .needToCase(id), .unitPatrols(id), .patrol(id), .patrolPoints(id), .patrolFindings(id), .patrolEnd(id),
-        .findingCase(id, finding: id), .examples(ExampleSearch(service: "residence_permit", q: "居住证", outcome: "solved")), .exampleNew(caseID: id),
+        .findingCase(id, finding: id), .findingPhoto(id, finding: id), .examples(ExampleSearch(service: "residence_permit", q: "居住证", outcome: "solved")), .exampleNew(caseID: id),
         .example(id), .examplePublish(id),
     ]
 

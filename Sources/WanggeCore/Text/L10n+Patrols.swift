@@ -55,6 +55,7 @@ extension L10n {
         "patrol.one_photo": ("每项发现一张照片", "One photo per finding"),
         "patrol.bad_photo": ("照片编码无效", "The photo is not valid base64"),
         "patrol.has_photo": ("有照片", "Photo"),
+        "patrol.photo_alt": ("发现现场照片", "Photo of the finding"),
         "patrol.save_finding": ("保存发现", "Save the finding"),
         "patrol.finding_saved": ("发现已记录", "Finding recorded"),
         "patrol.findings": ("发现", "Findings"),

@@ -18,6 +18,7 @@ enum PatrolController {
         pages.on(.POST, SiteURL.patrolFindings(UUID()).pattern, body: .stream, use: addFinding).streamsForm()
         pages.post(SiteURL.patrolEnd(UUID()).pattern, use: end)
         pages.post(SiteURL.findingCase(UUID(), finding: UUID()).pattern, use: toCase)
+        pages.get(SiteURL.findingPhoto(UUID(), finding: UUID()).pattern, use: photo)
     }
 
     static func id(_ req: Request, _ name: String = "id", what: String) throws -> UUID {
@@ -154,5 +155,17 @@ enum PatrolController {
         } catch let e as StoreError where e.kind == .invalid {
             return try await page(req, w.viewer, form: LogPages.Form(), error: e.message(), status: .unprocessableEntity)
         }
+    }
+
+    /// A finding's photo, for its card on the patrol page (once a case, it is also the case's photo).
+    static func photo(req: Request) async throws -> Response {
+        let v = try req.requirePatrolReader()
+        let repo = PatrolRepository(req.db)
+        let findingID = try id(req, "finding", what: "finding")
+        guard try await repo.getFinding(findingID, in: v.scope).patrolID == (try id(req, what: "patrol")),
+            let photo = try await repo.photo(ofFinding: findingID, in: v.scope), let kind = PhotoKind.sniff(photo.bytes)
+        else { throw StoreError.notFound("photo") }
+        let headers: HTTPHeaders = ["Content-Type": kind.contentType, "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"]
+        return Response(status: .ok, headers: headers, body: .init(data: photo.bytes))
     }
 }

@@ -167,6 +167,11 @@ enum PatrolPages {
                         f.hasPhoto ? el("span", ["class": "badge"], .t("patrol.has_photo")) : .empty,
                     ]),
                 el("p", ["class": "log-text"], .text(f.text)),
+                f.hasPhoto
+                    ? el(
+                        "a", ["href": SiteURL.findingPhoto(m.patrol.id, finding: f.id).path],
+                        el("img", ["src": SiteURL.findingPhoto(m.patrol.id, finding: f.id).path, "alt": L10n.t("patrol.photo_alt"), "class": "finding-photo", "loading": "lazy"]))
+                    : .empty,
                 f.address.map { el("p", ["class": "meta"], .text($0)) } ?? .empty,
                 f.componentCode.map { code in
                     el("p", ["class": "meta"], [.t("patrol.component"), .text("：\(code)"), f.componentState.map { HTML.text(" → " + L10n.t($0.nameKey)) } ?? .empty])
