@@ -76,6 +76,17 @@ enum SiteURL {
     case need(UUID)
     case needResolve(UUID)
     case needToCase(UUID)
+    case unitPatrols(UUID)
+    case patrol(UUID)
+    case patrolPoints(UUID)
+    case patrolFindings(UUID)
+    case patrolEnd(UUID)
+    case findingCase(UUID, finding: UUID)
+    case findingPhoto(UUID, finding: UUID)
+    case examples(ExampleSearch = ExampleSearch())
+    case exampleNew(caseID: UUID? = nil)
+    case example(UUID)
+    case examplePublish(UUID)
 
     var path: String {
         switch self {
@@ -154,6 +165,17 @@ enum SiteURL {
         case .need(let id): "/needs/\(id.uuidString)"
         case .needResolve(let id): "/needs/\(id.uuidString)/resolve"
         case .needToCase(let id): "/needs/\(id.uuidString)/case"
+        case .unitPatrols(let id): "/units/\(id.uuidString)/patrols"
+        case .patrol(let id): "/patrols/\(id.uuidString)"
+        case .patrolPoints(let id): "/patrols/\(id.uuidString)/points"
+        case .patrolFindings(let id): "/patrols/\(id.uuidString)/findings"
+        case .patrolEnd(let id): "/patrols/\(id.uuidString)/end"
+        case .findingCase(let id, let finding): "/patrols/\(id.uuidString)/findings/\(finding.uuidString)/case"
+        case .findingPhoto(let id, let finding): "/patrols/\(id.uuidString)/findings/\(finding.uuidString)/photo"
+        case .examples(let s): "/examples" + Self.query(["service": s.service, "q": s.q, "outcome": s.outcome])
+        case .exampleNew(let caseID): "/examples/new" + Self.query(["case": caseID?.uuidString])
+        case .example(let id): "/examples/\(id.uuidString)"
+        case .examplePublish(let id): "/examples/\(id.uuidString)/publish"
         }
     }
 
@@ -203,6 +225,15 @@ enum SiteURL {
         case .need: ["needs", ":id"]
         case .needResolve: ["needs", ":id", "resolve"]
         case .needToCase: ["needs", ":id", "case"]
+        case .unitPatrols: ["units", ":id", "patrols"]
+        case .patrol: ["patrols", ":id"]
+        case .patrolPoints: ["patrols", ":id", "points"]
+        case .patrolFindings: ["patrols", ":id", "findings"]
+        case .patrolEnd: ["patrols", ":id", "end"]
+        case .findingCase: ["patrols", ":id", "findings", ":finding", "case"]
+        case .findingPhoto: ["patrols", ":id", "findings", ":finding", "photo"]
+        case .example: ["examples", ":id"]
+        case .examplePublish: ["examples", ":id", "publish"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -156,6 +156,8 @@ func routes(_ app: Application) throws {
     ServiceCatalogueController.register(app, pages: pages)
     ContactCardController.register(pages)
     LogController.register(pages)
+    PatrolController.register(pages)
+    ExampleController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -166,6 +168,7 @@ func routes(_ app: Application) throws {
     RightsAPI.register(api)
     LogAPI.register(api)
     WorkerDayController.register(pages, api: api)
+    PatrolAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -147,6 +147,14 @@ struct AuthorizationMatrixTests {
             try await b.api(.POST, "/api/v1/units/\(o.grid)/needs", json: #"{"text":"矩阵需求\#(who.rawValue)"}"#)
         },
         Route(name: "API need", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/needs/\(o.need)") },
+        // Patrols: read like the logs, written by the grid worker only.
+        Route(name: "patrols page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/patrols") },
+        Route(name: "start patrol", allowed: [.gridworker], ok: .seeOther) { b, o, _ in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/patrols", form: [:])
+        },
+        Route(name: "API patrols", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/patrols") },
+        Route(name: "API start patrol", allowed: [.gridworker], ok: .created) { b, o, _ in try await b.api(.POST, "/api/v1/units/\(o.grid)/patrols", json: "{}") },
     ]
 
     /// An open need recorded in `grid`.

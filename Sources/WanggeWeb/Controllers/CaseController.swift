@@ -142,6 +142,7 @@ enum CaseController {
             + ServiceCataloguePages.checklist(try await ServiceCatalogueRepository(req.db).forCategory(row.categoryKey))
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
             + (try await noticesSection(req, w, row))
+            + (try await ExamplePages.caseSection(row, example: ServiceExampleRepository(req.db).forCase(row.id), canSave: w.viewer.role.keepsExamples))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 

@@ -20,7 +20,9 @@ enum ServiceCatalogueController {
     static func repo(_ req: Request) -> ServiceCatalogueRepository { ServiceCatalogueRepository(req.db) }
 
     static func catalogue(req: Request) async throws -> Response {
-        Layout.response(req, ServiceCataloguePages.catalogue(try await repo(req).all(activeOnly: true)), title: L10n.t("service.catalogue"))
+        // Published worked examples only: they were anonymised and read by the person who saved them.
+        let examples = try await ServiceExampleRepository(req.db).published()
+        return Layout.response(req, ServiceCataloguePages.catalogue(try await repo(req).all(activeOnly: true), examples: examples), title: L10n.t("service.catalogue"))
     }
 
     struct ServiceForm: Content {

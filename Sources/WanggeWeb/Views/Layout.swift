@@ -56,6 +56,7 @@ enum Layout {
             if viewer.role.keepsLogs, viewer.role != .operator_, let unit = viewer.account.unitID {
                 nav += [HTML.link(SiteURL.socialLog(unit).path, L10n.t("log.nav")), HTML.link(SiteURL.needs(unit).path, L10n.t("need.nav"))]
             }
+            if viewer.role.keepsExamples { nav.append(HTML.link(SiteURL.examples().path, L10n.t("example.nav"))) }
             if viewer.role.watchesOutbox { nav.append(HTML.link(SiteURL.outbox().path, L10n.t("notify.nav"))) }
             if viewer.role.configuresCases { nav.append(HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"))) }
             if viewer.role.configuresCases && viewer.scope.coversDistrict { nav.append(HTML.link(SiteURL.serviceSetup.path, L10n.t("service.nav"))) }

@@ -18,11 +18,18 @@ enum MapSVG {
         var cls: String
     }
 
+    /// A path walked (a patrol's points in order), drawn over the shapes.
+    struct Line {
+        var points: [GeoPoint]
+        var cls: String
+    }
+
     static let width = 640.0
 
-    static func render(shapes: [Shape], dots: [Dot] = [], legend: String) -> HTML {
+    static func render(shapes: [Shape], dots: [Dot] = [], lines: [Line] = [], legend: String) -> HTML {
         var box = GeoBox.empty
         for s in shapes { box = box.union(s.area.bbox) }
+        for p in lines.flatMap(\.points) { box = box.union(GeoBox(minLon: p.lon, minLat: p.lat, maxLon: p.lon, maxLat: p.lat)) }
         for d in dots { box = box.union(GeoBox(minLon: d.point.lon, minLat: d.point.lat, maxLon: d.point.lon, maxLat: d.point.lat)) }
         guard !box.isEmpty, box.maxLon > box.minLon, box.maxLat > box.minLat else { return .empty }
         // Equirectangular projection with the longitude squeezed by cos(latitude): true shapes at district scale.
@@ -48,6 +55,9 @@ enum MapSVG {
             guard let c = s.area.interiorPoint else { continue }
             let pos = xy(c).split(separator: ",")
             parts.append("<text x=\"\(pos[0])\" y=\"\(pos[1])\" class=\"label\">\(HTML.escape(s.label))</text>")
+        }
+        for l in lines where l.points.count > 1 {
+            parts.append("<polyline class=\"\(l.cls)\" fill=\"none\" points=\"\(l.points.map(xy).joined(separator: " "))\"/>")
         }
         for d in dots {
             let pos = xy(d.point).split(separator: ",")

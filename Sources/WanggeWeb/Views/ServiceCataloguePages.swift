@@ -37,19 +37,19 @@ enum ServiceCataloguePages {
 
     // MARK: Public
 
-    static func catalogue(_ services: [ProxyServiceRow]) -> HTML {
+    static func catalogue(_ services: [ProxyServiceRow], examples: [String: [ServiceExample]] = [:]) -> HTML {
         guard !services.isEmpty else { return el("p", .t("service.none")) }
         let sections: [HTML] = ServiceMode.allCases.compactMap { mode in
             let these = services.filter { $0.mode == mode }
             guard !these.isEmpty else { return nil }
             return el(
                 "section", ["class": "services"],
-                [el("h2", [modeBadge(mode)]), el("p", ["class": "meta"], .t("\(mode.nameKey).help"))] + these.map(serviceCard))
+                [el("h2", [modeBadge(mode)]), el("p", ["class": "meta"], .t("\(mode.nameKey).help"))] + these.map { serviceCard($0, examples: examples[$0.key] ?? []) })
         }
         return HTML([el("p", ["class": "principle"], .t("service.principle")), el("p", ["class": "meta"], .t("service.catalogue_intro"))] + sections)
     }
 
-    static func serviceCard(_ s: ProxyServiceRow) -> HTML {
+    static func serviceCard(_ s: ProxyServiceRow, examples: [ServiceExample] = []) -> HTML {
         el(
             "article", ["class": "card service", "id": s.key],
             [
@@ -64,6 +64,7 @@ enum ServiceCataloguePages {
                 el("ul", ["class": "checklist"], s.materials.map { el("li", .text($0)) }),
                 s.steps.isEmpty ? .empty : el("h4", .t("service.steps")),
                 s.steps.isEmpty ? .empty : el("ol", s.steps.map { el("li", .text($0)) }),
+                ExamplePages.publicList(examples),
             ])
     }
 

@@ -31,6 +31,7 @@ enum UnitPage {
                     u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitCards(u.id).path, L10n.t("card.sheet_link"), cls: "button secondary") : .empty,
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.socialLog(u.id).path, L10n.t("log.nav"), cls: "button secondary") : .empty,
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.needs(u.id).path, L10n.t("need.nav"), cls: "button secondary") : .empty,
+                    showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitPatrols(u.id).path, L10n.t("patrol.nav"), cls: "button secondary") : .empty,
                 ]),
             admin,
         ]
