@@ -73,6 +73,12 @@ enum SiteURL {
     case need(UUID)
     case needResolve(UUID)
     case needToCase(UUID)
+    case visits(UUID, order: String? = nil)
+    case householdVisit(UUID, draft: UUID? = nil)
+    case visit(UUID)
+    case visitPhoto(UUID, file: UUID)
+    case care(UUID)
+    case careRead(UUID)
 
     var path: String {
         switch self {
@@ -148,6 +154,12 @@ enum SiteURL {
         case .need(let id): "/needs/\(id.uuidString)"
         case .needResolve(let id): "/needs/\(id.uuidString)/resolve"
         case .needToCase(let id): "/needs/\(id.uuidString)/case"
+        case .visits(let id, let order): "/units/\(id.uuidString)/visits" + Self.query(["order": order])
+        case .householdVisit(let id, let draft): "/households/\(id.uuidString)/visit" + Self.query(["draft": draft?.uuidString])
+        case .visit(let id): "/visits/\(id.uuidString)"
+        case .visitPhoto(let id, let file): "/visits/\(id.uuidString)/photos/\(file.uuidString)"
+        case .care(let id): "/residents/\(id.uuidString)/care"
+        case .careRead(let id): "/residents/\(id.uuidString)/care/read"
         }
     }
 
@@ -196,6 +208,12 @@ enum SiteURL {
         case .need: ["needs", ":id"]
         case .needResolve: ["needs", ":id", "resolve"]
         case .needToCase: ["needs", ":id", "case"]
+        case .visits: ["units", ":id", "visits"]
+        case .householdVisit: ["households", ":id", "visit"]
+        case .visit: ["visits", ":id"]
+        case .visitPhoto: ["visits", ":id", "photos", ":file"]
+        case .care: ["residents", ":id", "care"]
+        case .careRead: ["residents", ":id", "care", "read"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -138,6 +138,8 @@ func routes(_ app: Application) throws {
     ServiceCatalogueController.register(app, pages: pages)
     ContactCardController.register(pages)
     LogController.register(pages)
+    VisitController.register(pages)
+    CareController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -147,6 +149,7 @@ func routes(_ app: Application) throws {
     AuditController.register(api: api)
     RightsAPI.register(api)
     LogAPI.register(api)
+    VisitAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

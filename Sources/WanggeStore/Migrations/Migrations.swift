@@ -40,6 +40,7 @@ public enum StoreMigrations {
             CreateStaffBuildings(),
             CreateSocialLogEntries(),
             CreateResidentNeeds(),
+            CreateHomeVisits(),
         ]
     }
 }
