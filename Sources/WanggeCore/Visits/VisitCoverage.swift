@@ -121,15 +121,23 @@ public enum VisitCoverage {
     /// The households that are due or overdue on `today`, in `order`.
     public static func dueList(_ households: [HouseholdVisitFacts], on today: SimpleDate, order: Order = .status) -> [VisitDue] {
         let due = households.map { status(of: $0, on: today) }.filter { $0.status != .visited }
-        func place(_ d: VisitDue) -> (String, String, String) { (d.facts.building ?? "", d.facts.room ?? "", d.facts.number) }
+        func place(_ a: VisitDue, before b: VisitDue) -> Bool {
+            (a.facts.building ?? "", a.facts.room ?? "", a.facts.number) < (b.facts.building ?? "", b.facts.room ?? "", b.facts.number)
+        }
         switch order {
         case .status:
-            return due.sorted { ($0.status.rank, place($1)) > ($1.status.rank, place($0)) }
+            return due.sorted { $0.status != $1.status ? $0.status > $1.status : place($0, before: $1) }
         case .building:
-            return due.sorted { place($0) < place($1) }
+            return due.sorted { place($0, before: $1) }
         case .lastVisit:
-            let never = SimpleDate(year: 1, month: 1, day: 1)!
-            return due.sorted { ($0.facts.lastVisit ?? never, place($0)) < ($1.facts.lastVisit ?? never, place($1)) }
+            return due.sorted { a, b in
+                switch (a.facts.lastVisit, b.facts.lastVisit) {
+                case let (x?, y?) where x != y: x < y
+                case (nil, _?): true
+                case (_?, nil): false
+                default: place(a, before: b)
+                }
+            }
         }
     }
 

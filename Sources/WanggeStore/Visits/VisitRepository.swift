@@ -83,6 +83,7 @@ public struct VisitRepository: Sendable, SQLRepository {
         let id = draft?.id ?? UUID()
         let day = SimpleDate(s.visitedAt).description
         let cipher = self.cipher
+        let isNew = draft == nil, metIDs = met
         try await db.transaction { tx in
             let sql = tx.sql
             var entries: [AuditEntry] = []
@@ -98,12 +99,12 @@ public struct VisitRepository: Sendable, SQLRepository {
             }
             let changes = cipher.encrypt(try Self.json(s.changes))
             let problemText = cipher.encrypt(try Self.json(problems))
-            if draft == nil {
+            if isNew {
                 try await sql.raw(
                     """
                     INSERT INTO home_visits (id, household_id, unit_id, state, day, visited_at, visitor_id, visitor_name, seen, met, needs, changes, problems, \
                     client_id, created_at, updated_at) VALUES (\(bind: id), \(bind: household.id), \(bind: gridID), \(bind: state.rawValue), \(bind: day), \
-                    \(bind: s.visitedAt), \(bind: actor.id), \(bind: actor.name), \(bind: seen), \(bind: try Self.json(met)), \(bind: try Self.json(recordedNeeds)), \
+                    \(bind: s.visitedAt), \(bind: actor.id), \(bind: actor.name), \(bind: seen), \(bind: try Self.json(metIDs)), \(bind: try Self.json(recordedNeeds)), \
                     \(bind: changes), \(bind: problemText), \(bind: s.clientID?.uuidString), \(bind: now), \(bind: now))
                     """
                 ).run()
@@ -112,7 +113,7 @@ public struct VisitRepository: Sendable, SQLRepository {
                 let updated = try await sql.raw(
                     """
                     UPDATE home_visits SET state = \(bind: state.rawValue), day = \(bind: day), visited_at = \(bind: s.visitedAt), visitor_id = \(bind: actor.id), \
-                    visitor_name = \(bind: actor.name), seen = \(bind: seen), met = \(bind: try Self.json(met)), needs = \(bind: try Self.json(recordedNeeds)), \
+                    visitor_name = \(bind: actor.name), seen = \(bind: seen), met = \(bind: try Self.json(metIDs)), needs = \(bind: try Self.json(recordedNeeds)), \
                     changes = \(bind: changes), problems = \(bind: problemText), updated_at = \(bind: now) \
                     WHERE id = \(bind: id) AND state = \(bind: VisitState.draft.rawValue) RETURNING id
                     """

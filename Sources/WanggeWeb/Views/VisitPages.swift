@@ -36,9 +36,9 @@ enum VisitPages {
                         ("new_name", m.name), ("new_id_number", m.idNumber ?? ""), ("new_phone", m.phone ?? ""), ("new_relation", m.relation ?? ""),
                         ("new_residence_type", m.residenceType ?? ""),
                     ]
-                case .moveOut: change.residentID.map { f.append(("moved_\($0.uuidString)", "1")) }
-                case .phone: change.residentID.map { f.append(("phone_\($0.uuidString)", change.phone ?? "")) }
-                case .tags: change.residentID.map { tagChanges[$0] = change }
+                case .moveOut: if let id = change.residentID { f.append(("moved_\(id.uuidString)", "1")) }
+                case .phone: if let id = change.residentID { f.append(("phone_\(id.uuidString)", change.phone ?? "")) }
+                case .tags: if let id = change.residentID { tagChanges[id] = change }
                 }
             }
             fields = f
@@ -68,8 +68,8 @@ enum VisitPages {
                 let key = m.uuidString
                 if let phone = value("phone_\(key)")?.trimmedOrNil { changes.append(.phone(m, phone)) }
                 if value("tagset_\(key)") != nil {
-                    let chosen = Set(values("tags_\(key)")), now = Set(currentTags[m] ?? [])
-                    let add = chosen.subtracting(now).sorted(), remove = now.subtracting(chosen).sorted()
+                    let chosen = Set(values("tags_\(key)")), held = Set(currentTags[m] ?? [])
+                    let add = chosen.subtracting(held).sorted(), remove = held.subtracting(chosen).sorted()
                     if !add.isEmpty || !remove.isEmpty { changes.append(.tags(m, add: add, remove: remove)) }
                 }
                 if value("moved_\(key)") == "1" { changes.append(.moveOut(m)) }
