@@ -185,11 +185,11 @@ struct VisitWebTests {
             let sql = app.db as! any SQLDatabase
             let (grid, _, _, _) = try await Self.places(app)
             struct C: Decodable { var resident_id: UUID; var notes: String }
-            let archive = try #require(
-                try await sql.raw(
-                    "SELECT c.resident_id, c.notes FROM care_archives c JOIN residents r ON r.id = c.resident_id WHERE r.unit_id = \(bind: grid.id) LIMIT 1"
-                ).first(decoding: C.self), "the demo gives some elders a care archive")
-            let plain = try CareArchiveRepository(app.db, cipher: app.keys.cipher).withNotes(archive.resident_id, in: .everything).notes
+            let found = try await sql.raw(
+                "SELECT c.resident_id, c.notes FROM care_archives c JOIN residents r ON r.id = c.resident_id WHERE r.unit_id = \(bind: grid.id) LIMIT 1"
+            ).first(decoding: C.self)
+            let archive = try #require(found, "the demo gives some elders a care archive")
+            let plain = try await CareArchiveRepository(app.db, cipher: app.keys.cipher).withNotes(archive.resident_id, in: .everything).notes
             #expect(!archive.notes.contains(try #require(plain).health), "notes are stored encrypted")
 
             var worker = try await Browser.login(app, as: "gridworker")

@@ -111,7 +111,7 @@ enum CareController {
     /// Contacts typed one a line as "name / relation / phone".
     static func contacts(_ text: String) throws -> [CareContact] {
         try text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingSpaces().isEmpty }.map { line in
-            let parts = line.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            let parts = line.split(separator: "/", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
             guard parts.count == 3 else { throw StoreError(.invalid, "care.contact_line", field: "contacts") }
             return CareContact(name: parts[0], relation: parts[1], phone: parts[2])
         }
