@@ -34,6 +34,12 @@ public enum DemoVisits {
         let elapsed = today.dayNumber - current.start.dayNumber
         let length = current.end.dayNumber - current.start.dayNumber + 1
         let currentChance = 0.15 + 0.6 * Double(elapsed) / Double(length)
+        let homes = Dictionary(p.residents.compactMap { r in r.householdNumber.map { (r.code, $0) } }, uniquingKeysWith: { a, _ in a })
+        var careEvery: [String: CareFrequency] = [:]
+        for c in care(for: p, config: config) {
+            guard let home = homes[c.residentCode] else { continue }
+            careEvery[home] = min(careEvery[home] ?? c.frequency, c.frequency)
+        }
         var out: [DemoVisit] = []
         for h in p.households {
             var rng = DemoRNG(seed: config.seed, key: h.number, part: "visits")
@@ -45,9 +51,20 @@ public enum DemoVisits {
             }
             if rng.chance(0.85) { visit(from: previous.start, to: previous.end) }
             if rng.chance(currentChance) { visit(from: current.start, to: today) }
+            // A household with a care person is also visited at its frequency over the last eight
+            // intervals, a visit now and then missed.
+            if let every = careEvery[h.number] {
+                var day = today.adding(days: -8 * every.days)
+                while day <= today {
+                    if rng.chance(0.85) { out.append(DemoVisit(householdNumber: h.number, day: day, seen: rng.pick(careSeen))) }
+                    day = day.adding(days: every.days - rng.int(below: max(1, every.days / 3)))
+                }
+            }
         }
         return out
     }
+
+    static let careSeen = ["老人精神状态良好，按时服药", "帮老人代购生活用品", "陪同老人到社区卫生站量血压", "检查家中燃气和用电安全"]
 
     public static func care(for p: DemoGridPopulation, config: DemoConfig) -> [DemoCare] {
         var out: [DemoCare] = []

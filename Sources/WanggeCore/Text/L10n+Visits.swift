@@ -84,6 +84,7 @@ extension L10n {
         "care.nav": ("照护档案", "Care archive"),
         "care.exists": ("有照护档案（{0}走访）", "Has a care archive (visited {0})"),
         "care.none": ("还没有照护档案", "No care archive yet"),
+        "care.start": ("为其他成员建档：", "Start an archive for:"),
         "care.groups": ("照护类别", "Care groups"),
         "care.not_eligible": ("此人不属于需照护的人群（60岁以上、残疾、独居、空巢、低保、留守儿童）", "This person is in no care group (60+, disabled, living alone, empty nest, minimum subsistence, left-behind minor)"),
         "care.frequency": ("走访频次", "Visit frequency"),

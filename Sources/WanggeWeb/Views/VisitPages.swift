@@ -294,6 +294,17 @@ enum VisitPages {
 
     // MARK: Coverage
 
+    /// Where the household is, when it was last visited, by when it is to be and by which rule.
+    static func planLine(_ d: VisitDue, grid: String?) -> String {
+        var parts = [
+            [d.facts.building, d.facts.room].compactMap { $0 }.joined(separator: " "),
+            L10n.t("visit.col.last") + " " + (d.facts.lastVisit?.description ?? L10n.t("visit.never")),
+            L10n.t("visit.col.due_by") + " " + d.dueBy.description, L10n.t(d.byCare?.nameKey ?? "visit.rule.half_year"),
+        ]
+        if let grid { parts.append(grid) }
+        return parts.joined(separator: " · ")
+    }
+
     static func statusBadge(_ s: VisitStatus) -> HTML { el("span", ["class": "badge visit-\(s.rawValue)"], .t(s.nameKey)) }
 
     static func coverage(unit: UnitRow, grids: [UnitRow], counts: [UUID: VisitCounts], plan: [VisitDue], order: VisitCoverage.Order, today: SimpleDate) -> HTML {
@@ -310,22 +321,29 @@ enum VisitPages {
         return [
             el("p", ["class": "meta"], .t("visit.rule")),
             el("h2", .t("visit.counts", today.description)),
-            HTML.table(
-                ["visit.col.unit", "visit.col.households", "visit.col.visited", "visit.col.due", "visit.col.overdue", "visit.col.percent"],
-                rows + (rows.count == 1 ? [] : [row(el("strong", .t("visit.total")), total)])),
+            unit.level == .grid
+                ? el(
+                    "dl", ["class": "stats"],
+                    [
+                        ("visit.col.households", total.households), ("visit.col.visited", total.visited), ("visit.col.due", total.due),
+                        ("visit.col.overdue", total.overdue),
+                    ].map { key, n in el("div", [el("dt", .t(key)), el("dd", .number(n))]) } + [el("div", [el("dt", .t("visit.col.percent")), el("dd", .text("\(total.percent)%"))])])
+                : HTML.table(
+                    ["visit.col.unit", "visit.col.households", "visit.col.visited", "visit.col.due", "visit.col.overdue", "visit.col.percent"],
+                    rows + [row(el("strong", .t("visit.total")), total)]),
             el("h2", .t("visit.plan", plan.count)),
             el("nav", ["class": "pager", "aria-label": L10n.t("visit.sort")], sorts),
             plan.isEmpty
                 ? el("p", ["class": "ok"], .t("visit.plan_all_done"))
-                : HTML.table(
-                    ["visit.col.household", "visit.col.building", "visit.col.room", "visit.col.last", "visit.col.status", "visit.col.due_by", "visit.col.rule"]
-                        + (unit.level == .grid ? [] : ["visit.col.unit"]),
+                : el(
+                    "ol", ["class": "visit-plan"],
                     shown.map { d in
-                        [
-                            HTML.link(SiteURL.household(d.facts.householdID).path, d.facts.number), .text(d.facts.building ?? "—"), .text(d.facts.room ?? "—"),
-                            .text(d.facts.lastVisit?.description ?? L10n.t("visit.never")), statusBadge(d.status), .text(d.dueBy.description),
-                            .t(d.byCare?.nameKey ?? "visit.rule.half_year"),
-                        ] + (unit.level == .grid ? [] : [.text(gridNames[d.facts.gridID] ?? "—")])
+                        el(
+                            "li",
+                            [
+                                el("p", [HTML.link(SiteURL.household(d.facts.householdID).path, d.facts.number), .text(" "), statusBadge(d.status)]),
+                                el("p", ["class": "meta"], .text(planLine(d, grid: unit.level == .grid ? nil : gridNames[d.facts.gridID] ?? ""))),
+                            ])
                     }),
             plan.count > shown.count ? el("p", ["class": "meta"], .t("visit.plan_more", shown.count)) : .empty,
             el("p", ["class": "actions"], [HTML.link(SiteURL.needs(unit.id).path, L10n.t("need.nav"), cls: "button secondary"), HTML.link(SiteURL.unit(unit.id).path, unit.name)]),
@@ -334,23 +352,24 @@ enum VisitPages {
 }
 
 extension VisitPages {
-    /// Links to the care archives of a household's members (the frequency only; the notes are
-    /// behind the care page's gate).
+    /// The care archives of a household's members (the frequency only; the notes are behind the care
+    /// page's gate), and a link to start one for each other member.
     static func careLinks(_ members: [ResidentView], care: [UUID: CareArchive]) -> HTML {
-        el(
+        let others = members.filter { care[$0.id] == nil }
+        return el(
             "section",
             [
                 el("h2", .t("care.nav")),
                 el(
                     "ul",
-                    members.map { m in
-                        el(
-                            "li",
-                            [
-                                HTML.link(SiteURL.care(m.id).path, m.name), .text(" · "),
-                                care[m.id].map { .t("care.exists", L10n.t($0.frequency.nameKey)) } ?? el("span", ["class": "meta"], .t("care.none")),
-                            ])
+                    members.compactMap { m in
+                        care[m.id].map { a in el("li", [HTML.link(SiteURL.care(m.id).path, m.name), .text(" · "), .t("care.exists", L10n.t(a.frequency.nameKey))]) }
                     }),
+                others.isEmpty
+                    ? .empty
+                    : el(
+                        "p", ["class": "meta"],
+                        [.t("care.start")] + others.map { m in [.text(" "), HTML.link(SiteURL.care(m.id).path, m.name)] }),
             ])
     }
 }
