@@ -156,12 +156,26 @@ struct VisitWebTests {
             let problems = (refused.object["error"] as? [String: Any])?["problems"] as? [[String: Any]] ?? []
             #expect(problems.first?["field"] as? String == "changes.0.phone")
 
+            // Photos as base64, checked as case photos are: a PNG is kept and served in scope, text is refused.
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).base64EncodedString()
+            let withPhoto = try await b.api(
+                .POST, "/api/v1/households/\(household.id)/visits", json: #"{"seen":"拍照留存","photos":[{"name":"门口.png","data":"\#(png)"}]}"#)
+            let photo = try #require((withPhoto.object["photos"] as? [[String: Any]])?.first?["id"] as? String)
+            let visitID = try #require(withPhoto.object["id"] as? String)
+            let served = try await b.get("/visits/\(visitID)/photos/\(photo)")
+            #expect(withPhoto.status == .created && served.status == .ok && served.headers.first(name: .contentType) == "image/png")
+            let text = Data("not a photo".utf8).base64EncodedString()
+            let notImage = try await b.api(.POST, "/api/v1/households/\(household.id)/visits", json: #"{"seen":"假照片","photos":[{"name":"a.jpg","data":"\#(text)"}]}"#)
+            #expect(notImage.status == .unprocessableEntity)
+            let fakes = try await Self.count(app, "SELECT COUNT(*) AS n FROM home_visits WHERE seen = '假照片'")
+            #expect(fakes == 0)
+
             let due = try await b.api(.GET, "/api/v1/units/\(grid.id)/visits/due?order=building")
             #expect(due.status == .ok)
             let households = due.object["households"] as? [[String: Any]] ?? []
             #expect(!households.isEmpty && !households.contains { $0["household_id"] as? String == household.id.uuidString }, "the visited household is not due")
             let list = try await b.api(.GET, "/api/v1/households/\(household.id)/visits")
-            #expect(list.status == .ok && ((list.json as? [Any])?.count ?? 0) >= 2)
+            #expect(list.status == .ok && ((list.json as? [Any])?.count ?? 0) >= 3)
         }
     }
 

@@ -130,7 +130,8 @@ public struct CareArchiveRepository: Sendable, SQLRepository {
         return CareGroup.of(birthDate: person.birthDate.flatMap(SimpleDate.init(iso:)), tags: tags, householdSize: size, on: today)
     }
 
-    /// Creates or replaces a person's archive. The person must be in scope and in a care group.
+    /// Creates or replaces a person's archive (the person in scope and in a care group) and returns
+    /// it without its notes.
     public func save(
         _ residentID: UUID, frequency: CareFrequency, notes raw: CareNotes, by actor: CaseActor, signer: AuditSigner, today: SimpleDate, scope: Scope, now: Date
     ) async throws -> CareArchive {
@@ -160,6 +161,8 @@ public struct CareArchiveRepository: Sendable, SQLRepository {
                 [signer.entry("care.save", "care_archive", residentID, ["frequency": frequency.rawValue, "contacts": String(notes.contacts.count)], at: now)],
                 chain: signer.chain, on: tx.sql)
         }
-        return try await withNotes(residentID, in: scope)
+        // The notes just written are not read back: every read of them goes through the gate.
+        guard let saved = try await summary(residentID, in: scope) else { throw StoreError.notFound("care_archive") }
+        return saved
     }
 }
