@@ -190,6 +190,10 @@ struct VisitWebTests {
             let community = try #require(grid.parentID)
             let rolled = try await leader.get("/units/\(community)/visits")
             #expect(rolled.status == .ok && rolled.body.string.contains(grid.name) && rolled.body.string.contains(L10n.t("visit.total")))
+            let streetID = try await UnitRepository(app.db).get(community, in: .everything).parentID
+            let street = try await UnitRepository(app.db).get(try #require(streetID), in: .everything)
+            let above = try await leader.get("/units/\(street.id)/visits")
+            #expect(above.status == .ok && above.body.string.contains("/units/\(community)/visits"))
         }
     }
 

@@ -69,6 +69,7 @@ extension L10n {
         "visit.plan_all_done": ("本半年所有住户均已走访", "Every household has been visited this half-year"),
         "visit.plan_more": ("仅显示前 {0} 户", "Showing the first {0}"),
         "visit.never": ("从未", "Never"),
+        "visit.pick_unit": ("走访覆盖按社区和网格统计，请选择：", "Coverage is counted per community and grid; choose one:"),
         "visit.sort": ("排序", "Sort"),
         "care.frequency.weekly": ("每周", "Weekly"),
         "care.frequency.fortnightly": ("每两周", "Fortnightly"),

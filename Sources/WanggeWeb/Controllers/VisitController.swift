@@ -116,6 +116,12 @@ enum VisitController {
     static func coverage(req: Request) async throws -> Response {
         let v = try req.requireVisitReader()
         let unit = try await UnitRepository(req.db).get(try id(req, "unit"), in: v.scope)
+        // Counted household by household, so a page stops at a community (a few thousand
+        // households); above that it links to the units below.
+        guard unit.level >= .community else {
+            let children = try await UnitRepository(req.db).children(of: unit.id, in: v.scope)
+            return Layout.response(req, VisitPages.above(unit, children: children), title: L10n.t("visit.coverage_title", unit.name))
+        }
         let order = req.query[String.self, at: "order"].flatMap(VisitCoverage.Order.init(rawValue:)) ?? .status
         let facts = try await repo(req).facts(under: unit.id, in: v.scope)
         let today = SimpleDate(req.now)

@@ -294,6 +294,15 @@ enum VisitPages {
 
     // MARK: Coverage
 
+    /// A street's or district's page: the rule and the units below, each with its own coverage.
+    static func above(_ unit: UnitRow, children: [UnitRow]) -> HTML {
+        [
+            el("p", ["class": "meta"], .t("visit.rule")),
+            el("p", .t("visit.pick_unit")),
+            el("ul", children.map { el("li", HTML.link(SiteURL.visits($0.id).path, $0.name)) }),
+        ]
+    }
+
     /// Where the household is, when it was last visited, by when it is to be and by which rule.
     static func planLine(_ d: VisitDue, grid: String?) -> String {
         var parts = [

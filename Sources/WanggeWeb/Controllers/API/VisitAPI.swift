@@ -110,6 +110,10 @@ enum VisitAPI {
                 guard let o = VisitCoverage.Order(rawValue: raw) else { throw StoreError(.invalid, "field.not_one_of", [raw, "status/building/last_visit"], field: "order") }
                 return o
             } ?? .status
+        // Counted household by household: a community at most (see the coverage page).
+        guard try await UnitRepository(req.db).get(unit, in: v.scope).level >= .community else {
+            throw StoreError(.invalid, "visit.pick_unit", field: "unit")
+        }
         let facts = try await VisitController.repo(req).facts(under: unit, in: v.scope)
         let today = SimpleDate(req.now)
         let counts = VisitCoverage.counts(facts, on: today).map { Counts(gridId: $0.key, households: $0.value.households, visited: $0.value.visited, due: $0.value.due, overdue: $0.value.overdue) }
