@@ -232,4 +232,43 @@ struct VisitWebTests {
             #expect(audited[0].2.contains("reason=入户走访前了解情况"))
         }
     }
+    @Test("a care archive is saved for an elder (not for someone in no care group), answered without its notes, read back through the gate")
+    func careSave() async throws {
+        try await withApp(.sqlite) { app in
+            let sql = app.db as! any SQLDatabase
+            let (grid, household, members, _) = try await Self.places(app)
+            struct R: Decodable { var id: UUID }
+            let elder = try await sql.raw(
+                """
+                SELECT r.id FROM residents r WHERE r.unit_id = \(bind: grid.id) AND r.birth_date <= '1950-01-01' \
+                AND r.id NOT IN (SELECT resident_id FROM care_archives) ORDER BY r.name LIMIT 1
+                """
+            ).first(decoding: R.self)
+            let young = try await sql.raw(
+                """
+                SELECT r.id FROM residents r WHERE r.unit_id = \(bind: grid.id) AND r.birth_date >= '1990-01-01' \
+                AND r.id NOT IN (SELECT resident_id FROM resident_tags) \
+                AND (SELECT COUNT(*) FROM residents o WHERE o.household_id = r.household_id) > 1 ORDER BY r.name LIMIT 1
+                """
+            ).first(decoding: R.self)
+            let (elderID, youngID) = (try #require(elder).id, try #require(young).id)
+            var worker = try await Browser.login(app, as: "gridworker")
+            let body = #"{"frequency":"weekly","notes":{"needs":"助餐","home_care":"女儿每周探望","health":"高血压","contacts":[{"name":"王丽","relation":"女儿","phone":"13900001111"}]}}"#
+            let saved = try await worker.api(.PUT, "/api/v1/residents/\(elderID)/care", json: body)
+            #expect(saved.status == .ok && saved.object["frequency"] as? String == "weekly" && saved.object["notes"] == nil)
+            let refused = try await worker.api(.PUT, "/api/v1/residents/\(youngID)/care", json: body)
+            #expect(refused.status == .unprocessableEntity)
+            let read = try await worker.api(.GET, "/api/v1/residents/\(elderID)/care?reason=%E5%85%A5%E6%88%B7%E8%B5%B0%E8%AE%BF%E5%89%8D")
+            let notes = read.object["notes"] as? [String: Any]
+            #expect(read.status == .ok && notes?["health"] as? String == "高血压" && notes?["home_care"] as? String == "女儿每周探望")
+            let audited = try await sql.raw("SELECT action FROM audit_log WHERE object_id = \(bind: elderID.uuidString) ORDER BY seq").all()
+                .map { try $0.decode(column: "action", as: String.self) }
+            #expect(audited == ["care.save", "care.read"])
+
+            var proxy = try await Browser.login(app, as: "proxy")
+            let change = #"{"seen":"改电话","changes":[{"kind":"phone","resident_id":"\#(members[0].id)","phone":"13900002222"}]}"#
+            let notAllowed = try await proxy.api(.POST, "/api/v1/households/\(household.id)/visits", json: change)
+            #expect(notAllowed.status == .forbidden, "a proxy agent records visits but leaves the register to the grid worker")
+        }
+    }
 }
