@@ -87,6 +87,12 @@ enum SiteURL {
     case exampleNew(caseID: UUID? = nil)
     case example(UUID)
     case examplePublish(UUID)
+    case visits(UUID, order: String? = nil)
+    case householdVisit(UUID, draft: UUID? = nil)
+    case visit(UUID)
+    case visitPhoto(UUID, file: UUID)
+    case care(UUID)
+    case careRead(UUID)
 
     var path: String {
         switch self {
@@ -176,6 +182,12 @@ enum SiteURL {
         case .exampleNew(let caseID): "/examples/new" + Self.query(["case": caseID?.uuidString])
         case .example(let id): "/examples/\(id.uuidString)"
         case .examplePublish(let id): "/examples/\(id.uuidString)/publish"
+        case .visits(let id, let order): "/units/\(id.uuidString)/visits" + Self.query(["order": order])
+        case .householdVisit(let id, let draft): "/households/\(id.uuidString)/visit" + Self.query(["draft": draft?.uuidString])
+        case .visit(let id): "/visits/\(id.uuidString)"
+        case .visitPhoto(let id, let file): "/visits/\(id.uuidString)/photos/\(file.uuidString)"
+        case .care(let id): "/residents/\(id.uuidString)/care"
+        case .careRead(let id): "/residents/\(id.uuidString)/care/read"
         }
     }
 
@@ -234,6 +246,12 @@ enum SiteURL {
         case .findingPhoto: ["patrols", ":id", "findings", ":finding", "photo"]
         case .example: ["examples", ":id"]
         case .examplePublish: ["examples", ":id", "publish"]
+        case .visits: ["units", ":id", "visits"]
+        case .householdVisit: ["households", ":id", "visit"]
+        case .visit: ["visits", ":id"]
+        case .visitPhoto: ["visits", ":id", "photos", ":file"]
+        case .care: ["residents", ":id", "care"]
+        case .careRead: ["residents", ":id", "care", "read"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -158,6 +158,8 @@ func routes(_ app: Application) throws {
     LogController.register(pages)
     PatrolController.register(pages)
     ExampleController.register(pages)
+    VisitController.register(pages)
+    CareController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -169,6 +171,7 @@ func routes(_ app: Application) throws {
     LogAPI.register(api)
     WorkerDayController.register(pages, api: api)
     PatrolAPI.register(api)
+    VisitAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

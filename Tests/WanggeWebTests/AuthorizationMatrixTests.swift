@@ -128,7 +128,7 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes
 
     static let logReaders: Set<Who> = [.leader, .`operator`, .gridworker, .proxy]
     static let logKeepers: Set<Who> = [.`operator`, .gridworker, .proxy]
@@ -155,6 +155,20 @@ struct AuthorizationMatrixTests {
         },
         Route(name: "API patrols", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/patrols") },
         Route(name: "API start patrol", allowed: [.gridworker], ok: .created) { b, o, _ in try await b.api(.POST, "/api/v1/units/\(o.grid)/patrols", json: "{}") },
+    ]
+
+    static let visitors: Set<Who> = [.gridworker, .proxy]
+
+    /// Home visits belong to a household of a grid; care archives to a person of it.
+    static let visitRoutes: [Route] = [
+        Route(name: "visit coverage page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/visits?order=building") },
+        Route(name: "visit form", allowed: visitors, ok: .ok) { b, o, _ in try await b.get("/households/\(o.household)/visit") },
+        Route(name: "API visits due", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/visits/due") },
+        Route(name: "API record visit", allowed: visitors, ok: .created) { b, o, who in
+            try await b.api(.POST, "/api/v1/households/\(o.household)/visits", json: #"{"seen":"矩阵走访\#(who.rawValue)"}"#)
+        },
+        Route(name: "API household visits", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/households/\(o.household)/visits") },
+        Route(name: "care archive page", allowed: readers, ok: .ok) { b, o, _ in try await b.get("/residents/\(o.resident)/care") },
     ]
 
     /// An open need recorded in `grid`.

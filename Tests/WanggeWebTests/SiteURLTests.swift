@@ -27,6 +27,8 @@ struct SiteURLTests {
         .needResolve(id), .needToCase(id), .unitPatrols(id), .patrol(id), .patrolPoints(id), .patrolFindings(id), .patrolEnd(id),
         .findingCase(id, finding: id), .findingPhoto(id, finding: id), .examples(ExampleSearch(service: "residence_permit", q: "居住证", outcome: "solved")), .exampleNew(caseID: id),
         .example(id), .examplePublish(id),
+        .visits(id, order: "building"), .householdVisit(id, draft: id), .visit(id), .visitPhoto(id, file: id),
+        .care(id), .careRead(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

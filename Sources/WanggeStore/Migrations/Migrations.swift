@@ -42,6 +42,7 @@ public enum StoreMigrations {
             CreateResidentNeeds(),
             CreatePatrols(),
             CreateServiceExamples(),
+            CreateHomeVisits(),
         ]
     }
 }

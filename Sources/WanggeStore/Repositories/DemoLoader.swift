@@ -55,14 +55,16 @@ public struct DemoLoader: Sendable, SQLRepository {
             let population = DemoDistrict.population(ofGrid: grid.code, plan: plan, config: config)
             let staff = plan.staff(ofGrid: grid.code)
             try await db.transaction { tx in
-                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, on: tx.sql, cipher: cipher, now: now)
+                try await Self.write(population, staff: staff, gridID: ids[grid.code]!, config: config, on: tx.sql, cipher: cipher, now: now)
             }
             progress(i + 1, grids.count)
         }
         return plan
     }
 
-    static func write(_ p: DemoGridPopulation, staff: [DemoStaff], gridID: UUID, on sql: any SQLDatabase, cipher: FieldCipher, now: Date) async throws {
+    static func write(
+        _ p: DemoGridPopulation, staff: [DemoStaff], gridID: UUID, config: DemoConfig, on sql: any SQLDatabase, cipher: FieldCipher, now: Date
+    ) async throws {
         let bulk = BulkWriter(sql: sql)
         var buildingIDs: [String: UUID] = [:]
         var buildingRows: [[any Encodable & Sendable]] = []
@@ -83,8 +85,10 @@ public struct DemoLoader: Sendable, SQLRepository {
         try await bulk.insert(into: "households", columns: ["id", "number", "unit_id", "building_id", "room", "address", "kind", "created_at"], rows: householdRows)
         var residentRows: [[any Encodable & Sendable]] = []
         var tagRows: [[any Encodable & Sendable]] = []
+        var residentIDs: [String: UUID] = [:]
         for r in p.residents {
             let id = UUID()
+            residentIDs[r.code] = id
             let parsed = r.idNumber.flatMap { try? ResidentID($0) }
             let household = r.householdNumber.flatMap { householdIDs[$0] }
             residentRows.append([
@@ -120,5 +124,6 @@ public struct DemoLoader: Sendable, SQLRepository {
         try await bulk.insert(into: "staff", columns: ["id", "name", "phone", "phone_public", "kind_key", "active", "created_at"], rows: staffRows)
         try await bulk.insert(into: "staff_assignments", columns: ["id", "staff_id", "unit_id", "building_id", "duty", "started_at"], rows: assignmentRows)
         try await bulk.insert(into: "staff_buildings", columns: ["id", "assignment_id", "building_id"], rows: coverRows)
+        try await writeVisits(p, staff: staff, gridID: gridID, config: config, households: householdIDs, residents: residentIDs, on: sql, cipher: cipher, now: now)
     }
 }

@@ -57,7 +57,12 @@ enum ResidentController {
         let household = try await PlaceRepository(req.db).household(id, in: viewer.scope)
         let people = ResidentRepository(req.db, cipher: req.keys.cipher)
         let members = try await people.views(try await people.search(nil, householdID: id, limit: 50, in: viewer.scope).rows, role: viewer.role)
-        let body = ResidentPages.householdCard(household, members: members)
+        var body = ResidentPages.householdCard(household, members: members)
+        if viewer.role.readsVisits {
+            let visits = try await VisitRepository(req.db, cipher: req.keys.cipher).visits(of: id, limit: 20, in: viewer.scope)
+            let care = try await CareArchiveRepository(req.db, cipher: req.keys.cipher).summaries(members.map(\.id), in: viewer.scope)
+            body = [body, VisitPages.careLinks(members, care: care), VisitPages.history(id, visits: visits, canVisit: viewer.role.visitsHouseholds)]
+        }
         return Layout.response(req, body, title: L10n.t("household.title", household.number))
     }
 }

@@ -32,6 +32,8 @@ enum UnitPage {
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.socialLog(u.id).path, L10n.t("log.nav"), cls: "button secondary") : .empty,
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.needs(u.id).path, L10n.t("need.nav"), cls: "button secondary") : .empty,
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitPatrols(u.id).path, L10n.t("patrol.nav"), cls: "button secondary") : .empty,
+                    // The roles that read the logs are those that read visits (`Role.readsVisits`).
+                    showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.visits(u.id).path, L10n.t("visit.nav"), cls: "button secondary") : .empty,
                 ]),
             admin,
         ]
