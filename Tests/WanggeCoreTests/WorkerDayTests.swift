@@ -51,4 +51,24 @@ struct WorkerDayTests {
         #expect(counts[.need] == [.open: 1, .warning: 1])
         #expect(counts[.visit] == [.open: 1])
     }
+
+    @Test("a household due a visit is a task: overdue stays overdue, due on its last day is due today, in its last week a warning")
+    func visits() {
+        let today = SimpleDate(year: 2026, month: 12, day: 28)!
+        func due(_ status: VisitStatus, by: SimpleDate) -> VisitDue {
+            let facts = HouseholdVisitFacts(
+                householdID: Self.id(1), number: "0101", gridID: Self.id(9), building: "3号楼", room: "502", lastVisit: SimpleDate(year: 2026, month: 3, day: 2),
+                careEvery: nil)
+            return VisitDue(facts: facts, status: status, byCare: nil, dueBy: by)
+        }
+        let dec31 = SimpleDate(year: 2026, month: 12, day: 31)!
+        #expect(WorkerDay.visitTask(due(.overdue, by: SimpleDate(year: 2026, month: 6, day: 30)!), today: today).urgency == .overdue)
+        #expect(WorkerDay.visitTask(due(.due, by: dec31), today: today).urgency == .warning)
+        #expect(WorkerDay.visitTask(due(.due, by: today), today: today).urgency == .dueToday)
+        #expect(WorkerDay.visitTask(due(.due, by: dec31), today: SimpleDate(year: 2026, month: 12, day: 1)!).urgency == .open)
+        let task = WorkerDay.visitTask(due(.due, by: dec31), today: today)
+        #expect(task.place == "3号楼 502" && task.title.contains("0101"))
+        #expect(ChinaTime.format(task.due!) == "2027-01-01 00:00:00", "the end of the last day")
+        #expect(ChinaTime.format(task.since!) == "2026-03-02 00:00:00")
+    }
 }

@@ -45,6 +45,15 @@ struct WorkerDayWebTests {
             let scope = try await AccountRepository(app.db).scope(of: account)
             let mine = try await CaseRepository(app.db, cipher: app.keys.cipher).queue(.mine, role: .gridWorker, in: scope, now: app.clock.now(), limit: 50)
             #expect(Set(day.tasks.filter { $0.kind == .workCase }.map(\.id)) == Set(mine.rows.map(\.id)))
+            // The visits are the grid's due list (half-year rule and care frequencies), most pressing first.
+            let facts = try await VisitRepository(app.db, cipher: app.keys.cipher).facts(under: grid.id, in: .everything)
+            let due = VisitCoverage.dueList(facts, on: SimpleDate(app.clock.now()))
+            let visits = day.tasks.filter { $0.kind == .visit }
+            #expect(!due.isEmpty && visits.count == min(due.count, WorkerDayController.perKind))
+            #expect(Set(visits.map(\.id)) == Set(due.prefix(WorkerDayController.perKind).map(\.facts.householdID)))
+            #expect(visits.allSatisfy { t in due.first { $0.facts.householdID == t.id }.map { $0.status == .overdue } == (t.urgency == .overdue) })
+            #expect(day.more[DayTask.Kind.visit.rawValue] == (due.count >= WorkerDayController.perKind))
+            #expect(html.contains("/households/\(visits[0].id.uuidString)/visit"), "a visit task opens the visit form")
         }
     }
 

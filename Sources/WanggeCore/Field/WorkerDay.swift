@@ -59,6 +59,30 @@ public enum WorkerDay {
         now.timeIntervalSince(recordedAt) >= Double(needStaleDays) * 86_400 ? .warning : .open
     }
 
+    /// A household due a visit (`VisitCoverage`) as a task: overdue stays overdue; due is pressing
+    /// on its last day, a warning in its last `visitWarningDays`, otherwise open. Its deadline is the
+    /// end of the `dueBy` day in China time; `since` the last visit.
+    public static func visitTask(_ d: VisitDue, today: SimpleDate) -> DayTask {
+        let urgency: DayTask.Urgency
+        switch d.status {
+        case .overdue: urgency = .overdue
+        case .due: urgency = d.dueBy <= today ? .dueToday : d.dueBy <= today.adding(days: visitWarningDays) ? .warning : .open
+        case .visited: urgency = .open
+        }
+        let place = [d.facts.building, d.facts.room].compactMap { $0 }.joined(separator: " ")
+        return DayTask(
+            kind: .visit, id: d.facts.householdID, title: L10n.t("day.visit_title", d.facts.number), place: place.isEmpty ? nil : place,
+            due: startOfDay(d.dueBy.adding(days: 1)), since: d.facts.lastVisit.map(startOfDay), urgency: urgency)
+    }
+
+    /// A visit due within this many days is a warning.
+    public static let visitWarningDays = 7
+
+    /// Midnight at the start of `day` in China time.
+    public static func startOfDay(_ day: SimpleDate) -> Date {
+        ChinaTime.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+    }
+
     /// The list in working order: the most pressing first; within the same urgency the earliest
     /// deadline, then what has waited longest, then cases before visits before needs; ties by id.
     public static func ordered(_ tasks: [DayTask]) -> [DayTask] {

@@ -42,6 +42,10 @@ public struct VisitDue: Sendable, Equatable {
     /// The care frequency when that rule, not the half-year rule, decided the status.
     public var byCare: CareFrequency?
     public var dueBy: SimpleDate
+
+    public init(facts: HouseholdVisitFacts, status: VisitStatus, byCare: CareFrequency?, dueBy: SimpleDate) {
+        (self.facts, self.status, self.byCare, self.dueBy) = (facts, status, byCare, dueBy)
+    }
 }
 
 /// Visit counts of a grid (or of everything below a unit).

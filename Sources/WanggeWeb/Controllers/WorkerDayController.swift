@@ -3,7 +3,7 @@ import WanggeCore
 import WanggeStore
 
 /// The worker's day (今日工作) at /today and /api/v1/today: for a grid worker or proxy agent, the
-/// cases waiting on them, their grids' open needs and the households due a visit, in one list
+/// cases waiting on them, their grids' open needs and the households due a visit (`VisitCoverage`), in one list
 /// ordered by urgency (`WorkerDay`), with the counts of the grids' late and warned cases, today's
 /// social-log entries and, for a proxy agent, the buildings they cover. Read only; every item
 /// links to the page where the work is done. Scoped like everything else: only the viewer's grids.
@@ -81,7 +81,8 @@ enum WorkerDayController {
         let staff = StaffRepository(req.db)
         let today = SimpleDate(now).description
         var gridSummaries: [Grid] = []
-        var needCount = 0
+        var needCount = 0, visitCount = 0
+        let day = SimpleDate(now)
         for grid in grids.prefix(perKind) {
             for n in try await needs.list(under: grid.id, state: .open, limit: perKind, in: scope) where needCount < perKind {
                 needCount += 1
@@ -90,6 +91,11 @@ enum WorkerDayController {
                         kind: .need, id: n.id, title: n.text, place: n.householdNumber ?? grid.name, due: nil, since: n.recordedAt,
                         urgency: WorkerDay.needUrgency(recordedAt: n.recordedAt, now: now)))
             }
+            let facts = try await VisitRepository(req.db, cipher: req.keys.cipher).facts(under: grid.id, in: scope)
+            for d in VisitCoverage.dueList(facts, on: day) where visitCount < perKind {
+                visitCount += 1
+                tasks.append(WorkerDay.visitTask(d, today: day))
+            }
             let entries = try await logs.list(under: grid.id, SocialLogFilter(from: today, to: today), limit: 200, in: scope)
             let me = try await staff.team(of: grid.id, in: scope).first { $0.accountID == w.viewer.account.id }
             var covered: [BuildingRow] = []
@@ -97,6 +103,7 @@ enum WorkerDayController {
             gridSummaries.append(Grid(id: grid.id, name: grid.name, code: grid.code, logToday: entries.count, buildings: covered.map(\.name)))
         }
         more[DayTask.Kind.need.rawValue] = needCount >= perKind
+        more[DayTask.Kind.visit.rawValue] = visitCount >= perKind
 
         let notices = Notices(
             overdueCases: try await cases.count(.overdue, role: w.actor.role, in: scope, now: now),

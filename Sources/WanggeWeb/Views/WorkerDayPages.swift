@@ -10,6 +10,7 @@ enum WorkerDayPages {
         let late = d.tasks.filter { $0.urgency == .overdue }.count
         let stats: [HTML] = [
             stat("day.count.cases", total(.workCase), more: d.more[DayTask.Kind.workCase.rawValue] == true, cls: nil),
+            stat("day.count.visits", total(.visit), more: d.more[DayTask.Kind.visit.rawValue] == true, cls: nil),
             stat("day.count.needs", total(.need), more: d.more[DayTask.Kind.need.rawValue] == true, cls: nil),
             stat("day.count.late", late, more: false, cls: late > 0 ? "bad" : "good"),
         ]
@@ -42,6 +43,8 @@ enum WorkerDayPages {
         if role.entersCases { links.append(HTML.link(SiteURL.caseNew.path, L10n.t("day.action.case"), cls: "button")) }
         if let grid {
             links += [
+                HTML.link(SiteURL.visits(grid.id).path, L10n.t("day.action.visits"), cls: "button"),
+                HTML.link(SiteURL.unitPatrols(grid.id).path, L10n.t("patrol.nav"), cls: "button"),
                 HTML.link(SiteURL.needs(grid.id).path, L10n.t("need.add"), cls: "button"),
                 HTML.link(SiteURL.socialLog(grid.id).path, L10n.t("log.add"), cls: "button"),
                 HTML.link(SiteURL.gridCard(grid.id).path, L10n.t("day.action.card"), cls: "button secondary"),
@@ -58,7 +61,7 @@ enum WorkerDayPages {
         switch t.kind {
         case .workCase: SiteURL.caseDetail(t.id).path
         case .need: SiteURL.need(t.id).path
-        case .visit: SiteURL.household(t.id).path
+        case .visit: SiteURL.householdVisit(t.id).path
         }
     }
 
