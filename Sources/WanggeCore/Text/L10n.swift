@@ -14,7 +14,10 @@ public enum L10n {
     }()
 
     static var parts: [[String: (zh: String, en: String)]] {
-        [coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings, notificationStrings, serviceStrings, logStrings]
+        [
+            coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings, notificationStrings, serviceStrings, logStrings, measureStrings,
+            dashboardStrings,
+        ]
     }
 
     /// The string for `key` with `{0}`, `{1}`… replaced by `args`. An unknown key shows itself, so it is noticed.
