@@ -40,6 +40,8 @@ public enum StoreMigrations {
             CreateStaffBuildings(),
             CreateSocialLogEntries(),
             CreateResidentNeeds(),
+            CreateCaseTallies(),
+            BackfillCaseTallies(),
         ]
     }
 }
