@@ -73,6 +73,7 @@ enum SiteURL {
     case need(UUID)
     case needResolve(UUID)
     case needToCase(UUID)
+    case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
 
     var path: String {
         switch self {
@@ -148,6 +149,7 @@ enum SiteURL {
         case .need(let id): "/needs/\(id.uuidString)"
         case .needResolve(let id): "/needs/\(id.uuidString)/resolve"
         case .needToCase(let id): "/needs/\(id.uuidString)/case"
+        case .dashboard(let id, let period): "/dashboard" + (id.map { "/" + $0.uuidString } ?? "") + Self.query(period.items)
         }
     }
 
@@ -196,6 +198,7 @@ enum SiteURL {
         case .need: ["needs", ":id"]
         case .needResolve: ["needs", ":id", "resolve"]
         case .needToCase: ["needs", ":id", "case"]
+        case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

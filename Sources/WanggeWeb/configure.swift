@@ -83,6 +83,7 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(SweepCommand(), as: "sweep")
     app.asyncCommands.use(NotifyCommand(), as: "notify")
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(MeasuresCommand(), as: "measures")
 }
 
 func routes(_ app: Application) throws {
@@ -103,7 +104,8 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.home.pattern) { req async throws -> Response in
         // Each role starts where its work is.
         let role = try req.requireViewer().role
-        let start: SiteURL = role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
+        // A leader starts on the dashboard of the unit it leads.
+        let start: SiteURL = role == .leader ? .dashboard() : role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
         return req.redirect(to: start.path)
     }
     pages.get(SiteURL.account.pattern, use: AccountController.show)
@@ -138,6 +140,7 @@ func routes(_ app: Application) throws {
     ServiceCatalogueController.register(app, pages: pages)
     ContactCardController.register(pages)
     LogController.register(pages)
+    DashboardController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -147,6 +150,7 @@ func routes(_ app: Application) throws {
     AuditController.register(api: api)
     RightsAPI.register(api)
     LogAPI.register(api)
+    MeasuresAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

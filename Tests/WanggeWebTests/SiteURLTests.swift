@@ -24,7 +24,7 @@ struct SiteURLTests {
         .services, .serviceSetup, .serviceSetupItem("residence_permit"), .serviceSetupActive("residence_permit"), .unitMember(id, assignment: id),
         .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .gridQR(id, format: "png"),
         .socialLog(id, search: SocialLogSearch(q: "停车", from: "2026-11-01", to: "2026-11-30"), after: id), .needs(id, state: "open"), .need(id),
-        .needResolve(id), .needToCase(id),
+        .needResolve(id), .needToCase(id), .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

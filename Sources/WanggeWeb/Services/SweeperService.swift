@@ -61,6 +61,8 @@ struct SweeperService: LifecycleHandler {
         let now = app.clock.now()
         try await SessionRepository(app.db).purge(now: now)
         try await RateLimiter(app.db).sweep(olderThan: now.addingTimeInterval(-2 * 86400))
+        // Months whose automatic freeze has passed are frozen here, so their figures stand even if no late step touches them.
+        for month in try await MeasureMonths.freezeDue(at: now, on: app.db) { app.logger.info("\(L10n.t("measures.frozen", month.description))") }
         let report = try await CaseSweeper(app.db, cipher: app.keys.cipher).sweep(now: app.clock.now())
         let log = AuditLog(app.db, chain: app.keys.audit)
         for id in Set(report.supervised + report.escalated).sorted(by: { $0.uuidString < $1.uuidString }) {
