@@ -116,4 +116,19 @@ struct DashboardWebTests {
             #expect((json["counts"] as? [String: Int])?["reported"] == 2)
         }
     }
+
+    @Test("charts: a round scale, bars stacked in their series' colours, each bar a link to its cases, names escaped")
+    func charts() {
+        #expect([0, 1, 5, 6, 42, 50, 51, 999].map(ChartSVG.niceStep) == [1, 1, 1, 2, 10, 10, 20, 200])
+        let bars = [
+            ChartSVG.Bar(label: "11-01", values: [3, 1], url: "/cases?from=2026-11-01"),
+            ChartSVG.Bar(label: "<11-02>", values: [0, 0], url: nil),
+        ]
+        let svg = ChartSVG.stacked(bars, series: [.init(name: "已结案", colour: "#2e7d32"), .init(name: "办理中", colour: "#1f5fa8")], label: "走势").description
+        #expect(svg.contains(#"<a href="/cases?from=2026-11-01">"#))
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 2 + 2, "two parts of the first bar, two legend swatches; an empty bar draws nothing")
+        #expect(svg.contains("&lt;11-02&gt;") && !svg.contains("<11-02>"))
+        // The scale: 4 cases in steps of 1, lines at 0 … 4.
+        #expect(svg.contains(">4</text>") && !svg.contains(">5</text>"))
+    }
 }

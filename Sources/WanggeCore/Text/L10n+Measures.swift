@@ -44,6 +44,7 @@ extension L10n {
         "tally.work_steps": ("经办步骤数", "Steps taken"),
         "tally.workers": ("经办人数", "People"),
         "measures.month_frozen": ("{0} 已冻结，数字不再变动", "{0} is frozen; its figures stand"),
+        "measures.months_range": ("{0} 至 {1}（{2} 个月）", "{0} to {1} ({2} months)"),
         "measures.month_freeze_due": ("{0} 将于 {1} 自动冻结", "{0} freezes by itself on {1}"),
         "measures.bad_month": ("月份格式应为 2026-10", "Months look like 2026-10"),
         "measures.month_not_over": ("{0} 尚未结束，不能冻结", "{0} has not ended yet and cannot be frozen"),

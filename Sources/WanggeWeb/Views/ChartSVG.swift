@@ -18,8 +18,9 @@ enum ChartSVG {
         var url: String?
     }
 
-    static let width = 640.0
-    static let height = 220.0
+    /// Drawing units: narrow enough that the labels stay readable when a phone shrinks the chart.
+    static let width = 480.0
+    static let height = 200.0
     static let left = 40.0
     static let bottom = 28.0
     static let top = 8.0
@@ -27,13 +28,15 @@ enum ChartSVG {
     /// Vertical bars over time, stacked by series, with a legend and a scale of round numbers.
     static func stacked(_ bars: [Bar], series: [Series], label: String) -> HTML {
         let highest = bars.map { $0.values.reduce(0, +) }.max() ?? 0
-        let scaleTop = Double(roundUp(highest))
+        let step = niceStep(highest)
+        let ticks = max(1, Int((Double(highest) / Double(step)).rounded(.up)))
+        let scaleTop = Double(step * ticks)
         let plotHeight = height - bottom - top
         let slot = (width - left) / Double(max(bars.count, 1))
         let barWidth = max(slot * 0.8, 1)
         // Label every k-th bar so the labels never run into each other (about 40 px each).
-        let every = max(1, Int((40 / slot).rounded(.up)))
-        var parts: [HTML] = axis(scaleTop: scaleTop, plotHeight: plotHeight)
+        let every = max(1, Int((44 / slot).rounded(.up)))
+        var parts: [HTML] = axis(step: step, ticks: ticks, plotHeight: plotHeight)
         for (i, bar) in bars.enumerated() {
             let x = left + Double(i) * slot + (slot - barWidth) / 2
             var y = top + plotHeight
@@ -61,7 +64,7 @@ enum ChartSVG {
     /// Horizontal bars, one a row, largest first as given, each with its number and a link.
     static func rows(_ rows: [(label: String, value: Int, url: String?)], label: String, colour: String = "#1f5fa8") -> HTML {
         let highest = Double(max(rows.map(\.value).max() ?? 0, 1))
-        let rowHeight = 22.0, labelWidth = 150.0, numberWidth = 56.0
+        let rowHeight = 20.0, labelWidth = 110.0, numberWidth = 44.0
         let h = rowHeight * Double(max(rows.count, 1))
         let room = width - labelWidth - numberWidth
         var parts: [HTML] = []
@@ -78,13 +81,13 @@ enum ChartSVG {
         return el("figure", ["class": "chart"], el("svg", ["viewBox": "0 0 \(Int(width)) \(Int(h))", "role": "img", "aria-label": label], parts))
     }
 
-    static func axis(scaleTop: Double, plotHeight: Double) -> [HTML] {
+    /// Horizontal lines and their numbers at every `step` up to `ticks` steps.
+    static func axis(step: Int, ticks: Int, plotHeight: Double) -> [HTML] {
         var parts: [HTML] = []
-        for step in 0...4 {
-            let value = scaleTop * Double(step) / 4
-            let y = top + plotHeight - plotHeight * Double(step) / 4
+        for i in 0...ticks {
+            let y = top + plotHeight - plotHeight * Double(i) / Double(ticks)
             parts.append(el("line", ["x1": fmt(left), "x2": fmt(width), "y1": fmt(y), "y2": fmt(y), "class": "grid-line"]))
-            parts.append(el("text", ["x": fmt(left - 4), "y": fmt(y + 4), "text-anchor": "end", "class": "tick"], .text(String(Int(value)))))
+            parts.append(el("text", ["x": fmt(left - 4), "y": fmt(y + 4), "text-anchor": "end", "class": "tick"], .text(String(step * i))))
         }
         return parts
     }
@@ -92,16 +95,18 @@ enum ChartSVG {
     static func legend(_ series: [Series]) -> HTML {
         el(
             "figcaption", ["class": "legend"],
-            series.map { s in el("span", el("i", ["style": "background:\(s.colour)"]), .text(s.name)) })
+            series.map { s in
+                el("span", el("svg", ["viewBox": "0 0 10 10", "class": "swatch", "aria-hidden": "true"], el("rect", ["width": "10", "height": "10", "fill": s.colour])), .text(s.name))
+            })
     }
 
-    /// The next round number at or above `n` (1, 2, 5 × 10^k), so the scale reads easily.
-    static func roundUp(_ n: Int) -> Int {
-        guard n > 0 else { return 4 }
+    /// A round step (1, 2 or 5 × 10^k) that reaches `n` in at most five steps, so the scale reads easily.
+    static func niceStep(_ n: Int) -> Int {
         var magnitude = 1
-        while magnitude * 10 <= n { magnitude *= 10 }
-        for m in [1, 2, 4, 5, 10] where m * magnitude >= n { return m * magnitude }
-        return 10 * magnitude
+        while true {
+            for m in [1, 2, 5] where m * magnitude * 5 >= n { return m * magnitude }
+            magnitude *= 10
+        }
     }
 
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }

@@ -59,7 +59,10 @@ enum DashboardPages {
     }
 
     static func freezeNotes(_ m: DashboardController.Model) -> HTML {
-        let frozen = m.frozen.map { el("span", ["class": "badge"], .t("measures.month_frozen", $0.month)) }
+        // A long period names its frozen months as one range, not one badge a month.
+        let months = m.frozen.map(\.month)
+        let named = months.count > 2 ? L10n.t("measures.months_range", months.first ?? "", months.last ?? "", months.count) : months.joined(separator: "、")
+        let frozen: [HTML] = months.isEmpty ? [] : [el("span", ["class": "badge"], .t("measures.month_frozen", named))]
         let open = m.freezesAt.suffix(1).map { month, at in
             el("span", .t("measures.month_freeze_due", month.description, ChinaTime.formatMinutes(at)))
         }
