@@ -150,7 +150,8 @@ struct MeasureRollupTests {
             }
             let all = try await measures.totals(root.id, period)
             #expect(all[.reported] == 40)
-            #expect(try await Fixture.count(db, "case_tally_restatements") == 0, "nothing was frozen")
+            let restatementRows = try await Fixture.count(db, "case_tally_restatements")
+            #expect(restatementRows == 0, "nothing was frozen")
         }
     }
 
@@ -165,7 +166,8 @@ struct MeasureRollupTests {
             let before = try await MeasureRepository(db).totals(grid.id, period)
             // A stale version: refused, and the counters stay.
             _ = await Fixture.storeError { try await repo.apply(.accept(), to: c.id, expectedVersion: 7, actor: Self.operatorActor, in: .everything, at: Self.t0) }
-            #expect(try await MeasureRepository(db).totals(grid.id, period) == before)
+            let afterRefusal = try await MeasureRepository(db).totals(grid.id, period)
+            #expect(afterRefusal == before)
             #expect(before[.reported] == 1 && before[.due] == 1 && before[.responded] == 0)
             #expect(before[.workSteps] == 1 && before[.workers] == 1, "the operator's report is a step of work")
             try await repo.apply(.accept(), to: c.id, actor: Self.operatorActor, in: .everything, at: Self.t0.addingTimeInterval(600))
@@ -207,8 +209,10 @@ struct MeasureRollupTests {
             #expect(Self.perCase(frozen) + (restated.first?.change ?? TallyCounts()) == recount)
             // A rebuild leaves frozen months alone.
             try await MeasureRollup.rebuild(db)
-            #expect(Self.perCase(try await measures.totals(grid.id, november.period)) == Self.perCase(frozen))
-            #expect(try await measures.restatements(grid.id, november.period).count == 1)
+            let afterRebuild = try await measures.totals(grid.id, november.period)
+            #expect(Self.perCase(afterRebuild) == Self.perCase(frozen))
+            let restatedAfterRebuild = try await measures.restatements(grid.id, november.period).count
+            #expect(restatedAfterRebuild == 1)
         }
     }
 
@@ -224,11 +228,13 @@ struct MeasureRollupTests {
             // On 5 November October is still open: the step counts live.
             let november5 = try #require(SimpleDate(iso: "2026-11-05")).startOfDayInChina.addingTimeInterval(3600)
             try await repo.apply(.accept(), to: c.id, actor: Self.operatorActor, in: .everything, at: november5)
-            #expect(try await MeasureRepository(db).totals(grid.id, october.period)[.responded] == 1)
+            let respondedLive = try await MeasureRepository(db).totals(grid.id, october.period)[.responded]
+            #expect(respondedLive == 1)
             // On 6 November it has frozen.
             let november6 = try #require(SimpleDate(iso: "2026-11-06")).startOfDayInChina.addingTimeInterval(3600)
             try await repo.apply(.suspend(reason: "等待业主回复"), to: c.id, actor: Self.operatorActor, in: .everything, at: november6)
-            #expect(try await MeasureRepository(db).totals(grid.id, october.period)[.suspended] == 0, "the frozen figure stands")
+            let suspendedFrozen = try await MeasureRepository(db).totals(grid.id, october.period)[.suspended]
+            #expect(suspendedFrozen == 0, "the frozen figure stands")
             let record = try await MeasureMonths.record(october, on: db as! any SQLDatabase)
             #expect(record?.frozenBy == "system")
             let restated = try await MeasureRepository(db).restatements(grid.id, october.period)
@@ -248,8 +254,35 @@ struct MeasureRollupTests {
             let period = try #require(MeasurePeriod(from: Fixture.today.adding(days: -45), to: Fixture.today))
             let totals = try await MeasureRepository(db).totals(root.id, period)
             #expect(n > 0 && totals[.reported] == n)
-            #expect(Self.perCase(totals) == (try await Self.recount(db, unit: root, period)))
+            let swiftRecount = try await Self.recount(db, unit: root, period)
+            #expect(Self.perCase(totals) == swiftRecount)
             #expect(totals[.closed] > 0 && totals[.rated] > 0 && totals[.handovers] > 0 && totals[.workers] > 0)
+        }
+    }
+
+    @Test("a grid moved to another community takes its cases' figures with it", arguments: TestDatabase.enabled)
+    func movedGrid(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            // setup: a case in the first grid, whose community is not the last grid's
+            let grids = try await Fixture.grids(db).values.sorted { $0.code < $1.code }
+            let (grid, other) = (try #require(grids.first), try #require(grids.last))
+            let (from, to) = (try #require(grid.parentID), try #require(other.parentID))
+            #expect(from != to)
+            _ = try await Self.repo(db).intake(
+                CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "垃圾", gridID: grid.id), actor: Self.operatorActor, at: Self.t0)
+            let period = MeasureMonth(SimpleDate(Self.t0)).period
+            let measures = MeasureRepository(db)
+            let (before, beforeThere) = (try await measures.totals(from, period), try await measures.totals(to, period))
+            #expect(before[.reported] == 1 && beforeThere[.reported] == 0)
+            // MUT
+            _ = try await UnitRepository(db).move(grid.id, to: to, actor: "管理员", in: .everything, at: Self.t0)
+            // validate
+            let leftBehind = try await measures.totals(from, period)[.reported]
+            #expect(leftBehind == 0)
+            let arrived = try await measures.totals(to, period)[.reported]
+            #expect(arrived == 1)
+            let stayed = try await measures.totals(grid.id, period)[.reported]
+            #expect(stayed == 1)
         }
     }
 }

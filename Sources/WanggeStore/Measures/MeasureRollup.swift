@@ -167,43 +167,71 @@ public enum MeasureRollup {
     @discardableResult
     static func rebuild(on sql: any SQLDatabase) async throws -> Int {
         let frozen = try await MeasureMonths.frozen(on: sql).map(\.description)
-        let caseDay = TallySQL.day("c.reported_at", sql)
-        let eventDay = TallySQL.day("e.at", sql)
-        func notFrozen(_ day: String) -> SQLQueryString { frozen.isEmpty ? "1 = 1" : "substr(\(unsafeRaw: day), 1, 7) NOT IN (\(binds: frozen))" }
+        let notFrozen = Self.notFrozen(frozen)
         try await sql.raw("DELETE FROM case_tallies WHERE \(notFrozen("day"))").run()
         try await sql.raw("DELETE FROM case_workload WHERE \(notFrozen("day"))").run()
+        try await count(sign: 1, frozen: frozen, on: sql)
+        let months = try await sql.raw("SELECT COUNT(DISTINCT substr(day, 1, 7)) AS n FROM case_tallies WHERE \(notFrozen("day"))").first()?
+            .decode(column: "n", as: Int.self)
+        return months ?? 0
+    }
+
+    /// Outside the frozen months, by a "YYYY-MM-DD" expression.
+    static func notFrozen(_ frozen: [String]) -> (String) -> SQLQueryString {
+        { day in frozen.isEmpty ? "1 = 1" : "substr(\(unsafeRaw: day), 1, 7) NOT IN (\(binds: frozen))" }
+    }
+
+    /// Adds (`sign` 1) or takes away (−1) what the cases of grids under `subtree` (a path; all cases
+    /// when nil) count for each unit above them, in the months not frozen.
+    static func count(sign: Int, under subtree: String? = nil, frozen: [String], on sql: any SQLDatabase) async throws {
+        let notFrozen = Self.notFrozen(frozen)
+        let caseDay = TallySQL.day("c.reported_at", sql)
+        let eventDay = TallySQL.day("e.at", sql)
         let columns = (["unit_id", "day", "category_key", "channel"] + perCase.map(\.rawValue)).joined(separator: ", ")
         // The district holds both its grids' cases and those placed in none: the second pass adds to the first.
         let update = perCase.map { "\($0.rawValue) = case_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
-        let sums = perCase.map { "SUM(\(TallySQL.value($0, sql)))" }.joined(separator: ", ")
+        let sums = perCase.map { "\(sign) * SUM(\(TallySQL.value($0, sql)))" }.joined(separator: ", ")
         // The chain of units is made once (a few thousand rows), not joined through LIKE for every case.
         let with = "WITH chain AS MATERIALIZED \(TallySQL.chain)"
         let roots = "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON c.unit_id IS NULL"
-        for from in ["cases c JOIN chain k ON k.grid_id = c.unit_id", "cases c JOIN \(roots)"] {
+        var sources = ["chain k ON k.grid_id = c.unit_id"]
+        let only: SQLQueryString
+        if let subtree {
+            only = "c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: subtree + "%"))"
+        } else {
+            only = "1 = 1"
+            sources.append(roots)
+        }
+        for from in sources {
             try await sql.raw(
                 """
                 \(unsafeRaw: with) INSERT INTO case_tallies (\(unsafeRaw: columns)) \
                 SELECT k.unit_id, \(unsafeRaw: caseDay), c.category_key, c.channel, \(unsafeRaw: sums) \
-                FROM \(unsafeRaw: from) WHERE \(notFrozen(caseDay)) \
+                FROM cases c JOIN \(unsafeRaw: from) WHERE \(notFrozen(caseDay)) AND \(only) \
                 GROUP BY k.unit_id, \(unsafeRaw: caseDay), c.category_key, c.channel \
                 ON CONFLICT (unit_id, day, category_key, channel) DO UPDATE SET \(unsafeRaw: update)
                 """
             ).run()
-        }
-        for from in ["case_events e JOIN cases c ON c.id = e.case_id JOIN chain k ON k.grid_id = c.unit_id", "case_events e JOIN cases c ON c.id = e.case_id JOIN \(roots)"] {
             try await sql.raw(
                 """
                 \(unsafeRaw: with) INSERT INTO case_workload (unit_id, day, person, steps) \
-                SELECT k.unit_id, \(unsafeRaw: eventDay), e.actor_name, COUNT(*) FROM \(unsafeRaw: from) \
-                WHERE e.actor_role NOT IN ('resident', 'system') AND \(notFrozen(eventDay)) \
+                SELECT k.unit_id, \(unsafeRaw: eventDay), e.actor_name, \(unsafeRaw: String(sign)) * COUNT(*) \
+                FROM case_events e JOIN cases c ON c.id = e.case_id JOIN \(unsafeRaw: from) \
+                WHERE e.actor_role NOT IN ('resident', 'system') AND \(notFrozen(eventDay)) AND \(only) \
                 GROUP BY k.unit_id, \(unsafeRaw: eventDay), e.actor_name \
                 ON CONFLICT (unit_id, day, person) DO UPDATE SET steps = case_workload.steps + excluded.steps
                 """
             ).run()
         }
-        let months = try await sql.raw("SELECT COUNT(DISTINCT substr(day, 1, 7)) AS n FROM case_tallies WHERE \(notFrozen("day"))").first()?
-            .decode(column: "n", as: Int.self)
-        return months ?? 0
+    }
+
+    /// Runs `rebase` (which gives a subtree a new place in the tree) between taking the subtree's
+    /// cases out of the units above it and counting them into the new ones. Frozen months stand.
+    public static func moving(_ path: String, to newPath: String, on db: any Database, _ rebase: () async throws -> Void) async throws {
+        let frozen = try await MeasureMonths.frozen(on: db.sql).map(\.description)
+        try await count(sign: -1, under: path, frozen: frozen, on: db.sql)
+        try await rebase()
+        try await count(sign: 1, under: newPath, frozen: frozen, on: db.sql)
     }
 }
 
