@@ -187,38 +187,44 @@ public enum MeasureRollup {
         let notFrozen = Self.notFrozen(frozen)
         let caseDay = TallySQL.day("c.reported_at", sql)
         let eventDay = TallySQL.day("e.at", sql)
-        let columns = (["unit_id", "day", "category_key", "channel"] + perCase.map(\.rawValue)).joined(separator: ", ")
+        let columns = perCase.map(\.rawValue).joined(separator: ", ")
         // The district holds both its grids' cases and those placed in none: the second pass adds to the first.
         let update = perCase.map { "\($0.rawValue) = case_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
-        let sums = perCase.map { "\(sign) * SUM(\(TallySQL.value($0, sql)))" }.joined(separator: ", ")
-        // The chain of units is made once (a few thousand rows), not joined through LIKE for every case.
-        let with = "WITH chain AS MATERIALIZED \(TallySQL.chain)"
-        let roots = "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON c.unit_id IS NULL"
-        var sources = ["chain k ON k.grid_id = c.unit_id"]
+        // Each case's values are computed once and summed per grid first; only those sums are spread over the
+        // chain of units above (made once, a few thousand rows, not joined through LIKE for every case).
+        let values = perCase.map { "SUM(\(TallySQL.value($0, sql))) AS \($0.rawValue)" }.joined(separator: ", ")
+        let sums = perCase.map { "\(sign) * SUM(p.\($0.rawValue))" }.joined(separator: ", ")
+        let chain = "chain AS MATERIALIZED \(TallySQL.chain)"
+        var sources: [(placed: SQLQueryString, join: String)] = [("c.unit_id IS NOT NULL", "chain k ON k.grid_id = p.grid_id")]
         let only: SQLQueryString
         if let subtree {
             only = "c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: subtree + "%"))"
         } else {
             only = "1 = 1"
-            sources.append(roots)
+            sources.append(("c.unit_id IS NULL", "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON p.grid_id IS NULL"))
         }
-        for from in sources {
+        for source in sources {
             try await sql.raw(
                 """
-                \(unsafeRaw: with) INSERT INTO case_tallies (\(unsafeRaw: columns)) \
-                SELECT k.unit_id, \(unsafeRaw: caseDay), c.category_key, c.channel, \(unsafeRaw: sums) \
-                FROM cases c JOIN \(unsafeRaw: from) WHERE \(notFrozen(caseDay)) AND \(only) \
-                GROUP BY k.unit_id, \(unsafeRaw: caseDay), c.category_key, c.channel \
+                WITH \(unsafeRaw: chain), p AS MATERIALIZED (\
+                SELECT c.unit_id AS grid_id, \(unsafeRaw: caseDay) AS day, c.category_key, c.channel, \(unsafeRaw: values) FROM cases c \
+                WHERE \(source.placed) AND \(notFrozen(caseDay)) AND \(only) GROUP BY c.unit_id, \(unsafeRaw: caseDay), c.category_key, c.channel) \
+                INSERT INTO case_tallies (unit_id, day, category_key, channel, \(unsafeRaw: columns)) \
+                SELECT k.unit_id, p.day, p.category_key, p.channel, \(unsafeRaw: sums) FROM p JOIN \(unsafeRaw: source.join) WHERE 1 = 1 \
+                GROUP BY k.unit_id, p.day, p.category_key, p.channel \
                 ON CONFLICT (unit_id, day, category_key, channel) DO UPDATE SET \(unsafeRaw: update)
                 """
             ).run()
             try await sql.raw(
                 """
-                \(unsafeRaw: with) INSERT INTO case_workload (unit_id, day, person, steps) \
-                SELECT k.unit_id, \(unsafeRaw: eventDay), e.actor_name, \(unsafeRaw: String(sign)) * COUNT(*) \
-                FROM case_events e JOIN cases c ON c.id = e.case_id JOIN \(unsafeRaw: from) \
-                WHERE e.actor_role NOT IN ('resident', 'system') AND \(notFrozen(eventDay)) AND \(only) \
-                GROUP BY k.unit_id, \(unsafeRaw: eventDay), e.actor_name \
+                WITH \(unsafeRaw: chain), p AS MATERIALIZED (\
+                SELECT c.unit_id AS grid_id, \(unsafeRaw: eventDay) AS day, e.actor_name AS person, COUNT(*) AS steps \
+                FROM case_events e JOIN cases c ON c.id = e.case_id \
+                WHERE e.actor_role NOT IN ('resident', 'system') AND \(source.placed) AND \(notFrozen(eventDay)) AND \(only) \
+                GROUP BY c.unit_id, \(unsafeRaw: eventDay), e.actor_name) \
+                INSERT INTO case_workload (unit_id, day, person, steps) \
+                SELECT k.unit_id, p.day, p.person, \(unsafeRaw: String(sign)) * SUM(p.steps) FROM p JOIN \(unsafeRaw: source.join) WHERE 1 = 1 \
+                GROUP BY k.unit_id, p.day, p.person \
                 ON CONFLICT (unit_id, day, person) DO UPDATE SET steps = case_workload.steps + excluded.steps
                 """
             ).run()
