@@ -55,6 +55,7 @@ struct DashboardWebTests {
             #expect(html.contains("<svg") && html.contains(L10n.t("dashboard.series.closed")))
             #expect(html.contains(HTML.escape(street.name)), "the district's table lists its streets")
             #expect(html.contains("counted=closed_on_time"), "a figure links to the cases behind it")
+            #expect(html.contains("overdue=1"), "the unit's overdue cases are one link away")
             // The street: two cases, one closed on time out of two due: 50.0 %.
             let s = streetPage.body.string
             #expect(streetPage.status == .ok && s.contains("50.0 %") && s.contains(L10n.t("measure.n", 2)))
