@@ -93,6 +93,7 @@ enum SiteURL {
     case visitPhoto(UUID, file: UUID)
     case care(UUID)
     case careRead(UUID)
+    case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
 
     var path: String {
         switch self {
@@ -188,6 +189,7 @@ enum SiteURL {
         case .visitPhoto(let id, let file): "/visits/\(id.uuidString)/photos/\(file.uuidString)"
         case .care(let id): "/residents/\(id.uuidString)/care"
         case .careRead(let id): "/residents/\(id.uuidString)/care/read"
+        case .dashboard(let id, let period): "/dashboard" + (id.map { "/" + $0.uuidString } ?? "") + Self.query(period.items)
         }
     }
 
@@ -252,6 +254,7 @@ enum SiteURL {
         case .visitPhoto: ["visits", ":id", "photos", ":file"]
         case .care: ["residents", ":id", "care"]
         case .careRead: ["residents", ":id", "care", "read"]
+        case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

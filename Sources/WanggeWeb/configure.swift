@@ -88,6 +88,7 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
+    app.asyncCommands.use(MeasuresCommand(), as: "measures")
 }
 
 func routes(_ app: Application) throws {
@@ -121,7 +122,10 @@ func routes(_ app: Application) throws {
     pages.get(SiteURL.home.pattern) { req async throws -> Response in
         // Each role starts where its work is.
         let role = try req.requireViewer().role
-        let start: SiteURL = role.worksInField ? .today : role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
+        // Field roles start on their day, a leader on the dashboard of the unit it leads.
+        let start: SiteURL =
+            role.worksInField
+            ? .today : role == .leader ? .dashboard() : role.readsRegister ? .units : role.worksCases ? .cases() : role.readsAuditLog ? .audit() : role.managesRoles ? .adminAccounts : .account
         return req.redirect(to: start.path)
     }
     pages.get(SiteURL.account.pattern, use: AccountController.show)
@@ -160,6 +164,7 @@ func routes(_ app: Application) throws {
     ExampleController.register(pages)
     VisitController.register(pages)
     CareController.register(pages)
+    DashboardController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -172,6 +177,7 @@ func routes(_ app: Application) throws {
     WorkerDayController.register(pages, api: api)
     PatrolAPI.register(api)
     VisitAPI.register(api)
+    MeasuresAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

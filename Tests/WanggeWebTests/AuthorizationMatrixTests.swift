@@ -128,7 +128,13 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes + measureRoutes
+
+    /// A unit's dashboard and its measures count every case of the unit, so departments read none.
+    static let measureRoutes: [Route] = [
+        Route(name: "dashboard page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/dashboard/\(o.grid)") },
+        Route(name: "API measures", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/measures?unit=\(o.grid)") },
+    ]
 
     static let logReaders: Set<Who> = [.leader, .`operator`, .gridworker, .proxy]
     static let logKeepers: Set<Who> = [.`operator`, .gridworker, .proxy]

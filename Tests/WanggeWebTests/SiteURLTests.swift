@@ -29,6 +29,7 @@ struct SiteURLTests {
         .example(id), .examplePublish(id),
         .visits(id, order: "building"), .householdVisit(id, draft: id), .visit(id), .visitPhoto(id, file: id),
         .care(id), .careRead(id),
+        .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -72,16 +72,11 @@ public enum WorkerDay {
         let place = [d.facts.building, d.facts.room].compactMap { $0 }.joined(separator: " ")
         return DayTask(
             kind: .visit, id: d.facts.householdID, title: L10n.t("day.visit_title", d.facts.number), place: place.isEmpty ? nil : place,
-            due: startOfDay(d.dueBy.adding(days: 1)), since: d.facts.lastVisit.map(startOfDay), urgency: urgency)
+            due: d.dueBy.adding(days: 1).startOfDayInChina, since: d.facts.lastVisit?.startOfDayInChina, urgency: urgency)
     }
 
     /// A visit due within this many days is a warning.
     public static let visitWarningDays = 7
-
-    /// Midnight at the start of `day` in China time.
-    public static func startOfDay(_ day: SimpleDate) -> Date {
-        ChinaTime.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
-    }
 
     /// The list in working order: the most pressing first; within the same urgency the earliest
     /// deadline, then what has waited longest, then cases before visits before needs; ties by id.

@@ -187,5 +187,6 @@ extension SimpleDate {
         self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
     }
 
+    /// The day `n` days later (earlier when negative).
     public func adding(days n: Int) -> SimpleDate { SimpleDate(dayNumber: dayNumber + n) }
 }

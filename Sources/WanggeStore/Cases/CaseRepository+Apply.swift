@@ -125,6 +125,8 @@ extension CaseRepository {
     static func write(_ row: CaseRow, event: CaseEvent, over version: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
         // Reopening starts the sweeper's count afresh for the new deadline.
         let resetSweep: SQLQueryString = event.action == .reopen ? ", resolve_alerts = 0, next_sweep_at = NULL" : ""
+        // The case as it was, for the measures' roll-ups (changed below in the same transaction).
+        let before = try await MeasureRollup.stored(row.id, version: version, on: sql)
         let updated = try await sql.raw(
             """
             UPDATE cases SET state = \(bind: row.state.rawValue), level = \(bind: row.level.rawValue), department_key = \(bind: row.departmentKey), \
@@ -137,13 +139,14 @@ extension CaseRepository {
             WHERE id = \(bind: row.id) AND version = \(bind: version) RETURNING id
             """
         ).all()
-        guard updated.count == 1 else { throw StoreError(.conflict, "case.stale") }
+        guard updated.count == 1, let before else { throw StoreError(.conflict, "case.stale") }
         let seq =
             try await sql.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM case_events WHERE case_id = \(bind: row.id)")
             .first()?.decode(column: "n", as: Int.self) ?? 1
         try await insertEvent(event, caseID: row.id, seq: seq, actor: actor, on: sql)
         // What the reporters are told is queued in the same transaction: no step without its notice, no notice without its step.
         try await NotificationOutbox.enqueue(event, seq: seq, on: row, on: sql)
+        try await MeasureRollup.recordStep(before: before, after: row, event: event, actor: actor, on: sql)
     }
 
     static func insertEvent(_ event: CaseEvent, caseID: UUID, seq: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {

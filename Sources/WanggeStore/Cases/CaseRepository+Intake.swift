@@ -127,6 +127,7 @@ extension CaseRepository {
             try await sql.insert(into: "case_events").models(events, nilEncodingStrategy: .asNil).run()
             try await insertAttachments(batch.flatMap { p in p.attachments.map { ($0, p.row.id, 1, p.row.reportedAt) } }, on: sql)
             try await insertSubmissions(batch, on: sql)
+            try await MeasureRollup.recordIntake(batch, on: sql)
             let entries = batch.compactMap(\.audit)
             if !entries.isEmpty {
                 guard let chain else { throw StoreError(.invalid, "audit.no_chain") }

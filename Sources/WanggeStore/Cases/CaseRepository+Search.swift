@@ -16,6 +16,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var to: SimpleDate?
     public var overdueOnly = false
     public var text: String?
+    /// Only the cases that count for this counter of the measures (the cases behind a dashboard number).
+    public var tally: Tally?
 
     public init() {}
 
@@ -85,12 +87,17 @@ extension CaseRepository {
         }
         if let id = f.unitID {
             guard let unit = try await UnitRepository(db).find(id, in: .everything) else { throw StoreError(.invalid, "case.bad_grid", field: "unit") }
-            parts.append("unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))")
+            let placed: SQLQueryString = "unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
+            // Cases placed in no grid belong to the top of the tree (as in `Scope.subtree`).
+            parts.append(unit.parentID == nil ? "(\(placed) OR unit_id IS NULL)" : placed)
         }
         if let d = f.departmentKey { parts.append("department_key = \(bind: d)") }
         if let c = f.channel { parts.append("channel = \(bind: c.rawValue)") }
         if let from = f.from { parts.append("reported_at >= \(bind: from.startInChina)") }
         if let to = f.to { parts.append("reported_at < \(bind: to.startInChina.addingTimeInterval(86_400))") }
+        if let tally = f.tally, let rule = TallySQL.condition(tally, sql) {
+            parts.append("id IN (SELECT c.id FROM cases c WHERE \(unsafeRaw: rule))")
+        }
         if f.overdueOnly { parts.append(condition(.overdue, role: .operator_, now: now)) }
         if let text = f.text?.trimmingSpaces().trimmedOrNil {
             guard text.count <= CaseFilter.maxText else { throw StoreError(.invalid, "case.too_long", [String(CaseFilter.maxText)], field: "q") }

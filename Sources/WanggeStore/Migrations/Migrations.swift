@@ -43,6 +43,8 @@ public enum StoreMigrations {
             CreatePatrols(),
             CreateServiceExamples(),
             CreateHomeVisits(),
+            CreateCaseTallies(),
+            BackfillCaseTallies(),
         ]
     }
 }

@@ -46,7 +46,8 @@ extension UnitRepository {
             }
             let newCode = try await repo.nextChildCode(under: parent, level: unit.level)
             let newPath = parent.path + unit.id.uuidString + "/"
-            try await repo.rebase(unit, newPath: newPath, newCode: newCode)
+            // The subtree's cases count for other units above it from now on (frozen months stand).
+            try await MeasureRollup.moving(unit.path, to: newPath, on: tx) { try await repo.rebase(unit, newPath: newPath, newCode: newCode) }
             try await repo.sql.update("units").set("parent_id", to: parent.id).where("id", .equal, unit.id).run()
             try await repo.record(unit.id, "moved", "\(unit.code) → \(newCode)", actor: actor, at: now)
             return try await repo.get(unit.id, in: .everything)
@@ -80,7 +81,8 @@ extension UnitRepository {
             }
             for child in try await repo.select("parent_id = \(bind: source.id) AND retired_at IS NULL") {
                 let code = try await repo.nextChildCode(under: target, level: child.level)
-                try await repo.rebase(child, newPath: target.path + child.id.uuidString + "/", newCode: code)
+                let newPath = target.path + child.id.uuidString + "/"
+                try await MeasureRollup.moving(child.path, to: newPath, on: tx) { try await repo.rebase(child, newPath: newPath, newCode: code) }
                 try await repo.sql.update("units").set("parent_id", to: target.id).where("id", .equal, child.id).run()
                 try await repo.record(child.id, "moved", "\(child.code) → \(code)", actor: actor, at: now)
             }

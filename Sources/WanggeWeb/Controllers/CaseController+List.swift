@@ -14,11 +14,13 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
     var to: String? = nil
     var overdue: String? = nil
     var q: String? = nil
+    /// A measures' counter (`Tally`): the cases behind a number on the dashboard.
+    var counted: String? = nil
 
     var fields: [(String, String?)] {
         [
             ("state", state), ("category", category), ("unit", unit), ("department", department), ("channel", channel),
-            ("from", from), ("to", to), ("overdue", overdue), ("q", q),
+            ("from", from), ("to", to), ("overdue", overdue), ("q", q), ("counted", counted),
         ]
     }
 
@@ -50,6 +52,12 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
             guard let s = Self.blank(raw) else { continue }
             guard let d = SimpleDate(iso: s) else { throw BadParameter(name, expected: "YYYY-MM-DD") }
             if name == "from" { f.from = d } else { f.to = d }
+        }
+        if let c = Self.blank(counted) {
+            guard let tally = Tally(rawValue: c), Tally.perCase.contains(tally) else {
+                throw BadParameter("counted", expected: Tally.perCase.map(\.rawValue).joined(separator: ", "))
+            }
+            f.tally = tally
         }
         f.overdueOnly = Self.blank(overdue) != nil
         if let text = Self.blank(q) {

@@ -113,6 +113,8 @@ enum CasePages {
                 SearchForm.choice("cases.search.unit", "unit", s.unit, units),
                 SearchForm.choice("case.field.department", "department", s.department, departments),
                 SearchForm.choice("case.field.channel", "channel", s.channel, channels),
+                // The cases behind a dashboard number: those a counter of the measures counts.
+                SearchForm.choice("cases.search.counted", "counted", s.counted, Tally.perCase.map { ($0.rawValue, L10n.t($0.nameKey)) }),
                 SearchForm.text("audit.from", "from", s.from, type: "date"),
                 SearchForm.text("audit.to", "to", s.to, type: "date"),
                 el(

@@ -51,6 +51,7 @@ enum Layout {
                     HTML.link(SiteURL.importExport.path, L10n.t("nav.data")),
                 ]
             }
+            if viewer.role.readsMeasures && viewer.scope.departments == nil { nav.append(HTML.link(SiteURL.dashboard().path, L10n.t("dashboard.nav"))) }
             if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
             // The grid team's own logs, one tap from every page.
             if viewer.role.keepsLogs, viewer.role != .operator_, let unit = viewer.account.unitID {

@@ -1,0 +1,190 @@
+import Foundation
+
+/// One counter the measures are computed from. Each case adds to the counters of the day it was
+/// reported (China time), its grid and every unit above it, its category and its channel; the
+/// measures are ratios of these sums. Raw values name the stored columns, so they never change.
+///
+/// A counter is one of three kinds: a fact of the case as it stands now (`CaseTallies.counts(of:)`),
+/// a count of timeline events (`CaseTallies.counts(ofStep:)`), or the work done by people, which
+/// is kept per person and day apart from the cases' counters (`workSteps`, `workers`).
+public enum Tally: String, Sendable, Codable, CaseIterable, Hashable {
+    /// 上报数: every case.
+    case reported
+    /// 应结案数: cases taken on (not 不予受理, not merged into another case).
+    case due
+    /// 缓办数: cases suspended now.
+    case suspended
+    /// 结案数: cases closed, solved or with a reason why not (无法办理).
+    case closed
+    /// 按期结案数: closed no later than the resolve deadline.
+    case closedOnTime = "closed_on_time"
+    /// 解决数: closed as solved.
+    case solved
+    /// 返工案件数: cases sent back at least once after failing 核查.
+    case reworked
+    /// 已响应数: cases that left 已上报 (accepted, rejected, merged or settled).
+    case responded
+    /// 按时响应数: responded no later than the respond deadline.
+    case respondedOnTime = "responded_on_time"
+    /// Seconds from reporting to the first response, summed over responded cases.
+    case responseSeconds = "response_seconds"
+    /// Seconds from reporting to closing, summed over closed cases.
+    case resolutionSeconds = "resolution_seconds"
+    /// 评价数: cases the reporter rated.
+    case rated
+    /// 满意数: rated 满意 or 基本满意.
+    case satisfied
+    /// 回访数: closed cases called back.
+    case calledBack = "called_back"
+    /// 派遣次数: each time a case was handed to a department to sign for (dispatched, returned for
+    /// rework, or resumed into 已派遣).
+    case handovers
+    /// 及时签收次数: signed for within `CaseTallies.signForLimit` of its handover.
+    case signedOnTime = "signed_on_time"
+    /// 经办步骤数: steps taken by named people (not the reporter, not the system), by the day taken.
+    case workSteps = "work_steps"
+    /// 经办人数: distinct people who took those steps.
+    case workers
+
+    /// Counters kept per case in the roll-up table (all but the per-person work).
+    public static let perCase: [Tally] = allCases.filter { $0 != .workSteps && $0 != .workers }
+
+    public var nameKey: String { "tally.\(rawValue)" }
+}
+
+/// Counter values: what one case adds, or the sum over a period and a unit. Missing counters are 0.
+public struct TallyCounts: Sendable, Hashable, Codable {
+    public private(set) var values: [Tally: Int] = [:]
+
+    public init(_ values: [Tally: Int] = [:]) {
+        for (k, v) in values where v != 0 { self.values[k] = v }
+    }
+
+    public subscript(_ tally: Tally) -> Int {
+        get { values[tally] ?? 0 }
+        set { values[tally] = newValue == 0 ? nil : newValue }
+    }
+
+    public var isZero: Bool { values.isEmpty }
+
+    public static func + (a: TallyCounts, b: TallyCounts) -> TallyCounts {
+        var r = a
+        for (k, v) in b.values { r[k] += v }
+        return r
+    }
+
+    public static func - (a: TallyCounts, b: TallyCounts) -> TallyCounts {
+        var r = a
+        for (k, v) in b.values { r[k] -= v }
+        return r
+    }
+
+    public static func += (a: inout TallyCounts, b: TallyCounts) { a = a + b }
+}
+
+/// The facts of a case the counters read: what its row says now.
+public struct CaseFacts: Sendable, Hashable {
+    public var state: CaseState
+    public var outcome: CaseOutcome?
+    public var rating: Satisfaction?
+    public var reportedAt: Date
+    public var respondedAt: Date?
+    public var respondBy: Date
+    public var closedAt: Date?
+    public var resolveBy: Date
+    public var reworkCount: Int
+
+    public init(
+        state: CaseState, outcome: CaseOutcome? = nil, rating: Satisfaction? = nil, reportedAt: Date, respondedAt: Date? = nil,
+        respondBy: Date, closedAt: Date? = nil, resolveBy: Date, reworkCount: Int = 0
+    ) {
+        self.state = state
+        self.outcome = outcome
+        self.rating = rating
+        self.reportedAt = reportedAt
+        self.respondedAt = respondedAt
+        self.respondBy = respondBy
+        self.closedAt = closedAt
+        self.resolveBy = resolveBy
+        self.reworkCount = reworkCount
+    }
+}
+
+/// The facts of one timeline step the counters read.
+public struct StepFacts: Sendable, Hashable {
+    public var action: CaseActionKind
+    public var from: CaseState?
+    public var to: CaseState
+    public var at: Date
+    /// For a 签收: when the case was last handed over to be signed for.
+    public var handedOverAt: Date?
+
+    public init(action: CaseActionKind, from: CaseState?, to: CaseState, at: Date, handedOverAt: Date? = nil) {
+        self.action = action
+        self.from = from
+        self.to = to
+        self.at = at
+        self.handedOverAt = handedOverAt
+    }
+
+    /// Whether this step hands the case to a department to sign for.
+    public var isHandover: Bool { to == .dispatched && from != .dispatched }
+}
+
+/// What a case and its steps add to the counters. The storage layer keeps the roll-ups by adding
+/// `counts(of: after) − counts(of: before) + counts(ofStep:)` at every step, and rebuilds them with
+/// SQL that states the same rules (`TallySQL`); a test holds the two to each other.
+public enum CaseTallies {
+    /// 签收时限: a handed-over case is to be signed for within two hours (12345 hotlines' usual limit).
+    public static let signForLimit: TimeInterval = 2 * 3600
+
+    public static func counts(of c: CaseFacts) -> TallyCounts {
+        var t = TallyCounts()
+        t[.reported] = 1
+        guard c.state != .rejected && c.state != .merged else {
+            if let r = c.respondedAt { add(response: r, to: &t, c) }
+            if let rating = c.rating { rate(rating, into: &t) }
+            return t
+        }
+        t[.due] = 1
+        if c.state == .suspended { t[.suspended] = 1 }
+        if let closed = c.closedAt, c.state == .closed || c.state == .calledBack {
+            t[.closed] = 1
+            if closed <= c.resolveBy { t[.closedOnTime] = 1 }
+            if c.outcome == .solved { t[.solved] = 1 }
+            t[.resolutionSeconds] = seconds(from: c.reportedAt, to: closed)
+            if c.state == .calledBack { t[.calledBack] = 1 }
+        }
+        if c.reworkCount > 0 { t[.reworked] = 1 }
+        if let r = c.respondedAt { add(response: r, to: &t, c) }
+        if let rating = c.rating { rate(rating, into: &t) }
+        return t
+    }
+
+    /// What one step adds on top of the change in the case's facts: handovers and timely 签收.
+    public static func counts(ofStep s: StepFacts) -> TallyCounts {
+        var t = TallyCounts()
+        if s.isHandover { t[.handovers] = 1 }
+        if s.action == .signFor, let handed = s.handedOverAt, s.at.timeIntervalSince(handed) <= signForLimit { t[.signedOnTime] = 1 }
+        return t
+    }
+
+    /// Whether a step counts as work by a person (workload): anyone but the reporter and the system.
+    public static func isWork(_ actor: ActorRole) -> Bool { actor != .resident && actor != .system }
+
+    /// Whole seconds between two stored times, as the databases compute them (each time cut to the second first).
+    public static func seconds(from a: Date, to b: Date) -> Int {
+        Int(b.timeIntervalSince1970.rounded(.down)) - Int(a.timeIntervalSince1970.rounded(.down))
+    }
+
+    private static func add(response: Date, to t: inout TallyCounts, _ c: CaseFacts) {
+        t[.responded] = 1
+        if response <= c.respondBy { t[.respondedOnTime] = 1 }
+        t[.responseSeconds] = seconds(from: c.reportedAt, to: response)
+    }
+
+    private static func rate(_ rating: Satisfaction, into t: inout TallyCounts) {
+        t[.rated] = 1
+        if rating != .dissatisfied { t[.satisfied] = 1 }
+    }
+}

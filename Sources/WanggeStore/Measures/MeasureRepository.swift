@@ -1,0 +1,151 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// One restatement: a change to a case of a frozen month, kept beside the frozen figures.
+public struct Restatement: Sendable, Equatable {
+    public var caseID: UUID
+    public var day: SimpleDate
+    public var action: CaseActionKind
+    public var actorName: String
+    public var recordedAt: Date
+    public var change: TallyCounts
+
+    /// The measures whose numerator or denominator this change moved.
+    public var measures: [Measure] {
+        Measures.all.filter { m in (m.numerator.parts + m.denominator.parts).contains { change[$0.tally] != 0 } }
+    }
+}
+
+/// Reads the measures' roll-ups for a unit in scope: totals, series over time, by category, by
+/// channel and by child unit. Every read is a sum over the roll-up rows of one unit and a range of
+/// days, never a pass over the cases.
+public struct MeasureRepository: Sendable, SQLRepository {
+    let db: any Database
+
+    public init(_ db: any Database) { self.db = db }
+
+    /// The unit, when the figures of it may be shown in `scope`. The figures count every case of the
+    /// unit, so a department's account (which sees only cases sent to it) reads none.
+    public func unit(_ id: UUID, in scope: Scope) async throws -> UnitRow {
+        guard scope.departments == nil, let unit = try await UnitRepository(db).find(id, in: scope) else { throw StoreError.notFound("unit") }
+        return unit
+    }
+
+    static var sums: String {
+        Tally.perCase.map { "CAST(COALESCE(SUM(\($0.rawValue)), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+    }
+
+    static func counts(_ row: any SQLRow) throws -> TallyCounts {
+        var t = TallyCounts()
+        for tally in Tally.perCase { t[tally] = try row.decode(column: tally.rawValue, as: Int.self) }
+        return t
+    }
+
+    func range(_ p: MeasurePeriod) -> SQLQueryString { "day >= \(bind: p.from.description) AND day <= \(bind: p.to.description)" }
+
+    /// The unit's counters over the period, the work per person included.
+    public func totals(_ unit: UUID, _ period: MeasurePeriod) async throws -> TallyCounts {
+        let row = try await sql.raw("SELECT \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id = \(bind: unit) AND \(range(period))").first()
+        var t = try row.map(Self.counts) ?? TallyCounts()
+        let work = try await sql.raw(
+            """
+            SELECT CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people \
+            FROM case_workload WHERE unit_id = \(bind: unit) AND \(range(period))
+            """
+        ).first()
+        t[.workSteps] = try work?.decode(column: "steps", as: Int.self) ?? 0
+        t[.workers] = try work?.decode(column: "people", as: Int.self) ?? 0
+        return t
+    }
+
+    /// The unit's counters grouped by `column` (day, category_key or channel), in key order.
+    public func grouped(_ unit: UUID, _ period: MeasurePeriod, by column: Grouping) async throws -> [(key: String, counts: TallyCounts)] {
+        let key = column.expression
+        let rows = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id = \(bind: unit) AND \(range(period)) \
+            GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)
+            """
+        ).all()
+        return try rows.map { row -> (key: String, counts: TallyCounts) in (try row.decode(column: "k", as: String.self), try Self.counts(row)) }
+    }
+
+    public enum Grouping: Sendable {
+        case day, month, category, channel
+        var expression: String {
+            switch self {
+            case .day: "day"
+            case .month: "substr(day, 1, 7)"
+            case .category: "category_key"
+            case .channel: "channel"
+            }
+        }
+    }
+
+    /// Each child unit's counters over the period (work per person included), keyed by unit id.
+    public func children(of unit: UnitRow, _ period: MeasurePeriod) async throws -> [(unit: UnitRow, counts: TallyCounts)] {
+        let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
+        guard !kids.isEmpty else { return [] }
+        let ids = kids.map(\.id)
+        var byUnit: [UUID: TallyCounts] = [:]
+        for row in try await sql.raw(
+            "SELECT unit_id, \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id"
+        ).all() {
+            byUnit[try row.decode(column: "unit_id", as: UUID.self)] = try Self.counts(row)
+        }
+        for row in try await sql.raw(
+            """
+            SELECT unit_id, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people FROM case_workload \
+            WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id
+            """
+        ).all() {
+            let id = try row.decode(column: "unit_id", as: UUID.self)
+            byUnit[id, default: TallyCounts()][.workSteps] = try row.decode(column: "steps", as: Int.self)
+            byUnit[id, default: TallyCounts()][.workers] = try row.decode(column: "people", as: Int.self)
+        }
+        return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
+    }
+
+    /// Changes recorded after their month froze, newest first.
+    public func restatements(_ unit: UUID, _ period: MeasurePeriod, limit: Int = 200) async throws -> [Restatement] {
+        let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        return try await sql.raw(
+            """
+            SELECT case_id, day, action, actor_name, recorded_at, \(unsafeRaw: columns) FROM case_tally_restatements \
+            WHERE unit_id = \(bind: unit) AND \(range(period)) ORDER BY recorded_at DESC LIMIT \(bind: limit)
+            """
+        ).all().compactMap { row -> Restatement? in
+            guard let day = SimpleDate(iso: try row.decode(column: "day", as: String.self)),
+                let action = CaseActionKind(rawValue: try row.decode(column: "action", as: String.self))
+            else { return nil }
+            var change = TallyCounts()
+            for tally in Tally.perCase { change[tally] = try row.decode(column: tally.rawValue, as: Int.self) }
+            return Restatement(
+                caseID: try row.decode(column: "case_id", as: UUID.self), day: day, action: action,
+                actorName: try row.decode(column: "actor_name", as: String.self), recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+                change: change)
+        }
+    }
+
+    /// The same totals as `totals` counted straight from the cases with a GROUP BY (the work per
+    /// person left out): what a dashboard would cost without the roll-ups, for the benchmark.
+    public func recount(_ unit: UnitRow, _ period: MeasurePeriod) async throws -> TallyCounts {
+        let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+        let placed: SQLQueryString = "c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
+        let whose: SQLQueryString = unit.parentID == nil ? "(\(placed) OR c.unit_id IS NULL)" : placed
+        let row = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: sums) FROM cases c WHERE \(whose) \
+            AND c.reported_at >= \(bind: period.from.startOfDayInChina) AND c.reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina)
+            """
+        ).first()
+        return try row.map(Self.counts) ?? TallyCounts()
+    }
+
+    /// The months frozen, and when and by whom.
+    public func frozenMonths() async throws -> [MeasureMonths.Frozen] {
+        try await sql.raw("SELECT month, frozen_at, frozen_by FROM measure_months ORDER BY month").all(decoding: MeasureMonths.Frozen.self)
+    }
+}

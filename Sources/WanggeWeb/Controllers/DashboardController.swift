@@ -1,0 +1,86 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The dashboards (A1): `/dashboard` for the viewer's own unit and `/dashboard/{unit}` for any unit
+/// in scope (outside it: 404), for a month or a range of days. Every figure is read from the
+/// roll-ups, which the case steps keep current, so a page costs a few sums, not a pass over cases.
+enum DashboardController {
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get(SiteURL.dashboard().pattern, use: own)
+        pages.get(SiteURL.dashboard(UUID()).pattern, use: show)
+    }
+
+    /// Everything one dashboard shows.
+    struct Model {
+        var unit: UnitRow
+        var lineage: [UnitRow]
+        var period: MeasurePeriod
+        var totals: TallyCounts
+        /// By day, or by month for periods longer than two months.
+        var trend: [(key: String, counts: TallyCounts)]
+        var monthly: Bool
+        /// Top-level category key, its name, and its cases.
+        var categories: [(key: String, name: String, reported: Int)]
+        var channels: [(channel: CaseChannel, reported: Int)]
+        var children: [(unit: UnitRow, counts: TallyCounts)]
+        var restatements: [Restatement]
+        /// The months of the period that are frozen, and when those still open freeze by themselves.
+        var frozen: [MeasureMonths.Frozen]
+        var freezesAt: [(MeasureMonth, Date)]
+        var today: SimpleDate
+    }
+
+    static func own(req: Request) async throws -> Response {
+        let v = try req.requireMeasureReader()
+        guard let root = try await UnitRepository(req.db).roots(in: v.scope).first else { throw StoreError.notFound("unit") }
+        return try await render(req, v, unit: root.id)
+    }
+
+    static func show(req: Request) async throws -> Response {
+        let v = try req.requireMeasureReader()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("unit") }
+        return try await render(req, v, unit: id)
+    }
+
+    static func render(_ req: Request, _ v: Viewer, unit id: UUID) async throws -> Response {
+        let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
+        let categories = try await CaseController.repo(req).categories()
+        let model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
+        return Layout.response(req, DashboardPages.page(model), title: L10n.t("dashboard.title", model.unit.name))
+    }
+
+    /// The dashboard of `unit` for `period`, read in `scope` (404 outside it).
+    static func query(
+        on db: any Database, unit id: UUID, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date
+    ) async throws -> Model {
+        let repo = MeasureRepository(db)
+        let unit = try await repo.unit(id, in: scope)
+        let monthly = period.days > 62
+        var roots: [String: String] = [:]
+        let parents = Dictionary(categories.map { ($0.key, $0.parentKey) }) { a, _ in a }
+        for c in categories {
+            var key = c.key
+            while let p = parents[key] ?? nil { key = p }
+            roots[c.key] = key
+        }
+        let names = Dictionary(categories.map { ($0.key, $0.nameZh) }) { a, _ in a }
+        var byRoot: [String: Int] = [:]
+        for row in try await repo.grouped(unit.id, period, by: .category) { byRoot[roots[row.key] ?? row.key, default: 0] += row.counts[.reported] }
+        let channels = try await repo.grouped(unit.id, period, by: .channel).compactMap { row in
+            CaseChannel(rawValue: row.key).map { (channel: $0, reported: row.counts[.reported]) }
+        }
+        let frozenRows = try await repo.frozenMonths()
+        let months = Set(period.months.map(\.description))
+        let frozen = frozenRows.filter { months.contains($0.month) }
+        let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
+        return Model(
+            unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: try await repo.totals(unit.id, period),
+            trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
+            categories: byRoot.map { (key: $0.key, name: names[$0.key] ?? $0.key, reported: $0.value) }.sorted { ($1.reported, $0.key) < ($0.reported, $1.key) },
+            channels: channels.sorted { $0.reported > $1.reported },
+            children: try await repo.children(of: unit, period), restatements: try await repo.restatements(unit.id, period),
+            frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
+    }
+}
