@@ -77,7 +77,7 @@ def test_sigkill_during_intake_and_steps_loses_nothing_acknowledged():
                     with lock:
                         reported.add(r.json()[0]["service_request_id"])
                 elif r.status_code >= 500:
-                    errors.append(r.status_code)
+                    errors.append((r.status_code, r.text[:300]))
 
         def operator(stop):
             http = requests.Session()
@@ -122,7 +122,10 @@ def test_sigkill_during_intake_and_steps_loses_nothing_acknowledged():
                 t.join()
 
         assert len(reported) >= ROUNDS and len(accepted) >= 1, (len(reported), len(accepted))
-        assert not errors, f"5xx answers: {errors[:5]}"
+        if errors:
+            with open(os.path.join(s.work, "server.log")) as f:
+                tail = [line for line in f if "ERROR" in line or "rror" in line or "500" in line][-8:]
+            pytest.fail(f"5xx answers: {errors[:5]}; server log: {''.join(tail)}")
         path = os.path.join(s.env["WANGGE_DATA"], "wangge.sqlite")
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
