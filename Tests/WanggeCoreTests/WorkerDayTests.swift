@@ -27,7 +27,7 @@ struct WorkerDayTests {
         #expect(WorkerDay.needUrgency(recordedAt: Self.at(hours: -7 * 24 + 1), now: Self.now) == .open)
     }
 
-    @Test("the list runs by urgency, then deadline, then age, then kind; the counts add up")
+    @Test("the list runs by urgency, then kind, then deadline, then age; the counts add up")
     func order() {
         func task(_ n: Int, _ kind: DayTask.Kind, _ urgency: DayTask.Urgency, due: Double?, since: Double?) -> DayTask {
             DayTask(kind: kind, id: Self.id(n), title: "\(n)", due: due.map(Self.at), since: since.map(Self.at), urgency: urgency)
@@ -41,15 +41,16 @@ struct WorkerDayTests {
             task(6, .workCase, .overdue, due: -5, since: -30),
             task(7, .visit, .open, due: nil, since: -10),
             task(8, .workCase, .dueToday, due: 3, since: -5),
+            task(9, .visit, .overdue, due: -100, since: -4000),
         ]
         let ordered = WorkerDay.ordered(tasks).map(\.title)
-        // Overdue earliest deadline first; due today; warnings with a deadline before those without;
-        // open with a deadline first, then by age; equal age: the visit before the need.
-        #expect(ordered == ["6", "3", "8", "5", "4", "2", "7", "1"])
+        // Overdue: cases first (earliest deadline first), then the visit though its deadline is older;
+        // due today; warnings: the case before the need; open: case, visit, need.
+        #expect(ordered == ["6", "3", "9", "8", "5", "4", "2", "7", "1"])
         let counts = WorkerDay.counts(tasks)
         #expect(counts[.workCase] == [.open: 1, .overdue: 2, .warning: 1, .dueToday: 1])
         #expect(counts[.need] == [.open: 1, .warning: 1])
-        #expect(counts[.visit] == [.open: 1])
+        #expect(counts[.visit] == [.open: 1, .overdue: 1])
     }
 
     @Test("a household due a visit is a task: overdue stays overdue, due on its last day is due today, in its last week a warning")
@@ -67,7 +68,7 @@ struct WorkerDayTests {
         #expect(WorkerDay.visitTask(due(.due, by: today), today: today).urgency == .dueToday)
         #expect(WorkerDay.visitTask(due(.due, by: dec31), today: SimpleDate(year: 2026, month: 12, day: 1)!).urgency == .open)
         let task = WorkerDay.visitTask(due(.due, by: dec31), today: today)
-        #expect(task.place == "3号楼 502" && task.title.contains("0101"))
+        #expect(task.place == "0101" && task.title == "入户走访：3号楼 502")
         #expect(ChinaTime.format(task.due!) == "2027-01-01 00:00:00", "the end of the last day")
         #expect(ChinaTime.format(task.since!) == "2026-03-02 00:00:00")
     }

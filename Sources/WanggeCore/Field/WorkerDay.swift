@@ -69,20 +69,25 @@ public enum WorkerDay {
         case .due: urgency = d.dueBy <= today ? .dueToday : d.dueBy <= today.adding(days: visitWarningDays) ? .warning : .open
         case .visited: urgency = .open
         }
+        // Named by where it is (the building and room the worker walks to); the register number beside it.
         let place = [d.facts.building, d.facts.room].compactMap { $0 }.joined(separator: " ")
         return DayTask(
-            kind: .visit, id: d.facts.householdID, title: L10n.t("day.visit_title", d.facts.number), place: place.isEmpty ? nil : place,
+            kind: .visit, id: d.facts.householdID, title: L10n.t("day.visit_title", place.isEmpty ? d.facts.number : place), place: d.facts.number,
             due: d.dueBy.adding(days: 1).startOfDayInChina, since: d.facts.lastVisit?.startOfDayInChina, urgency: urgency)
     }
 
     /// A visit due within this many days is a warning.
     public static let visitWarningDays = 7
 
-    /// The list in working order: the most pressing first; within the same urgency the earliest
-    /// deadline, then what has waited longest, then cases before visits before needs; ties by id.
+    /// The list in working order: the most pressing first; within the same urgency cases (hard
+    /// deadlines, someone waiting) before visits before needs, then the earliest deadline, then what
+    /// has waited longest; ties by id. So fifty overdue visits never bury a late case.
     public static func ordered(_ tasks: [DayTask]) -> [DayTask] {
         tasks.sorted { a, b in
             if a.urgency != b.urgency { return a.urgency < b.urgency }
+            let ka = DayTask.Kind.allCases.firstIndex(of: a.kind)!
+            let kb = DayTask.Kind.allCases.firstIndex(of: b.kind)!
+            if ka != kb { return ka < kb }
             switch (a.due, b.due) {
             case (let x?, let y?) where x != y: return x < y
             case (.some, nil): return true
@@ -95,9 +100,6 @@ public enum WorkerDay {
             case (nil, .some): return false
             default: break
             }
-            let ka = DayTask.Kind.allCases.firstIndex(of: a.kind)!
-            let kb = DayTask.Kind.allCases.firstIndex(of: b.kind)!
-            if ka != kb { return ka < kb }
             return a.id.uuidString < b.id.uuidString
         }
     }

@@ -30,7 +30,10 @@ extension L10n {
         "day.log_today": ("今日日志 {0} 条", "{0} log entries today"),
         "day.buildings": ("我负责的楼栋：{0}", "My buildings: {0}"),
         "day.register": ("网格台账", "Grid register"),
-        "day.visit_title": ("入户走访 {0} 户", "Visit household {0}"),
+        "day.visit_title": ("入户走访：{0}", "Visit: {0}"),
+        "day.visit_due": ("应访日期 {0}", "Visit by {0}"),
+        "day.last_visit": ("上次走访 {0}", "Last visited {0}"),
+        "day.never_visited": ("从未走访", "Never visited"),
         "day.count.visits": ("待走访", "Visits due"),
         "day.action.visits": ("走访计划", "Visit plan"),
     ]

@@ -80,8 +80,17 @@ enum WorkerDayPages {
                     "p", ["class": "meta"],
                     [
                         t.place.map { el("span", .text($0)) } ?? .empty,
-                        t.due.map { el("span", .t("day.due", ChinaTime.formatMinutes($0))) } ?? .empty,
-                        t.since.map { el("span", .t("day.since", ChinaTime.formatMinutes($0))) } ?? .empty,
+                        t.due.map { due in
+                            // A visit is due by a day (its deadline is the end of it); a case by the minute.
+                            t.kind == .visit
+                                ? el("span", .t("day.visit_due", SimpleDate(due.addingTimeInterval(-1)).description))
+                                : el("span", .t("day.due", ChinaTime.formatMinutes(due)))
+                        } ?? .empty,
+                        t.since.map { since in
+                            t.kind == .visit
+                                ? el("span", .t("day.last_visit", SimpleDate(since).description))
+                                : el("span", .t("day.since", ChinaTime.formatMinutes(since)))
+                        } ?? (t.kind == .visit ? el("span", .t("day.never_visited")) : .empty),
                     ]),
             ])
     }
