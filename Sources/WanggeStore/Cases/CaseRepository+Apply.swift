@@ -125,10 +125,8 @@ extension CaseRepository {
     static func write(_ row: CaseRow, event: CaseEvent, over version: Int, actor: CaseActor, on sql: any SQLDatabase) async throws {
         // Reopening starts the sweeper's count afresh for the new deadline.
         let resetSweep: SQLQueryString = event.action == .reopen ? ", resolve_alerts = 0, next_sweep_at = NULL" : ""
-        // Write first, read after: the transaction takes the write lock (SQLite) or the row lock
-        // (PostgreSQL) before it reads. A SQLite transaction that read first and then wrote after
-        // another connection's commit would fail with "database is locked" instead of waiting.
-        try await sql.raw("UPDATE cases SET version = version WHERE id = \(bind: row.id)").run()
+        // Write lock first, read after (see `takeWriteLock`): a step racing an intake batch waits.
+        try await StoreSetup.takeWriteLock(on: sql)
         // The case as it was, for the measures' roll-ups (changed below in the same transaction).
         let before = try await MeasureRollup.stored(row.id, version: version, on: sql)
         let updated = try await sql.raw(

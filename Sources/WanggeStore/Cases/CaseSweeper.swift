@@ -73,6 +73,9 @@ public struct CaseSweeper: Sendable {
         let categories = known
         let outcome = try await db.transaction { tx -> (Int, Report) in
             let sql = tx.sql
+            // SQLite: take the write lock before reading, so the batch waits for a concurrent step or
+            // intake instead of failing at its first write ("database is locked"); PostgreSQL locks rows.
+            try await StoreSetup.takeWriteLock(on: sql)
             let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
             let due = try await sql.raw(
                 """

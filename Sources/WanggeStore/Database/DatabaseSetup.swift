@@ -58,6 +58,15 @@ public enum StoreSetup {
         }
     }
 
+    /// On SQLite, makes the current transaction a writer now: a write statement that changes nothing
+    /// still takes the write lock (waiting, with the busy timeout, for another writer). A transaction
+    /// that reads before its first write must start so: once it has read, SQLite cannot let it wait
+    /// for a writer that commits meanwhile, and fails with "database is locked". No-op on PostgreSQL.
+    public static func takeWriteLock(on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = -1").run()
+    }
+
     /// Whether the database has been set up before (Fluent's migration table exists and has rows).
     public static func isInitialised(_ db: any Database) async -> Bool {
         guard let sql = db as? any SQLDatabase else { return false }
