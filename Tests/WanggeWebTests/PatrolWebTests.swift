@@ -168,7 +168,8 @@ struct PatrolWebTests {
             let first = try await worker.api(.POST, "/api/v1/units/\(grid.id)/patrols", json: start)
             let second = try await worker.api(.POST, "/api/v1/units/\(grid.id)/patrols", json: start)
             let id = try #require(first.object["id"] as? String)
-            let batch = #"{"client_id":"1B4E28BA-2FA1-11D2-883F-0016D3CCA427","points":[{"lon":\#(p.lon),"lat":\#(p.lat),"at":"2030-01-01T00:00:00Z"},{"lon":\#(p.lon),"lat":\#(p.lat)}]}"#
+            let soon = ISO8601DateFormatter().string(from: app.clock.now().addingTimeInterval(60))
+            let batch = #"{"client_id":"1B4E28BA-2FA1-11D2-883F-0016D3CCA427","points":[{"lon":\#(p.lon),"lat":\#(p.lat),"at":"\#(soon)"},{"lon":\#(p.lon),"lat":\#(p.lat)}]}"#
             let points1 = try await worker.api(.POST, "/api/v1/patrols/\(id)/points", json: batch)
             let points2 = try await worker.api(.POST, "/api/v1/patrols/\(id)/points", json: batch)
             let finding = #"{"client_id":"C56A4180-65AA-42EC-A945-5FD21DEC0538","text":"井盖松动","category":"component.public_utility.manhole_cover","lon":\#(p.lon),"lat":\#(p.lat)}"#

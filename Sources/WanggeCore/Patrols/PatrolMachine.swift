@@ -22,18 +22,21 @@ public enum PatrolProblem: Error, Sendable, Equatable, LocalizedProblem {
     case notAllowed(action: PatrolActionKind, state: PatrolState)
     /// A point or finding dated before the patrol began, or an end before its last point.
     case outOfOrder
+    /// Dated later than now (beyond `PatrolMachine.clockSkew`): a phone's clock far ahead, or a made-up time.
+    case inFuture
 
     public var messageKey: String {
         switch self {
         case .notAllowed: "patrol.not_allowed"
         case .outOfOrder: "patrol.out_of_order"
+        case .inFuture: "patrol.in_future"
         }
     }
 
     public var args: [String] {
         switch self {
         case .notAllowed(let action, let state): ["@patrol.action.\(action.rawValue)", "@\(state.nameKey)"]
-        case .outOfOrder: []
+        case .outOfOrder, .inFuture: []
         }
     }
 }
@@ -55,11 +58,18 @@ public enum PatrolMachine {
         PatrolActionKind.allCases.filter { from($0).contains(state) }
     }
 
+    /// How far ahead of the server's clock a phone's time may be (cheap phones drift).
+    public static let clockSkew: TimeInterval = 5 * 60
+
     /// The state after `kind` taken at `time` on a patrol in `state` that began at `startedAt`.
     /// A phone replaying what it kept offline may send times in the past, but never before the start.
-    public static func apply(_ kind: PatrolActionKind, to state: PatrolState, startedAt: Date, at time: Date) throws(PatrolProblem) -> PatrolState {
+    /// With `now`, a time later than `now + clockSkew` is refused: what happens on a patrol has happened.
+    public static func apply(
+        _ kind: PatrolActionKind, to state: PatrolState, startedAt: Date, at time: Date, now: Date? = nil
+    ) throws(PatrolProblem) -> PatrolState {
         guard from(kind).contains(state) else { throw .notAllowed(action: kind, state: state) }
         guard time >= startedAt else { throw .outOfOrder }
+        if let now, time > now.addingTimeInterval(clockSkew) { throw .inFuture }
         return kind == .end ? .ended : .started
     }
 }

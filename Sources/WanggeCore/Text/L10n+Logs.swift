@@ -29,6 +29,7 @@ extension L10n {
         "log.too_long": ("不超过 {0} 个字", "At most {0} characters"),
         "log.bad_day": ("日期格式应为 2026-05-01", "Dates look like 2026-05-01"),
         "log.future_day": ("日期不能晚于今天", "The date cannot be after today"),
+        "log.too_old_day": ("日期不能早于 {0} 天前", "The date cannot be more than {0} days ago"),
         "log.bad_category": ("未知类别", "Unknown category"),
         "log.not_grid": ("日志只能记在网格下", "Entries are kept per grid"),
         "need.title": ("居民需求：{0}", "Resident needs: {0}"),

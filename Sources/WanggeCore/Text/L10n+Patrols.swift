@@ -21,6 +21,7 @@ extension L10n {
         "patrol.action.end": ("结束", "end"),
         "patrol.not_allowed": ("{1}的巡查不能{0}", "A patrol that is {1} cannot {0}"),
         "patrol.out_of_order": ("时间早于巡查开始时间", "Dated before the patrol began"),
+        "patrol.in_future": ("时间晚于现在，请检查手机时间", "Dated later than now: check the phone's clock"),
         "patrol.from": ("{0} 开始", "from {0}"),
         "patrol.to": ("{0} 结束", "to {0}"),
         "patrol.counts": ("{0} 个位置，{1} 项发现", "{0} points, {1} findings"),

@@ -75,12 +75,7 @@ public struct SocialLogRepository: Sendable, SQLRepository {
             category = known
         }
         let today = SimpleDate(now)
-        var day = today
-        if let raw = draft.day?.trimmingSpaces().trimmedOrNil {
-            guard let parsed = SimpleDate(iso: raw) else { throw StoreError(.invalid, "log.bad_day", field: "day") }
-            guard parsed <= today else { throw StoreError(.invalid, "log.future_day", field: "day") }
-            day = parsed
-        }
+        let day = try RecordedDay.parse(draft.day, today: today) ?? today
         let entry = SocialLogEntry(
             id: UUID(), unitID: grid.id, unitName: grid.name, day: day.description, text: text, category: category, place: place,
             authorName: author.name, createdAt: now)

@@ -232,11 +232,13 @@ public struct PatrolRepository: Sendable, SQLRepository {
         return try await get(id, in: scope)
     }
 
-    func step(_ kind: PatrolActionKind, on patrol: Patrol, at time: Date) throws -> PatrolState {
+    func step(_ kind: PatrolActionKind, on patrol: Patrol, at time: Date, now: Date? = nil) throws -> PatrolState {
         do {
-            return try PatrolMachine.apply(kind, to: patrol.state, startedAt: patrol.startedAt, at: time)
+            return try PatrolMachine.apply(kind, to: patrol.state, startedAt: patrol.startedAt, at: time, now: now)
         } catch .outOfOrder {
             throw StoreError(.invalid, "patrol.out_of_order", field: "at")
+        } catch .inFuture {
+            throw StoreError(.invalid, "patrol.in_future", field: "at")
         } catch {
             throw StoreError(.conflict, "case.problem", [error.message()])
         }
@@ -246,7 +248,9 @@ public struct PatrolRepository: Sendable, SQLRepository {
 
     /// Adds points to a patrol under way, in one write. Points outside the grid are kept and flagged.
     /// With `clientID`, a batch already stored under it is returned instead.
-    public func addPoints(_ drafts: [PatrolPointDraft], to id: UUID, clientID: UUID? = nil, in scope: Scope) async throws -> [PatrolPoint] {
+    public func addPoints(
+        _ drafts: [PatrolPointDraft], to id: UUID, clientID: UUID? = nil, now: Date = Date(), in scope: Scope
+    ) async throws -> [PatrolPoint] {
         let patrol = try await get(id, in: scope)
         if let clientID {
             let stored = try await storedPoints(of: id, clientID: clientID, in: scope)
@@ -256,7 +260,7 @@ public struct PatrolRepository: Sendable, SQLRepository {
         guard drafts.count <= Self.maxPoints else { throw StoreError(.invalid, "patrol.too_many_points", [String(Self.maxPoints)], field: "points") }
         for d in drafts {
             guard d.point.isValid else { throw StoreError(.invalid, "case.bad_point", field: "points") }
-            _ = try step(.addPoint, on: patrol, at: d.at)
+            _ = try step(.addPoint, on: patrol, at: d.at, now: now)
         }
         let area = try await UnitRepository(db).get(patrol.unitID, in: scope).area
         struct Row: Encodable {
@@ -299,7 +303,7 @@ public struct PatrolRepository: Sendable, SQLRepository {
             return (existing, nil, false)
         }
         let at = draft.at ?? now
-        _ = try step(.addFinding, on: patrol, at: at)
+        _ = try step(.addFinding, on: patrol, at: at, now: now)
         let text = draft.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError(.invalid, "patrol.text_required", field: "text") }
         guard text.count <= Self.maxText else { throw StoreError(.invalid, "log.too_long", [String(Self.maxText)], field: "text") }

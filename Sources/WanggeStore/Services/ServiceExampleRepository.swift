@@ -180,9 +180,13 @@ public struct ServiceExampleRepository: Sendable, SQLRepository {
         return Dictionary(grouping: rows) { $0.serviceKey ?? "" }
     }
 
-    public func setPublished(_ id: UUID, _ published: Bool) async throws -> ServiceExample {
-        _ = try await get(id)
-        try await sql.raw("UPDATE service_examples SET published = \(bind: published) WHERE id = \(bind: id)").run()
+    /// Publishes an example or takes it back: only one written up in the caller's part of the tree
+    /// (a district-wide one, written up from no grid, only from a district scope); else not found.
+    public func setPublished(_ id: UUID, _ published: Bool, in scope: Scope) async throws -> ServiceExample {
+        let updated = try await sql.raw(
+            "UPDATE service_examples SET published = \(bind: published) WHERE id = \(bind: id) AND \(scope.condition("unit_id")) RETURNING id"
+        ).all()
+        guard updated.count == 1 else { throw StoreError.notFound("example") }
         return try await get(id)
     }
 }

@@ -47,6 +47,11 @@ public struct VisitRepository: Sendable, SQLRepository {
         if let client = s.clientID, let existing = try await find(clientID: client, in: scope) {
             return VisitOutcome(visit: existing, replayed: true)
         }
+        // The fixed draft sent again (the phone did not hear the answer): the draft it completed is
+        // answered as stored, whatever client id the second try carried.
+        if let id = s.draftID, let done = try await find(id, in: scope), done.state == .recorded, done.householdID == s.householdID {
+            return VisitOutcome(visit: done, replayed: true)
+        }
         let household = try await PlaceRepository(db).household(s.householdID, in: scope)
         guard let gridID = household.unitID else { throw StoreError.notFound("household") }
         var draft: HomeVisit?

@@ -116,6 +116,27 @@ public struct HomeVisit: Codable, Sendable, Equatable, Identifiable {
     }
 }
 
+extension HomeVisit {
+    /// The visit as the API shows it: ID numbers and phones in its register changes masked, as on
+    /// the resident API. The full values went into the register (where the unmask gate guards them);
+    /// the visit record is not a second way round that gate.
+    public var masked: HomeVisit {
+        var v = self
+        v.changes = changes.map { c in
+            var c = c
+            c.phone = c.phone.map(Mask.phone)
+            if var m = c.member {
+                m.idNumber = m.idNumber.map(Mask.idNumber)
+                m.documentNumber = m.documentNumber.map(Mask.idNumber)
+                m.phone = m.phone.map(Mask.phone)
+                c.member = m
+            }
+            return c
+        }
+        return v
+    }
+}
+
 /// What a worker sends to record a visit.
 public struct VisitSubmission: Sendable, Equatable {
     public var householdID: UUID

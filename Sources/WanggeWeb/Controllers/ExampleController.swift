@@ -143,10 +143,10 @@ enum ExampleController {
     struct PublishForm: Content { var published: String? }
 
     static func publish(req: Request) async throws -> Response {
-        _ = try req.requireExampleKeeper()
+        let keeper = try req.requireExampleKeeper()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("example") }
         let published = try req.content.decode(PublishForm.self).published == "1"
-        let example = try await ServiceExampleRepository(req.db).setPublished(id, published)
+        let example = try await ServiceExampleRepository(req.db).setPublished(id, published, in: keeper.viewer.scope)
         try await req.audit("example.publish", object: "service_example", id.uuidString, detail: AuditDetail(["published": published ? "1" : "0"]).text)
         return LogController.done(req, published ? "example.published" : "example.unpublished", to: .example(example.id))
     }

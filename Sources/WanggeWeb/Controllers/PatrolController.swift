@@ -77,7 +77,7 @@ enum PatrolController {
         let patrolID = try id(req, what: "patrol")
         do {
             guard let point = try CaseController.point(lon: form.lon, lat: form.lat) else { throw StoreError(.invalid, "patrol.no_position", field: "location") }
-            let added = try await PatrolRepository(req.db).addPoints([PatrolPointDraft(point, at: req.now)], to: patrolID, in: w.viewer.scope)
+            let added = try await PatrolRepository(req.db).addPoints([PatrolPointDraft(point, at: req.now)], to: patrolID, now: req.now, in: w.viewer.scope)
             try await req.audit("patrol.points", object: "patrol", patrolID.uuidString, detail: AuditDetail(["count": "1", "outside": added.first?.outside == true ? "1" : nil]).text)
             return LogController.done(req, added.first?.outside == true ? "patrol.point_outside" : "patrol.point_saved", to: .patrol(patrolID))
         } catch let e as StoreError where e.kind == .invalid {

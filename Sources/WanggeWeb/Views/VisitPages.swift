@@ -59,9 +59,8 @@ enum VisitPages {
         func submission(household: UUID, members: [UUID], currentTags: [UUID: [String]], now: Date) throws -> (submission: VisitSubmission, refs: [Ref]) {
             let today = SimpleDate(now)
             var visitedAt = now
-            if let raw = value("day")?.trimmedOrNil, raw != today.description {
-                guard let day = SimpleDate(iso: raw), day <= today else { throw StoreError(.invalid, "log.bad_day", field: "day") }
-                visitedAt = ChinaTime.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? now
+            if let raw = value("day")?.trimmedOrNil, raw != today.description, let day = try RecordedDay.parse(raw, today: today) {
+                visitedAt = RecordedDay.noon(day)
             }
             var changes: [VisitChange] = []
             for m in members {

@@ -76,7 +76,7 @@ enum PatrolAPI {
                 if !stored.isEmpty { return try await stored.encodeResponse(status: .ok, for: req) }
             }
             let drafts = body.points.map { PatrolPointDraft(GeoPoint(lon: $0.lon, lat: $0.lat), at: $0.at ?? req.now) }
-            let points = try await repo.addPoints(drafts, to: id, clientID: body.clientId, in: w.viewer.scope)
+            let points = try await repo.addPoints(drafts, to: id, clientID: body.clientId, now: req.now, in: w.viewer.scope)
             let outside = points.filter(\.outside).count
             try await req.audit(
                 "patrol.points", object: "patrol", id.uuidString, detail: AuditDetail(["count": String(points.count), "outside": outside > 0 ? String(outside) : nil]).text)

@@ -83,11 +83,11 @@ enum VisitAPI {
         }
         api.get("households", ":id", "visits") { req async throws -> [HomeVisit] in
             let v = try req.requireVisitReader()
-            return try await VisitController.repo(req).visits(of: try req.id(), in: v.scope)
+            return try await VisitController.repo(req).visits(of: try req.id(), in: v.scope).map(\.masked)
         }
         api.get("visits", ":id") { req async throws -> HomeVisit in
             let v = try req.requireVisitReader()
-            return try await VisitController.repo(req).get(try req.id(), in: v.scope)
+            return try await VisitController.repo(req).get(try req.id(), in: v.scope).masked
         }
         api.get("residents", ":id", "care") { req async throws -> CareArchive in
             let residentID = try req.id()
@@ -133,9 +133,8 @@ enum VisitAPI {
         let changes = body.changes ?? []
         guard changes.isEmpty || w.viewer.role.editsRegister else { throw Abort(.forbidden, reason: L10n.t("visit.changes_not_allowed")) }
         var visitedAt = req.now
-        if let raw = body.day?.trimmedOrNil, raw != SimpleDate(req.now).description {
-            guard let day = SimpleDate(iso: raw), day <= SimpleDate(req.now) else { throw StoreError(.invalid, "log.bad_day", field: "day") }
-            visitedAt = ChinaTime.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? req.now
+        if let raw = body.day?.trimmedOrNil, raw != SimpleDate(req.now).description, let day = try RecordedDay.parse(raw, today: SimpleDate(req.now)) {
+            visitedAt = RecordedDay.noon(day)
         }
         var uploads: [AttachmentUpload] = []
         for p in body.photos ?? [] {
@@ -146,7 +145,7 @@ enum VisitAPI {
             householdID: householdID, draftID: body.draftId, clientID: body.clientId, visitedAt: visitedAt, seen: body.seen ?? "", met: body.met ?? [],
             needs: body.needs ?? [], changes: changes, photos: try CaseRepository.checkPhotos(uploads))
         let outcome = try await VisitController.repo(req).submit(submission, by: w.actor, signer: req.auditSigner, scope: w.viewer.scope, now: req.now)
-        let visit = outcome.visit
+        let visit = outcome.visit.masked
         if visit.state == .draft {
             let problems = visit.problems.map { APIError.Problem(field: $0.field, row: nil, column: nil, message: $0.message()) }
             let error = APIError.Body(
