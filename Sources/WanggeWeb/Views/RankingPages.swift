@@ -34,7 +34,11 @@ enum RankingPages {
         let terms = c.rules.compactMap { r in Measures.named(r.measure).map { (m: $0, points: r.points) } }
         switch c.mode {
         case .points:
-            let sum = terms.map { L10n.t("rank.term.points", String(format: "%g", $0.points), L10n.t($0.m.nameKey)) }.joined(separator: " + ")
+            let sum = terms.map { t in
+                let name = L10n.t(t.m.nameKey)
+                return L10n.t("rank.term.points", String(format: "%g", t.points), t.m.direction == .lowerIsBetter ? "(1 − \(name))" : name)
+            }
+            .joined(separator: " + ")
             return L10n.t("rank.formula.points", sum, c.minimumN)
         case .deductions:
             let sum = terms.map { L10n.t("rank.term.deductions", String(format: "%g", $0.points), L10n.t("rank.short.\($0.m.id)")) }.joined(separator: " − ")
