@@ -85,7 +85,7 @@ enum RankingController {
         let period = month.period
         var boards: [Board] = []
         var gridScores: [UUID: (unit: UnitRow, score: Score)] = [:]
-        for level in [UnitLevel.community, .grid] where unit.level <= level {
+        for level in [UnitLevel.community, .grid] where unit.level < level {
             let units = try await ranking.units(under: unit, level: level, in: scope)
             guard !units.isEmpty else { continue }
             let counts = try await measures.totals(of: units.map(\.id), period)

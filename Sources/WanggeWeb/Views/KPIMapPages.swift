@@ -30,9 +30,12 @@ enum KPIMapPages {
             el("button", ["type": "submit"], .t("dashboard.show")))
     }
 
-    /// "95" for a rate's edge, "12.5" for hours and ratios.
+    /// "95 %" for a rate's edge, "5.1 %" when not whole (as the figures show), "12.5" for hours and ratios.
     static func edge(_ m: Measure) -> (Double) -> String {
-        m.kind == .rate ? { String(format: "%g %%", $0) } : { String(format: "%.1f", $0) }
+        { value in
+            let number = value.rounded() == value ? String(format: "%.0f", value) : String(format: "%.1f", value)
+            return m.kind == .rate ? number + " %" : number
+        }
     }
 
     static func map(_ m: KPIMapController.Model) -> HTML {
