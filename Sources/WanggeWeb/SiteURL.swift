@@ -94,6 +94,8 @@ enum SiteURL {
     case care(UUID)
     case careRead(UUID)
     case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
+    case dashboardMap(UUID, measure: String? = nil, period: MeasureQuery = MeasureQuery())
+    case rankings(unit: UUID? = nil, month: String? = nil)
 
     var path: String {
         switch self {
@@ -190,6 +192,9 @@ enum SiteURL {
         case .care(let id): "/residents/\(id.uuidString)/care"
         case .careRead(let id): "/residents/\(id.uuidString)/care/read"
         case .dashboard(let id, let period): "/dashboard" + (id.map { "/" + $0.uuidString } ?? "") + Self.query(period.items)
+        case .dashboardMap(let id, let measure, let period):
+            "/dashboard/\(id.uuidString)/map" + Self.query([URLQueryItem(name: "measure", value: measure)] + period.items)
+        case .rankings(let unit, let month): "/rankings" + Self.query(["unit": unit?.uuidString, "month": month])
         }
     }
 
@@ -255,6 +260,7 @@ enum SiteURL {
         case .care: ["residents", ":id", "care"]
         case .careRead: ["residents", ":id", "care", "read"]
         case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
+        case .dashboardMap: ["dashboard", ":id", "map"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -165,6 +165,8 @@ func routes(_ app: Application) throws {
     VisitController.register(pages)
     CareController.register(pages)
     DashboardController.register(pages)
+    KPIMapController.register(pages)
+    RankingController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -178,6 +180,7 @@ func routes(_ app: Application) throws {
     PatrolAPI.register(api)
     VisitAPI.register(api)
     MeasuresAPI.register(api)
+    RankingsAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

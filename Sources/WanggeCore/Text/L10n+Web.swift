@@ -264,7 +264,7 @@ extension L10n {
         "grid.team_gap": ("本网格不足 {0} 人,请补充力量", "This grid has fewer than {0} people; add staff"),
         "grid.buildings": ("楼栋与商铺({0})", "Buildings and shops ({0})"),
         "grid.residents": ("居民({0} 人)", "Residents ({0})"),
-        "map.legend_households": ("颜色越深,户数越多;点击进入", "Darker means more households; click to open"),
+        "map.legend_households": ("按户数分级,每级 1 个整数步长(如每 1,000 户);点击进入", "Households in classes of equal round steps (e.g. 1,000 a class); click to open"),
         "map.legend_buildings": ("蓝点为楼栋,橙点为沿街商铺", "Blue dots are buildings, orange dots street shops"),
         "grid.organisations": ("组织与商户({0})", "Organisations and businesses ({0})"),
         "grid.components": ("公共设施部件({0})", "Public components ({0})"),

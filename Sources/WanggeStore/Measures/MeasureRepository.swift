@@ -87,8 +87,14 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// Each child unit's counters over the period (work per person included), keyed by unit id.
     public func children(of unit: UnitRow, _ period: MeasurePeriod) async throws -> [(unit: UnitRow, counts: TallyCounts)] {
         let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
-        guard !kids.isEmpty else { return [] }
-        let ids = kids.map(\.id)
+        let byUnit = try await totals(of: kids.map(\.id), period)
+        return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
+    }
+
+    /// The counters of several units over the period (work per person included), in two grouped
+    /// sums over the roll-ups; units with no rows are left out.
+    public func totals(of ids: [UUID], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {
+        guard !ids.isEmpty else { return [:] }
         var byUnit: [UUID: TallyCounts] = [:]
         for row in try await sql.raw(
             "SELECT unit_id, \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id"
@@ -105,7 +111,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
             byUnit[id, default: TallyCounts()][.workSteps] = try row.decode(column: "steps", as: Int.self)
             byUnit[id, default: TallyCounts()][.workers] = try row.decode(column: "people", as: Int.self)
         }
-        return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
+        return byUnit
     }
 
     /// Changes recorded after their month froze, newest first.

@@ -64,7 +64,10 @@ enum DashboardPages {
         var s = CaseSearch()
         s.unit = m.unit.id.uuidString
         s.overdue = "1"
-        return el("p", ["class": "actions"], HTML.link(SiteURL.cases(queue: "all", search: s).path, L10n.t("dashboard.overdue"), cls: "button secondary"))
+        return el(
+            "p", ["class": "actions"], HTML.link(SiteURL.cases(queue: "all", search: s).path, L10n.t("dashboard.overdue"), cls: "button secondary"),
+            m.children.isEmpty ? .empty : HTML.link(SiteURL.dashboardMap(m.unit.id, period: MeasureQuery(m.period)).path, L10n.t("kpimap.nav"), cls: "button secondary"),
+            HTML.link(SiteURL.rankings(unit: m.unit.id, month: m.period.month?.description).path, L10n.t("rank.nav"), cls: "button secondary"))
     }
 
     static func freezeNotes(_ m: DashboardController.Model) -> HTML {

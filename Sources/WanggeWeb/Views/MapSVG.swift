@@ -9,7 +9,12 @@ enum MapSVG {
         var area: GeoArea
         var label: String
         var url: String?
-        var value: Int
+        /// Kept for callers that draw a single outline; it no longer sets the colour.
+        var value: Int = 0
+        /// The shape's class on the legend (`shade0`…`shade5`, `good0`…`good3`, `nodata`); plain grey by default.
+        var cls: String = "shade0"
+        /// What the tooltip adds after the label ("92.5 % · n = 40").
+        var note: String? = nil
     }
 
     struct Dot {
@@ -40,15 +45,16 @@ enum MapSVG {
         func xy(_ p: GeoPoint) -> String {
             String(format: "%.1f,%.1f", (p.lon - box.minLon) * kx * scale, (box.maxLat - p.lat) * scale)
         }
-        // Five shades spread between the smallest and largest value shown, so differences between
-        // similar units stay visible; 0 keeps its own grey.
-        let values = shapes.map(\.value).filter { $0 > 0 }
-        let low = values.min() ?? 0, high = values.max() ?? 0
-        var parts: [String] = []
+        // The colour is the shape's class, chosen by the caller from honest class edges
+        // (`ClassScheme`); units without enough data are hatched by the pattern below.
+        var parts: [String] = [
+            "<defs><pattern id=\"map-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+                + "<rect width=\"6\" height=\"6\" fill=\"#f1f3f5\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#adb5bd\" stroke-width=\"2\"/></pattern></defs>"
+        ]
         for s in shapes {
             let d = s.area.polygons.flatMap { $0.rings }.map { ring in "M" + ring.map(xy).joined(separator: "L") + "Z" }.joined()
-            let shade = s.value == 0 ? 0 : high == low ? 3 : 1 + min(4, (s.value - low) * 5 / (high - low + 1))
-            let path = "<path class=\"shade\(shade)\" d=\"\(d)\"><title>\(HTML.escape(s.label)) · \(s.value)</title></path>"
+            let title = HTML.escape(s.label) + (s.note.map { " · " + HTML.escape($0) } ?? "")
+            let path = "<path class=\"\(HTML.escape(s.cls))\" d=\"\(d)\"><title>\(title)</title></path>"
             parts.append(s.url.map { "<a href=\"\(HTML.escape($0))\">\(path)</a>" } ?? path)
         }
         for s in shapes {

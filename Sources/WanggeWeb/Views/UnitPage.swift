@@ -48,9 +48,19 @@ enum UnitPage {
 
     static func children(_ m: UnitController.Model) -> HTML {
         guard !m.children.isEmpty else { return .empty }
-        let shapes = m.children.compactMap { c in
-            c.unit.area.map { MapSVG.Shape(area: $0, label: shortName(c.unit.name, under: m.unit.name), url: SiteURL.unit(c.unit.id).path, value: c.totals.households) }
+        // Households in round steps from zero (0–1,000, 1,000–2,000, …), so near-equal units share a colour.
+        let scheme = MapClassViews.households(m.children.map(\.totals.households))
+        var perClass = Array(repeating: 0, count: scheme.classCount)
+        let shapes = m.children.compactMap { c -> MapSVG.Shape? in
+            let i = scheme.classIndex(Double(c.totals.households))
+            perClass[i] += 1
+            return c.unit.area.map {
+                MapSVG.Shape(
+                    area: $0, label: shortName(c.unit.name, under: m.unit.name), url: SiteURL.unit(c.unit.id).path, value: c.totals.households,
+                    cls: MapClassViews.cls(i, of: scheme.classCount, .amount), note: L10n.t("kpimap.households", c.totals.households))
+            }
         }
+        let legend = MapClassViews.legend(scheme, .amount, counts: perClass, insufficient: nil) { String(format: "%.0f", $0) }
         let rows: [[HTML]] = m.children.map { c in
             let understaffed = c.unit.level == .grid && c.totals.staff < m.teamMinimum
             return [
@@ -65,7 +75,7 @@ enum UnitPage {
             "section",
             [
                 el("h2", .t("unit.children", L10n.t(m.children[0].unit.level.nameKey), m.children.count)),
-                MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")),
+                MapSVG.render(shapes: shapes, legend: L10n.t("map.legend_households")), shapes.isEmpty ? .empty : legend,
                 HTML.table(["col.name", "col.code", "stat.households", "stat.residents", "stat.staff"], rows),
             ])
     }

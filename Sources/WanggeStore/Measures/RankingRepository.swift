@@ -1,0 +1,47 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// A member of a grid's team with the steps they took on cases of that grid in a period.
+public struct RankedPerson: Sendable, Equatable {
+    public var staffID: UUID
+    public var name: String
+    public var kindKey: String
+    public var gridID: UUID
+    /// 经办步骤数 in the grid over the period, from the per-person roll-up (`case_workload`).
+    public var steps: Int
+}
+
+/// What the assessment (A2) reads: the units under a unit and the teams of its grids, with their
+/// counters from the roll-ups. Like every measure read, sums over roll-up rows, never cases.
+public struct RankingRepository: Sendable, SQLRepository {
+    let db: any Database
+
+    public init(_ db: any Database) { self.db = db }
+
+    /// Live units of `level` under `unit` (the unit itself included when of that level), in `scope`.
+    public func units(under unit: UnitRow, level: UnitLevel, in scope: Scope) async throws -> [UnitRow] {
+        try await UnitRepository(db).all(in: scope, level: level).filter { $0.path.hasPrefix(unit.path) }.sorted { $0.name < $1.name }
+    }
+
+    /// Active members of `kinds` assigned to `grids`, with their steps on those grids' cases in the period.
+    public func people(of grids: [UUID], kinds: [String], _ period: MeasurePeriod) async throws -> [RankedPerson] {
+        guard !grids.isEmpty, !kinds.isEmpty else { return [] }
+        let rows = try await sql.raw(
+            """
+            SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, \
+            CAST(COALESCE((SELECT SUM(w.steps) FROM case_workload w WHERE w.unit_id = a.unit_id AND w.person = s.name \
+            AND w.day >= \(bind: period.from.description) AND w.day <= \(bind: period.to.description)), 0) AS BIGINT) AS steps \
+            FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
+            WHERE a.unit_id IN (\(binds: grids)) AND a.ended_at IS NULL AND s.active = \(bind: true) AND s.kind_key IN (\(binds: kinds))
+            """
+        ).all()
+        return try rows.map { r in
+            RankedPerson(
+                staffID: try r.decode(column: "staff_id", as: UUID.self), name: try r.decode(column: "name", as: String.self),
+                kindKey: try r.decode(column: "kind_key", as: String.self), gridID: try r.decode(column: "unit_id", as: UUID.self),
+                steps: try r.decode(column: "steps", as: Int.self))
+        }
+    }
+}

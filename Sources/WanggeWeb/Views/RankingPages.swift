@@ -1,0 +1,121 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// The monthly assessment: the formula and weights, the 红黑榜 of grids and communities with each
+/// score's parts and n, the units not ranked for too few cases, and the 十佳网格员 / 十佳代办员.
+enum RankingPages {
+    static func page(_ m: RankingController.Model) -> HTML {
+        [
+            Layout.breadcrumbs(m.lineage.map { (name: $0.name, url: SiteURL.rankings(unit: $0.id, month: m.month.description).path) }),
+            picker(m),
+            formula(m.config),
+            m.boards.isEmpty ? el("p", ["class": "meta"], .t("rank.none")) : .empty,
+            HTML(m.boards.map { board(m, $0) }),
+            people(m, m.gridWorkers, title: "rank.top_workers"),
+            people(m, m.agents, title: "rank.top_agents"),
+        ]
+    }
+
+    static func picker(_ m: RankingController.Model) -> HTML {
+        let modes: [HTML] = [ScoringConfig.Mode.points, .deductions].map { mode in
+            el("option", ["value": mode.rawValue, "selected": mode == m.config.mode ? "selected" : nil], .t("rank.mode.\(mode.rawValue)"))
+        }
+        return el(
+            "form", ["method": "get", "action": SiteURL.rankings().path, "class": "inline period-picker"],
+            el("input", ["type": "hidden", "name": "unit", "value": m.unit.id.uuidString]),
+            el("label", .t("dashboard.month"), el("input", ["type": "month", "name": "month", "value": m.month.description])),
+            el("label", .t("rank.mode"), el("select", ["name": "mode"], modes)),
+            el("button", ["type": "submit"], .t("dashboard.show")))
+    }
+
+    /// "得分 = 40 × 按期结案率的 Wilson 下限 + …" with the minimum n.
+    static func formulaText(_ c: ScoringConfig) -> String {
+        let terms = c.rules.compactMap { r in Measures.named(r.measure).map { (m: $0, points: r.points) } }
+        switch c.mode {
+        case .points:
+            let sum = terms.map { t in
+                let name = L10n.t(t.m.nameKey)
+                return L10n.t("rank.term.points", String(format: "%g", t.points), t.m.direction == .lowerIsBetter ? "(1 − \(name))" : name)
+            }
+            .joined(separator: " + ")
+            return L10n.t("rank.formula.points", sum, c.minimumN)
+        case .deductions:
+            let sum = terms.map { L10n.t("rank.term.deductions", String(format: "%g", $0.points), L10n.t("rank.short.\($0.m.id)")) }.joined(separator: " − ")
+            return L10n.t("rank.formula.deductions", String(format: "%g", c.base), sum, c.minimumN)
+        }
+    }
+
+    static func formula(_ c: ScoringConfig) -> HTML {
+        el("section", ["class": "rank-formula"], el("p", ["class": "formula"], .text(formulaText(c))), el("p", ["class": "meta"], .t("rank.fairness")))
+    }
+
+    /// One score with its parts: "92.35" then "按期结案率 95.0 % (n 40) → 35.2".
+    static func scoreCell(_ s: Score) -> HTML {
+        let parts = s.parts.map { p in
+            L10n.t("rank.part", L10n.t(p.measure.nameKey), p.value.display, p.value.n, String(format: "%.2f", p.points))
+        }
+        return [
+            el("strong", .text(s.total.map { String(format: "%.2f", $0) } ?? "—")),
+            el("span", ["class": "n"], .text(" " + L10n.t("measure.n", s.n))),
+            el("div", ["class": "meta"], .text(parts.joined(separator: "；"))),
+        ]
+    }
+
+    static func rows(_ m: RankingController.Model, _ list: ArraySlice<(unit: UnitRow, score: Score)>, rankFrom: Int) -> [[HTML]] {
+        list.enumerated().map { i, r in
+            [
+                .text(String(rankFrom + i)),
+                HTML.link(SiteURL.dashboard(r.unit.id, period: MeasureQuery(month: m.month.description)).path, r.unit.name),
+                scoreCell(r.score),
+            ]
+        }
+    }
+
+    static func board(_ m: RankingController.Model, _ b: RankingController.Board) -> HTML {
+        let level = L10n.t(b.level.nameKey)
+        let split = Scoring.boards(count: b.ranked.count)
+        let headers = [L10n.t("rank.rank"), level, L10n.t("rank.score")]
+        let unranked: [[HTML]] = b.unranked.map { r in
+            [HTML.link(SiteURL.dashboard(r.unit.id, period: MeasureQuery(month: m.month.description)).path, r.unit.name), .text(L10n.t("measure.n", r.score.n))]
+        }
+        return el(
+            "section", ["class": "rank-board"],
+            el("h2", .t("rank.board", level, b.ranked.count)),
+            el("h3", ["class": "red-board"], .t("rank.red")),
+            b.ranked.isEmpty
+                ? el("p", ["class": "meta"], .t("rank.none_ranked"))
+                : el("div", ["class": "table-wrap"], HTML.table(headers, rows(m, b.ranked[split.red], rankFrom: 1))),
+            split.black.isEmpty
+                ? .empty
+                : [
+                    el("h3", ["class": "black-board"], .t("rank.black")),
+                    el("div", ["class": "table-wrap"], HTML.table(headers, rows(m, b.ranked[split.black], rankFrom: split.black.lowerBound + 1))),
+                ],
+            unranked.isEmpty
+                ? .empty
+                : [
+                    el("h3", .t("rank.insufficient", m.config.minimumN, unranked.count)),
+                    el("div", ["class": "table-wrap"], HTML.table([level, "n"], unranked)),
+                ])
+    }
+
+    static func people(_ m: RankingController.Model, _ list: [RankingController.PersonRow], title: String) -> HTML {
+        let rows: [[HTML]] = list.enumerated().map { i, p in
+            [
+                .text(String(i + 1)), .text(p.person.name),
+                HTML.link(SiteURL.dashboard(p.grid.id, period: MeasureQuery(month: m.month.description)).path, p.grid.name),
+                scoreCell(p.score), .number(p.person.steps),
+            ]
+        }
+        return el(
+            "section", ["class": "rank-board"],
+            el("h2", .t(title)),
+            el("p", ["class": "meta"], .t("rank.people_rule")),
+            rows.isEmpty
+                ? el("p", ["class": "meta"], .t("rank.none_ranked"))
+                : el(
+                    "div", ["class": "table-wrap"],
+                    HTML.table([L10n.t("rank.rank"), L10n.t("rank.person"), L10n.t(UnitLevel.grid.nameKey), L10n.t("rank.score"), L10n.t("tally.work_steps")], rows)))
+    }
+}
