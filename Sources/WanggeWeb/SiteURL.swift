@@ -94,6 +94,8 @@ enum SiteURL {
     case care(UUID)
     case careRead(UUID)
     case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
+    case monthlyReport(UUID, month: String? = nil)
+    case reportExport(UUID, format: String, table: String? = nil, of: String? = nil, period: MeasureQuery = MeasureQuery())
 
     var path: String {
         switch self {
@@ -190,6 +192,10 @@ enum SiteURL {
         case .care(let id): "/residents/\(id.uuidString)/care"
         case .careRead(let id): "/residents/\(id.uuidString)/care/read"
         case .dashboard(let id, let period): "/dashboard" + (id.map { "/" + $0.uuidString } ?? "") + Self.query(period.items)
+        case .monthlyReport(let id, let month): "/reports/\(id.uuidString)" + Self.query(["month": month])
+        case .reportExport(let id, let format, let table, let of, let period):
+            "/reports/\(id.uuidString)/export"
+                + Self.query([URLQueryItem(name: "format", value: format), URLQueryItem(name: "table", value: table), URLQueryItem(name: "of", value: of)] + period.items)
         }
     }
 
@@ -255,6 +261,8 @@ enum SiteURL {
         case .care: ["residents", ":id", "care"]
         case .careRead: ["residents", ":id", "care", "read"]
         case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
+        case .monthlyReport: ["reports", ":id"]
+        case .reportExport: ["reports", ":id", "export"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -165,6 +165,7 @@ func routes(_ app: Application) throws {
     VisitController.register(pages)
     CareController.register(pages)
     DashboardController.register(pages)
+    ReportController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())

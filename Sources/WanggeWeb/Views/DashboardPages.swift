@@ -12,7 +12,8 @@ enum DashboardPages {
             el("p", ["class": "meta"], .t("dashboard.intro")),
             picker(m),
             freezeNotes(m),
-            overdue(m),
+            DashboardCards.downloads(m),
+            DashboardCards.section(m),
             el("h2", .t("dashboard.measures")),
             el("div", ["class": "measures"], Measures.all.map { card($0.value(from: m.totals), m) }),
             m.totals[.reported] == 0 ? el("p", ["class": "meta"], .t("dashboard.none")) : charts(m),
@@ -57,14 +58,6 @@ enum DashboardPages {
                 el("strong", .t("dashboard.period", m.period.from.description, m.period.to.description)),
                 month.next <= MeasureMonth(m.today)
                     ? HTML.link(SiteURL.dashboard(m.unit.id, period: MeasureQuery(month: month.next.description)).path, L10n.t("dashboard.next")) : .empty))
-    }
-
-    /// The unit's cases past a limit now (a live list, whatever the period).
-    static func overdue(_ m: DashboardController.Model) -> HTML {
-        var s = CaseSearch()
-        s.unit = m.unit.id.uuidString
-        s.overdue = "1"
-        return el("p", ["class": "actions"], HTML.link(SiteURL.cases(queue: "all", search: s).path, L10n.t("dashboard.overdue"), cls: "button secondary"))
     }
 
     static func freezeNotes(_ m: DashboardController.Model) -> HTML {
