@@ -58,6 +58,7 @@ struct ReportWebTests {
             #expect(b.contains(provisional) && !a.contains(provisional), "未冻结 until frozen")
             #expect(a.contains(HTML.escape(L10n.t("report.frozen", ChinaTime.formatMinutes(app.clock.now()), "测试员"))))
             #expect(a.contains(HTML.escape(L10n.t("report.heading", street.name, "2020-03"))))
+            #expect(a.contains(HTML.escape(L10n.t("report.page_title", street.name, "2020-03"))), "the page's own title")
             // One of two due cases closed on time: 50.0 %, n = 2, with the formula beside it.
             #expect(a.contains("50.0 %") && a.contains(L10n.t("measure.n", 2)) && a.contains(HTML.escape(L10n.t("measure.on_time_closing.formula"))))
             #expect(a.contains("<svg") && a.contains("report-section"))

@@ -1,7 +1,7 @@
 extension L10n {
     /// Strings of the monthly report, the downloads of tables, and the dashboard's red and yellow cards.
     static let reportStrings: [String: (zh: String, en: String)] = [
-        "report.title": ("月度报告：{0} {1}", "Monthly report: {0} {1}"),
+        "report.page_title": ("月度报告：{0} {1}", "Monthly report: {0} {1}"),
         "report.heading": ("{0} {1} 月度报告", "{0}: monthly report {1}"),
         "report.generated": ("生成于 {0}", "Generated {0}"),
         "report.frozen": ("已冻结（{0}，{1}）", "Frozen ({0}, {1})"),

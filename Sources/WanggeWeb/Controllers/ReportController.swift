@@ -57,7 +57,7 @@ enum ReportController {
     static func show(req: Request) async throws -> Response {
         let v = try req.requireMeasureReader()
         let m = try await model(req, v, unit: try unitID(req), month: try month(req))
-        return Layout.response(req, ReportPages.page(m), title: L10n.t("report.title", m.dashboard.unit.name, m.month.description))
+        return Layout.response(req, ReportPages.page(m), title: L10n.t("report.page_title", m.dashboard.unit.name, m.month.description))
     }
 
     /// `?format=csv|xlsx&table=…&of=report|dashboard` with the dashboard's `month` or `from`/`to`.

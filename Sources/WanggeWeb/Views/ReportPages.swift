@@ -17,12 +17,13 @@ enum ReportPages {
                 "dashboard.measures", r, .measures,
                 el("div", ["class": "measures"], Measures.all.map { DashboardPages.card($0.value(from: m.totals), m) })),
             section("report.charts", r, nil, m.totals[.reported] == 0 ? el("p", ["class": "meta"], .t("dashboard.none")) : DashboardPages.charts(m)),
-            section(
-                "dashboard.children", r, .children,
-                m.children.isEmpty ? el("p", ["class": "meta"], .t("report.no_children")) : DashboardPages.children(m)),
-            section(
-                "dashboard.restatements", r, .restatements,
-                m.restatements.isEmpty ? el("p", ["class": "meta"], .t("report.no_restatements")) : DashboardPages.restatements(m)),
+            // The dashboard's own tables bring their headings; an empty one gets the heading and a word.
+            m.children.isEmpty
+                ? section("dashboard.children", r, .children, el("p", ["class": "meta"], .t("report.no_children")))
+                : section(nil, r, .children, DashboardPages.children(m)),
+            m.restatements.isEmpty
+                ? section("dashboard.restatements", r, .restatements, el("p", ["class": "meta"], .t("report.no_restatements")))
+                : section(nil, r, .restatements, DashboardPages.restatements(m)),
             section("report.overdue", r, .overdueAtEnd, overdue(r)))
     }
 
@@ -62,9 +63,9 @@ enum ReportPages {
                 .t("report.generated", ChinaTime.formatMinutes(r.generatedAt)), .text(" "), status))
     }
 
-    /// A section, a page of its own when printed, with its table's downloads under the heading.
-    static func section(_ title: String, _ r: ReportController.Model, _ table: ReportTables.ID?, _ body: HTML) -> HTML {
-        el("section", ["class": "report-section"], el("h2", .t(title)), table.map { downloads(r, $0) } ?? .empty, body)
+    /// A section, a page of its own when printed, with its table's downloads at the end.
+    static func section(_ title: String?, _ r: ReportController.Model, _ table: ReportTables.ID?, _ body: HTML) -> HTML {
+        el("section", ["class": "report-section"], title.map { el("h2", .t($0)) } ?? .empty, body, table.map { downloads(r, $0) } ?? .empty)
     }
 
     static func downloads(_ r: ReportController.Model, _ table: ReportTables.ID) -> HTML {
