@@ -29,7 +29,8 @@ struct SiteURLTests {
         .example(id), .examplePublish(id),
         .visits(id, order: "building"), .householdVisit(id, draft: id), .visit(id), .visitPhoto(id, file: id),
         .care(id), .careRead(id),
-        .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")),
+        .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")), .monthlyReport(id, month: "2026-10"),
+        .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
     ]
 
     static func components(_ url: SiteURL) -> [String] {
