@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // Already in the graph through Vapor; named because the SMTP sender speaks to a socket itself.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        // Zip container for the XLSX writer of report downloads.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: no Vapor, no database.
@@ -43,6 +45,7 @@ let package = Package(
             .product(name: "Fluent", package: "fluent"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], resources: [.process("Assets")]),
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "WanggeWebTests", dependencies: [
             "WanggeWeb", "WanggeTestSupport",
             .product(name: "VaporTesting", package: "vapor"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,6 +13,8 @@
 #   test_notifications.py    reporters' notices through a real local SMTP server (aiosmtpd) and an HTTP
 #                            SMS gateway, both started by the test, on a server of its own: each step
 #                            once, retries, a dead letter on the outbox page and its retry
+#   test_reports.py          the monthly report's XLSX (openpyxl) and CSV against /api/v1/measures,
+#                            and the report printed to an A4 PDF by Chromium, read with pdftotext
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).
@@ -32,7 +34,7 @@ case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 if [ -n "${PYTHON:-}" ]; then python=$PYTHON
 elif [ -x .build/python/bin/python ]; then python=.build/python/bin/python
 else python=python3; fi
-if ! "$python" -c 'import aiosmtpd, georeport, pytest, requests, selenium' 2>/dev/null; then
+if ! "$python" -c 'import aiosmtpd, georeport, openpyxl, pytest, requests, selenium' 2>/dev/null; then
   echo "python-checks: the Python test packages are not installed for $python:" >&2
   echo "  python3 -m venv .build/python && .build/python/bin/pip install -r Tests/Python/requirements.txt" >&2
   exit 75

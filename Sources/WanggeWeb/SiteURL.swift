@@ -96,6 +96,8 @@ enum SiteURL {
     case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
     case dashboardMap(UUID, measure: String? = nil, period: MeasureQuery = MeasureQuery())
     case rankings(unit: UUID? = nil, month: String? = nil)
+    case monthlyReport(UUID, month: String? = nil)
+    case reportExport(UUID, format: String, table: String? = nil, of: String? = nil, period: MeasureQuery = MeasureQuery())
 
     var path: String {
         switch self {
@@ -195,6 +197,10 @@ enum SiteURL {
         case .dashboardMap(let id, let measure, let period):
             "/dashboard/\(id.uuidString)/map" + Self.query([URLQueryItem(name: "measure", value: measure)] + period.items)
         case .rankings(let unit, let month): "/rankings" + Self.query(["unit": unit?.uuidString, "month": month])
+        case .monthlyReport(let id, let month): "/reports/\(id.uuidString)" + Self.query(["month": month])
+        case .reportExport(let id, let format, let table, let of, let period):
+            "/reports/\(id.uuidString)/export"
+                + Self.query([URLQueryItem(name: "format", value: format), URLQueryItem(name: "table", value: table), URLQueryItem(name: "of", value: of)] + period.items)
         }
     }
 
@@ -261,6 +267,8 @@ enum SiteURL {
         case .careRead: ["residents", ":id", "care", "read"]
         case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
         case .dashboardMap: ["dashboard", ":id", "map"]
+        case .monthlyReport: ["reports", ":id"]
+        case .reportExport: ["reports", ":id", "export"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -167,6 +167,7 @@ func routes(_ app: Application) throws {
     DashboardController.register(pages)
     KPIMapController.register(pages)
     RankingController.register(pages)
+    ReportController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())

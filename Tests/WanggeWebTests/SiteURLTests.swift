@@ -31,6 +31,8 @@ struct SiteURLTests {
         .care(id), .careRead(id),
         .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")), .dashboardMap(id, measure: "rework", period: MeasureQuery(month: "2026-10")),
         .rankings(unit: id, month: "2026-10"),
+        .monthlyReport(id, month: "2026-10"),
+        .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -96,7 +96,6 @@ extension L10n {
         "dashboard.who": ("经办人", "By"),
         "dashboard.moved": ("影响的指标", "Measures moved"),
         "dashboard.day": ("上报日", "Day reported"),
-        "dashboard.overdue": ("本单位当前超时案件", "This unit's cases now overdue"),
         "cases.search.counted": ("计入指标", "Counted for"),
     ]
 }

@@ -15,6 +15,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var from: SimpleDate?
     public var to: SimpleDate?
     public var overdueOnly = false
+    /// Only cases near a limit now (the 预警 queue's rule).
+    public var warningOnly = false
     public var text: String?
     /// Only the cases that count for this counter of the measures (the cases behind a dashboard number).
     public var tally: Tally?
@@ -99,6 +101,7 @@ extension CaseRepository {
             parts.append("id IN (SELECT c.id FROM cases c WHERE \(unsafeRaw: rule))")
         }
         if f.overdueOnly { parts.append(condition(.overdue, role: .operator_, now: now)) }
+        if f.warningOnly { parts.append(condition(.warning, role: .operator_, now: now)) }
         if let text = f.text?.trimmingSpaces().trimmedOrNil {
             guard text.count <= CaseFilter.maxText else { throw StoreError(.invalid, "case.too_long", [String(CaseFilter.maxText)], field: "q") }
             parts.append(textCondition(text))

@@ -13,6 +13,8 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
     var from: String? = nil
     var to: String? = nil
     var overdue: String? = nil
+    /// Any value: only cases near a limit now (预警).
+    var warning: String? = nil
     var q: String? = nil
     /// A measures' counter (`Tally`): the cases behind a number on the dashboard.
     var counted: String? = nil
@@ -20,7 +22,7 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
     var fields: [(String, String?)] {
         [
             ("state", state), ("category", category), ("unit", unit), ("department", department), ("channel", channel),
-            ("from", from), ("to", to), ("overdue", overdue), ("q", q), ("counted", counted),
+            ("from", from), ("to", to), ("overdue", overdue), ("warning", warning), ("q", q), ("counted", counted),
         ]
     }
 
@@ -60,6 +62,7 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
             f.tally = tally
         }
         f.overdueOnly = Self.blank(overdue) != nil
+        f.warningOnly = Self.blank(warning) != nil
         if let text = Self.blank(q) {
             guard text.count <= CaseFilter.maxText else { throw BadParameter("q", expected: L10n.t("param.expected.max_chars", CaseFilter.maxText)) }
             f.text = text

@@ -30,6 +30,8 @@ enum DashboardController {
         var frozen: [MeasureMonths.Frozen]
         var freezesAt: [(MeasureMonth, Date)]
         var today: SimpleDate
+        /// The red and yellow cards (cases overdue and near their limit now), when read.
+        var cards: DashboardCards.Model? = nil
     }
 
     static func own(req: Request) async throws -> Response {
@@ -47,7 +49,11 @@ enum DashboardController {
     static func render(_ req: Request, _ v: Viewer, unit id: UUID) async throws -> Response {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
         let categories = try await CaseController.repo(req).categories()
-        let model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
+        var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
+        let repo = CaseController.repo(req)
+        let overdue = try await repo.cards(.overdue, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
+        let warning = try await repo.cards(.warning, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
+        model.cards = DashboardCards.Model(overdue: .init(rows: overdue.rows, total: overdue.total), warning: .init(rows: warning.rows, total: warning.total))
         return Layout.response(req, DashboardPages.page(model), title: L10n.t("dashboard.title", model.unit.name))
     }
 

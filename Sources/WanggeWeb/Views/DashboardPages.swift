@@ -12,7 +12,9 @@ enum DashboardPages {
             el("p", ["class": "meta"], .t("dashboard.intro")),
             picker(m),
             freezeNotes(m),
-            overdue(m),
+            views(m),
+            DashboardCards.downloads(m),
+            DashboardCards.section(m),
             el("h2", .t("dashboard.measures")),
             el("div", ["class": "measures"], Measures.all.map { card($0.value(from: m.totals), m) }),
             m.totals[.reported] == 0 ? el("p", ["class": "meta"], .t("dashboard.none")) : charts(m),
@@ -59,13 +61,10 @@ enum DashboardPages {
                     ? HTML.link(SiteURL.dashboard(m.unit.id, period: MeasureQuery(month: month.next.description)).path, L10n.t("dashboard.next")) : .empty))
     }
 
-    /// The unit's cases past a limit now (a live list, whatever the period).
-    static func overdue(_ m: DashboardController.Model) -> HTML {
-        var s = CaseSearch()
-        s.unit = m.unit.id.uuidString
-        s.overdue = "1"
-        return el(
-            "p", ["class": "actions"], HTML.link(SiteURL.cases(queue: "all", search: s).path, L10n.t("dashboard.overdue"), cls: "button secondary"),
+    /// The unit's other views: the KPI map of the units below it and the rankings.
+    static func views(_ m: DashboardController.Model) -> HTML {
+        el(
+            "p", ["class": "actions"],
             m.children.isEmpty ? .empty : HTML.link(SiteURL.dashboardMap(m.unit.id, period: MeasureQuery(m.period)).path, L10n.t("kpimap.nav"), cls: "button secondary"),
             HTML.link(SiteURL.rankings(unit: m.unit.id, month: m.period.month?.description).path, L10n.t("rank.nav"), cls: "button secondary"))
     }

@@ -1,0 +1,40 @@
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// The red and yellow cards of a unit: its cases overdue (超期) and near their limit (预警) now,
+/// and the cases that were overdue at the end of a month, for the monthly report.
+extension CaseRepository {
+    /// Cases placed in `unit` or below it (the top of the tree also holds cases placed in no grid).
+    static func inUnit(_ unit: UnitRow) -> SQLQueryString {
+        let placed: SQLQueryString = "unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
+        return unit.parentID == nil ? "(\(placed) OR unit_id IS NULL)" : placed
+    }
+
+    /// The first `limit` cases of `queue` (超期 or 预警) in `unit` and `scope`, most urgent first,
+    /// and how many there are in all.
+    public func cards(
+        _ queue: CaseQueue, unit: UnitRow, in scope: Scope, now: Date, limit: Int = 20
+    ) async throws -> (rows: [CaseRow], total: Int) {
+        let condition: SQLQueryString = "\(condition(queue, role: .operator_, now: now)) AND \(Self.inUnit(unit)) AND \(scope.caseCondition())"
+        let page = try await page(where: condition, order: ("resolve_by", ascending: true), after: nil, limit: limit)
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        return (page.rows, total)
+    }
+
+    /// The cases of `unit` (in `scope`) that stood overdue at `end`: taken on (not 不予受理, not
+    /// merged), reported before `end`, not closed by then, and past their resolve limit, or still
+    /// unanswered past their respond limit, at `end`. Cases suspended now are left out (their
+    /// clock is stopped); a suspension that ended before `end` is not replayed. Most overdue first.
+    public func overdue(at end: Date, unit: UnitRow, in scope: Scope, limit: Int = 500) async throws -> (rows: [CaseRow], total: Int) {
+        let condition: SQLQueryString = """
+            state NOT IN ('rejected', 'merged', 'suspended') AND reported_at < \(bind: end) \
+            AND (closed_at IS NULL OR closed_at >= \(bind: end)) \
+            AND (resolve_by < \(bind: end) OR (respond_by < \(bind: end) AND (responded_at IS NULL OR responded_at >= \(bind: end)))) \
+            AND \(Self.inUnit(unit)) AND \(scope.caseCondition())
+            """
+        let page = try await page(where: condition, order: ("resolve_by", ascending: true), after: nil, limit: limit)
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        return (page.rows, total)
+    }
+}
