@@ -1,0 +1,66 @@
+"""The leader's 9 am page in Chromium (issue 13): the district dashboard draws its charts (SVG with
+marks and a legend, every number linked to its cases) and the KPI map draws one coloured, linked shape
+per unit below with its legend; the screenshots are not blank. On a desk window and on a 390 px phone.
+
+Needs WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh sets them) and chromium with
+chromedriver; without the browser the module skips, except in CI (CI set), where it fails."""
+
+import pytest
+
+import browser
+from browser import BASE, PASSWORD
+
+browser.require()
+
+if not browser.MISSING:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+
+@pytest.fixture(scope="module", params=[None, 390], ids=["desk", "phone"])
+def leader(request):
+    d = browser.start(phone_width=request.param, window="1366,900")
+    d.get(f"{BASE}/login")
+    WebDriverWait(d, 20).until(lambda d: d.find_element(By.NAME, "username"))
+    d.find_element(By.NAME, "username").send_keys("leader")
+    d.find_element(By.NAME, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(d, 20).until(lambda d: "/dashboard" in d.current_url, message="the leader lands on the dashboard")
+    yield d
+    d.quit()
+
+
+def count(d, script):
+    return d.execute_script(script)
+
+
+def test_dashboard_charts_render(leader):
+    d = leader
+    d.get(f"{BASE}/dashboard")
+    charts = count(d, "return [...document.querySelectorAll('figure.chart > svg')].map(s => s.querySelectorAll('rect, path, polyline, circle, line').length)")
+    assert len(charts) >= 3, f"cases over time, by category and by channel: {charts}"
+    assert all(n >= 3 for n in charts), f"every chart has marks: {charts}"
+    assert count(d, "return document.querySelectorAll('figure.chart .legend, figure.chart figcaption').length") >= 1, "a legend"
+    sizes = count(d, "return [...document.querySelectorAll('figure.chart > svg')].map(s => s.getBoundingClientRect().width)")
+    assert all(w > 100 for w in sizes), f"charts are drawn at a readable width: {sizes}"
+    assert count(d, "return document.documentElement.scrollWidth") <= count(d, "return window.innerWidth") + 1, "no sideways scrolling"
+    linked = count(d, "return document.querySelectorAll('.measures a[href^=\"/cases\"]').length")
+    assert linked >= 5, "the measures' numbers lead to their cases"
+    png = d.get_screenshot_as_png()
+    assert len(png) > 20_000, f"the screenshot is not blank ({len(png)} bytes)"
+
+
+def test_kpi_map_renders(leader):
+    d = leader
+    d.get(f"{BASE}/dashboard")
+    link = d.find_elements(By.CSS_SELECTOR, "a[href*='/map']")
+    assert link, "the dashboard links its KPI map"
+    d.get(link[0].get_attribute("href"))
+    shapes = count(d, "return document.querySelectorAll('svg a[href^=\"/dashboard/\"] path, svg a[href^=\"/dashboard/\"] polygon').length")
+    rows = count(d, "return document.querySelectorAll('.table-wrap tbody tr').length")
+    assert shapes >= 1 and shapes >= rows - 1, f"a linked shape per unit below ({shapes} shapes, {rows} rows)"
+    fills = count(d, "return [...document.querySelectorAll('svg a[href^=\"/dashboard/\"] path, svg a[href^=\"/dashboard/\"] polygon')].map(p => getComputedStyle(p).fill)")
+    assert all(f and f != "none" for f in fills), f"every shape is coloured by its class: {fills}"
+    assert count(d, "return document.querySelectorAll('.swatch').length") >= 2, "a legend with its classes"
+    png = d.get_screenshot_as_png()
+    assert len(png) > 20_000, f"the screenshot is not blank ({len(png)} bytes)"
