@@ -15,6 +15,10 @@
 #                            once, retries, a dead letter on the outbox page and its retry
 #   test_reports.py          the monthly report's XLSX (openpyxl) and CSV against /api/v1/measures,
 #                            and the report printed to an A4 PDF by Chromium, read with pdftotext
+#   test_crash.py            SIGKILL ten times during intake and staff steps (SQLite and PostgreSQL),
+#                            and SIGTERM during intake (exit 0): nothing acknowledged is lost, the audit chain holds
+#   test_backup.py           backup while reports arrive, restore, the key-loss drill
+#   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

@@ -33,7 +33,14 @@ public enum Wangge {
             try await configure(app)
             // Not `app.execute()`: it logs every error a command throws (an exit code among them) as a warning.
             try await app.startup()
-            try await app.running?.onStop.get()
+            if let running = app.running {
+                try await running.onStop.get()
+                // SIGTERM or SIGINT: first stop taking connections and let the requests in flight finish
+                // (their answers are acknowledgements), then shut down what they use. Vapor's own
+                // shutdown closes its storage (the server, the databases) in no fixed order, and a
+                // request still running against a closed database crashed the process.
+                await app.server.shutdown()
+            }
         } catch let exit as ExitCode {
             status = exit.code
         } catch let e as StoreError {
