@@ -120,4 +120,25 @@ struct ProbeFindingsTests {
             #expect(first.object["id"] as? String == draft && again.object["id"] as? String == draft)
         }
     }
+
+    @Test("a page cursor that is not a UUID is a 400 naming `after`, not silently the first page")
+    func badCursor() async throws {
+        try await withApp(.sqlite) { app in
+            // setup
+            let (grid, _, _) = try await LogWebTests.places(app)
+            var worker = try await Browser.login(app, as: "gridworker")
+            // MUT
+            let answers = [
+                try await worker.api(.GET, "/api/v1/units/\(grid.id)/needs?after=junk"),
+                try await worker.api(.GET, "/api/v1/units/\(grid.id)/log?after=junk"),
+                try await worker.get("/units/\(grid.id)/needs?after=junk"),
+                try await worker.get("/cases?queue=all&after=junk"),
+            ]
+            let fine = try await worker.api(.GET, "/api/v1/units/\(grid.id)/needs?after=")
+            // validate
+            for a in answers { #expect(a.status == .badRequest) }
+            #expect((answers[0].object["error"] as? [String: Any])?["field"] as? String == "after")
+            #expect(fine.status == .ok, "an empty cursor is the first page")
+        }
+    }
 }

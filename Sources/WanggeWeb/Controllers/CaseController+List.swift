@@ -89,13 +89,7 @@ extension CaseController {
         let tabs = tabs(for: w.actor.role)
         let asked = req.query[String.self, at: "queue"].flatMap(CaseListTab.init(rawValue:))
         let current = asked.flatMap { tabs.contains($0) ? $0 : nil } ?? tabs[0]
-        let after: UUID?
-        if let raw = req.query[String.self, at: "after"]?.trimmedOrNil {
-            guard let id = UUID(uuidString: raw) else { throw BadParameter("after", expected: "UUID") }
-            after = id
-        } else {
-            after = nil
-        }
+        let after = try req.queryUUID("after")
         let repo = repo(req)
         let now = req.now
         let scope = w.viewer.scope

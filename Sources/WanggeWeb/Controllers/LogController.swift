@@ -69,7 +69,7 @@ enum LogController {
         let unit = try await UnitRepository(req.db).get(try unitID(req), in: v.scope)
         let search = req.method == .GET ? SocialLogSearch(req) : SocialLogSearch()
         let entries = try await SocialLogRepository(req.db).list(
-            under: unit.id, search.filter, after: req.query[UUID.self, at: "after"], limit: pageSize, in: v.scope)
+            under: unit.id, search.filter, after: try req.queryUUID("after"), limit: pageSize, in: v.scope)
         let body = LogPages.socialLog(
             unit: unit, entries: entries, search: search, more: entries.count == pageSize ? entries.last?.id : nil, canWrite: v.role.keepsLogs,
             form: form, today: SimpleDate(req.now).description, csrf: CSRF.token(req), notice: takeNotice(req))
@@ -108,7 +108,7 @@ enum LogController {
     static func needsPage(_ req: Request, _ v: Viewer, form: LogPages.Form, status: HTTPStatus) async throws -> Response {
         let unit = try await UnitRepository(req.db).get(try unitID(req), in: v.scope)
         let state = req.method == .GET ? req.query[String.self, at: "state"].flatMap(NeedState.init(rawValue:)) : nil
-        let after = req.method == .GET ? req.query[UUID.self, at: "after"] : nil
+        let after = req.method == .GET ? try req.queryUUID("after") : nil
         let rows = try await NeedRepository(req.db).list(under: unit.id, state: state, after: after, limit: pageSize, in: v.scope)
         let body = LogPages.needs(
             unit: unit, needs: rows, state: state, more: rows.count == pageSize ? rows.last?.id : nil, canWrite: v.role.keepsLogs, form: form,

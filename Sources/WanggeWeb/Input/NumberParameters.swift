@@ -34,6 +34,14 @@ extension Request {
         return try Self.integer(raw, name: name, in: range)
     }
 
+    /// A UUID query parameter (`after=` of a keyset page), nil when absent or empty; anything else
+    /// that is not a UUID is a `BadParameter`, not silently the first page.
+    func queryUUID(_ name: String) throws -> UUID? {
+        guard let raw = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let id = UUID(uuidString: raw) else { throw BadParameter(name, expected: "UUID") }
+        return id
+    }
+
     /// The `page` query parameter of a paged list: 1 … `Paging.maxPage`, 1 when absent.
     func pageNumber() throws -> Int { try queryInteger("page", in: 1...Paging.maxPage, default: 1) }
 

@@ -28,7 +28,7 @@ enum LogAPI {
             let v = try req.requireLogReader()
             let limit = try req.queryInteger("limit", in: 1...200, default: 50)
             let filter = SocialLogFilter(words: req.query[String.self, at: "q"], from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"])
-            return try await SocialLogRepository(req.db).list(under: try req.id(), filter, after: req.query[UUID.self, at: "after"], limit: limit, in: v.scope)
+            return try await SocialLogRepository(req.db).list(under: try req.id(), filter, after: try req.queryUUID("after"), limit: limit, in: v.scope)
         }
         api.post("units", ":id", "log") { req async throws -> Response in
             let w = try req.requireLogKeeper()
@@ -47,7 +47,7 @@ enum LogAPI {
                 state = known
             }
             let limit = try req.queryInteger("limit", in: 1...200, default: 100)
-            return try await NeedRepository(req.db).list(under: try req.id(), state: state, after: req.query[UUID.self, at: "after"], limit: limit, in: v.scope)
+            return try await NeedRepository(req.db).list(under: try req.id(), state: state, after: try req.queryUUID("after"), limit: limit, in: v.scope)
         }
         api.post("units", ":id", "needs") { req async throws -> Response in
             let w = try req.requireLogKeeper()
