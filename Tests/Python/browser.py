@@ -57,3 +57,16 @@ def start(phone_width=None, window="1280,900"):
     d = webdriver.Chrome(service=Service(DRIVER), options=options)
     d.set_page_load_timeout(30)
     return d
+
+
+def log_in(d, username):
+    """Signs `username` in through the log-in form and waits until the header names them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    d.get(f"{BASE}/login")
+    WebDriverWait(d, 20).until(lambda d: d.find_element(By.NAME, "username"), message="waited for the log-in form")
+    d.find_element(By.NAME, "username").send_keys(username)
+    d.find_element(By.NAME, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "header a.who"), message=f"waited for {username} to be logged in")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 import browser
-from browser import BASE, GRID, PASSWORD
+from browser import BASE, GRID
 
 browser.require()
 A6_POINTS = (105 / 25.4 * 72, 148 / 25.4 * 72)  # 297.6 × 419.5 pt
@@ -50,12 +50,7 @@ def assert_a6(boxes):
 
 def test_grid_worker_prints_the_contact_card_and_the_sheet(phone):
     d = phone
-    d.get(f"{BASE}/login")
-    wait(d, lambda d: d.find_element(By.NAME, "username"), "the log-in form")
-    d.find_element(By.NAME, "username").send_keys("gridworker")
-    d.find_element(By.NAME, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "header a.who"), "the grid worker to be logged in")
+    browser.log_in(d, "gridworker")
 
     d.get(f"{BASE}/units")
     card_link = wait(d, lambda d: d.find_element(By.XPATH, "//main//a[normalize-space()='便民服务联系卡']"), "the grid page's card link")

@@ -37,6 +37,23 @@ def csrf(html):
     return re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
 
 
+def post_reports(url, key, building, stop, reported, errors, lock, description, timeout):
+    """Posts Open311 reports until `stop` is set: each acknowledged one's public code into `reported`,
+    each 5xx into `errors`; a refused connection (the server is down) is simply tried again."""
+    http = requests.Session()
+    while not stop.is_set():
+        try:
+            r = http.post(f"{url}/open311/v2/requests.json", timeout=timeout, data={
+                "api_key": key, "service_code": CATEGORY, "address_id": building, "description": description})
+        except requests.RequestException:
+            continue
+        if r.status_code == 200:
+            with lock:
+                reported.add(r.json()[0]["service_request_id"])
+        elif r.status_code >= 500:
+            errors.append((r.status_code, r.text[:300]))
+
+
 def start(s, port):
     log = open(os.path.join(s.work, "server.log"), "a")
     proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=s.env, stdout=log, stderr=log)
@@ -98,18 +115,7 @@ def test_sigkill_during_intake_and_steps_loses_nothing_acknowledged(db):
         lock = threading.Lock()
 
         def reporter(stop):
-            http = requests.Session()
-            while not stop.is_set():
-                try:
-                    r = http.post(f"{url}/open311/v2/requests.json", timeout=5, data={
-                        "api_key": key, "service_code": CATEGORY, "address_id": building, "description": "断电测试"})
-                except requests.RequestException:
-                    continue
-                if r.status_code == 200:
-                    with lock:
-                        reported.add(r.json()[0]["service_request_id"])
-                elif r.status_code >= 500:
-                    errors.append((r.status_code, r.text[:300]))
+            post_reports(url, key, building, stop, reported, errors, lock, "断电测试", timeout=5)
 
         operator_http = requests.Session()
 
@@ -204,18 +210,7 @@ def test_sigterm_during_intake_drains_and_loses_nothing_acknowledged():
         stop = threading.Event()
 
         def reporter():
-            http = requests.Session()
-            while not stop.is_set():
-                try:
-                    r = http.post(f"{s.url}/open311/v2/requests.json", timeout=10, data={
-                        "api_key": key, "service_code": CATEGORY, "address_id": building, "description": "停机测试"})
-                except requests.RequestException:
-                    continue
-                if r.status_code == 200:
-                    with lock:
-                        reported.add(r.json()[0]["service_request_id"])
-                elif r.status_code >= 500:
-                    errors.append(r.status_code)
+            post_reports(s.url, key, building, stop, reported, errors, lock, "停机测试", timeout=10)
 
         threads = [threading.Thread(target=reporter) for _ in range(3)]
         for t in threads:

@@ -8,7 +8,7 @@ chromedriver; without the browser the module skips, except in CI (CI set), where
 import pytest
 
 import browser
-from browser import BASE, PASSWORD
+from browser import BASE
 
 browser.require()
 
@@ -20,11 +20,7 @@ if not browser.MISSING:
 @pytest.fixture(scope="module", params=[None, 390], ids=["desk", "phone"])
 def leader(request):
     d = browser.start(phone_width=request.param, window="1366,900")
-    d.get(f"{BASE}/login")
-    WebDriverWait(d, 20).until(lambda d: d.find_element(By.NAME, "username"))
-    d.find_element(By.NAME, "username").send_keys("leader")
-    d.find_element(By.NAME, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    browser.log_in(d, "leader")
     WebDriverWait(d, 20).until(lambda d: "/dashboard" in d.current_url, message="the leader lands on the dashboard")
     yield d
     d.quit()

@@ -11,7 +11,7 @@ import random
 import pytest
 
 import browser
-from browser import BASE, PASSWORD
+from browser import BASE
 
 browser.require()
 
@@ -47,12 +47,7 @@ def fits(d):
 
 def test_grid_worker_records_a_visit_that_adds_a_member_and_closes_its_need(phone):
     d = phone
-    d.get(f"{BASE}/login")
-    wait(d, lambda d: d.find_element(By.NAME, "username"), "the log-in form")
-    d.find_element(By.NAME, "username").send_keys("gridworker")
-    d.find_element(By.NAME, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "header a.who"), "the grid worker to be logged in")
+    browser.log_in(d, "gridworker")
 
     d.get(f"{BASE}/units")
     wait(d, lambda d: d.find_element(By.XPATH, "//main//a[normalize-space()='入户走访']"), "the grid page's visits link").click()
