@@ -19,6 +19,7 @@
 #                            and SIGTERM during intake (exit 0): nothing acknowledged is lost, the audit chain holds
 #   test_backup.py           backup while reports arrive, restore, the key-loss drill
 #   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
+#   test_api_contract.py     schemathesis against /openapi.json (each staff role) and /openapi/open311.json
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).
@@ -38,7 +39,7 @@ case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 if [ -n "${PYTHON:-}" ]; then python=$PYTHON
 elif [ -x .build/python/bin/python ]; then python=.build/python/bin/python
 else python=python3; fi
-if ! "$python" -c 'import aiosmtpd, georeport, openpyxl, pytest, requests, selenium' 2>/dev/null; then
+if ! "$python" -c 'import aiosmtpd, georeport, openpyxl, pytest, requests, schemathesis, selenium' 2>/dev/null; then
   echo "python-checks: the Python test packages are not installed for $python:" >&2
   echo "  python3 -m venv .build/python && .build/python/bin/pip install -r Tests/Python/requirements.txt" >&2
   exit 75

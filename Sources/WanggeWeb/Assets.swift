@@ -16,4 +16,14 @@ enum Assets {
         }
         return Response(status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=86400"], body: .init(data: data))
     }
+
+    /// GET /openapi.json and /openapi/open311.json: the API descriptions kept in Assets/ (checked
+    /// against the registered routes by OpenAPITests, and exercised by schemathesis in CI). Public:
+    /// they say what the API takes, never what it holds.
+    static func openAPI(_ name: String) throws -> Response {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json"), let data = FileManager.default.contents(atPath: url.path) else {
+            throw Abort(.notFound)
+        }
+        return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=3600"], body: .init(data: data))
+    }
 }

@@ -60,6 +60,9 @@ enum SiteURL {
     case caseNewAddresses(q: String? = nil)
     case healthz
     case readyz
+    /// The OpenAPI 3.1 descriptions: the staff JSON API, and Open311 GeoReport v2 on its own.
+    case openAPI
+    case openAPIOpen311
     case today
     case services
     case serviceSetup
@@ -159,6 +162,8 @@ enum SiteURL {
         case .caseNewAddresses(let q): "/cases/new/addresses.json" + Self.query(["q": q])
         case .healthz: "/healthz"
         case .readyz: "/readyz"
+        case .openAPI: "/openapi.json"
+        case .openAPIOpen311: "/openapi/open311.json"
         case .today: "/today"
         case .services: "/services"
         case .serviceSetup: "/services/setup"

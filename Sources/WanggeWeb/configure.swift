@@ -111,6 +111,8 @@ func routes(_ app: Application) throws {
         }
     }
     app.get(SiteURL.asset("").pattern, use: Assets.serve)
+    app.get(SiteURL.openAPI.pattern) { _ in try Assets.openAPI("openapi") }
+    app.get(SiteURL.openAPIOpen311.pattern) { _ in try Assets.openAPI("open311-openapi") }
     app.get(SiteURL.leaflet("").pattern, use: MapSettings.serveLeaflet)
     app.get(SiteURL.login.pattern, use: LoginController.show)
     app.post(SiteURL.login.pattern, use: LoginController.submit)

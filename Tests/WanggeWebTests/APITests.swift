@@ -176,6 +176,9 @@ struct APITests {
             let formPost = try await b.api(.POST, "/api/v1/units", body: form, contentType: .urlEncodedForm)
             let plainPost = try await b.api(.POST, "/api/v1/units", body: Data(#"{"parent_id":"\#(community.id.uuidString)","level":"grid","name":"x"}"#.utf8), contentType: .plainText)
             let plainImport = try await b.api(.POST, "/api/v1/import/residents", body: Data("姓名,身份证号=\r\n".utf8), contentType: .plainText)
+            let badSplit = try await b.api(.POST, "/api/v1/units/\(community.id.uuidString)/split", json: #"{"parts":[{"name":"a","boundary":{}},{"name":"b"}]}"#)
+            let wrongMethod = try await b.api(.PUT, "/api/v1/units")
+            let junkFilter = try await b.api(.GET, "/api/v1/buildings?grid=junk")
             // validate
             for res in [notJSON, wrongTypes, badLevel, missingName, array, empty] {
                 #expect(res.status == .badRequest || res.status == .unprocessableEntity, "\(res.status)")
@@ -199,6 +202,11 @@ struct APITests {
             #expect(formPost.status == .unsupportedMediaType)
             #expect(plainPost.status == .unsupportedMediaType, "a cross-site form can send text/plain, so the API must refuse it")
             #expect(plainImport.status == .unsupportedMediaType)
+            // The field is named as the body spells it (snake_case, list positions), not as Swift does.
+            #expect(wrongTypes.apiError["field"] as? String == "parent_id")
+            #expect(badSplit.status == .badRequest && badSplit.apiError["field"] as? String == "parts[1].boundary", "\(badSplit.apiError)")
+            #expect(wrongMethod.status == .methodNotAllowed && wrongMethod.headers.first(name: .allow) == "GET, POST")
+            #expect(junkFilter.status == .badRequest && junkFilter.apiError["field"] as? String == "grid", "a filter that is not a UUID is refused, not ignored")
             #expect(try await WebFixture.count(app, "units") == units)
         }
     }

@@ -58,6 +58,8 @@ extension L10n {
         "api.bad_body": ("请求内容有误:{0}", "Bad request body: {0}"),
         "api.not_json": ("不是有效的 JSON", "Not valid JSON"),
         "api.wrong_type": ("类型不正确", "wrong type"),
+        "api.bad_value": ("值无效", "invalid value"),
+        "error.method_not_allowed": ("此地址不接受 {0} 请求", "This address does not take {0} requests"),
         "api.content_type": ("请求须为 JSON、CSV 或 GeoJSON", "The body must be JSON, CSV or GeoJSON"),
         "field.masked_value": ("是脱敏后的值(含 *),不能导入;请填写完整号码,或在居民页面更正", "is a masked value (with *) and cannot be imported; give the full number, or correct the person on their own page"),
         "field.control_character": ("含有不可见的控制字符", "holds an invisible control character"),

@@ -27,7 +27,13 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: req)
         } catch {
-            let (status, body) = Self.describe(error, req: req)
+            var (status, body) = Self.describe(error, req: req)
+            // A path that exists under other methods is 405 with Allow, not 404 (RFC 9110 §15.5.6).
+            let allowed = status == .notFound && req.route == nil ? Self.allowedMethods(req) : []
+            if !allowed.isEmpty {
+                status = .methodNotAllowed
+                body = APIError(error: .init(code: "http_405", message: L10n.t("error.method_not_allowed", req.method.rawValue), field: nil, problems: nil))
+            }
             if status == .internalServerError {
                 req.logger.report(error: error)
             }
@@ -38,6 +44,7 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
             } else {
                 res = Layout.response(req, ErrorPage.render(status: status, error: body.error), title: L10n.t("error.title"), status: status)
             }
+            if !allowed.isEmpty { res.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where name.lowercased() == "location" {
                     res.headers.replaceOrAdd(name: name, value: value)
@@ -69,7 +76,8 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
         case let e as BadParameter:
             return (.badRequest, APIError(error: .init(code: "bad_parameter", message: e.reason, field: e.field, problems: nil)))
         case let e as DecodingError:
-            return (.badRequest, APIError(error: .init(code: "bad_request", message: L10n.t("api.bad_body", Self.describe(decoding: e)), field: nil, problems: nil)))
+            let (field, problem) = Self.describe(decoding: e)
+            return (.badRequest, APIError(error: .init(code: "bad_request", message: L10n.t("api.bad_body", problem), field: field, problems: nil)))
         case let e as any AbortError:
             let reason = e.status == .notFound && e.reason == "Not Found" ? L10n.t("error.not_found", "page") : e.reason
             return (e.status, APIError(error: .init(code: "http_\(e.status.code)", message: reason, field: nil, problems: nil)))
@@ -78,13 +86,48 @@ struct WanggeErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    static func describe(decoding error: DecodingError) -> String {
-        func path(_ c: DecodingError.Context) -> String { c.codingPath.map(\.stringValue).joined(separator: ".") }
-        switch error {
-        case .keyNotFound(let key, let c): return "\(path(c).isEmpty ? "" : path(c) + ".")\(key.stringValue): \(L10n.t("field.required"))"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(path(c)): \(L10n.t("api.wrong_type"))"
-        case .dataCorrupted(let c): return path(c).isEmpty ? L10n.t("api.not_json") : "\(path(c)): \(c.debugDescription)"
-        @unknown default: return L10n.t("api.not_json")
+    /// What is wrong with a JSON body, and where, in the API's own names: the field path in
+    /// snake_case with list positions (`changes[0].kind`), never Swift's property names.
+    static func describe(decoding error: DecodingError) -> (field: String?, problem: String) {
+        func name(_ keys: [any CodingKey]) -> String {
+            keys.reduce(into: "") { out, key in
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + snakeCase(key.stringValue) }
+            }
         }
+        func located(_ field: String, _ problem: String) -> (String?, String) { field.isEmpty ? (nil, problem) : (field, "\(field): \(problem)") }
+        switch error {
+        case .keyNotFound(let key, let c): return located(name(c.codingPath + [key]), L10n.t("field.required"))
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return located(name(c.codingPath), L10n.t("api.wrong_type"))
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? (nil, L10n.t("api.not_json")) : located(name(c.codingPath), L10n.t("api.bad_value"))
+        @unknown default: return (nil, L10n.t("api.not_json"))
+        }
+    }
+
+    /// `clientId` → `client_id`: the body's own spelling of a key the decoder turned into camel case.
+    static func snakeCase(_ key: String) -> String {
+        var out = ""
+        for (i, c) in key.enumerated() {
+            if c.isUppercase, i > 0 { out += "_" }
+            out += c.lowercased()
+        }
+        return out
+    }
+
+    /// The methods registered for the request's path, when its own method is not.
+    static func allowedMethods(_ req: Request) -> [String] {
+        let path = req.url.path.split(separator: "/").map(String.init)
+        let methods = req.application.routes.all.filter { route in
+            var i = 0
+            for component in route.path {
+                switch component {
+                case .catchall: return true
+                case .constant(let c): guard i < path.count, c == path[i] else { return false }
+                case .parameter, .anything: guard i < path.count, !path[i].isEmpty else { return false }
+                }
+                i += 1
+            }
+            return i == path.count
+        }.map(\.method.rawValue)
+        return Array(Set(methods)).sorted()
     }
 }

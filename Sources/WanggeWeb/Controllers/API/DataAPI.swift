@@ -20,7 +20,7 @@ enum DataAPI {
         api.get("export", ":kind") { req async throws -> Response in
             let v = try req.requireRegisterReader()
             guard let kind = req.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else { throw StoreError.notFound("export") }
-            let unit = req.query[UUID.self, at: "unit"]
+            let unit = try req.queryUUID("unit")
             // Unmasked: through the gate first (403 whatever the unit), with a reason and the row count in the audit entry.
             let what = Unmask.Request(action: "export", objectType: "register", objectID: kind.rawValue, detail: [("unit", unit?.uuidString), ("via", "api")])
             var why: String?

@@ -54,7 +54,7 @@ enum PeopleAPI {
             guard (q?.count ?? 0) <= 50 else { throw StoreError(.invalid, "field.too_long", ["50"], field: "q") }
             let people = ResidentRepository(req.db, cipher: req.keys.cipher)
             let found = try await people.search(
-                q, gridID: req.query[UUID.self, at: "grid"], householdID: req.query[UUID.self, at: "household"],
+                q, gridID: try req.queryUUID("grid"), householdID: try req.queryUUID("household"),
                 tag: req.query[String.self, at: "tag"], limit: limit, offset: offset, in: v.scope)
             return Page(items: try await people.views(found.rows, role: v.role), total: found.total, limit: limit, offset: offset)
         }
@@ -93,7 +93,7 @@ enum PeopleAPI {
             let v = try req.requireRegisterReader()
             let (limit, offset) = try paging(req)
             let found = try await PlaceRepository(req.db).households(
-                inGrid: req.query[UUID.self, at: "grid"], building: req.query[UUID.self, at: "building"],
+                inGrid: try req.queryUUID("grid"), building: try req.queryUUID("building"),
                 limit: limit, offset: offset, in: v.scope)
             return Page(items: found.rows, total: found.total, limit: limit, offset: offset)
         }
@@ -103,7 +103,7 @@ enum PeopleAPI {
         }
         api.get("buildings") { req async throws -> [BuildingRow] in
             let v = try req.requireRegisterReader()
-            return try await PlaceRepository(req.db).buildings(inGrid: req.query[UUID.self, at: "grid"], in: v.scope)
+            return try await PlaceRepository(req.db).buildings(inGrid: try req.queryUUID("grid"), in: v.scope)
         }
         api.get("buildings", ":id") { req async throws -> BuildingRow in
             let v = try req.requireRegisterReader()
@@ -123,7 +123,7 @@ enum PeopleAPI {
         }
         api.get("coverage") { req async throws -> CoverageReport in
             _ = try req.requireRegisterReader()
-            return try await CoverageController.report(req: req, unit: req.query[UUID.self, at: "unit"]).1
+            return try await CoverageController.report(req: req, unit: try req.queryUUID("unit")).1
         }
     }
 }
