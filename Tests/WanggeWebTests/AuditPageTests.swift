@@ -147,7 +147,7 @@ struct AuditPageTests {
 
     @Test("every action and object the sources record has a Chinese name")
     func everyActionNamed() throws {
-        let pattern = try NSRegularExpression(pattern: #"audit(?:CLI)?\(\s*"([a-z_]+)",\s*object:\s*"([a-z_]+)""#)
+        let pattern = try NSRegularExpression(pattern: #"audit(?:CLI|ed)?\(\s*"([a-z_]+)",\s*object:\s*"([a-z_]+)""#)
         var actions: Set<String> = [], objects: Set<String> = []
         let sources = LocalisationTests.sources
         for file in FileManager.default.enumerator(atPath: sources.path)!.compactMap({ $0 as? String }) where file.hasSuffix(".swift") {

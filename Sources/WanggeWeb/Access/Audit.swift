@@ -1,3 +1,5 @@
+import Fluent
+import SQLKit
 import Vapor
 import WanggeStore
 
@@ -28,6 +30,27 @@ extension Request {
         return AuditEntry(
             at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: action,
             objectType: type, objectID: id, detail: detail, outcome: outcome)
+    }
+
+    /// Makes a change and its audit entry in one transaction: both commit or neither does (a change
+    /// can never be left unaudited by a failed append). `entry` gives the object id and detail from
+    /// the change's result. On SQLite the write lock is taken first, so the chain head read for the
+    /// entry cannot race another writer.
+    func audited<T: Sendable>(
+        _ action: String, object type: String, actor: AuditActor? = nil, _ change: @escaping @Sendable (any Database) async throws -> T,
+        entry: @escaping @Sendable (T) -> (id: String, detail: String)
+    ) async throws -> T {
+        let base = auditEntry(action, object: type, "", actor: actor)
+        let chain = keys.audit
+        return try await db.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+            try await StoreSetup.takeWriteLock(on: sql)
+            let result = try await change(tx)
+            var e = base
+            (e.objectID, e.detail) = entry(result)
+            _ = try await AuditLog.append([e], chain: chain, on: sql)
+            return result
+        }
     }
 
     /// A case step's audit entry, made from the step's result inside its transaction (see `StepAudit`).

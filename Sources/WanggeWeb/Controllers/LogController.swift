@@ -90,8 +90,7 @@ enum LogController {
         let w = try req.requireLogKeeper()
         let form = try req.content.decode(EntryForm.self)
         do {
-            let entry = try await SocialLogRepository(req.db).add(form.draft, to: try unitID(req), author: w.actor, at: req.now, in: w.viewer.scope)
-            try await req.audit("log.add", object: "social_log_entry", entry.id.uuidString, detail: AuditDetail(["unit": entry.unitID.uuidString, "day": entry.day]).text)
+            let entry = try await LogActions.addEntry(req, w, form.draft, to: try unitID(req))
             return done(req, "log.saved", to: .socialLog(entry.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await socialLogPage(req, w.viewer, form: refused(e, values: form.values), status: .unprocessableEntity)
@@ -125,9 +124,7 @@ enum LogController {
         let w = try req.requireLogKeeper()
         let form = try req.content.decode(NeedForm.self)
         do {
-            let need = try await NeedRepository(req.db).record(
-                NeedDraft(text: form.text ?? "", householdNumber: form.household), in: try unitID(req), by: w.actor, at: req.now, scope: w.viewer.scope)
-            try await req.audit("need.record", object: "resident_need", need.id.uuidString, detail: AuditDetail(["unit": need.unitID.uuidString, "household": need.householdNumber]).text)
+            let need = try await LogActions.recordNeed(req, w, NeedDraft(text: form.text ?? "", householdNumber: form.household), in: try unitID(req))
             return done(req, "need.saved", to: .need(need.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await needsPage(req, w.viewer, form: refused(e, values: ["household": form.household ?? "", "text": form.text ?? ""]), status: .unprocessableEntity)
@@ -159,8 +156,7 @@ enum LogController {
         let w = try req.requireLogKeeper()
         let note = try req.content.decode(ResolveForm.self).note ?? ""
         do {
-            let row = try await NeedRepository(req.db).resolve(try needID(req), note: note, by: w.actor, at: req.now, in: w.viewer.scope)
-            try await req.audit("need.resolve", object: "resident_need", row.id.uuidString, detail: AuditDetail(["unit": row.unitID.uuidString]).text)
+            let row = try await LogActions.resolveNeed(req, w, try needID(req), note: note)
             return done(req, "need.resolved", to: .need(row.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await needPage(req, w.viewer, form: refused(e, values: ["note": note]), error: e.message(), status: .unprocessableEntity)

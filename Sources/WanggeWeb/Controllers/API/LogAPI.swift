@@ -33,10 +33,8 @@ enum LogAPI {
         api.post("units", ":id", "log") { req async throws -> Response in
             let w = try req.requireLogKeeper()
             let body = try req.content.decode(EntryBody.self)
-            let entry = try await SocialLogRepository(req.db).add(
-                SocialLogDraft(day: body.day, text: body.text, category: body.category, place: body.place), to: try req.id(), author: w.actor, at: req.now,
-                in: w.viewer.scope)
-            try await req.audit("log.add", object: "social_log_entry", entry.id.uuidString, detail: AuditDetail(["unit": entry.unitID.uuidString, "day": entry.day]).text)
+            let draft = SocialLogDraft(day: body.day, text: body.text, category: body.category, place: body.place)
+            let entry = try await LogActions.addEntry(req, w, draft, to: try req.id())
             return try await entry.encodeResponse(status: .created, for: req)
         }
         api.get("units", ":id", "needs") { req async throws -> [ResidentNeed] in
@@ -52,10 +50,7 @@ enum LogAPI {
         api.post("units", ":id", "needs") { req async throws -> Response in
             let w = try req.requireLogKeeper()
             let body = try req.content.decode(NeedBody.self)
-            let need = try await NeedRepository(req.db).record(
-                NeedDraft(text: body.text, householdNumber: body.householdNumber, residentID: body.residentId), in: try req.id(), by: w.actor, at: req.now,
-                scope: w.viewer.scope)
-            try await req.audit("need.record", object: "resident_need", need.id.uuidString, detail: AuditDetail(["unit": need.unitID.uuidString, "household": need.householdNumber]).text)
+            let need = try await LogActions.recordNeed(req, w, NeedDraft(text: body.text, householdNumber: body.householdNumber, residentID: body.residentId), in: try req.id())
             return try await need.encodeResponse(status: .created, for: req)
         }
         api.get("needs", ":id") { req async throws -> ResidentNeed in
@@ -65,8 +60,7 @@ enum LogAPI {
         api.post("needs", ":id", "resolve") { req async throws -> ResidentNeed in
             let w = try req.requireLogKeeper()
             let body = try req.content.decode(ResolveBody.self)
-            let need = try await NeedRepository(req.db).resolve(try req.id(), note: body.note ?? "", by: w.actor, at: req.now, in: w.viewer.scope)
-            try await req.audit("need.resolve", object: "resident_need", need.id.uuidString, detail: AuditDetail(["unit": need.unitID.uuidString]).text)
+            let need = try await LogActions.resolveNeed(req, w, try req.id(), note: body.note ?? "")
             return need
         }
         api.post("needs", ":id", "case") { req async throws -> Response in

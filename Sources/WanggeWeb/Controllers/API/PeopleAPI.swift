@@ -66,24 +66,30 @@ enum PeopleAPI {
         api.post("residents") { req async throws -> Response in
             let v = try req.requireRegisterEditor()
             let body = try req.content.decode(ResidentBody.self)
-            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
-            let row = try await people.create(body.input, in: v.scope)
-            let view = try await people.views([row], role: v.role)[0]
-            try await req.audit("create", object: "resident", row.id.uuidString, detail: AuditDetail(["household": view.householdNumber]).text)
+            let cipher = req.keys.cipher
+            let view = try await req.audited("create", object: "resident") { db in
+                let people = ResidentRepository(db, cipher: cipher)
+                return try await people.views([try await people.create(body.input, in: v.scope)], role: v.role)[0]
+            } entry: { view in
+                (view.id.uuidString, AuditDetail(["household": view.householdNumber]).text)
+            }
             return try await view.encodeResponse(status: .created, for: req)
         }
         api.put("residents", ":id") { req async throws -> ResidentView in
             let v = try req.requireRegisterEditor()
             let body = try req.content.decode(ResidentBody.self)
-            let people = ResidentRepository(req.db, cipher: req.keys.cipher)
-            let before = try await people.get(try req.id(), in: v.scope)
-            let beforeTags = try await people.views([before], role: v.role)[0].tags
-            let after = try await people.update(before.id, body.input, in: v.scope)
-            let view = try await people.views([after], role: v.role)[0]
-            try await req.audit(
-                "update", object: "resident", after.id.uuidString,
-                detail: AuditDetail(["fields": changedFields(before, after, tags: beforeTags != view.tags).joined(separator: ",")]).text)
-            return view
+            let cipher = req.keys.cipher
+            let id = try req.id()
+            return try await req.audited("update", object: "resident") { db in
+                let people = ResidentRepository(db, cipher: cipher)
+                let before = try await people.get(id, in: v.scope)
+                let beforeTags = try await people.views([before], role: v.role)[0].tags
+                let after = try await people.update(before.id, body.input, in: v.scope)
+                let view = try await people.views([after], role: v.role)[0]
+                return (view, changedFields(before, after, tags: beforeTags != view.tags))
+            } entry: { result in
+                (result.0.id.uuidString, AuditDetail(["fields": result.1.joined(separator: ",")]).text)
+            }.0
         }
         api.get("tags") { req async throws -> [TagRow] in
             let v = try req.requireRegisterReader()
