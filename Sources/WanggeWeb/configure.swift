@@ -26,6 +26,8 @@ public func configure(
     app.mapSettings = MapSettings(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
     if newKeys { try KeyFile.refuseNewKeys(environment: env, databaseInitialised: await StoreSetup.isInitialised(app.db)) }
+    // A key file that is not this database's stops start-up before anything is written with it.
+    if await StoreSetup.isInitialised(app.db) { try await KeyCheck.verify(app.db, keys: app.keys) }
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
 
     app.caseIntake = CaseIntakeService(db: app.db, chain: app.keys.audit, environment: env)

@@ -3,7 +3,8 @@
 `wangge backup` runs while a client posts Open311 reports as fast as the server answers; the restored
 copy must hold every case acknowledged before the backup began, none acknowledged after it ended,
 pass SQLite's integrity check and verify its audit chain with the key file (`wangge restore` exits 0
-only then). Without the key file a database that holds data refuses to start, and no new key is made.
+only then). Without the key file a database that holds data refuses to start, and no new key is made;
+with another installation's key file it refuses to start too (the wrong-key drill).
 """
 
 import csv
@@ -91,3 +92,17 @@ def test_backup_while_writing_restore_and_key_loss():
         started = subprocess.run([BIN, "coverage", "--json"], env=dict(s.env, WANGGE_DATA=lost), capture_output=True, text=True, timeout=300)
         assert started.returncode == 1 and "密钥文件" in started.stderr, started.stderr
         assert not os.path.exists(os.path.join(lost, "wangge.keys")), "no new key is made for a database that holds data"
+
+        # The wrong-key drill: the same database with another installation's key file (same key ids,
+        # other secrets) refuses to start, names the mismatch, and writes nothing.
+        other = os.path.join(s.work, "other")
+        made = subprocess.run([BIN, "coverage", "--json"], env=dict(s.env, WANGGE_DATA=other), capture_output=True, text=True, timeout=300)
+        assert made.returncode == 0, made.stderr
+        wrong = os.path.join(s.work, "wrong")
+        os.makedirs(wrong)
+        shutil.copy(os.path.join(fresh, "wangge.sqlite"), wrong)
+        shutil.copy(os.path.join(other, "wangge.keys"), wrong)
+        before_bytes = open(os.path.join(wrong, "wangge.sqlite"), "rb").read()
+        started = subprocess.run([BIN, "coverage", "--json"], env=dict(s.env, WANGGE_DATA=wrong), capture_output=True, text=True, timeout=300)
+        assert started.returncode == 1 and "密钥文件与数据库不符" in started.stderr, started.stderr
+        assert open(os.path.join(wrong, "wangge.sqlite"), "rb").read() == before_bytes, "nothing is written with the wrong keys"

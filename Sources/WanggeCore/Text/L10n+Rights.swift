@@ -106,6 +106,14 @@ extension L10n {
             "找不到密钥文件 {0}，但数据库中已有数据：没有原来的密钥，加密字段无法读取，也不能再写入。请从安全保管处放回原密钥文件（或设置 WANGGE_KEY_FILE / WANGGE_KEYS）后再启动。Wangge 不会为已有数据的数据库生成新密钥。",
             "The key file {0} is missing but the database already holds data: without the original keys its encrypted fields cannot be read and nothing may be written. Put the original key file back from safe keeping (or set WANGGE_KEY_FILE / WANGGE_KEYS) and start again. Wangge never makes new keys for a database that holds data."
         ),
+        "keys.wrong_field_key": (
+            "密钥文件与数据库不符：已存储的数据（{0}，密钥 {1}）无法用这个密钥文件解开。请放回这个数据库原来的密钥文件（或设置 WANGGE_KEY_FILE / WANGGE_KEYS）后再启动；在此之前 Wangge 不会写入任何数据。",
+            "The key file does not belong to this database: stored data ({0}, key {1}) cannot be opened with it. Put back this database's own key file (or set WANGGE_KEY_FILE / WANGGE_KEYS) and start again; until then Wangge writes nothing."
+        ),
+        "keys.wrong_audit_key": (
+            "审计密钥与数据库不符：最新的审计记录（第 {0} 条及之前两条）都无法用密钥文件中的审计密钥核验。请放回这个数据库原来的密钥文件后再启动。",
+            "The audit key does not belong to this database: the newest audit entries (number {0} and the two before it) do not verify with the key file's audit key. Put back this database's own key file and start again."
+        ),
         "keys.reserved_id": ("“{0}”是审计密钥的名称,不能用作字段密钥", "“{0}” names the audit key and cannot be a field key"),
         "keys.id_in_use": ("密钥文件中已有名为 {0} 的密钥", "The key file already has a key named {0}"),
         "keys.new_key_help": (
