@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         // Zip container for the XLSX writer of report downloads.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // /metrics in Prometheus's text format; Vapor already records each request through swift-metrics.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: no Vapor, no database.
@@ -46,6 +49,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ], resources: [.process("Assets")]),
         .executableTarget(name: "wangge", dependencies: ["WanggeWeb"]),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),

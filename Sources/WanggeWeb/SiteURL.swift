@@ -63,6 +63,8 @@ enum SiteURL {
     /// The OpenAPI 3.1 descriptions: the staff JSON API, and Open311 GeoReport v2 on its own.
     case openAPI
     case openAPIOpen311
+    /// Prometheus metrics of this instance (not public: see `WanggeMetrics`).
+    case metrics
     case today
     case services
     case serviceSetup
@@ -164,6 +166,7 @@ enum SiteURL {
         case .readyz: "/readyz"
         case .openAPI: "/openapi.json"
         case .openAPIOpen311: "/openapi/open311.json"
+        case .metrics: "/metrics"
         case .today: "/today"
         case .services: "/services"
         case .serviceSetup: "/services/setup"

@@ -23,6 +23,8 @@ public func configure(
     let (keys, newKeys) = try KeyFile.loadOrCreate(environment: env)
     app.keys = keys
     app.policy = SecurityPolicy(environment: env)
+    app.metricsToken = env["WANGGE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    _ = WanggeMetrics.registry  // swift-metrics' backend, so Vapor's request metrics are kept from the first request
     app.mapSettings = MapSettings(environment: env)
     app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
     if newKeys { try KeyFile.refuseNewKeys(environment: env, databaseInitialised: await StoreSetup.isInitialised(app.db)) }
@@ -115,6 +117,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.asset("").pattern, use: Assets.serve)
     app.get(SiteURL.openAPI.pattern) { _ in try Assets.openAPI("openapi") }
     app.get(SiteURL.openAPIOpen311.pattern) { _ in try Assets.openAPI("open311-openapi") }
+    app.get(SiteURL.metrics.pattern, use: WanggeMetrics.serve)
     app.get(SiteURL.leaflet("").pattern, use: MapSettings.serveLeaflet)
     app.get(SiteURL.login.pattern, use: LoginController.show)
     app.post(SiteURL.login.pattern, use: LoginController.submit)

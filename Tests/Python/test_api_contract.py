@@ -82,3 +82,14 @@ def test_documents_are_served_as_openapi_3_1(server):
         assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), (path, r.status_code)
         document = r.json()
         assert document["openapi"] == "3.1.0" and document["paths"] and document["components"]["schemas"], path
+
+
+def test_metrics_for_a_local_scraper_only(server):
+    """/metrics on this machine (no proxy in between): Prometheus text with the requests the contract
+    runs made, by route; through a proxy (X-Forwarded-For) it is not there."""
+    r = requests.get(server.url + "/metrics", timeout=10)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain"), r.status_code
+    assert 'http_requests_total{method="GET",path="/openapi.json"' in r.text, r.text[:500]
+    assert "wangge_intake_queued" in r.text and 'wangge_notifications{state="dead"}' in r.text
+    proxied = requests.get(server.url + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
+    assert proxied.status_code == 404

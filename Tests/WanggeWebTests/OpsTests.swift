@@ -27,6 +27,27 @@ struct OpsTests {
         }
     }
 
+    @Test("/metrics answers Prometheus text to the holder of the token (or a local client) and nothing to anyone else")
+    func metrics() async throws {
+        try await withApp(.sqlite, demo: false) { app in
+            // setup
+            app.metricsToken = "scrape-me"
+            var b = Browser(app)
+            try await b.get("/healthz")
+            // MUT
+            let anonymous = try await b.get("/metrics")
+            let wrong = try await b.api(.GET, "/metrics", bearer: "nope")
+            let scraped = try await b.api(.GET, "/metrics", bearer: "scrape-me")
+            // validate
+            #expect(anonymous.status == .notFound && wrong.status == .notFound)
+            #expect(scraped.status == .ok && scraped.headers.contentType?.subType == "plain")
+            let text = scraped.body.string
+            #expect(text.contains(#"http_requests_total{method="GET",path="/healthz",status="200"}"#), "Vapor's request counter by route")
+            #expect(text.contains("http_request_duration_seconds_bucket"), "latencies by route")
+            #expect(text.contains(#"wangge_notifications{state="queued"} 0"#) && text.contains("wangge_intake_queued 0"))
+        }
+    }
+
     @Test("a JSON log line is one object with time, level, label, message and the metadata (the request id among it)")
     func jsonLine() throws {
         // MUT

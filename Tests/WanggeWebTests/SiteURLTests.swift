@@ -22,7 +22,7 @@ struct SiteURLTests {
         .outbox(state: "dead", after: id), .outboxRetry(id), .mailbox,
         .report("110199001001001"), .track("ABCD2345"), .trackRate("ABCD2345"), .asset("app.css"), .healthz,
         .services, .serviceSetup, .serviceSetupItem("residence_permit"), .serviceSetupActive("residence_permit"), .unitMember(id, assignment: id),
-        .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .buildingCards(id), .gridQR(id, format: "png"), .today, .readyz, .openAPI, .openAPIOpen311,
+        .gridCard(id), .agentCard(id, assignment: id), .unitCards(id), .buildingCards(id), .gridQR(id, format: "png"), .today, .readyz, .openAPI, .openAPIOpen311, .metrics,
         .socialLog(id, search: SocialLogSearch(q: "停车", from: "2026-11-01", to: "2026-11-30"), after: id), .needs(id, state: "open"), .need(id),
         .needResolve(id), .needToCase(id), .unitPatrols(id), .patrol(id), .patrolPoints(id), .patrolFindings(id), .patrolEnd(id),
         .findingCase(id, finding: id), .findingPhoto(id, finding: id), .examples(ExampleSearch(service: "residence_permit", q: "居住证", outcome: "solved")), .exampleNew(caseID: id),

@@ -23,6 +23,8 @@ public actor IntakeBatcher {
     /// Batches written and cases in them since start, for the benchmark report.
     public private(set) var commits = 0
     public private(set) var written = 0
+    /// Reports waiting for the next commit (the /metrics queue length).
+    public var queued: Int { pending.count }
 
     public init(maxBatch: Int = IntakeBatcher.defaultMaxBatch, write: @escaping Writer) {
         self.maxBatch = max(1, maxBatch)

@@ -20,7 +20,10 @@ struct CaseIntakeService: Sendable {
         locators = GridLocatorCache()
         open311PostsPerMinute = Int(env["WANGGE_OPEN311_POSTS_PER_MINUTE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 600
         let max = Int(env["WANGGE_INTAKE_BATCH"] ?? "") ?? IntakeBatcher.defaultMaxBatch
-        batcher = IntakeBatcher(maxBatch: max) { batch in try await CaseRepository.store(batch, on: db, chain: chain) }
+        batcher = IntakeBatcher(maxBatch: max) { batch in
+            WanggeMetrics.intakeBatch(batch.count)
+            try await CaseRepository.store(batch, on: db, chain: chain)
+        }
     }
 }
 

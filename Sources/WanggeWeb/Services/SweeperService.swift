@@ -66,6 +66,7 @@ struct SweeperService: LifecycleHandler {
         for month in try await MeasureMonths.freezeDue(at: now, on: app.db) { app.logger.info("\(L10n.t("measures.frozen", month.description))") }
         // Each case's 督办/escalation and its audit entry commit in one transaction.
         let report = try await CaseSweeper(app.db, cipher: app.keys.cipher, chain: app.keys.audit).sweep(now: app.clock.now())
+        WanggeMetrics.sweep(report)
         if report.due > 0 {
             app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")
         }
