@@ -20,6 +20,7 @@
 #   test_backup.py           backup while reports arrive, restore, the key-loss drill
 #   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
 #   test_api_contract.py     schemathesis against /openapi.json (each staff role) and /openapi/open311.json
+#   test_soak.py             wrk at ~70 % of the maximum rate for WANGGE_SOAK_SECONDS (60): no errors, RSS flat
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

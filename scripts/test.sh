@@ -31,6 +31,7 @@ WANGGE_TEST_POSTGRES_LOG=$(mktemp /tmp/wangge-pg-uses.XXXXXX)
 qr_missing=()
 [ -f /usr/include/qrencode.h ] || qr_missing+=(libqrencode-dev)
 command -v zbarimg >/dev/null 2>&1 || qr_missing+=(zbar-tools)
+command -v wrk >/dev/null 2>&1 || qr_missing+=(wrk)   # test_soak.py's load generator
 if [ ${#qr_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${qr_missing[@]}" >/dev/null
   else echo "note: please install ${qr_missing[*]} (apt-get install ${qr_missing[*]})" >&2; fi
