@@ -10,8 +10,8 @@ import WanggeTestSupport
 @Suite("Case photos and submission tokens in storage")
 struct CaseAttachmentStoreTests {
     static let t0 = CaseStoreTests.t0
-    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 7, count: 1000))
-    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 100))
+    static let jpeg = Data(TestImages.jpeg(size: 1004))
+    static let png = Data(TestImages.png())
     static let webp = Data(Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8 ".utf8) + [UInt8](repeating: 2, count: 50))
 
     static func draft(photos: [AttachmentUpload] = [], submission: String? = nil, grid: UUID? = nil) -> CaseIntake {

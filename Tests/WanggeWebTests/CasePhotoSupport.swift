@@ -5,17 +5,15 @@ import Vapor
 import VaporTesting
 import WanggeCore
 import WanggeStore
+import WanggeTestSupport
 @testable import WanggeWeb
 
 /// Files and a multipart form with several of them, for the photo, merge and replay tests.
 enum PhotoFixture {
-    /// Bytes that start like a JPEG (the server reads only the magic bytes), `size` long.
-    static func jpeg(size: Int = 4096) -> [UInt8] {
-        let head: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0x00, 0x01, 0x01, 0x00]
-        return head + [UInt8](repeating: 0x42, count: max(0, size - head.count - 2)) + [0xFF, 0xD9]
-    }
+    /// A JPEG whole by its structure (the server inspects headers, not pixels), `size` long.
+    static func jpeg(size: Int = 4096) -> [UInt8] { TestImages.jpeg(size: size) }
 
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)
+    static let png: [UInt8] = TestImages.png()
     static let text = Array("这不是图片，只是改了扩展名的文本。\n".utf8)
 
     struct File {

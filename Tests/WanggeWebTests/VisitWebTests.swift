@@ -157,7 +157,7 @@ struct VisitWebTests {
             #expect(problems.first?["field"] as? String == "changes.0.phone")
 
             // Photos as base64, checked as case photos are: a PNG is kept and served in scope, text is refused.
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).base64EncodedString()
+            let png = Data(TestImages.png()).base64EncodedString()
             let withPhoto = try await b.api(
                 .POST, "/api/v1/households/\(household.id)/visits", json: #"{"seen":"拍照留存","photos":[{"name":"门口.png","data":"\#(png)"}]}"#)
             let photo = try #require((withPhoto.object["photos"] as? [[String: Any]])?.first?["id"] as? String)

@@ -115,6 +115,7 @@ public enum GeoJSON {
             for p in positions { ring.append(try position(p, number: n)) }
             guard ring.count >= 4 else { throw .ringTooShort(feature: n, polygon: polygon, ring: r + 1, positions: ring.count) }
             guard ring.first == ring.last else { throw .ringNotClosed(feature: n, polygon: polygon, ring: r + 1) }
+            if let at = GeoRing.selfIntersection(ring) { throw .ringSelfIntersects(feature: n, polygon: polygon, ring: r + 1, lon: at.lon, lat: at.lat) }
             rings.append(ring)
         }
         return GeoPolygon(rings: rings)
@@ -171,6 +172,8 @@ public enum GeoJSONProblem: LocalizedProblem {
     case coordinateOutOfRange(feature: Int, lon: String, lat: String)
     case ringNotClosed(feature: Int, polygon: Int, ring: Int)
     case ringTooShort(feature: Int, polygon: Int, ring: Int, positions: Int)
+    /// The ring crosses itself (a bow tie): inside and outside are undefined. The point is near the crossing.
+    case ringSelfIntersects(feature: Int, polygon: Int, ring: Int, lon: String, lat: String)
 
     /// The 1-based feature the problem is in, nil when it concerns the whole file.
     public var feature: Int? {
@@ -178,7 +181,7 @@ public enum GeoJSONProblem: LocalizedProblem {
         case .notJSON, .emptyCollection: nil
         case .missingMember(let f, _): f == 0 ? nil : f
         case .notAnObject(let f), .unknownType(let f, _), .badCoordinates(let f), .coordinateOutOfRange(let f, _, _),
-            .ringNotClosed(let f, _, _), .ringTooShort(let f, _, _, _):
+            .ringNotClosed(let f, _, _), .ringTooShort(let f, _, _, _), .ringSelfIntersects(let f, _, _, _, _):
             f
         }
     }
@@ -194,6 +197,7 @@ public enum GeoJSONProblem: LocalizedProblem {
         case .coordinateOutOfRange: "geo.coordinateOutOfRange"
         case .ringNotClosed: "geo.ringNotClosed"
         case .ringTooShort: "geo.ringTooShort"
+        case .ringSelfIntersects: "geo.ringSelfIntersects"
         }
     }
 
@@ -207,6 +211,45 @@ public enum GeoJSONProblem: LocalizedProblem {
         case .coordinateOutOfRange(let f, let lon, let lat): ["\(f)", lon, lat]
         case .ringNotClosed(let f, let p, let r): ["\(f)", "\(p)", "\(r)"]
         case .ringTooShort(let f, let p, let r, let n): ["\(f)", "\(p)", "\(r)", "\(n)"]
+        case .ringSelfIntersects(let f, let p, let r, let lon, let lat): ["\(f)", "\(p)", "\(r)", lon, lat]
         }
+    }
+}
+
+/// Whether a closed ring crosses itself. Segments that are not neighbours along the ring must not
+/// touch; a sweep over segments sorted by their west edge keeps it near-linear for real boundaries
+/// (hundreds to a few thousand vertices).
+public enum GeoRing {
+    /// A point near the first crossing found (the start of one of the two segments), or nil.
+    public static func selfIntersection(_ ring: [GeoPoint]) -> (lon: String, lat: String)? {
+        let n = ring.count - 1  // segments; the last point repeats the first
+        guard n >= 3 else { return nil }
+        let order = (0..<n).sorted { min(ring[$0].lon, ring[$0 + 1].lon) < min(ring[$1].lon, ring[$1 + 1].lon) }
+        for (k, i) in order.enumerated() {
+            let east = max(ring[i].lon, ring[i + 1].lon)
+            for j in order[(k + 1)...] {
+                if min(ring[j].lon, ring[j + 1].lon) > east { break }
+                let neighbours = abs(i - j) == 1 || abs(i - j) == n - 1
+                if !neighbours, crosses(ring[i], ring[i + 1], ring[j], ring[j + 1]) {
+                    return (String(format: "%.6f", ring[i].lon), String(format: "%.6f", ring[i].lat))
+                }
+            }
+        }
+        return nil
+    }
+
+    static func orientation(_ a: GeoPoint, _ b: GeoPoint, _ c: GeoPoint) -> Double {
+        (b.lon - a.lon) * (c.lat - a.lat) - (b.lat - a.lat) * (c.lon - a.lon)
+    }
+
+    static func onSegment(_ a: GeoPoint, _ b: GeoPoint, _ p: GeoPoint) -> Bool {
+        min(a.lon, b.lon) <= p.lon && p.lon <= max(a.lon, b.lon) && min(a.lat, b.lat) <= p.lat && p.lat <= max(a.lat, b.lat)
+    }
+
+    /// Segments ab and cd share a point (crossing, touching or overlapping).
+    static func crosses(_ a: GeoPoint, _ b: GeoPoint, _ c: GeoPoint, _ d: GeoPoint) -> Bool {
+        let (o1, o2, o3, o4) = (orientation(a, b, c), orientation(a, b, d), orientation(c, d, a), orientation(c, d, b))
+        if (o1 > 0) != (o2 > 0) && (o3 > 0) != (o4 > 0) && o1 != 0 && o2 != 0 && o3 != 0 && o4 != 0 { return true }
+        return (o1 == 0 && onSegment(a, b, c)) || (o2 == 0 && onSegment(a, b, d)) || (o3 == 0 && onSegment(c, d, a)) || (o4 == 0 && onSegment(c, d, b))
     }
 }

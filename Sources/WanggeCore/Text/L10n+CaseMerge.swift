@@ -4,7 +4,8 @@ extension L10n {
         // Photos
         "case.photo.too_many": ("每次最多上传 {0} 张照片，本次提交了 {1} 张", "At most {0} photos at a time; {1} were sent"),
         "case.photo.too_large": ("照片“{0}”超过 {1} MB", "Photo \"{0}\" is larger than {1} MB"),
-        "case.photo.not_image": ("文件“{0}”不是 JPEG、PNG 或 WebP 图片", "File \"{0}\" is not a JPEG, PNG or WebP image"),
+        "case.photo.not_image": ("文件“{0}”不是完整的 JPEG、PNG 或 WebP 图片", "File \"{0}\" is not a whole JPEG, PNG or WebP image"),
+        "case.photo.too_many_pixels": ("图片“{0}”声明的尺寸 {1} 不像照片（最多 5000 万像素、每边 2 万像素）", "Image \"{0}\" declares {1} pixels, which no photo has (at most 50 megapixels, 20,000 a side)"),
         "case.photos": ("照片", "Photos"),
         "case.photos.hint": ("可选，最多 4 张，每张不超过 5 MB（JPEG、PNG、WebP）", "Optional: up to 4, each at most 5 MB (JPEG, PNG, WebP)"),
         "case.photos.count": ("附照片 {0} 张", "{0} photo(s) attached"),

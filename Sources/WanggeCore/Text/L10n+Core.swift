@@ -43,6 +43,7 @@ extension L10n {
         "geo.badCoordinates": ("第 {0} 个要素的坐标格式不对，应为 [经度, 纬度] 数字", "Feature {0} has malformed coordinates; expected [longitude, latitude] numbers"),
         "geo.coordinateOutOfRange": ("第 {0} 个要素的坐标超出范围：经度 {1}，纬度 {2}", "Feature {0} has a coordinate out of range: longitude {1}, latitude {2}"),
         "geo.ringNotClosed": ("第 {0} 个要素第 {1} 个多边形的第 {2} 个环未闭合（首尾点须相同）", "Feature {0}, polygon {1}, ring {2} is not closed (first and last positions must match)"),
+        "geo.ringSelfIntersects": ("第 {0} 个要素第 {1} 个多边形的第 {2} 个环与自身交叉（在经度 {3}、纬度 {4} 附近），边界不能画成“8”字形", "Feature {0}, polygon {1}, ring {2} crosses itself (near lon {3}, lat {4}); a boundary cannot be drawn as a figure of eight"),
         "geo.ringTooShort": ("第 {0} 个要素第 {1} 个多边形的第 {2} 个环只有 {3} 个点，至少需要 4 个", "Feature {0}, polygon {1}, ring {2} has {3} positions; at least 4 are needed"),
 
         // CSV (Text/CSV.swift)

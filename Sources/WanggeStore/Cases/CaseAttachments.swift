@@ -61,7 +61,12 @@ extension CaseRepository {
             guard upload.bytes.count <= PhotoRules.maxBytes else {
                 throw StoreError(.invalid, "case.photo.too_large", [name, String(PhotoRules.maxBytes / 1024 / 1024)], field: photosField)
             }
-            guard let kind = PhotoKind.sniff(upload.bytes) else { throw StoreError(.invalid, "case.photo.not_image", [name], field: photosField) }
+            // The kind comes from the bytes' own structure, never from the name or the declared type.
+            guard let facts = PhotoKind.inspect(Array(upload.bytes)) else { throw StoreError(.invalid, "case.photo.not_image", [name], field: photosField) }
+            guard PhotoRules.plausible(facts) else {
+                throw StoreError(.invalid, "case.photo.too_many_pixels", [name, "\(facts.width)×\(facts.height)"], field: photosField)
+            }
+            let kind = facts.kind
             let hash = SHA256.hash(data: upload.bytes).map { String(format: "%02x", $0) }.joined()
             return CheckedAttachment(id: UUID(), kind: kind, name: name, sha256: hash, bytes: upload.bytes)
         }
