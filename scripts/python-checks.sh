@@ -18,7 +18,8 @@
 #   test_crash.py            SIGKILL ten times during intake and staff steps (SQLite and PostgreSQL),
 #                            and SIGTERM during intake (exit 0): nothing acknowledged is lost, the audit chain holds
 #   test_backup.py           backup while reports arrive, restore, the key-loss drill
-#   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
+#   test_dashboard_browser.py the leader's dashboard charts, KPI map and report map, and a department's
+#                            own dashboard, in Chromium (desk and phone)
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

@@ -63,8 +63,8 @@ extension L10n {
         "rank.top_workers": ("十佳网格员", "Ten best grid workers"),
         "rank.top_agents": ("十佳代办员", "Ten best proxy agents"),
         "rank.people_rule": (
-            "个人得分取其所在网格的得分（按期结案、满意、返工按案件记在网格上），同分按本人本月经办步骤数排序；所在网格样本不足者不列入。",
-            "A person's score is their grid's score (timeliness, satisfaction and rework are recorded per grid); ties go to more steps taken this month; people of grids with too few cases are left out."
+            "个人得分按本人经办的案件计算（本月上报、本人办理过任一步骤的本网格案件），权重和最少案件数与网格相同；同分按本人本月经办步骤数排序；本人案件不足者不列入。",
+            "A person is scored on their own cases (this month's cases of their grid on which they took a step), with the grids' weights and minimum n; ties go to more steps taken this month; people with too few cases of their own are left out."
         ),
         "rank.person": ("姓名", "Name"),
     ]
