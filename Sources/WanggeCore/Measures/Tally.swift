@@ -45,8 +45,8 @@ public enum Tally: String, Sendable, Codable, CaseIterable, Hashable {
     case workSteps = "work_steps"
     /// 经办人数: distinct people who took those steps.
     case workers
-    /// 户数: households of the unit registered by the period's last day (for the top of the tree,
-    /// those placed in no grid too). Counted from the register as it stands, not from cases.
+    /// 户数: households of the unit in the register as it stands (for the top of the tree, those
+    /// placed in no grid too). Counted from the register, not from cases.
     case households
     /// 有人员登记的在格户数: households placed in a grid with at least one person registered in them.
     case householdsWithPeople = "households_with_people"

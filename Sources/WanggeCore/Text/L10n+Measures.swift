@@ -49,8 +49,8 @@ extension L10n {
         "tally.households_visited": ("本半年已走访户数", "Households visited this half-year"),
         "measure.register_coverage": ("登记覆盖率", "Register coverage"),
         "measure.register_coverage.formula": (
-            "有人员登记的在格户数 ÷ 户数（格不漏户、户不漏人；按期末登记情况）",
-            "households in a grid with people registered ÷ households (as registered at the period's end)"
+            "有人员登记的在格户数 ÷ 户数（格不漏户、户不漏人；按当前登记情况）",
+            "households in a grid with people registered ÷ households (as the register stands now)"
         ),
         "measure.visit_coverage": ("走访覆盖率", "Visit coverage"),
         "measure.visit_coverage.formula": (

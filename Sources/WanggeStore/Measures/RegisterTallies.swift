@@ -3,9 +3,11 @@ import Foundation
 import SQLKit
 import WanggeCore
 
-/// The counters read from the registers (`Tally.fromRegisters`): households, the people in them and
-/// their home visits, as they stand at a period's last day. Each is counted once per grid, in one
-/// grouped query over the households under the units asked about, and summed up the tree here.
+/// The counters read from the registers (`Tally.fromRegisters`): the households and the people in
+/// them as the register stands now (a register is loaded or imported at one time, so "registered by
+/// the period's end" would leave every month before the import empty), and their home visits up to
+/// the period's last day. Each is counted once per grid, in one grouped query over the households
+/// under the units asked about, and summed up the tree here.
 enum RegisterTallies {
     /// A unit asked about: its id, its path, and whether it is the top of the tree (which also
     /// holds the households placed in no grid).
@@ -27,18 +29,17 @@ enum RegisterTallies {
 
     static func counts(for places: [Place], _ period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }
-        let end = period.to.adding(days: 1).startOfDayInChina
         let halfYear = VisitCoverage.halfYear(containing: period.to).start
         let prefix = commonPrefix(places.map(\.path))
         let rows = try await sql.raw(
             """
             SELECT u.path, COUNT(*) AS households, \
-            CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.created_at < \(bind: end)) \
+            CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id) \
             THEN 1 ELSE 0 END), 0) AS BIGINT) AS with_people, \
             CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM home_visits v WHERE v.household_id = h.id AND v.state = \(bind: VisitState.recorded.rawValue) \
             AND v.day >= \(bind: halfYear.description) AND v.day <= \(bind: period.to.description)) THEN 1 ELSE 0 END), 0) AS BIGINT) AS visited \
             FROM households h JOIN units u ON u.id = h.unit_id \
-            WHERE u.path LIKE \(bind: prefix + "%") AND h.created_at < \(bind: end) GROUP BY u.path
+            WHERE u.path LIKE \(bind: prefix + "%") GROUP BY u.path
             """
         ).all()
         var grids: [(path: String, counts: TallyCounts)] = []
@@ -54,7 +55,7 @@ enum RegisterTallies {
         var unplaced = 0
         if places.contains(where: \.isTop) {
             unplaced =
-                try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE unit_id IS NULL AND created_at < \(bind: end)").first()?
+                try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE unit_id IS NULL").first()?
                 .decode(column: "n", as: Int.self) ?? 0
         }
         var out: [UUID: TallyCounts] = [:]

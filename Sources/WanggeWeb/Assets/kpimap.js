@@ -12,27 +12,30 @@
     canvas.hidden = false;
     var map;
     try {
-      map = window.L.map(canvas, { zoomControl: true, attributionControl: !!data.tiles });
-      if (data.tiles) { window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map); }
-      var bounds = null;
+      // Layers first, then the view, then the layers on it: Leaflet draws nothing before it has a view.
+      var layers = [], bounds = null;
+      function grow(b) { bounds = bounds ? bounds.extend(b) : window.L.latLngBounds(b.getSouthWest ? [b.getSouthWest(), b.getNorthEast()] : [b, b]); }
       (data.units || []).forEach(function (u) {
         var layer = window.L.geoJSON(JSON.parse(u.geojson), { style: { className: "kpi-unit " + u.cls, weight: 1.5, fillOpacity: 0.75 } });
         layer.bindTooltip(u.label);
         layer.on("click", function () { window.location.href = u.url; });
-        layer.addTo(map);
-        bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
+        layers.push(layer);
+        grow(layer.getBounds());
       });
       (data.points || []).forEach(function (p) {
         var m = window.L.circleMarker([p.lat, p.lon], { radius: 5, className: "kpi-point " + p.cls, weight: 1, fillOpacity: 0.9 });
         m.bindTooltip(p.title);
-        m.addTo(map);
-        bounds = bounds ? bounds.extend(m.getLatLng()) : window.L.latLngBounds([m.getLatLng(), m.getLatLng()]);
+        layers.push(m);
+        grow(m.getLatLng());
       });
       if (!bounds) { throw new Error("nothing to draw"); }
+      map = window.L.map(canvas, { zoomControl: true, attributionControl: !!data.tiles });
+      if (data.tiles) { window.L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map); }
       map.fitBounds(bounds, { padding: [8, 8] });
+      layers.forEach(function (l) { l.addTo(map); });
       if (svg) { svg.hidden = true; }
     } catch (e) {
-      if (map) { map.remove(); }
+      try { if (map) { map.remove(); } } catch (ignored) { /* the SVG map stands */ }
       canvas.hidden = true;
     }
   });
