@@ -32,13 +32,13 @@ extension L10n {
         "rank.mode.deductions": ("扣分制", "Deductions"),
         "rank.term.points": ("{0} × {1}", "{0} × {1}"),
         "rank.formula.points": (
-            "得分制：得分 = {0}；各项比率取 Wilson 95 % 区间下限（返工率取未返工比例）。应结案数少于 {1} 件不排名。",
-            "Points: score = {0}; each rate taken at its Wilson 95 % lower bound (for the rework rate, the share not reworked). Fewer than {1} cases due: not ranked."
+            "得分制：得分 = {0}；各项比率取 Wilson 95 % 区间下限（返工率取未返工比例）。{2}少于 {1} 的不排名。",
+            "Points: score = {0}; each rate taken at its Wilson 95 % lower bound (for the rework rate, the share not reworked). Fewer than {1} ({2}): not ranked."
         ),
         "rank.term.deductions": ("{0} × {1}", "{0} × {1}"),
         "rank.formula.deductions": (
-            "扣分制：得分 = {0} − {1}，最低 0 分。应结案数少于 {2} 件不排名。",
-            "Deductions: score = {0} − {1}, at least 0. Fewer than {2} cases due: not ranked."
+            "扣分制：得分 = {0} − {1}，最低 0 分。{3}少于 {2} 的不排名。",
+            "Deductions: score = {0} − {1}, at least 0. Fewer than {2} ({3}): not ranked."
         ),
         "rank.short.on_time_closing": ("未按期结案件数", "cases not closed on time"),
         "rank.short.closing": ("未结案件数", "cases not closed"),

@@ -87,7 +87,7 @@ enum WeightsPages {
                     el("ul", t.problems.sorted { $0.key < $1.key }.map { f, message in el("li", .text("\(label(f)): \(message)")) }),
                 ])
         return el(
-            "section", ["class": "card weights", "id": t.table.rawValue],
+            "section", ["class": "weights", "id": t.table.rawValue],
             el("h2", .t(t.table.nameKey)),
             el("p", ["class": "formula"], .text(RankingPages.formulaText(t.current.config))),
             el("p", ["class": "meta"], .t("weights.in_effect", month.description, t.current.from == ScoringWeights.seedMonth ? L10n.t("weights.seeded") : t.current.from.description)),
@@ -95,7 +95,7 @@ enum WeightsPages {
             el("h3", .t("weights.new_version")),
             summary,
             el(
-                "form", ["method": "post", "action": SiteURL.scoringWeightsTable(t.table.rawValue).path, "class": "filters"],
+                "form", ["method": "post", "action": SiteURL.scoringWeightsTable(t.table.rawValue).path, "class": "card filters"],
                 [
                     CaseSetupPages.hidden(csrf),
                     el("p", ["class": "meta wide"], .t(deductions ? "weights.help.deductions" : "weights.help.points")),
