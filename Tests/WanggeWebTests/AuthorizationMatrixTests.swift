@@ -141,6 +141,8 @@ struct AuthorizationMatrixTests {
         Route(name: "departments overview page", allowed: logReaders.union([.department, .police]), ok: .ok) { b, o, _ in
             try await b.get("/dashboard/departments?unit=\(o.grid)")
         },
+        // The rankings' weights are shared by the whole database, like the categories.
+        Route(name: "weights page", allowed: caseConfigurers, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/rankings/weights") },
         Route(name: "API department measures", allowed: logReaders.union([.department, .police]), ok: .ok) { b, o, _ in
             try await b.api(.GET, "/api/v1/measures/departments?unit=\(o.grid)")
         },
