@@ -18,7 +18,8 @@
 #   test_crash.py            SIGKILL ten times during intake and staff steps (SQLite and PostgreSQL),
 #                            and SIGTERM during intake (exit 0): nothing acknowledged is lost, the audit chain holds
 #   test_backup.py           backup while reports arrive, restore, the key-loss drill
-#   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
+#   test_dashboard_browser.py the leader's dashboard charts, KPI map and report map, and a department's
+#                            own dashboard, in Chromium (desk and phone)
 #   test_api_contract.py     schemathesis against /openapi.json (each staff role) and /openapi/open311.json
 #   test_soak.py             wrk at ~70 % of the maximum rate for WANGGE_SOAK_SECONDS (60): no errors, RSS flat
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)

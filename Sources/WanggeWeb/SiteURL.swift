@@ -99,8 +99,13 @@ enum SiteURL {
     case care(UUID)
     case careRead(UUID)
     case dashboard(UUID? = nil, period: MeasureQuery = MeasureQuery())
-    case dashboardMap(UUID, measure: String? = nil, period: MeasureQuery = MeasureQuery())
+    case dashboardMap(UUID, measure: String? = nil, period: MeasureQuery = MeasureQuery(), category: String? = nil)
     case rankings(unit: UUID? = nil, month: String? = nil)
+    /// The departments' figures and ranking (no key), or one department's dashboard, within a unit.
+    case departmentDashboard(String? = nil, unit: UUID? = nil, period: MeasureQuery = MeasureQuery())
+    /// The rankings' tables of weights, and saving a new version of one.
+    case scoringWeights
+    case scoringWeightsTable(String)
     case monthlyReport(UUID, month: String? = nil)
     case reportExport(UUID, format: String, table: String? = nil, of: String? = nil, period: MeasureQuery = MeasureQuery())
 
@@ -202,9 +207,15 @@ enum SiteURL {
         case .care(let id): "/residents/\(id.uuidString)/care"
         case .careRead(let id): "/residents/\(id.uuidString)/care/read"
         case .dashboard(let id, let period): "/dashboard" + (id.map { "/" + $0.uuidString } ?? "") + Self.query(period.items)
-        case .dashboardMap(let id, let measure, let period):
-            "/dashboard/\(id.uuidString)/map" + Self.query([URLQueryItem(name: "measure", value: measure)] + period.items)
+        case .dashboardMap(let id, let measure, let period, let category):
+            "/dashboard/\(id.uuidString)/map"
+                + Self.query([URLQueryItem(name: "measure", value: measure)] + period.items + [URLQueryItem(name: "category", value: category)])
         case .rankings(let unit, let month): "/rankings" + Self.query(["unit": unit?.uuidString, "month": month])
+        case .scoringWeights: "/rankings/weights"
+        case .scoringWeightsTable(let key): "/rankings/weights/\(Self.segment(key))"
+        case .departmentDashboard(let key, let unit, let period):
+            "/dashboard/departments" + (key.map { "/" + Self.segment($0) } ?? "")
+                + Self.query([URLQueryItem(name: "unit", value: unit?.uuidString)] + period.items)
         case .monthlyReport(let id, let month): "/reports/\(id.uuidString)" + Self.query(["month": month])
         case .reportExport(let id, let format, let table, let of, let period):
             "/reports/\(id.uuidString)/export"
@@ -275,6 +286,8 @@ enum SiteURL {
         case .careRead: ["residents", ":id", "care", "read"]
         case .dashboard(let id, _): id == nil ? ["dashboard"] : ["dashboard", ":id"]
         case .dashboardMap: ["dashboard", ":id", "map"]
+        case .scoringWeightsTable: ["rankings", "weights", ":key"]
+        case .departmentDashboard(let key, _, _): key == nil ? ["dashboard", "departments"] : ["dashboard", "departments", ":key"]
         case .monthlyReport: ["reports", ":id"]
         case .reportExport: ["reports", ":id", "export"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }

@@ -172,8 +172,10 @@ func routes(_ app: Application) throws {
     VisitController.register(pages)
     CareController.register(pages)
     DashboardController.register(pages)
+    DepartmentDashboardController.register(pages)
     KPIMapController.register(pages)
     RankingController.register(pages)
+    WeightsController.register(pages)
     ReportController.register(pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 

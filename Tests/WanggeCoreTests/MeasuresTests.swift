@@ -78,6 +78,20 @@ struct MeasuresTests {
         #expect(abs((values["on_time_closing"]?.value ?? 0) - 40) < 1e-9)
     }
 
+    @Test("register and visit coverage from the registers' counts, by hand")
+    func coverage() {
+        // 12 households: 10 placed in grids (8 with people registered), 2 in no grid; 4 of the 10 visited this half-year.
+        let t = TallyCounts([.households: 12, .householdsInGrids: 10, .householdsWithPeople: 8, .householdsVisited: 4])
+        let register = Measures.registerCoverage.value(from: t), visit = Measures.visitCoverage.value(from: t)
+        #expect(register.numerator == 8 && register.denominator == 12 && register.n == 12 && register.display == "66.7 %")
+        #expect(visit.numerator == 4 && visit.denominator == 10 && visit.n == 10 && visit.display == "40.0 %")
+        #expect(Measures.visitCoverage.direction == .higherIsBetter && Measures.registerCoverage.kind == .rate)
+        // Not kept per case: no roll-up column, and a case adds nothing to them.
+        #expect(Tally.fromRegisters.allSatisfy { !Tally.perCase.contains($0) })
+        let none = Measures.visitCoverage.value(from: TallyCounts([.households: 3]))
+        #expect(none.value == nil && none.display == "—" && none.n == 0)
+    }
+
     @Test("a period with no cases: every figure is — with n = 0, never a division by zero or 0 %")
     func empty() {
         for v in Measures.values(from: TallyCounts()) {

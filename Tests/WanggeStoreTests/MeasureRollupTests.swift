@@ -36,6 +36,16 @@ struct MeasureRollupTests {
             ].joined(separator: "|")
             out[key] = try Tally.perCase.map { try row.decode(column: $0.rawValue, as: Int.self) }
         }
+        for row in try await sql.raw("SELECT unit_id, department_key, day, category_key, channel, \(unsafeRaw: columns) FROM case_department_tallies").all() {
+            let key = [
+                "department", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "department_key", as: String.self),
+                try row.decode(column: "day", as: String.self), try row.decode(column: "category_key", as: String.self),
+                try row.decode(column: "channel", as: String.self),
+            ].joined(separator: "|")
+            let values = try Tally.perCase.map { try row.decode(column: $0.rawValue, as: Int.self) }
+            // A department that gave a case up keeps a row of zeros; a recount writes none.
+            if values.contains(where: { $0 != 0 }) { out[key] = values }
+        }
         for row in try await sql.raw("SELECT unit_id, day, person, steps FROM case_workload").all() {
             let key = [
                 "work", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "day", as: String.self),
@@ -48,9 +58,11 @@ struct MeasureRollupTests {
 
     /// The counters of every case under `unit` reported in `period`, recounted in Swift from the
     /// stored rows and timelines with the rules of `CaseTallies` (no SQL rules involved).
-    static func recount(_ db: any Database, unit: UnitRow, _ period: MeasurePeriod) async throws -> TallyCounts {
+    static func recount(_ db: any Database, unit: UnitRow, department: String? = nil, _ period: MeasurePeriod) async throws -> TallyCounts {
         let repo = repo(db)
-        let page = try await repo.search(CaseFilter(), in: .subtree(of: unit), now: t0, limit: 100_000)
+        // A department's figures count the cases its own account sees.
+        let scope = department.map { Scope.subtree(of: unit).limited(toDepartments: [$0]) } ?? .subtree(of: unit)
+        let page = try await repo.search(CaseFilter(), in: scope, now: t0, limit: 100_000)
         var total = TallyCounts()
         for row in page.rows where period.from <= SimpleDate(row.reportedAt) && SimpleDate(row.reportedAt) <= period.to {
             total += CaseTallies.counts(
@@ -133,6 +145,22 @@ struct MeasureRollupTests {
                     taken += 1
                 } catch is StoreError {}
             }
+            // Then 120 steps of the departments' part of the loop only (sent, signed for, handled, sent
+            // back, sent on, checked, closed), so cases end with departments and move between them.
+            let departmental: Set<CaseActionKind> = [.dispatch, .signFor, .handle, .sendBack, .verify, .returnForRework, .close, .accept]
+            for _ in 0..<120 {
+                t = t.addingTimeInterval(Double(Int.random(in: 1...90, using: &rng)) * 60)
+                let id = ids.randomElement(using: &rng)!
+                let row = try await repo.get(id, in: .everything)
+                let role = [ActorRole.operator_, .department, .gridWorker].randomElement(using: &rng)!
+                let actor = CaseActor(id: nil, name: "经办人\(Int.random(in: 1...4, using: &rng))", role: role)
+                let allowed = CaseRepository.allowedActions(on: row, by: actor).filter { departmental.contains($0) }
+                guard let next = allowed.randomElement(using: &rng), let action = Self.action(next, on: row, others: ids, rng: &rng) else { continue }
+                do {
+                    try await repo.apply(action, to: id, actor: actor, in: .everything, at: t)
+                    taken += 1
+                } catch is StoreError {}
+            }
             let kept = try await Self.snapshot(db)
             try await MeasureRollup.rebuild(db)
             let recounted = try await Self.snapshot(db)
@@ -148,6 +176,18 @@ struct MeasureRollupTests {
                 let naive = try await measures.recount(unit, period)
                 #expect(kept == naive, "\(unit.name): roll-ups equal the GROUP BY over the cases")
             }
+            // The department roll-ups: each department's figures are those of the cases its account sees.
+            var sent = 0
+            for department in try await repo.departments().map(\.key) {
+                for unit in [root] + grids {
+                    let kept = try await measures.totals(department: department, unit: unit.id, period)
+                    let swift = try await Self.recount(db, unit: unit, department: department, period)
+                    #expect(kept == swift, "\(department) in \(unit.name): department roll-ups equal the Swift recount")
+                    if unit.id == root.id { sent += kept[.reported] }
+                }
+            }
+            let movedOn = try await Fixture.count(db, "case_events", where: "action = 'send_back'")
+            #expect(sent >= 5 && movedOn > 0, "cases ended with departments (\(sent)) and some were sent back on the way (\(movedOn))")
             let all = try await measures.totals(root.id, period)
             #expect(all[.reported] == 40)
             let restatementRows = try await Fixture.count(db, "case_tally_restatements")
@@ -257,6 +297,62 @@ struct MeasureRollupTests {
             let swiftRecount = try await Self.recount(db, unit: root, period)
             #expect(Self.perCase(totals) == swiftRecount)
             #expect(totals[.closed] > 0 && totals[.rated] > 0 && totals[.handovers] > 0 && totals[.workers] > 0)
+            // The two departments sent the most, each against a count of the cases its account sees.
+            let busiest = try await (db as! any SQLDatabase).raw(
+                "SELECT department_key FROM case_department_tallies WHERE unit_id = \(bind: root.id) GROUP BY department_key ORDER BY SUM(reported) DESC LIMIT 2"
+            ).all().map { try $0.decode(column: "department_key", as: String.self) }
+            #expect(busiest.count == 2)
+            for department in busiest {
+                let kept = try await MeasureRepository(db).totals(department: department, unit: root.id, period)
+                let swift = try await Self.recount(db, unit: root, department: department, period)
+                #expect(kept == swift && kept[.reported] > 0, "\(department): the backfill counts what its account sees")
+            }
+        }
+    }
+
+    @Test("a department counts the cases sent to it; a case sent back and on to another takes all its counts along", arguments: TestDatabase.enabled)
+    func departments(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            // setup
+            let grid = try #require(try await Fixture.grids(db).values.sorted { $0.code < $1.code }.first)
+            let root = try #require(try await UnitRepository(db).roots(in: .everything).first)
+            let repo = Self.repo(db), measures = MeasureRepository(db)
+            let department = CaseActor(id: nil, name: "住建张", role: .department)
+            let id = try await repo.intake(
+                CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "井盖缺失", gridID: grid.id), actor: Self.operatorActor,
+                at: Self.t0
+            ).id
+            let period = MeasureMonth(SimpleDate(Self.t0)).period
+            func figures(_ key: String, _ unit: UUID) async throws -> TallyCounts { try await measures.totals(department: key, unit: unit, period) }
+            // MUT 1: accepted, not yet sent: no department counts it.
+            try await repo.apply(.accept(), to: id, actor: Self.operatorActor, in: .everything, at: Self.t0.addingTimeInterval(600))
+            let notSent = try await measures.departmentTotals(try await repo.departments(), unit: root.id, period)
+            #expect(notSent.allSatisfy { $0.counts.isZero })
+            // MUT 2: sent to 住建 and signed for 30 minutes later (in time).
+            try await repo.apply(.dispatch(department: "housing"), to: id, actor: Self.operatorActor, in: .everything, at: Self.t0.addingTimeInterval(1200))
+            try await repo.apply(.signFor(), to: id, actor: department, in: .everything, at: Self.t0.addingTimeInterval(3000))
+            let housing = try await figures("housing", grid.id)
+            #expect(housing == TallyCounts([.reported: 1, .due: 1, .responded: 1, .respondedOnTime: 1, .responseSeconds: 600, .handovers: 1, .signedOnTime: 1]))
+            let housingDistrict = try await figures("housing", root.id)
+            #expect(housingDistrict == housing, "the district counts what its grid counts")
+            // MUT 3: 住建 sends it back; it goes on to 市政 and is signed for three hours later (late).
+            try await repo.apply(.sendBack(reason: "不属本部门"), to: id, actor: department, in: .everything, at: Self.t0.addingTimeInterval(3600))
+            let sentBack = try await figures("housing", grid.id)
+            #expect(sentBack.isZero, "a case sent back leaves the department with nothing")
+            try await repo.apply(.dispatch(department: "municipal"), to: id, actor: Self.operatorActor, in: .everything, at: Self.t0.addingTimeInterval(4200))
+            try await repo.apply(.signFor(), to: id, actor: department, in: .everything, at: Self.t0.addingTimeInterval(4200 + 3 * 3600))
+            // validate: 市政 has the case and both its handovers, one signed for in time (住建's).
+            let municipal = try await figures("municipal", grid.id)
+            #expect(
+                municipal == TallyCounts([.reported: 1, .due: 1, .responded: 1, .respondedOnTime: 1, .responseSeconds: 600, .handovers: 2, .signedOnTime: 1]))
+            let signing = Measures.signing.value(from: municipal)
+            #expect(signing.value == 50 && signing.n == 2)
+            let housingAfter = try await figures("housing", grid.id)
+            #expect(housingAfter.isZero)
+            // The rebuild finds the same.
+            try await MeasureRollup.rebuild(db)
+            let rebuilt = try await figures("municipal", grid.id)
+            #expect(rebuilt == municipal)
         }
     }
 

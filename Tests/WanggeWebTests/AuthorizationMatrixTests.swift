@@ -134,6 +134,18 @@ struct AuthorizationMatrixTests {
     static let measureRoutes: [Route] = [
         Route(name: "dashboard page", allowed: logReaders, ok: .ok) { b, o, _ in try await b.get("/dashboard/\(o.grid)") },
         Route(name: "API measures", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/measures?unit=\(o.grid)") },
+        // A department's figures count only the cases sent to it: its own account reads them (another department's: 404).
+        Route(name: "department dashboard page", allowed: logReaders.union([.department, .police]), ok: .ok, answers: [.police: .notFound]) { b, o, _ in
+            try await b.get("/dashboard/departments/housing?unit=\(o.grid)")
+        },
+        Route(name: "departments overview page", allowed: logReaders.union([.department, .police]), ok: .ok) { b, o, _ in
+            try await b.get("/dashboard/departments?unit=\(o.grid)")
+        },
+        // The rankings' weights are shared by the whole database, like the categories.
+        Route(name: "weights page", allowed: caseConfigurers, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/rankings/weights") },
+        Route(name: "API department measures", allowed: logReaders.union([.department, .police]), ok: .ok) { b, o, _ in
+            try await b.api(.GET, "/api/v1/measures/departments?unit=\(o.grid)")
+        },
     ]
 
     static let logReaders: Set<Who> = [.leader, .`operator`, .gridworker, .proxy]

@@ -29,10 +29,14 @@ struct KPIMapRankingWebTests {
         let repo = CaseRepository(app.db, cipher: app.keys.cipher)
         let op = CaseActor(id: nil, name: "王受理", role: .operator_)
         let at = app.clock.now().addingTimeInterval(-900)
+        // The first grid's cases are reported by its own grid worker: their own cases, for their personal score.
+        let worker = try #require(
+            try await RankingRepository(app.db).people(of: [grids[0].id], kinds: RankingController.gridWorkerKinds, MeasureMonth(SimpleDate(at)).period).first)
         for (grid, count) in [(grids[0], 12), (grids[1], 3)] {
+            let reporter = grid.id == grids[0].id ? CaseActor(id: nil, name: worker.name, role: .gridWorker) : op
             for i in 0..<count {
                 let c = try await repo.intake(
-                    CaseIntake(categoryKey: category, channel: .hotline, title: "", description: "垃圾\(i)", gridID: grid.id), actor: op, at: at)
+                    CaseIntake(categoryKey: category, channel: .hotline, title: "", description: "垃圾\(i)", gridID: grid.id), actor: reporter, at: at)
                 try await repo.apply(.accept(), to: c.id, actor: op, in: .everything, at: at.addingTimeInterval(60))
                 try await repo.apply(.close(note: "已清理"), to: c.id, actor: op, in: .everything, at: at.addingTimeInterval(120))
             }
@@ -108,6 +112,10 @@ struct KPIMapRankingWebTests {
             // Grid workers of the ranked grid only.
             let workers = try #require(json["grid_workers"] as? [[String: Any]])
             #expect(!workers.isEmpty && workers.allSatisfy { $0["grid"] as? String == full.id.uuidString })
+            // The worker who reported the grid's 12 cases is scored on them (the grid's figures, here); no one else has cases of their own.
+            #expect(workers.count == 1 && workers.first?["score"] as? Double == 53.02 && workers.first?["n"] as? Int == 12)
+            let agents = try #require(json["proxy_agents"] as? [[String: Any]])
+            #expect(agents.isEmpty, "a proxy agent who took no step on a case has no score of their own")
             // 扣分制: nothing fell short but the unrated satisfaction (0 of 0): 100.
             let deductions = try await leader.api(.GET, "/api/v1/rankings?unit=\(community.id)&month=\(month.description)&mode=deductions")
             let dj = try #require(deductions.json as? [String: Any])

@@ -31,6 +31,9 @@ struct SiteURLTests {
         .care(id), .careRead(id),
         .dashboard(), .dashboard(id, period: MeasureQuery(month: "2026-10")), .dashboardMap(id, measure: "rework", period: MeasureQuery(month: "2026-10")),
         .rankings(unit: id, month: "2026-10"),
+        .departmentDashboard(), .departmentDashboard("housing", unit: id, period: MeasureQuery(month: "2026-10")),
+        .scoringWeights, .scoringWeightsTable("points"),
+        .dashboardMap(id, measure: "on_time_closing", period: MeasureQuery(month: "2026-10"), category: "city_appearance"),
         .monthlyReport(id, month: "2026-10"),
         .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
     ]

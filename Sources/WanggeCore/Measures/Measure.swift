@@ -84,8 +84,8 @@ public struct MeasureValue: Sendable, Hashable {
 ///
 /// Cases are counted in the period they were reported in (立案口径), so a month's figures describe
 /// that month's cases and settle as they are worked; once the month is frozen they stand.
-/// Measures from other registers (register coverage, visit coverage) join by adding counters their
-/// own tables keep and measures over them here; none is defined until those counts exist.
+/// Register coverage and visit coverage are read from the registers as they stand at the period's
+/// last day (`Tally.fromRegisters`), not from cases; they are not frozen with a month.
 public enum Measures {
     public static let onTimeClosing = Measure(
         id: "on_time_closing", kind: .rate, numerator: .just(.closedOnTime), denominator: TallyTerm([(.due, 1), (.suspended, -1)]), basis: .due)
@@ -107,8 +107,16 @@ public enum Measures {
     public static let workload = Measure(
         id: "workload", kind: .ratio, numerator: .just(.workSteps), denominator: .just(.workers), basis: .workers)
 
+    /// 登记覆盖率 (格不漏户、户不漏人): households placed in a grid with people registered, over all households.
+    public static let registerCoverage = Measure(
+        id: "register_coverage", kind: .rate, numerator: .just(.householdsWithPeople), denominator: .just(.households), basis: .households)
+    /// 走访覆盖率: households visited this half-year (twice a year, one each half), over households in grids.
+    public static let visitCoverage = Measure(
+        id: "visit_coverage", kind: .rate, numerator: .just(.householdsVisited), denominator: .just(.householdsInGrids), basis: .householdsInGrids)
+
     public static let all: [Measure] = [
-        onTimeClosing, closing, rework, response, signing, solving, satisfaction, callback, responseTime, resolutionTime, workload,
+        onTimeClosing, closing, rework, response, signing, solving, satisfaction, callback, responseTime, resolutionTime, workload, registerCoverage,
+        visitCoverage,
     ]
 
     public static func named(_ id: String) -> Measure? { all.first { $0.id == id } }

@@ -45,9 +45,22 @@ public enum Tally: String, Sendable, Codable, CaseIterable, Hashable {
     case workSteps = "work_steps"
     /// 经办人数: distinct people who took those steps.
     case workers
+    /// 户数: households of the unit in the register as it stands (for the top of the tree, those
+    /// placed in no grid too). Counted from the register, not from cases.
+    case households
+    /// 有人员登记的在格户数: households placed in a grid with at least one person registered in them.
+    case householdsWithPeople = "households_with_people"
+    /// 在格户数: households placed in a grid.
+    case householdsInGrids = "households_in_grids"
+    /// 本半年已走访户数: households in a grid with a recorded home visit in the calendar half-year of
+    /// the period's last day, on or before it (the rule of two visits a year, one each half-year).
+    case householdsVisited = "households_visited"
 
-    /// Counters kept per case in the roll-up table (all but the per-person work).
-    public static let perCase: [Tally] = allCases.filter { $0 != .workSteps && $0 != .workers }
+    /// Counters read from the registers (households, people, home visits), not from cases.
+    public static let fromRegisters: [Tally] = [.households, .householdsWithPeople, .householdsInGrids, .householdsVisited]
+
+    /// Counters kept per case in the roll-up table (all but the per-person work and the registers' counts).
+    public static let perCase: [Tally] = allCases.filter { $0 != .workSteps && $0 != .workers && !fromRegisters.contains($0) }
 
     public var nameKey: String { "tally.\(rawValue)" }
 }

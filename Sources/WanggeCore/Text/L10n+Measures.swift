@@ -43,6 +43,20 @@ extension L10n {
         "tally.signed_on_time": ("及时签收次数", "Signed on time"),
         "tally.work_steps": ("经办步骤数", "Steps taken"),
         "tally.workers": ("经办人数", "People"),
+        "tally.households": ("户数", "Households"),
+        "tally.households_with_people": ("有人员登记的在格户数", "Households in a grid with people registered"),
+        "tally.households_in_grids": ("在格户数", "Households in a grid"),
+        "tally.households_visited": ("本半年已走访户数", "Households visited this half-year"),
+        "measure.register_coverage": ("登记覆盖率", "Register coverage"),
+        "measure.register_coverage.formula": (
+            "有人员登记的在格户数 ÷ 户数（格不漏户、户不漏人；按当前登记情况）",
+            "households in a grid with people registered ÷ households (as the register stands now)"
+        ),
+        "measure.visit_coverage": ("走访覆盖率", "Visit coverage"),
+        "measure.visit_coverage.formula": (
+            "本半年已走访户数 ÷ 在格户数（每户每半年至少走访一次，即每年两次；截至期末）",
+            "households visited in the half-year ÷ households in a grid (once each half-year, twice a year; up to the period's end)"
+        ),
         "measures.month_frozen": ("{0} 已冻结，数字不再变动", "{0} is frozen; its figures stand"),
         "measures.months_range": ("{0} 至 {1}（{2} 个月）", "{0} to {1} ({2} months)"),
         "measures.month_freeze_due": ("{0} 将于 {1} 自动冻结", "{0} freezes by itself on {1}"),

@@ -32,13 +32,13 @@ extension L10n {
         "rank.mode.deductions": ("扣分制", "Deductions"),
         "rank.term.points": ("{0} × {1}", "{0} × {1}"),
         "rank.formula.points": (
-            "得分制：得分 = {0}；各项比率取 Wilson 95 % 区间下限（返工率取未返工比例）。应结案数少于 {1} 件不排名。",
-            "Points: score = {0}; each rate taken at its Wilson 95 % lower bound (for the rework rate, the share not reworked). Fewer than {1} cases due: not ranked."
+            "得分制：得分 = {0}；各项比率取 Wilson 95 % 区间下限（返工率取未返工比例）。{2}少于 {1} 的不排名。",
+            "Points: score = {0}; each rate taken at its Wilson 95 % lower bound (for the rework rate, the share not reworked). Fewer than {1} ({2}): not ranked."
         ),
         "rank.term.deductions": ("{0} × {1}", "{0} × {1}"),
         "rank.formula.deductions": (
-            "扣分制：得分 = {0} − {1}，最低 0 分。应结案数少于 {2} 件不排名。",
-            "Deductions: score = {0} − {1}, at least 0. Fewer than {2} cases due: not ranked."
+            "扣分制：得分 = {0} − {1}，最低 0 分。{3}少于 {2} 的不排名。",
+            "Deductions: score = {0} − {1}, at least 0. Fewer than {2} ({3}): not ranked."
         ),
         "rank.short.on_time_closing": ("未按期结案件数", "cases not closed on time"),
         "rank.short.closing": ("未结案件数", "cases not closed"),
@@ -63,8 +63,8 @@ extension L10n {
         "rank.top_workers": ("十佳网格员", "Ten best grid workers"),
         "rank.top_agents": ("十佳代办员", "Ten best proxy agents"),
         "rank.people_rule": (
-            "个人得分取其所在网格的得分（按期结案、满意、返工按案件记在网格上），同分按本人本月经办步骤数排序；所在网格样本不足者不列入。",
-            "A person's score is their grid's score (timeliness, satisfaction and rework are recorded per grid); ties go to more steps taken this month; people of grids with too few cases are left out."
+            "个人得分按本人经办的案件计算（本月上报、本人办理过任一步骤的本网格案件），权重和最少案件数与网格相同；同分按本人本月经办步骤数排序；本人案件不足者不列入。",
+            "A person is scored on their own cases (this month's cases of their grid on which they took a step), with the grids' weights and minimum n; ties go to more steps taken this month; people with too few cases of their own are left out."
         ),
         "rank.person": ("姓名", "Name"),
     ]

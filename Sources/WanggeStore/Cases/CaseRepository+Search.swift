@@ -20,6 +20,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var text: String?
     /// Only the cases that count for this counter of the measures (the cases behind a dashboard number).
     public var tally: Tally?
+    /// Only cases sent to their department (dispatched, or past it): the cases a department's figures count.
+    public var sentOnly = false
 
     public init() {}
 
@@ -94,6 +96,7 @@ extension CaseRepository {
             parts.append(unit.parentID == nil ? "(\(placed) OR unit_id IS NULL)" : placed)
         }
         if let d = f.departmentKey { parts.append("department_key = \(bind: d)") }
+        if f.sentOnly { parts.append("id IN (SELECT c.id FROM cases c WHERE \(unsafeRaw: MeasureRollup.sentToDepartment))") }
         if let c = f.channel { parts.append("channel = \(bind: c.rawValue)") }
         if let from = f.from { parts.append("reported_at >= \(bind: from.startInChina)") }
         if let to = f.to { parts.append("reported_at < \(bind: to.startInChina.addingTimeInterval(86_400))") }

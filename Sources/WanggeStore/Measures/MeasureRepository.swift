@@ -45,7 +45,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     func range(_ p: MeasurePeriod) -> SQLQueryString { "day >= \(bind: p.from.description) AND day <= \(bind: p.to.description)" }
 
-    /// The unit's counters over the period, the work per person included.
+    /// The unit's counters over the period, the work per person and the registers' counts included.
     public func totals(_ unit: UUID, _ period: MeasurePeriod) async throws -> TallyCounts {
         let row = try await sql.raw("SELECT \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id = \(bind: unit) AND \(range(period))").first()
         var t = try row.map(Self.counts) ?? TallyCounts()
@@ -57,8 +57,13 @@ public struct MeasureRepository: Sendable, SQLRepository {
         ).first()
         t[.workSteps] = try work?.decode(column: "steps", as: Int.self) ?? 0
         t[.workers] = try work?.decode(column: "people", as: Int.self) ?? 0
+        if let unit = try await UnitRepository(db).find(unit, in: .everything) {
+            t += try await RegisterTallies.counts(for: [Self.place(unit)], period, on: sql)[unit.id] ?? TallyCounts()
+        }
         return t
     }
+
+    static func place(_ unit: UnitRow) -> RegisterTallies.Place { .init(id: unit.id, path: unit.path, isTop: unit.parentID == nil) }
 
     /// The unit's counters grouped by `column` (day, category_key or channel), in key order.
     public func grouped(_ unit: UUID, _ period: MeasurePeriod, by column: Grouping) async throws -> [(key: String, counts: TallyCounts)] {
@@ -84,7 +89,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         }
     }
 
-    /// Each child unit's counters over the period (work per person included), keyed by unit id.
+    /// Each child unit's counters over the period (work per person and the registers' counts included), keyed by unit id.
     public func children(of unit: UnitRow, _ period: MeasurePeriod) async throws -> [(unit: UnitRow, counts: TallyCounts)] {
         let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
         let byUnit = try await totals(of: kids.map(\.id), period)
@@ -110,6 +115,10 @@ public struct MeasureRepository: Sendable, SQLRepository {
             let id = try row.decode(column: "unit_id", as: UUID.self)
             byUnit[id, default: TallyCounts()][.workSteps] = try row.decode(column: "steps", as: Int.self)
             byUnit[id, default: TallyCounts()][.workers] = try row.decode(column: "people", as: Int.self)
+        }
+        let units = try await UnitRepository(db).select("id IN (\(binds: ids))")
+        for (id, counts) in try await RegisterTallies.counts(for: units.map(Self.place), period, on: sql) where !counts.isZero {
+            byUnit[id, default: TallyCounts()] += counts
         }
         return byUnit
     }

@@ -43,12 +43,14 @@ public enum MeasureRollup {
         if event.action == .signFor { step.handedOverAt = try await lastHandover(of: before.id, on: sql) }
         delta += CaseTallies.counts(ofStep: step)
         let work = CaseTallies.isWork(actor.role)
-        guard !delta.isZero || work else { return }
+        let departments = try await departmentChanges(before: before, after: after, delta: delta, on: sql)
+        guard !delta.isZero || work || !departments.isEmpty else { return }
         let units = try await chain(of: before.unitID, on: sql)
         let who = Step(action: event.action, actor: actor, at: event.at)
         if !delta.isZero {
             try await add([(before, delta, who)], units: [before.unitID: units], on: sql)
         }
+        try await addDepartments(departments.map { (after, $0.0, $0.1, event.at) }, units: [before.unitID: units], on: sql)
         if work { try await addWork([(units, SimpleDate(event.at).description, actor.name)], on: sql) }
     }
 
@@ -58,13 +60,17 @@ public enum MeasureRollup {
         var chains: [UUID?: [UUID]] = [:]
         for unit in Set(batch.map(\.row.unitID)) { chains[unit] = try await chain(of: unit, on: sql) }
         var changes: [(row: CaseRow, counts: TallyCounts, step: Step)] = []
+        var departments: [(row: CaseRow, department: String, counts: TallyCounts, at: Date)] = []
         var work: [([UUID], String, String)] = []
         for p in batch {
             let step = StepFacts(action: p.event.action, from: p.event.from, to: p.event.to, at: p.event.at)
-            changes.append((p.row, CaseTallies.counts(of: facts(of: p.row)) + CaseTallies.counts(ofStep: step), Step(action: .report, actor: p.actor, at: p.event.at)))
+            let counts = CaseTallies.counts(of: facts(of: p.row)) + CaseTallies.counts(ofStep: step)
+            changes.append((p.row, counts, Step(action: .report, actor: p.actor, at: p.event.at)))
+            if let key = Self.department(of: p.row) { departments.append((p.row, key, counts, p.event.at)) }
             if CaseTallies.isWork(p.actor.role) { work.append((chains[p.row.unitID] ?? [], SimpleDate(p.event.at).description, p.actor.name)) }
         }
         try await add(changes, units: chains, on: sql)
+        try await addDepartments(departments, units: chains, on: sql)
         try await addWork(work, on: sql)
     }
 
@@ -165,12 +171,16 @@ public enum MeasureRollup {
     public static func rebuild(_ db: any Database) async throws -> Int { try await rebuild(on: db.sql) }
 
     @discardableResult
-    static func rebuild(on sql: any SQLDatabase) async throws -> Int {
+    static func rebuild(on sql: any SQLDatabase, departments: Bool = true) async throws -> Int {
         let frozen = try await MeasureMonths.frozen(on: sql).map(\.description)
         let notFrozen = Self.notFrozen(frozen)
         try await sql.raw("DELETE FROM case_tallies WHERE \(notFrozen("day"))").run()
         try await sql.raw("DELETE FROM case_workload WHERE \(notFrozen("day"))").run()
         try await count(sign: 1, frozen: frozen, on: sql)
+        if departments {
+            try await sql.raw("DELETE FROM case_department_tallies WHERE \(notFrozen("day"))").run()
+            try await countDepartments(sign: 1, frozen: frozen, on: sql)
+        }
         let months = try await sql.raw("SELECT COUNT(DISTINCT substr(day, 1, 7)) AS n FROM case_tallies WHERE \(notFrozen("day"))").first()?
             .decode(column: "n", as: Int.self)
         return months ?? 0
@@ -195,14 +205,7 @@ public enum MeasureRollup {
         let values = perCase.map { "SUM(\(TallySQL.value($0, sql))) AS \($0.rawValue)" }.joined(separator: ", ")
         let sums = perCase.map { "\(sign) * SUM(p.\($0.rawValue))" }.joined(separator: ", ")
         let chain = "chain AS MATERIALIZED \(TallySQL.chain)"
-        var sources: [(placed: SQLQueryString, join: String)] = [("c.unit_id IS NOT NULL", "chain k ON k.grid_id = p.grid_id")]
-        let only: SQLQueryString
-        if let subtree {
-            only = "c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: subtree + "%"))"
-        } else {
-            only = "1 = 1"
-            sources.append(("c.unit_id IS NULL", "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON p.grid_id IS NULL"))
-        }
+        let (only, sources) = Self.sources(under: subtree)
         for source in sources {
             try await sql.raw(
                 """
@@ -231,13 +234,26 @@ public enum MeasureRollup {
         }
     }
 
+    /// Which cases a recount reads (those of grids under `subtree`, or all) and the passes it makes:
+    /// cases in grids spread over the chain of units above, and, for a whole recount, cases placed
+    /// in no grid counted for the top of the tree.
+    static func sources(under subtree: String?) -> (only: SQLQueryString, sources: [(placed: SQLQueryString, join: String)]) {
+        let inGrids: (placed: SQLQueryString, join: String) = ("c.unit_id IS NOT NULL", "chain k ON k.grid_id = p.grid_id")
+        guard let subtree else {
+            return ("1 = 1", [inGrids, ("c.unit_id IS NULL", "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON p.grid_id IS NULL")])
+        }
+        return ("c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: subtree + "%"))", [inGrids])
+    }
+
     /// Runs `rebase` (which gives a subtree a new place in the tree) between taking the subtree's
     /// cases out of the units above it and counting them into the new ones. Frozen months stand.
     public static func moving(_ path: String, to newPath: String, on db: any Database, _ rebase: () async throws -> Void) async throws {
         let frozen = try await MeasureMonths.frozen(on: db.sql).map(\.description)
         try await count(sign: -1, under: path, frozen: frozen, on: db.sql)
+        try await countDepartments(sign: -1, under: path, frozen: frozen, on: db.sql)
         try await rebase()
         try await count(sign: 1, under: newPath, frozen: frozen, on: db.sql)
+        try await countDepartments(sign: 1, under: newPath, frozen: frozen, on: db.sql)
     }
 }
 

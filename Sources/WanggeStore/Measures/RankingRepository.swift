@@ -44,4 +44,38 @@ public struct RankingRepository: Sendable, SQLRepository {
                 steps: try r.decode(column: "steps", as: Int.self))
         }
     }
+
+    /// Each person's own cases in `grids`: the cases of the grid reported in the period on which the
+    /// person (by name, as the timeline records them) took a step, with the counters those cases
+    /// add (the same rules as the roll-ups, `TallySQL`). Keyed by grid and name.
+    public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod) async throws -> [PersonKey: TallyCounts] {
+        guard !people.isEmpty else { return [:] }
+        let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+        let rows = try await sql.raw(
+            """
+            SELECT c.unit_id AS grid, e.person, \(unsafeRaw: sums) FROM cases c \
+            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events WHERE actor_role NOT IN ('resident', 'system') \
+            AND actor_name IN (\(binds: Array(Set(people.map(\.name))).sorted()))) e ON e.case_id = c.id \
+            WHERE c.unit_id IN (\(binds: Array(Set(people.map(\.gridID))))) \
+            AND c.reported_at >= \(bind: period.from.startOfDayInChina) AND c.reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina) \
+            GROUP BY c.unit_id, e.person
+            """
+        ).all()
+        var out: [PersonKey: TallyCounts] = [:]
+        for row in rows {
+            let key = PersonKey(grid: try row.decode(column: "grid", as: UUID.self), name: try row.decode(column: "person", as: String.self))
+            out[key] = try MeasureRepository.counts(row)
+        }
+        return out
+    }
+
+    public struct PersonKey: Hashable, Sendable {
+        public var grid: UUID
+        public var name: String
+
+        public init(grid: UUID, name: String) {
+            self.grid = grid
+            self.name = name
+        }
+    }
 }

@@ -45,6 +45,9 @@ public enum StoreMigrations {
             CreateHomeVisits(),
             CreateCaseTallies(),
             BackfillCaseTallies(),
+            CreateCaseDepartmentTallies(),
+            BackfillCaseDepartmentTallies(),
+            CreateScoringWeights(),
         ]
     }
 }

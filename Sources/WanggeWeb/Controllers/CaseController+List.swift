@@ -18,11 +18,14 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
     var q: String? = nil
     /// A measures' counter (`Tally`): the cases behind a number on the dashboard.
     var counted: String? = nil
+    /// Any value: only cases sent to their department (the cases behind a department's figures).
+    var sent: String? = nil
 
     var fields: [(String, String?)] {
         [
             ("state", state), ("category", category), ("unit", unit), ("department", department), ("channel", channel),
             ("from", from), ("to", to), ("overdue", overdue), ("warning", warning), ("q", q), ("counted", counted),
+            ("sent", sent),
         ]
     }
 
@@ -63,6 +66,7 @@ struct CaseSearch: Content, Equatable, Sendable, Hashable {
         }
         f.overdueOnly = Self.blank(overdue) != nil
         f.warningOnly = Self.blank(warning) != nil
+        f.sentOnly = Self.blank(sent) != nil
         if let text = Self.blank(q) {
             guard text.count <= CaseFilter.maxText else { throw BadParameter("q", expected: L10n.t("param.expected.max_chars", CaseFilter.maxText)) }
             f.text = text

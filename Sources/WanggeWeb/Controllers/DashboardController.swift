@@ -32,6 +32,17 @@ enum DashboardController {
         var today: SimpleDate
         /// The red and yellow cards (cases overdue and near their limit now), when read.
         var cards: DashboardCards.Model? = nil
+        /// On a department's dashboard: the department, whose cases alone the figures count.
+        var department: DepartmentRow? = nil
+
+        /// The measures the page shows: a department answers for fewer than a unit.
+        var measures: [Measure] { department == nil ? Measures.all : Measures.departmental }
+
+        /// This page for another unit (a child, or one up the breadcrumbs).
+        func url(unit: UUID) -> String {
+            department.map { SiteURL.departmentDashboard($0.key, unit: unit, period: MeasureQuery(period)).path }
+                ?? SiteURL.dashboard(unit, period: MeasureQuery(period)).path
+        }
     }
 
     static func own(req: Request) async throws -> Response {
@@ -64,6 +75,22 @@ enum DashboardController {
         let repo = MeasureRepository(db)
         let unit = try await repo.unit(id, in: scope)
         let monthly = period.days > 62
+        let categoryRows = try await repo.grouped(unit.id, period, by: .category)
+        let channels = try await repo.grouped(unit.id, period, by: .channel)
+        let frozenRows = try await repo.frozenMonths()
+        let months = Set(period.months.map(\.description))
+        let frozen = frozenRows.filter { months.contains($0.month) }
+        let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
+        return Model(
+            unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: try await repo.totals(unit.id, period),
+            trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
+            categories: byTopCategory(categoryRows, categories), channels: byChannel(channels),
+            children: try await repo.children(of: unit, period), restatements: try await repo.restatements(unit.id, period),
+            frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
+    }
+
+    /// Cases reported by top-level category (sub-categories counted in their top one), most first.
+    static func byTopCategory(_ rows: [(key: String, counts: TallyCounts)], _ categories: [CategoryRow]) -> [(key: String, name: String, reported: Int)] {
         var roots: [String: String] = [:]
         let parents = Dictionary(categories.map { ($0.key, $0.parentKey) }) { a, _ in a }
         for c in categories {
@@ -73,20 +100,12 @@ enum DashboardController {
         }
         let names = Dictionary(categories.map { ($0.key, $0.nameZh) }) { a, _ in a }
         var byRoot: [String: Int] = [:]
-        for row in try await repo.grouped(unit.id, period, by: .category) { byRoot[roots[row.key] ?? row.key, default: 0] += row.counts[.reported] }
-        let channels = try await repo.grouped(unit.id, period, by: .channel).compactMap { row in
-            CaseChannel(rawValue: row.key).map { (channel: $0, reported: row.counts[.reported]) }
-        }
-        let frozenRows = try await repo.frozenMonths()
-        let months = Set(period.months.map(\.description))
-        let frozen = frozenRows.filter { months.contains($0.month) }
-        let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
-        return Model(
-            unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: try await repo.totals(unit.id, period),
-            trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
-            categories: byRoot.map { (key: $0.key, name: names[$0.key] ?? $0.key, reported: $0.value) }.sorted { ($1.reported, $0.key) < ($0.reported, $1.key) },
-            channels: channels.sorted { $0.reported > $1.reported },
-            children: try await repo.children(of: unit, period), restatements: try await repo.restatements(unit.id, period),
-            frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
+        for row in rows { byRoot[roots[row.key] ?? row.key, default: 0] += row.counts[.reported] }
+        return byRoot.map { (key: $0.key, name: names[$0.key] ?? $0.key, reported: $0.value) }.sorted { ($1.reported, $0.key) < ($0.reported, $1.key) }
+    }
+
+    /// Cases reported by channel, most first.
+    static func byChannel(_ rows: [(key: String, counts: TallyCounts)]) -> [(channel: CaseChannel, reported: Int)] {
+        rows.compactMap { row in CaseChannel(rawValue: row.key).map { (channel: $0, reported: row.counts[.reported]) } }.sorted { $0.reported > $1.reported }
     }
 }

@@ -18,7 +18,7 @@ enum RankingController {
         var unranked: [(unit: UnitRow, score: Score)]
     }
 
-    /// A grid worker or proxy agent, scored by the grid they serve.
+    /// A grid worker or proxy agent, scored on their own cases in the grid they serve.
     struct PersonRow {
         var person: RankedPerson
         var grid: UnitRow
@@ -42,10 +42,10 @@ enum RankingController {
     static let topPeople = 10
 
     /// `mode=points` (得分制, the default) or `mode=deductions` (扣分制); anything else is 400 naming `mode`.
-    static func config(_ req: Request) throws -> ScoringConfig {
+    static func table(_ req: Request) throws -> ScoringWeights.Table {
         switch req.query[String.self, at: "mode"]?.trimmedOrNil {
-        case nil, ScoringConfig.Mode.points.rawValue?: return .standard
-        case ScoringConfig.Mode.deductions.rawValue?: return .standardDeductions
+        case nil, ScoringConfig.Mode.points.rawValue?: return .points
+        case ScoringConfig.Mode.deductions.rawValue?: return .deductions
         default: throw BadParameter("mode", expected: "points, deductions")
         }
     }
@@ -53,7 +53,7 @@ enum RankingController {
     /// The unit asked for (the viewer's own by default) and the month; 404 outside scope, 400 for a bad month.
     static func read(_ req: Request) async throws -> Model {
         let v = try req.requireMeasureReader()
-        let config = try config(req)
+        let table = try table(req)
         let today = SimpleDate(req.now)
         let monthText = req.query[String.self, at: "month"]?.trimmedOrNil
         let month: MeasureMonth
@@ -71,7 +71,9 @@ enum RankingController {
             guard let root = try await UnitRepository(req.db).roots(in: v.scope).first else { throw StoreError.notFound("unit") }
             unitID = root.id
         }
-        return try await query(on: req.db, unit: unitID, month: month, config: config, scope: v.scope, today: today)
+        // The month is scored with the weights in effect for it, so an edit never rewrites a month gone by.
+        let weights = try await ScoringWeightsRepository(req.db).config(table, for: month)
+        return try await query(on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today)
     }
 
     static func show(req: Request) async throws -> Response {
@@ -97,11 +99,15 @@ enum RankingController {
             if level == .grid { for r in board.ranked + board.unranked { gridScores[r.unit.id] = r } }
             boards.append(board)
         }
+        // A person is scored on their own cases (those they took a step on), with the same weights
+        // and the same minimum n as a unit; people with too few cases are not listed.
         func people(_ kinds: [String]) async throws -> [PersonRow] {
             let found = try await ranking.people(of: Array(gridScores.keys), kinds: kinds, period)
+            let own = try await ranking.ownCases(of: found, period)
             return found.compactMap { p -> PersonRow? in
-                guard let g = gridScores[p.gridID], g.score.isRanked else { return nil }
-                return PersonRow(person: p, grid: g.unit, score: g.score)
+                guard let g = gridScores[p.gridID] else { return nil }
+                let score = Scoring.score(own[.init(grid: p.gridID, name: p.name)] ?? TallyCounts(), config: config)
+                return score.isRanked ? PersonRow(person: p, grid: g.unit, score: score) : nil
             }
             .sorted { a, b in
                 let x = a.score.total ?? 0, y = b.score.total ?? 0

@@ -25,6 +25,8 @@ enum ReportController {
         var overdue: [CaseRow]
         var overdueTotal: Int
         var categoryNames: [String: String]
+        /// The KPI map of the unit's child units for the month (按期结案率 unless `measure` names another).
+        var map: KPIMapController.Model? = nil
     }
 
     /// The most cases the overdue list of a report holds (the total is always given).
@@ -49,9 +51,15 @@ enum ReportController {
             on: req.db, unit: id, period: month.period, scope: v.scope, categories: categories, now: req.now)
         let end = min(month.next.first.startOfDayInChina, req.now)
         let overdue = try await repo.overdue(at: end, unit: dashboard.unit, in: v.scope, limit: overdueLimit)
+        // The same map as the KPI map page (same roll-ups, same classes), drawn as SVG to print.
+        var map: KPIMapController.Model?
+        if !dashboard.children.isEmpty {
+            map = try await KPIMapController.query(
+                on: req.db, unit: id, measure: try KPIMapController.measure(req), period: month.period, scope: v.scope, now: req.now)
+        }
         return Model(
             dashboard: dashboard, month: month, end: end, frozen: dashboard.frozen.first { $0.month == month.description }, generatedAt: req.now,
-            overdue: overdue.rows, overdueTotal: overdue.total, categoryNames: Dictionary(categories.map { ($0.key, $0.nameZh) }) { a, _ in a })
+            overdue: overdue.rows, overdueTotal: overdue.total, categoryNames: Dictionary(categories.map { ($0.key, $0.nameZh) }) { a, _ in a }, map: map)
     }
 
     static func show(req: Request) async throws -> Response {

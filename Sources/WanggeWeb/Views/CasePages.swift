@@ -120,6 +120,9 @@ enum CasePages {
                 el(
                     "label", ["class": "check"],
                     [el("input", ["type": "checkbox", "name": "overdue", "value": "1", "checked": s.overdue?.trimmedOrNil == nil ? nil : "checked"]), .t("cases.search.overdue")]),
+                el(
+                    "label", ["class": "check"],
+                    [el("input", ["type": "checkbox", "name": "sent", "value": "1", "checked": s.sent?.trimmedOrNil == nil ? nil : "checked"]), .t("cases.search.sent")]),
                 el("p", ["class": "actions"], [el("button", ["type": "submit"], .t("audit.search")), HTML.link(SiteURL.cases(queue: "all").path, L10n.t("audit.reset"))]),
             ])
     }

@@ -31,6 +31,10 @@ enum DashboardCards {
     static func card(_ m: DashboardController.Model, _ list: List, cls: String, title: String, search: (inout CaseSearch) -> Void) -> HTML {
         var s = CaseSearch()
         s.unit = m.unit.id.uuidString
+        if let d = m.department {
+            s.department = d.key
+            s.sent = "1"
+        }
         search(&s)
         let full = SiteURL.cases(queue: "all", search: s).path
         let items: [HTML] = list.rows.map { c in

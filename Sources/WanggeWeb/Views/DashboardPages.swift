@@ -8,15 +8,16 @@ import WanggeStore
 enum DashboardPages {
     static func page(_ m: DashboardController.Model) -> HTML {
         [
-            Layout.breadcrumbs(m.lineage.map { (name: $0.name, url: SiteURL.dashboard($0.id, period: MeasureQuery(m.period)).path) }),
-            el("p", ["class": "meta"], .t("dashboard.intro")),
+            Layout.breadcrumbs(m.lineage.map { (name: $0.name, url: m.url(unit: $0.id)) }),
+            m.department.map { el("h2", .t("dept.heading", $0.nameZh)) } ?? .empty,
+            el("p", ["class": "meta"], .t(m.department == nil ? "dashboard.intro" : "dept.intro")),
             picker(m),
             freezeNotes(m),
             views(m),
-            DashboardCards.downloads(m),
+            m.department == nil ? DashboardCards.downloads(m) : .empty,
             DashboardCards.section(m),
             el("h2", .t("dashboard.measures")),
-            el("div", ["class": "measures"], Measures.all.map { card($0.value(from: m.totals), m) }),
+            el("div", ["class": "measures"], m.measures.map { card($0.value(from: m.totals), m) }),
             m.totals[.reported] == 0 ? el("p", ["class": "meta"], .t("dashboard.none")) : charts(m),
             children(m),
             restatements(m),
@@ -28,6 +29,7 @@ enum DashboardPages {
         _ m: DashboardController.Model, _ tally: Tally?, unit: UUID? = nil, category: String? = nil, channel: CaseChannel? = nil,
         from: SimpleDate? = nil, to: SimpleDate? = nil
     ) -> String? {
+        if let tally, Tally.fromRegisters.contains(tally) { return registers(tally, unit: unit ?? m.unit.id) }
         if let tally, !Tally.perCase.contains(tally) { return nil }
         var s = CaseSearch()
         s.unit = (unit ?? m.unit.id).uuidString
@@ -36,37 +38,59 @@ enum DashboardPages {
         s.counted = tally?.rawValue
         s.category = category
         s.channel = channel?.rawValue
+        if let d = m.department {
+            s.department = d.key
+            s.sent = "1"
+        }
         return SiteURL.cases(queue: "all", search: s).path
     }
 
+    /// This page for another period.
+    static func url(_ m: DashboardController.Model, _ period: MeasureQuery) -> String {
+        m.department.map { SiteURL.departmentDashboard($0.key, unit: m.unit.id, period: period).path } ?? SiteURL.dashboard(m.unit.id, period: period).path
+    }
+
+    /// The register behind a count read from the registers: the visit plan for visits, the
+    /// coverage audit (what is missing from the grid tree) for the households and people.
+    static func registers(_ tally: Tally, unit: UUID) -> String {
+        tally == .householdsVisited ? SiteURL.visits(unit).path : SiteURL.coverage(unit: unit).path
+    }
+
     static func picker(_ m: DashboardController.Model) -> HTML {
-        let action = SiteURL.dashboard(m.unit.id).path
+        let action = m.department.map { SiteURL.departmentDashboard($0.key).path } ?? SiteURL.dashboard(m.unit.id).path
+        let unit: HTML = m.department == nil ? .empty : el("input", ["type": "hidden", "name": "unit", "value": m.unit.id.uuidString])
         let month = m.period.month ?? MeasureMonth(m.period.to)
         return el(
             "div", ["class": "period-picker"],
             el(
                 "form", ["method": "get", "action": action, "class": "inline"],
-                el("label", .t("dashboard.month"), el("input", ["type": "month", "name": "month", "value": month.description])),
+                unit, el("label", .t("dashboard.month"), el("input", ["type": "month", "name": "month", "value": month.description])),
                 el("button", ["type": "submit"], .t("dashboard.show"))),
             el(
                 "form", ["method": "get", "action": action, "class": "inline"],
-                el("label", .t("dashboard.from"), el("input", ["type": "date", "name": "from", "value": m.period.from.description])),
+                unit, el("label", .t("dashboard.from"), el("input", ["type": "date", "name": "from", "value": m.period.from.description])),
                 el("label", .t("dashboard.to"), el("input", ["type": "date", "name": "to", "value": m.period.to.description])),
                 el("button", ["type": "submit", "class": "secondary"], .t("dashboard.show"))),
             el(
                 "p", ["class": "actions"],
-                HTML.link(SiteURL.dashboard(m.unit.id, period: MeasureQuery(month: month.previous.description)).path, L10n.t("dashboard.prev")),
+                HTML.link(url(m, MeasureQuery(month: month.previous.description)), L10n.t("dashboard.prev")),
                 el("strong", .t("dashboard.period", m.period.from.description, m.period.to.description)),
                 month.next <= MeasureMonth(m.today)
-                    ? HTML.link(SiteURL.dashboard(m.unit.id, period: MeasureQuery(month: month.next.description)).path, L10n.t("dashboard.next")) : .empty))
+                    ? HTML.link(url(m, MeasureQuery(month: month.next.description)), L10n.t("dashboard.next")) : .empty))
     }
 
     /// The unit's other views: the KPI map of the units below it and the rankings.
     static func views(_ m: DashboardController.Model) -> HTML {
-        el(
+        if m.department != nil {
+            return el(
+                "p", ["class": "actions"],
+                HTML.link(SiteURL.departmentDashboard(unit: m.unit.id, period: MeasureQuery(m.period)).path, L10n.t("dept.all"), cls: "button secondary"))
+        }
+        return el(
             "p", ["class": "actions"],
             m.children.isEmpty ? .empty : HTML.link(SiteURL.dashboardMap(m.unit.id, period: MeasureQuery(m.period)).path, L10n.t("kpimap.nav"), cls: "button secondary"),
-            HTML.link(SiteURL.rankings(unit: m.unit.id, month: m.period.month?.description).path, L10n.t("rank.nav"), cls: "button secondary"))
+            HTML.link(SiteURL.rankings(unit: m.unit.id, month: m.period.month?.description).path, L10n.t("rank.nav"), cls: "button secondary"),
+            HTML.link(SiteURL.departmentDashboard(unit: m.unit.id, period: MeasureQuery(m.period)).path, L10n.t("dept.nav"), cls: "button secondary"))
     }
 
     static func freezeNotes(_ m: DashboardController.Model) -> HTML {
@@ -146,21 +170,27 @@ enum DashboardPages {
 
     /// The measures a leader compares child units by, in the table's columns.
     static let columns: [Measure] = [
-        Measures.onTimeClosing, Measures.closing, Measures.satisfaction, Measures.response, Measures.rework, Measures.workload,
+        Measures.onTimeClosing, Measures.closing, Measures.satisfaction, Measures.response, Measures.rework, Measures.workload, Measures.visitCoverage,
+    ]
+
+    /// The same for a department's figures in each child unit.
+    static let departmentColumns: [Measure] = [
+        Measures.onTimeClosing, Measures.closing, Measures.satisfaction, Measures.signing, Measures.rework,
     ]
 
     static func children(_ m: DashboardController.Model) -> HTML {
         guard !m.children.isEmpty else { return .empty }
-        let headers = [L10n.t("dashboard.unit"), L10n.t("tally.reported")] + columns.map { L10n.t($0.nameKey) }
+        let shown = m.department == nil ? columns : departmentColumns
+        let headers = [L10n.t("dashboard.unit"), L10n.t("tally.reported")] + shown.map { L10n.t($0.nameKey) }
         let rows: [[HTML]] = m.children.map { child -> [HTML] in
-            let figures: [HTML] = columns.map { measure -> HTML in
+            let figures: [HTML] = shown.map { measure -> HTML in
                 let v = measure.value(from: child.counts)
                 let first = measure.numerator.parts.first?.tally
                 let number = cases(m, first, unit: child.unit.id).map { el("a", ["href": $0], .text(v.display)) } ?? .text(v.display)
                 return [number, el("span", ["class": "n"], .text(" " + L10n.t("measure.n", v.n)))]
             }
             return [
-                HTML.link(SiteURL.dashboard(child.unit.id, period: MeasureQuery(m.period)).path, child.unit.name),
+                HTML.link(m.url(unit: child.unit.id), child.unit.name),
                 cases(m, .reported, unit: child.unit.id).map { el("a", ["href": $0], HTML.number(child.counts[.reported])) } ?? .empty,
             ] + figures
         }

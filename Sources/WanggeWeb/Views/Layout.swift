@@ -52,6 +52,7 @@ enum Layout {
                 ]
             }
             if viewer.role.readsMeasures && viewer.scope.departments == nil { nav.append(HTML.link(SiteURL.dashboard().path, L10n.t("dashboard.nav"))) }
+            if viewer.role == .department { nav.append(HTML.link(SiteURL.departmentDashboard().path, L10n.t("dept.nav"))) }
             if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
             // The grid team's own logs, one tap from every page.
             if viewer.role.keepsLogs, viewer.role != .operator_, let unit = viewer.account.unitID {
@@ -61,6 +62,7 @@ enum Layout {
             if viewer.role.watchesOutbox { nav.append(HTML.link(SiteURL.outbox().path, L10n.t("notify.nav"))) }
             if viewer.role.configuresCases { nav.append(HTML.link(SiteURL.caseSetupRoutes.path, L10n.t("nav.case_setup"))) }
             if viewer.role.configuresCases && viewer.scope.coversDistrict { nav.append(HTML.link(SiteURL.serviceSetup.path, L10n.t("service.nav"))) }
+            if viewer.role.configuresCases && viewer.scope.coversDistrict { nav.append(HTML.link(SiteURL.scoringWeights.path, L10n.t("weights.nav"))) }
             if viewer.role.managesAccounts || viewer.role.managesRoles { nav.append(HTML.link(SiteURL.adminAccounts.path, L10n.t("nav.accounts"))) }
             if viewer.role.readsAuditLog { nav.append(HTML.link(SiteURL.audit().path, L10n.t("nav.audit"))) }
             nav.append(el("a", ["class": "who", "href": SiteURL.account.path], .text("\(viewer.account.displayName) · \(L10n.t(viewer.role.nameKey))")))

@@ -32,6 +32,8 @@ enum RankingPages {
     /// "得分 = 40 × 按期结案率的 Wilson 下限 + …" with the minimum n.
     static func formulaText(_ c: ScoringConfig) -> String {
         let terms = c.rules.compactMap { r in Measures.named(r.measure).map { (m: $0, points: r.points) } }
+        // The minimum is checked on the n of the first rule's measure (应结案数, 派遣次数, …).
+        let basis = L10n.t((terms.first?.m.basis ?? .due).nameKey)
         switch c.mode {
         case .points:
             let sum = terms.map { t in
@@ -39,10 +41,10 @@ enum RankingPages {
                 return L10n.t("rank.term.points", String(format: "%g", t.points), t.m.direction == .lowerIsBetter ? "(1 − \(name))" : name)
             }
             .joined(separator: " + ")
-            return L10n.t("rank.formula.points", sum, c.minimumN)
+            return L10n.t("rank.formula.points", sum, c.minimumN, basis)
         case .deductions:
             let sum = terms.map { L10n.t("rank.term.deductions", String(format: "%g", $0.points), L10n.t("rank.short.\($0.m.id)")) }.joined(separator: " − ")
-            return L10n.t("rank.formula.deductions", String(format: "%g", c.base), sum, c.minimumN)
+            return L10n.t("rank.formula.deductions", String(format: "%g", c.base), sum, c.minimumN, basis)
         }
     }
 

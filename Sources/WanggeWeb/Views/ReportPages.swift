@@ -16,6 +16,17 @@ enum ReportPages {
             section(
                 "dashboard.measures", r, .measures,
                 el("div", ["class": "measures"], Measures.all.map { DashboardPages.card($0.value(from: m.totals), m) })),
+            r.map.map { map in
+                section(
+                    nil, r, nil,
+                    [
+                        el("h2", .t("report.map", L10n.t(map.measure.nameKey))), el("p", ["class": "formula"], .t(map.measure.formulaKey)),
+                        KPIMapPages.figure(map),
+                        el(
+                            "p", ["class": "meta no-print"],
+                            HTML.link(SiteURL.dashboardMap(map.unit.id, measure: map.measure.id, period: MeasureQuery(month: r.month.description)).path, L10n.t("report.map_open"))),
+                    ])
+            } ?? .empty,
             section("report.charts", r, nil, m.totals[.reported] == 0 ? el("p", ["class": "meta"], .t("dashboard.none")) : DashboardPages.charts(m)),
             // The dashboard's own tables bring their headings; an empty one gets the heading and a word.
             m.children.isEmpty

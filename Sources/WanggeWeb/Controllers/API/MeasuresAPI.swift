@@ -68,13 +68,59 @@ enum MeasuresAPI {
             return Answer(
                 unit: unit.id, unitName: unit.name, level: unit.level.rawValue, from: period.from.description, to: period.to.description,
                 frozenMonths: frozen,
-                measures: Measures.values(from: totals).map { v in
-                    Figure(
-                        id: v.measure.id, name: L10n.t(v.measure.nameKey), formula: L10n.t(v.measure.formulaKey), value: v.value,
-                        unit: v.measure.kind.unitName, display: v.display, numerator: v.numerator, denominator: v.denominator, n: v.n)
-                },
+                measures: Measures.values(from: totals).map(Figure.init),
                 counts: Dictionary(uniqueKeysWithValues: Tally.allCases.map { ($0.rawValue, totals[$0]) }))
         }
+        api.get("measures", "departments") { req async throws -> DepartmentsAnswer in
+            let v = try req.requireDepartmentMeasureReader()
+            let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
+            let overview = try await DepartmentDashboardController.overview(
+                on: req.db, unit: try DepartmentDashboardController.unitParameter(req), period: period, scope: v.scope, today: SimpleDate(req.now))
+            // Rank (0 when 样本不足) and score by department, for those who may compare departments.
+            var scores: [String: (rank: Int, score: Score)]?
+            if let r = overview.ranking {
+                var byKey: [String: (rank: Int, score: Score)] = [:]
+                for (i, row) in r.ranked.enumerated() { byKey[row.id] = (i + 1, row.score) }
+                for row in r.unranked { byKey[row.id] = (0, row.score) }
+                scores = byKey
+            }
+            return DepartmentsAnswer(
+                unit: overview.unit.id, unitName: overview.unit.name, from: period.from.description, to: period.to.description,
+                departments: overview.figures.map { f in
+                    let score = scores?[f.department.key]
+                    return DepartmentsAnswer.Department(
+                        key: f.department.key, name: f.department.nameZh, rank: score.flatMap { $0.rank > 0 ? $0.rank : nil }, score: score?.score.total,
+                        measures: Measures.departmental.map { Figure($0.value(from: f.counts)) },
+                        counts: Dictionary(uniqueKeysWithValues: Tally.perCase.map { ($0.rawValue, f.counts[$0]) }))
+                })
+        }
+    }
+
+    /// `GET /api/v1/measures/departments?unit=&month=`: each department's measures within a unit
+    /// (a department's own account: its own departments only), with rank and score (得分制 of
+    /// 及时签收率, 解决率, 满意率) for those who may compare departments; rank null when 样本不足.
+    struct DepartmentsAnswer: Content {
+        struct Department: Content {
+            var key: String
+            var name: String
+            var rank: Int?
+            var score: Double?
+            var measures: [Figure]
+            var counts: [String: Int]
+        }
+        var unit: UUID
+        var unitName: String
+        var from: String
+        var to: String
+        var departments: [Department]
+    }
+}
+
+extension MeasuresAPI.Figure {
+    init(_ v: MeasureValue) {
+        self.init(
+            id: v.measure.id, name: L10n.t(v.measure.nameKey), formula: L10n.t(v.measure.formulaKey), value: v.value,
+            unit: v.measure.kind.unitName, display: v.display, numerator: v.numerator, denominator: v.denominator, n: v.n)
     }
 }
 
