@@ -168,6 +168,8 @@ func routes(_ app: Application) throws {
     KPIMapController.register(pages)
     RankingController.register(pages)
     ReportController.register(pages)
+    OpennessController.register(pages)
+    PortalController.register(app)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -182,6 +184,7 @@ func routes(_ app: Application) throws {
     VisitAPI.register(api)
     MeasuresAPI.register(api)
     RankingsAPI.register(api)
+    OpennessAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

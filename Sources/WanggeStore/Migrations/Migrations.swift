@@ -45,6 +45,11 @@ public enum StoreMigrations {
             CreateHomeVisits(),
             CreateCaseTallies(),
             BackfillCaseTallies(),
+            CreatePowerItems(),
+            CreateFourListItems(),
+            CreateAdmissionTasks(),
+            CreateMajorDecisions(),
+            CreateNotices(),
         ]
     }
 }
