@@ -35,7 +35,7 @@ def test_portal_is_public_and_shows_no_personal_data():
     res = requests.get(url, timeout=30)
     assert res.status_code == 200
     html = res.text
-    for text in ("小微", "四张清单", "负面清单", "党员大会", "结案率"):
+    for text in ("权力清单", "四张清单", "负面清单", "党员大会", "结案率"):
         assert text in html, text
     assert not PERSONAL.findall(html), PERSONAL.findall(html)
     qr = requests.get(f"{BASE}/r/{GRID}", timeout=30).text

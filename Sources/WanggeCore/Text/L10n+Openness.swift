@@ -147,6 +147,8 @@ extension L10n {
         "decision.saved": ("重大事项已提议", "Decision proposed"),
         "decision.step_saved": ("已记录", "Recorded"),
         "decision.propose": ("提议重大事项", "Propose a decision"),
+        "decision.item_title": ("议题名称", "Subject"),
+        "decision.no_power_item": ("（未关联权力事项）", "(no power item)"),
         "decision.proposal": ("议题内容", "Proposal"),
         "decision.meeting_kind": ("决议会议", "Resolving meeting"),
         "decision.held_on": ("会议日期", "Held on"),

@@ -309,13 +309,13 @@ enum OpennessPages {
     }
 
     static func proposalForm(_ unit: UnitRow, powers: [PowerItemRow], form: Form, csrf: String) -> HTML {
-        let options = [("", L10n.t("admission.matched_none"))] + powers.map { ($0.id.uuidString, "\(L10n.t($0.category.nameKey))：\($0.title)") }
+        let options = [("", L10n.t("decision.no_power_item"))] + powers.map { ($0.id.uuidString, "\(L10n.t($0.category.nameKey))：\($0.title)") }
         return el(
             "form", ["method": "post", "action": SiteURL.decisions(unit.id).path, "class": "card"],
             [
                 el("h2", .t("decision.propose")),
                 CaseSetupPages.hidden(csrf),
-                field("title", "admission.task_title", input("title", form, max: 100, required: true), form),
+                field("title", "decision.item_title", input("title", form, max: 100, required: true), form),
                 field("proposal", "decision.proposal", textarea("proposal", form), form),
                 field("power_item", "decision.power_item", el("select", ["name": "power_item"], CaseSetupPages.options(options, selected: form.value("power_item"))), form),
                 el("button", ["type": "submit"], .t("decision.propose")),
