@@ -163,6 +163,8 @@ struct OpennessWebTests {
             #expect(workerReview.status == .forbidden)
 
             try await operatorBrowser.get(SiteURL.tasks(community.id).path)
+            let undecided = try await operatorBrowser.post(SiteURL.taskReview(economic.id).path, form: ["decision": "", "list_item": negative.id.uuidString])
+            #expect(undecided.status == .unprocessableEntity && undecided.body.string.contains(L10n.t("admission.bad_decision")))
             let admitNegative = try await operatorBrowser.post(SiteURL.taskReview(economic.id).path, form: ["decision": "admit", "list_item": negative.id.uuidString])
             #expect(admitNegative.status == .unprocessableEntity && admitNegative.body.string.contains(L10n.t("admission.negative_list")))
             let refuse = try await operatorBrowser.post(

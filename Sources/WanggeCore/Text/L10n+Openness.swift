@@ -98,6 +98,7 @@ extension L10n {
         "admission.not_purchasable": ("只有可购买服务事项可以转购买服务", "Only purchasable services can be bought as a service"),
         "admission.basis_required": ("清单外事项须注明法律法规依据才能准入", "A task on no list is admitted only with a cited law"),
         "admission.reason_required": ("拒绝须说明理由", "Give the reason for refusing"),
+        "admission.choose": ("请选择审核结论", "Choose a decision"),
         "admission.bad_decision": ("未知的审核结论", "Unknown decision"),
         "admission.refused_auto": ("属于社区工作负面清单：{0}", "On the community's negative list: {0}"),
         "decision.meeting.party_members": ("党员大会", "Party members' meeting"),

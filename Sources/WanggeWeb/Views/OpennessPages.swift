@@ -226,7 +226,8 @@ enum OpennessPages {
     }
 
     static func reviewForm(_ t: AdmissionTask, items: [FourListItemRow], form: Form, csrf: String) -> HTML {
-        let decisions = AdmissionActionKind.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }
+        // No decision is preselected: a task is admitted only by choosing to.
+        let decisions = [("", L10n.t("admission.choose"))] + AdmissionActionKind.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }
         return el(
             "form", ["method": "post", "action": SiteURL.taskReview(t.id).path, "class": "review"],
             [
@@ -235,7 +236,7 @@ enum OpennessPages {
                 field(
                     "list_item", "admission.matched",
                     el("select", ["name": "list_item"], itemOptions(items, selected: t.listItemID?.uuidString ?? "")), Form()),
-                field("decision", "admission.review", el("select", ["name": "decision"], CaseSetupPages.options(decisions, selected: "")), Form()),
+                field("decision", "admission.review", el("select", ["name": "decision", "required": "required"], CaseSetupPages.options(decisions, selected: "")), Form()),
                 field("basis", "admission.basis", input("basis", Form(), max: 200), Form()),
                 field("reason", "admission.reason", textarea("reason", Form(), rows: 2, max: 500), Form()),
                 el("button", ["type": "submit"], .t("admission.review")),
