@@ -110,6 +110,7 @@ enum SiteURL {
     case portal(String)
     case portalFeed(String, format: String)
     case noticeAttachment(UUID)
+    case casePowerTag(UUID)
 
     var path: String {
         switch self {
@@ -225,6 +226,7 @@ enum SiteURL {
         case .portal(let code): "/open/\(Self.segment(code))"
         case .portalFeed(let code, let format): "/open/\(Self.segment(code))/feed.\(Self.segment(format))"
         case .noticeAttachment(let id): "/open/notices/\(id.uuidString)/attachment"
+        case .casePowerTag(let id): "/cases/\(id.uuidString)/power"
         }
     }
 
@@ -305,6 +307,7 @@ enum SiteURL {
         case .portal: ["open", ":code"]
         case .portalFeed: ["open", ":code", ":file"]
         case .noticeAttachment: ["open", "notices", ":id", "attachment"]
+        case .casePowerTag: ["cases", ":id", "power"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

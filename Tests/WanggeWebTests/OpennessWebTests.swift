@@ -242,4 +242,37 @@ struct OpennessWebTests {
             #expect(powers.body.string.contains(L10n.t("power.untagged")) && powers.body.string.contains("活动室开放时间调整"))
         }
     }
+
+    @Test("a case step is tagged with the power item it exercised; an item of another community or a second tag is refused", arguments: TestDatabase.enabled)
+    func caseSteps(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            try await Self.seed(app)
+            let (community, grid, other) = try await Self.places(app)
+            let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+            let row = try await repo.intake(
+                CaseIntake(categoryKey: "city_appearance.exposed_garbage", channel: .hotline, title: "", description: "申请开具居住证明", gridID: grid.id),
+                actor: CaseActor(id: nil, name: "受理员", role: .operator_), at: app.clock.now())
+            let step = try #require(try await repo.timeline(row.id).first)
+            let powers = PowerListRepository(app.db)
+            let certificate = try #require(try await powers.items(of: community.id, in: .everything).first { $0.title == "居住证明出具" })
+            let foreign = try #require(try await powers.items(of: other.id, in: .everything).first)
+            var op = try await Browser.login(app, as: "operator")
+            // MUT
+            let page = try await op.get(SiteURL.caseDetail(row.id).path)
+            let wrong = try await op.post(SiteURL.casePowerTag(row.id).path, form: ["step": step.id.uuidString, "power_item": foreign.id.uuidString])
+            let tagged = try await op.post(SiteURL.casePowerTag(row.id).path, form: ["step": step.id.uuidString, "power_item": certificate.id.uuidString])
+            let twice = try await op.post(SiteURL.casePowerTag(row.id).path, form: ["step": step.id.uuidString, "power_item": certificate.id.uuidString])
+            // validate
+            #expect(page.body.string.contains(L10n.t("power.case_heading")) && page.body.string.contains("居住证明出具"))
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(tagged.status == .seeOther && twice.status == .conflict)
+            let tags = try await powers.tags(ofCase: row.id)
+            #expect(tags.map(\.eventID) == [step.id] && tags.map(\.powerItemID) == [certificate.id] && tags.allSatisfy { $0.taggedBy.hasSuffix("受理员") })
+            let after = try await op.get(SiteURL.caseDetail(row.id).path)
+            #expect(after.body.string.contains("→ <a href=\"\(SiteURL.power(certificate.id).path)\">居住证明出具</a>"))
+            let audited = try await Self.actions(app, object: "case")
+            #expect(audited.contains("case.power_tag"))
+        }
+    }
 }

@@ -50,6 +50,7 @@ public enum StoreMigrations {
             CreateAdmissionTasks(),
             CreateMajorDecisions(),
             CreateNotices(),
+            CreateCasePowerTags(),
         ]
     }
 }

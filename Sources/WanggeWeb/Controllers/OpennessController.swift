@@ -22,6 +22,7 @@ enum OpennessController {
         pages.post(SiteURL.decisionStep(UUID()).pattern, use: step)
         pages.get(SiteURL.notices(UUID()).pattern, use: notices)
         pages.on(.POST, SiteURL.notices(UUID()).pattern, body: .collect(maxSize: "6mb"), use: publishNotice)
+        pages.post(SiteURL.casePowerTag(UUID()).pattern, use: tagCaseStep)
     }
 
     static func id(_ req: Request, _ what: String) throws -> UUID {
@@ -339,6 +340,42 @@ enum OpennessController {
             return LogController.done(req, "notice.saved", to: .notices(n.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await noticesPage(req, v, form: LogController.refused(e, values: values), status: .unprocessableEntity)
+        }
+    }
+}
+
+extension OpennessController {
+    // MARK: Case steps
+
+    /// On a case's page: which of its steps exercised which power item, and a form to say so.
+    static func caseSection(_ req: Request, _ w: CaseController.Worker, _ row: CaseRow) async throws -> HTML {
+        let repo = PowerListRepository(req.db)
+        let usable = try await repo.usable(forCase: row.id, in: w.viewer.scope)
+        guard !usable.isEmpty else { return .empty }
+        return OpennessPages.caseSection(
+            row.id, steps: try await CaseController.repo(req).timeline(row.id), tags: try await repo.tags(ofCase: row.id), usable: usable, csrf: CSRF.token(req))
+    }
+
+    struct TagForm: Content {
+        var step: String?
+        var power_item: String?
+    }
+
+    static func tagCaseStep(req: Request) async throws -> Response {
+        let w = try req.requireCaseWorker()
+        let caseID = try id(req, "case")
+        let form = try req.content.decode(TagForm.self)
+        do {
+            guard let step = try optionalUUID(form.step, field: "step") else { throw StoreError(.invalid, "power.unknown_step", field: "step") }
+            guard let item = try optionalUUID(form.power_item, field: "power_item") else { throw StoreError(.invalid, "admission.unknown_item", field: "power_item") }
+            try await PowerListRepository(req.db).tag(step: step, ofCase: caseID, with: item, by: w.actor.name, at: req.now, in: w.viewer.scope)
+            try await req.audit("case.power_tag", object: "case", caseID.uuidString, detail: AuditDetail(["step": step.uuidString, "power_item": item.uuidString]).text)
+            return LogController.done(req, "power.step_saved", to: .caseDetail(caseID))
+        } catch let e as StoreError where e.kind == .invalid {
+            req.session.data[SessionKeys.notice] = e.message()
+            let res = req.redirect(to: SiteURL.caseDetail(caseID).path, redirectType: .normal)
+            res.status = .unprocessableEntity
+            return res
         }
     }
 }

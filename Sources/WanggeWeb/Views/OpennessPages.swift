@@ -395,4 +395,39 @@ enum OpennessPages {
             notices.isEmpty ? el("p", .t("notice.none")) : HTML(notices.map { noticeCard($0, scrub: false) }),
         ]
     }
+
+    // MARK: Case steps
+
+    static func caseSection(_ caseID: UUID, steps: [CaseEventRow], tags: [CasePowerTag], usable: [PowerItemRow], csrf: String) -> HTML {
+        let byStep = Dictionary(tags.map { ($0.eventID, $0) }, uniquingKeysWith: { a, _ in a })
+        func label(_ e: CaseEventRow) -> String { "\(e.seq). \(L10n.t("case.action.\(e.action.rawValue)")) · \(e.actorName)" }
+        let open = steps.filter { byStep[$0.id] == nil }
+        return el(
+            "section", ["class": "card", "id": "power-tags"],
+            [
+                el("h2", .t("power.case_heading")),
+                tags.isEmpty
+                    ? el("p", ["class": "meta"], .t("power.case_none"))
+                    : el(
+                        "ul",
+                        steps.compactMap { e in
+                            byStep[e.id].map { t in el("li", [.text(label(e) + " → "), HTML.link(SiteURL.power(t.powerItemID).path, t.powerItemTitle)]) }
+                        }),
+                open.isEmpty
+                    ? .empty
+                    : el(
+                        "form", ["method": "post", "action": SiteURL.casePowerTag(caseID).path, "class": "review"],
+                        [
+                            CaseSetupPages.hidden(csrf),
+                            el("label", ["class": "field"], [el("span", .t("power.case_step")), el("select", ["name": "step"], CaseSetupPages.options(open.map { ($0.id.uuidString, label($0)) }, selected: ""))]),
+                            el(
+                                "label", ["class": "field"],
+                                [
+                                    el("span", .t("decision.power_item")),
+                                    el("select", ["name": "power_item"], CaseSetupPages.options(usable.map { ($0.id.uuidString, "\(L10n.t($0.category.nameKey))：\($0.title)") }, selected: "")),
+                                ]),
+                            el("button", ["type": "submit", "class": "secondary"], .t("power.case_tag")),
+                        ]),
+            ])
+    }
 }
