@@ -108,6 +108,19 @@ enum SiteURL {
     case scoringWeightsTable(String)
     case monthlyReport(UUID, month: String? = nil)
     case reportExport(UUID, format: String, table: String? = nil, of: String? = nil, period: MeasureQuery = MeasureQuery())
+    case powers(UUID)
+    case power(UUID)
+    case powerDelete(UUID)
+    case powerFlow(UUID)
+    case tasks(UUID, state: String? = nil)
+    case taskReview(UUID)
+    case decisions(UUID)
+    case decisionStep(UUID)
+    case notices(UUID)
+    case portal(String)
+    case portalFeed(String, format: String)
+    case noticeAttachment(UUID)
+    case casePowerTag(UUID)
 
     var path: String {
         switch self {
@@ -220,6 +233,19 @@ enum SiteURL {
         case .reportExport(let id, let format, let table, let of, let period):
             "/reports/\(id.uuidString)/export"
                 + Self.query([URLQueryItem(name: "format", value: format), URLQueryItem(name: "table", value: table), URLQueryItem(name: "of", value: of)] + period.items)
+        case .powers(let id): "/units/\(id.uuidString)/powers"
+        case .power(let id): "/powers/\(id.uuidString)"
+        case .powerDelete(let id): "/powers/\(id.uuidString)/delete"
+        case .powerFlow(let id): "/open/powers/\(id.uuidString)/flow.svg"
+        case .tasks(let id, let state): "/units/\(id.uuidString)/tasks" + Self.query(["state": state])
+        case .taskReview(let id): "/tasks/\(id.uuidString)/review"
+        case .decisions(let id): "/units/\(id.uuidString)/decisions"
+        case .decisionStep(let id): "/decisions/\(id.uuidString)/step"
+        case .notices(let id): "/units/\(id.uuidString)/notices"
+        case .portal(let code): "/open/\(Self.segment(code))"
+        case .portalFeed(let code, let format): "/open/\(Self.segment(code))/feed.\(Self.segment(format))"
+        case .noticeAttachment(let id): "/open/notices/\(id.uuidString)/attachment"
+        case .casePowerTag(let id): "/cases/\(id.uuidString)/power"
         }
     }
 
@@ -290,6 +316,19 @@ enum SiteURL {
         case .departmentDashboard(let key, _, _): key == nil ? ["dashboard", "departments"] : ["dashboard", "departments", ":key"]
         case .monthlyReport: ["reports", ":id"]
         case .reportExport: ["reports", ":id", "export"]
+        case .powers: ["units", ":id", "powers"]
+        case .power: ["powers", ":id"]
+        case .powerDelete: ["powers", ":id", "delete"]
+        case .powerFlow: ["open", "powers", ":id", "flow.svg"]
+        case .tasks: ["units", ":id", "tasks"]
+        case .taskReview: ["tasks", ":id", "review"]
+        case .decisions: ["units", ":id", "decisions"]
+        case .decisionStep: ["decisions", ":id", "step"]
+        case .notices: ["units", ":id", "notices"]
+        case .portal: ["open", ":code"]
+        case .portalFeed: ["open", ":code", ":file"]
+        case .noticeAttachment: ["open", "notices", ":id", "attachment"]
+        case .casePowerTag: ["cases", ":id", "power"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

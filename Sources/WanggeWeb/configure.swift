@@ -177,6 +177,8 @@ func routes(_ app: Application) throws {
     RankingController.register(pages)
     WeightsController.register(pages)
     ReportController.register(pages)
+    OpennessController.register(pages)
+    PortalController.register(app)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -191,6 +193,7 @@ func routes(_ app: Application) throws {
     VisitAPI.register(api)
     MeasuresAPI.register(api)
     RankingsAPI.register(api)
+    OpennessAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -128,7 +128,7 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes + measureRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes + measureRoutes + opennessRoutes
 
     /// A unit's dashboard and its measures count every case of the unit, so departments read none.
     static let measureRoutes: [Route] = [
@@ -173,6 +173,31 @@ struct AuthorizationMatrixTests {
         },
         Route(name: "API patrols", allowed: logReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/patrols") },
         Route(name: "API start patrol", allowed: [.gridworker], ok: .created) { b, o, _ in try await b.api(.POST, "/api/v1/units/\(o.grid)/patrols", json: "{}") },
+    ]
+
+    static let opennessReaders: Set<Who> = [.admin, .leader, .`operator`, .gridworker, .proxy, .department, .police]
+    /// A grid's team works below the community: its staff pages are outside their part of the tree.
+    static let belowCommunity: [Who: HTTPStatus] = [.gridworker: .notFound, .proxy: .notFound]
+
+    /// Power lists, task admission and major decisions belong to a community.
+    static let opennessRoutes: [Route] = [
+        Route(name: "power list page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/powers") },
+        Route(name: "add power item", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post(
+                "/units/\(o.community)/powers",
+                form: ["category": "certificate", "title": "矩阵\(who.rawValue)", "legal_basis": "依据", "responsible_role": "居委会", "steps": "申请\n出具"])
+        },
+        Route(name: "tasks page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/tasks") },
+        Route(name: "submit task", allowed: [.department, .police], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.community)/tasks", form: ["title": "矩阵任务\(who.rawValue)"])
+        },
+        Route(name: "decisions page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/decisions") },
+        Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
+        Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
+            try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)
+        },
     ]
 
     static let visitors: Set<Who> = [.gridworker, .proxy]

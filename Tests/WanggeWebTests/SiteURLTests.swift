@@ -36,6 +36,8 @@ struct SiteURLTests {
         .dashboardMap(id, measure: "on_time_closing", period: MeasureQuery(month: "2026-10"), category: "city_appearance"),
         .monthlyReport(id, month: "2026-10"),
         .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
+        .powers(id), .power(id), .powerDelete(id), .powerFlow(id), .tasks(id, state: "admitted"), .taskReview(id), .decisions(id), .decisionStep(id),
+        .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -48,6 +48,12 @@ public enum StoreMigrations {
             CreateCaseDepartmentTallies(),
             BackfillCaseDepartmentTallies(),
             CreateScoringWeights(),
+            CreatePowerItems(),
+            CreateFourListItems(),
+            CreateAdmissionTasks(),
+            CreateMajorDecisions(),
+            CreateNotices(),
+            CreateCasePowerTags(),
         ]
     }
 }

@@ -143,6 +143,7 @@ enum CaseController {
             + (try await duplicatesSection(req, w, row, mayMerge: allowed.contains(.merge)))
             + (try await noticesSection(req, w, row))
             + (try await ExamplePages.caseSection(row, example: ServiceExampleRepository(req.db).forCase(row.id), canSave: w.viewer.role.keepsExamples))
+            + (try await OpennessController.caseSection(req, w, row))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 

@@ -49,7 +49,9 @@ enum ResidentCasePages {
                         ]),
                     CasePhotoViews.input(),
                     el("button", ["type": "submit"], .t("report.submit")),
-                ]) + CasePhotoViews.script + ReportPickers.scripts
+                ])
+            + el("p", ["class": "portal-link"], HTML.link(SiteURL.portal(grid.code).path, L10n.t("portal.from_grid"))) + CasePhotoViews.script
+            + ReportPickers.scripts
     }
 
     /// 便民服务联系卡: who serves this grid, each with the number they agreed to publish and a button that calls it.

@@ -34,6 +34,11 @@ enum UnitPage {
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.unitPatrols(u.id).path, L10n.t("patrol.nav"), cls: "button secondary") : .empty,
                     // The roles that read the logs are those that read visits (`Role.readsVisits`).
                     showsLogs && u.level >= .community && u.level <= .grid ? HTML.link(SiteURL.visits(u.id).path, L10n.t("visit.nav"), cls: "button secondary") : .empty,
+
+                    u.level <= .community ? HTML.link(SiteURL.powers(u.id).path, L10n.t("power.nav"), cls: "button secondary") : .empty,
+                    u.level <= .community ? HTML.link(SiteURL.tasks(u.id).path, L10n.t("admission.nav"), cls: "button secondary") : .empty,
+                    u.level == .community ? HTML.link(SiteURL.decisions(u.id).path, L10n.t("decision.nav"), cls: "button secondary") : .empty,
+                    u.level <= .community ? HTML.link(SiteURL.portal(u.code).path, L10n.t("portal.nav"), cls: "button secondary") : .empty,
                 ]),
             admin,
         ]

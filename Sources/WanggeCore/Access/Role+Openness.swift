@@ -1,0 +1,24 @@
+extension Role {
+    /// Roles that read the openness pages of their part of the tree (power lists, tasks, decisions).
+    public var readsOpenness: Bool {
+        switch self {
+        case .gridWorker, .proxyAgent, .operator_, .department, .leader, .sysAdmin: true
+        default: false
+        }
+    }
+
+    /// The unit's administrators, who keep its power list, run its decisions and publish notices:
+    /// the command centre's staff of the street or community, and the system administrator.
+    public var keepsOpenness: Bool {
+        switch self {
+        case .operator_, .sysAdmin: true
+        default: false
+        }
+    }
+
+    /// A department (职能部门) submits tasks for communities; it does not review them.
+    public var submitsTasks: Bool { self == .department }
+
+    /// The street's or community's office reviews tasks against the four lists.
+    public var reviewsTasks: Bool { self == .operator_ }
+}

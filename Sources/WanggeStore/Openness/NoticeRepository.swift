@@ -1,0 +1,105 @@
+import FluentKit
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// A public notice (公告) of a unit.
+public struct Notice: Codable, Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var unitID: UUID
+    public var unitName: String
+    public var title: String
+    public var body: String
+    public var publishOn: String
+    public var expiresOn: String?
+    public var attachmentName: String?
+    public var attachmentType: String?
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, body
+        case unitID = "unit_id", unitName = "unit_name", publishOn = "publish_on", expiresOn = "expires_on", attachmentName = "attachment_name"
+        case attachmentType = "attachment_type", createdAt = "created_at"
+    }
+
+    static let select = """
+        SELECT n.id, n.unit_id, u.name AS unit_name, n.title, n.body, n.publish_on, n.expires_on, n.attachment_name, n.attachment_type, n.created_at \
+        FROM notices n JOIN units u ON u.id = n.unit_id
+        """
+}
+
+/// A notice's attachment, as uploaded.
+public struct NoticeAttachment: Sendable, Equatable {
+    public var name: String
+    public var contentType: String
+    public var data: Data
+
+    public init(name: String, contentType: String, data: Data) { (self.name, self.contentType, self.data) = (name, contentType, data) }
+
+    /// Attachments are documents for a notice board, not archives.
+    public static let maxBytes = 5 * 1024 * 1024
+}
+
+/// Keeps notices. The public reads only what is published and not yet expired on the day asked.
+public struct NoticeRepository: Sendable, SQLRepository {
+    let db: any Database
+
+    public init(_ db: any Database) { self.db = db }
+
+    public static let maxTitle = 100
+    public static let maxBody = 5000
+
+    public func publish(
+        title: String, body: String, publishOn: String, expiresOn: String?, attachment: NoticeAttachment?, to unitID: UUID, by name: String, at now: Date,
+        in scope: Scope
+    ) async throws -> Notice {
+        let unit = try await UnitRepository(db).get(unitID, in: scope)
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw StoreError(.invalid, "admission.title_required", field: "title") }
+        guard title.count <= Self.maxTitle else { throw StoreError(.invalid, "power.too_long", [String(Self.maxTitle)], field: "title") }
+        guard body.count <= Self.maxBody else { throw StoreError(.invalid, "power.too_long", [String(Self.maxBody)], field: "body") }
+        guard SimpleDate(iso: publishOn) != nil else { throw StoreError(.invalid, "log.bad_day", field: "publish_on") }
+        if let expiresOn {
+            guard SimpleDate(iso: expiresOn) != nil, expiresOn >= publishOn else { throw StoreError(.invalid, "log.bad_day", field: "expires_on") }
+        }
+        if let a = attachment, a.data.count > NoticeAttachment.maxBytes { throw StoreError(.invalid, "power.too_long", ["5 MB"], field: "attachment") }
+        let id = UUID()
+        try await sql.raw(
+            """
+            INSERT INTO notices (id, unit_id, title, body, publish_on, expires_on, attachment_name, attachment_type, attachment, created_by, created_at) \
+            VALUES (\(bind: id), \(bind: unit.id), \(bind: title), \(bind: body), \(bind: publishOn), \(bind: expiresOn), \(bind: attachment?.name), \
+            \(bind: attachment?.contentType), \(bind: attachment?.data), \(bind: name), \(bind: now))
+            """
+        ).run()
+        guard let notice = try await sql.raw("\(unsafeRaw: Notice.select) WHERE n.id = \(bind: id)").first(decoding: Notice.self) else {
+            throw StoreError.notFound("notice")
+        }
+        return notice
+    }
+
+    /// Notices of a unit and the units above it that are public on `day` (published, not expired),
+    /// newest first.
+    public func current(for unit: UnitRow, on day: String, limit: Int = 50) async throws -> [Notice] {
+        let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        return try await sql.raw(
+            """
+            \(unsafeRaw: Notice.select) WHERE n.unit_id IN (\(binds: ids)) AND n.publish_on <= \(bind: day) \
+            AND (n.expires_on IS NULL OR n.expires_on >= \(bind: day)) ORDER BY n.publish_on DESC, n.id LIMIT \(bind: limit)
+            """
+        ).all(decoding: Notice.self)
+    }
+
+    /// A public notice's attachment (only while the notice is public).
+    public func attachment(of id: UUID, on day: String) async throws -> NoticeAttachment? {
+        struct Row: Decodable { var attachment_name: String?; var attachment_type: String?; var attachment: Data? }
+        guard
+            let r = try await sql.raw(
+                """
+                SELECT attachment_name, attachment_type, attachment FROM notices WHERE id = \(bind: id) AND publish_on <= \(bind: day) \
+                AND (expires_on IS NULL OR expires_on >= \(bind: day))
+                """
+            ).first(decoding: Row.self), let name = r.attachment_name, let data = r.attachment
+        else { return nil }
+        return NoticeAttachment(name: name, contentType: r.attachment_type ?? "application/octet-stream", data: data)
+    }
+}
