@@ -21,6 +21,7 @@
 #   test_dashboard_browser.py the leader's dashboard charts, KPI map and report map, and a department's
 #                            own dashboard, in Chromium (desk and phone)
 #   test_api_contract.py     schemathesis against /openapi.json (each staff role) and /openapi/open311.json
+#   test_hostile_input.py    the corpus of Tests/Corpus: bad CSVs, GeoJSON, images and strings; 4xx, nothing written, escaped
 #   test_soak.py             wrk at ~70 % of the maximum rate for WANGGE_SOAK_SECONDS (60): no errors, RSS flat
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
