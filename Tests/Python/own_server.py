@@ -4,6 +4,8 @@ rate-limit counts). Used by test_upload_stall.py and test_notifications.py."""
 
 import json
 import os
+import random
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +14,15 @@ import time
 
 import pytest
 import requests
+
+
+def postgres_database(purpose):
+    """A fresh database on the test PostgreSQL server (WANGGE_TEST_POSTGRES_URL); its URL."""
+    url = os.environ["WANGGE_TEST_POSTGRES_URL"]
+    name = f"wangge_{purpose}_{os.getpid()}_{random.randrange(1 << 30)}"
+    admin = re.sub(r"/[^/?]+(\?|$)", r"/postgres\1", url, count=1)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return re.sub(r"/[^/?]+(\?|$)", f"/{name}\\1", url, count=1)
 
 
 def free_port():

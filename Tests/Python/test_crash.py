@@ -22,7 +22,7 @@ import time
 import pytest
 import requests
 
-from own_server import OwnServer, free_port
+from own_server import postgres_database, OwnServer, free_port
 
 BIN = os.environ.get("WANGGE_BIN", "")
 if not BIN:
@@ -71,14 +71,6 @@ def start(s, port):
 PG_URL = os.environ.get("WANGGE_TEST_POSTGRES_URL", "")
 
 
-def postgres_database():
-    """A fresh database on the test PostgreSQL server; its URL."""
-    name = f"wangge_crash_{os.getpid()}_{random.randrange(1 << 30)}"
-    admin = re.sub(r"/[^/?]+(\?|$)", r"/postgres\1", PG_URL, count=1)
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    return re.sub(r"/[^/?]+(\?|$)", f"/{name}\\1", PG_URL, count=1)
-
-
 def rows(db, url, path, sql):
     """The first column of a query's rows, as strings."""
     if db == "sqlite":
@@ -97,7 +89,7 @@ def test_sigkill_during_intake_and_steps_loses_nothing_acknowledged(db):
             if os.environ.get("CI"):
                 pytest.fail("CI must run the crash test on PostgreSQL too (WANGGE_TEST_POSTGRES_URL)")
             pytest.skip("no PostgreSQL (WANGGE_TEST_POSTGRES_URL)")
-        env["DATABASE_URL"] = postgres_database()
+        env["DATABASE_URL"] = postgres_database("crash")
     with OwnServer(BIN, grids=1, extra_env=env, prefix="wangge-crash-") as s:
         key = s.run("apikey", "create", "--name", "crash").strip()
         buildings = os.path.join(s.work, "buildings.csv")
