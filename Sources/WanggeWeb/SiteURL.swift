@@ -98,6 +98,13 @@ enum SiteURL {
     case rankings(unit: UUID? = nil, month: String? = nil)
     case monthlyReport(UUID, month: String? = nil)
     case reportExport(UUID, format: String, table: String? = nil, of: String? = nil, period: MeasureQuery = MeasureQuery())
+    case offlineApp
+    case offlineWorker
+    case offlineManifest
+    case syncConflicts
+    case syncConflict(UUID)
+    case syncDevices
+    case syncRescue
 
     var path: String {
         switch self {
@@ -201,6 +208,13 @@ enum SiteURL {
         case .reportExport(let id, let format, let table, let of, let period):
             "/reports/\(id.uuidString)/export"
                 + Self.query([URLQueryItem(name: "format", value: format), URLQueryItem(name: "table", value: table), URLQueryItem(name: "of", value: of)] + period.items)
+        case .offlineApp: "/app"
+        case .offlineWorker: "/app/sw.js"
+        case .offlineManifest: "/app/manifest.webmanifest"
+        case .syncConflicts: "/sync/conflicts"
+        case .syncConflict(let id): "/sync/conflicts/\(id.uuidString)"
+        case .syncDevices: "/sync/devices"
+        case .syncRescue: "/sync/rescue"
         }
     }
 
@@ -269,6 +283,7 @@ enum SiteURL {
         case .dashboardMap: ["dashboard", ":id", "map"]
         case .monthlyReport: ["reports", ":id"]
         case .reportExport: ["reports", ":id", "export"]
+        case .syncConflict: ["sync", "conflicts", ":id"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

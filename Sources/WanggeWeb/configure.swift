@@ -168,6 +168,7 @@ func routes(_ app: Application) throws {
     KPIMapController.register(pages)
     RankingController.register(pages)
     ReportController.register(pages)
+    SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -182,6 +183,7 @@ func routes(_ app: Application) throws {
     VisitAPI.register(api)
     MeasuresAPI.register(api)
     RankingsAPI.register(api)
+    SyncAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -33,6 +33,7 @@ struct SiteURLTests {
         .rankings(unit: id, month: "2026-10"),
         .monthlyReport(id, month: "2026-10"),
         .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
+        .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
     ]
 
     static func components(_ url: SiteURL) -> [String] {

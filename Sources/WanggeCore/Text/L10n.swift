@@ -16,7 +16,7 @@ public enum L10n {
     static var parts: [[String: (zh: String, en: String)]] {
         [
             coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings, notificationStrings, serviceStrings, logStrings, dayStrings, opsStrings,
-            patrolStrings, visitStrings, measureStrings, dashboardStrings, rankingStrings, reportStrings,
+            patrolStrings, visitStrings, measureStrings, dashboardStrings, rankingStrings, reportStrings, syncStrings,
         ]
     }
 

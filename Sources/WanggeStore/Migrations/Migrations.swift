@@ -45,6 +45,7 @@ public enum StoreMigrations {
             CreateHomeVisits(),
             CreateCaseTallies(),
             BackfillCaseTallies(),
+            CreateSync(),
         ]
     }
 }
