@@ -19,6 +19,9 @@
 #                            and SIGTERM during intake (exit 0): nothing acknowledged is lost, the audit chain holds
 #   test_backup.py           backup while reports arrive, restore, the key-loss drill
 #   test_dashboard_browser.py the leader's dashboard charts and KPI map in Chromium (desk and phone)
+#   test_offline_phone.py    the grid worker's offline app on a 390 px phone behind a TCP proxy the test
+#                            cuts: a queued visit and case reach the server once each, a conflict is
+#                            shown, a service-worker update keeps the queue, log-out waits (own server)
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

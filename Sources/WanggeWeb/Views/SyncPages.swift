@@ -106,7 +106,7 @@ enum SyncPages {
                 el("button", ["type": "submit", "name": "action", "value": "keep_server", "class": "secondary"], .t("sync.keep_server")),
                 el(
                     "label",
-                    [.t("sync.edit_value"), el("input", ["type": "text", "name": "value", "maxlength": "200", "value": c.field == "phone" ? "" : c.mine])]),
+                    [.t("sync.edit_value"), el("input", ["type": "text", "name": "value", "maxlength": "200", "value": c.field == "relation" ? c.mine : nil])]),
                 el("button", ["type": "submit", "name": "action", "value": "edit", "class": "secondary"], .t("sync.edit")),
             ])
     }
@@ -114,6 +114,7 @@ enum SyncPages {
     static func devices(_ list: [SilentDevice], now: Date) -> HTML {
         [
             el("p", ["class": "meta"], .t("sync.devices.intro")),
+            el("p", ["class": "actions"], HTML.link(SiteURL.syncRescue.path, L10n.t("sync.rescue.title"), cls: "button secondary")),
             list.isEmpty
                 ? el("p", .t("sync.devices.none"))
                 : HTML.table(
