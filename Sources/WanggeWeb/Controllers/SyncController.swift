@@ -91,9 +91,10 @@ enum SyncController {
 
     // MARK: Conflicts
 
-    /// A conflict as a role may see it: phone numbers masked for roles that may not see them whole.
+    /// A conflict as it is shown: phone numbers masked for every role (deciding needs no whole
+    /// number; a whole one is read through the resident page's logged gate).
     static func shown(_ c: SyncConflictRecord, role: Role) -> SyncConflictRecord {
-        guard c.field == "phone", !role.mayUnmask || role.syncsOffline else { return c }
+        guard c.field == "phone" else { return c }
         var m = c
         (m.base, m.mine, m.server, m.finalValue) = (c.base.map(Mask.phone), c.mine.map(Mask.phone), c.server.map(Mask.phone), c.finalValue.map(Mask.phone))
         return m
