@@ -339,7 +339,7 @@ def test_a_week_in_the_basement_loses_nothing_and_stores_everything_once(rig):
     wait(d, lambda d: d.find_element(By.CSS_SELECTOR, "body[data-ready='1']"), "the app under the new version")
     logs = [i for i in queue(d) if i["kind"] == "log"]
     assert len(logs) == 1 and logs[0]["status"] != "done" and logs[0]["attempts"] >= 0, logs
-    assert d.execute_async_script("var done = arguments[0]; var r = indexedDB.open('wangge-offline'); r.onsuccess = function () { done(r.result.version); r.result.close(); };") == 2
+    assert d.execute_async_script("var done = arguments[0]; var r = indexedDB.open('wangge-offline'); r.onsuccess = function () { done(r.result.version); r.result.close(); };") == 3
 
     # Log-out is refused while it is unsent.
     view = tab(d, "queue")

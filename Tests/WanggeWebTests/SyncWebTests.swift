@@ -60,6 +60,9 @@ struct SyncWebTests {
             let ids = residents.compactMap { $0["id_number"] as? String }
             #expect(!ids.isEmpty && ids.allSatisfy { $0.contains("*") }, "ID numbers are masked in the copy")
             #expect(page["full"] as? Bool == true)
+            let openCases = try await Self.count(
+                app, "SELECT COUNT(*) AS n FROM cases WHERE unit_id = \(bind: grids[0].id) AND state NOT IN ('closed', 'called_back', 'rejected', 'merged')")
+            #expect((page["cases"] as? [Any])?.count == openCases)
             let cursor = try #require(page["cursor"] as? Int)
 
             // A phone changed on the server comes as a one-row delta with a higher version.

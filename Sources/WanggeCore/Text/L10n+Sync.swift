@@ -55,6 +55,8 @@ extension L10n {
         "offline.need.extra": ("户号（选填）", "Household number (optional)"),
         "offline.save": ("保存", "Save"),
         "offline.open_needs": ("未解决的需求（{0}）", "Open needs ({0})"),
+        "offline.open_cases": ("本网格未办结的事件（{0}）", "Open cases of the grid ({0})"),
+        "offline.resolve_by": ("办结时限 {0}", "resolve by {0}"),
         "offline.edit_text": ("修改内容", "Change the text"),
         "offline.edit_body": ("修改记录", "Change the record"),
         "offline.resend": ("改好后重新发送", "Send again"),

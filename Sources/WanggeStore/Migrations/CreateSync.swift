@@ -26,6 +26,7 @@ struct CreateSync: AsyncMigration {
         // A visit moves its household in the due list.
         Watched(table: "home_visits", kind: "household", id: "household_id", unit: "{row}.unit_id"),
         Watched(table: "resident_needs", kind: "need", id: "id", unit: "{row}.unit_id"),
+        Watched(table: "cases", kind: "case", id: "id", unit: "{row}.unit_id"),
     ]
 
     static let lockKey = 746_800_114

@@ -16,6 +16,9 @@ public struct SyncRepository: Sendable, SQLRepository {
         self.cipher = cipher
     }
 
+    /// Case states the phone no longer lists: the case is done with (or folded into another).
+    static let finishedCaseStates = [CaseState.closed, .calledBack, .rejected, .merged].map(\.rawValue)
+
     /// Changes read per request; a phone with more to fetch asks again.
     public static let pageSize = 5000
 
@@ -291,10 +294,37 @@ public struct SyncRepository: Sendable, SQLRepository {
             let v = try await versions(rows.map(\.id))
             needs = rows.map { SyncNeed(id: $0.id, v: v[$0.id] ?? 0, gridId: $0.unitID, text: $0.text, householdNumber: $0.householdNumber, recordedAt: $0.recordedAt) }
         }
+        var cases: [SyncCase] = []
+        if let filter = only("case", "id") {
+            struct Row: Decodable {
+                var id: UUID
+                var tracking_code: String
+                var title: String
+                var state: String
+                var address: String?
+                var unit_id: UUID?
+                var resolve_by: Date
+            }
+            let rows = try await sql.raw(
+                """
+                SELECT id, tracking_code, title, state, address, unit_id, resolve_by FROM cases WHERE \(scope.caseCondition()) AND unit_id \(area) \
+                AND state NOT IN (\(binds: Self.finishedCaseStates))\(filter) ORDER BY resolve_by, id
+                """
+            ).all(decoding: Row.self)
+            let v = try await versions(rows.map(\.id))
+            cases = rows.compactMap { r in
+                CaseState(rawValue: r.state).map {
+                    SyncCase(
+                        id: r.id, v: v[r.id] ?? 0, trackingCode: r.tracking_code, title: r.title, state: $0, address: r.address, gridId: r.unit_id,
+                        resolveBy: r.resolve_by)
+                }
+            }
+        }
         var removed: [String: [UUID]] = [:]
         if let ids {
             let kept: [String: Set<UUID>] = [
                 "building": Set(buildings.map(\.id)), "household": Set(households.map(\.id)), "resident": Set(residents.map(\.id)), "need": Set(needs.map(\.id)),
+                "case": Set(cases.map(\.id)),
             ]
             for (kind, set) in ids {
                 let gone = set.subtracting(kept[kind] ?? [])
@@ -302,6 +332,7 @@ public struct SyncRepository: Sendable, SQLRepository {
             }
         }
         return SyncPage(
-            cursor: next, more: more, full: ids == nil, buildings: buildings, households: households, residents: residents, needs: needs, removed: removed)
+            cursor: next, more: more, full: ids == nil, buildings: buildings, households: households, residents: residents, needs: needs, cases: cases,
+            removed: removed)
     }
 }

@@ -146,6 +146,18 @@ public struct SyncNeed: Codable, Sendable, Equatable {
     public var recordedAt: Date
 }
 
+/// An open case of the worker's grid, as the phone lists it.
+public struct SyncCase: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var v: Int64
+    public var trackingCode: String
+    public var title: String
+    public var state: CaseState
+    public var address: String?
+    public var gridId: UUID?
+    public var resolveBy: Date
+}
+
 /// A page of the phone's copy: everything (cursor 0) or what changed after a cursor.
 public struct SyncPage: Codable, Sendable, Equatable {
     public var cursor: Int64
@@ -156,6 +168,7 @@ public struct SyncPage: Codable, Sendable, Equatable {
     public var households: [SyncHousehold]
     public var residents: [SyncResident]
     public var needs: [SyncNeed]
+    public var cases: [SyncCase]
     /// Rows gone from the worker's grids (moved away, resolved, deleted), by kind.
     public var removed: [String: [UUID]]
 }

@@ -163,8 +163,9 @@
         page.households.forEach(function (r) { tx.objectStore("households").put(r); });
         page.residents.forEach(function (r) { tx.objectStore("residents").put(r); });
         page.needs.forEach(function (r) { tx.objectStore("needs").put(r); });
+        (page.cases || []).forEach(function (r) { tx.objectStore("cases").put(r); });
         Object.keys(page.removed || {}).forEach(function (kind) {
-          var store = { building: "buildings", household: "households", resident: "residents", need: "needs" }[kind];
+          var store = { building: "buildings", household: "households", resident: "residents", need: "needs", "case": "cases" }[kind];
           if (store) { page.removed[kind].forEach(function (id) { tx.objectStore(store).delete(id); }); }
         });
       }).then(function () { return setMeta("cursor", page.cursor); }).then(function () { if (page.more) { return pull(); } });
@@ -239,6 +240,12 @@
         return h("li", {}, [h("button", { type: "button", class: "link", onclick: function () { tab = "visit"; render(x.id); } }, [x.number + (x.room ? " · " + x.room : "")]),
           " ", h("span", { class: "tag " + x.status }, [t("visit_status." + x.status)]), " ", h("small", { class: "meta" }, [t("due_by", x.due_by || "")])]);
       })));
+      return WanggeDB.all(db, "cases").then(function (cases) {
+        box.appendChild(h("h2", {}, [t("open_cases", cases.length)]));
+        box.appendChild(h("ul", { class: "offline-list", id: "open-cases" }, cases.slice(0, 100).map(function (c) {
+          return h("li", {}, [c.tracking_code + " · " + c.title, " ", h("small", { class: "meta" }, [t("resolve_by", time(Date.parse(c.resolve_by)))])]);
+        })));
+      });
     });
   }
 
@@ -514,6 +521,9 @@
           return purge().then(WanggeDB.open).then(function (d) { db = d; meta = {}; });
         });
       }
+    }).then(function () {
+      // A store version that copies more kinds of rows starts the copy afresh (the queue stays).
+      if (meta.schema !== WanggeDB.VERSION) { return setMeta("cursor", 0).then(function () { return setMeta("schema", WanggeDB.VERSION); }); }
     }).then(function () {
       if (navigator.storage && navigator.storage.persist) { navigator.storage.persist(); }
       Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {

@@ -5,14 +5,14 @@
 "use strict";
 var WanggeDB = (function () {
   var NAME = "wangge-offline";
-  var VERSION = 2;
-  var STORES = ["households", "residents", "buildings", "needs"];
+  var VERSION = 3;
+  var STORES = ["households", "residents", "buildings", "needs", "cases"];
 
   // Each step takes the database from version i to i + 1.
   var steps = [
     // 0 → 1: the copy, the queue, drafts and settings.
     function (db) {
-      STORES.forEach(function (s) { db.createObjectStore(s, { keyPath: "id" }); });
+      ["households", "residents", "buildings", "needs"].forEach(function (s) { db.createObjectStore(s, { keyPath: "id" }); });
       db.createObjectStore("queue", { keyPath: "client_id" });
       db.createObjectStore("drafts", { keyPath: "id" });
       db.createObjectStore("meta");
@@ -30,6 +30,10 @@ var WanggeDB = (function () {
         c.update(item);
         c.continue();
       };
+    },
+    // 2 → 3: the open cases of the grid join the copy (filled by the next sync).
+    function (db) {
+      db.createObjectStore("cases", { keyPath: "id" });
     }
   ];
 
