@@ -280,11 +280,19 @@ def test_a_week_in_the_basement_loses_nothing_and_stores_everything_once(rig):
     assert 0 < shrunk <= 300 * 1024, f"the photo is shrunk on the phone: {shrunk} bytes"
     assert os.path.getsize(photo) > 300 * 1024
 
-    # Reloaded without signal: the service worker serves the app; the queue is all there.
+    # A need half typed is a draft.
+    view = tab(d, "need")
+    draft = f"草稿：三楼扶手松动{random.randint(1000, 9999)}"
+    view.find_element(By.NAME, "text").send_keys(draft)
+    time.sleep(0.5)
+
+    # Reloaded without signal: the service worker serves the app; the queue and the draft are all there.
     d.refresh()
     wait(d, lambda d: d.find_element(By.CSS_SELECTOR, "body[data-ready='1']"), "the app to start offline")
     assert d.find_element(By.ID, "badge").text == "3"
     assert all(s in ("waiting", "retrying") for s in statuses(d)), statuses(d)
+    view = tab(d, "need")
+    wait(d, lambda d: d.find_element(By.NAME, "text").get_attribute("value") == draft, "the draft restored after the reload")
 
     # Meanwhile the office changes the same person's phone.
     c = rig.db()
@@ -337,6 +345,8 @@ def test_a_week_in_the_basement_loses_nothing_and_stores_everything_once(rig):
     assert old_version != "2.2"
     d.refresh()
     wait(d, lambda d: d.find_element(By.CSS_SELECTOR, "body[data-ready='1']"), "the app under the new version")
+    view = tab(d, "need")
+    wait(d, lambda d: d.find_element(By.NAME, "text").get_attribute("value") == draft, "the draft kept across the app update")
     logs = [i for i in queue(d) if i["kind"] == "log"]
     assert len(logs) == 1 and logs[0]["status"] != "done" and logs[0]["attempts"] >= 0, logs
     assert d.execute_async_script("var done = arguments[0]; var r = indexedDB.open('wangge-offline'); r.onsuccess = function () { done(r.result.version); r.result.close(); };") == 3

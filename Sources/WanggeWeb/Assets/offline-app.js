@@ -215,6 +215,31 @@
     return Promise.all(Array.prototype.map.call(input.files || [], shrink));
   }
 
+  // MARK: Drafts
+
+  // What is typed into a form is kept as a draft as it is typed, so a reload, a crash or an app
+  // update loses nothing; it is dropped once the record is queued.
+  function keepDraft(form, id) {
+    WanggeDB.get(db, "drafts", id).then(function (d) {
+      if (!d) { return; }
+      Object.keys(d.values).forEach(function (name) {
+        var el = form.elements[name];
+        if (el && el.tagName && el.type !== "file" && el.type !== "checkbox") { el.value = d.values[name]; }
+      });
+    });
+    form.addEventListener("input", function () {
+      var values = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name && el.name !== "household" && el.type !== "file" && el.type !== "checkbox" && el.tagName !== "BUTTON") { values[el.name] = el.value; }
+      });
+      WanggeDB.put(db, "drafts", { id: id, values: values, updated_at: Date.now() });
+    });
+  }
+
+  function dropDraft(id) {
+    return WanggeDB.run(db, ["drafts"], "readwrite", function (tx) { tx.objectStore("drafts").delete(id); });
+  }
+
   // MARK: Views
 
   function field(label, control, hint) {
@@ -291,6 +316,7 @@
         var photos = h("input", { type: "file", accept: "image/*", multiple: true, name: "photos" });
         form.appendChild(field(t("photos"), photos));
         form.appendChild(h("button", { type: "submit" }, [t("save_visit")]));
+        keepDraft(form, "visit:" + house.id);
         form.addEventListener("submit", function (e) {
           e.preventDefault();
           if (!seen.value.trim()) { seen.focus(); return; }
@@ -313,7 +339,7 @@
                 });
               }, Promise.resolve());
             });
-          }).then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
+          }).then(function () { return dropDraft("visit:" + house.id); }).then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
         });
       });
     });
@@ -339,9 +365,10 @@
       photosOf(photos).then(function (shrunk) {
         return enqueue("case", { category: category.value, description: text.value.trim(), address: address.value.trim() || null, photos: shrunk },
           t("label.case", text.value.trim().slice(0, 12)));
-      }).then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
+      }).then(function () { return dropDraft("case"); }).then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
     });
     box.appendChild(form);
+    keepDraft(form, "case");
   }
 
   function viewText(box, kind) {
@@ -353,9 +380,11 @@
       e.preventDefault();
       var body = kind === "log" ? { text: text.value.trim(), place: extra.value.trim() || null, day: today() }
         : { text: text.value.trim(), household_number: extra.value.trim() || null };
-      enqueue(kind, body, t("label." + kind, body.text.slice(0, 12))).then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
+      enqueue(kind, body, t("label." + kind, body.text.slice(0, 12))).then(function () { return dropDraft(kind); })
+        .then(function () { notice(t("queued")); tab = "queue"; render(); sync(); });
     });
     box.appendChild(form);
+    keepDraft(form, kind);
     if (kind === "need") {
       return WanggeDB.all(db, "needs").then(function (needs) {
         box.appendChild(h("h2", {}, [t("open_needs", needs.length)]));
