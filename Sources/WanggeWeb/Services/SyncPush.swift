@@ -75,7 +75,9 @@ struct SyncPush {
                 continue
             }
             if let found = try await repo.receipt(item.clientId) {
-                // A held write may be applied by this very batch: answered after it.
+                // A held write may be applied by this very batch: answered after it. One without a
+                // device order (the previous protocol) whose first try broke off is applied now.
+                if found.status == .held, found.deviceID == device.id, found.deviceSeq == 0 { unordered.append(found) }
                 if found.status != .held || found.deviceID != device.id { answers[item.clientId] = try await answer(found) }
                 continue
             }
