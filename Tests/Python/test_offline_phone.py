@@ -322,6 +322,9 @@ def test_a_week_in_the_basement_loses_nothing_and_stores_everything_once(rig):
     assert rig.count("SELECT COUNT(*) FROM home_visits WHERE seen = ?", seen) == 1
     assert rig.count("SELECT COUNT(*) FROM cases WHERE description = ?", description) == 1
     assert rig.count("SELECT COUNT(*) FROM case_attachments a JOIN cases c ON c.id = a.case_id WHERE c.description = ?", description) == 1
+    # The photo went up in 64 KB chunks, each stored once however often its answer was lost.
+    assert rig.count("SELECT COUNT(*) FROM sync_upload_chunks") == (shrunk + 65535) // 65536
+    assert rig.count("SELECT SUM(LENGTH(data)) FROM sync_upload_chunks") == shrunk
     # The clash is recorded, not an overwrite.
     assert rig.count("SELECT COUNT(*) FROM sync_conflicts WHERE field = 'phone' AND state = 'open'") == 1
     assert rig.count("SELECT COUNT(*) FROM residents WHERE phone = '13700009999'") == 1

@@ -139,15 +139,26 @@ struct SyncWebTests {
             let (_, household, members, _) = try await VisitWebTests.places(app)
             var (b, device, _) = try await Self.phone(app)
             let category = try #require(try await CaseRepository(app.db, cipher: app.keys.cipher).categories().first { $0.active && $0.parentKey != nil })
-            let png = Data(PhotoFixture.png).base64EncodedString()
+            let upload = UUID()
             let visitID = UUID().uuidString
             let caseID = UUID().uuidString
             let items = [
                 Self.item(visitID, seq: 1, kind: "visit", body: #"{"household_id":"\#(household.id)","seen":"离线走访：老人身体尚好","met":["\#(members[0].id)"]}"#),
                 Self.item(
                     caseID, seq: 2, kind: "case",
-                    body: #"{"category":"\#(category.key)","description":"地下车库消防通道被占用","photos":[{"name":"车库.png","data":"\#(png)"}]}"#),
+                    body: #"{"category":"\#(category.key)","description":"地下车库消防通道被占用","photos":[{"name":"车库.jpg","upload_id":"\#(upload)"}]}"#),
             ]
+            // The photo goes up first, in chunks; the connection breaks after the first one.
+            let photo = Data(PhotoFixture.jpeg(size: 100_000))
+            let url = "/api/v1/sync/photos/\(upload)?device=\(device)"
+            let first64 = try await b.api(.PUT, url + "&offset=0&total=100000", body: photo.prefix(65_536), contentType: .binary)
+            let again64 = try await b.api(.PUT, url + "&offset=0&total=100000", body: photo.prefix(65_536), contentType: .binary)
+            let resumeAt = try await b.api(.GET, url).object["received"] as? Int
+            #expect(first64.status == .ok && again64.object["received"] as? Int == 65_536 && resumeAt == 65_536, "\(first64.status) \(first64.body.string)")
+            let rest = try await b.api(.PUT, url + "&offset=65536&total=100000", body: photo.suffix(from: 65_536), contentType: .binary)
+            #expect(rest.object["complete"] as? Bool == true)
+            let tooBig = try await b.api(.PUT, "/api/v1/sync/photos/\(UUID())?device=\(device)&offset=0&total=400000", body: photo.prefix(10), contentType: .binary)
+            #expect(tooBig.status == .badRequest || tooBig.status == .unprocessableEntity)
             // MUT
             let first = try await Self.push(&b, device: device, items)
             let second = try await Self.push(&b, device: device, items)

@@ -72,6 +72,7 @@ extension L10n {
         "offline.status.retrying": ("重试中", "Retrying"),
         "offline.status.uploading": ("发送中", "Uploading"),
         "offline.status.photos": ("照片上传中", "Photos pending"),
+        "offline.photos_left": ("还有 {0} 张照片待上传", "{0} photos still to upload"),
         "offline.status.held": ("服务器暂存", "Held"),
         "offline.status.refused": ("被退回", "Refused"),
         "offline.status.done": ("已送达", "Done"),
@@ -105,6 +106,9 @@ extension L10n {
         "sync.bad_seq": ("缺少本机序号", "The phone's sequence number is missing"),
         "sync.seq_reused": ("本机序号 {0} 已被另一条记录使用", "Sequence number {0} was used by another record"),
         "sync.old_protocol": ("客户端版本 {0} 过旧（至少 {1}），请刷新页面", "Client version {0} is too old (at least {1}): reload the page"),
+        "sync.photo_too_big": ("照片应在手机上压缩到 {0} KB 以内", "Photos are shrunk to {0} KB at most on the phone"),
+        "sync.bad_chunk": ("照片分段不正确", "The photo chunk does not fit"),
+        "sync.photo_incomplete": ("照片 {0} 尚未传完", "Photo {0} has not fully arrived"),
         "sync.no_grid": ("账号未绑定网格", "The account is bound to no grid"),
         "sync.conflicts.title": ("同步冲突", "Sync conflicts"),
         "sync.conflicts.intro": (

@@ -86,6 +86,17 @@ struct CreateSync: AsyncMigration {
             .field("final_value", .string)
             .create()
         try await db.createIndex("sync_conflicts", "unit_id", "state")
+        // Photos come up in chunks before the write that names them, so a cut connection resumes
+        // where it stopped instead of sending the whole photo again.
+        try await db.schema("sync_upload_chunks")
+            .field("upload_id", .uuid, .required)
+            .field("device_id", .uuid, .required, .references("sync_devices", "id"))
+            .field("offset", .int, .required)
+            .field("total", .int, .required)
+            .field("data", .data, .required)
+            .field("created_at", .datetime, .required)
+            .compositeIdentifier(over: "upload_id", "offset")
+            .create()
         guard let sql = db as? any SQLDatabase else { return }
         for w in Self.watched {
             for statement in Self.isPostgres(sql) ? Self.postgresTriggers(w) : Self.sqliteTriggers(w) {
@@ -104,7 +115,7 @@ struct CreateSync: AsyncMigration {
                 for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
             }
         }
-        for table in ["sync_conflicts", "sync_receipts", "sync_devices", "sync_changes"] { try await db.schema(table).delete() }
+        for table in ["sync_upload_chunks", "sync_conflicts", "sync_receipts", "sync_devices", "sync_changes"] { try await db.schema(table).delete() }
     }
 
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }

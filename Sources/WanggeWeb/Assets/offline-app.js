@@ -79,6 +79,8 @@
   // Numbers this phone's writes 1, 2, 3…: the server applies them in that order.
   function enqueue(kind, body, label, baseVersion) {
     var seq = (meta.next_seq || 1);
+    // Each photo gets its own upload id: it goes up in chunks before the write that names it.
+    if (body.photos) { body.photos = body.photos.map(function (p) { return { name: p.name, data: p.data, upload_id: p.upload_id || uuid(), uploaded: false }; }); }
     var item = { client_id: uuid(), device_seq: seq, kind: kind, base_version: baseVersion || null, body: body, label: label, status: "waiting",
       reason: "", attempts: 0, created_at: Date.now(), updated_at: Date.now() };
     return setMeta("next_seq", seq + 1).then(function () { return WanggeDB.put(db, "queue", item); }).then(function () { return item; });
@@ -123,11 +125,13 @@
         var n = JSON.stringify(i.body).length;
         if (batch.length === 0 || size + n < BATCH_BYTES) { batch.push(i); size += n; }
       });
-      return Promise.all(batch.map(function (i) {
-        return update(i, { status: (i.body.photos && i.body.photos.length) ? "photos" : "uploading", attempts: (i.attempts || 0) + 1 });
-      })).then(refresh).then(function () {
+      return batch.reduce(function (p, i) {
+        return p.then(function () { return sendPhotos(i); });
+      }, Promise.resolve()).then(function () {
+        return Promise.all(batch.map(function (i) { return update(i, { status: "uploading", attempts: (i.attempts || 0) + 1 }); }));
+      }).then(refresh).then(function () {
         return api("POST", "/api/v1/sync/push", { version: PROTOCOL, device_id: meta.device_id, app_version: C.version, items: batch.map(function (i) {
-          return { client_id: i.client_id, device_seq: i.device_seq, kind: i.kind, base_version: i.base_version, body: i.body };
+          return { client_id: i.client_id, device_seq: i.device_seq, kind: i.kind, base_version: i.base_version, body: named(i.body) };
         }) });
       }).then(function (answer) {
         var byId = {};
@@ -146,11 +150,55 @@
     });
   }
 
+  // The body as sent: photos by their upload id (they went up before).
+  function named(body) {
+    if (!body.photos) { return body; }
+    var copy = JSON.parse(JSON.stringify(body));
+    copy.photos = copy.photos.map(function (p) { return { name: p.name, upload_id: p.upload_id }; });
+    return copy;
+  }
+
+  // Uploads the item's photos that have not fully arrived, 64 KB at a time, each resuming where
+  // the server says it stopped (a cut connection costs one chunk, not the photo).
+  function sendPhotos(item) {
+    var pending = (item.body.photos || []).filter(function (p) { return !p.uploaded; });
+    if (!pending.length) { return Promise.resolve(); }
+    return update(item, { status: "photos", reason: t("photos_left", pending.length) }).then(refresh).then(function () {
+      return pending.reduce(function (p, photo) {
+        return p.then(function () { return uploadPhoto(photo); }).then(function () {
+          photo.uploaded = true;
+          return update(item, { body: item.body });
+        });
+      }, Promise.resolve());
+    }).catch(function (e) {
+      return update(item, { status: "retrying", reason: e.message }).then(function () { throw e; });
+    });
+  }
+
+  function uploadPhoto(photo) {
+    var bytes = Uint8Array.from(atob(photo.data), function (c) { return c.charCodeAt(0); });
+    var url = "/api/v1/sync/photos/" + photo.upload_id + "?device=" + meta.device_id;
+    function step(from) {
+      if (from >= bytes.length) { return Promise.resolve(); }
+      var chunk = bytes.slice(from, from + 65536);
+      return fetch(url + "&offset=" + from + "&total=" + bytes.length, { method: "PUT", credentials: "same-origin", redirect: "manual",
+        headers: { "Content-Type": "application/octet-stream", "Accept": "application/json" }, body: chunk }).then(function (res) {
+        if (res.type === "opaqueredirect" || res.status === 401) { var e = new Error(t("reason.login")); e.login = true; throw e; }
+        if (!res.ok) { throw new Error(t("reason.http", res.status)); }
+        return res.json();
+      }, function () { var e = new Error(t("reason.network")); e.network = true; throw e; }).then(function (st) {
+        if (st.received <= from) { throw new Error(t("reason.http", 409)); }
+        return step(st.received);
+      });
+    }
+    return api("GET", url).then(function (st) { return step(st.received); });
+  }
+
   // A sent write keeps its label and status; its photos are no longer needed on the phone.
   function strip(body) {
     if (!body.photos) { return body; }
     var copy = JSON.parse(JSON.stringify(body));
-    copy.photos = copy.photos.map(function (p) { return { name: p.name, data: "" }; });
+    copy.photos = copy.photos.map(function (p) { return { name: p.name, upload_id: p.upload_id, uploaded: true }; });
     return copy;
   }
 
@@ -499,7 +547,10 @@
     return queue().then(function (items) {
       var open = unsent(items);
       var payload = JSON.stringify({ device_id: meta.device_id, exported_at: new Date().toISOString(), items: open.map(function (i) {
-        return { client_id: i.client_id, device_seq: i.device_seq, kind: i.kind, base_version: i.base_version, body: i.body };
+        // A rescue file carries its photos inline: the server it is imported on may never have seen them.
+        var body = JSON.parse(JSON.stringify(i.body));
+        if (body.photos) { body.photos = body.photos.map(function (p) { return { name: p.name, data: p.data }; }); }
+        return { client_id: i.client_id, device_seq: i.device_seq, kind: i.kind, base_version: i.base_version, body: body };
       }) });
       var raw = Uint8Array.from(atob(meta.key), function (c) { return c.charCodeAt(0); });
       return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]).then(function (key) {

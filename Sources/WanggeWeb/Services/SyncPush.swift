@@ -24,7 +24,7 @@ struct SyncItemBody: Content {
     var met: [UUID]?
     var needs: [String]?
     var changes: [VisitChange]?
-    var photos: [VisitAPI.PhotoBody]?
+    var photos: [SyncPhoto]?
     // need, log
     var gridId: UUID?
     var text: String?
@@ -42,6 +42,14 @@ struct SyncItemBody: Content {
     var address: String?
     var lon: Double?
     var lat: Double?
+}
+
+/// A photo of a queued write: uploaded ahead in chunks (`upload_id`, the way the app sends them) or
+/// inline as base64 (`data`).
+struct SyncPhoto: Content {
+    var name: String?
+    var data: String?
+    var uploadId: UUID?
 }
 
 /// Applies a batch of queued writes from one device: each exactly once (a receipt per client id
@@ -200,7 +208,7 @@ struct SyncPush {
             }
             let changes = body.changes ?? []
             guard changes.isEmpty || worker.viewer.role.editsRegister else { throw StoreError(.invalid, "visit.changes_not_allowed", field: "body.changes") }
-            let uploads = try Self.uploads(body.photos)
+            let uploads = try await uploads(body.photos)
             let submission = VisitSubmission(
                 householdID: household, draftID: body.draftId, clientID: UUID(uuidString: clientID), visitedAt: visitedAt, seen: body.seen ?? "",
                 met: body.met ?? [], needs: body.needs ?? [], changes: changes, photos: try CaseRepository.checkPhotos(uploads))
@@ -253,7 +261,7 @@ struct SyncPush {
         }
         guard let category = body.category?.trimmedOrNil else { throw StoreError(.invalid, "field.required", field: "body.category") }
         guard let text = body.description?.trimmedOrNil else { throw StoreError(.invalid, "field.required", field: "body.description") }
-        let uploads = try Self.uploads(body.photos)
+        let uploads = try await uploads(body.photos)
         _ = try CaseRepository.checkPhotos(uploads)
         let point = body.lon.flatMap { lon in body.lat.map { GeoPoint(lon: lon, lat: $0) } }
         var intake = CaseIntake(
@@ -275,12 +283,20 @@ struct SyncPush {
         }
     }
 
-    /// Photos sent inline (base64), each shrunk to at most 300 KB on the phone; checked like every photo.
-    static func uploads(_ photos: [VisitAPI.PhotoBody]?) throws -> [AttachmentUpload] {
-        try (photos ?? []).map { p in
-            guard let bytes = Data(base64Encoded: p.data) else { throw StoreError(.invalid, "case.photo.not_image", [p.name ?? "photo"], field: "body.photos") }
-            return AttachmentUpload(name: p.name ?? "photo", bytes: bytes)
+    /// The photos of a write: each uploaded photo must have arrived whole; checked like every photo.
+    func uploads(_ photos: [SyncPhoto]?) async throws -> [AttachmentUpload] {
+        var out: [AttachmentUpload] = []
+        for p in photos ?? [] {
+            let name = p.name ?? "photo"
+            if let id = p.uploadId {
+                guard let bytes = try await repo.uploadedPhoto(id, device: device.id) else { throw StoreError(.invalid, "sync.photo_incomplete", [name], field: "body.photos") }
+                out.append(AttachmentUpload(name: name, bytes: bytes))
+            } else {
+                guard let bytes = p.data.flatMap({ Data(base64Encoded: $0) }) else { throw StoreError(.invalid, "case.photo.not_image", [name], field: "body.photos") }
+                out.append(AttachmentUpload(name: name, bytes: bytes))
+            }
         }
+        return out
     }
 
     func audit(_ action: String, _ type: String, _ id: UUID, _ detail: KeyValuePairs<String, String?>, on tx: any Database) async throws {

@@ -11,6 +11,9 @@ import WanggeStore
 ///   then what changed after N (a server-issued sequence, never a time), gzip when asked for;
 /// - `POST /api/v1/sync/push` — `{version, device_id, app_version, items: [{client_id, device_seq, kind,
 ///   base_version, body}]}` → a result per item (`applied`, `conflict`, `held`, `refused` with the reason);
+/// - `PUT /api/v1/sync/photos/{upload id}?device=…&offset=N&total=T` — a chunk (≤ 64 KB) of a photo
+///   (≤ 300 KB), `GET` the same — how far it got: `{received, total, complete}`; the write then names it
+///   as `{"upload_id": …}`;
 /// - `POST /api/v1/sync/devices/{id}/retire` — log-out on that phone;
 /// - `GET /api/v1/sync/conflicts`, `POST /api/v1/sync/conflicts/{id}` — `{action: keep_mine|keep_server|edit, value}`.
 enum SyncAPI {
@@ -74,6 +77,18 @@ enum SyncAPI {
         sync.on(.POST, "push", body: .collect(maxSize: "40mb")) { req async throws -> PushAnswer in
             try await push(req)
         }
+        sync.get("photos", ":id") { req async throws -> SyncRepository.UploadState in
+            let (_, device) = try await requireDevice(req, try req.queryUUID("device"))
+            return try await SyncRepository(req.db, cipher: req.keys.cipher).upload(try req.id(), device: device.id)
+        }
+        sync.on(.PUT, "photos", ":id", body: .collect(maxSize: "128kb")) { req async throws -> SyncRepository.UploadState in
+            let (_, device) = try await requireDevice(req, try req.queryUUID("device"))
+            let offset = try req.queryInteger("offset", in: 0...SyncRepository.maxPhotoBytes, default: 0)
+            let total = try req.queryInteger("total", in: 1...SyncRepository.maxPhotoBytes, default: 1)
+            let bytes = req.body.data.map { Data($0.readableBytesView) } ?? Data()
+            return try await SyncRepository(req.db, cipher: req.keys.cipher).appendChunk(
+                try req.id(), device: device.id, offset: offset, total: total, bytes: bytes, now: req.now)
+        }
         sync.get("conflicts") { req async throws -> [SyncConflictRecord] in
             let (v, decider) = try req.requireConflictDecider()
             return try await SyncRepository(req.db, cipher: req.keys.cipher).conflicts(
@@ -111,6 +126,7 @@ enum SyncAPI {
 }
 
 extension SyncPage: Content {}
+extension SyncRepository.UploadState: Content {}
 extension SyncResult: Content {}
 extension SyncConflictRecord: Content {}
 
