@@ -23,6 +23,9 @@
 #   test_api_contract.py     schemathesis against /openapi.json (each staff role) and /openapi/open311.json
 #   test_hostile_input.py    the corpus of Tests/Corpus: bad CSVs, GeoJSON, images and strings; 4xx, nothing written, escaped
 #   test_soak.py             wrk at ~70 % of the maximum rate for WANGGE_SOAK_SECONDS (60): no errors, RSS flat
+#   test_offline_phone.py    the grid worker's offline app on a 390 px phone behind a TCP proxy the test
+#                            cuts: a queued visit and case reach the server once each, a conflict is
+#                            shown, a service-worker update keeps the queue, log-out waits (own server)
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

@@ -4,7 +4,7 @@ import Vapor
 /// Serves the CSS and JavaScript that ship inside the module (Assets/), with a long cache
 /// lifetime; nothing else can be asked for by name.
 enum Assets {
-    static let types = ["css": "text/css; charset=utf-8", "js": "application/javascript; charset=utf-8", "svg": "image/svg+xml"]
+    static let types = ["css": "text/css; charset=utf-8", "js": "application/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"]
 
     static func serve(req: Request) async throws -> Response {
         guard let name = req.parameters.get("name"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }),

@@ -121,6 +121,13 @@ enum SiteURL {
     case portalFeed(String, format: String)
     case noticeAttachment(UUID)
     case casePowerTag(UUID)
+    case offlineApp
+    case offlineWorker
+    case offlineManifest
+    case syncConflicts
+    case syncConflict(UUID)
+    case syncDevices
+    case syncRescue
 
     var path: String {
         switch self {
@@ -246,6 +253,13 @@ enum SiteURL {
         case .portalFeed(let code, let format): "/open/\(Self.segment(code))/feed.\(Self.segment(format))"
         case .noticeAttachment(let id): "/open/notices/\(id.uuidString)/attachment"
         case .casePowerTag(let id): "/cases/\(id.uuidString)/power"
+        case .offlineApp: "/app"
+        case .offlineWorker: "/app/sw.js"
+        case .offlineManifest: "/app/manifest.webmanifest"
+        case .syncConflicts: "/sync/conflicts"
+        case .syncConflict(let id): "/sync/conflicts/\(id.uuidString)"
+        case .syncDevices: "/sync/devices"
+        case .syncRescue: "/sync/rescue"
         }
     }
 
@@ -329,6 +343,7 @@ enum SiteURL {
         case .portalFeed: ["open", ":code", ":file"]
         case .noticeAttachment: ["open", "notices", ":id", "attachment"]
         case .casePowerTag: ["cases", ":id", "power"]
+        case .syncConflict: ["sync", "conflicts", ":id"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

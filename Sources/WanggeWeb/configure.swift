@@ -179,6 +179,7 @@ func routes(_ app: Application) throws {
     ReportController.register(pages)
     OpennessController.register(pages)
     PortalController.register(app)
+    SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 
     let api = app.grouped("api", "v1").grouped(LoginRequired())
@@ -194,6 +195,7 @@ func routes(_ app: Application) throws {
     MeasuresAPI.register(api)
     RankingsAPI.register(api)
     OpennessAPI.register(api)
+    SyncAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -12,6 +12,8 @@ public enum TextInputRules {
         "id_number": 40, "idNumber": 40, "document_number": 40, "documentNumber": 40, "phone": 40, "relation": 20,
         "household_number": 40, "householdNumber": 40, "code": 64, "q": 100, "reason": 500, "note": 2000,
         "description": 4000, "content": 4000,
+        // A photo sent inline in JSON (base64): bounded by the JSON body's own limit, not as text.
+        "data": 8_000_000,
     ]
 
     public enum Problem: Equatable, Sendable {

@@ -87,11 +87,12 @@ struct CSRFMiddleware: AsyncMiddleware {
             } else if req.wantsJSON {
                 // A cross-site form can send only urlencoded, multipart or text/plain bodies, so the
                 // API accepts none of them; a request without a body (DELETE) carries nothing to forge.
+                // Raw bytes (`application/octet-stream`: a phone's photo chunk) cannot come from a form either.
                 let type = req.headers.contentType
                 let hasBody =
                     (req.body.data?.readableBytes ?? 0) > 0 || req.headers.contains(name: .transferEncoding)
                     || req.headers.first(name: .contentLength).map { $0 != "0" } ?? false
-                guard !hasBody || type == .json || type?.subType == "csv" || type?.subType == "geo+json" else {
+                guard !hasBody || type == .json || type?.subType == "csv" || type?.subType == "geo+json" || type == .binary else {
                     throw Abort(.unsupportedMediaType, reason: L10n.t("api.content_type"))
                 }
             } else if req.route?.isStreamedForm == true {

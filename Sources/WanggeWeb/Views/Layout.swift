@@ -43,6 +43,9 @@ enum Layout {
         var nav: [HTML] = []
         if let viewer {
             if viewer.role.worksInField { nav.append(HTML.link(SiteURL.today.path, L10n.t("day.nav"))) }
+            if viewer.role.syncsOffline { nav.append(HTML.link(SiteURL.offlineApp.path, L10n.t("sync.nav.app"))) }
+            if viewer.role.syncConflictDecider != nil { nav.append(HTML.link(SiteURL.syncConflicts.path, L10n.t("sync.nav.conflicts"))) }
+            if viewer.role.watchesDevices { nav.append(HTML.link(SiteURL.syncDevices.path, L10n.t("sync.nav.devices"))) }
             if viewer.role.readsRegister {
                 nav += [
                     HTML.link(SiteURL.units.path, L10n.t("nav.tree")),
