@@ -44,33 +44,40 @@ struct AuditTrailTests {
         }
     }
 
-    @Test("log entries, needs and unit changes commit with their audit entry or not at all", arguments: TestDatabase.enabled)
+    @Test("log entries, needs, unit changes and task submissions commit with their audit entry or not at all", arguments: TestDatabase.enabled)
     func registerWritesAndEntriesTogether(kind: TestDatabase) async throws {
         try await withApp(kind) { app in
             // setup
             let sql = app.db as! any SQLDatabase
             var worker = try await Browser.login(app, as: "gridworker")
             var admin = try await Browser.login(app, as: "admin")
+            var department = try await Browser.login(app, as: "department")
             let grid = try await WebFixture.unit(app, WebFixture.ownGridCode)
-            let before = [try await WebFixture.count(app, "social_log_entries"), try await WebFixture.count(app, "resident_needs")]
+            let community = try await WebFixture.unit(app, WebFixture.communityCodes[0])
+            let before = [
+                try await WebFixture.count(app, "social_log_entries"), try await WebFixture.count(app, "resident_needs"), try await WebFixture.count(app, "admission_tasks"),
+            ]
             func writes() async throws -> [TestingHTTPResponse] {
                 [
                     try await worker.api(.POST, "/api/v1/units/\(grid.id)/log", json: #"{"text":"楼道灯已修好"}"#),
                     try await worker.api(.POST, "/api/v1/units/\(grid.id)/needs", json: #"{"text":"需要上门办理老年卡"}"#),
                     try await admin.api(.PATCH, "/api/v1/units/\(grid.id)", json: #"{"name":"改名后的网格"}"#),
+                    try await department.api(.POST, "/api/v1/units/\(community.id)/tasks", json: #"{"title":"协助开展燃气安全检查"}"#),
                 ]
             }
             // MUT: with the chain's head gone every append fails; then with it back.
             try await sql.raw("UPDATE audit_head SET id = 2 WHERE id = 1").run()
             let refused = try await writes()
-            let during = [try await WebFixture.count(app, "social_log_entries"), try await WebFixture.count(app, "resident_needs")]
+            let during = [
+                try await WebFixture.count(app, "social_log_entries"), try await WebFixture.count(app, "resident_needs"), try await WebFixture.count(app, "admission_tasks"),
+            ]
             let name = try await WebFixture.unit(app, WebFixture.ownGridCode).name
             try await sql.raw("UPDATE audit_head SET id = 1 WHERE id = 2").run()
             let accepted = try await writes()
             // validate
             #expect(refused.allSatisfy { $0.status.code >= 400 }, "\(refused.map(\.status))")
             #expect(during == before && name == grid.name, "nothing is written without its entry")
-            #expect(accepted.map(\.status.code) == [201, 201, 200])
+            #expect(accepted.map(\.status.code) == [201, 201, 200, 201])
             let logged = try await Self.entries(app, AuditFilter(action: "log.add")).count
             let recorded = try await Self.entries(app, AuditFilter(action: "need.record")).count
             #expect(logged == 1 && recorded == 1)

@@ -146,8 +146,11 @@ enum ExampleController {
         let keeper = try req.requireExampleKeeper()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("example") }
         let published = try req.content.decode(PublishForm.self).published == "1"
-        let example = try await ServiceExampleRepository(req.db).setPublished(id, published, in: keeper.viewer.scope)
-        try await req.audit("example.publish", object: "service_example", id.uuidString, detail: AuditDetail(["published": published ? "1" : "0"]).text)
+        let example = try await req.audited("example.publish", object: "service_example") { db in
+            try await ServiceExampleRepository(db).setPublished(id, published, in: keeper.viewer.scope)
+        } entry: { example in
+            (id.uuidString, AuditDetail(["published": published ? "1" : "0"]).text)
+        }
         return LogController.done(req, published ? "example.published" : "example.unpublished", to: .example(example.id))
     }
 }

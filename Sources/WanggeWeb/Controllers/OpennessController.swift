@@ -79,8 +79,11 @@ enum OpennessController {
         let v = try req.requireOpenness(\.keepsOpenness)
         let form = try req.content.decode(PowerForm.self)
         do {
-            let row = try await PowerListRepository(req.db).save(form.draft, to: try id(req, "unit"), by: v.account.displayName, at: req.now, in: v.scope)
-            try await req.audit("power.add", object: "power_item", row.id.uuidString, detail: AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+            let row = try await req.audited("power.add", object: "power_item") { db in
+                try await PowerListRepository(db).save(form.draft, to: try id(req, "unit"), by: v.account.displayName, at: req.now, in: v.scope)
+            } entry: { row in
+                (row.id.uuidString, AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+            }
             return LogController.done(req, "power.saved", to: .power(row.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await powersPage(req, v, form: LogController.refused(e, values: form.values), status: .unprocessableEntity)
@@ -107,8 +110,11 @@ enum OpennessController {
         let repo = PowerListRepository(req.db)
         let old = try await repo.get(try id(req, "power_item"), in: v.scope)
         do {
-            let row = try await repo.save(form.draft, id: old.id, to: old.unitID, by: v.account.displayName, at: req.now, in: v.scope)
-            try await req.audit("power.edit", object: "power_item", row.id.uuidString, detail: AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+            let row = try await req.audited("power.edit", object: "power_item") { db in
+                try await PowerListRepository(db).save(form.draft, id: old.id, to: old.unitID, by: v.account.displayName, at: req.now, in: v.scope)
+            } entry: { row in
+                (row.id.uuidString, AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+            }
             return LogController.done(req, "power.saved", to: .power(row.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await powerPage(req, v, form: LogController.refused(e, values: form.values), status: .unprocessableEntity)
@@ -117,8 +123,11 @@ enum OpennessController {
 
     static func deletePower(req: Request) async throws -> Response {
         let v = try req.requireOpenness(\.keepsOpenness)
-        let row = try await PowerListRepository(req.db).delete(try id(req, "power_item"), in: v.scope)
-        try await req.audit("power.delete", object: "power_item", row.id.uuidString, detail: AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+        let row = try await req.audited("power.delete", object: "power_item") { db in
+            try await PowerListRepository(db).delete(try id(req, "power_item"), in: v.scope)
+        } entry: { row in
+            (row.id.uuidString, AuditDetail(["unit": row.unitID.uuidString, "title": row.title]).text)
+        }
         return LogController.done(req, "power.deleted", to: .powers(row.unitID))
     }
 
@@ -155,10 +164,13 @@ enum OpennessController {
         do {
             let item = try optionalUUID(form.list_item, field: "list_item")
             let actor = CaseActor(id: v.account.id, name: v.account.displayName, role: .department)
-            let task = try await FourListRepository(req.db).submit(
-                TaskDraft(title: form.title ?? "", detail: form.detail ?? "", listItemID: item), to: try id(req, "unit"), department: v.account.displayName,
-                by: actor, at: req.now, in: v.scope)
-            try await req.audit("task.submit", object: "admission_task", task.id.uuidString, detail: AuditDetail(["unit": task.unitID.uuidString]).text)
+            let task = try await req.audited("task.submit", object: "admission_task") { db in
+                try await FourListRepository(db).submit(
+                    TaskDraft(title: form.title ?? "", detail: form.detail ?? "", listItemID: item), to: try id(req, "unit"), department: v.account.displayName,
+                    by: actor, at: req.now, in: v.scope)
+            } entry: { task in
+                (task.id.uuidString, AuditDetail(["unit": task.unitID.uuidString]).text)
+            }
             return LogController.done(req, "admission.saved", to: .tasks(task.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await tasksPage(req, v, form: LogController.refused(e, values: values), status: .unprocessableEntity)
@@ -184,18 +196,8 @@ enum OpennessController {
         let repo = FourListRepository(req.db)
         let task = try await repo.get(try id(req, "task"), in: v.scope)
         do {
-            let decision: AdmissionDecision
-            switch AdmissionActionKind(rawValue: form.decision ?? "") {
-            case .admit: decision = .admit(basis: form.basis)
-            case .refuse: decision = .refuse(reason: form.reason ?? "")
-            case .buyAsService: decision = .buyAsService(note: form.reason)
-            case nil: throw StoreError(.invalid, "admission.bad_decision", field: "decision")
-            }
-            let done = try await repo.review(
-                task.id, listItemID: try optionalUUID(form.list_item, field: "list_item"), decision: decision, by: v.account.displayName, at: req.now, in: v.scope)
-            try await req.audit(
-                "task.review", object: "admission_task", done.id.uuidString,
-                detail: AuditDetail(["unit": done.unitID.uuidString, "state": done.state.rawValue, "negative": done.negative ? "1" : nil]).text)
+            let done = try await OpennessAPI.review(
+                req, v, task: task.id, decision: form.decision, listItem: try optionalUUID(form.list_item, field: "list_item"), reason: form.reason, basis: form.basis)
             return LogController.done(req, "admission.reviewed", to: .tasks(done.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             req.parameters.set("id", to: task.unitID.uuidString)
@@ -233,10 +235,13 @@ enum OpennessController {
         let v = try req.requireOpenness(\.keepsOpenness)
         let form = try req.content.decode(ProposalForm.self)
         do {
-            let d = try await DecisionRepository(req.db).propose(
-                title: form.title ?? "", proposal: form.proposal ?? "", powerItemID: try optionalUUID(form.power_item, field: "power_item"),
-                to: try id(req, "unit"), on: today(req), at: req.now, in: v.scope)
-            try await req.audit("decision.propose", object: "major_decision", d.id.uuidString, detail: AuditDetail(["unit": d.unitID.uuidString]).text)
+            let d = try await req.audited("decision.propose", object: "major_decision") { db in
+                try await DecisionRepository(db).propose(
+                    title: form.title ?? "", proposal: form.proposal ?? "", powerItemID: try optionalUUID(form.power_item, field: "power_item"),
+                    to: try id(req, "unit"), on: today(req), at: req.now, in: v.scope)
+            } entry: { d in
+                (d.id.uuidString, AuditDetail(["unit": d.unitID.uuidString]).text)
+            }
             return LogController.done(req, "decision.saved", to: .decisions(d.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             let values = ["title": form.title ?? "", "proposal": form.proposal ?? "", "power_item": form.power_item ?? ""]
@@ -288,9 +293,12 @@ enum OpennessController {
             }
             let day = form.held_on?.trimmedOrNil ?? today(req)
             guard SimpleDate(iso: day) != nil, day <= today(req) else { throw StoreError(.invalid, "log.bad_day", field: "held_on") }
-            let done = try await repo.apply(step, to: decision.id, on: day, at: req.now, in: v.scope)
-            try await req.audit(
-                "decision.step", object: "major_decision", done.id.uuidString, detail: AuditDetail(["unit": done.unitID.uuidString, "stage": done.stage.rawValue]).text)
+            let chosen = step
+            let done = try await req.audited("decision.step", object: "major_decision") { db in
+                try await DecisionRepository(db).apply(chosen, to: decision.id, on: day, at: req.now, in: v.scope)
+            } entry: { done in
+                (done.id.uuidString, AuditDetail(["unit": done.unitID.uuidString, "stage": done.stage.rawValue]).text)
+            }
             return LogController.done(req, "decision.step_saved", to: .decisions(done.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             req.parameters.set("id", to: decision.unitID.uuidString)
@@ -328,15 +336,19 @@ enum OpennessController {
         let form = try req.content.decode(NoticeForm.self)
         let values = ["title": form.title ?? "", "body": form.body ?? "", "publish_on": form.publish_on ?? "", "expires_on": form.expires_on ?? ""]
         do {
-            var attachment: NoticeAttachment?
-            if let file = form.attachment, file.data.readableBytes > 0 {
-                attachment = NoticeAttachment(
-                    name: String(file.filename.suffix(100)), contentType: file.contentType?.description ?? "application/octet-stream", data: Data(buffer: file.data))
+            let attachment: NoticeAttachment? = form.attachment.flatMap { file in
+                file.data.readableBytes > 0
+                    ? NoticeAttachment(
+                        name: String(file.filename.suffix(100)), contentType: file.contentType?.description ?? "application/octet-stream", data: Data(buffer: file.data))
+                    : nil
             }
-            let n = try await NoticeRepository(req.db).publish(
-                title: form.title ?? "", body: form.body ?? "", publishOn: form.publish_on?.trimmedOrNil ?? today(req), expiresOn: form.expires_on?.trimmedOrNil,
-                attachment: attachment, to: try id(req, "unit"), by: v.account.displayName, at: req.now, in: v.scope)
-            try await req.audit("notice.publish", object: "notice", n.id.uuidString, detail: AuditDetail(["unit": n.unitID.uuidString]).text)
+            let n = try await req.audited("notice.publish", object: "notice") { db in
+                try await NoticeRepository(db).publish(
+                    title: form.title ?? "", body: form.body ?? "", publishOn: form.publish_on?.trimmedOrNil ?? today(req), expiresOn: form.expires_on?.trimmedOrNil,
+                    attachment: attachment, to: try id(req, "unit"), by: v.account.displayName, at: req.now, in: v.scope)
+            } entry: { n in
+                (n.id.uuidString, AuditDetail(["unit": n.unitID.uuidString]).text)
+            }
             return LogController.done(req, "notice.saved", to: .notices(n.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await noticesPage(req, v, form: LogController.refused(e, values: values), status: .unprocessableEntity)
@@ -368,8 +380,11 @@ extension OpennessController {
         do {
             guard let step = try optionalUUID(form.step, field: "step") else { throw StoreError(.invalid, "power.unknown_step", field: "step") }
             guard let item = try optionalUUID(form.power_item, field: "power_item") else { throw StoreError(.invalid, "admission.unknown_item", field: "power_item") }
-            try await PowerListRepository(req.db).tag(step: step, ofCase: caseID, with: item, by: w.actor.name, at: req.now, in: w.viewer.scope)
-            try await req.audit("case.power_tag", object: "case", caseID.uuidString, detail: AuditDetail(["step": step.uuidString, "power_item": item.uuidString]).text)
+            try await req.audited("case.power_tag", object: "case") { db in
+                try await PowerListRepository(db).tag(step: step, ofCase: caseID, with: item, by: w.actor.name, at: req.now, in: w.viewer.scope)
+            } entry: { _ in
+                (caseID.uuidString, AuditDetail(["step": step.uuidString, "power_item": item.uuidString]).text)
+            }
             return LogController.done(req, "power.step_saved", to: .caseDetail(caseID))
         } catch let e as StoreError where e.kind == .invalid {
             req.session.data[SessionKeys.notice] = e.message()

@@ -77,8 +77,11 @@ enum PatrolController {
         let patrolID = try id(req, what: "patrol")
         do {
             guard let point = try CaseController.point(lon: form.lon, lat: form.lat) else { throw StoreError(.invalid, "patrol.no_position", field: "location") }
-            let added = try await PatrolRepository(req.db).addPoints([PatrolPointDraft(point, at: req.now)], to: patrolID, now: req.now, in: w.viewer.scope)
-            try await req.audit("patrol.points", object: "patrol", patrolID.uuidString, detail: AuditDetail(["count": "1", "outside": added.first?.outside == true ? "1" : nil]).text)
+            let added = try await req.audited("patrol.points", object: "patrol") { db in
+                try await PatrolRepository(db).addPoints([PatrolPointDraft(point, at: req.now)], to: patrolID, now: req.now, in: w.viewer.scope)
+            } entry: { added in
+                (patrolID.uuidString, AuditDetail(["count": "1", "outside": added.first?.outside == true ? "1" : nil]).text)
+            }
             return LogController.done(req, added.first?.outside == true ? "patrol.point_outside" : "patrol.point_saved", to: .patrol(patrolID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await page(req, w.viewer, form: LogPages.Form(), error: e.message(), status: .unprocessableEntity)
@@ -141,8 +144,11 @@ enum PatrolController {
 
     static func end(req: Request) async throws -> Response {
         let w = try req.requirePatrolWalker()
-        let patrol = try await PatrolRepository(req.db).end(try id(req, what: "patrol"), at: req.now, in: w.viewer.scope)
-        try await req.audit("patrol.end", object: "patrol", patrol.id.uuidString, detail: AuditDetail(["unit": patrol.unitID.uuidString]).text)
+        let patrol = try await req.audited("patrol.end", object: "patrol") { db in
+            try await PatrolRepository(db).end(try id(req, what: "patrol"), at: req.now, in: w.viewer.scope)
+        } entry: { patrol in
+            (patrol.id.uuidString, AuditDetail(["unit": patrol.unitID.uuidString]).text)
+        }
         return LogController.done(req, "patrol.ended", to: .patrol(patrol.id))
     }
 

@@ -48,28 +48,40 @@ enum OpennessAPI {
         api.post("units", ":id", "tasks") { req async throws -> Response in
             let v = try req.requireOpenness(\.submitsTasks)
             let body = try req.content.decode(TaskBody.self)
-            let task = try await FourListRepository(req.db).submit(
-                TaskDraft(title: body.title, detail: body.detail ?? "", listItemID: body.listItemId), to: try req.id(), department: v.account.displayName,
-                by: CaseActor(id: v.account.id, name: v.account.displayName, role: .department), at: req.now, in: v.scope)
-            try await req.audit("task.submit", object: "admission_task", task.id.uuidString, detail: AuditDetail(["unit": task.unitID.uuidString]).text)
+            let task = try await req.audited("task.submit", object: "admission_task") { db in
+                try await FourListRepository(db).submit(
+                    TaskDraft(title: body.title, detail: body.detail ?? "", listItemID: body.listItemId), to: try req.id(), department: v.account.displayName,
+                    by: CaseActor(id: v.account.id, name: v.account.displayName, role: .department), at: req.now, in: v.scope)
+            } entry: { task in
+                (task.id.uuidString, AuditDetail(["unit": task.unitID.uuidString]).text)
+            }
             return try await task.encodeResponse(status: .created, for: req)
         }
         api.post("tasks", ":id", "review") { req async throws -> AdmissionTask in
             let v = try req.requireOpenness(\.reviewsTasks)
             let body = try req.content.decode(ReviewBody.self)
-            let decision: AdmissionDecision
-            switch AdmissionActionKind(rawValue: body.decision) {
-            case .admit: decision = .admit(basis: body.basis)
-            case .refuse: decision = .refuse(reason: body.reason ?? "")
-            case .buyAsService: decision = .buyAsService(note: body.reason)
-            case nil: throw StoreError(.invalid, "admission.bad_decision", field: "decision")
-            }
-            let task = try await FourListRepository(req.db).review(
-                try req.id(), listItemID: body.listItemId, decision: decision, by: v.account.displayName, at: req.now, in: v.scope)
-            try await req.audit(
-                "task.review", object: "admission_task", task.id.uuidString,
-                detail: AuditDetail(["unit": task.unitID.uuidString, "state": task.state.rawValue, "negative": task.negative ? "1" : nil]).text)
+            let task = try await review(req, v, task: try req.id(), decision: body.decision, listItem: body.listItemId, reason: body.reason, basis: body.basis)
             return task
+        }
+    }
+}
+
+extension OpennessAPI {
+    /// A task's review (page and API alike): the decision from its name, the review and its audit entry in one transaction.
+    static func review(
+        _ req: Request, _ v: Viewer, task: UUID, decision raw: String?, listItem: UUID?, reason: String?, basis: String?
+    ) async throws -> AdmissionTask {
+        let decision: AdmissionDecision
+        switch AdmissionActionKind(rawValue: raw ?? "") {
+        case .admit: decision = .admit(basis: basis)
+        case .refuse: decision = .refuse(reason: reason ?? "")
+        case .buyAsService: decision = .buyAsService(note: reason)
+        case nil: throw StoreError(.invalid, "admission.bad_decision", field: "decision")
+        }
+        return try await req.audited("task.review", object: "admission_task") { db in
+            try await FourListRepository(db).review(task, listItemID: listItem, decision: decision, by: v.account.displayName, at: req.now, in: v.scope)
+        } entry: { done in
+            (done.id.uuidString, AuditDetail(["unit": done.unitID.uuidString, "state": done.state.rawValue, "negative": done.negative ? "1" : nil]).text)
         }
     }
 }
