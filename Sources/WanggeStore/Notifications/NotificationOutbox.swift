@@ -182,16 +182,16 @@ public struct NotificationOutbox: Sendable, SQLRepository {
     /// How long a sent notice stays listed on the outbox page before it is removed.
     public static let keepSentDays = 180
 
-    /// Removes sent notices older than `keepSentDays` (at most `limit` a call, so a sweep round stays
-    /// short; the next round takes the rest). Queued, retrying and dead notices are never removed, and
-    /// a step is never queued again once committed, so no notice is sent twice. Returns how many.
-    @discardableResult
     /// How many notices are in each state (queued, retrying, sending, sent, dead): the backlog for /metrics.
     public func stateCounts() async throws -> [String: Int] {
         let rows = try await sql.raw("SELECT state, COUNT(*) AS n FROM notifications GROUP BY state").all()
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self)) })
     }
 
+    /// Removes sent notices older than `keepSentDays` (at most `limit` a call, so a sweep round stays
+    /// short; the next round takes the rest). Queued, retrying and dead notices are never removed, and
+    /// a step is never queued again once committed, so no notice is sent twice. Returns how many.
+    @discardableResult
     public func pruneSent(now: Date, limit: Int = 5000) async throws -> Int {
         let before = now.addingTimeInterval(-Double(Self.keepSentDays) * 86_400)
         let rows = try await sql.raw(

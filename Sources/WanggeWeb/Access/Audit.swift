@@ -34,11 +34,11 @@ extension Request {
 
     /// Makes a change and its audit entry in one transaction: both commit or neither does (a change
     /// can never be left unaudited by a failed append). `entry` gives the object id and detail from
-    /// the change's result. On SQLite the write lock is taken first, so the chain head read for the
+    /// the change's result, or nil when the result changed nothing (a replay answered from what is stored). On SQLite the write lock is taken first, so the chain head read for the
     /// entry cannot race another writer.
     func audited<T: Sendable>(
         _ action: String, object type: String, actor: AuditActor? = nil, _ change: @escaping @Sendable (any Database) async throws -> T,
-        entry: @escaping @Sendable (T) -> (id: String, detail: String)
+        entry: @escaping @Sendable (T) -> (id: String, detail: String)?
     ) async throws -> T {
         let base = auditEntry(action, object: type, "", actor: actor)
         let chain = keys.audit
@@ -46,9 +46,11 @@ extension Request {
             guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
             try await StoreSetup.takeWriteLock(on: sql)
             let result = try await change(tx)
-            var e = base
-            (e.objectID, e.detail) = entry(result)
-            _ = try await AuditLog.append([e], chain: chain, on: sql)
+            if let (id, detail) = entry(result) {
+                var e = base
+                (e.objectID, e.detail) = (id, detail)
+                _ = try await AuditLog.append([e], chain: chain, on: sql)
+            }
             return result
         }
     }

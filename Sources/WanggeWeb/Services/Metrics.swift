@@ -22,6 +22,15 @@ enum WanggeMetrics {
         return registry
     }()
 
+    static var notifications: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "wangge", metricName: "notifications", unitName: "", helpText: "Notices in the outbox by state (backlog = queued + retrying)")
+    }
+    static var intakeQueued: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "wangge", metricName: "intake_queued", unitName: "", helpText: "Reports waiting for the next durable commit")
+    }
+
     static func intakeBatch(_ size: Int) {
         Recorder(label: "wangge_intake_batch_size", aggregate: true).record(size)
     }
@@ -37,9 +46,9 @@ enum WanggeMetrics {
         guard allowed(req) else { throw Abort(.notFound) }
         let counts = try await NotificationOutbox(req.db, cipher: req.keys.cipher).stateCounts()
         for state in DeliveryState.allCases.map(\.rawValue) {
-            registry.makeGauge(name: "wangge_notifications", labels: [("state", state)]).set(Double(counts[state] ?? 0))
+            registry.makeGauge(descriptor: notifications, labels: [("state", state)]).set(Double(counts[state] ?? 0))
         }
-        registry.makeGauge(name: "wangge_intake_queued").set(Double(await req.application.caseIntake.batcher.queued))
+        registry.makeGauge(descriptor: intakeQueued).set(Double(await req.application.caseIntake.batcher.queued))
         return Response(
             status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
             body: .init(string: registry.emitToString()))

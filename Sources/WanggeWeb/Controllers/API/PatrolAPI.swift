@@ -54,9 +54,10 @@ enum PatrolAPI {
         api.post("units", ":id", "patrols") { req async throws -> Response in
             let w = try req.requirePatrolWalker()
             let body = try req.content.decode(StartBody.self)
-            let (patrol, created) = try await PatrolRepository(req.db).start(in: try req.id(), clientID: body.clientId, by: w.actor, at: req.now, scope: w.viewer.scope)
-            if created {
-                try await req.audit("patrol.start", object: "patrol", patrol.id.uuidString, detail: AuditDetail(["unit": patrol.unitID.uuidString]).text)
+            let (patrol, created) = try await req.audited("patrol.start", object: "patrol") { db in
+                try await PatrolRepository(db).start(in: try req.id(), clientID: body.clientId, by: w.actor, at: req.now, scope: w.viewer.scope)
+            } entry: { started in
+                started.1 ? (started.0.id.uuidString, AuditDetail(["unit": started.0.unitID.uuidString]).text) : nil
             }
             return try await patrol.encodeResponse(status: created ? .created : .ok, for: req)
         }
@@ -76,10 +77,12 @@ enum PatrolAPI {
                 if !stored.isEmpty { return try await stored.encodeResponse(status: .ok, for: req) }
             }
             let drafts = body.points.map { PatrolPointDraft(GeoPoint(lon: $0.lon, lat: $0.lat), at: $0.at ?? req.now) }
-            let points = try await repo.addPoints(drafts, to: id, clientID: body.clientId, now: req.now, in: w.viewer.scope)
-            let outside = points.filter(\.outside).count
-            try await req.audit(
-                "patrol.points", object: "patrol", id.uuidString, detail: AuditDetail(["count": String(points.count), "outside": outside > 0 ? String(outside) : nil]).text)
+            let points = try await req.audited("patrol.points", object: "patrol") { db in
+                try await PatrolRepository(db).addPoints(drafts, to: id, clientID: body.clientId, now: req.now, in: w.viewer.scope)
+            } entry: { points in
+                let outside = points.filter(\.outside).count
+                return (id.uuidString, AuditDetail(["count": String(points.count), "outside": outside > 0 ? String(outside) : nil]).text)
+            }
             return try await points.encodeResponse(status: .created, for: req)
         }
         api.post("patrols", ":id", "findings") { req async throws -> Response in
@@ -101,14 +104,13 @@ enum PatrolAPI {
         }
         api.post("patrols", ":id", "end") { req async throws -> Patrol in
             let w = try req.requirePatrolWalker()
-            let repo = PatrolRepository(req.db)
             let id = try req.id()
-            let was = try await repo.get(id, in: w.viewer.scope)
-            let patrol = try await repo.end(id, at: req.now, in: w.viewer.scope)
-            if was.state != .ended {
-                try await req.audit("patrol.end", object: "patrol", patrol.id.uuidString, detail: AuditDetail(["unit": patrol.unitID.uuidString]).text)
+            let wasEnded = try await PatrolRepository(req.db).get(id, in: w.viewer.scope).state == .ended
+            return try await req.audited("patrol.end", object: "patrol") { db in
+                try await PatrolRepository(db).end(id, at: req.now, in: w.viewer.scope)
+            } entry: { patrol in
+                wasEnded ? nil : (patrol.id.uuidString, AuditDetail(["unit": patrol.unitID.uuidString]).text)
             }
-            return patrol
         }
         api.get("components", ":id", "history") { req async throws -> [ComponentStateChange] in
             let v = try req.requireRegisterReader()
