@@ -36,6 +36,7 @@ extension Request {
     /// can never be left unaudited by a failed append). `entry` gives the object id and detail from
     /// the change's result, or nil when the result changed nothing (a replay answered from what is stored). On SQLite the write lock is taken first, so the chain head read for the
     /// entry cannot race another writer.
+    @discardableResult
     func audited<T: Sendable>(
         _ action: String, object type: String, actor: AuditActor? = nil, _ change: @escaping @Sendable (any Database) async throws -> T,
         entry: @escaping @Sendable (T) -> (id: String, detail: String)?

@@ -46,9 +46,11 @@ extension CaseSetupController {
                 throw ValidationFailure(problems: [FieldProblem("kind", "calendar.bad_kind")])
             }
             let day = CalendarDay(date: date, kind: kind, name: form.name ?? "")
-            let before = try await OfficeCalendarRepository(req.db).set(day)
-            let detail = AuditDetail(["kind": kind.rawValue, "name": day.name.trimmingSpaces(), "was": before.map { "\($0.kind.rawValue) \($0.name)" }])
-            try await req.audit("case.calendar.set", object: "calendar_day", date.description, detail: detail.text)
+            _ = try await req.audited("case.calendar.set", object: "calendar_day") { db in
+                try await OfficeCalendarRepository(db).set(day)
+            } entry: { before in
+                (date.description, AuditDetail(["kind": kind.rawValue, "name": day.name.trimmingSpaces(), "was": before.map { "\($0.kind.rawValue) \($0.name)" }]).text)
+            }
             return saved(req, .caseSetupCalendar(year: date.year))
         } catch let failure as ValidationFailure {
             return try await calendarPage(req, year: year, values: form, problems: CaseSetupPages.problems(failure), status: .unprocessableEntity)
@@ -58,9 +60,12 @@ extension CaseSetupController {
     static func removeCalendarDay(req: Request) async throws -> Response {
         _ = try require(req, district: true)
         guard let date = req.parameters.get("id").flatMap(SimpleDate.init(iso:)) else { throw StoreError.notFound("calendar_day") }
-        guard let before = try await OfficeCalendarRepository(req.db).remove(date) else { throw StoreError.notFound("calendar_day") }
-        try await req.audit(
-            "case.calendar.remove", object: "calendar_day", date.description, detail: AuditDetail(["was": "\(before.kind.rawValue) \(before.name)"]).text)
+        _ = try await req.audited("case.calendar.remove", object: "calendar_day") { db in
+            guard let before = try await OfficeCalendarRepository(db).remove(date) else { throw StoreError.notFound("calendar_day") }
+            return before
+        } entry: { before in
+            (date.description, AuditDetail(["was": "\(before.kind.rawValue) \(before.name)"]).text)
+        }
         return saved(req, .caseSetupCalendar(year: date.year))
     }
 }

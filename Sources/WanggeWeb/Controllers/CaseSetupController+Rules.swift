@@ -34,8 +34,11 @@ extension CaseSetupController {
         _ = try require(req, district: true)
         let form = try req.content.decode(DepartmentForm.self)
         do {
-            let row = try await store(req).addDepartment(key: form.key ?? "", nameZh: form.name_zh ?? "", nameEn: form.name_en ?? "")
-            try await req.audit("case.department.add", object: "department", row.key, detail: AuditDetail(["name": row.nameZh]).text)
+            _ = try await req.audited("case.department.add", object: "department") { db in
+                try await store(db).addDepartment(key: form.key ?? "", nameZh: form.name_zh ?? "", nameEn: form.name_en ?? "")
+            } entry: { row in
+                (row.key, AuditDetail(["name": row.nameZh]).text)
+            }
             return saved(req, .caseSetupDepartments)
         } catch let failure as ValidationFailure {
             return try await departmentsPage(req, values: form.values, problems: CaseSetupPages.problems(failure), renaming: nil, status: .unprocessableEntity)
@@ -47,8 +50,11 @@ extension CaseSetupController {
         let key = req.parameters.get("id") ?? ""
         let form = try req.content.decode(DepartmentForm.self)
         do {
-            let (before, after) = try await store(req).renameDepartment(key, nameZh: form.name_zh ?? "", nameEn: form.name_en ?? "")
-            try await req.audit("case.department.rename", object: "department", key, detail: AuditDetail(["name": after.nameZh, "was": before.nameZh]).text)
+            _ = try await req.audited("case.department.rename", object: "department") { db in
+                try await store(db).renameDepartment(key, nameZh: form.name_zh ?? "", nameEn: form.name_en ?? "")
+            } entry: { change in
+                (key, AuditDetail(["name": change.1.nameZh, "was": change.0.nameZh]).text)
+            }
             return saved(req, .caseSetupDepartments)
         } catch let failure as ValidationFailure {
             return try await departmentsPage(req, values: form.values, problems: CaseSetupPages.problems(failure), renaming: key, status: .unprocessableEntity)
@@ -86,14 +92,11 @@ extension CaseSetupController {
         let v = try require(req, district: false)
         let form = try req.content.decode(RuleForm.self)
         do {
-            let (rule, replaced) = try await store(req).setRule(
-                category: form.category ?? "", unit: form.unit.flatMap(UUID.init(uuidString:)),
-                department: form.department ?? "", in: v.scope)
-            try await req.audit(
-                "case.rule.set", object: "routing_rule", rule.id.uuidString,
-                detail: AuditDetail([
-                    "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey, "was": replaced,
-                ]).text)
+            _ = try await req.audited("case.rule.set", object: "routing_rule") { db in
+                try await store(db).setRule(category: form.category ?? "", unit: form.unit.flatMap(UUID.init(uuidString:)), department: form.department ?? "", in: v.scope)
+            } entry: { set in
+                (set.0.id.uuidString, AuditDetail(["category": set.0.categoryKey, "unit": set.0.unitID.uuidString, "department": set.0.departmentKey, "was": set.1]).text)
+            }
             return saved(req, .caseSetupRoutes)
         } catch let failure as ValidationFailure {
             return try await routesPage(req, v, values: form.values, problems: CaseSetupPages.problems(failure), status: .unprocessableEntity)
@@ -102,12 +105,12 @@ extension CaseSetupController {
 
     static func deleteRule(req: Request) async throws -> Response {
         let v = try require(req, district: false)
-        let rule = try await store(req).deleteRule(try req.id(), in: v.scope)
-        try await req.audit(
-            "case.rule.delete", object: "routing_rule", rule.id.uuidString,
-            detail: AuditDetail([
-                "category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey,
-            ]).text)
+        let id = try req.id()
+        _ = try await req.audited("case.rule.delete", object: "routing_rule") { db in
+            try await store(db).deleteRule(id, in: v.scope)
+        } entry: { rule in
+            (rule.id.uuidString, AuditDetail(["category": rule.categoryKey, "unit": rule.unitID.uuidString, "department": rule.departmentKey]).text)
+        }
         return saved(req, .caseSetupRoutes)
     }
 }

@@ -37,6 +37,7 @@ enum CaseSetupController {
     }
 
     static func store(_ req: Request) -> CaseSetupRepository { CaseSetupRepository(req.db) }
+    static func store(_ db: any Database) -> CaseSetupRepository { CaseSetupRepository(db) }
     static func reader(_ req: Request) -> CaseRepository { CaseController.repo(req) }
 
     /// The notice left by the last change, shown once.
@@ -131,10 +132,11 @@ enum CaseSetupController {
         _ = try require(req, district: true)
         let form = try req.content.decode(CategoryForm.self)
         do {
-            let row = try await store(req).addCategory(
-                parent: form.parent?.trimmingSpaces().nilIfEmpty, segment: form.key ?? "", kind: form.kind,
-                form.settings)
-            try await req.audit("case.category.add", object: "case_category", row.key, detail: detail(row))
+            let row = try await req.audited("case.category.add", object: "case_category") { db in
+                try await store(db).addCategory(parent: form.parent?.trimmingSpaces().nilIfEmpty, segment: form.key ?? "", kind: form.kind, form.settings)
+            } entry: { row in
+                (row.key, detail(row))
+            }
             return saved(req, .caseSetupCategory(row.key))
         } catch let failure as ValidationFailure {
             return try await categoriesPage(req, values: form.values, problems: CaseSetupPages.problems(failure), status: .unprocessableEntity)
@@ -179,8 +181,11 @@ enum CaseSetupController {
         let row = try await existing(req)
         let form = try req.content.decode(CategoryForm.self)
         do {
-            let (before, after) = try await store(req).updateCategory(row.key, form.settings)
-            try await req.audit("case.category.update", object: "case_category", row.key, detail: detail(after, was: before))
+            _ = try await req.audited("case.category.update", object: "case_category") { db in
+                try await store(db).updateCategory(row.key, form.settings)
+            } entry: { change in
+                (row.key, detail(change.1, was: change.0))
+            }
             return saved(req, .caseSetupCategory(row.key))
         } catch let failure as ValidationFailure {
             var values = form.values
@@ -196,10 +201,11 @@ enum CaseSetupController {
         let row = try await existing(req)
         let active = try req.content.decode(ActiveForm.self).active == "1"
         do {
-            let changed = try await store(req).setActive(row.key, active)
-            try await req.audit(
-                active ? "case.category.activate" : "case.category.deactivate", object: "case_category", row.key,
-                detail: AuditDetail(["keys": changed.joined(separator: ",")]).text)
+            _ = try await req.audited(active ? "case.category.activate" : "case.category.deactivate", object: "case_category") { db in
+                try await store(db).setActive(row.key, active)
+            } entry: { changed in
+                (row.key, AuditDetail(["keys": changed.joined(separator: ",")]).text)
+            }
             return saved(req, .caseSetupCategory(row.key))
         } catch let e as StoreError where e.kind == .invalid {
             return try await categoryPage(req, row, values: CaseSetupPages.CategoryValues(row), problems: problems(e), status: .unprocessableEntity)

@@ -39,10 +39,12 @@ enum OutboxController {
         let v = try requireWatcher(req)
         let id = try req.id()
         do {
-            let item = try await outbox(req).retryNow(id, in: v.scope, now: req.now)
-            try await req.audit(
-                "notification.retry", object: "notification", id.uuidString,
-                detail: "case=\(item.caseID.uuidString); channel=\(item.channel.rawValue); kind=\(item.notice.kind.rawValue)")
+            let cipher = req.keys.cipher
+            _ = try await req.audited("notification.retry", object: "notification") { db in
+                try await NotificationOutbox(db, cipher: cipher).retryNow(id, in: v.scope, now: req.now)
+            } entry: { item in
+                (id.uuidString, "case=\(item.caseID.uuidString); channel=\(item.channel.rawValue); kind=\(item.notice.kind.rawValue)")
+            }
         } catch let e as StoreError {
             try await req.audit("notification.retry", object: "notification", id.uuidString, detail: e.key, outcome: "denied")
             throw e

@@ -110,8 +110,12 @@ enum RightsController {
             householdNumber: values.householdNumber.nilIfEmpty, relation: values.relation.nilIfEmpty,
             residenceType: values.residenceType, tags: values.tags + kept)
         do {
-            let result = try await people.correct(id, input, in: v.scope, at: req.now)
-            try await req.audit("update", object: "resident", id.uuidString, detail: "fields=" + result.changed.joined(separator: ","))
+            let cipher = req.keys.cipher
+            _ = try await req.audited("update", object: "resident") { db in
+                try await ResidentRepository(db, cipher: cipher).correct(id, input, in: v.scope, at: req.now)
+            } entry: { result in
+                (id.uuidString, "fields=" + result.changed.joined(separator: ","))
+            }
             return req.redirect(to: SiteURL.resident(id).path)
         } catch let failure as ValidationFailure {
             var problems: [String: String] = [:]
@@ -137,8 +141,12 @@ enum RightsController {
         do { why = try Unmask.reason(form?.reason) } catch let e as StoreError {
             return try await ResidentController.detail(req, viewer: v, id: id, reveal: false, problem: (.anonymise, e.message()), status: .unprocessableEntity)
         }
-        try await people.anonymise(id, in: v.scope, at: req.now)
-        try await req.audit("anonymise", object: "resident", id.uuidString, detail: why)
+        let cipher = req.keys.cipher
+        try await req.audited("anonymise", object: "resident") { db in
+            try await ResidentRepository(db, cipher: cipher).anonymise(id, in: v.scope, at: req.now)
+        } entry: { _ in
+            (id.uuidString, why)
+        }
         return req.redirect(to: SiteURL.resident(id).path)
     }
 }

@@ -18,6 +18,7 @@ enum ServiceCatalogueController {
     }
 
     static func repo(_ req: Request) -> ServiceCatalogueRepository { ServiceCatalogueRepository(req.db) }
+    static func repo(_ db: any Database) -> ServiceCatalogueRepository { ServiceCatalogueRepository(db) }
 
     static func catalogue(req: Request) async throws -> Response {
         // Published worked examples only: they were anonymised and read by the person who saved them.
@@ -83,8 +84,11 @@ enum ServiceCatalogueController {
         _ = try CaseSetupController.require(req, district: true)
         let form = try req.content.decode(ServiceForm.self)
         do {
-            let row = try await repo(req).add(key: form.key ?? "", form.draft)
-            try await req.audit("service.add", object: "proxy_service", row.key, detail: detail(row))
+            let row = try await req.audited("service.add", object: "proxy_service") { db in
+                try await repo(db).add(key: form.key ?? "", form.draft)
+            } entry: { row in
+                (row.key, detail(row))
+            }
             return saved(req, row.key)
         } catch let failure as ValidationFailure {
             return try await setupPage(req, values: form.values, problems: CaseSetupPages.problems(failure), status: .unprocessableEntity)
@@ -113,8 +117,11 @@ enum ServiceCatalogueController {
         let row = try await existing(req)
         let form = try req.content.decode(ServiceForm.self)
         do {
-            let (before, after) = try await repo(req).update(row.key, form.draft)
-            try await req.audit("service.update", object: "proxy_service", row.key, detail: detail(after, was: before))
+            _ = try await req.audited("service.update", object: "proxy_service") { db in
+                try await repo(db).update(row.key, form.draft)
+            } entry: { change in
+                (row.key, detail(change.1, was: change.0))
+            }
             return saved(req, row.key)
         } catch let failure as ValidationFailure {
             var values = form.values
@@ -127,8 +134,11 @@ enum ServiceCatalogueController {
         _ = try CaseSetupController.require(req, district: true)
         let row = try await existing(req)
         let active = try req.content.decode(CaseSetupController.ActiveForm.self).active == "1"
-        try await repo(req).setActive(row.key, active)
-        try await req.audit(active ? "service.activate" : "service.deactivate", object: "proxy_service", row.key)
+        try await req.audited(active ? "service.activate" : "service.deactivate", object: "proxy_service") { db in
+            try await repo(db).setActive(row.key, active)
+        } entry: { _ in
+            (row.key, "")
+        }
         return saved(req, row.key)
     }
 }
