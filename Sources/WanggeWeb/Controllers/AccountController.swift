@@ -43,10 +43,15 @@ enum AccountController {
         guard form.new == form.confirm else { return try await render(req, message: nil, error: L10n.t("account.mismatch"), status: .unprocessableEntity) }
         guard PasswordRules.isStrong(form.new) else { return try await render(req, message: nil, error: L10n.t("account.weak_password"), status: .unprocessableEntity) }
         guard form.new != form.current else { return try await render(req, message: nil, error: L10n.t("account.same_password"), status: .unprocessableEntity) }
-        try await AccountRepository(req.db).setPassword(v.account.id, hash: try await req.password.async.hash(form.new), at: req.now)
-        // Every other session of the account ends: whoever knew the old password is signed out everywhere.
-        try await SessionRepository(req.db).deleteAll(of: v.account.id, except: req.session.id?.string)
-        try await req.audit("password_changed", object: "account", v.account.id.uuidString)
+        let hash = try await req.password.async.hash(form.new)
+        let session = req.session.id?.string
+        try await req.audited("password_changed", object: "account") { db in
+            try await AccountRepository(db).setPassword(v.account.id, hash: hash, at: req.now)
+            // Every other session of the account ends: whoever knew the old password is signed out everywhere.
+            try await SessionRepository(db).deleteAll(of: v.account.id, except: session)
+        } entry: { _ in
+            (v.account.id.uuidString, "")
+        }
         req.viewer?.mustChangePassword = false
         return try await render(req, message: L10n.t("account.password_changed"), error: nil)
     }
@@ -64,10 +69,12 @@ enum AccountController {
         let scopes = Set((form.scopes ?? []).compactMap(TokenScope.init(rawValue:))).intersection(TokenSection.offered(for: v.role))
         let days = try form.days.flatMap { $0.isEmpty ? nil : $0 }.map { try Request.integer($0, name: "days", in: 1...365) } ?? 90
         do {
-            let made = try await ApiTokenRepository(req.db).create(
-                accountID: v.account.id, name: form.name, scopes: scopes,
-                expiresAt: req.now.addingTimeInterval(Double(days) * 86400), now: req.now)
-            try await req.audit("token_created", object: "api_token", made.row.id.uuidString, detail: "\(made.row.name): \(made.row.scopes), \(days) d")
+            let made = try await req.audited("token_created", object: "api_token") { db in
+                try await ApiTokenRepository(db).create(
+                    accountID: v.account.id, name: form.name, scopes: scopes, expiresAt: req.now.addingTimeInterval(Double(days) * 86400), now: req.now)
+            } entry: { made in
+                (made.row.id.uuidString, "\(made.row.name): \(made.row.scopes), \(days) d")
+            }
             return try await render(req, message: L10n.t("token.created"), error: nil, newToken: made.token)
         } catch let e as StoreError {
             return try await render(req, message: nil, error: e.message(), status: .unprocessableEntity)
@@ -77,8 +84,11 @@ enum AccountController {
     static func revokeToken(req: Request) async throws -> Response {
         let v = try req.requireViewer()
         let id = try req.id()
-        try await ApiTokenRepository(req.db).revoke(id, accountID: v.account.id, now: req.now)
-        try await req.audit("token_revoked", object: "api_token", id.uuidString)
+        try await req.audited("token_revoked", object: "api_token") { db in
+            try await ApiTokenRepository(db).revoke(id, accountID: v.account.id, now: req.now)
+        } entry: { _ in
+            (id.uuidString, "")
+        }
         return try await render(req, message: L10n.t("token.revoked"), error: nil)
     }
 }

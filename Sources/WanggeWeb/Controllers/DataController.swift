@@ -47,8 +47,11 @@ enum DataController {
         guard let batch = try await ImportBatches(req.db).find(id), try await batches(req, v).contains(where: { $0.id == id }) || v.role == .sysAdmin
         else { throw StoreError.notFound("import_batch") }
         do {
-            let restored = try await ImportBatches(req.db).rollback(id, in: v.scope, by: v.account.username, at: req.now)
-            try await req.audit("import.undo", object: "import_batch", id.uuidString, detail: AuditDetail(["kind": batch.kind, "rows": "\(restored)"]).text)
+            let restored = try await req.audited("import.undo", object: "import_batch") { db in
+                try await ImportBatches(db).rollback(id, in: v.scope, by: v.account.username, at: req.now)
+            } entry: { restored in
+                (id.uuidString, AuditDetail(["kind": batch.kind, "rows": "\(restored)"]).text)
+            }
             req.session.data[SessionKeys.notice] = L10n.t("import.undo.done", restored)
         } catch let e as StoreError where e.kind == .conflict {
             try await req.audit("import.undo", object: "import_batch", id.uuidString, detail: AuditDetail(["reason": e.key]).text, outcome: "refused")

@@ -121,10 +121,11 @@ enum ExampleController {
             title: form.title ?? "", text: form.text ?? "", serviceKey: form.service, outcome: form.outcome ?? "", keywords: ExampleDraft.words(form.keywords ?? ""),
             published: form.published == "1")
         do {
-            let saved = try await ServiceExampleRepository(req.db).save(draft, from: c, by: w.actor, at: req.now)
-            try await req.audit(
-                "example.save", object: "service_example", saved.id.uuidString,
-                detail: AuditDetail(["case": c.trackingCode, "service": saved.serviceKey, "published": saved.published ? "1" : nil]).text)
+            let saved = try await req.audited("example.save", object: "service_example") { db in
+                try await ServiceExampleRepository(db).save(draft, from: c, by: w.actor, at: req.now)
+            } entry: { saved in
+                (saved.id.uuidString, AuditDetail(["case": c.trackingCode, "service": saved.serviceKey, "published": saved.published ? "1" : nil]).text)
+            }
             return LogController.done(req, "example.saved", to: .example(saved.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await formPage(

@@ -39,8 +39,11 @@ enum PatrolController {
 
     static func start(req: Request) async throws -> Response {
         let w = try req.requirePatrolWalker()
-        let (patrol, _) = try await PatrolRepository(req.db).start(in: try id(req, what: "unit"), by: w.actor, at: req.now, scope: w.viewer.scope)
-        try await req.audit("patrol.start", object: "patrol", patrol.id.uuidString, detail: AuditDetail(["unit": patrol.unitID.uuidString]).text)
+        let (patrol, _) = try await req.audited("patrol.start", object: "patrol") { db in
+            try await PatrolRepository(db).start(in: try id(req, what: "unit"), by: w.actor, at: req.now, scope: w.viewer.scope)
+        } entry: { started in
+            (started.0.id.uuidString, AuditDetail(["unit": started.0.unitID.uuidString]).text)
+        }
         return LogController.done(req, "patrol.started", to: .patrol(patrol.id))
     }
 

@@ -129,11 +129,12 @@ enum SyncController {
         case "edit": action = .edit(value ?? "")
         default: throw StoreError(.invalid, "field.not_one_of", [raw, "keep_mine/keep_server/edit"], field: "action")
         }
-        let decided = try await SyncRepository(req.db, cipher: req.keys.cipher).decide(
-            id, action, by: decider, actor: v.account.id, actorName: v.account.displayName, in: v.scope, now: req.now)
-        try await req.audit(
-            "sync.conflict_decide", object: "sync_conflict", id.uuidString,
-            detail: AuditDetail(["resident": decided.residentID.uuidString, "field": decided.field, "state": decided.state.rawValue, "as": decider.rawValue]).text)
+        let cipher = req.keys.cipher
+        let decided = try await req.audited("sync.conflict_decide", object: "sync_conflict") { db in
+            try await SyncRepository(db, cipher: cipher).decide(id, action, by: decider, actor: v.account.id, actorName: v.account.displayName, in: v.scope, now: req.now)
+        } entry: { decided in
+            (id.uuidString, AuditDetail(["resident": decided.residentID.uuidString, "field": decided.field, "state": decided.state.rawValue, "as": decider.rawValue]).text)
+        }
         return shown(decided, role: v.role)
     }
 

@@ -52,18 +52,26 @@ enum SyncAPI {
         sync.post("devices") { req async throws -> Registered in
             let w = try req.requireOfflineWorker()
             let body = try req.content.decode(DeviceBody.self)
-            let (device, key) = try await SyncRepository(req.db, cipher: req.keys.cipher).register(
-                account: w.viewer.account.id, unit: w.viewer.account.unitID, label: body.label?.trimmedOrNil ?? "phone",
-                appVersion: body.appVersion?.trimmedOrNil ?? "?", now: req.now)
-            try await req.audit("sync.device_register", object: "sync_device", device.id.uuidString, detail: AuditDetail(["app": device.appVersion]).text)
+            let cipher = req.keys.cipher
+            let (device, key) = try await req.audited("sync.device_register", object: "sync_device") { db in
+                try await SyncRepository(db, cipher: cipher).register(
+                    account: w.viewer.account.id, unit: w.viewer.account.unitID, label: body.label?.trimmedOrNil ?? "phone",
+                    appVersion: body.appVersion?.trimmedOrNil ?? "?", now: req.now)
+            } entry: { registered in
+                (registered.0.id.uuidString, AuditDetail(["app": registered.0.appVersion]).text)
+            }
             return Registered(deviceId: device.id, key: key, protocol: SyncProtocol.current, gridId: device.unitID)
         }
         sync.post("devices", ":id", "retire") { req async throws -> HTTPStatus in
             let w = try req.requireOfflineWorker()
             let repo = SyncRepository(req.db, cipher: req.keys.cipher)
             guard let device = try await repo.device(try req.id(), account: w.viewer.account.id) else { throw StoreError.notFound("device") }
-            try await repo.retire(device.id, now: req.now)
-            try await req.audit("sync.device_retire", object: "sync_device", device.id.uuidString)
+            let cipher = req.keys.cipher
+            try await req.audited("sync.device_retire", object: "sync_device") { db in
+                try await SyncRepository(db, cipher: cipher).retire(device.id, now: req.now)
+            } entry: { _ in
+                (device.id.uuidString, "")
+            }
             return .noContent
         }
         sync.responseCompression(.enable).get { req async throws -> SyncPage in
