@@ -121,6 +121,9 @@ enum SiteURL {
     case portalFeed(String, format: String)
     case noticeAttachment(UUID)
     case casePowerTag(UUID)
+    /// A unit's service centres and stations, and one station's edit page.
+    case stations(UUID)
+    case station(UUID)
 
     var path: String {
         switch self {
@@ -246,6 +249,8 @@ enum SiteURL {
         case .portalFeed(let code, let format): "/open/\(Self.segment(code))/feed.\(Self.segment(format))"
         case .noticeAttachment(let id): "/open/notices/\(id.uuidString)/attachment"
         case .casePowerTag(let id): "/cases/\(id.uuidString)/power"
+        case .stations(let id): "/units/\(id.uuidString)/stations"
+        case .station(let id): "/stations/\(id.uuidString)"
         }
     }
 
@@ -329,6 +334,8 @@ enum SiteURL {
         case .portalFeed: ["open", ":code", ":file"]
         case .noticeAttachment: ["open", "notices", ":id", "attachment"]
         case .casePowerTag: ["cases", ":id", "power"]
+        case .stations: ["units", ":id", "stations"]
+        case .station: ["stations", ":id"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -178,6 +178,7 @@ func routes(_ app: Application) throws {
     WeightsController.register(pages)
     ReportController.register(pages)
     OpennessController.register(pages)
+    StationController.register(pages)
     PortalController.register(app)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 

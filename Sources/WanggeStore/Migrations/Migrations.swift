@@ -54,6 +54,7 @@ public enum StoreMigrations {
             CreateMajorDecisions(),
             CreateNotices(),
             CreateCasePowerTags(),
+            CreateServiceStations(),
         ]
     }
 }
