@@ -16,7 +16,7 @@ extension DemoLoader {
             made += 1
         }
         for (i, unit) in units.enumerated() {
-            let point = unit.area?.interiorPoint
+            let point = unit.area.flatMap(Self.stationPoint)
             switch unit.level {
             case .district:
                 try await add(
@@ -32,12 +32,21 @@ extension DemoLoader {
                     phone: String(format: "010-8562 %04d", 4200 + i), staff: ["王丽 站长", "李强 事务代办员"])
                 let grid = units.first { $0.parentID == unit.id && $0.level == .grid }
                 try await add(
-                    unit, .partyStation, "\((grid ?? unit).name)党群服务站", "\((grid ?? unit).name)中心花园旁活动室", at: (grid?.area ?? unit.area)?.interiorPoint,
+                    unit, .partyStation, "\((grid ?? unit).name)党群服务站", "\((grid ?? unit).name)中心花园旁活动室", at: (grid?.area ?? unit.area).flatMap(Self.stationPoint),
                     hours: "每天 9:00–11:30，15:00–20:00", phone: String(format: "010-8562 %04d", 5200 + i), staff: ["赵敏 党建指导员", "张秀英 志愿者（党员中心户）"])
             default:
                 continue
             }
         }
         return made
+    }
+
+    /// A little south of the area's interior point, where the map writes the unit's name, so the
+    /// station's dot does not sit on the label; the interior point itself when that falls outside.
+    static func stationPoint(_ area: GeoArea) -> GeoPoint? {
+        guard let p = area.interiorPoint else { return nil }
+        let box = area.bbox
+        let moved = GeoPoint(lon: p.lon, lat: p.lat - (box.maxLat - box.minLat) * 0.15)
+        return area.contains(moved) ? moved : p
     }
 }
