@@ -179,6 +179,7 @@ func routes(_ app: Application) throws {
     ReportController.register(pages)
     OpennessController.register(pages)
     StationController.register(pages)
+    PartyController.register(pages)
     PortalController.register(app)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 

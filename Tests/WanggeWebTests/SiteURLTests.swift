@@ -38,7 +38,7 @@ struct SiteURLTests {
         .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
         .powers(id), .power(id), .powerDelete(id), .powerFlow(id), .tasks(id, state: "admitted"), .taskReview(id), .decisions(id), .decisionStep(id),
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
-        .stations(id), .station(id),
+        .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

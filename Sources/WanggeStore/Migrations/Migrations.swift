@@ -55,6 +55,7 @@ public enum StoreMigrations {
             CreateNotices(),
             CreateCasePowerTags(),
             CreateServiceStations(),
+            CreatePartyOverlay(),
         ]
     }
 }
