@@ -195,6 +195,11 @@ struct AuthorizationMatrixTests {
         },
         Route(name: "decisions page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/decisions") },
         Route(name: "stations page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/stations") },
+        Route(name: "party page", allowed: opennessReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/party") },
+        Route(name: "add party org", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/party/orgs", form: ["kind": "group", "name": "矩阵\(who.rawValue)", "secretary": "王丽"])
+        },
         Route(name: "add station", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
             try await b.get("/account")
             return try await b.post(
