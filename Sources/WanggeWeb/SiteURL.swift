@@ -128,6 +128,14 @@ enum SiteURL {
     case syncConflict(UUID)
     case syncDevices
     case syncRescue
+    /// A unit's service centres and stations, and one station's edit page.
+    case stations(UUID)
+    case station(UUID)
+    /// A unit's party overlay, and its writes.
+    case party(UUID)
+    case partyOrgs(UUID)
+    case partyMembers(UUID)
+    case partyService(UUID)
 
     var path: String {
         switch self {
@@ -260,6 +268,12 @@ enum SiteURL {
         case .syncConflict(let id): "/sync/conflicts/\(id.uuidString)"
         case .syncDevices: "/sync/devices"
         case .syncRescue: "/sync/rescue"
+        case .stations(let id): "/units/\(id.uuidString)/stations"
+        case .station(let id): "/stations/\(id.uuidString)"
+        case .party(let id): "/units/\(id.uuidString)/party"
+        case .partyOrgs(let id): "/units/\(id.uuidString)/party/orgs"
+        case .partyMembers(let id): "/units/\(id.uuidString)/party/members"
+        case .partyService(let id): "/party-members/\(id.uuidString)/service"
         }
     }
 
@@ -344,6 +358,12 @@ enum SiteURL {
         case .noticeAttachment: ["open", "notices", ":id", "attachment"]
         case .casePowerTag: ["cases", ":id", "power"]
         case .syncConflict: ["sync", "conflicts", ":id"]
+        case .stations: ["units", ":id", "stations"]
+        case .station: ["stations", ":id"]
+        case .party: ["units", ":id", "party"]
+        case .partyOrgs: ["units", ":id", "party", "orgs"]
+        case .partyMembers: ["units", ":id", "party", "members"]
+        case .partyService: ["party-members", ":id", "service"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -178,6 +178,8 @@ func routes(_ app: Application) throws {
     WeightsController.register(pages)
     ReportController.register(pages)
     OpennessController.register(pages)
+    StationController.register(pages)
+    PartyController.register(pages)
     PortalController.register(app)
     SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)

@@ -194,6 +194,18 @@ struct AuthorizationMatrixTests {
             return try await b.post("/units/\(o.community)/tasks", form: ["title": "矩阵任务\(who.rawValue)"])
         },
         Route(name: "decisions page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/decisions") },
+        Route(name: "stations page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/stations") },
+        Route(name: "party page", allowed: opennessReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/party") },
+        Route(name: "add party org", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/party/orgs", form: ["kind": "group", "name": "矩阵\(who.rawValue)", "secretary": "王丽"])
+        },
+        Route(name: "add station", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post(
+                "/units/\(o.community)/stations",
+                form: ["kind": "party_station", "name": "矩阵\(who.rawValue)", "address": "某路 1 号", "hours": "每天 9:00–18:00", "phone": "010-8411 2233"])
+        },
         Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
         Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
             try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)

@@ -39,6 +39,7 @@ struct SiteURLTests {
         .powers(id), .power(id), .powerDelete(id), .powerFlow(id), .tasks(id, state: "admitted"), .taskReview(id), .decisions(id), .decisionStep(id),
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
+        .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

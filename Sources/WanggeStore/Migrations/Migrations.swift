@@ -55,6 +55,8 @@ public enum StoreMigrations {
             CreateNotices(),
             CreateCasePowerTags(),
             CreateSync(),
+            CreateServiceStations(),
+            CreatePartyOverlay(),
         ]
     }
 }

@@ -43,7 +43,8 @@ enum CaseController {
         guard w.viewer.role.entersCases else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
         let body = CasePages.entryForm(
             categories: try await repo(req).categories(), common: try await repo(req).commonCategories(since: req.now.addingTimeInterval(-90 * 86_400)),
-            channels: channels(for: w.viewer.role), csrf: CSRF.token(req),
+            channels: channels(for: w.viewer.role),
+            stations: channels(for: w.viewer.role).contains(.window) ? try await StationRepository(req.db).all(in: w.viewer.scope) : [], csrf: CSRF.token(req),
             submission: ReportSubmission.issue(req))
         return Layout.response(req, body, title: L10n.t("cases.new"))
     }
@@ -59,6 +60,7 @@ enum CaseController {
         var lon: String?
         var lat: String?
         var submission: String?
+        var station: String?
     }
 
     /// A point from two optional text fields: both empty is no point; anything else must parse.
@@ -88,12 +90,14 @@ enum CaseController {
             point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
             reporterPhone: form.phone, gridID: home)
         intake.attachments = received.photos
+        let station = try await StationController.windowStation(req, form.station, channel: channel, scope: w.viewer.scope)
         let row: CaseRow
         do {
             row = try await req.openSubmittedCase(intake, actor: w.actor, submission: form.submission)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.caseDetail(replay.existing.id).path)
         }
+        if let station { try await StationRepository(req.db).record(station.id, tookCase: row.id, in: w.viewer.scope) }
         req.session.data[SessionKeys.notice] = L10n.t("cases.created", TrackingCode.display(row.trackingCode))
         // A case outside the author's scope (a patrol report across the grid line) is still made; show the list then.
         let visible = try await repo(req).find(row.id, in: w.viewer.scope) != nil
@@ -144,6 +148,7 @@ enum CaseController {
             + (try await noticesSection(req, w, row))
             + (try await ExamplePages.caseSection(row, example: ServiceExampleRepository(req.db).forCase(row.id), canSave: w.viewer.role.keepsExamples))
             + (try await OpennessController.caseSection(req, w, row))
+            + StationPages.caseSection(try await StationRepository(req.db).station(ofCase: row.id))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 

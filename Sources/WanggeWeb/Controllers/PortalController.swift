@@ -53,7 +53,8 @@ enum PortalController {
             counts: try await lists.counts(under: unit.id, in: .everything),
             decisions: unit.level == .community ? try await DecisionRepository(req.db).decisions(of: unit.id, in: .everything) : [],
             notices: try await NoticeRepository(req.db).current(for: unit, on: today.description), reported: totals[.reported],
-            stats: [Measures.closing, Measures.onTimeClosing, Measures.satisfaction].map { $0.value(from: totals) }, days: statisticsDays)
+            stats: [Measures.closing, Measures.onTimeClosing, Measures.satisfaction].map { $0.value(from: totals) }, days: statisticsDays,
+            stations: try await StationRepository(req.db).stations(under: unit))
     }
 
     static func portal(req: Request) async throws -> Response {

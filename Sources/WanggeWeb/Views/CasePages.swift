@@ -299,13 +299,16 @@ enum CasePages {
                 })
     }
 
-    static func entryForm(categories: [CategoryRow], common: [CategoryRow] = [], channels: [CaseChannel], csrf: String, submission: String) -> HTML {
+    static func entryForm(
+        categories: [CategoryRow], common: [CategoryRow] = [], channels: [CaseChannel], stations: [StationRow] = [], csrf: String, submission: String
+    ) -> HTML {
         el(
             "form", ["method": "post", "action": SiteURL.caseNew.path, "enctype": "multipart/form-data", "class": "card"],
             [
                 el("input", ["type": "hidden", "name": CSRF.field, "value": csrf]),
                 ReportSubmission.hiddenField(submission),
                 el("label", [.t("case.field.channel"), el("select", ["name": "channel"], channels.map { el("option", ["value": $0.rawValue], .t($0.nameKey)) })]),
+                channels.contains(.window) ? StationPages.caseStationPicker(stations) : .empty,
                 ReportPickers.category(categories, common: common, selected: nil),
                 el("label", [.t("case.field.title"), el("input", ["name": "title", "maxlength": "100"])]),
                 el("label", [.t("case.field.description"), el("textarea", ["name": "description", "required": "required", "maxlength": "2000", "rows": "4"])]),

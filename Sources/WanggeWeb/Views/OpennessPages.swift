@@ -36,7 +36,8 @@ enum OpennessPages {
             links.append(HTML.link(SiteURL.tasks(unit.id).path, L10n.t("admission.nav")))
         }
         links += [
-            HTML.link(SiteURL.notices(unit.id).path, L10n.t("notice.title")), HTML.link(SiteURL.portal(unit.code).path, L10n.t("portal.nav")),
+            HTML.link(SiteURL.notices(unit.id).path, L10n.t("notice.title")), HTML.link(SiteURL.stations(unit.id).path, L10n.t("station.nav")),
+            HTML.link(SiteURL.portal(unit.code).path, L10n.t("portal.nav")),
             HTML.link(SiteURL.unit(unit.id).path, unit.name),
         ]
         return el("nav", ["class": "pager"], links)

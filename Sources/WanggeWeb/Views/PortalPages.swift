@@ -18,6 +18,8 @@ enum PortalPages {
         var reported: Int
         var stats: [MeasureValue]
         var days: Int
+        /// The service centres and stations of the unit and below.
+        var stations: [StationRow] = []
     }
 
     static func page(_ m: Model) -> HTML {
@@ -37,6 +39,7 @@ enum PortalPages {
             m.children.isEmpty
                 ? .empty : el("section", [el("h2", .t("portal.below")), el("ul", ["class": "portal-units"], m.children.map { el("li", HTML.link(SiteURL.portal($0.code).path, $0.name)) })]),
             statistics(m),
+            stations(m.stations),
             el("section", ["id": "notices"], [el("h2", .t("notice.title")), m.notices.isEmpty ? el("p", .t("notice.none")) : HTML(m.notices.map { OpennessPages.noticeCard($0, scrub: true) })]),
             m.unit.level == .community
                 ? el("section", ["id": "decisions"], [el("h2", .t("decision.title")), m.decisions.isEmpty ? el("p", .t("decision.none")) : HTML(m.decisions.map { OpennessPages.decisionCard($0, scrub: true) })])
@@ -46,6 +49,11 @@ enum PortalPages {
             m.unit.level == .community ? fourLists(m.lists) : .empty,
             el("section", ["id": "admission"], [el("h2", .t("admission.nav")), OpennessPages.counts(m.counts)]),
         ]
+    }
+
+    static func stations(_ stations: [StationRow]) -> HTML {
+        guard !stations.isEmpty else { return .empty }
+        return el("section", ["id": "stations"], [el("h2", .t("station.public_heading"))] + stations.map { StationPages.card($0, public: true) })
     }
 
     static func statistics(_ m: Model) -> HTML {
