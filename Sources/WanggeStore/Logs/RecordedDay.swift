@@ -16,6 +16,13 @@ public enum RecordedDay {
         return day
     }
 
+    /// When a visit happened: now for today (or no day given), noon of an earlier day entered by hand.
+    public static func moment(_ raw: String?, now: Date, field: String = "day") throws -> Date {
+        let today = SimpleDate(now)
+        guard let raw = raw?.trimmedOrNil, raw != today.description, let day = try parse(raw, today: today, field: field) else { return now }
+        return noon(day)
+    }
+
     /// Noon of `day` in China time, the moment stored for a day entered by hand.
     public static func noon(_ day: SimpleDate) -> Date {
         ChinaTime.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!

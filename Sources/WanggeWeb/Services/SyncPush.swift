@@ -202,10 +202,7 @@ struct SyncPush {
         switch kind {
         case .visit:
             guard let household = body.householdId else { throw StoreError(.invalid, "field.required", field: "body.household_id") }
-            var visitedAt = req.now
-            if let raw = body.day?.trimmedOrNil, raw != SimpleDate(req.now).description, let day = try RecordedDay.parse(raw, today: SimpleDate(req.now)) {
-                visitedAt = RecordedDay.noon(day)
-            }
+            let visitedAt = try RecordedDay.moment(body.day, now: req.now)
             let changes = body.changes ?? []
             guard changes.isEmpty || worker.viewer.role.editsRegister else { throw StoreError(.invalid, "visit.changes_not_allowed", field: "body.changes") }
             let uploads = try await uploads(body.photos)

@@ -57,11 +57,7 @@ enum VisitPages {
         /// The submission the form asks for: register changes read off the member blocks, tag
         /// changes as the difference from the member's tags now.
         func submission(household: UUID, members: [UUID], currentTags: [UUID: [String]], now: Date) throws -> (submission: VisitSubmission, refs: [Ref]) {
-            let today = SimpleDate(now)
-            var visitedAt = now
-            if let raw = value("day")?.trimmedOrNil, raw != today.description, let day = try RecordedDay.parse(raw, today: today) {
-                visitedAt = RecordedDay.noon(day)
-            }
+            let visitedAt = try RecordedDay.moment(value("day"), now: now)
             var changes: [VisitChange] = []
             for m in members {
                 let key = m.uuidString

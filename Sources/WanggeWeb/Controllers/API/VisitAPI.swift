@@ -132,10 +132,7 @@ enum VisitAPI {
         let body = try req.content.decode(VisitBody.self)
         let changes = body.changes ?? []
         guard changes.isEmpty || w.viewer.role.editsRegister else { throw Abort(.forbidden, reason: L10n.t("visit.changes_not_allowed")) }
-        var visitedAt = req.now
-        if let raw = body.day?.trimmedOrNil, raw != SimpleDate(req.now).description, let day = try RecordedDay.parse(raw, today: SimpleDate(req.now)) {
-            visitedAt = RecordedDay.noon(day)
-        }
+        let visitedAt = try RecordedDay.moment(body.day, now: req.now)
         var uploads: [AttachmentUpload] = []
         for p in body.photos ?? [] {
             guard let bytes = Data(base64Encoded: p.data) else { throw StoreError(.invalid, "case.photo.not_image", [p.name ?? "photo"], field: "photos") }
