@@ -86,6 +86,76 @@ struct AuditTrailTests {
         }
     }
 
+    @Test(
+        "account changes, a finding with its component change, an import and a window case commit with their audit entries or not at all",
+        arguments: TestDatabase.enabled)
+    func accountsFindingsImportsTogether(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let sql = app.db as! any SQLDatabase
+            let (grid, _, _) = try await LogWebTests.places(app)
+            let component = try #require(try await PlaceRepository(app.db).components(inGrid: grid.id, in: .everything).first { $0.state == "ok" })
+            let target = try #require(try await AccountRepository(app.db).find(username: "police"))
+            let household = try #require(try await PlaceRepository(app.db).households(limit: 1, in: .everything).rows.first?.number)
+            let (community, _, _) = try await OpennessWebTests.places(app)
+            let station = try await StationRepository(app.db).save(
+                StationDraft(kind: "community_station", name: "和平里社区工作站", address: "某路 1 号", hours: "周一至周五", phone: "010-8411 2233"),
+                to: community.id, by: "测试", at: app.clock.now(), in: .everything)
+            let point = try #require(community.area?.interiorPoint)
+            var admin = try await Browser.login(app, as: "admin")
+            var worker = try await Browser.login(app, as: "gridworker")
+            var center = try await Browser.login(app, as: "operator")
+            try await worker.get("/units/\(grid.id)/patrols")
+            let patrol = try PatrolWebTests.patrolID(try await worker.post("/units/\(grid.id)/patrols", form: [:]))
+            _ = try await admin.get("/admin/accounts")
+            let tables = ["patrol_findings", "component_state_changes", "residents", "import_batches", "cases", "case_stations"]
+            func counts() async throws -> [Int] {
+                var n: [Int] = []
+                for t in tables { n.append(try await WebFixture.count(app, t)) }
+                return n
+            }
+            let before = try await counts()
+            func writes() async throws -> [Int] {
+                let disabled = try await admin.post("/admin/accounts/\(target.id.uuidString)/disable", form: [:])
+                let finding = try await worker.api(
+                    .POST, "/api/v1/patrols/\(patrol)/findings",
+                    json: #"{"text":"路灯灯罩破损","category":"component.public_utility.street_light","lon":\#(component.lon),"lat":\#(component.lat),"component_id":"\#(component.id.uuidString)","component_state":"damaged"}"#)
+                let imported = try await admin.api(
+                    .POST, "/api/v1/import/residents", body: Data(WebFixture.goodResidents(household: household).utf8), contentType: .init(type: "text", subType: "csv"))
+                try await center.get("/cases/new")
+                let window = try await center.post(
+                    "/cases/new",
+                    form: [
+                        "category": CaseFlowTests.category, "description": "窗口来访反映楼道灯不亮", "lon": String(point.lon), "lat": String(point.lat),
+                        "channel": "window", "station": station.id.uuidString,
+                    ])
+                return [disabled, finding, imported, window].map { Int($0.status.code) }
+            }
+            // MUT: with the chain's head gone every append fails; then with it back.
+            try await sql.raw("UPDATE audit_head SET id = 2 WHERE id = 1").run()
+            let refused = try await writes()
+            let during = try await counts()
+            let stillEnabled = try await AccountRepository(app.db).find(target.id)?.isDisabled == false
+            let stateDuring = try await PlaceRepository(app.db).components(inGrid: grid.id, in: .everything).first { $0.id == component.id }?.state
+            try await sql.raw("UPDATE audit_head SET id = 1 WHERE id = 2").run()
+            let accepted = try await writes()
+            let after = try await counts()
+            // validate
+            #expect(refused.allSatisfy { $0 >= 400 }, "\(refused)")
+            #expect(during == before && stillEnabled && stateDuring == "ok", "nothing is written without its entry")
+            #expect(accepted == [200, 201, 200, 303], "\(accepted)")
+            #expect(zip(after, before).map { $0 - $1 } == [1, 1, 1, 1, 1, 1], "\(tables) \(after) \(before)")
+            let disabledEntries = try await Self.entries(app, AuditFilter(action: "account", objectID: target.id.uuidString))
+            #expect(disabledEntries.map(\.entry.detail) == ["disable police"])
+            #expect(try await Self.entries(app, AuditFilter(action: "patrol.finding")).count == 1)
+            #expect(try await Self.entries(app, AuditFilter(action: "component.state", objectID: component.id.uuidString)).count == 1)
+            let imports = try await Self.entries(app, AuditFilter(action: "import"))
+            #expect(imports.map(\.entry.outcome) == ["ok"], "the refused import's own entry could not be written either")
+            let verified = try await AuditLog(app.db, chain: app.keys.audit).verify(pageSize: 1000) { _, _ in }
+            #expect(verified.isIntact)
+        }
+    }
+
     @Test("changes to units, teams and residents and every export are recorded", arguments: TestDatabase.enabled)
     func writePaths(db: TestDatabase) async throws {
         try await withApp(db) { app in

@@ -22,6 +22,8 @@ public struct PreparedCase: Sendable {
     public var audit: AuditEntry?
     /// Limits the report counts against (per address, per API key), checked and counted on commit.
     public var limits: [RateLimit] = []
+    /// The station whose window took the case (`case_stations`), if any.
+    var stationID: UUID?
 }
 
 extension CaseRepository {
@@ -103,7 +105,8 @@ extension CaseRepository {
         sealed.reporterPhone = phone.map(cipher.encrypt)
         sealed.reporterPhoneHash = phone.map(cipher.lookupHash)
         sealed.reporterEmail = email.map(cipher.encrypt)
-        return PreparedCase(row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission)
+        return PreparedCase(
+            row: row, sealed: sealed, event: opening.event, actor: actor, attachments: photos, submission: draft.submission, stationID: draft.stationID)
     }
 
     /// Writes prepared cases and their first events in one transaction: all of them or none.
@@ -127,6 +130,11 @@ extension CaseRepository {
             try await sql.insert(into: "case_events").models(events, nilEncodingStrategy: .asNil).run()
             try await insertAttachments(batch.flatMap { p in p.attachments.map { ($0, p.row.id, 1, p.row.reportedAt) } }, on: sql)
             try await insertSubmissions(batch, on: sql)
+            for p in batch {
+                if let station = p.stationID {
+                    try await sql.raw("INSERT INTO case_stations (case_id, station_id) VALUES (\(bind: p.row.id), \(bind: station))").run()
+                }
+            }
             try await MeasureRollup.recordIntake(batch, on: sql)
             let entries = batch.compactMap(\.audit)
             if !entries.isEmpty {

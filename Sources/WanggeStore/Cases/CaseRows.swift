@@ -191,6 +191,9 @@ public struct CaseIntake: Sendable {
     public var submission: String?
     /// The reporter's e-mail address, for notices (checked by `EmailAddress`).
     public var reporterEmail: String?
+    /// The service station whose window took the case (checked by the caller to be in its scope),
+    /// recorded in the case's own transaction.
+    public var stationID: UUID?
 
     public init(
         categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,

@@ -27,43 +27,56 @@ public struct RegisterImporter: Sendable, SQLRepository {
 
     public func run(
         _ kind: ImportKind, bytes: [UInt8], in scope: Scope, options: ImportOptions = ImportOptions(),
-        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), audit: ImportAudit? = nil,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportResult {
-        try await run(kind, from: .bytes(bytes), in: scope, options: options, actor: actor, progress: progress)
+        try await run(kind, from: .bytes(bytes), in: scope, options: options, actor: actor, audit: audit, progress: progress)
     }
 
     /// `progress` is told (rows done, rows expected): the expectation follows the share of the
     /// file read, so the bar and its time left are honest from the first chunk.
     public func run(
         _ kind: ImportKind, from source: ImportSource, in scope: Scope, options: ImportOptions = ImportOptions(),
-        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        actor: ImportActor = ImportActor(accountID: nil, name: "cli"), audit: ImportAudit? = nil,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportResult {
         if kind == .boundaries {
             let text: String, encoding: SourceEncoding
             do { (text, encoding) = try TextDecoding.decode(try source.readAll()) } catch let problem as TextDecodingProblem {
                 throw ImportFailure(problems: [ImportProblem(row: nil, column: nil, message: problem.message())])
             }
-            var result = try await BoundaryImport(db: db, scope: scope).run(Data(text.utf8))
-            result.encoding = encoding.rawValue
-            return result
+            return try await db.transaction { tx in
+                if audit != nil { try await StoreSetup.takeWriteLock(on: tx.sql) }
+                var result = try await BoundaryImport(db: tx, scope: scope).run(Data(text.utf8))
+                result.encoding = encoding.rawValue
+                try await audit?.append(result, on: tx.sql)
+                return result
+            }
         }
         let context = ImportContext(db: db, scope: scope, options: options, actor: actor)
         switch kind {
-        case .buildings: return try await stream(BuildingImport(context), from: source, progress: progress)
-        case .households: return try await stream(HouseholdImport(context), from: source, progress: progress)
-        case .residents: return try await stream(ResidentImport(context, cipher: cipher), from: source, progress: progress)
+        case .buildings: return try await stream(BuildingImport(context), from: source, audit: audit, progress: progress)
+        case .households: return try await stream(HouseholdImport(context), from: source, audit: audit, progress: progress)
+        case .residents: return try await stream(ResidentImport(context, cipher: cipher), from: source, audit: audit, progress: progress)
         case .boundaries: preconditionFailure("read above")
         }
     }
 
-    func stream<I: ChunkedImport>(_ importer: I, from source: ImportSource, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> ImportResult {
+    func stream<I: ChunkedImport>(
+        _ importer: I, from source: ImportSource, audit: ImportAudit?, progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> ImportResult {
         let run = try ImportRun(importer, source: source, progress: progress)
         try await run.importer.prepare(on: db.sql)
         var result: ImportResult
         if run.importer.context.options.dryRun {
+            // A dry run writes nothing but its audit entry.
             try await run.pass(db.sql, nil)
             result = run.importer.result
             result.dryRun = true
+            result.notices = run.sheet.notices
+            result.encoding = run.reader.encoding.rawValue
+            let finished = result
+            if let audit { try await db.transaction { tx in try await audit.append(finished, on: tx.sql) } }
         } else {
             let actor = run.importer.context.actor, kind = I.kind
             result = try await db.transaction { tx in
@@ -72,13 +85,30 @@ public struct RegisterImporter: Sendable, SQLRepository {
                     try await run.pass(tx.sql, batch)
                     var result = run.importer.result
                     result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
+                    result.notices = run.sheet.notices
+                    result.encoding = run.reader.encoding.rawValue
+                    try await audit?.append(result, on: tx.sql)
                     return result
                 }
             }
         }
-        result.notices = run.sheet.notices
-        result.encoding = run.reader.encoding.rawValue
         return result
+    }
+}
+
+/// The audit entry of an import that went through, committed in the import's own transaction
+/// (a refused import writes nothing, and its entry is the caller's to append).
+public struct ImportAudit: Sendable {
+    public let chain: AuditChain
+    public let entry: @Sendable (ImportResult) -> AuditEntry
+
+    public init(chain: AuditChain, entry: @escaping @Sendable (ImportResult) -> AuditEntry) {
+        self.chain = chain
+        self.entry = entry
+    }
+
+    func append(_ result: ImportResult, on sql: any SQLDatabase) async throws {
+        _ = try await AuditLog.append([entry(result)], chain: chain, on: sql)
     }
 }
 

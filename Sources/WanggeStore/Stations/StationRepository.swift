@@ -118,12 +118,6 @@ public struct StationRepository: Sendable, SQLRepository {
 
     func order(_ s: StationRow) -> Int { StationKind.allCases.firstIndex(of: s.station.kind) ?? 0 }
 
-    /// Records that `stationID` (inside `scope`) took case `caseID` at its window.
-    public func record(_ stationID: UUID, tookCase caseID: UUID, in scope: Scope) async throws {
-        _ = try await get(stationID, in: scope)
-        try await sql.raw("INSERT INTO case_stations (case_id, station_id) VALUES (\(bind: caseID), \(bind: stationID))").run()
-    }
-
     /// The station that took a case at its window, if one was recorded.
     public func station(ofCase caseID: UUID) async throws -> StationRow? {
         try await sql.raw("\(unsafeRaw: Self.select) JOIN case_stations cs ON cs.station_id = s.id WHERE cs.case_id = \(bind: caseID)")

@@ -41,16 +41,27 @@ extension Request {
         _ action: String, object type: String, actor: AuditActor? = nil, _ change: @escaping @Sendable (any Database) async throws -> T,
         entry: @escaping @Sendable (T) -> (id: String, detail: String)?
     ) async throws -> T {
-        let base = auditEntry(action, object: type, "", actor: actor)
+        try await audited(actor: actor, change) { result in
+            entry(result).map { [AuditNote(action, object: type, $0.id, detail: $0.detail)] } ?? []
+        }
+    }
+
+    /// As `audited(_:object:…)`, for a change that several entries describe (a finding and the
+    /// component state it changed): all of them commit with the change, in order, or none does.
+    @discardableResult
+    func audited<T: Sendable>(
+        actor: AuditActor? = nil, _ change: @escaping @Sendable (any Database) async throws -> T,
+        entries: @escaping @Sendable (T) -> [AuditNote]
+    ) async throws -> T {
+        let base = auditEntry("", object: "", "", actor: actor)
         let chain = keys.audit
         return try await db.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
             try await StoreSetup.takeWriteLock(on: sql)
             let result = try await change(tx)
-            if let (id, detail) = entry(result) {
-                var e = base
-                (e.objectID, e.detail) = (id, detail)
-                _ = try await AuditLog.append([e], chain: chain, on: sql)
+            let notes = entries(result)
+            if !notes.isEmpty {
+                _ = try await AuditLog.append(notes.map { $0.entry(from: base) }, chain: chain, on: sql)
             }
             return result
         }
@@ -69,6 +80,24 @@ extension Request {
 
     /// Who this request acts as in the audit log: the signed-in account, or nobody (`-`).
     var auditActor: AuditActor { viewer.map { AuditActor($0.account) } ?? .nobody }
+}
+
+/// What one audit entry says about a change; who, when and from where come from the request.
+struct AuditNote: Sendable {
+    var action: String
+    var objectType: String
+    var objectID: String
+    var detail: String
+
+    init(_ action: String, object type: String, _ id: String, detail: String = "") {
+        (self.action, objectType, objectID, self.detail) = (action, type, id, detail)
+    }
+
+    func entry(from base: AuditEntry) -> AuditEntry {
+        var e = base
+        (e.action, e.objectType, e.objectID, e.detail) = (action, objectType, objectID, detail)
+        return e
+    }
 }
 
 /// Who an audit entry names: an account, or for those without one (a resident, an Open311 client,

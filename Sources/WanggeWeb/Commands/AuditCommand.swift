@@ -65,9 +65,10 @@ extension Application {
     /// Records what a command did. The command line runs as the operator of the machine, so
     /// the actor is "cli" with no account, role or address.
     func auditCLI(_ action: String, object type: String, _ id: String, detail: String, outcome: String = "ok") async throws {
-        try await AuditLog(db, chain: keys.audit).append(
-            AuditEntry(
-                at: Date(), actorID: nil, actor: "cli", role: "-", ip: "-", action: action,
-                objectType: type, objectID: id, detail: detail, outcome: outcome))
+        try await AuditLog(db, chain: keys.audit).append(Self.cliEntry(action, object: type, id, detail: detail, outcome: outcome))
+    }
+
+    static func cliEntry(_ action: String, object type: String, _ id: String, detail: String, outcome: String = "ok") -> AuditEntry {
+        AuditEntry(at: Date(), actorID: nil, actor: "cli", role: "-", ip: "-", action: action, objectType: type, objectID: id, detail: detail, outcome: outcome)
     }
 }

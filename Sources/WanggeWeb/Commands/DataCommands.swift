@@ -52,7 +52,11 @@ struct ImportCommand: AsyncCommand {
             let result: ImportResult
             do {
                 let options = ImportOptions(emptyClears: signature.emptyClears, dryRun: signature.dryRun, acceptGaps: signature.acceptGaps)
-                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, from: .file(signature.file), in: scope, options: options) {
+                let unit = signature.unit
+                let audit = ImportAudit(chain: app.keys.audit) { result in
+                    Application.cliEntry("import", object: "register", kind.rawValue, detail: Request.importDetail(result, via: "cli", unit: unit))
+                }
+                result = try await RegisterImporter(app.db, cipher: app.keys.cipher).run(kind, from: .file(signature.file), in: scope, options: options, audit: audit) {
                     bar.update($0, $1)
                 }
             } catch let failure as ImportFailure {
@@ -62,13 +66,6 @@ struct ImportCommand: AsyncCommand {
                         ["problems": "\(failure.total)", "unit": signature.unit, "via": "cli"]).text, outcome: "refused")
                 throw failure
             }
-            try await app.auditCLI(
-                "import", object: "register", kind.rawValue,
-                detail: AuditDetail(
-                    [
-                        "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
-                        "dry_run": result.dryRun ? "yes" : nil, "unit": signature.unit, "via": "cli",
-                    ]).text)
             for line in result.summaryLines { context.console.print(line) }
             for p in result.notices {
                 context.console.print([p.row.map { L10n.t("import.row", $0) }, p.column, p.message].compactMap { $0 }.joined(separator: " · "))

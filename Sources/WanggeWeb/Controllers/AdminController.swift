@@ -99,19 +99,26 @@ enum AdminController {
             }
         }
         let password = TemporaryPassword.make()
+        // Hashed before the transaction: it is slow on purpose, and the write lock is not held meanwhile.
+        let hash = try await req.password.async.hash(password)
+        let (now, unitID, unitCode) = (req.now, unit?.id, unit?.code ?? "-")
         let account: AccountRow
         do {
-            account = try await AccountRepository(req.db).create(
-                username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password),
-                role: role, unitID: unit?.id, mustChangePassword: true, at: req.now)
+            account = try await req.audited("account", object: "account") { db in
+                let made = try await AccountRepository(db).create(
+                    username: username, displayName: displayName, passwordHash: hash, role: role, unitID: unitID, mustChangePassword: true, at: now)
+                if role == .department { try await AccountRepository(db).setDepartments(made.id, departments) }
+                return made
+            } entry: { made in
+                (
+                    made.id.uuidString,
+                    "create \(made.username) role=\(role.rawValue) unit=\(unitCode)"
+                        + (role == .department ? " departments=\(departments.sorted().joined(separator: ","))" : "")
+                )
+            }
         } catch let e as StoreError where e.field == "username" {
             return try await render(req, v, problem: e.message(), form: form, status: .unprocessableEntity)
         }
-        if role == .department { try await AccountRepository(req.db).setDepartments(account.id, departments) }
-        try await req.audit(
-            "account", object: "account", account.id.uuidString,
-            detail: "create \(account.username) role=\(role.rawValue) unit=\(unit?.code ?? "-")"
-                + (role == .department ? " departments=\(departments.sorted().joined(separator: ","))" : ""))
         return try await render(req, v, notice: Notice(message: L10n.t("admin.created", account.username), secret: password))
     }
 
@@ -141,49 +148,58 @@ enum AdminController {
             let reason = refusal == .notYourDuty ? L10n.t("auth.forbidden") : L10n.t(refusal.messageKey, L10n.t(target.role.nameKey))
             try await refuse(req, audited, rawID, detail: about + (newRole.map { " → \($0.rawValue)" } ?? ""), reason: reason)
         }
-        let sessions = SessionRepository(req.db)
+        // A new password is hashed before the transaction (slow on purpose; the write lock is not held meanwhile).
+        let reissues = newRole.map { AccountAdministration.reissuesCredentials(from: target.role, to: $0) } ?? false
+        let password = action == .resetPassword || reissues ? TemporaryPassword.make() : nil
+        var hash: String?
+        if let password { hash = try await req.password.async.hash(password) }
+        let detail: String
+        switch action {
+        case .create: throw StoreError.notFound("page")
+        case .changeRole:
+            detail = "role \(target.username) \(target.role.rawValue) → \(newRole?.rawValue ?? "-")" + (reissues ? "; credentials reissued" : "")
+        default: detail = about
+        }
+        let (now, newHash, role) = (req.now, hash, newRole)
+        try await req.audited(audited, object: "account") { db in
+            let accounts = AccountRepository(db), sessions = SessionRepository(db)
+            switch action {
+            case .create: throw StoreError.notFound("page")
+            case .resetPassword:
+                try await accounts.resetPassword(target.id, hash: newHash ?? "", at: now)
+                try await sessions.deleteAll(of: target.id)
+            case .disable, .enable:
+                try await accounts.setDisabled(target.id, action == .disable, at: now)
+                if action == .disable { try await sessions.deleteAll(of: target.id) }
+            case .changeRole:
+                guard let role else { throw StoreError.notFound("page") }
+                try await accounts.setRole(target.id, role)
+                try await sessions.deleteAll(of: target.id)
+                if let hash = newHash {
+                    // Whoever knew the old password (its creator included) must not be the one who enrols the second factor.
+                    try await accounts.resetPassword(target.id, hash: hash, at: now)
+                    try await accounts.resetTOTP(target.id)
+                }
+            case .unlock:
+                try await accounts.unlock(target.id)
+            case .resetTOTP:
+                try await accounts.resetTOTP(target.id)
+                try await sessions.deleteAll(of: target.id)
+            }
+        } entry: { _ in
+            (target.id.uuidString, detail)
+        }
         let notice: Notice
         switch action {
-        case .create:
-            throw StoreError.notFound("page")
-        case .resetPassword:
-            let password = TemporaryPassword.make()
-            try await accounts.resetPassword(target.id, hash: try await req.password.async.hash(password), at: req.now)
-            try await sessions.deleteAll(of: target.id)
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t("admin.password_reset", target.username), secret: password)
-        case .disable, .enable:
-            try await accounts.setDisabled(target.id, action == .disable, at: req.now)
-            if action == .disable { try await sessions.deleteAll(of: target.id) }
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t(action == .disable ? "admin.disabled" : "admin.enabled", target.username))
+        case .create: throw StoreError.notFound("page")
+        case .resetPassword: notice = Notice(message: L10n.t("admin.password_reset", target.username), secret: password)
+        case .disable, .enable: notice = Notice(message: L10n.t(action == .disable ? "admin.disabled" : "admin.enabled", target.username))
         case .changeRole:
-            guard let role = newRole else { throw StoreError.notFound("page") }
-            try await accounts.setRole(target.id, role)
-            try await sessions.deleteAll(of: target.id)
-            var secret: String?
-            if AccountAdministration.reissuesCredentials(from: target.role, to: role) {
-                // Whoever knew the old password (its creator included) must not be the one who enrols the second factor.
-                let password = TemporaryPassword.make()
-                try await accounts.resetPassword(target.id, hash: try await req.password.async.hash(password), at: req.now)
-                try await accounts.resetTOTP(target.id)
-                secret = password
-            }
-            try await req.audit(
-                "permission", object: "account", target.id.uuidString,
-                detail: "role \(target.username) \(target.role.rawValue) → \(role.rawValue)" + (secret != nil ? "; credentials reissued" : ""))
             notice = Notice(
-                message: L10n.t(secret != nil ? "admin.role_changed_reissued" : "admin.role_changed", target.username, L10n.t(role.nameKey)),
-                secret: secret)
-        case .unlock:
-            try await accounts.unlock(target.id)
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t("admin.unlocked", target.username))
-        case .resetTOTP:
-            try await accounts.resetTOTP(target.id)
-            try await sessions.deleteAll(of: target.id)
-            try await req.audit("account", object: "account", target.id.uuidString, detail: about)
-            notice = Notice(message: L10n.t("admin.totp_reset", target.username))
+                message: L10n.t(password != nil ? "admin.role_changed_reissued" : "admin.role_changed", target.username, L10n.t((newRole ?? target.role).nameKey)),
+                secret: password)
+        case .unlock: notice = Notice(message: L10n.t("admin.unlocked", target.username))
+        case .resetTOTP: notice = Notice(message: L10n.t("admin.totp_reset", target.username))
         }
         return try await render(req, v, notice: notice)
     }

@@ -90,14 +90,13 @@ enum CaseController {
             point: try point(lon: form.lon, lat: form.lat), address: form.address, reporterName: form.reporter_name,
             reporterPhone: form.phone, gridID: home)
         intake.attachments = received.photos
-        let station = try await StationController.windowStation(req, form.station, channel: channel, scope: w.viewer.scope)
+        intake.stationID = try await StationController.windowStation(req, form.station, channel: channel, scope: w.viewer.scope)?.id
         let row: CaseRow
         do {
             row = try await req.openSubmittedCase(intake, actor: w.actor, submission: form.submission)
         } catch let replay as ReplayedSubmission {
             return ReportSubmission.replayedPage(req, replay, link: SiteURL.caseDetail(replay.existing.id).path)
         }
-        if let station { try await StationRepository(req.db).record(station.id, tookCase: row.id, in: w.viewer.scope) }
         req.session.data[SessionKeys.notice] = L10n.t("cases.created", TrackingCode.display(row.trackingCode))
         // A case outside the author's scope (a patrol report across the grid line) is still made; show the list then.
         let visible = try await repo(req).find(row.id, in: w.viewer.scope) != nil

@@ -100,8 +100,9 @@ enum DataController {
     ) async throws -> (HTML, HTTPStatus) {
         do {
             let actor = ImportActor(accountID: v.account.id, name: v.account.username)
-            let result = try await req.auditedImport(kind, via: "page") {
-                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, from: source, in: v.scope, options: options, actor: actor, progress: progress)
+            let result = try await req.auditedImport(kind, via: "page") { audit in
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(
+                    kind, from: source, in: v.scope, options: options, actor: actor, audit: audit, progress: progress)
             }
             req.logger.info("import", metadata: ["kind": .string(kind.rawValue), "inserted": .stringConvertible(result.inserted), "updated": .stringConvertible(result.updated), "by": .string(v.account.username)])
             return (DataPage.render(csrf: CSRF.token(req), canImport: true, result: result, failure: nil, batches: try await batches(req, v)), .ok)
@@ -214,12 +215,18 @@ enum DataController {
 }
 
 extension Request {
-    /// Runs an import and records it in the audit log with its counts — or, when it is refused,
-    /// with the number of problems — before passing the result or the error on.
-    func auditedImport(_ kind: ImportKind, via: String, _ run: () async throws -> ImportResult) async throws -> ImportResult {
-        let result: ImportResult
+    /// Runs an import with its audit entry: the entry of an import that went through (its counts)
+    /// commits in the import's own transaction; a refused import writes nothing, and its entry
+    /// (the number of problems or the reason) is appended before the error is passed on.
+    func auditedImport(_ kind: ImportKind, via: String, _ run: (ImportAudit) async throws -> ImportResult) async throws -> ImportResult {
+        let base = auditEntry("import", object: "register", kind.rawValue)
+        let audit = ImportAudit(chain: keys.audit) { result in
+            var e = base
+            e.detail = Self.importDetail(result, via: via)
+            return e
+        }
         do {
-            result = try await run()
+            return try await run(audit)
         } catch {
             let (detail, outcome): ([String: String], String) =
                 switch error {
@@ -228,17 +235,18 @@ extension Request {
                 case let e as ValidationFailure: (["problems": "\(e.problems.count)"], "refused")
                 default: ([:], "failed")
                 }
-            try await audit(
+            try await self.audit(
                 "import", object: "register", kind.rawValue,
                 detail: AuditDetail(["problems": detail["problems"], "reason": detail["reason"], "via": via]).text, outcome: outcome)
             throw error
         }
-        try await audit(
-            "import", object: "register", kind.rawValue,
-            detail: AuditDetail([
-                "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
-                "dry_run": result.dryRun ? "yes" : nil, "batch": result.batch?.uuidString, "via": via,
-            ]).text)
-        return result
+    }
+
+    /// What an import's audit entry says of it: the counts, the encoding, the batch and the way it came.
+    static func importDetail(_ result: ImportResult, via: String, unit: String? = nil) -> String {
+        AuditDetail([
+            "inserted": "\(result.inserted)", "updated": "\(result.updated)", "unchanged": "\(result.unchanged)", "encoding": result.encoding,
+            "dry_run": result.dryRun ? "yes" : nil, "batch": result.batch?.uuidString, "unit": unit, "via": via,
+        ]).text
     }
 }

@@ -169,8 +169,12 @@ enum LoginController {
         }
         let accounts = AccountRepository(req.db)
         if enrolling {
-            try await accounts.setTOTP(account.id, encryptedSecret: cipher.encrypt(totp.base32), step: Int64(step))
-            try await req.audit("totp_enrolled", object: "account", account.id.uuidString, actor: AuditActor(account))
+            let secret = cipher.encrypt(totp.base32)
+            try await req.audited("totp_enrolled", object: "account", actor: AuditActor(account)) { db in
+                try await AccountRepository(db).setTOTP(account.id, encryptedSecret: secret, step: Int64(step))
+            } entry: { _ in
+                (account.id.uuidString, "")
+            }
         } else {
             guard try await accounts.useTOTPStep(account.id, step: Int64(step)) else {
                 return try await failed(req, account, next: nil, detail: "replayed code")

@@ -125,23 +125,36 @@ enum PatrolController {
             let draft = FindingDraft(
                 text: form.text ?? "", categoryKey: form.category ?? "", point: try CaseController.point(lon: form.lon, lat: form.lat), address: form.address,
                 componentID: component, componentState: form.component_state, onSpot: ["1", "on", "true"].contains(form.on_spot ?? ""), photo: photos.first)
-            let saved = try await PatrolRepository(req.db).addFinding(draft, to: patrolID, by: w.actor, at: req.now, in: w.viewer.scope)
-            try await auditFinding(req, saved.finding, change: saved.change)
+            try await addFinding(req, draft, to: patrolID, by: w)
             return LogController.done(req, "patrol.finding_saved", to: .patrol(patrolID))
         } catch let e as StoreError where e.kind == .invalid {
             return try await page(req, w.viewer, form: LogController.refused(e, values: form.values), error: e.message(), status: .unprocessableEntity)
         }
     }
 
-    /// The finding's audit entry and, when a component's state was changed, its own.
-    static func auditFinding(_ req: Request, _ f: PatrolFinding, change: ComponentStateChange?) async throws {
-        try await req.audit(
-            "patrol.finding", object: "patrol_finding", f.id.uuidString,
-            detail: AuditDetail(["patrol": f.patrolID.uuidString, "category": f.categoryKey, "component": f.componentCode, "outside": f.outside ? "1" : nil]).text)
-        if let c = change {
-            try await req.audit(
-                "component.state", object: "component", c.componentID.uuidString,
-                detail: AuditDetail(["from": c.from?.rawValue, "to": c.to.rawValue, "finding": f.id.uuidString]).text)
+    /// Stores a finding with its audit entry and, when a component's state was changed, that
+    /// change's own entry — all in one transaction. A replayed `clientID` writes no entry.
+    static func addFinding(
+        _ req: Request, _ draft: FindingDraft, to patrolID: UUID, clientID: UUID? = nil, by w: CaseController.Worker
+    ) async throws -> (finding: PatrolFinding, change: ComponentStateChange?, created: Bool) {
+        let now = req.now
+        return try await req.audited { db in
+            try await PatrolRepository(db).addFinding(draft, to: patrolID, clientID: clientID, by: w.actor, at: now, in: w.viewer.scope)
+        } entries: { saved in
+            guard saved.created else { return [] }
+            let f = saved.finding
+            var notes = [
+                AuditNote(
+                    "patrol.finding", object: "patrol_finding", f.id.uuidString,
+                    detail: AuditDetail(["patrol": f.patrolID.uuidString, "category": f.categoryKey, "component": f.componentCode, "outside": f.outside ? "1" : nil]).text)
+            ]
+            if let c = saved.change {
+                notes.append(
+                    AuditNote(
+                        "component.state", object: "component", c.componentID.uuidString,
+                        detail: AuditDetail(["from": c.from?.rawValue, "to": c.to.rawValue, "finding": f.id.uuidString]).text))
+            }
+            return notes
         }
     }
 

@@ -164,16 +164,20 @@ enum ResidentCaseController {
     static func rate(req: Request) async throws -> Response {
         let row = try await lookUp(req)
         guard let rating = Satisfaction(rawValue: try req.content.decode(RateForm.self).rating) else { throw Abort(.badRequest, reason: L10n.t("case.bad_action")) }
+        let detail = "action=callback; rating=\(rating.rawValue)"
         if row.state == .merged {
             // A merged report is rated on its own case once the case it joined is closed (see `CaseMachine.rateMerged`).
-            try await CaseController.repo(req).rateMerged(row.id, rating: rating, actor: .resident, in: .everything, at: req.now)
+            let (cipher, now) = (req.keys.cipher, req.now)
+            try await req.audited("case.act", object: "case", actor: residentActor) { db in
+                try await CaseRepository(db, cipher: cipher).rateMerged(row.id, rating: rating, actor: .resident, in: .everything, at: now)
+            } entry: { rated in
+                (rated.id.uuidString, detail)
+            }
         } else {
             try await CaseController.repo(req).apply(
                 .callback(rating: rating), to: row.id, actor: .resident, in: .everything, at: req.now,
-                audit: req.stepAudit(actor: residentActor) { _ in "action=callback; rating=\(rating.rawValue)" })
-            return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)
+                audit: req.stepAudit(actor: residentActor) { _ in detail })
         }
-        try await req.audit("case.act", object: "case", row.id.uuidString, detail: "action=callback; rating=\(rating.rawValue)", actor: residentActor)
         return req.redirect(to: SiteURL.track(row.trackingCode).path, redirectType: .normal)
     }
 }

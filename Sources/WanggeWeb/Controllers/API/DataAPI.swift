@@ -13,8 +13,8 @@ enum DataAPI {
             let options = ImportOptions(
                 emptyClears: try req.queryInteger("empty_clears", in: 0...1, default: 0) == 1, dryRun: try req.queryInteger("dry_run", in: 0...1, default: 0) == 1,
                 seesSensitiveTags: v.role.seesSensitiveTags, acceptGaps: try req.queryInteger("accept_gaps", in: 0...1, default: 0) == 1)
-            return try await req.auditedImport(kind, via: "api") {
-                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope, options: options)
+            return try await req.auditedImport(kind, via: "api") { audit in
+                try await RegisterImporter(req.db, cipher: req.keys.cipher).run(kind, bytes: Array(body.readableBytesView), in: v.scope, options: options, audit: audit)
             }
         }
         api.get("export", ":kind") { req async throws -> Response in

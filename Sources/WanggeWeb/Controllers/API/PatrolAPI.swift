@@ -98,8 +98,7 @@ enum PatrolAPI {
             let draft = FindingDraft(
                 text: body.text, categoryKey: body.category, point: point, address: body.address, componentID: body.componentId,
                 componentState: body.componentState, onSpot: body.onSpot ?? false, photo: photo, at: body.at)
-            let saved = try await PatrolRepository(req.db).addFinding(draft, to: try req.id(), clientID: body.clientId, by: w.actor, at: req.now, in: w.viewer.scope)
-            if saved.created { try await PatrolController.auditFinding(req, saved.finding, change: saved.change) }
+            let saved = try await PatrolController.addFinding(req, draft, to: try req.id(), clientID: body.clientId, by: w)
             return try await saved.finding.encodeResponse(status: saved.created ? .created : .ok, for: req)
         }
         api.post("patrols", ":id", "end") { req async throws -> Patrol in
