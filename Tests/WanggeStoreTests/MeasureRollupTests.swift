@@ -4,7 +4,7 @@ import SQLKit
 import Testing
 @testable import WanggeCore
 import WanggeSecurity
-import WanggeStore
+@testable import WanggeStore
 import WanggeTestSupport
 
 /// The measures' roll-ups: kept in the same transaction as every intake and step, equal to a
@@ -282,6 +282,41 @@ struct MeasureRollupTests {
             // The sweeper's round marks every month past its freeze, once.
             let marked = try await MeasureMonths.freezeDue(at: november6, on: db)
             #expect(marked.isEmpty, "October is marked already and November has not ended")
+        }
+    }
+
+    @Test("the registers' counts are stored per unit and counted again only where the change log has something newer", arguments: TestDatabase.enabled)
+    func storedRegisterCounts(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            // setup
+            let sql = db as! any SQLDatabase
+            let repo = MeasureRepository(db)
+            let root = try #require(try await UnitRepository(db).roots(in: .everything).first)
+            let grids = try await sql.raw("SELECT DISTINCT unit_id FROM households WHERE unit_id IS NOT NULL ORDER BY unit_id LIMIT 2").all()
+                .map { try $0.decode(column: "unit_id", as: UUID.self) }
+            let (a, b) = (grids[0], grids[1])
+            let period = try #require(MeasurePeriod(from: Fixture.today.adding(days: -30), to: Fixture.today))
+            func households(_ unit: UUID) async throws -> Int { try await repo.totals(unit, period)[.households] }
+            let counted = try await RegisterTallies.count(nil, under: "/", halfYear: VisitCoverage.halfYear(containing: period.to).start.description, to: period.to.description, on: sql)
+            // MUT
+            let first = try await repo.totals(root.id, period)
+            let stored = try await sql.raw("SELECT COUNT(*) AS n FROM register_tallies").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await sql.raw("UPDATE register_tallies SET households = households + 1000 WHERE unit_id = \(bind: a)").run()
+            let fromStore = try await households(root.id)
+            // Any write to one of a's households is in the change log: a is counted again, b is not.
+            try await sql.raw("UPDATE register_tallies SET households = households + 7 WHERE unit_id = \(bind: b)").run()
+            let moved = try #require(try await sql.raw("SELECT id FROM households WHERE unit_id = \(bind: a) ORDER BY id LIMIT 1").first()?.decode(column: "id", as: UUID.self))
+            try await sql.raw("UPDATE households SET unit_id = \(bind: b) WHERE id = \(bind: moved)").run()
+            let (afterA, afterB, afterRoot) = (try await households(a), try await households(b), try await households(root.id))
+            // validate
+            let expected = counted.values.reduce(0) { $0 + $1.households }
+            let unplaced = try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE unit_id IS NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+            #expect(first[.households] == expected + unplaced && first[.householdsWithPeople] == counted.values.reduce(0) { $0 + $1.withPeople })
+            #expect(stored > 0, "the first read stores its counts")
+            #expect(fromStore == first[.households] + 1000, "an unchanged unit is read from what was stored")
+            #expect(afterA == counted[a]!.households - 1, "a changed unit is counted again")
+            #expect(afterB == counted[b]!.households + 1, "the unit the household moved to as well (its old figure + 7 is gone)")
+            #expect(afterRoot == first[.households])
         }
     }
 

@@ -167,6 +167,11 @@ struct CaseListTests {
             #expect(try await ids { $0.overdueOnly = true }.isEmpty)
             #expect(try await ids({ $0.overdueOnly = true }, at: b.resolveBy.addingTimeInterval(1)) == [a.id, b.id])
             #expect(try await repo.search(CaseFilter(), in: .everything, now: now, limit: 1, counting: true).total == 2)
+            // A capped count says "at least" once it reaches its cap, and is exact below it.
+            let capped = try await repo.search(CaseFilter(), in: .everything, now: now, limit: 1, counting: true, countingUpTo: 1)
+            let exact = try await repo.search(CaseFilter(), in: .everything, now: now, limit: 1, counting: true, countingUpTo: 2)
+            #expect(capped.total == 1 && capped.totalIsAtLeast)
+            #expect(exact.total == 2 && !exact.totalIsAtLeast)
         }
     }
 

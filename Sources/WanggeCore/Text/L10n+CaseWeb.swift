@@ -62,6 +62,7 @@ extension L10n {
         "cases.first_page": ("回到第一页", "Back to the first page"),
         "cases.next_page": ("下一页", "Next page"),
         "cases.found": ("共找到 {0} 件", "{0} found"),
+        "cases.found_more": ("找到超过 {0} 件（请缩小条件；确切数字见看板）", "more than {0} found (narrow the search; the dashboard has the exact figure)"),
         "cases.search.text": ("查询码、报告人电话、地址或内容", "Tracking code, reporter's phone, address or text"),
         "cases.search.unit": ("区域（含下级）", "Area (with everything below)"),
         "cases.search.overdue": ("仅超时", "Overdue only"),

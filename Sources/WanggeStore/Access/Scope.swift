@@ -59,7 +59,16 @@ public struct Scope: Sendable, Equatable {
         guard let prefix = pathPrefix else { return "1 = 1" }
         let parts = column.split(separator: ".").map(String.init)
         let name: SQLQueryString = parts.count == 2 ? "\(ident: parts[0]).\(ident: parts[1])" : "\(ident: column)"
-        let inTree: SQLQueryString = "\(name) IN (SELECT id FROM units WHERE path LIKE \(bind: prefix + "%"))"
-        return includesUnplaced ? "(\(inTree) OR \(name) IS NULL)" : inTree
+        return Self.inSubtree(name, path: prefix, orUnplaced: includesUnplaced)
+    }
+
+    /// Rows whose unit (`name`) lies in the subtree at `path` — and, with `orUnplaced`, rows in no unit.
+    /// A subtree at the top of the tree holds (nearly) every unit, so it is stated the other way
+    /// round, as "not in any unit outside it": the same rows, but a condition no index can serve, so
+    /// the planner walks the index of the list's order instead of every case of every unit and
+    /// sorting them (a district's million cases).
+    static func inSubtree(_ name: SQLQueryString, path: String, orUnplaced: Bool) -> SQLQueryString {
+        guard orUnplaced else { return "\(name) IN (SELECT id FROM units WHERE path LIKE \(bind: path + "%"))" }
+        return "(\(name) IS NULL OR \(name) NOT IN (SELECT id FROM units WHERE path NOT LIKE \(bind: path + "%")))"
     }
 }

@@ -7,8 +7,7 @@ import WanggeCore
 extension CaseRepository {
     /// Cases placed in `unit` or below it (the top of the tree also holds cases placed in no grid).
     static func inUnit(_ unit: UnitRow) -> SQLQueryString {
-        let placed: SQLQueryString = "unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
-        return unit.parentID == nil ? "(\(placed) OR unit_id IS NULL)" : placed
+        Scope.inSubtree("unit_id", path: unit.path, orUnplaced: unit.parentID == nil)
     }
 
     /// The first `limit` cases of `queue` (超期 or 预警) in `unit` and `scope`, most urgent first,

@@ -35,8 +35,10 @@ public struct CaseFilter: Sendable, Equatable {
 public struct CasePage: Sendable {
     public var rows: [CaseRow]
     public var next: UUID?
-    /// How many match in all, when asked for.
+    /// How many match in all, when asked for — at most the cap asked for (see `totalIsAtLeast`).
     public var total: Int?
+    /// The count stopped at its cap: at least `total` match.
+    public var totalIsAtLeast = false
 
     public init(rows: [CaseRow], next: UUID?, total: Int? = nil) {
         self.rows = rows
@@ -49,13 +51,19 @@ extension CaseRepository {
     /// Cases matching `filter` in `scope`, newest first, `limit` at a time after the case `after`
     /// (the previous page's `next`). Paged by key (`reported_at`, `id`), never by OFFSET, so a page
     /// deep in a million cases costs what the first does.
-    /// With `counting`, the page also says how many match in all (shown above the list).
+    /// With `counting`, the page also says how many match in all (shown above the list); with
+    /// `countingUpTo`, the count stops there (`totalIsAtLeast`): a count of a district's year is a
+    /// million rows read for one number the dashboard already shows.
     public func search(
-        _ filter: CaseFilter, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50, counting: Bool = false
+        _ filter: CaseFilter, in scope: Scope, now: Date, after: UUID? = nil, limit: Int = 50, counting: Bool = false, countingUpTo cap: Int? = nil
     ) async throws -> CasePage {
         let condition: SQLQueryString = "\(try await condition(filter, now: now)) AND \(scope.caseCondition())"
         var page = try await page(where: condition, order: ("reported_at", ascending: false), after: after, limit: limit)
-        if counting { page.total = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0 }
+        if counting {
+            let matching: SQLQueryString = cap.map { "SELECT 1 FROM cases c WHERE \(condition) LIMIT \(bind: $0 + 1)" } ?? "SELECT 1 FROM cases c WHERE \(condition)"
+            let n = try await sql.raw("SELECT COUNT(*) AS n FROM (\(matching)) m").first()?.decode(column: "n", as: Int.self) ?? 0
+            if let cap, n > cap { (page.total, page.totalIsAtLeast) = (cap, true) } else { page.total = n }
+        }
         return page
     }
 
@@ -72,7 +80,7 @@ extension CaseRepository {
         }
         let rows = try await sql.raw(
             """
-            SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE \(whole) \
+            SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE \(whole) \
             ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)
             """
         ).all(decoding: CaseRow.self)
@@ -91,17 +99,17 @@ extension CaseRepository {
         }
         if let id = f.unitID {
             guard let unit = try await UnitRepository(db).find(id, in: .everything) else { throw StoreError(.invalid, "case.bad_grid", field: "unit") }
-            let placed: SQLQueryString = "unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
             // Cases placed in no grid belong to the top of the tree (as in `Scope.subtree`).
-            parts.append(unit.parentID == nil ? "(\(placed) OR unit_id IS NULL)" : placed)
+            parts.append(Scope.inSubtree("unit_id", path: unit.path, orUnplaced: unit.parentID == nil))
         }
         if let d = f.departmentKey { parts.append("department_key = \(bind: d)") }
-        if f.sentOnly { parts.append("id IN (SELECT c.id FROM cases c WHERE \(unsafeRaw: MeasureRollup.sentToDepartment))") }
+        // The counting rules are written over `c`, the alias every case list reads `cases` as.
+        if f.sentOnly { parts.append("(\(unsafeRaw: MeasureRollup.sentToDepartment))") }
         if let c = f.channel { parts.append("channel = \(bind: c.rawValue)") }
         if let from = f.from { parts.append("reported_at >= \(bind: from.startInChina)") }
         if let to = f.to { parts.append("reported_at < \(bind: to.startInChina.addingTimeInterval(86_400))") }
         if let tally = f.tally, let rule = TallySQL.condition(tally, sql) {
-            parts.append("id IN (SELECT c.id FROM cases c WHERE \(unsafeRaw: rule))")
+            parts.append("(\(unsafeRaw: rule))")
         }
         if f.overdueOnly { parts.append(condition(.overdue, role: .operator_, now: now)) }
         if f.warningOnly { parts.append(condition(.warning, role: .operator_, now: now)) }

@@ -67,6 +67,19 @@ public enum StoreSetup {
         try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = -1").run()
     }
 
+    /// Gathers the statistics the query planner chooses indexes by (`ANALYZE`), after a bulk load.
+    /// SQLite has none until asked, and without them it guesses: at a million cases a guessed plan
+    /// sorted half the table to show 50 rows of a list (6 s instead of 7 ms). `quick` lets SQLite
+    /// look only at the tables whose statistics are missing or stale (`PRAGMA optimize`), for after
+    /// an import. PostgreSQL's autovacuum keeps its own statistics; there it is a plain `ANALYZE`.
+    public static func analyze(_ db: any SQLDatabase, quick: Bool = false) async throws {
+        if db.dialect.name == "sqlite", quick {
+            try await db.raw("PRAGMA optimize").run()
+        } else {
+            try await db.raw("ANALYZE").run()
+        }
+    }
+
     /// Whether the database has been set up before (Fluent's migration table exists and has rows).
     public static func isInitialised(_ db: any Database) async -> Bool {
         guard let sql = db as? any SQLDatabase else { return false }

@@ -91,9 +91,14 @@ public struct RegisterImporter: Sendable, SQLRepository {
                     return result
                 }
             }
+            // A large import changes what the planner should know of the tables (only SQLite needs telling).
+            if db.sql.dialect.name == "sqlite", result.inserted + result.updated >= Self.analyzeAfter { try? await StoreSetup.analyze(db.sql, quick: true) }
         }
         return result
     }
+
+    /// Rows written by an import after which SQLite's statistics are refreshed.
+    static let analyzeAfter = 10_000
 }
 
 /// The audit entry of an import that went through, committed in the import's own transaction

@@ -51,13 +51,18 @@ public struct RankingRepository: Sendable, SQLRepository {
     public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod) async throws -> [PersonKey: TallyCounts] {
         guard !people.isEmpty else { return [:] }
         let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+        // The grids' cases of the period first (by grid and time), then only their timelines: never a
+        // scan of every case's events for the names.
+        let grids = Array(Set(people.map(\.gridID)))
+        let reported: SQLQueryString =
+            "reported_at >= \(bind: period.from.startOfDayInChina) AND reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina)"
         let rows = try await sql.raw(
             """
             SELECT c.unit_id AS grid, e.person, \(unsafeRaw: sums) FROM cases c \
-            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events WHERE actor_role NOT IN ('resident', 'system') \
-            AND actor_name IN (\(binds: Array(Set(people.map(\.name))).sorted()))) e ON e.case_id = c.id \
-            WHERE c.unit_id IN (\(binds: Array(Set(people.map(\.gridID))))) \
-            AND c.reported_at >= \(bind: period.from.startOfDayInChina) AND c.reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina) \
+            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events \
+            WHERE case_id IN (SELECT id FROM cases WHERE unit_id IN (\(binds: grids)) AND \(reported)) \
+            AND actor_role NOT IN ('resident', 'system') AND actor_name IN (\(binds: Array(Set(people.map(\.name))).sorted()))) e ON e.case_id = c.id \
+            WHERE c.unit_id IN (\(binds: grids)) AND c.\(reported) \
             GROUP BY c.unit_id, e.person
             """
         ).all()

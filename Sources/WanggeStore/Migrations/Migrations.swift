@@ -57,6 +57,8 @@ public enum StoreMigrations {
             CreateSync(),
             CreateServiceStations(),
             CreatePartyOverlay(),
+            CreateRegisterTallies(),
+            CreateCaseDeadlineIndexes(),
         ]
     }
 }

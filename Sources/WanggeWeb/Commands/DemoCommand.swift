@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import WanggeCore
 import WanggeSecurity
@@ -63,6 +64,7 @@ struct DemoCommand: AsyncCommand {
         let openness = try await loader.loadOpenness(now: app.clock.now())
         let stations = try await loader.loadStations(now: app.clock.now())
         let party = try await loader.loadParty(now: app.clock.now())
+        if let sql = app.db as? any SQLDatabase { try await StoreSetup.analyze(sql) }
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
         let root = try await UnitRepository(app.db).roots(in: .everything).first
         let t = root.flatMap { totals[$0.id] } ?? UnitTotals()

@@ -87,6 +87,9 @@ extension CaseController {
 
     /// The largest page a list shows at once.
     static let pageSize = 50
+    /// The search list counts its matches up to this many ("more than 2,000"): past it a count is a
+    /// scan of the district's year for a number the dashboard already holds exactly.
+    static let countCap = 2_000
 
     static func index(req: Request) async throws -> Response {
         let w = try req.requireCaseWorker()
@@ -112,7 +115,7 @@ extension CaseController {
             list.page = try await repo.queue(q, role: w.actor.role, in: scope, now: now, after: after, limit: pageSize)
         case .all:
             let filter = try search.filter()
-            list.page = try await repo.search(filter, in: scope, now: now, after: after, limit: pageSize, counting: true)
+            list.page = try await repo.search(filter, in: scope, now: now, after: after, limit: pageSize, counting: true, countingUpTo: Self.countCap)
             let units = UnitRepository(req.db)
             var choices: [UnitRow] = []
             for level in [UnitLevel.street, .community, .grid] { choices += try await units.all(in: scope, level: level) }

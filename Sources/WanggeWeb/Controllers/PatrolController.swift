@@ -134,6 +134,7 @@ enum PatrolController {
 
     /// Stores a finding with its audit entry and, when a component's state was changed, that
     /// change's own entry — all in one transaction. A replayed `clientID` writes no entry.
+    @discardableResult
     static func addFinding(
         _ req: Request, _ draft: FindingDraft, to patrolID: UUID, clientID: UUID? = nil, by w: CaseController.Worker
     ) async throws -> (finding: PatrolFinding, change: ComponentStateChange?, created: Bool) {

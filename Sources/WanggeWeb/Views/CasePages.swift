@@ -84,7 +84,9 @@ enum CasePages {
         var parts: [HTML] = [links.isEmpty ? .empty : el("p", ["class": "actions"], links), nav]
         if list.tab == .all {
             parts.append(searchForm(list, names: names))
-            if let total = list.page.total { parts.append(el("p", ["class": "muted"], .t("cases.found", total))) }
+            if let total = list.page.total {
+                parts.append(el("p", ["class": "muted"], .t(list.page.totalIsAtLeast ? "cases.found_more" : "cases.found", total)))
+            }
         }
         parts.append(table)
         if !pager.isEmpty { parts.append(el("nav", ["class": "pager"], pager)) }

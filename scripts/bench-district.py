@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""District-scale read figures against a running server (issues 13 point 7, 14 point 8, 16).
+
+Logs in as the demo leader and grid worker, then with wrk (Debian) on loopback measures, each for
+--seconds at --connections in flight:
+  - /healthz, the same server's baseline;
+  - the district dashboard (/dashboard), the JSON measures (/api/v1/measures) and the rankings;
+  - drill-downs: every distinct kind of link the district dashboard offers into case lists, child
+    dashboards and the KPI map (one of each kind, the first found);
+then the morning sync storm: --devices phones registered by the grid worker, each asking for its
+first full copy (cursor 0, gzip) once, --storm-connections at a time; reports the p50/p95/p99, the
+rate, failures and the server's peak resident memory (--pid, read from /proc while it runs).
+
+Writes a JSON list of {"name", "value", "unit", "baseline", "ratio", "target", "pass"} to --out and
+prints a Markdown table. Needs only the Python standard library and wrk.
+"""
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+PASSWORD = "Wangge@2026"
+
+LUA_REPORT = r"""
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f %.3f\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+class Client:
+    """A logged-in browser-like session (cookies, the CSRF token of the last page)."""
+
+    def __init__(self, base, user):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get("/login")
+        r = self.post_form("/login", {"username": user, "password": PASSWORD, "_csrf": self.csrf(page)})
+        if "/login" in r.geturl():
+            sys.exit(f"log-in as {user} failed")
+        self.token = self.csrf(self.get("/account"))
+
+    @staticmethod
+    def csrf(html):
+        m = re.search(r'name="_csrf" value="([^"]+)"', html)
+        return m.group(1) if m else ""
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=120) as r:
+            return r.read().decode("utf-8", "replace")
+
+    def post_form(self, path, data):
+        body = urllib.parse.urlencode(data).encode()
+        return self.opener.open(urllib.request.Request(self.base + path, data=body, method="POST"), timeout=60)
+
+    def post_json(self, path, data):
+        req = urllib.request.Request(
+            self.base + path, data=json.dumps(data).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": self.token})
+        with self.opener.open(req, timeout=60) as r:
+            return json.loads(r.read())
+
+    def cookie_header(self):
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def wrk(base, path, cookie, seconds, connections, script_extra="", headers=()):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script_extra + LUA_REPORT)
+        script = f.name
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", script]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    for h in headers:
+        cmd += ["-H", h]
+    out = subprocess.run(cmd + [base + path], capture_output=True, text=True, timeout=seconds + 120).stdout
+    os.unlink(script)
+    m = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    if not m:
+        sys.exit(f"wrk gave no result for {path}:\n{out}")
+    n, errors, micros = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return {"requests": n, "errors": errors, "rate": n / (micros / 1e6), "p50": float(m.group(4)), "p95": float(m.group(5)),
+            "p99": float(m.group(6)), "max": float(m.group(7))}
+
+
+class PeakRSS(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def sample(self):
+        try:
+            with open(f"/proc/{self.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return 0
+        return 0
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, self.sample())
+            time.sleep(0.2)
+
+
+def drill_downs(html):
+    """One link of each kind the dashboard offers: case lists by measure, child dashboards, the map."""
+    kinds = {}
+    for href in re.findall(r'href="(/[^"]+)"', html):
+        href = href.replace("&amp;", "&")
+        path = href.split("?")[0]
+        if path.startswith("/cases"):
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
+            kind = "cases:" + ",".join(sorted(k for k in q if k not in ("unit", "from", "to", "month", "period")))
+        elif re.fullmatch(r"/dashboard/[0-9A-Fa-f-]{36}/map", path):
+            kind = "map"
+        elif re.fullmatch(r"/dashboard/[0-9A-Fa-f-]{36}", path):
+            kind = "child dashboard"
+        elif path.startswith("/rankings") or path.startswith("/dashboard/departments"):
+            kind = path
+        else:
+            continue
+        kinds.setdefault(kind, href)
+    return kinds
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", default="http://127.0.0.1:8080")
+    ap.add_argument("--pid", type=int, help="the server's process id, for its peak resident memory")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=4)
+    ap.add_argument("--devices", type=int, default=1400)
+    ap.add_argument("--storm-connections", type=int, default=32)
+    ap.add_argument("--out", default="bench/results/district.json")
+    ap.add_argument("--skip-storm", action="store_true")
+    ap.add_argument("--month", help="YYYY-MM: read this month's figures (default: the dashboard's own, the current month)")
+    a = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing (apt-get install wrk)")
+    base = a.url.rstrip("/")
+    rss = PeakRSS(a.pid) if a.pid else None
+    if rss:
+        rss.start()
+    results = []
+
+    def add(name, value, unit, baseline=None, target=None, passed=None):
+        ratio = round(value / baseline, 3) if baseline else None
+        results.append({"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline and round(baseline, 3),
+                        "ratio": ratio, "target": target, "pass": passed})
+        print(f"  {name}: {value:.1f} {unit}" + (f" (target {target})" if target else ""), flush=True)
+
+    health = wrk(base, "/healthz", None, a.seconds, a.connections)
+    add("healthz rate", health["rate"], "req/s")
+    leader = Client(base, "leader")
+    q = f"?month={a.month}" if a.month else ""
+    dashboard_html = leader.get("/dashboard" + q)
+    reads = [("district dashboard", "/dashboard" + q, 50), ("measures API (district)", "/api/v1/measures" + q, 50),
+             ("rankings", "/rankings" + q, 200)]
+    reads += [(f"drill-down {k}", href, 200) for k, href in sorted(drill_downs(dashboard_html).items())]
+    for name, path, target in reads:
+        r = wrk(base, path, leader.cookie_header(), a.seconds, a.connections,
+                headers=("Accept: application/json",) if path.startswith("/api/") else ())
+        ok = r["errors"] == 0 and r["p95"] <= target
+        print(f"{name}: {path}", flush=True)
+        add(f"{name} p95", r["p95"], "ms", target=f"<= {target} ms", passed=ok)
+        add(f"{name} rate", r["rate"], "req/s", baseline=health["rate"])
+        if r["errors"]:
+            add(f"{name} non-2xx", r["errors"], "responses", target="0", passed=False)
+
+    if not a.skip_storm:
+        worker = Client(base, "gridworker")
+        print(f"registering {a.devices} devices…", flush=True)
+        ids = [worker.post_json("/api/v1/sync/devices", {"label": f"storm {i}", "app_version": "bench"})["device_id"]
+               for i in range(a.devices)]
+        lua = "ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n" + r"""
+n = 0
+request = function()
+  n = n + 1
+  if n > #ids then n = 1 end
+  return wrk.format("GET", "/api/v1/sync?cursor=0&device=" .. ids[n])
+end
+answered = 0
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered >= #ids then wrk.thread:stop() end
+end
+"""
+        before = rss.peak if rss else 0
+        started = time.time()
+        r = wrk(base, "/api/v1/sync", worker.cookie_header(), 3600, a.storm_connections, script_extra=lua,
+                headers=("Accept: application/json", "Accept-Encoding: gzip"))
+        took = time.time() - started
+        add("sync storm: first syncs answered", r["requests"], "syncs", target=f">= {a.devices}", passed=r["requests"] >= a.devices and r["errors"] == 0)
+        add("sync storm: failures", r["errors"], "responses", target="0", passed=r["errors"] == 0)
+        add("sync storm: p95", r["p95"], "ms")
+        add("sync storm: p99", r["p99"], "ms")
+        add("sync storm: wall time", took, "s")
+        if rss:
+            add("sync storm: server peak RSS", rss.peak, "MB", baseline=before or None, target="<= 256 MB", passed=rss.peak <= 256)
+    if rss:
+        rss.running = False
+        add("server peak RSS over the run", rss.peak, "MB", target="<= 256 MB", passed=rss.peak <= 256)
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(results, f, indent=1, ensure_ascii=False)
+    print("\n| figure | value | baseline | ratio | target | pass |\n|---|---:|---:|---:|---|---|")
+    for r in results:
+        print(f"| {r['name']} | {r['value']} {r['unit']} | {r['baseline'] or ''} | {r['ratio'] or ''} | {r['target'] or ''} | "
+              f"{'' if r['pass'] is None else ('yes' if r['pass'] else 'NO')} |")
+    failed = [r for r in results if r["pass"] is False]
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
