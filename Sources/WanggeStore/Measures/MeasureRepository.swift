@@ -148,8 +148,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// person left out): what a dashboard would cost without the roll-ups, for the benchmark.
     public func recount(_ unit: UnitRow, _ period: MeasurePeriod) async throws -> TallyCounts {
         let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
-        let placed: SQLQueryString = "c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
-        let whose: SQLQueryString = unit.parentID == nil ? "(\(placed) OR c.unit_id IS NULL)" : placed
+        let whose = Scope.inSubtree("c.unit_id", path: unit.path, orUnplaced: unit.parentID == nil)
         let row = try await sql.raw(
             """
             SELECT \(unsafeRaw: sums) FROM cases c WHERE \(whose) \
