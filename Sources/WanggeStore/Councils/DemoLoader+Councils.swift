@@ -14,7 +14,10 @@ extension DemoLoader {
             ("王建国", "召集人（社区党委书记）"), ("李秀兰", "副召集人（居委会主任）"), ("张卫东", "居民代表（1 号楼）"), ("陈桂芳", "居民代表（3 号楼）"),
             ("刘志强", "物业服务企业代表"), ("赵敏", "驻区单位代表"), ("孙立新", "楼门长代表"),
         ]
-        for (name, role) in members { _ = try await councils.addMember(CouncilMemberDraft(name: name, role: role), to: community.id, at: now, in: .everything) }
+        // A second apart, so the list keeps this order (convenor first).
+        for (i, (name, role)) in members.enumerated() {
+            _ = try await councils.addMember(CouncilMemberDraft(name: name, role: role), to: community.id, at: now.addingTimeInterval(Double(i)), in: .everything)
+        }
         var rng = SystemRandomNumberGenerator()
         let past = try await councils.schedule(
             CouncilMeetingDraft(
@@ -27,12 +30,16 @@ extension DemoLoader {
         // Residents of the register who came to the past meeting and vote in the open poll.
         let people = try await ResidentRepository(db, cipher: cipher).page(after: nil, limit: 40, in: .subtree(of: community))
             .filter { $0.idNumber != nil && $0.phone != nil && $0.householdID != nil && $0.anonymisedAt == nil }
+        // Registered over the days before; checked in at the door from 18:40 on the meeting's day.
+        let held = SimpleDate(now.addingTimeInterval(-12 * 86_400))
+        let doors = ChinaTime.calendar.date(from: DateComponents(year: held.year, month: held.month, day: held.day, hour: 18, minute: 40)) ?? now
         for (i, r) in people.prefix(18).enumerated() {
             if i < 14 {
-                _ = try await ParticipationRepository.attend(r.id, meeting: past.id, column: "registered_at", at: now.addingTimeInterval(-15 * 86_400), on: sql)
+                let at = now.addingTimeInterval(Double(-15 * 86_400 + i * 3_600))
+                _ = try await ParticipationRepository.attend(r.id, meeting: past.id, column: "registered_at", at: at, on: sql)
             }
             if i >= 2 {
-                _ = try await ParticipationRepository.attend(r.id, meeting: past.id, column: "checked_in_at", at: now.addingTimeInterval(-12 * 86_400), on: sql)
+                _ = try await ParticipationRepository.attend(r.id, meeting: past.id, column: "checked_in_at", at: doors.addingTimeInterval(Double(i * 60)), on: sql)
             }
         }
         let proposals = ProposalRepository(db)

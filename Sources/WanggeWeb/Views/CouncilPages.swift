@@ -134,7 +134,7 @@ enum CouncilPages {
                     "p", ["class": "meta"],
                     [el("span", ["class": bad ? "badge alert" : p.state == .done ? "badge ok" : "badge"], .t(p.state.nameKey)), .text(" " + SimpleDate(p.createdAt).description)]),
                 el("h3", link ? HTML.link(SiteURL.portalProposal(p.id).path, text(p.title)) : .text(text(p.title))),
-                el("p", ["class": "log-text"], .text(text(p.body))),
+                el("p", ["class": "log-text lines"], .text(text(p.body))),
                 !scrub ? p.proposer.map { el("p", ["class": "meta"], [.t("proposal.proposer"), .text("：" + $0)]) } ?? .empty : .empty,
                 p.meetingTitle.map { el("p", [el("strong", .t("proposal.meeting")), .text("：\($0) \(p.meetingOn ?? "")")]) } ?? .empty,
                 p.declineReason.map { el("p", [el("strong", .t("proposal.decline_reason")), .text("：" + text($0))]) } ?? .empty,
@@ -274,7 +274,7 @@ enum CouncilPages {
                 "section",
                 [
                     el("h2", .t("council.minutes")),
-                    m.minutes.map { el("p", ["class": "log-text"], .text($0)) } ?? el("p", .t("council.minutes_missing")),
+                    m.minutes.map { el("p", ["class": "log-text lines"], .text($0)) } ?? el("p", .t("council.minutes_missing")),
                     canRun && m.minutes == nil && m.heldOn <= today
                         ? el(
                             "form", ["method": "post", "action": SiteURL.councilMinutes(m.id).path, "class": "card"],
@@ -298,7 +298,7 @@ enum CouncilPages {
                         el("div", [el("dt", .t("council.when")), el("dd", .text("\(m.heldOn) \(m.startsAt)"))]),
                         el("div", [el("dt", .t("council.place")), el("dd", .text(m.place))]),
                     ]),
-                el("h3", .t("council.agenda")), el("p", ["class": "log-text"], .text(m.agenda)),
+                el("h3", .t("council.agenda")), el("p", ["class": "log-text lines"], .text(m.agenda)),
             ])
     }
 

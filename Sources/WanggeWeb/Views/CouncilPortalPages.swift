@@ -113,7 +113,7 @@ enum CouncilPortalPages {
                         ? .empty
                         : el("p", ["class": "attendees"], .text(attendance.filter { $0.checkedInAt != nil }.map { Mask.name($0.name) }.joined(separator: "、"))),
                 ]),
-            m.minutes.map { el("section", [el("h2", .t("council.minutes")), el("p", ["class": "log-text"], .text(PublicText.scrub($0)))]) } ?? .empty,
+            m.minutes.map { el("section", [el("h2", .t("council.minutes")), el("p", ["class": "log-text lines"], .text(PublicText.scrub($0)))]) } ?? .empty,
         ]
     }
 
