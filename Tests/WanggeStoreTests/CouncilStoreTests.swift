@@ -91,6 +91,12 @@ struct CouncilStoreTests {
             #expect(decided.state == .adopted && decided.quorum == true && decided.passed == true && decided.mode == "council_vote")
             let closed = await Fixture.storeError { try await repo.vote(b.claim, choice: .approve, on: decided, at: Self.t0) }
             #expect(closed?.key == "proposal.poll_closed")
+            // A vote read while the poll was open and sent after the decision is not counted either.
+            let stale = p
+            let late = await Fixture.storeError { try await repo.vote(b.claim, choice: .approve, on: stale, at: Self.t0) }
+            #expect(late?.key == "proposal.poll_closed")
+            let stillCounted = try await proposals.get(p.id, in: .everything).tally
+            #expect(stillCounted.total == 2)
         }
     }
 

@@ -120,15 +120,22 @@ public struct ParticipationRepository: Sendable, SQLRepository {
                 return try await Self.refuse(.notInRegister, "vote", target: proposal.id, at: now, on: sql)
             }
             let key = Ballot.voterKey(voteUnit, resident: r.id, household: r.household_id)
+            // Written only while the poll is open, so a vote racing the decision that closes it is not
+            // counted after the result was recorded.
             let cast = try await sql.raw(
                 """
                 INSERT INTO proposal_votes (id, proposal_id, voter_key, resident_id, choice, cast_at) \
-                VALUES (\(bind: UUID()), \(bind: proposal.id), \(bind: key), \(bind: r.id), \(bind: choice.rawValue), \(bind: now)) \
+                SELECT \(bind: UUID()), \(bind: proposal.id), \(bind: key), \(bind: r.id), \(bind: choice.rawValue), \(bind: now) \
+                WHERE EXISTS (SELECT 1 FROM council_proposals WHERE id = \(bind: proposal.id) AND state = \(bind: ProposalState.voting.rawValue)) \
                 ON CONFLICT (proposal_id, voter_key) DO NOTHING RETURNING id
                 """
             ).all()
-            guard !cast.isEmpty else { return try await Self.refuse(.secondVote, "vote", target: proposal.id, at: now, on: sql) }
-            return .recorded(resident: r.id)
+            guard cast.isEmpty else { return .recorded(resident: r.id) }
+            let open = try await sql.raw(
+                "SELECT id FROM council_proposals WHERE id = \(bind: proposal.id) AND state = \(bind: ProposalState.voting.rawValue)"
+            ).all()
+            guard !open.isEmpty else { throw StoreError(.conflict, "proposal.poll_closed") }
+            return try await Self.refuse(.secondVote, "vote", target: proposal.id, at: now, on: sql)
         }
     }
 
