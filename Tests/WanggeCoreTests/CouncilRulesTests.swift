@@ -10,7 +10,7 @@ struct CouncilRulesTests {
     /// One of each step, as the table below names them.
     static let steps: [String: ProposalStep] = [
         "accept": .accept(meeting: meeting), "decline": .decline(reason: "公约已有约定"), "open_poll": .openPoll(.household),
-        "decide": .decide(.fourDeliberations(adopted: true), reasons: "符合多数居民意愿"), "follow_up": .followUp(note: "已报街道审核"),
+        "decide": .decide(.fourDeliberations(adopted: true, decision: nil), reasons: "符合多数居民意愿"), "follow_up": .followUp(note: "已报街道审核"),
         "complete": .complete(note: "已建成"),
     ]
 
@@ -64,8 +64,8 @@ struct CouncilRulesTests {
 
     @Test("the other modes: four deliberations as stated, a department always adopts and must be named")
     func otherModes() throws {
-        #expect(try ProposalMachine.apply(.decide(.fourDeliberations(adopted: false), reasons: "资金不足"), to: .accepted).state == .notAdopted)
-        #expect(try ProposalMachine.apply(.decide(.fourDeliberations(adopted: true), reasons: "同意"), to: .voting).state == .adopted)
+        #expect(try ProposalMachine.apply(.decide(.fourDeliberations(adopted: false, decision: nil), reasons: "资金不足"), to: .accepted).state == .notAdopted)
+        #expect(try ProposalMachine.apply(.decide(.fourDeliberations(adopted: true, decision: UUID()), reasons: "同意"), to: .voting).state == .adopted)
         #expect(try ProposalMachine.apply(.decide(.departmentCase(department: "区交通支队"), reasons: "属交通管理"), to: .accepted).state == .adopted)
         #expect(throws: OpennessProblem.invalid("proposal.text_required", field: "department")) {
             try ProposalMachine.apply(.decide(.departmentCase(department: "  "), reasons: "属交通管理"), to: .accepted)
@@ -76,7 +76,7 @@ struct CouncilRulesTests {
     func badInput() {
         #expect(throws: OpennessProblem.invalid("proposal.text_required", field: "reason")) { try ProposalMachine.apply(.decline(reason: " \n"), to: .submitted) }
         #expect(throws: OpennessProblem.invalid("proposal.text_required", field: "reasons")) {
-            try ProposalMachine.apply(.decide(.fourDeliberations(adopted: true), reasons: ""), to: .accepted)
+            try ProposalMachine.apply(.decide(.fourDeliberations(adopted: true, decision: nil), reasons: ""), to: .accepted)
         }
         #expect(throws: OpennessProblem.invalid("proposal.text_required", field: "note")) { try ProposalMachine.apply(.followUp(note: ""), to: .adopted) }
         #expect(throws: OpennessProblem.invalid("power.too_long", ["2000"], field: "note")) {

@@ -122,6 +122,20 @@ struct CouncilStoreTests {
             #expect(outcomes.filter { $0 == .refused(.secondVote) }.count == 1)
             let stored = try await Fixture.count(db, "proposal_votes", where: "proposal_id = \(bind: p.id)")
             #expect(stored == 1)
+            // Taken into 四议两公开: the major decision named must be the same community's.
+            let away = try await OpennessStoreTests.communities(db)[1]
+            let decisions = DecisionRepository(db)
+            let theirs = try await decisions.propose(title: "外社区事项", proposal: "x", powerItemID: nil, to: away.id, on: Self.today, at: Self.t0, in: .everything)
+            let ours = try await decisions.propose(title: "增设快递柜选址", proposal: "y", powerItemID: nil, to: home.id, on: Self.today, at: Self.t0, in: .everything)
+            let wrong = await Fixture.storeError {
+                try await proposals.apply(
+                    .decide(.fourDeliberations(adopted: true, decision: theirs.id), reasons: "转入四议两公开"), to: p.id, by: "秘书", on: Self.today, at: Self.t0,
+                    in: .everything)
+            }
+            #expect(wrong?.field == "decision")
+            let taken = try await proposals.apply(
+                .decide(.fourDeliberations(adopted: true, decision: ours.id), reasons: "转入四议两公开"), to: p.id, by: "秘书", on: Self.today, at: Self.t0, in: .everything)
+            #expect(taken.state == .adopted && taken.decisionID == ours.id && taken.decisionTitle == "增设快递柜选址" && taken.mode == "four_deliberations")
         }
     }
 

@@ -38,9 +38,9 @@ public enum ProposalDecisionMode: Sendable, Equatable {
     /// The council voted on it at a meeting: the counts decide, held to the rules of a
     /// representatives' meeting (`VoteRules`).
     case councilVote(MeetingVote)
-    /// Taken into the community's 四议两公开 (a major decision); adopted says whether the community
-    /// takes it up that way.
-    case fourDeliberations(adopted: Bool)
+    /// Taken into the community's 四议两公开; adopted says whether the community takes it up that
+    /// way, and `decision` names the major decision it became, once there is one.
+    case fourDeliberations(adopted: Bool, decision: UUID?)
     /// Handed to a department to carry out as a case: always adopted, and the department named.
     case departmentCase(department: String)
 
@@ -114,7 +114,7 @@ public enum ProposalMachine {
                 try vote.check()
                 let r = VoteRules.result(.representatives, vote)
                 return Transition(state: r.passed ? .adopted : .notAdopted, result: r)
-            case .fourDeliberations(let adopted):
+            case .fourDeliberations(let adopted, _):
                 return Transition(state: adopted ? .adopted : .notAdopted, result: nil)
             case .departmentCase(let department):
                 try required(department, field: "department")

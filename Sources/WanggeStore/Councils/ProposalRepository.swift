@@ -21,6 +21,9 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
     public var mode: String?
     public var reasons: String?
     public var department: String?
+    /// The major decision (四议两公开) it was taken into.
+    public var decisionID: UUID?
+    public var decisionTitle: String?
     /// The council's vote, when the council voted.
     public var vote: MeetingVote?
     public var quorum: Bool?
@@ -33,7 +36,8 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
     enum CodingKeys: String, CodingKey {
         case id, title, body, proposer, state, reasons, department, vote, quorum, passed, mode, tally
         case unitID = "unit_id", meetingID = "meeting_id", meetingTitle = "meeting_title", meetingOn = "meeting_on", declineReason = "decline_reason"
-        case voteUnit = "vote_unit", decidedOn = "decided_on", createdAt = "created_at", followUps = "follow_ups"
+        case voteUnit = "vote_unit", decidedOn = "decided_on", createdAt = "created_at", followUps = "follow_ups", decisionID = "decision_id"
+        case decisionTitle = "decision_title"
     }
 
     struct Stored: Decodable {
@@ -51,6 +55,8 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
         var mode: String?
         var reasons: String?
         var department: String?
+        var decision_id: UUID?
+        var decision_title: String?
         var eligible: Int?
         var present: Int?
         var approve: Int?
@@ -69,14 +75,14 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
             return CouncilProposal(
                 id: id, unitID: unit_id, title: title, body: body, proposer: proposer, state: ProposalState(rawValue: state) ?? .submitted, meetingID: meeting_id,
                 meetingTitle: meeting_title, meetingOn: meeting_on, declineReason: decline_reason, voteUnit: vote_unit.flatMap(VoteUnit.init(rawValue:)),
-                mode: mode, reasons: reasons, department: department, vote: vote, quorum: quorum, passed: passed, decidedOn: decided_on, createdAt: created_at)
+                mode: mode, reasons: reasons, department: department, decisionID: decision_id, decisionTitle: decision_title, vote: vote, quorum: quorum, passed: passed, decidedOn: decided_on, createdAt: created_at)
         }
     }
 
     static let select = """
         SELECT p.id, p.unit_id, p.title, p.body, p.proposer, p.state, p.meeting_id, m.title AS meeting_title, m.held_on AS meeting_on, p.decline_reason, \
-        p.vote_unit, p.mode, p.reasons, p.department, p.eligible, p.present, p.approve, p.oppose, p.abstain, p.quorum, p.passed, p.decided_on, p.created_at \
-        FROM council_proposals p LEFT JOIN council_meetings m ON m.id = p.meeting_id
+        p.vote_unit, p.mode, p.reasons, p.department, p.decision_id, d.title AS decision_title, p.eligible, p.present, p.approve, p.oppose, p.abstain, p.quorum, p.passed, p.decided_on, p.created_at \
+        FROM council_proposals p LEFT JOIN council_meetings m ON m.id = p.meeting_id LEFT JOIN major_decisions d ON d.id = p.decision_id
         """
 }
 
@@ -133,6 +139,10 @@ public struct ProposalRepository: Sendable, SQLRepository {
     public func apply(_ step: ProposalStep, to id: UUID, by name: String, on day: String, at now: Date, in scope: Scope) async throws -> CouncilProposal {
         let p = try await get(id, in: scope)
         let t = try CouncilRepository.checked { () throws(OpennessProblem) in try ProposalMachine.apply(step, to: p.state) }
+        if case .decide(.fourDeliberations(_, let decision?), _) = step {
+            let d = try await DecisionRepository(db).get(decision, in: scope)
+            guard d.unitID == p.unitID else { throw StoreError(.invalid, "proposal.bad_decision", field: "decision") }
+        }
         if case .accept(let meetingID) = step {
             let m = try await CouncilRepository(db).meeting(meetingID, in: scope)
             guard m.unitID == p.unitID, m.minutes == nil else { throw StoreError(.invalid, "proposal.bad_meeting", field: "meeting") }
@@ -154,7 +164,7 @@ public struct ProposalRepository: Sendable, SQLRepository {
                         abstain = \(bind: v.abstain), quorum = \(bind: t.result?.quorum ?? false), passed = \(bind: t.result?.passed ?? false)
                         """
                 case .departmentCase(let department): set = "\(set), department = \(bind: Self.clean(department))"
-                case .fourDeliberations: break
+                case .fourDeliberations(_, let decision): set = "\(set), decision_id = \(bind: decision)"
                 }
             case .followUp(let note), .complete(let note):
                 var completes = false

@@ -57,6 +57,7 @@ struct CreateCouncils: AsyncMigration {
             .field("mode", .string)
             .field("reasons", .string)
             .field("department", .string)
+            .field("decision_id", .uuid, .references("major_decisions", "id"))
             .field("eligible", .int)
             .field("present", .int)
             .field("approve", .int)

@@ -37,7 +37,8 @@ enum CouncilController {
         if let council { meetings = try await repo.meetings(of: council) }
         let model = CouncilPages.Model(
             unit: unit, council: council, meetings: meetings,
-            proposals: try await ProposalRepository(req.db).proposals(of: unit.id, in: v.scope), canRun: v.role.keepsOpenness, form: form, today: today(req),
+            proposals: try await ProposalRepository(req.db).proposals(of: unit.id, in: v.scope),
+            decisions: v.role.keepsOpenness ? try await DecisionRepository(req.db).decisions(of: unit.id, in: v.scope) : [], canRun: v.role.keepsOpenness, form: form, today: today(req),
             csrf: CSRF.token(req), notice: LogController.takeNotice(req))
         return Layout.response(req, CouncilPages.page(model), title: L10n.t("council.title", unit.name), status: status)
     }
@@ -170,6 +171,7 @@ enum CouncilController {
         var mode: String?
         var adopted: String?
         var department: String?
+        var decision: String?
         var reasons: String?
         var note: String?
         var eligible: String?
@@ -202,7 +204,7 @@ enum CouncilController {
                         abstain: try OpennessController.count(form.abstain, "abstain")))
             case "four_deliberations":
                 guard let adopted = ["yes": true, "no": false][form.adopted ?? ""] else { throw StoreError(.invalid, "proposal.bad_adopted", field: "adopted") }
-                mode = .fourDeliberations(adopted: adopted)
+                mode = .fourDeliberations(adopted: adopted, decision: try OpennessController.optionalUUID(form.decision, field: "decision"))
             case "department_case": mode = .departmentCase(department: form.department ?? "")
             default: throw StoreError(.invalid, "proposal.bad_mode", field: "mode")
             }

@@ -12,6 +12,8 @@ enum CouncilPages {
         var council: Council?
         var meetings: [CouncilMeeting]
         var proposals: [CouncilProposal]
+        /// The community's major decisions, which a proposal taken into 四议两公开 may name.
+        var decisions: [MajorDecision]
         var canRun: Bool
         var form: Form
         var today: String
@@ -117,7 +119,7 @@ enum CouncilPages {
                         m.proposals.map { p in
                             card(
                                 p, scrub: false,
-                                actions: m.canRun ? stepForms(p, meetings: open, council: m.council, csrf: m.csrf) : .empty,
+                                actions: m.canRun ? stepForms(p, meetings: open, council: m.council, decisions: m.decisions, csrf: m.csrf) : .empty,
                                 problem: m.form.problems["proposal:" + p.id.uuidString])
                         }),
             ])
@@ -172,6 +174,7 @@ enum CouncilPages {
                         el("span", ["class": p.passed == true ? "badge ok" : "badge alert"], .t(p.passed == true ? "decision.passed" : "decision.failed")),
                     ]))
         }
+        if let d = p.decisionTitle { parts.append(el("p", [el("strong", .t("proposal.decision")), .text("：" + text(d))])) }
         if let d = p.department { parts.append(el("p", [el("strong", .t("proposal.department")), .text("：" + text(d))])) }
         if let r = p.reasons { parts.append(el("p", [el("strong", .t("proposal.reasons")), .text("：" + text(r))])) }
         return el("div", ["class": "answer"], parts)
@@ -189,7 +192,7 @@ enum CouncilPages {
     }
 
     /// The steps open to a proposal in its state, each its own small form.
-    static func stepForms(_ p: CouncilProposal, meetings: [CouncilMeeting], council: Council?, csrf: String) -> HTML {
+    static func stepForms(_ p: CouncilProposal, meetings: [CouncilMeeting], council: Council?, decisions: [MajorDecision], csrf: String) -> HTML {
         switch p.state {
         case .submitted:
             let options = meetings.map { ($0.id.uuidString, "\($0.heldOn) \($0.title)") }
@@ -205,6 +208,7 @@ enum CouncilPages {
             let units = VoteUnit.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }
             let modes = ProposalDecisionMode.rawValues.map { ($0, L10n.t(ProposalDecisionMode.nameKey($0))) }
             let eligible = council.map { String($0.members.count) } ?? ""
+            let majors = [("", L10n.t("proposal.no_decision"))] + decisions.map { ($0.id.uuidString, "\($0.proposedOn) \($0.title)") }
             return [
                 p.state == .accepted
                     ? stepForm(
@@ -222,6 +226,7 @@ enum CouncilPages {
                                 el("span", .t("proposal.adopted")),
                                 el("select", ["name": "adopted"], CaseSetupPages.options([("yes", L10n.t("proposal.adopted_yes")), ("no", L10n.t("proposal.adopted_no"))], selected: "")),
                             ]),
+                        el("label", ["class": "field"], [el("span", .t("proposal.decision")), el("select", ["name": "decision"], CaseSetupPages.options(majors, selected: ""))]),
                         el("label", ["class": "field"], [el("span", .t("proposal.department")), el("input", ["type": "text", "name": "department", "maxlength": "60"])]),
                         el("label", ["class": "field"], [el("span", .t("decision.eligible")), el("input", ["type": "number", "name": "eligible", "min": "0", "value": eligible, "inputmode": "numeric"])]),
                         el("label", ["class": "field"], [el("span", .t("decision.present")), el("input", ["type": "number", "name": "present", "min": "0", "inputmode": "numeric"])]),
