@@ -136,6 +136,22 @@ enum SiteURL {
     case partyOrgs(UUID)
     case partyMembers(UUID)
     case partyService(UUID)
+    /// A community's residents' council for staff: members, meetings, proposals; and its writes.
+    case council(UUID)
+    case councilMembers(UUID)
+    case councilMemberRemove(UUID)
+    case councilMeetings(UUID)
+    case councilMeeting(UUID)
+    case councilMinutes(UUID)
+    case proposalStep(UUID)
+    /// The council on the public portal (and its proposal form), a meeting's public page (with the
+    /// check-in code its QR sheet carries) and a proposal's public page, with their forms.
+    case portalCouncil(String)
+    case portalMeeting(UUID, code: String? = nil)
+    case portalMeetingRegister(UUID)
+    case portalMeetingCheckIn(UUID)
+    case portalProposal(UUID)
+    case portalProposalVote(UUID)
 
     var path: String {
         switch self {
@@ -274,6 +290,19 @@ enum SiteURL {
         case .partyOrgs(let id): "/units/\(id.uuidString)/party/orgs"
         case .partyMembers(let id): "/units/\(id.uuidString)/party/members"
         case .partyService(let id): "/party-members/\(id.uuidString)/service"
+        case .council(let id): "/units/\(id.uuidString)/council"
+        case .councilMembers(let id): "/units/\(id.uuidString)/council/members"
+        case .councilMemberRemove(let id): "/council-members/\(id.uuidString)/remove"
+        case .councilMeetings(let id): "/units/\(id.uuidString)/council/meetings"
+        case .councilMeeting(let id): "/council-meetings/\(id.uuidString)"
+        case .councilMinutes(let id): "/council-meetings/\(id.uuidString)/minutes"
+        case .proposalStep(let id): "/proposals/\(id.uuidString)/step"
+        case .portalCouncil(let code): "/open/\(Self.segment(code))/council"
+        case .portalMeeting(let id, let code): "/open/meetings/\(id.uuidString)" + Self.query(["c": code])
+        case .portalMeetingRegister(let id): "/open/meetings/\(id.uuidString)/register"
+        case .portalMeetingCheckIn(let id): "/open/meetings/\(id.uuidString)/check-in"
+        case .portalProposal(let id): "/open/proposals/\(id.uuidString)"
+        case .portalProposalVote(let id): "/open/proposals/\(id.uuidString)/vote"
         }
     }
 
@@ -364,6 +393,19 @@ enum SiteURL {
         case .partyOrgs: ["units", ":id", "party", "orgs"]
         case .partyMembers: ["units", ":id", "party", "members"]
         case .partyService: ["party-members", ":id", "service"]
+        case .council: ["units", ":id", "council"]
+        case .councilMembers: ["units", ":id", "council", "members"]
+        case .councilMemberRemove: ["council-members", ":id", "remove"]
+        case .councilMeetings: ["units", ":id", "council", "meetings"]
+        case .councilMeeting: ["council-meetings", ":id"]
+        case .councilMinutes: ["council-meetings", ":id", "minutes"]
+        case .proposalStep: ["proposals", ":id", "step"]
+        case .portalCouncil: ["open", ":code", "council"]
+        case .portalMeeting: ["open", "meetings", ":id"]
+        case .portalMeetingRegister: ["open", "meetings", ":id", "register"]
+        case .portalMeetingCheckIn: ["open", "meetings", ":id", "check-in"]
+        case .portalProposal: ["open", "proposals", ":id"]
+        case .portalProposalVote: ["open", "proposals", ":id", "vote"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -181,6 +181,8 @@ func routes(_ app: Application) throws {
     StationController.register(pages)
     PartyController.register(pages)
     PortalController.register(app)
+    CouncilController.register(pages)
+    CouncilPortalController.register(app)
     SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)
 

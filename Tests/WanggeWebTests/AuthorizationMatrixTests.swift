@@ -206,6 +206,11 @@ struct AuthorizationMatrixTests {
                 "/units/\(o.community)/stations",
                 form: ["kind": "party_station", "name": "矩阵\(who.rawValue)", "address": "某路 1 号", "hours": "每天 9:00–18:00", "phone": "010-8411 2233"])
         },
+        Route(name: "council page", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/council") },
+        Route(name: "set up council", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.community)/council", form: ["name": "矩阵议事会\(who.rawValue)"])
+        },
         Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
         Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
             try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)

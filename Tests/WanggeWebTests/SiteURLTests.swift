@@ -40,6 +40,9 @@ struct SiteURLTests {
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
         .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
+        .council(id), .councilMembers(id), .councilMemberRemove(id), .councilMeetings(id), .councilMeeting(id), .councilMinutes(id), .proposalStep(id),
+        .portalCouncil("110105001001"), .portalMeeting(id, code: "ABCD2345"), .portalMeetingRegister(id), .portalMeetingCheckIn(id), .portalProposal(id),
+        .portalProposalVote(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

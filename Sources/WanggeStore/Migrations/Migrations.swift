@@ -59,6 +59,7 @@ public enum StoreMigrations {
             CreatePartyOverlay(),
             CreateRegisterTallies(),
             CreateCaseDeadlineIndexes(),
+            CreateCouncils(),
         ]
     }
 }

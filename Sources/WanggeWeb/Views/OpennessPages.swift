@@ -31,7 +31,10 @@ enum OpennessPages {
     static func nav(_ unit: UnitRow) -> HTML {
         var links: [HTML] = [HTML.link(SiteURL.powers(unit.id).path, L10n.t("power.nav"))]
         if unit.level == .community {
-            links += [HTML.link(SiteURL.tasks(unit.id).path, L10n.t("admission.nav")), HTML.link(SiteURL.decisions(unit.id).path, L10n.t("decision.nav"))]
+            links += [
+                HTML.link(SiteURL.tasks(unit.id).path, L10n.t("admission.nav")), HTML.link(SiteURL.decisions(unit.id).path, L10n.t("decision.nav")),
+                HTML.link(SiteURL.council(unit.id).path, L10n.t("council.nav")),
+            ]
         } else if unit.level == .street || unit.level == .district {
             links.append(HTML.link(SiteURL.tasks(unit.id).path, L10n.t("admission.nav")))
         }

@@ -42,6 +42,11 @@ enum PortalPages {
             stations(m.stations),
             el("section", ["id": "notices"], [el("h2", .t("notice.title")), m.notices.isEmpty ? el("p", .t("notice.none")) : HTML(m.notices.map { OpennessPages.noticeCard($0, scrub: true) })]),
             m.unit.level == .community
+                ? el(
+                    "section", ["id": "council"],
+                    [el("h2", .t("council.nav")), el("p", [.t("council.portal_teaser"), .text(" "), HTML.link(SiteURL.portalCouncil(m.unit.code).path, L10n.t("council.portal_link"))])])
+                : .empty,
+            m.unit.level == .community
                 ? el("section", ["id": "decisions"], [el("h2", .t("decision.title")), m.decisions.isEmpty ? el("p", .t("decision.none")) : HTML(m.decisions.map { OpennessPages.decisionCard($0, scrub: true) })])
                 : .empty,
             el("section", ["id": "powers"], [el("h2", .t("power.nav")), m.powers.isEmpty ? el("p", .t("power.none")) : powerList(m.powers)]),
