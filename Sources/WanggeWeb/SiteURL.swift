@@ -136,6 +136,19 @@ enum SiteURL {
     case partyOrgs(UUID)
     case partyMembers(UUID)
     case partyService(UUID)
+    /// The service market: the desk, an order and its steps, the setup, the figures; a grid's public
+    /// order page, and an order's page for the resident who holds its code.
+    case market(state: String? = nil)
+    case marketOrder(UUID)
+    case marketOrderAct(UUID)
+    case marketSetup
+    case marketProviders
+    case marketItems
+    case marketProviderAccount(UUID)
+    case marketFigures(month: String? = nil)
+    case residentMarket(String)
+    case marketTrack(String)
+    case marketTrackRate(String)
 
     var path: String {
         switch self {
@@ -274,6 +287,17 @@ enum SiteURL {
         case .partyOrgs(let id): "/units/\(id.uuidString)/party/orgs"
         case .partyMembers(let id): "/units/\(id.uuidString)/party/members"
         case .partyService(let id): "/party-members/\(id.uuidString)/service"
+        case .market(let state): "/market" + Self.query(["state": state])
+        case .marketOrder(let id): "/market/orders/\(id.uuidString)"
+        case .marketOrderAct(let id): "/market/orders/\(id.uuidString)/act"
+        case .marketSetup: "/market/setup"
+        case .marketProviders: "/market/setup/providers"
+        case .marketItems: "/market/setup/items"
+        case .marketProviderAccount(let id): "/market/providers/\(id.uuidString)/accounts"
+        case .marketFigures(let month): "/market/figures" + Self.query(["month": month])
+        case .residentMarket(let code): "/r/\(Self.segment(code))/market"
+        case .marketTrack(let code): "/m/\(Self.segment(code))"
+        case .marketTrackRate(let code): "/m/\(Self.segment(code))/rate"
         }
     }
 
@@ -364,6 +388,12 @@ enum SiteURL {
         case .partyOrgs: ["units", ":id", "party", "orgs"]
         case .partyMembers: ["units", ":id", "party", "members"]
         case .partyService: ["party-members", ":id", "service"]
+        case .marketOrder: ["market", "orders", ":id"]
+        case .marketOrderAct: ["market", "orders", ":id", "act"]
+        case .marketProviderAccount: ["market", "providers", ":id", "accounts"]
+        case .residentMarket: ["r", ":code", "market"]
+        case .marketTrack: ["m", ":code"]
+        case .marketTrackRate: ["m", ":code", "rate"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -180,6 +180,8 @@ func routes(_ app: Application) throws {
     OpennessController.register(pages)
     StationController.register(pages)
     PartyController.register(pages)
+    MarketController.register(pages)
+    ResidentMarketController.register(app)
     PortalController.register(app)
     SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)

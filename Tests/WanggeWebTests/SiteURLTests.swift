@@ -40,6 +40,8 @@ struct SiteURLTests {
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
         .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
+        .market(state: "ordered"), .marketOrder(id), .marketOrderAct(id), .marketSetup, .marketProviders, .marketItems, .marketProviderAccount(id),
+        .marketFigures(month: "2026-11"), .residentMarket("110199001001001"), .marketTrack("ABCD2345"), .marketTrackRate("ABCD2345"),
     ]
 
     static func components(_ url: SiteURL) -> [String] {
