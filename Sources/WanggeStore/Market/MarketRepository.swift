@@ -122,7 +122,7 @@ public struct MarketOrder: Sendable, Equatable, Identifiable {
     }
 }
 
-/// One step in an order's timeline.
+/// One step in an order's timeline (numbered per order, so steps at the same moment keep their order).
 public struct MarketOrderEvent: Codable, Sendable, Equatable {
     /// A step of the machine, or "order" for the order itself.
     public var action: String
@@ -486,7 +486,7 @@ public struct MarketRepository: Sendable, SQLRepository {
         try await sql.raw(
             """
             SELECT e.action, e.from_state, e.to_state, e.actor_role, e.actor_name, p.name AS provider_name, e.note, e.at \
-            FROM market_order_events e LEFT JOIN market_providers p ON p.id = e.provider_id WHERE e.order_id = \(bind: orderID) ORDER BY e.at, e.id
+            FROM market_order_events e LEFT JOIN market_providers p ON p.id = e.provider_id WHERE e.order_id = \(bind: orderID) ORDER BY e.seq
             """
         ).all(decoding: MarketOrderEvent.self)
     }
@@ -501,8 +501,8 @@ public struct MarketRepository: Sendable, SQLRepository {
     ) async throws {
         try await sql.raw(
             """
-            INSERT INTO market_order_events (id, order_id, action, from_state, to_state, actor_role, actor_name, provider_id, note, at) \
-            VALUES (\(bind: UUID()), \(bind: orderID), \(bind: action), \(bind: from?.rawValue), \(bind: to.rawValue), \(bind: actor.role.rawValue), \
+            INSERT INTO market_order_events (id, order_id, seq, action, from_state, to_state, actor_role, actor_name, provider_id, note, at) \
+            VALUES (\(bind: UUID()), \(bind: orderID), (SELECT COUNT(*) + 1 FROM market_order_events WHERE order_id = \(bind: orderID)), \(bind: action), \(bind: from?.rawValue), \(bind: to.rawValue), \(bind: actor.role.rawValue), \
             \(bind: actor.name), \(bind: provider), \(bind: note), \(bind: now))
             """
         ).run()

@@ -73,6 +73,7 @@ struct CreateMarket: AsyncMigration {
         try await db.schema("market_order_events")
             .id()
             .field("order_id", .uuid, .required, .references("market_orders", "id"))
+            .field("seq", .int, .required)
             .field("action", .string, .required)
             .field("from_state", .string)
             .field("to_state", .string, .required)
@@ -82,7 +83,7 @@ struct CreateMarket: AsyncMigration {
             .field("note", .string)
             .field("at", .datetime, .required)
             .create()
-        try await db.createIndex("market_order_events", "order_id", "at")
+        try await db.createIndex("market_order_events", "order_id", "seq")
     }
 
     func revert(on db: any Database) async throws {
