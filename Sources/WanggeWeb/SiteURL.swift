@@ -152,6 +152,19 @@ enum SiteURL {
     case portalMeetingCheckIn(UUID)
     case portalProposal(UUID)
     case portalProposalVote(UUID)
+    /// The service market: the desk, an order and its steps, the setup, the figures; a grid's public
+    /// order page, and an order's page for the resident who holds its code.
+    case market(state: String? = nil)
+    case marketOrder(UUID)
+    case marketOrderAct(UUID)
+    case marketSetup
+    case marketProviders
+    case marketItems
+    case marketProviderAccount(UUID)
+    case marketFigures(month: String? = nil)
+    case residentMarket(String)
+    case marketTrack(String)
+    case marketTrackRate(String)
 
     var path: String {
         switch self {
@@ -303,6 +316,17 @@ enum SiteURL {
         case .portalMeetingCheckIn(let id): "/open/meetings/\(id.uuidString)/check-in"
         case .portalProposal(let id): "/open/proposals/\(id.uuidString)"
         case .portalProposalVote(let id): "/open/proposals/\(id.uuidString)/vote"
+        case .market(let state): "/market" + Self.query(["state": state])
+        case .marketOrder(let id): "/market/orders/\(id.uuidString)"
+        case .marketOrderAct(let id): "/market/orders/\(id.uuidString)/act"
+        case .marketSetup: "/market/setup"
+        case .marketProviders: "/market/setup/providers"
+        case .marketItems: "/market/setup/items"
+        case .marketProviderAccount(let id): "/market/providers/\(id.uuidString)/accounts"
+        case .marketFigures(let month): "/market/figures" + Self.query(["month": month])
+        case .residentMarket(let code): "/r/\(Self.segment(code))/market"
+        case .marketTrack(let code): "/m/\(Self.segment(code))"
+        case .marketTrackRate(let code): "/m/\(Self.segment(code))/rate"
         }
     }
 
@@ -406,6 +430,12 @@ enum SiteURL {
         case .portalMeetingCheckIn: ["open", "meetings", ":id", "check-in"]
         case .portalProposal: ["open", "proposals", ":id"]
         case .portalProposalVote: ["open", "proposals", ":id", "vote"]
+        case .marketOrder: ["market", "orders", ":id"]
+        case .marketOrderAct: ["market", "orders", ":id", "act"]
+        case .marketProviderAccount: ["market", "providers", ":id", "accounts"]
+        case .residentMarket: ["r", ":code", "market"]
+        case .marketTrack: ["m", ":code"]
+        case .marketTrackRate: ["m", ":code", "rate"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -180,6 +180,8 @@ func routes(_ app: Application) throws {
     OpennessController.register(pages)
     StationController.register(pages)
     PartyController.register(pages)
+    MarketController.register(pages)
+    ResidentMarketController.register(app)
     PortalController.register(app)
     CouncilController.register(pages)
     CouncilPortalController.register(app)

@@ -43,6 +43,8 @@ struct SiteURLTests {
         .council(id), .councilMembers(id), .councilMemberRemove(id), .councilMeetings(id), .councilMeeting(id), .councilMinutes(id), .proposalStep(id),
         .portalCouncil("110105001001"), .portalMeeting(id, code: "ABCD2345"), .portalMeetingRegister(id), .portalMeetingCheckIn(id), .portalProposal(id),
         .portalProposalVote(id),
+        .market(state: "ordered"), .marketOrder(id), .marketOrderAct(id), .marketSetup, .marketProviders, .marketItems, .marketProviderAccount(id),
+        .marketFigures(month: "2026-11"), .residentMarket("110199001001001"), .marketTrack("ABCD2345"), .marketTrackRate("ABCD2345"),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

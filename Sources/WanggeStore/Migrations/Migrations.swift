@@ -60,6 +60,7 @@ public enum StoreMigrations {
             CreateRegisterTallies(),
             CreateCaseDeadlineIndexes(),
             CreateCouncils(),
+            CreateMarket(),
         ]
     }
 }

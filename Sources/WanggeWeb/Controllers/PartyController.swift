@@ -30,7 +30,15 @@ enum PartyController {
             unit: unit, counts: try await repo.counts(under: unit.id, month: month(req), in: v.scope),
             orgs: isGrid ? try await repo.orgs(of: unit.id, in: v.scope) : [], members: isGrid ? try await repo.members(of: unit.id, month: month(req), in: v.scope) : [],
             canEdit: isGrid && v.role.keepsOpenness, form: form, today: OpennessController.today(req), csrf: CSRF.token(req), notice: LogController.takeNotice(req))
-        return Layout.response(req, body, title: L10n.t("party.title", unit.name), status: status)
+        // 红色物业: the party organisation of a street or community sees its property companies' month.
+        var red: HTML = .empty
+        if unit.level == .street || unit.level == .community {
+            let m = MeasureMonth(SimpleDate(req.now))
+            red = MarketPages.redProperty(
+                try await MarketRepository(req.db, cipher: req.keys.cipher).providerFigures(
+                    from: m.first.startOfDayInChina, to: m.next.first.startOfDayInChina, kind: "property", in: .subtree(of: unit)))
+        }
+        return Layout.response(req, HTML([body, red]), title: L10n.t("party.title", unit.name), status: status)
     }
 
     struct Form: Content {

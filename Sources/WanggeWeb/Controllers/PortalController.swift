@@ -57,10 +57,23 @@ enum PortalController {
             stations: try await StationRepository(req.db).stations(under: unit))
     }
 
+    /// The service market's last six months under the unit, newest first (public: counts and rates only).
+    static func marketMonths(_ req: Request, _ unit: UnitRow) async throws -> [MarketFigures] {
+        let repo = MarketRepository(req.db, cipher: req.keys.cipher)
+        var month = MeasureMonth(SimpleDate(req.now))
+        var rows: [MarketFigures] = []
+        for _ in 0..<6 {
+            rows.append(try await repo.totals(from: month.first.startOfDayInChina, to: month.next.first.startOfDayInChina, name: month.description, in: .subtree(of: unit)))
+            month = month.previous
+        }
+        return rows
+    }
+
     static func portal(req: Request) async throws -> Response {
         let (unit, moved) = try await unit(req)
         if moved { return req.redirect(to: SiteURL.portal(unit.code).path) }
-        let res = Layout.response(req, PortalPages.page(try await model(req, unit)), title: L10n.t("portal.title", unit.name))
+        let page = HTML([PortalPages.page(try await model(req, unit)), MarketPages.portalMonths(try await marketMonths(req, unit))])
+        let res = Layout.response(req, page, title: L10n.t("portal.title", unit.name))
         // The same for everyone: a proxy may keep it a few minutes.
         res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
         return res

@@ -66,6 +66,9 @@ struct SweeperService: LifecycleHandler {
         for month in try await MeasureMonths.freezeDue(at: now, on: app.db) { app.logger.info("\(L10n.t("measures.frozen", month.description))") }
         // Each case's 督办/escalation and its audit entry commit in one transaction.
         let report = try await CaseSweeper(app.db, cipher: app.keys.cipher, chain: app.keys.audit).sweep(now: app.clock.now())
+        // Market offers past their time to take go back to the pool, each with its audit entry in one transaction.
+        let lapsed = try await MarketSweeper(app.db, cipher: app.keys.cipher, chain: app.keys.audit).sweep(now: app.clock.now())
+        if !lapsed.isEmpty { app.logger.info("\(L10n.t("market.time_outs_swept", lapsed.count))") }
         WanggeMetrics.sweep(report)
         if report.due > 0 {
             app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")

@@ -57,6 +57,7 @@ enum Layout {
             if viewer.role.readsMeasures && viewer.scope.departments == nil { nav.append(HTML.link(SiteURL.dashboard().path, L10n.t("dashboard.nav"))) }
             if viewer.role == .department { nav.append(HTML.link(SiteURL.departmentDashboard().path, L10n.t("dept.nav"))) }
             if viewer.role.worksCases { nav.append(HTML.link(SiteURL.cases().path, L10n.t("nav.cases"))) }
+            if viewer.role.readsMarket || viewer.role == .department { nav.append(HTML.link(SiteURL.market().path, L10n.t("market.nav"))) }
             // The grid team's own logs, one tap from every page.
             if viewer.role.keepsLogs, viewer.role != .operator_, let unit = viewer.account.unitID {
                 nav += [HTML.link(SiteURL.socialLog(unit).path, L10n.t("log.nav")), HTML.link(SiteURL.needs(unit).path, L10n.t("need.nav"))]
