@@ -180,6 +180,7 @@ func routes(_ app: Application) throws {
     OpennessController.register(pages)
     StationController.register(pages)
     PartyController.register(pages)
+    VolunteerController.register(app, pages: pages)
     PortalController.register(app)
     SyncController.register(app, pages: pages)
     pages.post(SiteURL.unitMember(UUID(), assignment: UUID()).pattern, use: UnitAdminController.updateMember)

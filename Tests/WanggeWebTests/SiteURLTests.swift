@@ -40,6 +40,9 @@ struct SiteURLTests {
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
         .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
+        .volunteers(id), .volunteerTeams(id), .volunteerPeople(id), .volunteerActivities(id), .volunteerActivity(id), .volunteerSignUp(id),
+        .volunteerCheckIn(id), .volunteerHours(id), .volunteerCorrect(id), .volunteer(id), .volunteerNotes(id), .volunteerRedeem(id),
+        .volunteerCertify(id), .volunteerReveal(id), .certificate(id), .certificateVerify(code: "ABCD-EFGH-JK"), .venues(id), .venueBookings(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

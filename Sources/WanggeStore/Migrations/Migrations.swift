@@ -57,6 +57,7 @@ public enum StoreMigrations {
             CreateSync(),
             CreateServiceStations(),
             CreatePartyOverlay(),
+            CreateVolunteers(),
         ]
     }
 }

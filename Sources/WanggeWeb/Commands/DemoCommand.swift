@@ -63,6 +63,7 @@ struct DemoCommand: AsyncCommand {
         let openness = try await loader.loadOpenness(now: app.clock.now())
         let stations = try await loader.loadStations(now: app.clock.now())
         let party = try await loader.loadParty(now: app.clock.now())
+        let volunteers = try await loader.loadVolunteers(now: app.clock.now())
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
         let root = try await UnitRepository(app.db).roots(in: .everything).first
         let t = root.flatMap { totals[$0.id] } ?? UnitTotals()
@@ -76,6 +77,7 @@ struct DemoCommand: AsyncCommand {
         }
         context.console.print("  \(patrols) patrols, \(examples) worked examples, \(openness) openness records (power lists, four lists, tasks, decisions, notices)")
         context.console.print("  \(stations) service centres and stations, \(party) party records (branches, registrations, service hours)")
+        context.console.print("  \(volunteers) volunteer records (teams, volunteers, activities, hours, points, venues)")
         context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
         for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
         context.console.print("两步验证 / TOTP: admin, security and auditor need a 6-digit code after the password;")
