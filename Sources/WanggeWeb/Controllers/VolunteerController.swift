@@ -350,7 +350,8 @@ enum VolunteerController {
 
     /// Where the public check is, as printed on the paper: this server's own address when known.
     static func verifyAddress(_ req: Request) -> String {
-        let host = req.headers.first(name: .host).map { "\(req.url.scheme ?? "https")://\($0)" } ?? ""
+        let scheme = req.headers.first(name: "X-Forwarded-Proto") ?? (req.application.http.server.configuration.tlsConfiguration == nil ? "http" : "https")
+        let host = req.headers.first(name: .host).map { "\(scheme)://\($0)" } ?? ""
         return host + SiteURL.certificateVerify().path
     }
 

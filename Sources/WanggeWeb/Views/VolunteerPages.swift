@@ -114,11 +114,12 @@ enum VolunteerPages {
         ]
     }
 
+    /// An activity in a list (its title a link), or at the top of its own page (`home` nil: the title is the page's).
     static func activityCard(_ a: VolunteerActivity, home: UUID?) -> HTML {
         el(
             "article", ["class": "card"],
             [
-                el("h3", [HTML.link(SiteURL.volunteerActivity(a.id).path, a.title)]),
+                home == nil ? .empty : el("h3", [HTML.link(SiteURL.volunteerActivity(a.id).path, a.title)]),
                 el(
                     "p", ["class": "meta"],
                     [
