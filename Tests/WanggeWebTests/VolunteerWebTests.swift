@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -75,6 +76,49 @@ struct VolunteerWebTests {
                     "venue.add", "venue.book", "volunteer.activity_add", "volunteer.add", "volunteer.add", "volunteer.certify", "volunteer.check_in",
                     "volunteer.hours", "volunteer.redeem", "volunteer.sign_up", "volunteer.team_add",
                 ])
+        }
+    }
+
+    @Test("an outsider's phone is masked until shown through the gate with a reason (audited); a correction is a new record; a grid worker sees no community's volunteers", arguments: TestDatabase.enabled)
+    func revealAndCorrect(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let (community, _, _) = try await OpennessWebTests.places(app)
+            let repo = VolunteerRepository(app.db)
+            let now = app.clock.now()
+            let today = SimpleDate(now).description
+            let team = try await repo.addTeam(name: "红领之家", leader: "王丽", to: community.id, by: "x", at: now, in: .everything)
+            let li = try await repo.addVolunteer(
+                .outsider(name: "李明", phone: "13812345678"), team: team.id, to: community.id, people: ResidentRepository(app.db, cipher: app.keys.cipher),
+                by: "x", at: now, in: .everything)
+            let activity = try await repo.addActivity(
+                title: "楼道清扫", place: "3 号楼", day: today, start: "09:00", end: "11:00", capacity: "5", shared: false, to: community.id, by: "x", at: now,
+                in: .everything)
+            try await repo.signUp(li, to: activity, by: "x", at: now, in: .everything)
+            try await repo.checkIn(li, to: activity, today: today, at: now, in: .everything)
+            let hours = try await repo.recordHours(of: li, at: activity, hours: "2", by: "x", at: now, in: .everything)
+            var op = try await Browser.login(app, as: "operator")
+            try await op.get(SiteURL.volunteer(li).path)
+            // MUT
+            let noReason = try await op.post(SiteURL.volunteerReveal(li).path, form: ["reason": ""])
+            let shown = try await op.post(SiteURL.volunteerReveal(li).path, form: ["reason": "通知活动变更"])
+            let again = try await op.get(SiteURL.volunteer(li).path)
+            let noChange = try await op.post(SiteURL.volunteerCorrect(hours.id).path, form: ["activity": activity.uuidString, "hours": "2", "reason": "核对"])
+            let corrected = try await op.post(SiteURL.volunteerCorrect(hours.id).path, form: ["activity": activity.uuidString, "hours": "1.5", "reason": "提前离开"])
+            var worker = try await Browser.login(app, as: "gridworker")
+            let workerPage = try await worker.get(SiteURL.volunteer(li).path)
+            // validate
+            #expect(noReason.status == .unprocessableEntity && !noReason.body.string.contains("13812345678"))
+            #expect(shown.status == .ok && shown.body.string.contains("13812345678"))
+            #expect(again.body.string.contains("138****5678") && !again.body.string.contains("13812345678"))
+            #expect(noChange.status == .unprocessableEntity && noChange.body.string.contains(L10n.t("volunteer.no_change")))
+            #expect(corrected.status == .seeOther && workerPage.status == .notFound)
+            let records = try await repo.records(of: li, in: .everything)
+            #expect(records.map(\.minutes).sorted() == [-30, 120] && records.first { $0.kind == .correction }?.correctsID == hours.id)
+            let sql = app.db as! any SQLDatabase
+            let unmasks = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'unmask' AND object_type = 'volunteer' AND outcome = 'ok'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(unmasks == 1)
         }
     }
 }
