@@ -156,6 +156,7 @@ enum SiteURL {
     case certificateVerify(code: String? = nil)
     case venues(UUID)
     case venueBookings(UUID)
+    case venueBookingCancel(UUID)
 
     var path: String {
         switch self {
@@ -312,6 +313,7 @@ enum SiteURL {
         case .certificateVerify(let code): "/certificates/verify" + Self.query(["code": code])
         case .venues(let id): "/units/\(id.uuidString)/venues"
         case .venueBookings(let id): "/units/\(id.uuidString)/venues/bookings"
+        case .venueBookingCancel(let id): "/venue-bookings/\(id.uuidString)/cancel"
         }
     }
 
@@ -419,6 +421,7 @@ enum SiteURL {
         case .certificate: ["certificates", ":id"]
         case .venues: ["units", ":id", "venues"]
         case .venueBookings: ["units", ":id", "venues", "bookings"]
+        case .venueBookingCancel: ["venue-bookings", ":id", "cancel"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

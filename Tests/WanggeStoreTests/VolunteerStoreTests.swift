@@ -223,6 +223,15 @@ struct VolunteerStoreTests {
             #expect(foreign?.kind == .notFound)
             let calendar = try await venues.calendar(for: s.second.id, from: "2026-12-01", through: "2026-12-14", in: .subtree(of: s.second))
             #expect(calendar.count == 2 && calendar.map(\.slot.start) == [540, 600])
+            // Only the community that booked cancels; then the time is free again.
+            let notTheirs = await Fixture.storeError { try await venues.cancel(after.id, by: "x", at: Self.t0, in: .subtree(of: s.first)) }
+            _ = try await venues.cancel(after.id, by: "x", at: Self.t0, in: .subtree(of: s.second))
+            let twice = await Fixture.storeError { try await venues.cancel(after.id, by: "x", at: Self.t0, in: .subtree(of: s.second)) }
+            let freed = try await venues.book(
+                venue.id, for: s.first.id, title: "书法班", day: "2026-12-01", start: "10:45", end: "11:15", by: "x", at: Self.t0, in: street)
+            #expect(notTheirs?.kind == .notFound && twice?.kind == .notFound && freed.slot.start == 645)
+            let now = try await venues.calendar(for: s.second.id, from: "2026-12-01", through: "2026-12-14", in: .subtree(of: s.second))
+            #expect(now.map(\.slot.start) == [540, 645])
         }
     }
 

@@ -42,7 +42,7 @@ struct SiteURLTests {
         .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
         .volunteers(id), .volunteerTeams(id), .volunteerPeople(id), .volunteerActivities(id), .volunteerActivity(id), .volunteerSignUp(id),
         .volunteerCheckIn(id), .volunteerHours(id), .volunteerCorrect(id), .volunteer(id), .volunteerNotes(id), .volunteerRedeem(id),
-        .volunteerCertify(id), .volunteerReveal(id), .certificate(id), .certificateVerify(code: "ABCD-EFGH-JK"), .venues(id), .venueBookings(id),
+        .volunteerCertify(id), .volunteerReveal(id), .certificate(id), .certificateVerify(code: "ABCD-EFGH-JK"), .venues(id), .venueBookings(id), .venueBookingCancel(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -70,10 +70,15 @@ struct VolunteerWebTests {
             #expect(wrong.status == .notFound && wrong.body.string.contains(L10n.t("volunteer.not_verified")))
             let calendar = try await op.get(SiteURL.venues(community.id).path)
             #expect(calendar.body.string.contains("14:00–15:00 党群服务站活动室 · 合唱排练"))
+            let bookingID = try #require(
+                try await VenueRepository(app.db).calendar(for: community.id, from: today, through: today, in: .everything).first?.id)
+            let cancelled = try await op.post(SiteURL.venueBookingCancel(bookingID).path, form: ["unit": community.id.uuidString])
+            let rebooked = try await op.post(SiteURL.venueBookings(community.id).path, form: booking.merging(["start": "14:30", "end": "15:30"]) { $1 })
+            #expect(cancelled.status == .seeOther && rebooked.status == .seeOther)
             let audited = try await OpennessWebTests.actions(app, object: "volunteer")
             #expect(
                 audited == [
-                    "venue.add", "venue.book", "volunteer.activity_add", "volunteer.add", "volunteer.add", "volunteer.certify", "volunteer.check_in",
+                    "venue.add", "venue.book", "venue.book", "venue.cancel", "volunteer.activity_add", "volunteer.add", "volunteer.add", "volunteer.certify", "volunteer.check_in",
                     "volunteer.hours", "volunteer.redeem", "volunteer.sign_up", "volunteer.team_add",
                 ])
         }

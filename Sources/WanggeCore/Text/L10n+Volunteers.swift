@@ -133,6 +133,8 @@ extension L10n {
         "venue.purpose": ("用途", "Purpose"),
         "venue.of": ("{0}提供", "Offered by {0}"),
         "venue.free": ("暂无预约", "No bookings"),
+        "venue.cancel": ("取消预约", "Cancel"),
+        "venue.cancelled": ("已取消预约", "Booking cancelled"),
         "venue.overlap": ("该时段已被预约：{0}（{1}：{2}）", "Already booked: {0} ({1}: {2})"),
     ]
 }

@@ -121,6 +121,8 @@ struct CreateVolunteers: AsyncMigration {
             .field("ends_at", .string, .required)
             .field("booked_by", .string, .required)
             .field("created_at", .datetime, .required)
+            .field("cancelled_by", .string)
+            .field("cancelled_at", .datetime)
             .create()
         try await db.createIndex("venue_bookings", "venue_id", "starts_at")
     }

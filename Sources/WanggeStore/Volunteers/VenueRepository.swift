@@ -15,7 +15,7 @@ public struct VenueRepository: Sendable, SQLRepository {
     static let select = "SELECT w.id, w.unit_id, u.name AS unit_name, w.name, w.place FROM venues w JOIN units u ON u.id = w.unit_id"
 
     static let bookingSelect = """
-        SELECT b.id, b.venue_id, w.name AS venue_name, u.name AS unit_name, b.title, b.starts_at, b.ends_at, b.booked_by \
+        SELECT b.id, b.venue_id, b.unit_id, w.name AS venue_name, u.name AS unit_name, b.title, b.starts_at, b.ends_at, b.booked_by \
         FROM venue_bookings b JOIN venues w ON w.id = b.venue_id JOIN units u ON u.id = b.unit_id
         """
 
@@ -84,12 +84,12 @@ public struct VenueRepository: Sendable, SQLRepository {
                 VALUES (\(bind: id), \(bind: venue.id), \(bind: unit.id), \(bind: t), \(bind: slot.startKey), \(bind: slot.endKey), \(bind: who), \(bind: now))
                 """
             ).run()
-            return VenueBooking(id: id, venueID: venue.id, venueName: venue.name, unitName: unit.name, title: t, slot: slot, bookedBy: who)
+            return VenueBooking(id: id, venueID: venue.id, unitID: unit.id, venueName: venue.name, unitName: unit.name, title: t, slot: slot, bookedBy: who)
         }
     }
 
     func bookings(of venueID: UUID, on day: String) async throws -> [VenueBooking] {
-        try await sql.raw("\(unsafeRaw: Self.bookingSelect) WHERE b.venue_id = \(bind: venueID) AND b.starts_at LIKE \(bind: day + "T%") ORDER BY b.starts_at")
+        try await sql.raw("\(unsafeRaw: Self.bookingSelect) WHERE b.venue_id = \(bind: venueID) AND b.cancelled_at IS NULL AND b.starts_at LIKE \(bind: day + "T%") ORDER BY b.starts_at")
             .all(decoding: VenueBooking.Stored.self).map(\.row)
     }
 
@@ -99,9 +99,23 @@ public struct VenueRepository: Sendable, SQLRepository {
         guard !ids.isEmpty else { return [] }
         return try await sql.raw(
             """
-            \(unsafeRaw: Self.bookingSelect) WHERE b.venue_id IN (\(binds: ids)) AND b.starts_at >= \(bind: day) AND b.starts_at < \(bind: last + "U") \
+            \(unsafeRaw: Self.bookingSelect) WHERE b.venue_id IN (\(binds: ids)) AND b.cancelled_at IS NULL AND b.starts_at >= \(bind: day) AND b.starts_at < \(bind: last + "U") \
             ORDER BY b.starts_at, w.name, b.id
             """
         ).all(decoding: VenueBooking.Stored.self).map(\.row)
+    }
+
+    /// Cancels a booking of one of the scope's communities: its time is free again. The booking
+    /// stays, marked with who cancelled it and when.
+    public func cancel(_ bookingID: UUID, by who: String, at now: Date, in scope: Scope) async throws -> VenueBooking {
+        guard
+            let booking = try await sql.raw(
+                "\(unsafeRaw: Self.bookingSelect) WHERE b.id = \(bind: bookingID) AND b.cancelled_at IS NULL AND \(scope.condition("b.unit_id"))"
+            ).first(decoding: VenueBooking.Stored.self)?.row
+        else { throw StoreError.notFound("booking") }
+        try await sql.raw(
+            "UPDATE venue_bookings SET cancelled_by = \(bind: who), cancelled_at = \(bind: now) WHERE id = \(bind: booking.id) AND cancelled_at IS NULL"
+        ).run()
+        return booking
     }
 }

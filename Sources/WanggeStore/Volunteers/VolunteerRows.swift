@@ -202,6 +202,8 @@ public struct Venue: Codable, Sendable, Equatable, Identifiable {
 public struct VenueBooking: Sendable, Equatable, Identifiable {
     public var id: UUID
     public var venueID: UUID
+    /// The community that booked it (and alone may cancel it).
+    public var unitID: UUID
     public var venueName: String
     public var unitName: String
     public var title: String
@@ -211,6 +213,7 @@ public struct VenueBooking: Sendable, Equatable, Identifiable {
     struct Stored: Decodable {
         var id: UUID
         var venue_id: UUID
+        var unit_id: UUID
         var venue_name: String
         var unit_name: String
         var title: String
@@ -220,7 +223,7 @@ public struct VenueBooking: Sendable, Equatable, Identifiable {
 
         var row: VenueBooking {
             VenueBooking(
-                id: id, venueID: venue_id, venueName: venue_name, unitName: unit_name, title: title,
+                id: id, venueID: venue_id, unitID: unit_id, venueName: venue_name, unitName: unit_name, title: title,
                 slot: DaySlot(startKey: starts_at, endKey: ends_at) ?? DaySlot(day: String(starts_at.prefix(10)), start: 0, end: 0), bookedBy: booked_by)
         }
     }

@@ -30,6 +30,7 @@ enum VolunteerController {
         pages.get(SiteURL.venues(UUID()).pattern, use: venues)
         pages.post(SiteURL.venues(UUID()).pattern, use: addVenue)
         pages.post(SiteURL.venueBookings(UUID()).pattern, use: book)
+        pages.post(SiteURL.venueBookingCancel(UUID()).pattern, use: cancelBooking)
     }
 
     typealias PageForm = LogPages.Form
@@ -406,6 +407,21 @@ enum VolunteerController {
             return Done(
                 id: b.id, detail: AuditDetail(["venue": venue.uuidString, "unit": unitID.uuidString, "slot": b.slot.text]).text,
                 path: SiteURL.venues(unitID).path, notice: "volunteer.booked")
+        }
+    }
+
+    /// Cancels a booking of the viewer's community, back to the venues page of `unit`.
+    static func cancelBooking(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        let bookingID = try OpennessController.id(req, "booking")
+        let unitID = try form.id(form.unit, field: "unit")
+        let (now, who) = (req.now, try req.requireViewer().account.displayName)
+        req.parameters.set("id", to: unitID.uuidString)
+        return try await write(req, "venue.cancel", form: form, back: .venues) { db, scope in
+            let b = try await VenueRepository(db).cancel(bookingID, by: who, at: now, in: scope)
+            return Done(
+                id: b.id, detail: AuditDetail(["venue": b.venueID.uuidString, "slot": b.slot.text]).text, path: SiteURL.venues(unitID).path,
+                notice: "venue.cancelled")
         }
     }
 }

@@ -407,7 +407,10 @@ enum VolunteerPages {
                                         list.map { b in
                                             el(
                                                 "li",
-                                                .text("\(DaySlot.clock(b.slot.start))–\(DaySlot.clock(b.slot.end)) \(b.venueName) · \(b.title)（\(b.unitName)）"))
+                                                [
+                                                    .text("\(DaySlot.clock(b.slot.start))–\(DaySlot.clock(b.slot.end)) \(b.venueName) · \(b.title)（\(b.unitName)） "),
+                                                    canEdit && b.unitID == unit.id ? cancelForm(b, unit: unit.id, csrf: csrf) : .empty,
+                                                ])
                                         }),
                                 ])
                         })),
@@ -429,5 +432,14 @@ enum VolunteerPages {
                         field("place", "volunteer.place", input("place", form, max: 100), form),
                     ]) : .empty,
         ]
+    }
+
+    static func cancelForm(_ b: VenueBooking, unit: UUID, csrf: String) -> HTML {
+        el(
+            "form", ["method": "post", "action": SiteURL.venueBookingCancel(b.id).path, "class": "inline"],
+            [
+                CaseSetupPages.hidden(csrf), el("input", ["type": "hidden", "name": "unit", "value": unit.uuidString]),
+                el("button", ["type": "submit", "class": "link"], .t("venue.cancel")),
+            ])
     }
 }
