@@ -165,6 +165,27 @@ enum SiteURL {
     case residentMarket(String)
     case marketTrack(String)
     case marketTrackRate(String)
+    /// A community's volunteer service: its page and writes, an activity, a volunteer, a
+    /// certificate (and the public check of one), and the street's shared venues.
+    case volunteers(UUID)
+    case volunteerTeams(UUID)
+    case volunteerPeople(UUID)
+    case volunteerActivities(UUID)
+    case volunteerActivity(UUID)
+    case volunteerSignUp(UUID)
+    case volunteerCheckIn(UUID)
+    case volunteerHours(UUID)
+    case volunteerCorrect(UUID)
+    case volunteer(UUID)
+    case volunteerNotes(UUID)
+    case volunteerRedeem(UUID)
+    case volunteerCertify(UUID)
+    case volunteerReveal(UUID)
+    case certificate(UUID)
+    case certificateVerify(code: String? = nil)
+    case venues(UUID)
+    case venueBookings(UUID)
+    case venueBookingCancel(UUID)
 
     var path: String {
         switch self {
@@ -327,6 +348,25 @@ enum SiteURL {
         case .residentMarket(let code): "/r/\(Self.segment(code))/market"
         case .marketTrack(let code): "/m/\(Self.segment(code))"
         case .marketTrackRate(let code): "/m/\(Self.segment(code))/rate"
+        case .volunteers(let id): "/units/\(id.uuidString)/volunteers"
+        case .volunteerTeams(let id): "/units/\(id.uuidString)/volunteers/teams"
+        case .volunteerPeople(let id): "/units/\(id.uuidString)/volunteers/people"
+        case .volunteerActivities(let id): "/units/\(id.uuidString)/volunteers/activities"
+        case .volunteerActivity(let id): "/volunteer-activities/\(id.uuidString)"
+        case .volunteerSignUp(let id): "/volunteer-activities/\(id.uuidString)/signups"
+        case .volunteerCheckIn(let id): "/volunteer-activities/\(id.uuidString)/check-in"
+        case .volunteerHours(let id): "/volunteer-activities/\(id.uuidString)/hours"
+        case .volunteerCorrect(let id): "/volunteer-records/\(id.uuidString)/correct"
+        case .volunteer(let id): "/volunteers/\(id.uuidString)"
+        case .volunteerNotes(let id): "/volunteers/\(id.uuidString)/records"
+        case .volunteerRedeem(let id): "/volunteers/\(id.uuidString)/redeem"
+        case .volunteerCertify(let id): "/volunteers/\(id.uuidString)/certificates"
+        case .volunteerReveal(let id): "/volunteers/\(id.uuidString)/reveal"
+        case .certificate(let id): "/certificates/\(id.uuidString)"
+        case .certificateVerify(let code): "/certificates/verify" + Self.query(["code": code])
+        case .venues(let id): "/units/\(id.uuidString)/venues"
+        case .venueBookings(let id): "/units/\(id.uuidString)/venues/bookings"
+        case .venueBookingCancel(let id): "/venue-bookings/\(id.uuidString)/cancel"
         }
     }
 
@@ -436,6 +476,24 @@ enum SiteURL {
         case .residentMarket: ["r", ":code", "market"]
         case .marketTrack: ["m", ":code"]
         case .marketTrackRate: ["m", ":code", "rate"]
+        case .volunteers: ["units", ":id", "volunteers"]
+        case .volunteerTeams: ["units", ":id", "volunteers", "teams"]
+        case .volunteerPeople: ["units", ":id", "volunteers", "people"]
+        case .volunteerActivities: ["units", ":id", "volunteers", "activities"]
+        case .volunteerActivity: ["volunteer-activities", ":id"]
+        case .volunteerSignUp: ["volunteer-activities", ":id", "signups"]
+        case .volunteerCheckIn: ["volunteer-activities", ":id", "check-in"]
+        case .volunteerHours: ["volunteer-activities", ":id", "hours"]
+        case .volunteerCorrect: ["volunteer-records", ":id", "correct"]
+        case .volunteer: ["volunteers", ":id"]
+        case .volunteerNotes: ["volunteers", ":id", "records"]
+        case .volunteerRedeem: ["volunteers", ":id", "redeem"]
+        case .volunteerCertify: ["volunteers", ":id", "certificates"]
+        case .volunteerReveal: ["volunteers", ":id", "reveal"]
+        case .certificate: ["certificates", ":id"]
+        case .venues: ["units", ":id", "venues"]
+        case .venueBookings: ["units", ":id", "venues", "bookings"]
+        case .venueBookingCancel: ["venue-bookings", ":id", "cancel"]
         default: path.split(separator: "?")[0].split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         }
     }

@@ -182,6 +182,7 @@ func routes(_ app: Application) throws {
     PartyController.register(pages)
     MarketController.register(pages)
     ResidentMarketController.register(app)
+    VolunteerController.register(app, pages: pages)
     PortalController.register(app)
     CouncilController.register(pages)
     CouncilPortalController.register(app)

@@ -211,6 +211,12 @@ struct AuthorizationMatrixTests {
             try await b.get("/account")
             return try await b.post("/units/\(o.community)/council", form: ["name": "矩阵议事会\(who.rawValue)"])
         },
+        Route(name: "volunteers page", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/volunteers") },
+        Route(name: "venues page", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/units/\(o.community)/venues") },
+        Route(name: "add volunteer team", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.community)/volunteers/teams", form: ["name": "矩阵\(who.rawValue)", "leader": "王丽"])
+        },
         Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
         Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
             try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)

@@ -45,6 +45,9 @@ struct SiteURLTests {
         .portalProposalVote(id),
         .market(state: "ordered"), .marketOrder(id), .marketOrderAct(id), .marketSetup, .marketProviders, .marketItems, .marketProviderAccount(id),
         .marketFigures(month: "2026-11"), .residentMarket("110199001001001"), .marketTrack("ABCD2345"), .marketTrackRate("ABCD2345"),
+        .volunteers(id), .volunteerTeams(id), .volunteerPeople(id), .volunteerActivities(id), .volunteerActivity(id), .volunteerSignUp(id),
+        .volunteerCheckIn(id), .volunteerHours(id), .volunteerCorrect(id), .volunteer(id), .volunteerNotes(id), .volunteerRedeem(id),
+        .volunteerCertify(id), .volunteerReveal(id), .certificate(id), .certificateVerify(code: "ABCD-EFGH-JK"), .venues(id), .venueBookings(id), .venueBookingCancel(id),
     ]
 
     static func components(_ url: SiteURL) -> [String] {

@@ -61,6 +61,7 @@ public enum StoreMigrations {
             CreateCaseDeadlineIndexes(),
             CreateCouncils(),
             CreateMarket(),
+            CreateVolunteers(),
         ]
     }
 }

@@ -66,6 +66,7 @@ struct DemoCommand: AsyncCommand {
         let party = try await loader.loadParty(now: app.clock.now())
         let councils = try await loader.loadCouncils(now: app.clock.now())
         let market = try await loader.loadMarket(now: app.clock.now())
+        let volunteers = try await loader.loadVolunteers(now: app.clock.now())
         if let sql = app.db as? any SQLDatabase { try await StoreSetup.analyze(sql) }
         let totals = try await CoverageRepository(app.db).totals(in: .everything)
         let root = try await UnitRepository(app.db).roots(in: .everything).first
@@ -82,6 +83,7 @@ struct DemoCommand: AsyncCommand {
         context.console.print("  \(stations) service centres and stations, \(party) party records (branches, registrations, service hours)")
         context.console.print("  \(councils) council records (members, meetings, residents' proposals)")
         context.console.print("  \(market) service market records (providers, items, orders)")
+        context.console.print("  \(volunteers) volunteer records (teams, volunteers, activities, hours, points, venues)")
         context.console.print("演示账号 / demo accounts (password \(Self.demoPassword)):")
         for (username, role) in accounts { context.console.print("  \(username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(L10n.t(role.nameKey))") }
         context.console.print("两步验证 / TOTP: admin, security and auditor need a 6-digit code after the password;")

@@ -41,6 +41,8 @@ enum UnitPage {
                     u.level <= .community ? HTML.link(SiteURL.portal(u.code).path, L10n.t("portal.nav"), cls: "button secondary") : .empty,
                     u.level <= .community ? HTML.link(SiteURL.stations(u.id).path, L10n.t("station.nav"), cls: "button secondary") : .empty,
                     u.level <= .grid ? HTML.link(SiteURL.party(u.id).path, L10n.t("party.nav"), cls: "button secondary") : .empty,
+                    u.level == .community ? HTML.link(SiteURL.volunteers(u.id).path, L10n.t("volunteer.nav"), cls: "button secondary") : .empty,
+                    u.level == .community ? HTML.link(SiteURL.venues(u.id).path, L10n.t("venue.nav"), cls: "button secondary") : .empty,
                 ]),
             admin,
         ]
