@@ -136,6 +136,9 @@ enum SiteURL {
     case partyOrgs(UUID)
     case partyMembers(UUID)
     case partyService(UUID)
+    /// Sets a grid's 党员中心户; takes the mark off one.
+    case partyCentral(UUID)
+    case partyCentralRemove(UUID)
     /// A community's residents' council for staff: members, meetings, proposals; and its writes.
     case council(UUID)
     case councilMembers(UUID)
@@ -324,6 +327,8 @@ enum SiteURL {
         case .partyOrgs(let id): "/units/\(id.uuidString)/party/orgs"
         case .partyMembers(let id): "/units/\(id.uuidString)/party/members"
         case .partyService(let id): "/party-members/\(id.uuidString)/service"
+        case .partyCentral(let id): "/units/\(id.uuidString)/party/central"
+        case .partyCentralRemove(let id): "/party-central/\(id.uuidString)/remove"
         case .council(let id): "/units/\(id.uuidString)/council"
         case .councilMembers(let id): "/units/\(id.uuidString)/council/members"
         case .councilMemberRemove(let id): "/council-members/\(id.uuidString)/remove"
@@ -457,6 +462,8 @@ enum SiteURL {
         case .partyOrgs: ["units", ":id", "party", "orgs"]
         case .partyMembers: ["units", ":id", "party", "members"]
         case .partyService: ["party-members", ":id", "service"]
+        case .partyCentral: ["units", ":id", "party", "central"]
+        case .partyCentralRemove: ["party-central", ":id", "remove"]
         case .council: ["units", ":id", "council"]
         case .councilMembers: ["units", ":id", "council", "members"]
         case .councilMemberRemove: ["council-members", ":id", "remove"]

@@ -200,6 +200,11 @@ struct AuthorizationMatrixTests {
             try await b.get("/account")
             return try await b.post("/units/\(o.grid)/party/orgs", form: ["kind": "group", "name": "矩阵\(who.rawValue)", "secretary": "王丽"])
         },
+        // Past the role and the scope, the grid's household is found and the made-up neighbour refused (422).
+        Route(name: "set central household", allowed: [.admin, .`operator`, .gridworker], ok: .unprocessableEntity) { b, o, _ in
+            try await b.get("/account")
+            return try await b.post("/units/\(o.grid)/party/central", form: ["household": o.householdNumber, "member": "李建华", "neighbours": "NO-SUCH-HOME"])
+        },
         Route(name: "add station", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
             try await b.get("/account")
             return try await b.post(

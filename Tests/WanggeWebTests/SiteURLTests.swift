@@ -39,7 +39,7 @@ struct SiteURLTests {
         .powers(id), .power(id), .powerDelete(id), .powerFlow(id), .tasks(id, state: "admitted"), .taskReview(id), .decisions(id), .decisionStep(id),
         .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
-        .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),
+        .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id), .partyCentral(id), .partyCentralRemove(id),
         .council(id), .councilMembers(id), .councilMemberRemove(id), .councilMeetings(id), .councilMeeting(id), .councilMinutes(id), .proposalStep(id),
         .portalCouncil("110105001001"), .portalMeeting(id, code: "ABCD2345"), .portalMeetingRegister(id), .portalMeetingCheckIn(id), .portalProposal(id),
         .portalProposalVote(id),

@@ -16,6 +16,15 @@ extension Role {
         }
     }
 
+    /// Who marks a grid's 党员中心户 and names the neighbours it looks after: the community's
+    /// office, the grid's own worker, and the system administrator.
+    public var keepsCentralHouseholds: Bool {
+        switch self {
+        case .operator_, .gridWorker, .sysAdmin: true
+        default: false
+        }
+    }
+
     /// A department (职能部门) submits tasks for communities; it does not review them.
     public var submitsTasks: Bool { self == .department }
 

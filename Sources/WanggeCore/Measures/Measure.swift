@@ -85,7 +85,9 @@ public struct MeasureValue: Sendable, Hashable {
 /// Cases are counted in the period they were reported in (立案口径), so a month's figures describe
 /// that month's cases and settle as they are worked; once the month is frozen they stand.
 /// Register coverage and visit coverage are read from the registers as they stand at the period's
-/// last day (`Tally.fromRegisters`), not from cases; they are not frozen with a month.
+/// last day (`Tally.fromRegisters`), not from cases; they are not frozen with a month. Participation
+/// (party members' service, the service market's ratings, volunteers) is read the same way from
+/// its own registers (`Tally.fromParticipation`).
 public enum Measures {
     public static let onTimeClosing = Measure(
         id: "on_time_closing", kind: .rate, numerator: .just(.closedOnTime), denominator: TallyTerm([(.due, 1), (.suspended, -1)]), basis: .due)
@@ -114,9 +116,19 @@ public enum Measures {
     public static let visitCoverage = Measure(
         id: "visit_coverage", kind: .rate, numerator: .just(.householdsVisited), denominator: .just(.householdsInGrids), basis: .householdsInGrids)
 
+    /// 报到党员服务率: registered party members with a service entry in the period, over those registered.
+    public static let partyService = Measure(
+        id: "party_service", kind: .rate, numerator: .just(.partyMembersServing), denominator: .just(.partyMembers), basis: .partyMembers)
+    /// 服务市场满意率: (满意 + 基本满意) over rated orders of the period, as the market's own figures count them.
+    public static let marketSatisfaction = Measure(
+        id: "market_satisfaction", kind: .rate, numerator: .just(.marketSatisfied), denominator: .just(.marketRated), basis: .marketRated)
+    /// 志愿者参与率: volunteers with hours recorded in the period, over the volunteers on the register.
+    public static let volunteerParticipation = Measure(
+        id: "volunteer_participation", kind: .rate, numerator: .just(.volunteersActive), denominator: .just(.volunteers), basis: .volunteers)
+
     public static let all: [Measure] = [
         onTimeClosing, closing, rework, response, signing, solving, satisfaction, callback, responseTime, resolutionTime, workload, registerCoverage,
-        visitCoverage,
+        visitCoverage, partyService, marketSatisfaction, volunteerParticipation,
     ]
 
     public static func named(_ id: String) -> Measure? { all.first { $0.id == id } }

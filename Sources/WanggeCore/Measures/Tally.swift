@@ -55,12 +55,30 @@ public enum Tally: String, Sendable, Codable, CaseIterable, Hashable {
     /// 本半年已走访户数: households in a grid with a recorded home visit in the calendar half-year of
     /// the period's last day, on or before it (the rule of two visits a year, one each half-year).
     case householdsVisited = "households_visited"
+    /// 报到党员数: party members and cadres registered (报到) to grids of the unit by the period's last day.
+    case partyMembers = "party_members"
+    /// 有服务记录的报到党员数: of those, members with at least one service entry dated in the period.
+    case partyMembersServing = "party_members_serving"
+    /// 服务市场评单数: service market orders placed in the period and rated by the resident.
+    case marketRated = "market_rated"
+    /// 服务市场满意数: of those, rated 满意 or 基本满意.
+    case marketSatisfied = "market_satisfied"
+    /// 志愿者数: volunteers on the unit's register by the period's end.
+    case volunteers
+    /// 参与服务的志愿者数: volunteers with service hours recorded for a day of the period.
+    case volunteersActive = "volunteers_active"
 
     /// Counters read from the registers (households, people, home visits), not from cases.
     public static let fromRegisters: [Tally] = [.households, .householdsWithPeople, .householdsInGrids, .householdsVisited]
 
-    /// Counters kept per case in the roll-up table (all but the per-person work and the registers' counts).
-    public static let perCase: [Tally] = allCases.filter { $0 != .workSteps && $0 != .workers && !fromRegisters.contains($0) }
+    /// Counters of participation, read from the party overlay, the service market and the
+    /// volunteer register for the period, not from cases.
+    public static let fromParticipation: [Tally] = [.partyMembers, .partyMembersServing, .marketRated, .marketSatisfied, .volunteers, .volunteersActive]
+
+    /// Counters kept per case in the roll-up table (all but the per-person work, the registers' and participation's counts).
+    public static let perCase: [Tally] = allCases.filter {
+        $0 != .workSteps && $0 != .workers && !fromRegisters.contains($0) && !fromParticipation.contains($0)
+    }
 
     public var nameKey: String { "tally.\(rawValue)" }
 }

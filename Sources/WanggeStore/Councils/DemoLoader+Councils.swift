@@ -72,9 +72,14 @@ extension DemoLoader {
         // Handed to a department, and one declined.
         let gate = try await submit("东门早晚高峰车辆乱停", "东门口早上七点半到八点半车辆乱停，孩子上学很危险，希望有人管一管。", 20)
         _ = try await proposals.apply(.accept(meeting: past.id), to: gate.id, by: staff, on: day(now, minus: 18), at: now, in: .everything)
+        // The hand-over opens a case in the community's first grid, as the operator's form does.
+        let firstGrid = units.filter { $0.parentID == community.id && $0.level == .grid }.min { $0.code < $1.code }
+        let handOver = try await CaseRepository(db, cipher: cipher).prepare(
+            CaseIntake(categoryKey: "street_order.car_parking", channel: .mailbox, title: gate.title, description: gate.body, gridID: firstGrid?.id),
+            actor: CaseActor(id: nil, name: staff, role: .operator_), at: now)
         _ = try await proposals.apply(
             .decide(.departmentCase(department: "区交通支队"), reasons: "属于道路交通管理事项，由交通支队在东门设置临时禁停标志并早晚巡查，物业配合疏导。"),
-            to: gate.id, by: staff, on: day(now, minus: 12), at: now, in: .everything)
+            to: gate.id, by: staff, on: day(now, minus: 12), at: now, in: .everything, handOver: handOver)
         // Minutes once the meeting's business is recorded: a meeting with minutes takes no more proposals.
         _ = try await councils.recordMinutes(
             "应到委员 7 人，实到 6 人，列席居民 16 人。\n一、充电棚选址：经讨论同意建在 5 号楼北侧绿地边，距楼体 6 米以上，方案报街道审核。\n二、东门停车：建议物业早晚高峰安排专人疏导，下次会议通报效果。\n三、通报本季度受理居民提议 3 件，已办结 1 件。",

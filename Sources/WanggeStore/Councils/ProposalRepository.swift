@@ -32,12 +32,16 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var followUps: [ProposalFollowUp] = []
     public var tally = Ballot.Tally()
+    /// The case opened when it was handed to a department, with its tracking code and state now.
+    public var caseID: UUID?
+    public var caseCode: String?
+    public var caseState: CaseState?
 
     enum CodingKeys: String, CodingKey {
         case id, title, body, proposer, state, reasons, department, vote, quorum, passed, mode, tally
         case unitID = "unit_id", meetingID = "meeting_id", meetingTitle = "meeting_title", meetingOn = "meeting_on", declineReason = "decline_reason"
         case voteUnit = "vote_unit", decidedOn = "decided_on", createdAt = "created_at", followUps = "follow_ups", decisionID = "decision_id"
-        case decisionTitle = "decision_title"
+        case decisionTitle = "decision_title", caseID = "case_id", caseCode = "case_code", caseState = "case_state"
     }
 
     struct Stored: Decodable {
@@ -66,23 +70,30 @@ public struct CouncilProposal: Codable, Sendable, Equatable, Identifiable {
         var passed: Bool?
         var decided_on: String?
         var created_at: Date
+        var case_id: UUID?
+        var case_code: String?
+        var case_state: String?
 
         var proposal: CouncilProposal {
             var vote: MeetingVote?
             if let eligible, let present, let approve, let oppose, let abstain {
                 vote = MeetingVote(eligible: eligible, present: present, approve: approve, oppose: oppose, abstain: abstain)
             }
-            return CouncilProposal(
+            var p = CouncilProposal(
                 id: id, unitID: unit_id, title: title, body: body, proposer: proposer, state: ProposalState(rawValue: state) ?? .submitted, meetingID: meeting_id,
                 meetingTitle: meeting_title, meetingOn: meeting_on, declineReason: decline_reason, voteUnit: vote_unit.flatMap(VoteUnit.init(rawValue:)),
                 mode: mode, reasons: reasons, department: department, decisionID: decision_id, decisionTitle: decision_title, vote: vote, quorum: quorum, passed: passed, decidedOn: decided_on, createdAt: created_at)
+            (p.caseID, p.caseCode, p.caseState) = (case_id, case_code, case_state.flatMap(CaseState.init(rawValue:)))
+            return p
         }
     }
 
     static let select = """
         SELECT p.id, p.unit_id, p.title, p.body, p.proposer, p.state, p.meeting_id, m.title AS meeting_title, m.held_on AS meeting_on, p.decline_reason, \
-        p.vote_unit, p.mode, p.reasons, p.department, p.decision_id, d.title AS decision_title, p.eligible, p.present, p.approve, p.oppose, p.abstain, p.quorum, p.passed, p.decided_on, p.created_at \
-        FROM council_proposals p LEFT JOIN council_meetings m ON m.id = p.meeting_id LEFT JOIN major_decisions d ON d.id = p.decision_id
+        p.vote_unit, p.mode, p.reasons, p.department, p.decision_id, d.title AS decision_title, p.eligible, p.present, p.approve, p.oppose, p.abstain, p.quorum, p.passed, p.decided_on, p.created_at, \
+        p.case_id, cs.tracking_code AS case_code, cs.state AS case_state \
+        FROM council_proposals p LEFT JOIN council_meetings m ON m.id = p.meeting_id LEFT JOIN major_decisions d ON d.id = p.decision_id \
+        LEFT JOIN cases cs ON cs.id = p.case_id
         """
 }
 
@@ -135,9 +146,14 @@ public struct ProposalRepository: Sendable, SQLRepository {
     }
 
     /// Takes a staff step. Accepting names a meeting of the same community's council that has not
-    /// yet had its minutes recorded.
-    public func apply(_ step: ProposalStep, to id: UUID, by name: String, on day: String, at now: Date, in scope: Scope) async throws -> CouncilProposal {
+    /// yet had its minutes recorded. Handing a proposal to a department opens `handOver`, a case
+    /// prepared by the case intake (`CaseRepository.prepare`), in the same transaction, and links
+    /// the two; without one the hand-over is refused.
+    public func apply(
+        _ step: ProposalStep, to id: UUID, by name: String, on day: String, at now: Date, in scope: Scope, handOver: PreparedCase? = nil
+    ) async throws -> CouncilProposal {
         let p = try await get(id, in: scope)
+        if case .decide(.departmentCase, _) = step, handOver == nil { throw StoreError(.invalid, "case.category_required", field: "category") }
         let t = try CouncilRepository.checked { () throws(OpennessProblem) in try ProposalMachine.apply(step, to: p.state) }
         if case .decide(.fourDeliberations(_, let decision?), _) = step {
             let d = try await DecisionRepository(db).get(decision, in: scope)
@@ -163,7 +179,12 @@ public struct ProposalRepository: Sendable, SQLRepository {
                         \(set), eligible = \(bind: v.eligible), present = \(bind: v.present), approve = \(bind: v.approve), oppose = \(bind: v.oppose), \
                         abstain = \(bind: v.abstain), quorum = \(bind: t.result?.quorum ?? false), passed = \(bind: t.result?.passed ?? false)
                         """
-                case .departmentCase(let department): set = "\(set), department = \(bind: Self.clean(department))"
+                case .departmentCase(let department):
+                    set = "\(set), department = \(bind: Self.clean(department))"
+                    if let handOver {
+                        try await CaseRepository.store([handOver], on: tx)
+                        set = "\(set), case_id = \(bind: handOver.row.id)"
+                    }
                 case .fourDeliberations(_, let decision): set = "\(set), decision_id = \(bind: decision)"
                 }
             case .followUp(let note), .complete(let note):
@@ -188,6 +209,13 @@ public struct ProposalRepository: Sendable, SQLRepository {
     }
 
     static func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The proposal a case was opened for, if any: its id, title and community.
+    public func proposal(ofCase caseID: UUID) async throws -> (id: UUID, title: String, unitID: UUID)? {
+        struct Row: Decodable { var id: UUID; var title: String; var unit_id: UUID }
+        return try await sql.raw("SELECT id, title, unit_id FROM council_proposals WHERE case_id = \(bind: caseID)").first(decoding: Row.self)
+            .map { ($0.id, $0.title, $0.unit_id) }
+    }
 
     public func get(_ id: UUID, in scope: Scope) async throws -> CouncilProposal {
         guard let p = try await list("p.id = \(bind: id) AND \(scope.condition("p.unit_id"))", limit: 1).first else { throw StoreError.notFound("proposal") }

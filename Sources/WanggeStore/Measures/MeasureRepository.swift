@@ -59,6 +59,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         t[.workers] = try work?.decode(column: "people", as: Int.self) ?? 0
         if let unit = try await UnitRepository(db).find(unit, in: .everything) {
             t += try await RegisterTallies.counts(for: [Self.place(unit)], period, on: sql)[unit.id] ?? TallyCounts()
+            t += try await ParticipationTallies.counts(for: [Self.place(unit)], period, on: sql)[unit.id] ?? TallyCounts()
         }
         return t
     }
@@ -118,6 +119,9 @@ public struct MeasureRepository: Sendable, SQLRepository {
         }
         let units = try await UnitRepository(db).select("id IN (\(binds: ids))")
         for (id, counts) in try await RegisterTallies.counts(for: units.map(Self.place), period, on: sql) where !counts.isZero {
+            byUnit[id, default: TallyCounts()] += counts
+        }
+        for (id, counts) in try await ParticipationTallies.counts(for: units.map(Self.place), period, on: sql) {
             byUnit[id, default: TallyCounts()] += counts
         }
         return byUnit

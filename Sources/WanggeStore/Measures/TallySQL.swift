@@ -23,7 +23,7 @@ enum TallySQL {
     /// An event (alias `e`) that hands the case to a department to sign for (`StepFacts.isHandover`).
     static func handover(_ e: String) -> String { "\(e).to_state = 'dispatched' AND (\(e).from_state IS NULL OR \(e).from_state <> 'dispatched')" }
 
-    /// Whether a case counts for `tally` (a condition over `c`); nil for the per-person and the registers' counters.
+    /// Whether a case counts for `tally` (a condition over `c`); nil for the per-person, the registers' and participation's counters.
     static func condition(_ tally: Tally, _ sql: any SQLDatabase) -> String? {
         let limit = isPostgres(sql) ? "INTERVAL '\(Int(CaseTallies.signForLimit)) seconds'" : "\(Int(CaseTallies.signForLimit))"
         switch tally {
@@ -42,7 +42,9 @@ enum TallySQL {
         case .calledBack: return "(\(closed) AND c.state = 'called_back')"
         case .handovers: return "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND \(handover("e")))"
         case .signedOnTime: return "(\(signedOnTime(limit: limit))) > 0"
-        case .workSteps, .workers, .households, .householdsWithPeople, .householdsInGrids, .householdsVisited: return nil
+        case .workSteps, .workers, .households, .householdsWithPeople, .householdsInGrids, .householdsVisited, .partyMembers, .partyMembersServing,
+            .marketRated, .marketSatisfied, .volunteers, .volunteersActive:
+            return nil
         }
     }
 

@@ -62,6 +62,8 @@ public enum StoreMigrations {
             CreateCouncils(),
             CreateMarket(),
             CreateVolunteers(),
+            CreatePartyCentralHouseholds(),
+            UpdateCouncilProposalsAddCaseID(),
         ]
     }
 }

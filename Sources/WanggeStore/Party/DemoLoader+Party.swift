@@ -24,6 +24,15 @@ extension DemoLoader {
             ] {
                 _ = try await repo.recordService(of: who, day: day(back), activity: activity, hours: hours, today: today.description, by: "演示数据", at: now, in: .everything)
             }
+            // The grid's first household as its 党员中心户, looking after the next four.
+            struct H: Decodable { var number: String }
+            let numbers = try await sql.raw("SELECT number FROM households WHERE unit_id = \(bind: grid.id) ORDER BY number LIMIT 5").all(decoding: H.self).map(\.number)
+            if numbers.count >= 2 {
+                _ = try await repo.setCentral(
+                    member: ["李建华", "王秀英", "张国强", "刘桂兰", "陈志明"][i % 5], household: numbers[0], neighbours: numbers.dropFirst().joined(separator: ","), in: grid.id,
+                    by: "演示数据", at: now, in: .everything)
+                made += 1
+            }
             made += 7
         }
         return made

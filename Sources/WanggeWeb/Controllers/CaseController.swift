@@ -148,6 +148,7 @@ enum CaseController {
             + (try await ExamplePages.caseSection(row, example: ServiceExampleRepository(req.db).forCase(row.id), canSave: w.viewer.role.keepsExamples))
             + (try await OpennessController.caseSection(req, w, row))
             + StationPages.caseSection(try await StationRepository(req.db).station(ofCase: row.id))
+            + CouncilPages.caseSection(try await ProposalRepository(req.db).proposal(ofCase: row.id))
         return Layout.response(req, body, title: L10n.t("case.title", TrackingCode.display(row.trackingCode)))
     }
 

@@ -35,11 +35,16 @@ enum CouncilController {
         let council = try await repo.council(of: unit.id, in: v.scope)
         var meetings: [CouncilMeeting] = []
         if let council { meetings = try await repo.meetings(of: council) }
-        let model = CouncilPages.Model(
+        var model = CouncilPages.Model(
             unit: unit, council: council, meetings: meetings,
             proposals: try await ProposalRepository(req.db).proposals(of: unit.id, in: v.scope),
             decisions: v.role.keepsOpenness ? try await DecisionRepository(req.db).decisions(of: unit.id, in: v.scope) : [], canRun: v.role.keepsOpenness, form: form, today: today(req),
             csrf: CSRF.token(req), notice: LogController.takeNotice(req))
+        if v.role.keepsOpenness {
+            let cases = CaseRepository(req.db, cipher: req.keys.cipher)
+            model.categories = try await cases.categories().filter { $0.active && $0.parentKey != nil }.map { ($0.key, $0.nameZh) }
+            model.grids = try await UnitRepository(req.db).children(of: unit.id, in: v.scope).filter { $0.level == .grid }.map { ($0.id.uuidString, $0.name) }
+        }
         return Layout.response(req, CouncilPages.page(model), title: L10n.t("council.title", unit.name), status: status)
     }
 
@@ -171,6 +176,8 @@ enum CouncilController {
         var mode: String?
         var adopted: String?
         var department: String?
+        var category: String?
+        var grid: String?
         var decision: String?
         var reasons: String?
         var note: String?
@@ -215,17 +222,42 @@ enum CouncilController {
         }
     }
 
+    /// The case a proposal handed to a department becomes, prepared by the case intake: the
+    /// category the operator chose, in a grid of the proposal's community, through the online
+    /// channel the proposal came by (网络问政), with the proposal's title and text.
+    static func handOverCase(_ req: Request, _ v: Viewer, _ p: CouncilProposal, _ form: StepForm) async throws -> PreparedCase {
+        let gridID = try OpennessController.optionalUUID(form.grid, field: "grid")
+        guard let gridID, let grid = try await UnitRepository(req.db).find(gridID, in: v.scope), grid.level == .grid, grid.parentID == p.unitID else {
+            throw StoreError(.invalid, "proposal.case_grid_required", field: "grid")
+        }
+        let intake = CaseIntake(
+            categoryKey: form.category ?? "", channel: .mailbox, title: String(p.title.prefix(CaseRepository.maxTitle)), description: p.body,
+            reporterName: p.proposer, gridID: grid.id)
+        let actor = CaseActor(id: v.account.id, name: v.account.displayName, role: ActorRole(v.role) ?? .operator_)
+        return try await CaseRepository(req.db, cipher: req.keys.cipher).prepare(intake, actor: actor, at: req.now)
+    }
+
     static func step(req: Request) async throws -> Response {
         let v = try req.requireOpenness(\.keepsOpenness)
         let form = try req.content.decode(StepForm.self)
         let p = try await ProposalRepository(req.db).get(try id(req, "proposal"), in: v.scope)
         do {
             let chosen = try step(of: form)
-            let done = try await req.audited("proposal.step", object: "council_proposal") { db in
-                try await ProposalRepository(db).apply(chosen, to: p.id, by: v.account.displayName, on: today(req), at: req.now, in: v.scope)
-            } entry: { done in
-                (done.id.uuidString, AuditDetail(["unit": done.unitID.uuidString, "state": done.state.rawValue]).text)
-            }
+            var handOver: PreparedCase?
+            if case .decide(.departmentCase, _) = chosen { handOver = try await handOverCase(req, v, p, form) }
+            let prepared = handOver
+            let done = try await req.audited(
+                { db in
+                    try await ProposalRepository(db).apply(chosen, to: p.id, by: v.account.displayName, on: today(req), at: req.now, in: v.scope, handOver: prepared)
+                },
+                entries: { done in
+                    var notes = [AuditNote("proposal.step", object: "council_proposal", done.id.uuidString, detail: AuditDetail(["unit": done.unitID.uuidString, "state": done.state.rawValue]).text)]
+                    if let c = prepared {
+                        let detail = "code=\(c.row.trackingCode); channel=\(c.row.channel.rawValue); proposal=\(done.id.uuidString)"
+                        notes.append(AuditNote("case.report", object: "case", c.row.id.uuidString, detail: detail))
+                    }
+                    return notes
+                })
             return LogController.done(req, "proposal.step_saved", to: .council(done.unitID))
         } catch let e as StoreError where e.kind == .invalid {
             req.parameters.set("id", to: p.unitID.uuidString)

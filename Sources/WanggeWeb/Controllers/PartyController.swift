@@ -13,6 +13,8 @@ enum PartyController {
         pages.post(SiteURL.partyOrgs(UUID()).pattern, use: addOrg)
         pages.post(SiteURL.partyMembers(UUID()).pattern, use: addMember)
         pages.post(SiteURL.partyService(UUID()).pattern, use: addService)
+        pages.post(SiteURL.partyCentral(UUID()).pattern, use: setCentral)
+        pages.post(SiteURL.partyCentralRemove(UUID()).pattern, use: removeCentral)
     }
 
     static func month(_ req: Request) -> String { String(SimpleDate(req.now).description.prefix(7)) }
@@ -26,6 +28,7 @@ enum PartyController {
         let unit = try await UnitRepository(req.db).get(unitID, in: v.scope)
         let repo = PartyRepository(req.db)
         let isGrid = unit.level == .grid
+        let centrals = isGrid ? try await repo.centrals(of: unit.id, in: v.scope) : []
         let body = PartyPages.page(
             unit: unit, counts: try await repo.counts(under: unit.id, month: month(req), in: v.scope),
             orgs: isGrid ? try await repo.orgs(of: unit.id, in: v.scope) : [], members: isGrid ? try await repo.members(of: unit.id, month: month(req), in: v.scope) : [],
@@ -38,7 +41,8 @@ enum PartyController {
                 try await MarketRepository(req.db, cipher: req.keys.cipher).providerFigures(
                     from: m.first.startOfDayInChina, to: m.next.first.startOfDayInChina, kind: "property", in: .subtree(of: unit)))
         }
-        return Layout.response(req, HTML([body, red]), title: L10n.t("party.title", unit.name), status: status)
+        let central = isGrid ? PartyPages.centrals(unit: unit, centrals, canSet: v.role.keepsCentralHouseholds, form: form, csrf: CSRF.token(req)) : .empty
+        return Layout.response(req, HTML([body, central, red]), title: L10n.t("party.title", unit.name), status: status)
     }
 
     struct Form: Content {
@@ -50,18 +54,22 @@ enum PartyController {
         var day: String?
         var activity: String?
         var hours: String?
+        var member: String?
+        var household: String?
+        var neighbours: String?
 
         var values: [String: String] {
             [
                 "kind": kind ?? "", "name": name ?? "", "secretary": secretary ?? "", "workplace": workplace ?? "", "registered_on": registered_on ?? "",
-                "day": day ?? "", "activity": activity ?? "", "hours": hours ?? "",
+                "day": day ?? "", "activity": activity ?? "", "hours": hours ?? "", "member": member ?? "", "household": household ?? "",
+                "neighbours": neighbours ?? "",
             ]
         }
     }
 
     /// Runs an audited write; a refused one shows the grid's page again with the problem.
     static func write(
-        _ req: Request, _ v: Viewer, unitID: UUID, form: Form, _ action: String,
+        _ req: Request, _ v: Viewer, unitID: UUID, form: Form, _ action: String, saved: String = "party.saved",
         _ change: @escaping @Sendable (PartyRepository, Scope) async throws -> (id: UUID, unit: UUID)
     ) async throws -> Response {
         let scope = v.scope
@@ -71,7 +79,7 @@ enum PartyController {
             } entry: { r in
                 (r.id.uuidString, AuditDetail(["unit": r.unit.uuidString]).text)
             }
-            return LogController.done(req, "party.saved", to: .party(done.unit))
+            return LogController.done(req, saved, to: .party(done.unit))
         } catch let e as StoreError where e.kind == .invalid {
             return try await render(req, v, unitID: unitID, form: LogController.refused(e, values: form.values), status: .unprocessableEntity)
         }
@@ -110,5 +118,29 @@ enum PartyController {
                 of: memberID, day: form.day ?? "", activity: form.activity ?? "", hours: form.hours ?? "", today: today, by: by, at: now, in: scope)
             return (memberID, unit)
         }
+    }
+
+    /// Marks a household of the grid as a 党员中心户 (or sets its member and neighbours anew).
+    static func setCentral(req: Request) async throws -> Response {
+        let v = try req.requireOpenness(\.keepsCentralHouseholds)
+        let form = try req.content.decode(Form.self)
+        let (unitID, now, by) = (try OpennessController.id(req, "unit"), req.now, v.account.displayName)
+        return try await write(req, v, unitID: unitID, form: form, "party.central_set", saved: "central.saved") { repo, scope in
+            let c = try await repo.setCentral(
+                member: form.member ?? "", household: form.household ?? "", neighbours: form.neighbours ?? "", in: unitID, by: by, at: now, in: scope)
+            return (c.id, c.unitID)
+        }
+    }
+
+    static func removeCentral(req: Request) async throws -> Response {
+        let v = try req.requireOpenness(\.keepsCentralHouseholds)
+        let id = try OpennessController.id(req, "central_household")
+        let scope = v.scope
+        let done = try await req.audited("party.central_remove", object: "party") { db in
+            try await PartyRepository(db).removeCentral(id, in: scope)
+        } entry: { c in
+            (c.id.uuidString, AuditDetail(["unit": c.unitID.uuidString]).text)
+        }
+        return LogController.done(req, "central.removed", to: .party(done.unitID))
     }
 }

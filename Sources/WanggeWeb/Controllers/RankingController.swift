@@ -16,6 +16,8 @@ enum RankingController {
         var level: UnitLevel
         var ranked: [(unit: UnitRow, score: Score)]
         var unranked: [(unit: UnitRow, score: Score)]
+        /// Every unit of the board with its counters, for the participation figures shown whether weighted or not.
+        var units: [(unit: UnitRow, counts: TallyCounts)] = []
     }
 
     /// A grid worker or proxy agent, scored on their own cases in the grid they serve.
@@ -95,7 +97,8 @@ enum RankingController {
             let result = Scoring.rank(units.map { (id: $0.id, name: $0.name, counts: counts[$0.id] ?? TallyCounts()) }, config: config)
             let board = Board(
                 level: level, ranked: result.ranked.compactMap { r in byID[r.id].map { (unit: $0, score: r.score) } },
-                unranked: result.unranked.compactMap { r in byID[r.id].map { (unit: $0, score: r.score) } })
+                unranked: result.unranked.compactMap { r in byID[r.id].map { (unit: $0, score: r.score) } },
+                units: units.map { (unit: $0, counts: counts[$0.id] ?? TallyCounts()) })
             if level == .grid { for r in board.ranked + board.unranked { gridScores[r.unit.id] = r } }
             boards.append(board)
         }

@@ -23,6 +23,32 @@ enum UnitController {
         var residentTotal: Int
         var page: Int
         var teamMinimum: Int
+        /// The 党建 section of a grid's or community's page, for those who read the party overlay.
+        var party: PartySection? = nil
+    }
+
+    /// A grid's organisations, central households and members with this month's hours; a
+    /// community's line per grid; and the unit's totals.
+    struct PartySection {
+        var counts: PartyCounts
+        var orgs: [PartyOrg] = []
+        var centrals: [CentralHousehold] = []
+        var members: [PartyMember] = []
+        var grids: [GridParty] = []
+    }
+
+    static func party(_ req: Request, _ unit: UnitRow, in scope: Scope) async throws -> PartySection {
+        let repo = PartyRepository(req.db)
+        let month = PartyController.month(req)
+        var s = PartySection(counts: try await repo.counts(under: unit.id, month: month, in: scope))
+        if unit.level == .grid {
+            s.orgs = try await repo.orgs(of: unit.id, in: scope)
+            s.centrals = try await repo.centrals(of: unit.id, in: scope)
+            s.members = try await repo.members(of: unit.id, month: month, in: scope)
+        } else {
+            s.grids = try await repo.overview(under: unit, month: month, in: scope)
+        }
+        return s
     }
 
     static func index(req: Request) async throws -> Response {
@@ -54,6 +80,9 @@ enum UnitController {
             let found = try await people.search(nil, gridID: id, limit: pageSize, offset: (page - 1) * pageSize, in: viewer.scope)
             model.residents = try await people.views(found.rows, role: viewer.role)
             model.residentTotal = found.total
+        }
+        if viewer.role.readsOpenness, unit.level == .grid || unit.level == .community {
+            model.party = try await party(req, unit, in: viewer.scope)
         }
         return model
     }

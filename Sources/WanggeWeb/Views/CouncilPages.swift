@@ -19,6 +19,9 @@ enum CouncilPages {
         var today: String
         var csrf: String
         var notice: String?
+        /// For handing a proposal to a department as a case: the categories and the community's grids.
+        var categories: [(value: String, label: String)] = []
+        var grids: [(value: String, label: String)] = []
     }
 
     static func page(_ m: Model) -> HTML {
@@ -119,7 +122,9 @@ enum CouncilPages {
                         m.proposals.map { p in
                             card(
                                 p, scrub: false,
-                                actions: m.canRun ? stepForms(p, meetings: open, council: m.council, decisions: m.decisions, csrf: m.csrf) : .empty,
+                                actions: m.canRun
+                                    ? stepForms(p, meetings: open, council: m.council, decisions: m.decisions, categories: m.categories, grids: m.grids, csrf: m.csrf)
+                                    : .empty,
                                 problem: m.form.problems["proposal:" + p.id.uuidString])
                         }),
             ])
@@ -149,6 +154,7 @@ enum CouncilPages {
                         ])
                 } ?? .empty,
                 decision(p, text: text),
+                handedCase(p, scrub: scrub),
                 p.followUps.isEmpty
                     ? .empty
                     : el(
@@ -180,6 +186,25 @@ enum CouncilPages {
         return el("div", ["class": "answer"], parts)
     }
 
+    /// The case a proposal handed to a department became: staff follow the link, the public reads its state.
+    static func handedCase(_ p: CouncilProposal, scrub: Bool) -> HTML {
+        guard let id = p.caseID, let state = p.caseState else { return .empty }
+        let done = state == .closed || state == .calledBack
+        let badge = el("span", ["class": done ? "badge ok" : "badge"], .t(state.nameKey))
+        if scrub { return el("p", ["class": "handed-case"], [.t("proposal.case_public", ""), badge]) }
+        return el(
+            "p", ["class": "handed-case"],
+            [HTML.link(SiteURL.caseDetail(id).path, L10n.t("proposal.case_state", TrackingCode.display(p.caseCode ?? ""), "")), badge])
+    }
+
+    /// On a case's page: the proposal it was opened for.
+    static func caseSection(_ from: (id: UUID, title: String, unitID: UUID)?) -> HTML {
+        guard let from else { return .empty }
+        return el(
+            "section", ["id": "from-proposal"],
+            el("p", [.t("case.from_proposal"), HTML.link(SiteURL.council(from.unitID).path + "#p-\(from.id.uuidString)", from.title)]))
+    }
+
     static func textField(_ name: String, _ key: String) -> HTML {
         el("label", ["class": "field"], [el("span", .t(key)), el("textarea", ["name": name, "rows": "2", "maxlength": "2000", "required": "required"])])
     }
@@ -192,7 +217,10 @@ enum CouncilPages {
     }
 
     /// The steps open to a proposal in its state, each its own small form.
-    static func stepForms(_ p: CouncilProposal, meetings: [CouncilMeeting], council: Council?, decisions: [MajorDecision], csrf: String) -> HTML {
+    static func stepForms(
+        _ p: CouncilProposal, meetings: [CouncilMeeting], council: Council?, decisions: [MajorDecision], categories: [(value: String, label: String)] = [],
+        grids: [(value: String, label: String)] = [], csrf: String
+    ) -> HTML {
         switch p.state {
         case .submitted:
             let options = meetings.map { ($0.id.uuidString, "\($0.heldOn) \($0.title)") }
@@ -228,6 +256,12 @@ enum CouncilPages {
                             ]),
                         el("label", ["class": "field"], [el("span", .t("proposal.decision")), el("select", ["name": "decision"], CaseSetupPages.options(majors, selected: ""))]),
                         el("label", ["class": "field"], [el("span", .t("proposal.department")), el("input", ["type": "text", "name": "department", "maxlength": "60"])]),
+                        el(
+                            "label", ["class": "field"],
+                            [el("span", .t("proposal.case_category")), el("select", ["name": "category"], CaseSetupPages.options([("", "—")] + categories, selected: ""))]),
+                        el(
+                            "label", ["class": "field"],
+                            [el("span", .t("proposal.case_grid")), el("select", ["name": "grid"], CaseSetupPages.options([("", "—")] + grids, selected: ""))]),
                         el("label", ["class": "field"], [el("span", .t("decision.eligible")), el("input", ["type": "number", "name": "eligible", "min": "0", "value": eligible, "inputmode": "numeric"])]),
                         el("label", ["class": "field"], [el("span", .t("decision.present")), el("input", ["type": "number", "name": "present", "min": "0", "inputmode": "numeric"])]),
                         el("label", ["class": "field"], [el("span", .t("decision.approve")), el("input", ["type": "number", "name": "approve", "min": "0", "inputmode": "numeric"])]),

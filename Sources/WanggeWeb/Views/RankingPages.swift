@@ -99,7 +99,28 @@ enum RankingPages {
                 : [
                     el("h3", .t("rank.insufficient", m.config.minimumN, unranked.count)),
                     el("div", ["class": "table-wrap"], HTML.table([level, "n"], unranked)),
-                ])
+                ],
+            participation(m, b))
+    }
+
+    /// The participation measures (报到党员服务率, 服务市场满意率, 志愿者参与率) of every unit of a
+    /// board, each with its n, and their formulas: shown whether or not the weights count them.
+    static let participationMeasures = [Measures.partyService, Measures.marketSatisfaction, Measures.volunteerParticipation]
+
+    static func participation(_ m: RankingController.Model, _ b: RankingController.Board) -> HTML {
+        guard !b.units.isEmpty else { return .empty }
+        let rows: [[HTML]] = b.units.map { u in
+            [HTML.link(SiteURL.dashboard(u.unit.id, period: MeasureQuery(month: m.month.description)).path, u.unit.name)]
+                + participationMeasures.map { measure -> HTML in
+                    let v = measure.value(from: u.counts)
+                    return [.text(v.display), el("span", ["class": "n"], .text(" " + L10n.t("measure.n", v.n)))]
+                }
+        }
+        return [
+            el("h3", .t("rank.participation")),
+            HTML.table([L10n.t(b.level.nameKey)] + participationMeasures.map { L10n.t($0.nameKey) }, rows),
+            el("ul", ["class": "meta formulas"], participationMeasures.map { el("li", .text("\(L10n.t($0.nameKey)) = \(L10n.t($0.formulaKey))")) }),
+        ]
     }
 
     static func people(_ m: RankingController.Model, _ list: [RankingController.PersonRow], title: String) -> HTML {

@@ -22,6 +22,7 @@ enum UnitPage {
                 ]),
             stats(m.totals, level: u.level),
             children(m),
+            m.party.map { PartyPages.section(unit: u, $0) } ?? .empty,
             u.level >= .grid ? grid(m, endMember: endMember, editMember: editMember) : .empty,
             el(
                 "p", ["class": "actions"],
