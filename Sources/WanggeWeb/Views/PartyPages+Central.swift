@@ -82,11 +82,12 @@ extension PartyPages {
             s.members.isEmpty
                 ? el("p", [el("strong", .t("party.members")), .text("："), .t("party.none")])
                 : HTML.table(
-                    ["party.name", "party.kind", "party.workplace", "party.registered_on", "party.month_hours"],
+                    // The hours first after the name: on a phone the later columns scroll.
+                    ["party.name", "party.month_hours", "party.kind", "party.workplace", "party.registered_on"],
                     s.members.map { m in
                         [
-                            .text(m.name), .t(m.kind.nameKey), .text(m.workplace), .text(m.registeredOn),
-                            .text(PartyRules.hoursText(m.monthMinutes)),
+                            .text(m.name), .text(PartyRules.hoursText(m.monthMinutes)), .t(m.kind.nameKey), .text(m.workplace),
+                            .text(m.registeredOn),
                         ]
                     }),
         ]

@@ -119,7 +119,7 @@ enum RankingPages {
         return [
             el("h3", .t("rank.participation")),
             HTML.table([L10n.t(b.level.nameKey)] + participationMeasures.map { L10n.t($0.nameKey) }, rows),
-            el("ul", ["class": "meta formulas"], participationMeasures.map { el("li", .text("\(L10n.t($0.nameKey)) = \(L10n.t($0.formulaKey))")) }),
+            HTML(participationMeasures.map { el("p", ["class": "meta"], .text("\(L10n.t($0.nameKey)) = \(L10n.t($0.formulaKey))")) }),
         ]
     }
 
