@@ -30,6 +30,8 @@ enum DashboardPages {
         from: SimpleDate? = nil, to: SimpleDate? = nil
     ) -> String? {
         if let tally, Tally.fromRegisters.contains(tally) { return registers(tally, unit: unit ?? m.unit.id) }
+        // The party page lists the members registered and their service; the market's and volunteers' have their own pages.
+        if let tally, tally == .partyMembers || tally == .partyMembersServing { return SiteURL.party(unit ?? m.unit.id).path }
         if let tally, !Tally.perCase.contains(tally) { return nil }
         var s = CaseSearch()
         s.unit = (unit ?? m.unit.id).uuidString
