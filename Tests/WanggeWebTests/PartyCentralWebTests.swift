@@ -66,6 +66,15 @@ struct PartyCentralWebTests {
             #expect(left.isEmpty)
             let after = try await OpennessWebTests.actions(app, object: "party")
             #expect(after == ["party.central_remove", "party.central_set"])
+            // The rankings show the participation figures under each board, weighted or not: this grid's one
+            // registered member served this month (1 of 1), the community's other grids have nobody registered (—).
+            let rankings = try await leader.get(SiteURL.rankings(unit: community.id, month: String(today.prefix(7))).path)
+            let table = rankings.body.string
+            #expect(rankings.status == .ok && table.contains(L10n.t("rank.participation")) && table.contains(L10n.t(Measures.partyService.formulaKey)))
+            // The grids' board is the last one on the page; its participation table comes after its heading.
+            let section = try #require(table.range(of: L10n.t("rank.participation"), options: .backwards).map { String(table[$0.upperBound...]) })
+            let row = try #require(section.range(of: grid.name).map { String(section[$0.upperBound...].prefix(400)) })
+            #expect(row.contains("100.0 %") && row.contains(L10n.t("measure.n", 1)))
         }
     }
 }
