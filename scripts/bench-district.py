@@ -15,6 +15,7 @@ Writes a JSON list of {"name", "value", "unit", "baseline", "ratio", "target", "
 prints a Markdown table. Needs only the Python standard library and wrk.
 """
 import argparse
+import concurrent.futures
 import http.cookiejar
 import json
 import os
@@ -147,6 +148,7 @@ def main():
     ap.add_argument("--storm-connections", type=int, default=32)
     ap.add_argument("--out", default="bench/results/district.json")
     ap.add_argument("--skip-storm", action="store_true")
+    ap.add_argument("--skip-reads", action="store_true", help="only the sync storm")
     ap.add_argument("--month", help="YYYY-MM: read this month's figures (default: the dashboard's own, the current month)")
     a = ap.parse_args()
     if shutil.which("wrk") is None:
@@ -171,7 +173,7 @@ def main():
     reads = [("district dashboard", "/dashboard" + q, 50), ("measures API (district)", "/api/v1/measures" + q, 50),
              ("rankings", "/rankings" + q, 200)]
     reads += [(f"drill-down {k}", href, 200) for k, href in sorted(drill_downs(dashboard_html).items())]
-    for name, path, target in reads:
+    for name, path, target in ([] if a.skip_reads else reads):
         r = wrk(base, path, leader.cookie_header(), a.seconds, a.connections,
                 headers=("Accept: application/json",) if path.startswith("/api/") else ())
         ok = r["errors"] == 0 and r["p95"] <= target
@@ -186,26 +188,35 @@ def main():
         print(f"registering {a.devices} devices…", flush=True)
         ids = [worker.post_json("/api/v1/sync/devices", {"label": f"storm {i}", "app_version": "bench"})["device_id"]
                for i in range(a.devices)]
-        lua = "ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n" + r"""
-n = 0
-request = function()
-  n = n + 1
-  if n > #ids then n = 1 end
-  return wrk.format("GET", "/api/v1/sync?cursor=0&device=" .. ids[n])
-end
-answered = 0
-response = function(status, headers, body)
-  answered = answered + 1
-  if answered >= #ids then wrk.thread:stop() end
-end
-"""
+        # The storm is driven from Python threads, not wrk: wrk has no way to stop after a fixed number
+        # of requests (its main thread sleeps the whole duration), and each first sync is long enough
+        # that the client's own cost does not matter. Each device asks once for its first full copy.
+        cookie = worker.cookie_header()
+
+        def first_sync(device):
+            req = urllib.request.Request(f"{base}/api/v1/sync?cursor=0&device={device}", headers={
+                "Cookie": cookie, "Accept": "application/json", "Accept-Encoding": "gzip"})
+            t = time.time()
+            try:
+                with urllib.request.urlopen(req, timeout=120) as resp:
+                    resp.read()
+                    ok = resp.status == 200
+            except Exception:
+                ok = False
+            return ok, (time.time() - t) * 1000
+
         before = rss.peak if rss else 0
         started = time.time()
-        r = wrk(base, "/api/v1/sync", worker.cookie_header(), 3600, a.storm_connections, script_extra=lua,
-                headers=("Accept: application/json", "Accept-Encoding: gzip"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.storm_connections) as pool:
+            answers = list(pool.map(first_sync, ids))
+        times = sorted(ms for _, ms in answers)
+        pick = lambda q: times[min(len(times) - 1, int(len(times) * q))]
+        r = {"requests": sum(1 for ok, _ in answers if ok), "errors": sum(1 for ok, _ in answers if not ok),
+             "p95": pick(0.95), "p99": pick(0.99), "p50": pick(0.5)}
         took = time.time() - started
         add("sync storm: first syncs answered", r["requests"], "syncs", target=f">= {a.devices}", passed=r["requests"] >= a.devices and r["errors"] == 0)
         add("sync storm: failures", r["errors"], "responses", target="0", passed=r["errors"] == 0)
+        add("sync storm: p50", r["p50"], "ms")
         add("sync storm: p95", r["p95"], "ms")
         add("sync storm: p99", r["p99"], "ms")
         add("sync storm: wall time", took, "s")

@@ -129,7 +129,7 @@ struct StorageTests {
         }
     }
 
-    @Test("a name search is a prefix search: % and _ are taken literally", arguments: TestDatabase.enabled)
+    @Test("a name search is a prefix search counted exactly: % and _ are taken literally; a whole phone finds its person", arguments: TestDatabase.enabled)
     func searchIsLiteral(db: TestDatabase) async throws {
         try await db.withStore(Fixture.demo) { database in
             // setup
@@ -140,8 +140,20 @@ struct StorageTests {
             let prefix = try await people.search(String(someone.name.prefix(1)), limit: 1, in: .everything)
             let percent = try await people.search("%", limit: 1, in: .everything)
             let underscore = try await people.search("_", limit: 1, in: .everything)
+            let surname = String(someone.name.prefix(1)), given = String(someone.name.dropFirst().prefix(1))
+            let bySurname = try await people.search(surname, limit: 500, in: .everything)
+            let byGivenName = try await people.search(given, limit: 500, in: .everything)
+            let counted = try await Fixture.sql(database).raw(
+                "SELECT COUNT(*) AS n FROM residents WHERE substr(name, 1, 1) = \(bind: surname)"
+            ).first()?.decode(column: "n", as: Int.self)
+            let phoned = try #require(try await people.search(nil, limit: 500, in: .everything).rows.first { $0.phone != nil })
+            let byPhone = try await people.search(phoned.phone, limit: 5, in: .everything)
             // validate
             #expect(prefix.total >= 1)
+            #expect(bySurname.total == counted, "every name starting with the surname, counted by substr")
+            #expect(bySurname.rows.allSatisfy { $0.name.hasPrefix(surname) })
+            #expect(byGivenName.rows.allSatisfy { $0.name.hasPrefix(given) }, "a character inside a name is not a prefix")
+            #expect(byPhone.rows.contains { $0.id == phoned.id })
             #expect(percent.total == 0, "nobody's name starts with %")
             #expect(underscore.total == 0, "nobody's name starts with _")
         }

@@ -19,7 +19,16 @@ enum TallySQL {
     }
 
     static let due = "c.state NOT IN ('rejected', 'merged')"
-    static let closed = "(\(due) AND c.closed_at IS NOT NULL AND c.state IN ('closed', 'called_back'))"
+    /// Closed and counted. Nine cases in ten end closed or called back, so the state says little about
+    /// which rows to read: on SQLite it is written `+c.state`, which keeps the planner from walking the
+    /// state index (the whole year) when the list's period or grid would read a month (2.7 s → 14 ms for
+    /// a district's 按期结案 list at a million cases). PostgreSQL has no unary plus on text, nor the need.
+    static func closed(_ sql: any SQLDatabase) -> String {
+        "(\(due) AND c.closed_at IS NOT NULL AND \(unindexed("c.state", sql)) IN ('closed', 'called_back'))"
+    }
+
+    /// A column the SQLite planner must not choose an index by (a no-op on PostgreSQL).
+    static func unindexed(_ column: String, _ sql: any SQLDatabase) -> String { isPostgres(sql) ? column : "+\(column)" }
     /// An event (alias `e`) that hands the case to a department to sign for (`StepFacts.isHandover`).
     static func handover(_ e: String) -> String { "\(e).to_state = 'dispatched' AND (\(e).from_state IS NULL OR \(e).from_state <> 'dispatched')" }
 
@@ -30,16 +39,16 @@ enum TallySQL {
         case .reported: return "1 = 1"
         case .due: return due
         case .suspended: return "c.state = 'suspended'"
-        case .closed: return closed
-        case .closedOnTime: return "(\(closed) AND c.closed_at <= c.resolve_by)"
-        case .solved: return "(\(closed) AND c.outcome = 'solved')"
+        case .closed: return closed(sql)
+        case .closedOnTime: return "(\(closed(sql)) AND c.closed_at <= c.resolve_by)"
+        case .solved: return "(\(closed(sql)) AND c.outcome = 'solved')"
         case .reworked: return "(\(due) AND c.rework_count > 0)"
         case .responded, .responseSeconds: return "c.responded_at IS NOT NULL"
         case .respondedOnTime: return "(c.responded_at IS NOT NULL AND c.responded_at <= c.respond_by)"
-        case .resolutionSeconds: return closed
+        case .resolutionSeconds: return closed(sql)
         case .rated: return "c.rating IS NOT NULL"
         case .satisfied: return "c.rating IN ('satisfied', 'basically_satisfied')"
-        case .calledBack: return "(\(closed) AND c.state = 'called_back')"
+        case .calledBack: return "(\(closed(sql)) AND \(unindexed("c.state", sql)) = 'called_back')"
         case .handovers: return "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND \(handover("e")))"
         case .signedOnTime: return "(\(signedOnTime(limit: limit))) > 0"
         case .workSteps, .workers, .households, .householdsWithPeople, .householdsInGrids, .householdsVisited, .partyMembers, .partyMembersServing,
@@ -55,7 +64,7 @@ enum TallySQL {
         case .responseSeconds:
             return "CASE WHEN c.responded_at IS NOT NULL THEN \(seconds("c.responded_at", sql)) - \(seconds("c.reported_at", sql)) ELSE 0 END"
         case .resolutionSeconds:
-            return "CASE WHEN \(closed) THEN \(seconds("c.closed_at", sql)) - \(seconds("c.reported_at", sql)) ELSE 0 END"
+            return "CASE WHEN \(closed(sql)) THEN \(seconds("c.closed_at", sql)) - \(seconds("c.reported_at", sql)) ELSE 0 END"
         case .handovers:
             return "(SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id AND \(handover("e")))"
         case .signedOnTime:

@@ -64,6 +64,7 @@ public enum StoreMigrations {
             CreateVolunteers(),
             CreatePartyCentralHouseholds(),
             UpdateCouncilProposalsAddCaseID(),
+            CreateResidentPhoneIndex(),
         ]
     }
 }

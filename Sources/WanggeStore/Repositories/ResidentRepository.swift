@@ -68,7 +68,9 @@ public struct ResidentRepository: Sendable, SQLRepository {
         var condition = scope.condition("unit_id")
         if let q = query?.trimmingSpaces(), !q.isEmpty {
             let upper = q.uppercased()
-            condition = "\(condition) AND (name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\' OR id_number_hash = \(bind: cipher.lookupHash(upper)) OR phone = \(bind: q))"
+            var terms: [SQLQueryString] = [namePrefix(q), "id_number_hash = \(bind: cipher.lookupHash(upper))"]
+            if q.allSatisfy({ $0.isASCII && $0.isNumber }) { terms.append("phone = \(bind: q)") }
+            condition = "\(condition) AND (\(terms.joined(separator: " OR ")))"
         }
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
         if let householdID { condition = "\(condition) AND household_id = \(bind: householdID)" }
@@ -94,6 +96,17 @@ public struct ResidentRepository: Sendable, SQLRepository {
             """
         ).all(decoding: ResidentRow.self)
         return try decrypted(rows)
+    }
+
+    /// Names starting with `q`. LIKE alone reads the whole name index on SQLite (its LIKE is
+    /// case-insensitive, the index is not), 1.6 s among 1.2 million people; so when `q` has no Latin
+    /// letter for case to matter, the same prefix is also stated as a range of the index (every name
+    /// from `q` up to `q` followed by the last code point), which SQLite walks in a few milliseconds.
+    /// PostgreSQL's LIKE keeps its own plan.
+    func namePrefix(_ q: String) -> SQLQueryString {
+        let like: SQLQueryString = "name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\'"
+        guard sql.dialect.name == "sqlite", !q.contains(where: { $0.isASCII && $0.isLetter }) else { return like }
+        return "(name >= \(bind: q) AND name < \(bind: q + "\u{10FFFF}") AND \(like))"
     }
 
     /// A LIKE pattern matching names that start with `q`, with LIKE's own wildcards taken literally.
