@@ -26,7 +26,7 @@ public func configure(
     app.metricsToken = env["WANGGE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     _ = WanggeMetrics.registry  // swift-metrics' backend, so Vapor's request metrics are kept from the first request
     app.mapSettings = MapSettings(environment: env)
-    app.databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
+    app.databases.use(try location.configuration(logQueries: Environment.get("WANGGE_SQL_LOG") == "1"), as: location.databaseID, isDefault: true)
     if newKeys { try KeyFile.refuseNewKeys(environment: env, databaseInitialised: await StoreSetup.isInitialised(app.db)) }
     // A key file that is not this database's stops start-up before anything is written with it.
     if await StoreSetup.isInitialised(app.db) { try await KeyCheck.verify(app.db, keys: app.keys) }

@@ -28,16 +28,19 @@ public enum StoreLocation: Sendable, Equatable {
     public var isPostgres: Bool { if case .postgres = self { true } else { false } }
 
     /// The Fluent configuration for this location. Creates the SQLite directory if needed.
-    public func configuration() throws -> DatabaseConfigurationFactory {
+    /// `logQueries` (`WANGGE_SQL_LOG=1`) logs every statement at `info`: with `WANGGE_LOG_FORMAT=json`
+    /// each line has its time to the millisecond and its request id, which is how a slow page is taken
+    /// apart statement by statement on a live server.
+    public func configuration(logQueries: Bool = false) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            return .sqlite(.file(path), sqlLogLevel: nil)
+            return .sqlite(.file(path), sqlLogLevel: logQueries ? .info : nil)
         case .postgres(let url, let schema, let pool):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
-            return .postgres(configuration: config, maxConnectionsPerEventLoop: pool, sqlLogLevel: .debug)
+            return .postgres(configuration: config, maxConnectionsPerEventLoop: pool, sqlLogLevel: logQueries ? .info : .debug)
         }
     }
 

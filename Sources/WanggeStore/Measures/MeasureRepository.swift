@@ -97,6 +97,15 @@ public struct MeasureRepository: Sendable, SQLRepository {
         return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
     }
 
+    /// A unit's counters and its children's, read together: the registers and participation are
+    /// counted over the unit's subtree once for all of them instead of once for the unit and again
+    /// for its children (a district dashboard read every unit's stored register counts twice).
+    public func withChildren(_ unit: UnitRow, _ period: MeasurePeriod) async throws -> (totals: TallyCounts, children: [(unit: UnitRow, counts: TallyCounts)]) {
+        let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
+        let byUnit = try await totals(of: [unit.id] + kids.map(\.id), period)
+        return (byUnit[unit.id] ?? TallyCounts(), kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) })
+    }
+
     /// The counters of several units over the period (work per person included), in two grouped
     /// sums over the roll-ups; units with no rows are left out.
     public func totals(of ids: [UUID], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {

@@ -81,11 +81,12 @@ enum DashboardController {
         let months = Set(period.months.map(\.description))
         let frozen = frozenRows.filter { months.contains($0.month) }
         let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
+        let counted = try await repo.withChildren(unit, period)
         return Model(
-            unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: try await repo.totals(unit.id, period),
+            unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: counted.totals,
             trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
             categories: byTopCategory(categoryRows, categories), channels: byChannel(channels),
-            children: try await repo.children(of: unit, period), restatements: try await repo.restatements(unit.id, period),
+            children: counted.children, restatements: try await repo.restatements(unit.id, period),
             frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
     }
 
