@@ -10,6 +10,15 @@ import WanggeTestSupport
 /// Nothing drops out of view: every role's list ends with 全部·查询, searchable and paged by key.
 @Suite("The case list: filters, search, key paging")
 struct CaseListTests {
+    @Test("the unit picker offers every grid up to its limit, past it only the grid already chosen")
+    func gridChoices() {
+        let grids = (1...5).map { "网格\($0)" }
+        #expect(CaseController.offered(grids, chosen: { $0 == "网格3" }, upTo: 5) == grids)
+        #expect(CaseController.offered(grids, chosen: { $0 == "网格3" }, upTo: 4) == ["网格3"])
+        #expect(CaseController.offered(grids, chosen: { _ in false }, upTo: 4).isEmpty)
+        #expect(CaseController.gridChoicesUpTo == 200)
+    }
+
     static let op = CaseActor(id: nil, name: "受理员", role: .operator_)
     static let dept = CaseActor(id: nil, name: "部门", role: .department)
 

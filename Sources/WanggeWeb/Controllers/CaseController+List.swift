@@ -91,6 +91,24 @@ extension CaseController {
     /// scan of the district's year for a number the dashboard already holds exactly.
     static let countCap = 2_000
 
+    /// Past this many grids in scope the unit picker offers streets and communities only (and the
+    /// grid already chosen): a district's 1,000 grids made 1,110 options, most of each page's 100 KB.
+    static let gridChoicesUpTo = 200
+
+    /// The units the search form offers, in tree order.
+    static func unitChoices(_ req: Request, scope: Scope, chosen: UUID?) async throws -> [UnitRow] {
+        let units = UnitRepository(req.db)
+        var choices: [UnitRow] = []
+        for level in [UnitLevel.street, .community] { choices += try await units.all(in: scope, level: level) }
+        let grids = try await units.all(in: scope, level: .grid)
+        return (choices + offered(grids, chosen: { $0.id == chosen }, upTo: gridChoicesUpTo)).sorted { $0.path < $1.path }
+    }
+
+    /// Every grid when there are at most `upTo`, else only the chosen one (if any).
+    static func offered<Grid>(_ grids: [Grid], chosen: (Grid) -> Bool, upTo: Int) -> [Grid] {
+        grids.count <= upTo ? grids : grids.filter(chosen)
+    }
+
     static func index(req: Request) async throws -> Response {
         let w = try req.requireCaseWorker()
         let tabs = tabs(for: w.actor.role)
@@ -116,10 +134,7 @@ extension CaseController {
         case .all:
             let filter = try search.filter()
             list.page = try await repo.search(filter, in: scope, now: now, after: after, limit: pageSize, counting: true, countingUpTo: Self.countCap)
-            let units = UnitRepository(req.db)
-            var choices: [UnitRow] = []
-            for level in [UnitLevel.street, .community, .grid] { choices += try await units.all(in: scope, level: level) }
-            list.units = choices.sorted { $0.path < $1.path }
+            list.units = try await unitChoices(req, scope: scope, chosen: filter.unitID)
             list.departmentChoices = w.viewer.scope.departments.map { Array($0).sorted() }
         }
         list.continued = after != nil
