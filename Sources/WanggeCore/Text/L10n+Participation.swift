@@ -46,6 +46,7 @@ extension L10n {
         "rank.short.market_satisfaction": ("服务市场不满意评单数", "service market orders rated dissatisfied"),
         "rank.short.volunteer_participation": ("未参与服务的志愿者数", "volunteers who did not serve"),
         "rank.participation": ("参与情况（可在权重表中计分）", "Participation (weighable in the tables of weights)"),
+        "rank.participation_map": ("%@：%d 个单位的地图", "%@: the map of %d units"),
         "party.section": ("党建", "Party building"),
         "party.open": ("进入党建页", "Open the party page"),
         "party.month_hours": ("本月服务（小时）", "Hours this month"),

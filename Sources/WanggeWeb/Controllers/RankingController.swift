@@ -103,11 +103,13 @@ enum RankingController {
             boards.append(board)
         }
         // A person is scored on their own cases (those they took a step on), with the same weights
-        // and the same minimum n as a unit; people with too few cases are not listed.
-        func people(_ kinds: [String]) async throws -> [PersonRow] {
-            let found = try await ranking.people(of: Array(gridScores.keys), kinds: kinds, period)
-            let own = try await ranking.ownCases(of: found, period)
-            return found.compactMap { p -> PersonRow? in
+        // and the same minimum n as a unit; people with too few cases are not listed. Grid workers and
+        // proxy agents are found and their own cases read together: that read is the page's largest
+        // (a district month is some 80,000 cases and their timelines), so it is made once, not per list.
+        let everyone = try await ranking.people(of: Array(gridScores.keys), kinds: gridWorkerKinds + agentKinds, period)
+        let own = try await ranking.ownCases(of: everyone, period)
+        func people(_ kinds: [String]) -> [PersonRow] {
+            everyone.filter { kinds.contains($0.kindKey) }.compactMap { p -> PersonRow? in
                 guard let g = gridScores[p.gridID] else { return nil }
                 let score = Scoring.score(own[.init(grid: p.gridID, name: p.name)] ?? TallyCounts(), config: config)
                 return score.isRanked ? PersonRow(person: p, grid: g.unit, score: score) : nil
@@ -120,6 +122,6 @@ enum RankingController {
         }
         return Model(
             unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), month: month, config: config, boards: boards,
-            gridWorkers: try await people(gridWorkerKinds), agents: try await people(agentKinds), today: today)
+            gridWorkers: people(gridWorkerKinds), agents: people(agentKinds), today: today)
     }
 }

@@ -107,8 +107,29 @@ enum RankingPages {
     /// board, each with its n, and their formulas: shown whether or not the weights count them.
     static let participationMeasures = [Measures.partyService, Measures.marketSatisfaction, Measures.volunteerParticipation]
 
+    /// A board of more units than this shows its participation as links to the KPI map (every unit
+    /// coloured by the measure) instead of a row per unit: a district's 1,000 grids made the page 262 KB.
+    static let participationRowsUpTo = 120
+
     static func participation(_ m: RankingController.Model, _ b: RankingController.Board) -> HTML {
         guard !b.units.isEmpty else { return .empty }
+        guard b.units.count <= participationRowsUpTo else {
+            return [
+                el("h3", .t("rank.participation")),
+                el(
+                    "p", ["class": "meta"],
+                    HTML(
+                        participationMeasures.map { measure -> HTML in
+                            [
+                                HTML.link(
+                                    SiteURL.dashboardMap(m.unit.id, measure: measure.id, period: MeasureQuery(month: m.month.description)).path,
+                                    L10n.t("rank.participation_map", L10n.t(measure.nameKey), b.units.count)),
+                                .text(" "),
+                            ]
+                        })),
+                HTML(participationMeasures.map { el("p", ["class": "meta"], .text("\(L10n.t($0.nameKey)) = \(L10n.t($0.formulaKey))")) }),
+            ]
+        }
         let rows: [[HTML]] = b.units.map { u in
             [HTML.link(SiteURL.dashboard(u.unit.id, period: MeasureQuery(month: m.month.description)).path, u.unit.name)]
                 + participationMeasures.map { measure -> HTML in
