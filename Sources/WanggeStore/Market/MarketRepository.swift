@@ -268,7 +268,11 @@ public struct MarketRepository: Sendable, SQLRepository {
             guard bound.id == provider.id else { throw StoreError(.invalid, "market.account_taken", field: "username") }
             return account
         }
-        try await sql.raw("INSERT INTO market_provider_accounts (account_id, provider_id) VALUES (\(bind: account.id), \(bind: provider.id))").run()
+        // Bound at the same moment by another request: the account's key keeps the first binding.
+        let inserted = try await sql.raw(
+            "INSERT INTO market_provider_accounts (account_id, provider_id) VALUES (\(bind: account.id), \(bind: provider.id)) ON CONFLICT (account_id) DO NOTHING RETURNING account_id"
+        ).all()
+        if inserted.isEmpty, try await self.provider(forAccount: account.id)?.id != provider.id { throw StoreError(.invalid, "market.account_taken", field: "username") }
         return account
     }
 
