@@ -10,44 +10,15 @@ import WanggeStore
 /// role, the resident's phone masked unless shown through the gate; anything else is 404.
 enum MarketAPI {
     /// An order as the API shows it: the resident's phone always masked (`reveal` shows it whole).
-    struct Order: Content {
-        var id: UUID
-        var code: String
-        var unitId: UUID
-        var unitName: String
-        var itemId: UUID
-        var itemName: String
-        var providerId: UUID?
-        var providerName: String?
-        var state: MarketOrderState
-        var mode: MarketDispatchMode
-        var priceCents: Int
-        var contactName: String
-        var contactPhone: String
-        var address: String
-        var note: String?
-        var orderedBy: String?
-        var orderedAt: Date
-        var acceptBy: Date?
-        var acceptedAt: Date?
-        var acceptedOnTime: Bool?
-        var completedAt: Date?
-        var rating: MarketRating?
-        var ratedAt: Date?
-        var timeouts: Int
-
-        init(_ o: MarketOrder) {
-            (id, code, unitId, unitName, itemId, itemName) = (o.id, o.code, o.unitID, o.unitName, o.itemID, o.itemName)
-            (providerId, providerName, state, mode, priceCents) = (o.providerID, o.providerName, o.state, o.mode, o.priceCents)
-            (contactName, contactPhone, address, note, orderedBy, orderedAt) = (o.contactName, Mask.phone(o.contactPhone), o.address, o.note, o.orderedBy, o.orderedAt)
-            (acceptBy, acceptedAt, acceptedOnTime, completedAt) = (o.acceptBy, o.acceptedAt, o.acceptedOnTime, o.completedAt)
-            (rating, ratedAt, timeouts) = (o.rating, o.ratedAt, o.timeouts)
-        }
+    static func masked(_ o: MarketOrder) -> MarketOrder {
+        var out = o
+        out.contactPhone = Mask.phone(o.contactPhone)
+        return out
     }
 
     /// An order with its timeline and the steps the caller may take on it now.
     struct Detail: Content {
-        var order: Order
+        var order: MarketOrder
         var timeline: [MarketOrderEvent]
         var steps: [MarketActionKind]
     }
@@ -71,15 +42,15 @@ enum MarketAPI {
     static func detail(_ req: Request, _ d: MarketController.Desk, _ id: UUID) async throws -> Detail {
         let repo = MarketController.repo(req)
         let row = try await repo.get(id, as: d.market)
-        return Detail(order: Order(row), timeline: try await repo.events(of: row.id), steps: try await MarketController.steps(req, d, on: row))
+        return Detail(order: masked(row), timeline: try await repo.events(of: row.id), steps: try await MarketController.steps(req, d, on: row))
     }
 
     static func register(_ api: any RoutesBuilder) {
-        api.get("market", "orders") { req async throws -> [Order] in
+        api.get("market", "orders") { req async throws -> [MarketOrder] in
             let d = try await MarketController.requireDesk(req)
             let state = try req.queryValue("state", as: MarketOrderState.self)
             let limit = try req.queryInteger("limit", in: 1...200, default: 50)
-            return try await MarketController.repo(req).list(as: d.market, state: state, after: try req.queryUUID("after"), limit: limit).map(Order.init)
+            return try await MarketController.repo(req).list(as: d.market, state: state, after: try req.queryUUID("after"), limit: limit).map(masked)
         }
         api.get("market", "orders", ":id") { req async throws -> Detail in
             let d = try await MarketController.requireDesk(req)
@@ -117,5 +88,6 @@ enum MarketAPI {
     }
 }
 
+extension MarketOrder: Content {}
 extension MarketOrderEvent: Content {}
 extension MarketFigures: Content {}
