@@ -160,6 +160,7 @@ enum SiteURL {
     case market(state: String? = nil)
     case marketOrder(UUID)
     case marketOrderAct(UUID)
+    case marketOrderPhone(UUID)
     case marketSetup
     case marketProviders
     case marketItems
@@ -345,6 +346,7 @@ enum SiteURL {
         case .market(let state): "/market" + Self.query(["state": state])
         case .marketOrder(let id): "/market/orders/\(id.uuidString)"
         case .marketOrderAct(let id): "/market/orders/\(id.uuidString)/act"
+        case .marketOrderPhone(let id): "/market/orders/\(id.uuidString)/phone"
         case .marketSetup: "/market/setup"
         case .marketProviders: "/market/setup/providers"
         case .marketItems: "/market/setup/items"
@@ -479,6 +481,7 @@ enum SiteURL {
         case .portalProposalVote: ["open", "proposals", ":id", "vote"]
         case .marketOrder: ["market", "orders", ":id"]
         case .marketOrderAct: ["market", "orders", ":id", "act"]
+        case .marketOrderPhone: ["market", "orders", ":id", "phone"]
         case .marketProviderAccount: ["market", "providers", ":id", "accounts"]
         case .residentMarket: ["r", ":code", "market"]
         case .marketTrack: ["m", ":code"]

@@ -203,6 +203,9 @@ func routes(_ app: Application) throws {
     RankingsAPI.register(api)
     OpennessAPI.register(api)
     SyncAPI.register(api)
+    CouncilAPI.register(api)
+    MarketAPI.register(api)
+    VolunteerAPI.register(api)
 }
 
 struct KeyRingKey: StorageKey { typealias Value = KeyRing }

@@ -25,6 +25,66 @@ struct AuthorizationMatrixTests {
         var caseID: UUID
         /// An open need recorded in `grid`'s needs log.
         var need: UUID
+        /// The community's council, market orders, volunteers and activity.
+        var programme: Programme
+    }
+
+    /// What the council, market and volunteer routes are tried on. A write each role may make gets
+    /// an object of its own (`proposals`, `volunteers` by the role's place in `Who.allCases`).
+    struct Programme {
+        var council: UUID
+        var proposals: [UUID]
+        /// Orders from `grid`, waiting for review: the page's step refuses the first, the API's cancels the second.
+        var orders: [UUID]
+        var activity: UUID
+        var volunteers: [UUID]
+
+        func proposal(_ who: Who) -> UUID { proposals[Who.allCases.firstIndex(of: who)!] }
+        func volunteer(_ who: Who) -> UUID { volunteers[Who.allCases.firstIndex(of: who)!] }
+        /// A second volunteer per role, for the API's sign-up.
+        func apiVolunteer(_ who: Who) -> UUID { volunteers[Who.allCases.count + Who.allCases.firstIndex(of: who)!] }
+    }
+
+    /// A council with a proposal per role, a provider with an item and two orders from `grid`, and a
+    /// team with a volunteer per role and an activity, in `community`.
+    static func programme(_ app: Application, community: UUID, grid: UUID) async throws -> Programme {
+        let now = app.clock.now()
+        let council = try await CouncilRepository(app.db).name("矩阵议事会", of: community, at: now, in: .everything)
+        let sql = app.db as! any SQLDatabase
+        var proposals: [UUID] = []
+        for who in Who.allCases {
+            let id = UUID()
+            try await sql.raw(
+                """
+                INSERT INTO council_proposals (id, unit_id, title, body, state, created_at, updated_at) \
+                VALUES (\(bind: id), \(bind: community), \(bind: "矩阵提议\(who.rawValue)"), '加装路灯', 'submitted', \(bind: now), \(bind: now))
+                """
+            ).run()
+            proposals.append(id)
+        }
+        let market = MarketRepository(app.db, cipher: app.keys.cipher)
+        let provider = try await market.addProvider(MarketProviderDraft(name: "矩阵物业", kind: "property"), to: community, at: now, in: .everything)
+        let item = try await market.addItem(
+            MarketItemDraft(name: "矩阵保洁", price: "30", priceUnit: "次", mode: "assigned", acceptHours: "2", providers: [provider.id]), to: community, in: .everything)
+        let gridRow = try await UnitRepository(app.db).get(grid, in: .everything)
+        var orders: [UUID] = []
+        for _ in 0..<2 {
+            let draft = MarketOrderDraft(itemID: item.id, contactName: "王秀兰", contactPhone: "13812345678", address: "1号楼301")
+            orders.append(try await market.place(draft, in: gridRow, orderedBy: nil, at: now).id)
+        }
+        let volunteers = VolunteerRepository(app.db)
+        let team = try await volunteers.addTeam(name: "矩阵志愿队", leader: "王丽", to: community, by: "x", at: now, in: .everything)
+        var people: [UUID] = []
+        for i in 0..<(2 * Who.allCases.count) {
+            people.append(
+                try await volunteers.addVolunteer(
+                    .outsider(name: "志愿者\(i)", phone: "1390000\(String(format: "%04d", i))"), team: team.id, to: community,
+                    people: ResidentRepository(app.db, cipher: app.keys.cipher), by: "x", at: now, in: .everything))
+        }
+        let activity = try await volunteers.addActivity(
+            title: "矩阵活动", place: "活动室", day: SimpleDate(now).description, start: "09:00", end: "11:00", capacity: "20", shared: false, to: community, by: "x",
+            at: now, in: .everything)
+        return Programme(council: council.id, proposals: proposals, orders: orders, activity: activity, volunteers: people)
     }
 
     /// `department` works for 住建/市政 (the case is dispatched to 住建); `police` is a department account of another department.
@@ -128,7 +188,7 @@ struct AuthorizationMatrixTests {
                 try await b.get("/residents/\(target)")
                 return try await b.post("/residents/\(target)/anonymise", form: ["reason": "本人申请注销"])
             },
-        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes + measureRoutes + opennessRoutes
+        ] + caseRoutes + caseSetupRoutes + outboxRoutes + cardRoutes + logRoutes + visitRoutes + measureRoutes + opennessRoutes + marketRoutes
 
     /// A unit's dashboard and its measures count every case of the unit, so departments read none.
     static let measureRoutes: [Route] = [
@@ -222,10 +282,75 @@ struct AuthorizationMatrixTests {
             try await b.get("/account")
             return try await b.post("/units/\(o.community)/volunteers/teams", form: ["name": "矩阵\(who.rawValue)", "leader": "王丽"])
         },
+        Route(name: "volunteer activity page", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.get("/volunteer-activities/\(o.programme.activity)")
+        },
+        Route(name: "volunteer page", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.get("/volunteers/\(o.programme.volunteer(.admin))") },
+        Route(name: "volunteer sign-up", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/volunteer-activities/\(o.programme.activity)")
+            return try await b.post("/volunteer-activities/\(o.programme.activity)/signups", form: ["volunteer": o.programme.volunteer(who).uuidString])
+        },
+        Route(name: "API volunteer teams", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/units/\(o.community)/volunteer-teams")
+        },
+        Route(name: "API volunteers", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/volunteers") },
+        Route(name: "API volunteer activities", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/units/\(o.community)/volunteer-activities")
+        },
+        Route(name: "API volunteer activity", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/volunteer-activities/\(o.programme.activity)")
+        },
+        Route(name: "API volunteer sign-up", allowed: [.admin, .`operator`], ok: .created) { b, o, who in
+            try await b.api(.POST, "/api/v1/volunteer-activities/\(o.programme.activity)/signups", json: #"{"volunteer":"\#(o.programme.apiVolunteer(who).uuidString)"}"#)
+        },
+        Route(name: "API volunteer points", allowed: readers, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/volunteers/\(o.programme.volunteer(.admin))/points")
+        },
+        Route(name: "API councils", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/councils") },
+        Route(name: "API council meetings", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/councils/\(o.programme.council)/meetings")
+        },
+        Route(name: "API proposals", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/units/\(o.community)/proposals?state=submitted")
+        },
+        Route(name: "API proposal", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in
+            try await b.api(.GET, "/api/v1/proposals/\(o.programme.proposal(.admin))")
+        },
+        Route(name: "API proposal step", allowed: [.admin, .`operator`], ok: .ok) { b, o, who in
+            try await b.api(.POST, "/api/v1/proposals/\(o.programme.proposal(who))/steps", json: #"{"action":"decline","reason":"矩阵核对"}"#)
+        },
         Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
         Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
             try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)
         },
+    ]
+
+    /// The service market: the desk's operator works it; leaders and the grid team read it in their
+    /// part of the tree. Department accounts bound to no provider have no desk. The resident's phone
+    /// passes the gate for the roles that may unmask (a leader sees the order but not the phone).
+    static let marketReaders: Set<Who> = [.leader, .`operator`, .gridworker, .proxy]
+    static let marketRoutes: [Route] = [
+        Route(name: "market desk", allowed: marketReaders, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/market") },
+        Route(name: "market order page", allowed: marketReaders, ok: .ok) { b, o, _ in try await b.get("/market/orders/\(o.programme.orders[0])") },
+        Route(name: "market order step", allowed: [.`operator`], ok: .seeOther) { b, o, _ in
+            try await b.get("/market/orders/\(o.programme.orders[0])")
+            return try await b.post("/market/orders/\(o.programme.orders[0])/act", form: ["action": "refuse", "reason": "矩阵核对"])
+        },
+        Route(name: "market order phone", allowed: marketReaders, ok: .ok, answers: [.leader: .forbidden]) { b, o, _ in
+            try await b.get("/market/orders/\(o.programme.orders[0])")
+            return try await b.post("/market/orders/\(o.programme.orders[0])/phone", form: ["reason": "上门前联系"])
+        },
+        Route(name: "market figures page", allowed: marketReaders, ok: .ok, outside: .ok) { b, _, _ in try await b.get("/market/figures") },
+        Route(name: "market setup page", allowed: [.`operator`], ok: .ok, outside: .ok) { b, _, _ in try await b.get("/market/setup") },
+        Route(name: "API market orders", allowed: marketReaders, ok: .ok, outside: .ok) { b, _, _ in try await b.api(.GET, "/api/v1/market/orders?state=ordered") },
+        Route(name: "API market order", allowed: marketReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/market/orders/\(o.programme.orders[1])") },
+        Route(name: "API market step", allowed: [.`operator`], ok: .ok) { b, o, _ in
+            try await b.api(.POST, "/api/v1/market/orders/\(o.programme.orders[1])/steps", json: #"{"action":"cancel","reason":"矩阵核对"}"#)
+        },
+        Route(name: "API market reveal", allowed: marketReaders, ok: .ok, answers: [.leader: .forbidden]) { b, o, _ in
+            try await b.api(.POST, "/api/v1/market/orders/\(o.programme.orders[1])/reveal", json: #"{"reason":"上门前联系"}"#)
+        },
+        Route(name: "API market figures", allowed: marketReaders, ok: .ok, outside: .ok) { b, _, _ in try await b.api(.GET, "/api/v1/market/figures") },
     ]
 
     static let visitors: Set<Who> = [.gridworker, .proxy]
@@ -396,7 +521,8 @@ struct AuthorizationMatrixTests {
             grid: grid.id, community: community.id, otherCommunity: community.id, resident: resident.id, household: household,
             householdNumber: "X-0001", building: building, assignment: member.assignmentID, idNumber: "440524188001010014",
             name: "邻居", agent: agent.assignmentID, extraResidents: Array(repeating: resident.id, count: Who.allCases.count),
-            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id))
+            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id),
+            programme: try await programme(app, community: community.id, grid: grid.id))
     }
 
     /// The first demo grid (the grid worker's) and what hangs on it.
@@ -414,7 +540,8 @@ struct AuthorizationMatrixTests {
             grid: grid.id, community: grid.parentID!, otherCommunity: other.parentID!, resident: r.id, household: household.id,
             householdNumber: household.number, building: household.buildingID!, assignment: team[0].assignmentID,
             idNumber: r.idNumber!, name: r.name, agent: team[team.count - 1].assignmentID, extraResidents: Array(residents.dropFirst().prefix(Who.allCases.count)).map(\.id),
-            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id))
+            caseID: try await fileCase(app, in: grid.id), need: try await recordNeed(app, in: grid.id),
+            programme: try await programme(app, community: grid.parentID!, grid: grid.id))
     }
 
     @Test("every role gets exactly the expected answer on every data route", arguments: TestDatabase.enabled)

@@ -43,7 +43,7 @@ struct SiteURLTests {
         .council(id), .councilMembers(id), .councilMemberRemove(id), .councilMeetings(id), .councilMeeting(id), .councilMinutes(id), .proposalStep(id),
         .portalCouncil("110105001001"), .portalMeeting(id, code: "ABCD2345"), .portalMeetingRegister(id), .portalMeetingCheckIn(id), .portalProposal(id),
         .portalProposalVote(id),
-        .market(state: "ordered"), .marketOrder(id), .marketOrderAct(id), .marketSetup, .marketProviders, .marketItems, .marketProviderAccount(id),
+        .market(state: "ordered"), .marketOrder(id), .marketOrderAct(id), .marketOrderPhone(id), .marketSetup, .marketProviders, .marketItems, .marketProviderAccount(id),
         .marketFigures(month: "2026-11"), .residentMarket("110199001001001"), .marketTrack("ABCD2345"), .marketTrackRate("ABCD2345"),
         .volunteers(id), .volunteerTeams(id), .volunteerPeople(id), .volunteerActivities(id), .volunteerActivity(id), .volunteerSignUp(id),
         .volunteerCheckIn(id), .volunteerHours(id), .volunteerCorrect(id), .volunteer(id), .volunteerNotes(id), .volunteerRedeem(id),

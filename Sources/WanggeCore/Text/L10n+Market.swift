@@ -68,6 +68,8 @@ extension L10n {
         "market.order_title": ("订单：{0}", "Order: {0}"),
         "market.bad_action": ("未知的操作", "Unknown step"),
         "market.done": ("已办理", "Done"),
+        "market.show_phone": ("查看完整电话", "Show the full phone"),
+        "market.reveal_reason": ("查看原因", "Reason"),
         "market.setup": ("服务商和服务项目", "Providers and items"),
         "market.saved": ("已保存", "Saved"),
         "market.figures": ("服务超市统计", "Market figures"),

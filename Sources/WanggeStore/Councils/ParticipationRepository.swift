@@ -61,7 +61,8 @@ public struct ParticipationRepository: Sendable, SQLRepository {
     }
 
     /// Sets the time `column` (registered or checked in) of a resident's line on the attendance
-    /// list, unless it is set already; the unique (meeting, resident) index keeps one line each.
+    /// list, unless it is set already; the unique (meeting, resident) index keeps one line each, and
+    /// a line written meanwhile by a registration racing a check-in gets this time too.
     static func attend(_ resident: UUID, meeting: UUID, column: String, at now: Date, on sql: any SQLDatabase) async throws -> ParticipationOutcome {
         let before = try await sql.raw(
             "SELECT \(ident: column) AS t FROM meeting_attendance WHERE meeting_id = \(bind: meeting) AND resident_id = \(bind: resident)"
@@ -75,7 +76,7 @@ public struct ParticipationRepository: Sendable, SQLRepository {
             try await sql.raw(
                 """
                 INSERT INTO meeting_attendance (id, meeting_id, resident_id, \(ident: column)) VALUES (\(bind: UUID()), \(bind: meeting), \(bind: resident), \(bind: now)) \
-                ON CONFLICT (meeting_id, resident_id) DO NOTHING
+                ON CONFLICT (meeting_id, resident_id) DO UPDATE SET \(ident: column) = COALESCE(meeting_attendance.\(ident: column), excluded.\(ident: column))
                 """
             ).run()
         }

@@ -228,9 +228,11 @@ public struct ProposalRepository: Sendable, SQLRepository {
         return try await list("p.unit_id = \(bind: unit.id)", limit: limit)
     }
 
-    func list(_ condition: SQLQueryString, limit: Int) async throws -> [CouncilProposal] {
-        let rows = try await sql.raw("\(unsafeRaw: CouncilProposal.select) WHERE \(condition) ORDER BY p.created_at DESC, p.id LIMIT \(bind: limit)")
-            .all(decoding: CouncilProposal.Stored.self)
+    func list(_ condition: SQLQueryString, limit: Int, offset: Int = 0) async throws -> [CouncilProposal] {
+        let rows = try await sql.raw(
+            "\(unsafeRaw: CouncilProposal.select) WHERE \(condition) ORDER BY p.created_at DESC, p.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+        )
+        .all(decoding: CouncilProposal.Stored.self)
         guard !rows.isEmpty else { return [] }
         let ids = rows.map(\.id)
         struct Note: Decodable { var proposal_id: UUID; var note: String; var completes: Bool; var recorded_at: Date }

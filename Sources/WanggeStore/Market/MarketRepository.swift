@@ -87,7 +87,7 @@ public struct MarketOrderDraft: Sendable, Equatable {
 }
 
 /// An order as stored, its contact phone decrypted (mask it for whoever does not need it).
-public struct MarketOrder: Sendable, Equatable, Identifiable {
+public struct MarketOrder: Sendable, Equatable, Identifiable, Codable {
     public var id: UUID
     public var code: String
     public var unitID: UUID
@@ -114,6 +114,14 @@ public struct MarketOrder: Sendable, Equatable, Identifiable {
     public var ratedAt: Date?
     public var timeouts: Int
     public var version: Int
+
+    /// The API's names (`version` is the one a step writes over).
+    enum CodingKeys: String, CodingKey {
+        case id, code, state, mode, address, note, rating, timeouts, version
+        case communityID = "community_id", unitID = "unit_id", unitName = "unit_name", itemID = "item_id", itemName = "item_name", providerID = "provider_id", providerName = "provider_name"
+        case priceCents = "price_cents", contactName = "contact_name", contactPhone = "contact_phone", orderedBy = "ordered_by", orderedAt = "ordered_at"
+        case acceptBy = "accept_by", acceptedAt = "accepted_at", acceptedOnTime = "accepted_on_time", completedAt = "completed_at", ratedAt = "rated_at"
+    }
 
     public var snapshot: MarketOrderSnapshot {
         MarketOrderSnapshot(
@@ -268,7 +276,11 @@ public struct MarketRepository: Sendable, SQLRepository {
             guard bound.id == provider.id else { throw StoreError(.invalid, "market.account_taken", field: "username") }
             return account
         }
-        try await sql.raw("INSERT INTO market_provider_accounts (account_id, provider_id) VALUES (\(bind: account.id), \(bind: provider.id))").run()
+        // Bound at the same moment by another request: the account's key keeps the first binding.
+        let inserted = try await sql.raw(
+            "INSERT INTO market_provider_accounts (account_id, provider_id) VALUES (\(bind: account.id), \(bind: provider.id)) ON CONFLICT (account_id) DO NOTHING RETURNING account_id"
+        ).all()
+        if inserted.isEmpty, try await self.provider(forAccount: account.id)?.id != provider.id { throw StoreError(.invalid, "market.account_taken", field: "username") }
         return account
     }
 

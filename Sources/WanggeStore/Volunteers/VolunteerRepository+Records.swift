@@ -21,14 +21,16 @@ extension VolunteerRepository {
                 return try VolunteerHours.recorded(hours, span: activity.slot.minutes)
             }
             let id = UUID()
-            try await tx.sql.raw(
+            // Two organisers pressing at once both pass the check above on PostgreSQL: the key decides.
+            let inserted = try await tx.sql.raw(
                 """
                 INSERT INTO volunteer_records (id, volunteer_id, unit_id, activity_id, kind, day, minutes, text, hours_key, recorded_by, recorded_at) \
                 VALUES (\(bind: id), \(bind: volunteerID), \(bind: activity.unitID), \(bind: activity.id), \(bind: VolunteerRecordKind.hours.rawValue), \
                 \(bind: activity.slot.day), \(bind: minutes), \(bind: activity.title), \(bind: "\(activity.id.uuidString):\(volunteerID.uuidString)"), \
-                \(bind: who), \(bind: now))
+                \(bind: who), \(bind: now)) ON CONFLICT (hours_key) DO NOTHING RETURNING id
                 """
-            ).run()
+            ).all()
+            guard !inserted.isEmpty else { throw StoreError(.invalid, "volunteer.hours_recorded", field: "hours") }
             let rule = PointsRule.current
             _ = try await repo.post(volunteerID, kind: "earned", record: id, note: activity.title, by: who, at: now) { _ in rule.points(forMinutes: minutes) }
             return try await repo.record(id)

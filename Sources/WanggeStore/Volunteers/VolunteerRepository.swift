@@ -99,12 +99,15 @@ public struct VolunteerRepository: Sendable, SQLRepository {
             (name, phone) = try Self.checked { () throws(OpennessProblem) in try VolunteerRules.outsider(name: n, phone: p) }
         }
         let id = UUID()
-        try await sql.raw(
+        // The same resident added twice at once: the (community, resident) key keeps one.
+        let inserted = try await sql.raw(
             """
             INSERT INTO volunteers (id, unit_id, team_id, resident_id, name, phone, ledger_seq, created_by, created_at) \
-            VALUES (\(bind: id), \(bind: unit.id), \(bind: teamID), \(bind: residentID), \(bind: name), \(bind: phone), 0, \(bind: who), \(bind: now))
+            VALUES (\(bind: id), \(bind: unit.id), \(bind: teamID), \(bind: residentID), \(bind: name), \(bind: phone), 0, \(bind: who), \(bind: now)) \
+            ON CONFLICT (unit_id, resident_id) DO NOTHING RETURNING id
             """
-        ).run()
+        ).all()
+        guard !inserted.isEmpty else { throw StoreError(.invalid, "volunteer.already_volunteer", field: "id_number") }
         return id
     }
 
@@ -213,12 +216,17 @@ public struct VolunteerRepository: Sendable, SQLRepository {
                 "UPDATE volunteer_activities SET taken = taken + 1 WHERE id = \(bind: activity.id) AND taken < capacity RETURNING id"
             ).all()
             guard !taken.isEmpty else { throw StoreError(.invalid, "volunteer.full", [String(activity.capacity)], field: "volunteer") }
-            try await tx.sql.raw(
+            // Two sign-ups of one volunteer at once both pass the check above on PostgreSQL (nothing
+            // holds them apart until the activity's row): the unique key decides, and the loser is
+            // told why instead of failing on the key (its place taken above is rolled back).
+            let inserted = try await tx.sql.raw(
                 """
                 INSERT INTO volunteer_signups (id, activity_id, volunteer_id, state, signed_up_by, signed_up_at) \
-                VALUES (\(bind: UUID()), \(bind: activity.id), \(bind: volunteer.id), \(bind: SignupState.signedUp.rawValue), \(bind: who), \(bind: now))
+                VALUES (\(bind: UUID()), \(bind: activity.id), \(bind: volunteer.id), \(bind: SignupState.signedUp.rawValue), \(bind: who), \(bind: now)) \
+                ON CONFLICT (activity_id, volunteer_id) DO NOTHING RETURNING id
                 """
-            ).run()
+            ).all()
+            guard !inserted.isEmpty else { throw StoreError(.invalid, "volunteer.already_signed_up", field: "volunteer") }
         }
     }
 

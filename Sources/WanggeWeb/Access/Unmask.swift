@@ -6,7 +6,8 @@ import WanggeStore
 /// for every path that leads there: the "show" button, the API's reveal, the copy of a resident's
 /// record, and unmasked bulk exports. A caller passes only if
 ///
-/// 1. its role's work needs the full values (`Role.mayUnmask`),
+/// 1. its role's work needs the full values (`Role.mayUnmask`), or the work in hand does (`need`:
+///    a service provider's account holding a taken order needs that one resident's phone),
 /// 2. an API token, when that is how it signed in, carries the `personal:reveal` scope, and
 /// 3. it gives a reason (4–200 characters),
 ///
@@ -36,13 +37,13 @@ enum Unmask {
 
     /// Whether the viewer may pass the gate at all (role and token), before a reason is asked for:
     /// pages use it to decide whether to offer the button.
-    static func allowed(_ v: Viewer) -> Bool { v.role.mayUnmask && v.allows(.personalReveal) }
+    static func allowed(_ v: Viewer, need: Bool = false) -> Bool { (v.role.mayUnmask || need) && v.allows(.personalReveal) }
 
     /// Checks role and token scope (403, audited), then the reason (422). Returns the viewer and the
     /// reason once both hold; the caller then calls `record` with what it will hand out.
-    static func check(_ req: Vapor.Request, _ what: Request, reason raw: String?) async throws -> (Viewer, String) {
+    static func check(_ req: Vapor.Request, _ what: Request, reason raw: String?, need: Bool = false) async throws -> (Viewer, String) {
         let v = try req.requireViewer()
-        guard allowed(v) else {
+        guard allowed(v, need: need) else {
             try await req.audit(
                 what.action, object: what.objectType, what.objectID,
                 detail: AuditDetail(fields: what.detail + [("unmasked", "yes"), ("reason", raw.map { String($0.prefix(reasonMaximum)) })]).text,

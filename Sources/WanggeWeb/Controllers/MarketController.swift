@@ -14,6 +14,7 @@ enum MarketController {
         pages.get(SiteURL.market(state: nil).pattern, use: desk)
         pages.get(SiteURL.marketOrder(UUID()).pattern, use: order)
         pages.post(SiteURL.marketOrderAct(UUID()).pattern, use: act)
+        pages.post(SiteURL.marketOrderPhone(UUID()).pattern, use: phone)
         pages.get(SiteURL.marketSetup.pattern, use: setup)
         pages.post(SiteURL.marketProviders.pattern, use: addProvider)
         pages.post(SiteURL.marketItems.pattern, use: addItem)
@@ -73,19 +74,53 @@ enum MarketController {
         return try await orderPage(req, d, id: try id(req), error: nil, status: .ok)
     }
 
-    static func orderPage(_ req: Request, _ d: Desk, id: UUID, error: String?, status: HTTPStatus) async throws -> Response {
+    static func orderPage(_ req: Request, _ d: Desk, id: UUID, error: String?, status: HTTPStatus, phone shown: String? = nil) async throws -> Response {
         let repo = repo(req)
         let row = try await repo.get(id, as: d.market)
         let item = try await repo.item(row.itemID, in: .everything)
-        let role: MarketActor = d.provider == nil ? .market : .provider
-        let steps = d.provider != nil || d.viewer.role.keepsMarket ? MarketMachine.allowed(on: row.snapshot, by: role, provider: d.provider?.id, item: item.machine) : []
         let providers = try await repo.providers(in: .everything).filter { item.providers.contains($0.id) }
-        // The provider doing the work needs the resident's phone; everyone else sees it masked.
-        let phone = d.provider != nil && row.providerID == d.provider?.id && row.state == .taken ? row.contactPhone : Mask.phone(row.contactPhone)
+        // Masked for everyone; the full phone only through the gate (`phone`), for whoever's work needs it.
+        let canReveal = shown == nil && Unmask.allowed(d.viewer, need: needsPhone(d, row))
         let body = MarketPages.order(
-            row, phone: phone, events: try await repo.events(of: row.id), steps: steps, providers: providers, csrf: CSRF.token(req), notice: LogController.takeNotice(req),
-            error: error)
+            row, phone: shown ?? Mask.phone(row.contactPhone), canReveal: canReveal, events: try await repo.events(of: row.id), steps: try await steps(req, d, on: row),
+            providers: providers, csrf: CSRF.token(req), notice: LogController.takeNotice(req), error: error)
         return Layout.response(req, body, title: L10n.t("market.order_title", row.itemName), status: status)
+    }
+
+    /// The steps the viewer may take on an order now: the desk's operator, or the provider's account.
+    static func steps(_ req: Request, _ d: Desk, on row: MarketOrder) async throws -> [MarketActionKind] {
+        guard d.provider != nil || d.viewer.role.keepsMarket else { return [] }
+        let item = try await repo(req).item(row.itemID, in: .everything)
+        return MarketMachine.allowed(on: row.snapshot, by: d.provider == nil ? .market : .provider, provider: d.provider?.id, item: item.machine)
+    }
+
+    /// Whether the provider's account doing the work needs the resident's phone: its own order, taken.
+    static func needsPhone(_ d: Desk, _ row: MarketOrder) -> Bool {
+        d.provider != nil && row.providerID == d.provider?.id && row.state == .taken
+    }
+
+    /// The resident's full phone through the gate for personal data (role or the work in hand, a
+    /// reason, the audit entry before it is handed out). 404 outside the viewer's orders.
+    static func revealPhone(_ req: Request, _ d: Desk, _ orderID: UUID, reason raw: String?) async throws -> String {
+        let row = try await repo(req).get(orderID, as: d.market)
+        let what = Unmask.Request(action: "unmask", objectType: "market_order", objectID: row.id.uuidString)
+        let (_, reason) = try await Unmask.check(req, what, reason: raw, need: needsPhone(d, row))
+        try await Unmask.record(req, what, reason: reason)
+        return row.contactPhone
+    }
+
+    struct RevealForm: Content { var reason: String? }
+
+    /// "Show phone" on the order's page: the page again with the phone whole, once.
+    static func phone(req: Request) async throws -> Response {
+        let d = try await requireDesk(req)
+        let orderID = try id(req)
+        do {
+            let phone = try await revealPhone(req, d, orderID, reason: try req.content.decode(RevealForm.self).reason)
+            return try await orderPage(req, d, id: orderID, error: nil, status: .ok, phone: phone)
+        } catch let e as StoreError where e.kind == .invalid {
+            return try await orderPage(req, d, id: orderID, error: e.message(), status: .unprocessableEntity)
+        }
     }
 
     struct ActForm: Content {
@@ -95,14 +130,17 @@ enum MarketController {
         var reason: String?
     }
 
-    static func act(req: Request) async throws -> Response {
-        let d = try await requireDesk(req)
-        // The desk's steps are the operator's; the grid team and leaders read the desk.
+    /// Only the desk's operator and a provider's account take steps; the grid team and leaders read.
+    static func requireStepper(_ d: Desk) throws {
         guard d.viewer.allows(.registerWrite), d.provider != nil || d.viewer.role.keepsMarket else { throw Abort(.forbidden, reason: L10n.t("auth.forbidden")) }
-        let orderID = try id(req)
-        let form = try req.content.decode(ActForm.self)
+    }
+
+    /// A step on an order, committed with its audit entry. A refused one throws: `.invalid` naming
+    /// the field (`action`, `provider`, `reason`), `.conflict` when the order does not allow it now.
+    static func perform(_ req: Request, _ d: Desk, _ orderID: UUID, _ form: ActForm) async throws -> MarketOrder {
+        try requireStepper(d)
         guard let kind = form.action.flatMap(MarketActionKind.init(rawValue:)), kind != .timeOut, kind != .rate else {
-            throw Abort(.badRequest, reason: L10n.t("market.bad_action"))
+            throw StoreError(.invalid, "market.bad_action", field: "action")
         }
         let chosen = form.provider.flatMap { UUID(uuidString: $0) }
         let action: MarketAction
@@ -110,28 +148,36 @@ enum MarketController {
         case .approve: action = .approve(.pool, note: form.note)
         case .refuse: action = .refuse(reason: form.reason ?? "")
         case .place:
-            guard let chosen else { throw Abort(.badRequest, reason: L10n.t("market.problem.provider_required")) }
+            guard let chosen else { throw StoreError(.invalid, "market.problem.provider_required", field: "provider") }
             action = .place(provider: chosen)
         case .take: action = .take
         case .claim: action = .claim(provider: d.provider?.id ?? UUID())
         case .decline: action = .decline(reason: form.reason ?? "")
         case .complete: action = .complete(note: form.note)
         case .cancel: action = .cancel(reason: form.reason ?? "")
-        case .timeOut, .rate: throw Abort(.badRequest, reason: L10n.t("market.bad_action"))
+        case .timeOut, .rate: throw StoreError(.invalid, "market.bad_action", field: "action")
         }
         let (market, actor, cipher, now) = (d.market, d.actor, req.keys.cipher, req.now)
         let (scope, note) = (d.viewer.scope, form.note)
-        do {
-            try await req.audited("market.\(kind.rawValue)", object: "market_order") { db in
-                let repo = MarketRepository(db, cipher: cipher)
-                if kind == .approve {
-                    guard case .staff = market else { throw StoreError.notFound("order") }
-                    return try await repo.approve(orderID, chosen: chosen, note: note, in: scope, by: actor, at: now)
-                }
-                return try await repo.step(action, on: orderID, as: market, by: actor, at: now)
-            } entry: { row in
-                (row.id.uuidString, AuditDetail(["state": row.state.rawValue, "provider": row.providerID?.uuidString]).text)
+        return try await req.audited("market.\(kind.rawValue)", object: "market_order") { db in
+            let repo = MarketRepository(db, cipher: cipher)
+            if kind == .approve {
+                guard case .staff = market else { throw StoreError.notFound("order") }
+                return try await repo.approve(orderID, chosen: chosen, note: note, in: scope, by: actor, at: now)
             }
+            return try await repo.step(action, on: orderID, as: market, by: actor, at: now)
+        } entry: { row in
+            (row.id.uuidString, AuditDetail(["state": row.state.rawValue, "provider": row.providerID?.uuidString]).text)
+        }
+    }
+
+    static func act(req: Request) async throws -> Response {
+        let d = try await requireDesk(req)
+        try requireStepper(d)
+        let orderID = try id(req)
+        let form = try req.content.decode(ActForm.self)
+        do {
+            _ = try await perform(req, d, orderID, form)
         } catch let e as StoreError where e.kind != .notFound {
             return try await orderPage(req, d, id: orderID, error: e.message(), status: e.kind == .invalid ? .unprocessableEntity : .conflict)
         }

@@ -139,8 +139,24 @@ enum MarketPages {
     }
 
     static func order(
-        _ o: MarketOrder, phone: String, events: [MarketOrderEvent], steps: [MarketActionKind], providers: [MarketProvider], csrf: String, notice: String?, error: String?
+        _ o: MarketOrder, phone: String, canReveal: Bool, events: [MarketOrderEvent], steps: [MarketActionKind], providers: [MarketProvider], csrf: String,
+        notice: String?, error: String?
     ) -> HTML {
+        // The full phone only through the gate: a reason, and the audit entry before it is shown.
+        let reveal: HTML =
+            canReveal
+            ? el(
+                "details",
+                [
+                    el("summary", .t("market.show_phone")),
+                    el(
+                        "form", ["method": "post", "action": SiteURL.marketOrderPhone(o.id).path, "class": "review"],
+                        [
+                            CaseSetupPages.hidden(csrf),
+                            el("label", ["class": "field"], [.t("market.reveal_reason"), el("input", ["name": "reason", "maxlength": "200", "required": "required"])]),
+                            el("button", ["type": "submit", "class": "secondary"], .t("market.show_phone")),
+                        ]),
+                ]) : .empty
         let forms = steps.map { kind -> HTML in
             var fields: [HTML] = [CaseSetupPages.hidden(csrf), el("input", ["type": "hidden", "name": "action", "value": kind.rawValue])]
             if kind == .place || (kind == .approve && o.mode == .assigned) {
@@ -159,6 +175,7 @@ enum MarketPages {
         return [
             notices(notice, error),
             facts(o, phone: phone, staff: true),
+            reveal,
             o.note.map { el("p", .text($0)) } ?? .empty,
             HTML(forms),
             el("h2", .t("market.timeline")), timeline(events, staff: true),
