@@ -62,6 +62,7 @@ public enum StoreMigrations {
             CreateCouncils(),
             CreateMarket(),
             CreateVolunteers(),
+            CreateNoticeReach(),
         ]
     }
 }
