@@ -114,6 +114,14 @@ struct NoticeReachStoreTests {
             let s = try await Self.resolved(db, street.id)
             #expect(s.all == ["h1", "h2", "h5"] && s.queued == ["h1", "h5"])
             #expect(building.audience == .buildings && lonely.careTag == "empty_nester")
+            // A grid worker sees a notice from above, counted over their own grid's households only.
+            let repo = NoticeReachRepository(db)
+            let inGridA = try await repo.counts(of: [street.id], in: .subtree(of: reg.tree.gridA))[street.id]
+            let fromGridB = try await repo.reach(of: street.id, in: .subtree(of: reg.tree.gridB))
+            #expect(inGridA?.households == 2 && inGridA?.withContact == 1)
+            #expect(fromGridB.counts.households == 1 && fromGridB.households.map(\.maskedAddress) == ["建外大街B1号***室"])
+            let notOurs = await Fixture.storeError { try await repo.reach(of: whole.id, in: .subtree(of: reg.tree.gridB)) }
+            #expect(notOurs?.kind == .notFound, "community A's notice is not above grid B")
         }
     }
 

@@ -65,7 +65,8 @@ public struct ClaimedHouseholdNotice: ClaimedDelivery, Equatable {
 }
 
 /// Resolves notices to the households they reach, delivers their messages through the outbox rules,
-/// and counts what reached whom. Everything staff read is scoped by the notice's unit.
+/// and counts what reached whom. Staff see a notice of their part of the tree or of a unit above it
+/// (a community's notice reaches into its grids), and only the households of their own part.
 public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
     let db: any Database
 
@@ -189,8 +190,9 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
 
     // MARK: Counting
 
-    /// Reach counts of notices, by notice, in one query. Notices with no household are absent.
-    public func counts(of ids: [UUID]) async throws -> [UUID: NoticeReachCounts] {
+    /// Reach counts of notices, by notice, over their households in `scope`, in one query. Notices
+    /// with no such household are absent.
+    public func counts(of ids: [UUID], in scope: Scope = .everything) async throws -> [UUID: NoticeReachCounts] {
         guard !ids.isEmpty else { return [:] }
         struct Row: Decodable {
             var notice_id: UUID
@@ -210,7 +212,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
             SUM(CASE WHEN p.building_id IS NOT NULL THEN 1 ELSE 0 END) AS printed, \
             SUM(CASE WHEN (nh.state IS NULL OR nh.state <> 'sent') AND nh.opened_at IS NULL AND p.building_id IS NULL THEN 1 ELSE 0 END) AS none \
             FROM notice_households nh LEFT JOIN notice_postings p ON p.notice_id = nh.notice_id AND p.building_id = nh.building_id \
-            WHERE nh.notice_id IN (\(binds: ids)) GROUP BY nh.notice_id
+            WHERE nh.notice_id IN (\(binds: ids)) AND \(Self.households(in: scope)) GROUP BY nh.notice_id
             """
         ).all(decoding: Row.self)
         return Dictionary(
@@ -219,11 +221,19 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
             })
     }
 
-    /// A notice in scope (its unit), or not found.
+    /// A notice of a unit in scope or above it, or not found.
     public func notice(_ id: UUID, in scope: Scope) async throws -> Notice {
-        guard let n = try await sql.raw("\(unsafeRaw: Notice.select) WHERE n.id = \(bind: id) AND \(scope.condition("n.unit_id"))").first(decoding: Notice.self)
+        let above = (scope.pathPrefix ?? "").split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        let visible: SQLQueryString =
+            above.isEmpty ? scope.condition("n.unit_id") : "(\(scope.condition("n.unit_id")) OR n.unit_id IN (\(binds: above)))"
+        guard let n = try await sql.raw("\(unsafeRaw: Notice.select) WHERE n.id = \(bind: id) AND \(visible)").first(decoding: Notice.self)
         else { throw StoreError.notFound("notice") }
         return n
+    }
+
+    /// Rows of `notice_households` (alias `nh`) whose household lies in the scope.
+    static func households(in scope: Scope) -> SQLQueryString {
+        scope.pathPrefix == nil ? "1 = 1" : "nh.household_id IN (SELECT id FROM households WHERE \(scope.condition("unit_id")))"
     }
 
     /// Notices of a unit (in scope) and the units below it, newest first, published or not, expired or not.
@@ -251,14 +261,14 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
     /// Notice `id`'s reach in scope: counts over every household, the buildings, and the first households.
     public func reach(of id: UUID, in scope: Scope) async throws -> NoticeReach {
         let notice = try await self.notice(id, in: scope)
-        let counts = try await self.counts(of: [id])[id] ?? NoticeReachCounts()
+        let counts = try await self.counts(of: [id], in: scope)[id] ?? NoticeReachCounts()
         let households = try await sql.raw(
             """
             SELECT nh.household_id, h.address, nh.building_id, b.name AS building_name, nh.channel, nh.state, nh.opened_at, \
             CASE WHEN p.building_id IS NULL THEN 0 ELSE 1 END AS posted \
             FROM notice_households nh JOIN households h ON h.id = nh.household_id LEFT JOIN buildings b ON b.id = nh.building_id \
             LEFT JOIN notice_postings p ON p.notice_id = nh.notice_id AND p.building_id = nh.building_id \
-            WHERE nh.notice_id = \(bind: id) ORDER BY h.number LIMIT \(bind: Self.householdLimit)
+            WHERE nh.notice_id = \(bind: id) AND \(Self.households(in: scope)) ORDER BY h.number LIMIT \(bind: Self.householdLimit)
             """
         ).all(decoding: HouseholdRowStored.self)
         struct BuildingStored: Decodable {
@@ -275,7 +285,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
             MAX(p.posted_at) AS posted_at, MAX(p.posted_by) AS posted_by \
             FROM notice_households nh JOIN buildings b ON b.id = nh.building_id \
             LEFT JOIN notice_postings p ON p.notice_id = nh.notice_id AND p.building_id = nh.building_id \
-            WHERE nh.notice_id = \(bind: id) GROUP BY nh.building_id, b.name, b.code ORDER BY b.code
+            WHERE nh.notice_id = \(bind: id) AND \(Self.households(in: scope)) GROUP BY nh.building_id, b.name, b.code ORDER BY b.code
             """
         ).all(decoding: BuildingStored.self)
         var names: [String] = []
@@ -312,6 +322,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
     @discardableResult
     public func markPosted(_ id: UUID, building buildingID: UUID, by name: String, at now: Date, in scope: Scope) async throws -> Bool {
         _ = try await self.notice(id, in: scope)
+        _ = try await PlaceRepository(db).building(buildingID, in: scope)
         let reached = try await sql.raw("SELECT 1 AS one FROM notice_households WHERE notice_id = \(bind: id) AND building_id = \(bind: buildingID) LIMIT 1").first()
         guard reached != nil else { throw StoreError(.invalid, "reach.building_not_reached", field: "building_id") }
         let rows = try await sql.raw(

@@ -94,7 +94,7 @@ enum NoticeReachController {
     static func reachPage(_ req: Request, _ v: Viewer, error: String?, status: HTTPStatus) async throws -> Response {
         let r = try await NoticeReachRepository(req.db).reach(of: try req.id(), in: v.scope)
         let body = NoticeReachPages.reach(
-            r, showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.keepsOpenness && v.allows(.registerWrite), csrf: CSRF.token(req),
+            r, showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.postsNotices && v.allows(.registerWrite), csrf: CSRF.token(req),
             notice: LogController.takeNotice(req), error: error)
         return Layout.response(req, body, title: L10n.t("reach.title", r.notice.title), status: status)
     }
@@ -102,7 +102,7 @@ enum NoticeReachController {
     struct PostedForm: Content { var building_id: String? }
 
     static func posted(req: Request) async throws -> Response {
-        let v = try req.requireOpenness(\.keepsOpenness)
+        let v = try req.requireOpenness(\.postsNotices)
         let noticeID = try req.id()
         let form = try req.content.decode(PostedForm.self)
         do {

@@ -321,7 +321,7 @@ enum OpennessController {
         let notices = try await reach.notices(of: unit.id, in: v.scope)
         let targets = v.role.keepsOpenness ? try await NoticeReachController.targetFields(req, v, unit: unit, form: form) : .empty
         let body = OpennessPages.notices(
-            unit: unit, list: NoticeReachPages.list(notices, counts: try await reach.counts(of: notices.map(\.id))), targets: targets,
+            unit: unit, list: NoticeReachPages.list(notices, counts: try await reach.counts(of: notices.map(\.id), in: v.scope)), targets: targets,
             canPublish: v.role.keepsOpenness, form: form, today: today(req), csrf: CSRF.token(req), notice: LogController.takeNotice(req))
         return Layout.response(req, body, title: L10n.t("notice.title"), status: status)
     }

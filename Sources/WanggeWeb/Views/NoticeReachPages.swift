@@ -60,7 +60,7 @@ enum NoticeReachPages {
     /// The unit's notices (published or to come, expired or not) with their reach counts, for staff.
     static func list(_ notices: [Notice], counts: [UUID: NoticeReachCounts]) -> HTML {
         guard !notices.isEmpty else { return el("p", .t("notice.none")) }
-        func cell(_ n: Int, of c: NoticeReachCounts) -> HTML { c.rate(n).map { .t("reach.count_rate", n, $0) } ?? HTML.number(n) }
+        func cell(_ n: Int, of c: NoticeReachCounts) -> HTML { c.rate(n).map { .t("reach.count_rate", grouped(n), $0) } ?? HTML.number(n) }
         return el(
             "section", ["id": "reach-list"],
             [
@@ -88,8 +88,11 @@ enum NoticeReachPages {
     static func figure(_ key: String, _ n: Int, _ c: NoticeReachCounts) -> HTML {
         el(
             "div", ["class": "stat"],
-            [el("dt", .t(key)), el("dd", c.rate(n).map { HTML.t("reach.count_rate", n, $0) } ?? HTML.t("reach.count_only", n))])
+            [el("dt", .t(key)), el("dd", c.rate(n).map { HTML.t("reach.count_rate", grouped(n), $0) } ?? HTML.t("reach.count_only", grouped(n)))])
     }
+
+    /// A count with thousands separators, as `HTML.number` writes it.
+    static func grouped(_ n: Int) -> String { HTML.number(n).raw }
 
     static func reach(_ r: NoticeReach, showsHouseholds: Bool, canPost: Bool, csrf: String, notice: String?, error: String?) -> HTML {
         let c = r.counts
@@ -109,7 +112,7 @@ enum NoticeReachPages {
                 "section", ["class": "card", "id": "reach-counts"],
                 [
                     el("h2", .t("reach.counts")),
-                    el("p", .t("reach.households_total", c.households, c.withContact, c.toPrint)),
+                    el("p", .t("reach.households_total", grouped(c.households), grouped(c.withContact), grouped(c.toPrint))),
                     el(
                         "dl", ["class": "stats reach-stats"],
                         [
@@ -139,7 +142,7 @@ enum NoticeReachPages {
                                     .text(b.name), HTML.number(b.households), HTML.number(b.toPrint),
                                     [HTML.link(SiteURL.noticeSheet(r.notice.id, building: b.buildingID).path, L10n.t("reach.print_building")), .text(" "), posted],
                                 ]
-                            }),
+                            }, cls: "data reach-table"),
                     ]),
             el(
                 "section", ["id": "reach-households"],
@@ -151,13 +154,13 @@ enum NoticeReachPages {
                             ? el("p", .t("reach.households_none"))
                             : [
                                 HTML.table(
-                                    ["reach.col.household", "reach.col.building", "reach.col.sms", "reach.col.opened", "reach.col.printed"],
+                                    ["reach.col.household", "reach.col.sms", "reach.col.opened", "reach.col.printed"],
                                     r.households.map { h in
                                         [
-                                            .text(h.maskedAddress), .text(h.buildingName ?? "—"), .text(stateName(h)), .text(h.reach.opened ? yes : no),
+                                            .text(h.maskedAddress), .text(stateName(h)), .text(h.reach.opened ? yes : no),
                                             .text(h.reach.printed ? yes : no),
                                         ]
-                                    }),
+                                    }, cls: "data reach-table"),
                                 c.households > r.households.count ? el("p", ["class": "meta"], .t("reach.households_first", r.households.count)) : .empty,
                             ],
                 ]),

@@ -61,7 +61,7 @@ enum OpennessAPI {
             let limit = try req.queryInteger("limit", in: 1...200, default: 100)
             let repo = NoticeReachRepository(req.db)
             let notices = try await repo.notices(of: try req.id(), limit: limit, in: v.scope)
-            let counts = try await repo.counts(of: notices.map(\.id))
+            let counts = try await repo.counts(of: notices.map(\.id), in: v.scope)
             return notices.map { NoticeItem($0, reach: counts[$0.id]) }
         }
         api.post("units", ":id", "notices") { req async throws -> Response in
@@ -71,7 +71,7 @@ enum OpennessAPI {
                 title: body.title ?? "", body: body.body ?? "", publishOn: body.publishOn, expiresOn: body.expiresOn, attachment: nil, audience: body.audience,
                 buildingIDs: body.buildingIds ?? [], careTag: body.careTag, requestKey: req.headers.first(name: "Idempotency-Key"))
             let n = try await NoticeReachController.publish(req, v, draft, in: try req.id())
-            let counts = try await NoticeReachRepository(req.db).counts(of: [n.id])
+            let counts = try await NoticeReachRepository(req.db).counts(of: [n.id], in: v.scope)
             return try await NoticeItem(n, reach: counts[n.id]).encodeResponse(status: .created, for: req)
         }
         api.get("units", ":id", "powers") { req async throws -> [PowerItemRow] in
