@@ -122,6 +122,9 @@ struct NoticeReachStoreTests {
             #expect(fromGridB.counts.households == 1 && fromGridB.households.map(\.maskedAddress) == ["建外大街B1号***室"])
             let notOurs = await Fixture.storeError { try await repo.reach(of: whole.id, in: .subtree(of: reg.tree.gridB)) }
             #expect(notOurs?.kind == .notFound, "community A's notice is not above grid B")
+            let listedA = Set(try await repo.notices(of: reg.tree.gridA.id, in: .subtree(of: reg.tree.gridA)).map(\.id))
+            let listedB = try await repo.notices(of: reg.tree.gridB.id, in: .subtree(of: reg.tree.gridB)).map(\.id)
+            #expect(listedA == [whole.id, building.id, lonely.id, disabled.id, street.id] && listedB == [street.id], "a grid lists the notices from above")
         }
     }
 

@@ -236,12 +236,14 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
         scope.pathPrefix == nil ? "1 = 1" : "nh.household_id IN (SELECT id FROM households WHERE \(scope.condition("unit_id")))"
     }
 
-    /// Notices of a unit (in scope) and the units below it, newest first, published or not, expired or not.
+    /// Notices of a unit (in scope), of the units below it and of those above it (which reach into it),
+    /// newest first, published or not, expired or not.
     public func notices(of unitID: UUID, limit: Int = 100, in scope: Scope) async throws -> [Notice] {
         let unit = try await UnitRepository(db).get(unitID, in: scope)
+        let above = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
         return try await sql.raw(
             """
-            \(unsafeRaw: Notice.select) WHERE \(Scope.inSubtree("n.unit_id", path: unit.path, orUnplaced: false)) \
+            \(unsafeRaw: Notice.select) WHERE (\(Scope.inSubtree("n.unit_id", path: unit.path, orUnplaced: false)) OR n.unit_id IN (\(binds: above))) \
             ORDER BY n.publish_on DESC, n.created_at DESC, n.id LIMIT \(bind: min(max(limit, 1), 500))
             """
         ).all(decoding: Notice.self)

@@ -93,8 +93,10 @@ enum NoticeReachController {
 
     static func reachPage(_ req: Request, _ v: Viewer, error: String?, status: HTTPStatus) async throws -> Response {
         let r = try await NoticeReachRepository(req.db).reach(of: try req.id(), in: v.scope)
+        // Back to the notice's unit when the viewer may open it, else to the viewer's own unit.
+        let home = (try? await UnitRepository(req.db).get(r.notice.unitID, in: v.scope).id) ?? v.account.unitID
         let body = NoticeReachPages.reach(
-            r, showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.postsNotices && v.allows(.registerWrite), csrf: CSRF.token(req),
+            r, home: home, showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.postsNotices && v.allows(.registerWrite), csrf: CSRF.token(req),
             notice: LogController.takeNotice(req), error: error)
         return Layout.response(req, body, title: L10n.t("reach.title", r.notice.title), status: status)
     }

@@ -94,7 +94,7 @@ enum NoticeReachPages {
     /// A count with thousands separators, as `HTML.number` writes it.
     static func grouped(_ n: Int) -> String { HTML.number(n).raw }
 
-    static func reach(_ r: NoticeReach, showsHouseholds: Bool, canPost: Bool, csrf: String, notice: String?, error: String?) -> HTML {
+    static func reach(_ r: NoticeReach, home: UUID?, showsHouseholds: Bool, canPost: Bool, csrf: String, notice: String?, error: String?) -> HTML {
         let c = r.counts
         let yes = L10n.t("reach.yes")
         let no = L10n.t("reach.no")
@@ -103,7 +103,7 @@ enum NoticeReachPages {
             el(
                 "nav", ["class": "pager"],
                 [
-                    HTML.link(SiteURL.notices(r.notice.unitID).path, L10n.t("notice.title")),
+                    home.map { HTML.link(SiteURL.notices($0).path, L10n.t("notice.title")) } ?? .empty,
                     HTML.link(SiteURL.noticeSheet(r.notice.id).path, L10n.t("reach.print")),
                 ]),
             OpennessPages.noticeCard(r.notice, scrub: false),
