@@ -29,7 +29,7 @@ enum NoticeReachPages {
                     "select", ["name": "audience"],
                     CaseSetupPages.options(NoticeAudience.allCases.map { ($0.rawValue, L10n.t($0.nameKey)) }, selected: audience)), form),
             el(
-                "fieldset", ["class": "field"],
+                "fieldset", ["class": "field target-buildings"],
                 [
                     el("legend", .t("reach.buildings")),
                     buildings.isEmpty
@@ -49,11 +49,14 @@ enum NoticeReachPages {
                     moreBuildings ? el("p", ["class": "meta"], .t("reach.buildings_more", buildings.count)) : .empty,
                     form.problems["building_ids"].map { el("p", ["class": "field-error", "role": "alert"], .text($0)) } ?? .empty,
                 ]),
-            OpennessPages.field(
-                "care_tag", "reach.care_tag",
-                el(
-                    "select", ["name": "care_tag"],
-                    CaseSetupPages.options([("", L10n.t("reach.care_tag_pick"))] + careTags.map { ($0.key, $0.name) }, selected: form.values["care_tag"] ?? "")), form),
+            el(
+                "div", ["class": "target-care"],
+                OpennessPages.field(
+                    "care_tag", "reach.care_tag",
+                    el(
+                        "select", ["name": "care_tag"],
+                        CaseSetupPages.options([("", L10n.t("reach.care_tag_pick"))] + careTags.map { ($0.key, $0.name) }, selected: form.values["care_tag"] ?? "")),
+                    form)),
         ]
     }
 
