@@ -164,4 +164,40 @@ struct NoticeReachWebTests {
             #expect(staffOnly.status != .ok)
         }
     }
+
+    @Test("a delivery round texts each household once through the configured sender, with its own link; a second round sends nothing", arguments: TestDatabase.enabled)
+    func delivery(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let (community, _, building, _, _) = try await Self.places(app)
+            let now = app.clock.now()
+            let n = try await NoticeRepository(app.db).publish(
+                title: "电梯检修", body: "周五电梯检修", publishOn: SimpleDate(now).description, expiresOn: nil, attachment: nil, to: community.id, by: "t", at: now,
+                target: NoticeTarget(audience: .buildings, buildingIDs: [building.id]), in: .everything)
+            let queued = try await Self.count(app, "SELECT COUNT(*) AS n FROM notice_households WHERE notice_id = \(bind: n.id) AND channel = 'sms'")
+            let sms = FakeSender()
+            let email = FakeSender()
+            var settings = NotificationSettings(environment: ["WANGGE_PUBLIC_URL": "https://wangge.example.cn"])
+            settings.policy = DeliveryPolicy(maxAttempts: 3, baseDelay: 60, maxDelay: 600)
+            let queue = NoticeReachRepository(app.db)
+            // MUT
+            let first = try await NotificationService.deliver(
+                outbox: queue, senders: [.sms: sms, .email: email], settings: settings, clock: app.clock, logger: app.logger, batch: 7)
+            let second = try await NotificationService.deliver(
+                outbox: queue, senders: [.sms: sms, .email: email], settings: settings, clock: app.clock, logger: app.logger)
+            // validate
+            #expect(queued > 7, "more than one batch")
+            #expect(first.sent == queued && first.failed == 0 && second.sent == 0)
+            #expect(sms.messages.count == queued && email.messages.isEmpty)
+            #expect(Set(sms.messages.map(\.id)).count == queued, "one message a household")
+            let links = Set(sms.messages.compactMap { m in m.text.range(of: "https://wangge.example.cn/n/").map { String(m.text[$0.upperBound...]) } })
+            #expect(links.count == queued && links.allSatisfy(NoticeToken.isWellFormed))
+            let counts = try await queue.counts(of: [n.id])[n.id]
+            #expect(counts?.delivered == queued)
+            app.metricsToken = "scrape-me"
+            var scraper = Browser(app)
+            let metrics = try await scraper.api(.GET, "/metrics", bearer: "scrape-me")
+            #expect(metrics.body.string.contains("wangge_notifications{state=\"sent\"} \(queued)"))
+        }
+    }
 }

@@ -372,6 +372,12 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
 
     // MARK: Delivering
 
+    /// How many households' messages are in each state: added to the reporters' for /metrics.
+    public func stateCounts() async throws -> [String: Int] {
+        let rows = try await sql.raw("SELECT state, COUNT(*) AS n FROM notice_households WHERE state IS NOT NULL GROUP BY state").all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self)) })
+    }
+
     public func claim(channels: Set<NoticeChannel>, now: Date, policy: DeliveryPolicy, limit: Int = 20) async throws -> [ClaimedHouseholdNotice] {
         guard let token = try await NotificationOutbox.claim(table: "notice_households", channels: channels, now: now, policy: policy, limit: limit, on: sql) else {
             return []
