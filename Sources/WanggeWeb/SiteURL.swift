@@ -124,6 +124,7 @@ enum SiteURL {
     case noticeReach(UUID)
     case noticeSheet(UUID, building: UUID? = nil)
     case noticePosted(UUID)
+    case noticeRetry(UUID)
     /// A notice as the public reads it, a household's own link to it, and a grid's notice feed.
     case publicNotice(UUID)
     case noticeOpen(String)
@@ -321,6 +322,7 @@ enum SiteURL {
         case .noticeReach(let id): "/notices/\(id.uuidString)"
         case .noticeSheet(let id, let building): "/notices/\(id.uuidString)/sheet" + Self.query(["b": building?.uuidString])
         case .noticePosted(let id): "/notices/\(id.uuidString)/posted"
+        case .noticeRetry(let id): "/notices/\(id.uuidString)/retry"
         case .publicNotice(let id): "/open/notices/\(id.uuidString)"
         case .noticeOpen(let token): "/n/\(Self.segment(token))"
         case .gridNotices(let code): "/r/\(Self.segment(code))/notices"
@@ -466,6 +468,7 @@ enum SiteURL {
         case .noticeReach: ["notices", ":id"]
         case .noticeSheet: ["notices", ":id", "sheet"]
         case .noticePosted: ["notices", ":id", "posted"]
+        case .noticeRetry: ["notices", ":id", "retry"]
         case .publicNotice: ["open", "notices", ":id"]
         case .noticeOpen: ["n", ":code"]
         case .gridNotices: ["r", ":code", "notices"]

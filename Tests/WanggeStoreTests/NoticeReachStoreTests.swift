@@ -224,6 +224,10 @@ struct NoticeReachStoreTests {
             #expect(r.counts.rate(r.counts.printed) == 50 && r.counts.toPrint == 2)
             #expect(r.households.map(\.maskedAddress) == ["建外大街A1号***室", "建外大街A1号***室", "建外大街A2号***室", "建外大街A2号***室"])
             #expect(r.buildings.map(\.name) == ["A1号楼", "A2号楼"] && r.buildings.map(\.toPrint) == [1, 1] && r.buildings[1].postedBy == "网格员")
+            #expect(r.failed == 1)
+            let retriedOutside = try await repo.retryFailed(n.id, in: .subtree(of: reg.tree.communityA), now: Self.t0.addingTimeInterval(7200))
+            let again = try await repo.claim(channels: [.sms], now: Self.t0.addingTimeInterval(7200), policy: Self.policy, limit: 10)
+            #expect(retriedOutside == 1 && again.map(\.address) == ["13800000003"], "the dead letter goes out again")
             let listed = try await repo.counts(of: [n.id, later.id])
             #expect(listed[later.id] == NoticeReachCounts(households: 4, withContact: 2, delivered: 0, opened: 0, printed: 0, none: 4))
         }

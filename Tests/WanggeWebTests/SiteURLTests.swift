@@ -37,7 +37,7 @@ struct SiteURLTests {
         .monthlyReport(id, month: "2026-10"),
         .reportExport(id, format: "csv", table: "children", of: "dashboard", period: MeasureQuery(month: "2026-10")),
         .powers(id), .power(id), .powerDelete(id), .powerFlow(id), .tasks(id, state: "admitted"), .taskReview(id), .decisions(id), .decisionStep(id),
-        .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .noticeReach(id), .noticeSheet(id, building: id), .noticePosted(id), .publicNotice(id),
+        .notices(id), .portal("110105001001"), .portalFeed("110105001001", format: "atom"), .noticeAttachment(id), .noticeReach(id), .noticeSheet(id, building: id), .noticePosted(id), .noticeRetry(id), .publicNotice(id),
         .noticeOpen("0123456789abcdef0123456789abcdef"), .gridNotices("110105001001"), .casePowerTag(id),
         .offlineApp, .offlineWorker, .offlineManifest, .syncConflicts, .syncConflict(id), .syncDevices, .syncRescue,
         .stations(id), .station(id), .party(id), .partyOrgs(id), .partyMembers(id), .partyService(id),

@@ -47,6 +47,8 @@ public struct NoticeReach: Sendable, Equatable {
     public var targetNames: [String]
     /// The care group is a sensitive tag (`Role.seesSensitiveTags`).
     public var sensitive: Bool
+    /// Messages that failed for good (dead letters), which can be sent again.
+    public var failed: Int
 }
 
 /// A household's message, claimed for one attempt.
@@ -231,9 +233,10 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
         return n
     }
 
-    /// Rows of `notice_households` (alias `nh`) whose household lies in the scope.
-    static func households(in scope: Scope) -> SQLQueryString {
-        scope.pathPrefix == nil ? "1 = 1" : "nh.household_id IN (SELECT id FROM households WHERE \(scope.condition("unit_id")))"
+    /// Rows of `notice_households` (alias `nh`, or none) whose household lies in the scope.
+    static func households(in scope: Scope, aliased: Bool = true) -> SQLQueryString {
+        let column: SQLQueryString = aliased ? "nh.household_id" : "household_id"
+        return scope.pathPrefix == nil ? "1 = 1" : "\(column) IN (SELECT id FROM households WHERE \(scope.condition("unit_id")))"
     }
 
     /// Notices of a unit (in scope), of the units below it and of those above it (which reach into it),
@@ -304,6 +307,10 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
                 sensitive = try tag.decode(column: "sensitive", as: Bool.self)
             }
         }
+        let failed =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM notice_households nh WHERE nh.notice_id = \(bind: id) AND nh.state = 'dead' AND \(Self.households(in: scope))"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return NoticeReach(
             notice: notice, counts: counts,
             buildings: buildings.map {
@@ -314,7 +321,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
                 return NoticeHouseholdRow(
                     householdID: h.household_id, maskedAddress: Mask.address(h.address), buildingID: h.building_id, buildingName: h.building_name,
                     hasContact: h.channel != nil, delivery: state, reach: HouseholdReach(delivered: state == .sent, opened: h.opened_at != nil, printed: h.posted == 1))
-            }, targetNames: names, sensitive: sensitive)
+            }, targetNames: names, sensitive: sensitive, failed: failed)
     }
 
     // MARK: Posting and opening
@@ -334,6 +341,20 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
             """
         ).all()
         return rows.count == 1
+    }
+
+    /// 重发: the notice's dead messages to households in scope go back to the queue with a full set of
+    /// attempts (`DeliveryMachine.retryNow`). Returns how many.
+    @discardableResult
+    public func retryFailed(_ id: UUID, in scope: Scope, now: Date) async throws -> Int {
+        _ = try await self.notice(id, in: scope)
+        let rows = try await sql.raw(
+            """
+            UPDATE notice_households SET state = 'queued', attempts = 0, next_attempt_at = \(bind: now), lease_until = NULL, lease_token = NULL \
+            WHERE notice_id = \(bind: id) AND state = 'dead' AND \(Self.households(in: scope, aliased: false)) RETURNING id
+            """
+        ).all()
+        return rows.count
     }
 
     /// The notice behind a household's link, or nil for a token no household holds.

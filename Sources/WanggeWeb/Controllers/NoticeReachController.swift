@@ -14,6 +14,7 @@ enum NoticeReachController {
         pages.get(SiteURL.noticeReach(UUID()).pattern, use: reach)
         pages.get(SiteURL.noticeSheet(UUID()).pattern, use: sheet)
         pages.post(SiteURL.noticePosted(UUID()).pattern, use: posted)
+        pages.post(SiteURL.noticeRetry(UUID()).pattern, use: retry)
         app.get(SiteURL.publicNotice(UUID()).pattern, use: publicNotice)
         app.get(SiteURL.noticeOpen("").pattern, use: open)
         app.get(SiteURL.gridNotices("").pattern, use: gridFeed)
@@ -96,7 +97,7 @@ enum NoticeReachController {
         // Back to the notice's unit when the viewer may open it, else to the viewer's own unit.
         let home = (try? await UnitRepository(req.db).get(r.notice.unitID, in: v.scope).id) ?? v.account.unitID
         let body = NoticeReachPages.reach(
-            r, home: home, showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.postsNotices && v.allows(.registerWrite), csrf: CSRF.token(req),
+            r, home: home, canRetry: v.role.keepsOpenness && v.allows(.registerWrite), showsHouseholds: !r.sensitive || v.role.seesSensitiveTags, canPost: v.role.postsNotices && v.allows(.registerWrite), csrf: CSRF.token(req),
             notice: LogController.takeNotice(req), error: error)
         return Layout.response(req, body, title: L10n.t("reach.title", r.notice.title), status: status)
     }
@@ -121,6 +122,20 @@ enum NoticeReachController {
         } catch let e as StoreError where e.kind == .invalid {
             return try await reachPage(req, v, error: e.message(), status: .unprocessableEntity)
         }
+    }
+
+    /// 重发: the notice's failed messages go back to the queue (those who publish notices).
+    static func retry(req: Request) async throws -> Response {
+        let v = try req.requireOpenness(\.keepsOpenness)
+        let noticeID = try req.id()
+        let now = req.now
+        let n = try await req.audited("notice.retry", object: "notice") { db in
+            try await NoticeReachRepository(db).retryFailed(noticeID, in: v.scope, now: now)
+        } entry: { n in
+            n > 0 ? (noticeID.uuidString, AuditDetail(["messages": String(n)]).text) : nil
+        }
+        req.session.data[SessionKeys.notice] = L10n.t("reach.retried", n)
+        return req.redirect(to: SiteURL.noticeReach(noticeID).path, redirectType: .normal)
     }
 
     // MARK: The printed sheet

@@ -97,7 +97,7 @@ enum NoticeReachPages {
     /// A count with thousands separators, as `HTML.number` writes it.
     static func grouped(_ n: Int) -> String { HTML.number(n).raw }
 
-    static func reach(_ r: NoticeReach, home: UUID?, showsHouseholds: Bool, canPost: Bool, csrf: String, notice: String?, error: String?) -> HTML {
+    static func reach(_ r: NoticeReach, home: UUID?, canRetry: Bool, showsHouseholds: Bool, canPost: Bool, csrf: String, notice: String?, error: String?) -> HTML {
         let c = r.counts
         let yes = L10n.t("reach.yes")
         let no = L10n.t("reach.no")
@@ -122,6 +122,13 @@ enum NoticeReachPages {
                             figure("reach.col.delivered", c.delivered, c), figure("reach.col.opened", c.opened, c), figure("reach.col.printed", c.printed, c),
                             figure("reach.col.none", c.none, c),
                         ]),
+                    r.failed > 0
+                        ? el(
+                            "form", ["method": "post", "action": SiteURL.noticeRetry(r.notice.id).path, "class": "inline"],
+                            [
+                                el("p", ["class": "alert"], .t("reach.failed", grouped(r.failed))), CaseSetupPages.hidden(csrf),
+                                canRetry ? el("button", ["type": "submit", "class": "secondary"], .t("reach.retry")) : .empty,
+                            ]) : .empty,
                 ]),
             r.buildings.isEmpty
                 ? .empty
