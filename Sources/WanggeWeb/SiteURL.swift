@@ -120,6 +120,15 @@ enum SiteURL {
     case portal(String)
     case portalFeed(String, format: String)
     case noticeAttachment(UUID)
+    /// A notice's reach for staff, its printable sheet (for one building, `b`), and posting it.
+    case noticeReach(UUID)
+    case noticeSheet(UUID, building: UUID? = nil)
+    case noticePosted(UUID)
+    case noticeRetry(UUID)
+    /// A notice as the public reads it, a household's own link to it, and a grid's notice feed.
+    case publicNotice(UUID)
+    case noticeOpen(String)
+    case gridNotices(String)
     case casePowerTag(UUID)
     case offlineApp
     case offlineWorker
@@ -314,6 +323,13 @@ enum SiteURL {
         case .portal(let code): "/open/\(Self.segment(code))"
         case .portalFeed(let code, let format): "/open/\(Self.segment(code))/feed.\(Self.segment(format))"
         case .noticeAttachment(let id): "/open/notices/\(id.uuidString)/attachment"
+        case .noticeReach(let id): "/notices/\(id.uuidString)"
+        case .noticeSheet(let id, let building): "/notices/\(id.uuidString)/sheet" + Self.query(["b": building?.uuidString])
+        case .noticePosted(let id): "/notices/\(id.uuidString)/posted"
+        case .noticeRetry(let id): "/notices/\(id.uuidString)/retry"
+        case .publicNotice(let id): "/open/notices/\(id.uuidString)"
+        case .noticeOpen(let token): "/n/\(Self.segment(token))"
+        case .gridNotices(let code): "/r/\(Self.segment(code))/notices"
         case .casePowerTag(let id): "/cases/\(id.uuidString)/power"
         case .offlineApp: "/app"
         case .offlineWorker: "/app/sw.js"
@@ -456,6 +472,13 @@ enum SiteURL {
         case .portal: ["open", ":code"]
         case .portalFeed: ["open", ":code", ":file"]
         case .noticeAttachment: ["open", "notices", ":id", "attachment"]
+        case .noticeReach: ["notices", ":id"]
+        case .noticeSheet: ["notices", ":id", "sheet"]
+        case .noticePosted: ["notices", ":id", "posted"]
+        case .noticeRetry: ["notices", ":id", "retry"]
+        case .publicNotice: ["open", "notices", ":id"]
+        case .noticeOpen: ["n", ":code"]
+        case .gridNotices: ["r", ":code", "notices"]
         case .casePowerTag: ["cases", ":id", "power"]
         case .syncConflict: ["sync", "conflicts", ":id"]
         case .stations: ["units", ":id", "stations"]

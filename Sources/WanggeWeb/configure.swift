@@ -178,6 +178,7 @@ func routes(_ app: Application) throws {
     WeightsController.register(pages)
     ReportController.register(pages)
     OpennessController.register(pages)
+    NoticeReachController.register(app, pages: pages)
     StationController.register(pages)
     PartyController.register(pages)
     MarketController.register(pages)

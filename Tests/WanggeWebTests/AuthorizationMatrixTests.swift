@@ -319,6 +319,16 @@ struct AuthorizationMatrixTests {
         Route(name: "API proposal step", allowed: [.admin, .`operator`], ok: .ok) { b, o, who in
             try await b.api(.POST, "/api/v1/proposals/\(o.programme.proposal(who))/steps", json: #"{"action":"decline","reason":"矩阵核对"}"#)
         },
+        Route(name: "notices page", allowed: opennessReaders, ok: .ok) { b, o, _ in try await b.get("/units/\(o.grid)/notices") },
+        Route(name: "publish targeted notice", allowed: [.admin, .`operator`], ok: .seeOther) { b, o, who in
+            try await b.get("/account")
+            return try await b.post(
+                "/units/\(o.grid)/notices", form: ["title": "矩阵公告\(who.rawValue)", "body": "", "audience": "buildings", "building_ids[]": o.building.uuidString])
+        },
+        Route(name: "API notices", allowed: opennessReaders, ok: .ok) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.grid)/notices") },
+        Route(name: "API publish notice", allowed: [.admin, .`operator`], ok: .created) { b, o, who in
+            try await b.api(.POST, "/api/v1/units/\(o.grid)/notices", json: #"{"title":"矩阵公告\#(who.rawValue)","audience":"care_group","care_tag":"elderly60"}"#)
+        },
         Route(name: "API tasks", allowed: opennessReaders, ok: .ok, answers: belowCommunity) { b, o, _ in try await b.api(.GET, "/api/v1/units/\(o.community)/tasks") },
         Route(name: "API submit task", allowed: [.department, .police], ok: .created) { b, o, who in
             try await b.api(.POST, "/api/v1/units/\(o.community)/tasks", json: #"{"title":"矩阵任务\#(who.rawValue)"}"#)

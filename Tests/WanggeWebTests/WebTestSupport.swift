@@ -144,7 +144,7 @@ struct Browser {
     @discardableResult
     mutating func api(
         _ method: HTTPMethod, _ path: String, json: String? = nil, body: Data? = nil, contentType: HTTPMediaType = .json,
-        bearer: String? = nil
+        bearer: String? = nil, headers: HTTPHeaders = [:]
     ) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse!
         let cookie = self.cookie
@@ -152,6 +152,7 @@ struct Browser {
             method, path,
             beforeRequest: { req in
                 if !cookie.isEmpty { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+                for (name, value) in headers { req.headers.replaceOrAdd(name: name, value: value) }
                 if let bearer { req.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
                 if let json {
                     req.headers.contentType = .json

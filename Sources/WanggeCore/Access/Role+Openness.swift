@@ -28,6 +28,10 @@ extension Role {
     /// A department (职能部门) submits tasks for communities; it does not review them.
     public var submitsTasks: Bool { self == .department }
 
+    /// Who records that a notice's sheet is up on a building's board: those who publish notices, and
+    /// the grid workers who put the sheets up.
+    public var postsNotices: Bool { keepsOpenness || self == .gridWorker }
+
     /// The street's or community's office reviews tasks against the four lists.
     public var reviewsTasks: Bool { self == .operator_ }
 }

@@ -17,7 +17,7 @@ public enum L10n {
         [
             coreStrings, roleStrings, webStrings, auditStrings, rightsStrings, caseStrings, caseWebStrings, sweepStrings, benchStrings, caseSetupStrings, caseMergeStrings, open311Strings, notificationStrings, serviceStrings, logStrings,
             departmentMeasureStrings, dayStrings, opsStrings,
-            patrolStrings, visitStrings, measureStrings, dashboardStrings, rankingStrings, reportStrings, opennessStrings, syncStrings, stationStrings, partyStrings, participationStrings, councilStrings, marketStrings, volunteerStrings,
+            patrolStrings, visitStrings, measureStrings, dashboardStrings, rankingStrings, reportStrings, opennessStrings, syncStrings, stationStrings, partyStrings, participationStrings, councilStrings, marketStrings, volunteerStrings, reachStrings,
         ]
     }
 

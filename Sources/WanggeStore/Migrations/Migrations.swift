@@ -65,6 +65,7 @@ public enum StoreMigrations {
             CreatePartyCentralHouseholds(),
             UpdateCouncilProposalsAddCaseID(),
             CreateResidentPhoneIndex(),
+            CreateNoticeReach(),
         ]
     }
 }

@@ -106,20 +106,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
     /// also skips rows another instance is claiming). Rows of a channel without a sender are never
     /// claimed: they stay queued.
     public func claim(channels: Set<NoticeChannel>, now: Date, policy: DeliveryPolicy, limit: Int = 20) async throws -> [ClaimedNotification] {
-        guard !channels.isEmpty else { return [] }
-        let token = UUID()
-        let lease = now.addingTimeInterval(policy.lease)
-        let names = channels.map(\.rawValue).sorted()
-        let skip: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
-        let due = Self.dueCondition(now: now, policy: policy)
-        let claimed = try await sql.raw(
-            """
-            UPDATE notifications SET state = 'sending', attempts = attempts + 1, lease_until = \(bind: lease), lease_token = \(bind: token) \
-            WHERE id IN (SELECT id FROM notifications WHERE \(due) AND channel IN (\(binds: names)) \
-            ORDER BY next_attempt_at LIMIT \(bind: limit)\(skip)) AND \(due) RETURNING id
-            """
-        ).all()
-        guard !claimed.isEmpty else { return [] }
+        guard let token = try await Self.claim(table: "notifications", channels: channels, now: now, policy: policy, limit: limit, on: sql) else { return [] }
         let rows = try await sql.raw(
             """
             SELECT \(unsafeRaw: Stored.columns), r.tracking_code AS recipient_code, r.reporter_phone, r.reporter_email \
@@ -156,9 +143,36 @@ public struct NotificationOutbox: Sendable, SQLRepository {
     }
 
     func save(_ d: Delivery, id: UUID, token: UUID) async throws -> Bool {
+        try await Self.save(d, table: "notifications", id: id, token: token, on: sql)
+    }
+
+    /// Marks claimed rows of `table` (an outbox table with the delivery machine's columns) for one
+    /// attempt in one UPDATE whose WHERE re-checks that each is still due; returns the lease token
+    /// the claimed rows now carry, or nil when none was due.
+    static func claim(
+        table: String, channels: Set<NoticeChannel>, now: Date, policy: DeliveryPolicy, limit: Int, on sql: any SQLDatabase
+    ) async throws -> UUID? {
+        guard !channels.isEmpty else { return nil }
+        let token = UUID()
+        let lease = now.addingTimeInterval(policy.lease)
+        let names = channels.map(\.rawValue).sorted()
+        let skip: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let due = Self.dueCondition(now: now, policy: policy)
+        let claimed = try await sql.raw(
+            """
+            UPDATE \(ident: table) SET state = 'sending', attempts = attempts + 1, lease_until = \(bind: lease), lease_token = \(bind: token) \
+            WHERE id IN (SELECT id FROM \(ident: table) WHERE \(due) AND channel IN (\(binds: names)) \
+            ORDER BY next_attempt_at LIMIT \(bind: limit)\(skip)) AND \(due) RETURNING id
+            """
+        ).all()
+        return claimed.isEmpty ? nil : token
+    }
+
+    /// Saves what the delivery machine made of a claimed row, only while the lease is still ours.
+    static func save(_ d: Delivery, table: String, id: UUID, token: UUID, on sql: any SQLDatabase) async throws -> Bool {
         let updated = try await sql.raw(
             """
-            UPDATE notifications SET state = \(bind: d.state.rawValue), attempts = \(bind: d.attempts), next_attempt_at = \(bind: d.nextAttemptAt), \
+            UPDATE \(ident: table) SET state = \(bind: d.state.rawValue), attempts = \(bind: d.attempts), next_attempt_at = \(bind: d.nextAttemptAt), \
             lease_until = NULL, lease_token = NULL, last_error = \(bind: d.lastError), sent_at = \(bind: d.sentAt) \
             WHERE id = \(bind: id) AND lease_token = \(bind: token) AND state = 'sending' RETURNING id
             """
@@ -170,9 +184,13 @@ public struct NotificationOutbox: Sendable, SQLRepository {
     /// (`DeliveryMachine.abandon`). Returns how many.
     @discardableResult
     public func abandonStale(now: Date, policy: DeliveryPolicy) async throws -> Int {
+        try await Self.abandonStale(table: "notifications", now: now, policy: policy, on: sql)
+    }
+
+    static func abandonStale(table: String, now: Date, policy: DeliveryPolicy, on sql: any SQLDatabase) async throws -> Int {
         let rows = try await sql.raw(
             """
-            UPDATE notifications SET state = 'dead', lease_until = NULL, lease_token = NULL, last_error = \(bind: L10n.t("notify.sweep.abandoned")) \
+            UPDATE \(ident: table) SET state = 'dead', lease_until = NULL, lease_token = NULL, last_error = \(bind: L10n.t("notify.sweep.abandoned")) \
             WHERE state = 'sending' AND lease_until <= \(bind: now) AND attempts >= \(bind: policy.maxAttempts) RETURNING id
             """
         ).all()

@@ -62,6 +62,7 @@ struct DemoCommand: AsyncCommand {
         let patrols = try await loader.loadPatrols(now: app.clock.now())
         let examples = try await loader.loadExamples(now: app.clock.now())
         let openness = try await loader.loadOpenness(now: app.clock.now())
+        _ = try await loader.loadTargetedNotices(now: app.clock.now())
         let stations = try await loader.loadStations(now: app.clock.now())
         let party = try await loader.loadParty(now: app.clock.now())
         let councils = try await loader.loadCouncils(now: app.clock.now())

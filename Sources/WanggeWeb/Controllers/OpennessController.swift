@@ -317,9 +317,12 @@ enum OpennessController {
 
     static func noticesPage(_ req: Request, _ v: Viewer, form: LogPages.Form, status: HTTPStatus) async throws -> Response {
         let unit = try await UnitRepository(req.db).get(try id(req, "unit"), in: v.scope)
+        let reach = NoticeReachRepository(req.db)
+        let notices = try await reach.notices(of: unit.id, in: v.scope)
+        let targets = v.role.keepsOpenness ? try await NoticeReachController.targetFields(req, v, unit: unit, form: form) : .empty
         let body = OpennessPages.notices(
-            unit: unit, notices: try await NoticeRepository(req.db).current(for: unit, on: today(req)), canPublish: v.role.keepsOpenness, form: form,
-            today: today(req), csrf: CSRF.token(req), notice: LogController.takeNotice(req))
+            unit: unit, list: NoticeReachPages.list(notices, counts: try await reach.counts(of: notices.map(\.id), in: v.scope)), targets: targets,
+            canPublish: v.role.keepsOpenness, form: form, today: today(req), csrf: CSRF.token(req), notice: LogController.takeNotice(req))
         return Layout.response(req, body, title: L10n.t("notice.title"), status: status)
     }
 
@@ -329,12 +332,20 @@ enum OpennessController {
         var publish_on: String?
         var expires_on: String?
         var attachment: File?
+        var audience: String?
+        var building_ids: [String]?
+        var care_tag: String?
+        var request_key: String?
     }
 
     static func publishNotice(req: Request) async throws -> Response {
         let v = try req.requireOpenness(\.keepsOpenness)
         let form = try req.content.decode(NoticeForm.self)
-        let values = ["title": form.title ?? "", "body": form.body ?? "", "publish_on": form.publish_on ?? "", "expires_on": form.expires_on ?? ""]
+        let values = [
+            "title": form.title ?? "", "body": form.body ?? "", "publish_on": form.publish_on ?? "", "expires_on": form.expires_on ?? "",
+            "audience": form.audience ?? "", "building_ids": (form.building_ids ?? []).joined(separator: ","), "care_tag": form.care_tag ?? "",
+            "request_key": form.request_key ?? "",
+        ]
         do {
             let attachment: NoticeAttachment? = form.attachment.flatMap { file in
                 file.data.readableBytes > 0
@@ -342,14 +353,11 @@ enum OpennessController {
                         name: String(file.filename.suffix(100)), contentType: file.contentType?.description ?? "application/octet-stream", data: Data(buffer: file.data))
                     : nil
             }
-            let n = try await req.audited("notice.publish", object: "notice") { db in
-                try await NoticeRepository(db).publish(
-                    title: form.title ?? "", body: form.body ?? "", publishOn: form.publish_on?.trimmedOrNil ?? today(req), expiresOn: form.expires_on?.trimmedOrNil,
-                    attachment: attachment, to: try id(req, "unit"), by: v.account.displayName, at: req.now, in: v.scope)
-            } entry: { n in
-                (n.id.uuidString, AuditDetail(["unit": n.unitID.uuidString]).text)
-            }
-            return LogController.done(req, "notice.saved", to: .notices(n.unitID))
+            let draft = NoticeReachController.Draft(
+                title: form.title ?? "", body: form.body ?? "", publishOn: form.publish_on, expiresOn: form.expires_on, attachment: attachment,
+                audience: form.audience, buildingIDs: form.building_ids ?? [], careTag: form.care_tag, requestKey: form.request_key)
+            let n = try await NoticeReachController.publish(req, v, draft, in: try id(req, "unit"))
+            return LogController.done(req, "notice.saved", to: .noticeReach(n.id))
         } catch let e as StoreError where e.kind == .invalid {
             return try await noticesPage(req, v, form: LogController.refused(e, values: values), status: .unprocessableEntity)
         }

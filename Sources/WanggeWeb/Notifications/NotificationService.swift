@@ -35,18 +35,23 @@ struct NotificationService: LifecycleHandler {
     }
 
     /// One round with the configured senders, by the application's clock.
+    /// The reporters' notices first, then the households' notices, with the same senders.
     static func deliver(_ app: Application) async throws -> Round {
-        try await deliver(
-            outbox: NotificationOutbox(app.db, cipher: app.keys.cipher), senders: senders(app), settings: app.notificationSettings,
+        let senders = senders(app)
+        let reporters = try await deliver(
+            outbox: NotificationOutbox(app.db, cipher: app.keys.cipher), senders: senders, settings: app.notificationSettings,
             clock: app.clock, logger: app.logger)
+        let households = try await deliver(
+            outbox: NoticeReachRepository(app.db), senders: senders, settings: app.notificationSettings, clock: app.clock, logger: app.logger)
+        return Round(sent: reporters.sent + households.sent, failed: reporters.failed + households.failed)
     }
 
     /// Claims due notices of the channels `senders` cover, a batch at a time until none is left, and
     /// sends each channel's in order, the channels side by side (a mail relay that is down does not hold
     /// up text messages). Each is marked sent or failed (retried after a backoff, dead after the last
     /// attempt); when a sender cannot be reached at all, the rest of its batch is given back untried.
-    static func deliver(
-        outbox: NotificationOutbox, senders: [NoticeChannel: any NoticeSender], settings: NotificationSettings, clock: WanggeClock,
+    static func deliver<Queue: DeliveryQueue>(
+        outbox: Queue, senders: [NoticeChannel: any NoticeSender], settings: NotificationSettings, clock: WanggeClock,
         logger: Logger, batch: Int = 20
     ) async throws -> Round {
         var round = Round()
@@ -76,8 +81,8 @@ struct NotificationService: LifecycleHandler {
     }
 
     /// Sends one channel's claimed rows in order; false in the result when its sender could not be reached.
-    static func send(
-        _ rows: [ClaimedNotification], with sender: (any NoticeSender)?, outbox: NotificationOutbox, settings: NotificationSettings,
+    static func send<Queue: DeliveryQueue>(
+        _ rows: [Queue.Claim], with sender: (any NoticeSender)?, outbox: Queue, settings: NotificationSettings,
         clock: WanggeClock, logger: Logger
     ) async throws -> (NoticeChannel, Round, Bool) {
         var round = Round()
@@ -87,8 +92,8 @@ struct NotificationService: LifecycleHandler {
                 guard let sender else { throw NoticeFailure(description: L10n.t("notify.no_sender", L10n.t(c.channel.nameKey))) }
                 guard let address = c.address else { throw NoticeFailure(description: L10n.t("notify.error.no_address")) }
                 let message = OutgoingNotice(
-                    id: c.id, channel: c.channel, address: address, subject: c.notice.subject,
-                    text: c.notice.text(publicBaseURL: settings.publicBaseURL), trackingCode: c.notice.trackingCode)
+                    id: c.id, channel: c.channel, address: address, subject: c.subject, text: c.text(publicBaseURL: settings.publicBaseURL),
+                    trackingCode: c.reference)
                 try await sender.send(message)
                 try await outbox.markSent(c, now: clock.now())
                 round.sent += 1

@@ -44,7 +44,9 @@ enum WanggeMetrics {
 
     static func serve(req: Request) async throws -> Response {
         guard allowed(req) else { throw Abort(.notFound) }
-        let counts = try await NotificationOutbox(req.db, cipher: req.keys.cipher).stateCounts()
+        // The reporters' notices and the households' notices: one outbox backlog, two tables.
+        let counts = try await NotificationOutbox(req.db, cipher: req.keys.cipher).stateCounts().merging(
+            try await NoticeReachRepository(req.db).stateCounts(), uniquingKeysWith: +)
         for state in DeliveryState.allCases.map(\.rawValue) {
             registry.makeGauge(descriptor: notifications, labels: [("state", state)]).set(Double(counts[state] ?? 0))
         }

@@ -379,7 +379,7 @@ enum OpennessPages {
             ])
     }
 
-    static func notices(unit: UnitRow, notices: [Notice], canPublish: Bool, form: Form, today: String, csrf: String, notice: String?) -> HTML {
+    static func notices(unit: UnitRow, list: HTML, targets: HTML, canPublish: Bool, form: Form, today: String, csrf: String, notice: String?) -> HTML {
         [
             LogPages.notices(notice, nil),
             nav(unit),
@@ -394,9 +394,10 @@ enum OpennessPages {
                         field("publish_on", "notice.publish_on", element("input", [("type", "date"), ("name", "publish_on"), ("value", form.values["publish_on"] ?? today)], []), form),
                         field("expires_on", "notice.expires_on", input("expires_on", form, type: "date"), form),
                         field("attachment", "notice.attachment_file", el("input", ["type": "file", "name": "attachment"]), form),
+                        targets,
                         el("button", ["type": "submit"], .t("notice.add")),
                     ]) : .empty,
-            notices.isEmpty ? el("p", .t("notice.none")) : HTML(notices.map { noticeCard($0, scrub: false) }),
+            list,
         ]
     }
 

@@ -50,7 +50,12 @@ enum ResidentCasePages {
                     CasePhotoViews.input(),
                     el("button", ["type": "submit"], .t("report.submit")),
                 ])
-            + el("p", ["class": "portal-link"], HTML.link(SiteURL.portal(grid.code).path, L10n.t("portal.from_grid"))) + CasePhotoViews.script
+            + el(
+                "p", ["class": "portal-link"],
+                [
+                    HTML.link(SiteURL.gridNotices(grid.code).path, L10n.t("reach.grid_feed_link")), .text(" · "),
+                    HTML.link(SiteURL.portal(grid.code).path, L10n.t("portal.from_grid")),
+                ]) + CasePhotoViews.script
             + ReportPickers.scripts
     }
 

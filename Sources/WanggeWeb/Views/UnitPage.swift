@@ -40,6 +40,8 @@ enum UnitPage {
                     u.level <= .community ? HTML.link(SiteURL.tasks(u.id).path, L10n.t("admission.nav"), cls: "button secondary") : .empty,
                     u.level == .community ? HTML.link(SiteURL.decisions(u.id).path, L10n.t("decision.nav"), cls: "button secondary") : .empty,
                     u.level <= .community ? HTML.link(SiteURL.portal(u.code).path, L10n.t("portal.nav"), cls: "button secondary") : .empty,
+                    HTML.link(SiteURL.notices(u.id).path, L10n.t("notice.title"), cls: "button secondary"),
+                    u.level == .grid ? HTML.link(SiteURL.gridNotices(u.code).path, L10n.t("reach.grid_feed_link"), cls: "button secondary") : .empty,
                     u.level <= .community ? HTML.link(SiteURL.stations(u.id).path, L10n.t("station.nav"), cls: "button secondary") : .empty,
                     u.level <= .grid ? HTML.link(SiteURL.party(u.id).path, L10n.t("party.nav"), cls: "button secondary") : .empty,
                     u.level == .community ? HTML.link(SiteURL.volunteers(u.id).path, L10n.t("volunteer.nav"), cls: "button secondary") : .empty,

@@ -25,7 +25,55 @@ enum OpennessAPI {
         var tasks: [AdmissionTask]
     }
 
+    /// A notice with its reach, as the API lists it.
+    struct NoticeItem: Content {
+        var id: UUID
+        var unitId: UUID
+        var unitName: String
+        var title: String
+        var body: String
+        var publishOn: String
+        var expiresOn: String?
+        var audience: String
+        var careTag: String?
+        var createdAt: Date
+        var reach: NoticeReachCounts
+
+        init(_ n: Notice, reach: NoticeReachCounts?) {
+            (id, unitId, unitName, title, body, publishOn, expiresOn) = (n.id, n.unitID, n.unitName, n.title, n.body, n.publishOn, n.expiresOn)
+            (audience, careTag, createdAt, self.reach) = (n.audience.rawValue, n.careTag, n.createdAt, reach ?? NoticeReachCounts())
+        }
+    }
+
+    struct NoticeBody: Content {
+        var title: String?
+        var body: String?
+        var publishOn: String?
+        var expiresOn: String?
+        var audience: String?
+        var buildingIds: [String]?
+        var careTag: String?
+    }
+
     static func register(_ api: any RoutesBuilder) {
+        api.get("units", ":id", "notices") { req async throws -> [NoticeItem] in
+            let v = try req.requireOpennessReader()
+            let limit = try req.queryInteger("limit", in: 1...200, default: 100)
+            let repo = NoticeReachRepository(req.db)
+            let notices = try await repo.notices(of: try req.id(), limit: limit, in: v.scope)
+            let counts = try await repo.counts(of: notices.map(\.id), in: v.scope)
+            return notices.map { NoticeItem($0, reach: counts[$0.id]) }
+        }
+        api.post("units", ":id", "notices") { req async throws -> Response in
+            let v = try req.requireOpenness(\.keepsOpenness)
+            let body = try req.content.decode(NoticeBody.self)
+            let draft = NoticeReachController.Draft(
+                title: body.title ?? "", body: body.body ?? "", publishOn: body.publishOn, expiresOn: body.expiresOn, attachment: nil, audience: body.audience,
+                buildingIDs: body.buildingIds ?? [], careTag: body.careTag, requestKey: req.headers.first(name: "Idempotency-Key"))
+            let n = try await NoticeReachController.publish(req, v, draft, in: try req.id())
+            let counts = try await NoticeReachRepository(req.db).counts(of: [n.id], in: v.scope)
+            return try await NoticeItem(n, reach: counts[n.id]).encodeResponse(status: .created, for: req)
+        }
         api.get("units", ":id", "powers") { req async throws -> [PowerItemRow] in
             let v = try req.requireOpennessReader()
             return try await PowerListRepository(req.db).items(of: try req.id(), in: v.scope)
