@@ -24,6 +24,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+mkdir -p bench/results   # intake-group-commit.json and intake-one-commit-per-case.json: the figures as JSON
 run_once() {  # $1 = label, $2 = WANGGE_INTAKE_BATCH
   local data="$work/$1" port key
   mkdir -p "$data" "$work/client"
@@ -37,7 +38,7 @@ run_once() {  # $1 = label, $2 = WANGGE_INTAKE_BATCH
   echo "== $1 =="
   # The client keeps its own empty data directory so it never touches the server's database.
   WANGGE_DATA="$work/client" DATABASE_URL="" "$bin" bench --url "http://127.0.0.1:$port" --key "$key" \
-    --seconds "$seconds" --concurrency "$concurrency"
+    --seconds "$seconds" --concurrency "$concurrency" --out "bench/results/intake-$1.json"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 

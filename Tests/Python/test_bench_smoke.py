@@ -36,3 +36,24 @@ def test_district_benchmark_runs_end_to_end(tmp_path):
     assert storm["sync storm: first syncs answered"]["value"] == 20
     assert storm["sync storm: failures"]["value"] == 0
     assert "| figure | value |" in run.stdout
+
+
+def test_intake_benchmark_writes_its_figures(tmp_path):
+    """`wangge bench --out` (what scripts/bench.sh runs): every key of every figure present, intake's rate
+    against the same server's /healthz with its ratio and target, and no failed request."""
+    out = tmp_path / "intake.json"
+    with OwnServer(BIN, grids=1, extra_env={"WANGGE_OPEN311_POSTS_PER_MINUTE": "1000000000"}, prefix="wangge-bench-") as s:
+        key = s.run("apikey", "create", "--name", "bench-smoke").strip().splitlines()[-1]
+        env = dict(s.env, WANGGE_DATA=str(tmp_path / "client"), DATABASE_URL="")
+        run = subprocess.run([BIN, "bench", "--url", s.url, "--key", key, "--seconds", "1", "--concurrency", "2", "--out", str(out)],
+                             env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = {f["name"]: f for f in json.loads(out.read_text())}
+    for f in figures.values():
+        assert list(f) == ["baseline", "name", "pass", "ratio", "target", "unit", "value"], f
+    vs = figures["intake rate vs /healthz"]
+    assert vs["baseline"] == figures["healthz rate"]["value"] and vs["value"] == figures["intake rate"]["value"]
+    assert abs(vs["ratio"] - vs["value"] / vs["baseline"]) < 0.002 and vs["target"] == ">= 0.3"
+    assert figures["intake rate"]["value"] > 0
+    for phase in ("static", "healthz", "intake"):
+        assert figures[f"{phase} failures"]["value"] == 0 and figures[f"{phase} failures"]["pass"] is True

@@ -20,6 +20,59 @@ struct BenchCommand: AsyncCommand {
         var concurrency: Int?
         @Option(name: "service", help: "Open311 service_code to report under (default city_appearance.exposed_garbage)")
         var service: String?
+        @Option(name: "out", help: "Also write the figures as JSON to this file (the shape BENCHMARKS.md documents)")
+        var out: String?
+    }
+
+    /// One figure of the results file: its value, and where it has them its baseline measured in the
+    /// same run, the ratio to it, the target and whether it was met.
+    struct Figure: Codable, Equatable {
+        var name: String
+        var value: Double
+        var unit: String
+        var baseline: Double?
+        var ratio: Double?
+        var target: String?
+        var pass: Bool?
+
+        /// Every key is written, null where a figure has no baseline or target, like bench-district.py's.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(value, forKey: .value)
+            try c.encode(unit, forKey: .unit)
+            try c.encode(baseline, forKey: .baseline)
+            try c.encode(ratio, forKey: .ratio)
+            try c.encode(target, forKey: .target)
+            try c.encode(pass, forKey: .pass)
+        }
+    }
+
+    /// Intake's target as a ratio of the same server's /healthz rate, and its p99 limit in ms (issue 16).
+    static let intakeRatioTarget = 0.30
+    static let intakeP99Target = 25.0
+
+    /// The figures of a run: each phase's rate and latencies, intake's rate against the GET rates.
+    static func figures(static s: Phase, healthz h: Phase, intake i: Phase) -> [Figure] {
+        func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+        var out: [Figure] = []
+        for (key, p) in [("static", s), ("healthz", h), ("intake", i)] {
+            out.append(Figure(name: "\(key) rate", value: rounded(p.rate), unit: "req/s"))
+            out.append(Figure(name: "\(key) p50", value: rounded(p.percentile(0.5) * 1000), unit: "ms"))
+            out.append(Figure(name: "\(key) failures", value: Double(p.failures), unit: "responses", target: "0", pass: p.failures == 0))
+        }
+        let p99 = i.percentile(0.99) * 1000
+        out.append(Figure(name: "intake p99", value: rounded(p99), unit: "ms", target: "<= \(Int(intakeP99Target)) ms", pass: p99 <= intakeP99Target))
+        let ratio = h.rate > 0 ? i.rate / h.rate : 0
+        out.append(
+            Figure(
+                name: "intake rate vs /healthz", value: rounded(i.rate), unit: "req/s", baseline: rounded(h.rate), ratio: rounded(ratio),
+                target: ">= \(intakeRatioTarget)", pass: ratio >= intakeRatioTarget))
+        out.append(
+            Figure(
+                name: "middleware overhead: /healthz vs static", value: rounded(h.rate), unit: "req/s", baseline: rounded(s.rate),
+                ratio: s.rate > 0 ? rounded(h.rate / s.rate) : nil))
+        return out
     }
 
     var help: String { "Measure a running server: static GET, /healthz and durable case intake, reported as ratios" }
@@ -84,6 +137,12 @@ struct BenchCommand: AsyncCommand {
         let intake = results[2].rate
         console.print(String(format: "%@ %.2f", L10n.t("bench.ratio.static"), results[0].rate > 0 ? intake / results[0].rate : 0))
         console.print(String(format: "%@ %.2f", L10n.t("bench.ratio.healthz"), results[1].rate > 0 ? intake / results[1].rate : 0))
+        if let out = signature.out {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(Self.figures(static: results[0], healthz: results[1], intake: results[2]))
+            try data.write(to: URL(fileURLWithPath: out))
+        }
         if results.contains(where: { $0.failures > 0 }) { throw ExitCode(1) }
     }
 
