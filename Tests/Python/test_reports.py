@@ -75,8 +75,9 @@ def test_xlsx_and_csv_hold_the_apis_numbers(leader, figures):
     rows = list(book["指标"].iter_rows(values_only=True))
     assert rows[0][:7] == ("指标", "数值", "单位", "分子", "分母", "样本数 n", "公式")
     by_name = {row[0]: row for row in rows[1:]}
-    # Every measure of the registry: the eleven of the cases, register coverage and visit coverage.
-    assert len(by_name) == len(figures["measures"]) == 13
+    # Every measure of the registry: the eleven of the cases, register coverage and visit coverage, and the
+    # three of participation (报到党员服务率, 服务市场满意率, 志愿者参与率).
+    assert len(by_name) == len(figures["measures"]) == 16
     for m in figures["measures"]:
         row = by_name[m["name"]]
         assert row[3] == m["numerator"] and row[4] == m["denominator"] and row[5] == m["n"], (m["id"], row)
