@@ -142,6 +142,24 @@ struct MeasuresTests {
         #expect(MeasurePeriod(from: SimpleDate(iso: "2026-11-02")!, to: SimpleDate(iso: "2026-10-30")!) == nil)
     }
 
+    @Test("a period cut into whole months and the days around them, for the coarse roll-ups")
+    func periodParts() throws {
+        func cut(_ from: String, _ to: String) throws -> String {
+            let p = try #require(MeasurePeriod(from: SimpleDate(iso: from)!, to: SimpleDate(iso: to)!))
+            let months = p.parts.months.map { "\($0.lowerBound)…\($0.upperBound)" } ?? "-"
+            return ([months] + p.parts.days.map { "\($0.from)~\($0.to)" }).joined(separator: " ")
+        }
+        #expect(try cut("2026-11-01", "2026-11-30") == "2026-11…2026-11")
+        #expect(try cut("2026-11-02", "2026-11-30") == "- 2026-11-02~2026-11-30")
+        #expect(try cut("2026-11-01", "2026-11-29") == "- 2026-11-01~2026-11-29")
+        #expect(try cut("2026-11-05", "2026-11-05") == "- 2026-11-05~2026-11-05")
+        #expect(try cut("2026-10-30", "2026-11-02") == "- 2026-10-30~2026-11-02")
+        #expect(try cut("2026-10-30", "2026-12-31") == "2026-11…2026-12 2026-10-30~2026-10-31")
+        #expect(try cut("2026-01-01", "2026-03-15") == "2026-01…2026-02 2026-03-01~2026-03-15")
+        #expect(try cut("2025-12-31", "2027-01-01") == "2026-01…2026-12 2025-12-31~2025-12-31 2027-01-01~2027-01-01")
+        #expect(try cut("2024-02-01", "2024-02-29") == "2024-02…2024-02")
+    }
+
     @Test("every measure and counter has its name and formula in the table")
     func strings() {
         for m in Measures.all {

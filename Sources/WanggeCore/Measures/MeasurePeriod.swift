@@ -76,6 +76,19 @@ public struct MeasurePeriod: Sendable, Hashable {
         return out
     }
 
+    /// The period cut for the coarse roll-ups: the whole calendar months inside it (read from the
+    /// per-month rows) and the days before the first of them and after the last (read day by day).
+    /// A period inside one month that is not the whole month is all days.
+    public var parts: (months: ClosedRange<MeasureMonth>?, days: [MeasurePeriod]) {
+        let firstWhole = from.day == 1 ? MeasureMonth(from) : MeasureMonth(from).next
+        let lastWhole = to == MeasureMonth(to).last ? MeasureMonth(to) : MeasureMonth(to).previous
+        guard firstWhole <= lastWhole else { return (nil, [self]) }
+        var days: [MeasurePeriod] = []
+        if let head = MeasurePeriod(from: from, to: firstWhole.previous.last), from < firstWhole.first { days.append(head) }
+        if let tail = MeasurePeriod(from: lastWhole.next.first, to: to), to > lastWhole.last { days.append(tail) }
+        return (firstWhole...lastWhole, days)
+    }
+
     /// Whether the period is exactly one calendar month.
     public var month: MeasureMonth? {
         let m = MeasureMonth(from)

@@ -20,7 +20,8 @@ public struct Restatement: Sendable, Equatable {
 
 /// Reads the measures' roll-ups for a unit in scope: totals, series over time, by category, by
 /// channel and by child unit. Every read is a sum over the roll-up rows of one unit and a range of
-/// days, never a pass over the cases.
+/// days, never a pass over the cases; totals and series come from the per-day rows, categories,
+/// channels and the work per person from the per-month rows where the period holds whole months.
 public struct MeasureRepository: Sendable, SQLRepository {
     let db: any Database
 
@@ -45,14 +46,36 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     func range(_ p: MeasurePeriod) -> SQLQueryString { "day >= \(bind: p.from.description) AND day <= \(bind: p.to.description)" }
 
+    /// The rows of a period with `columns`, as a sub-query: the whole months from the per-month table
+    /// `coarse`, the days around them from the per-day table `fine` (see `MeasurePeriod.parts`).
+    func monthsAndDays(_ p: MeasurePeriod, coarse: String, fine: String, columns: String, where unit: SQLQueryString) -> SQLQueryString {
+        let parts = p.parts
+        var selects: [SQLQueryString] = parts.days.map { "SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: fine) WHERE \(unit) AND \(range($0))" }
+        if let months = parts.months {
+            selects.append(
+                """
+                SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: coarse) WHERE \(unit) \
+                AND month >= \(bind: months.lowerBound.description) AND month <= \(bind: months.upperBound.description)
+                """)
+        }
+        return "(\(selects.joined(separator: " UNION ALL ")))"
+    }
+
+    /// The work per person of the units `unit` selects, whole months from their per-month rows.
+    func workload(_ p: MeasurePeriod, where unit: SQLQueryString) -> SQLQueryString {
+        monthsAndDays(p, coarse: MeasureRollup.Coarse.workload, fine: "case_workload", columns: "unit_id, person, steps", where: unit)
+    }
+
     /// The unit's counters over the period, the work per person and the registers' counts included.
     public func totals(_ unit: UUID, _ period: MeasurePeriod) async throws -> TallyCounts {
-        let row = try await sql.raw("SELECT \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id = \(bind: unit) AND \(range(period))").first()
+        let row = try await sql.raw(
+            "SELECT \(unsafeRaw: Self.sums) FROM \(unsafeRaw: MeasureRollup.Coarse.daily) WHERE unit_id = \(bind: unit) AND \(range(period))"
+        ).first()
         var t = try row.map(Self.counts) ?? TallyCounts()
         let work = try await sql.raw(
             """
             SELECT CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people \
-            FROM case_workload WHERE unit_id = \(bind: unit) AND \(range(period))
+            FROM \(workload(period, where: "unit_id = \(bind: unit)")) w
             """
         ).first()
         t[.workSteps] = try work?.decode(column: "steps", as: Int.self) ?? 0
@@ -67,13 +90,19 @@ public struct MeasureRepository: Sendable, SQLRepository {
     static func place(_ unit: UnitRow) -> RegisterTallies.Place { .init(id: unit.id, path: unit.path, isTop: unit.parentID == nil) }
 
     /// The unit's counters grouped by `column` (day, category_key or channel), in key order.
+    /// By day or month it reads the per-day roll-up; by category or channel the per-month one for
+    /// whole months and the fine rows for the days around them.
     public func grouped(_ unit: UUID, _ period: MeasurePeriod, by column: Grouping) async throws -> [(key: String, counts: TallyCounts)] {
         let key = column.expression
+        let source: SQLQueryString
+        switch column {
+        case .day, .month: source = "(SELECT * FROM \(unsafeRaw: MeasureRollup.Coarse.daily) WHERE unit_id = \(bind: unit) AND \(range(period)))"
+        case .category, .channel:
+            let columns = (["category_key", "channel"] + Tally.perCase.map(\.rawValue)).joined(separator: ", ")
+            source = monthsAndDays(period, coarse: MeasureRollup.Coarse.monthly, fine: "case_tallies", columns: columns, where: "unit_id = \(bind: unit)")
+        }
         let rows = try await sql.raw(
-            """
-            SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id = \(bind: unit) AND \(range(period)) \
-            GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)
-            """
+            "SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: Self.sums) FROM \(source) t GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)"
         ).all()
         return try rows.map { row -> (key: String, counts: TallyCounts) in (try row.decode(column: "k", as: String.self), try Self.counts(row)) }
     }
@@ -112,14 +141,17 @@ public struct MeasureRepository: Sendable, SQLRepository {
         guard !ids.isEmpty else { return [:] }
         var byUnit: [UUID: TallyCounts] = [:]
         for row in try await sql.raw(
-            "SELECT unit_id, \(unsafeRaw: Self.sums) FROM case_tallies WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id"
+            """
+            SELECT unit_id, \(unsafeRaw: Self.sums) FROM \(unsafeRaw: MeasureRollup.Coarse.daily) \
+            WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id
+            """
         ).all() {
             byUnit[try row.decode(column: "unit_id", as: UUID.self)] = try Self.counts(row)
         }
         for row in try await sql.raw(
             """
-            SELECT unit_id, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people FROM case_workload \
-            WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id
+            SELECT unit_id, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people \
+            FROM \(workload(period, where: "unit_id IN (\(binds: ids))")) w GROUP BY unit_id
             """
         ).all() {
             let id = try row.decode(column: "unit_id", as: UUID.self)

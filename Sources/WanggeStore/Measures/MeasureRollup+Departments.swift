@@ -58,23 +58,10 @@ extension MeasureRollup {
                 merged[key, default: TallyCounts()] += change.counts
             }
         }
-        let rows = merged.filter { !$0.value.isZero }.map { ($0.key, $0.value) }
-        let columns = ["unit_id", "department_key", "day", "category_key", "channel"] + perCase.map(\.rawValue)
-        let update = perCase.map { "\($0.rawValue) = case_department_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            let values = rows[start..<min(rows.count, start + 500)].map { key, counts -> SQLQueryString in
-                """
-                (\(bind: key.unit), \(bind: key.department), \(bind: key.day), \(bind: key.category), \(bind: key.channel), \
-                \(binds: perCase.map { counts[$0] }))
-                """
-            }
-            try await sql.raw(
-                """
-                INSERT INTO case_department_tallies (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", ")) \
-                ON CONFLICT (unit_id, department_key, day, category_key, channel) DO UPDATE SET \(unsafeRaw: update)
-                """
-            ).run()
+        let rows = merged.filter { !$0.value.isZero }.map { key, counts in
+            (key.unit, [key.department, key.day, key.category, key.channel], counts)
         }
+        try await upsert("case_department_tallies", keys: ["department_key", "day", "category_key", "channel"], rows, on: sql)
     }
 
     struct DepartmentKey: Hashable {

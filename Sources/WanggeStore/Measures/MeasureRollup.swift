@@ -118,19 +118,8 @@ public enum MeasureRollup {
         var merged: [Key: TallyCounts] = [:]
         for (key, counts) in changes { merged[key, default: TallyCounts()] += counts }
         let rows = merged.filter { !$0.value.isZero }.map { ($0.key, $0.value) }
-        let columns = ["unit_id", "day", "category_key", "channel"] + perCase.map(\.rawValue)
-        let update = perCase.map { "\($0.rawValue) = case_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            let values = rows[start..<min(rows.count, start + 500)].map { key, counts -> SQLQueryString in
-                "(\(bind: key.unit), \(bind: key.day), \(bind: key.category), \(bind: key.channel), \(binds: perCase.map { counts[$0] }))"
-            }
-            try await sql.raw(
-                """
-                INSERT INTO case_tallies (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", ")) \
-                ON CONFLICT (unit_id, day, category_key, channel) DO UPDATE SET \(unsafeRaw: update)
-                """
-            ).run()
-        }
+        try await upsert("case_tallies", keys: ["day", "category_key", "channel"], rows.map { ($0.0.unit, [$0.0.day, $0.0.category, $0.0.channel], $0.1) }, on: sql)
+        try await Coarse.add(rows, on: sql)
     }
 
     static func restate(_ rows: [(Key, TallyCounts)], step: Step, caseID: UUID, on sql: any SQLDatabase) async throws {
@@ -160,6 +149,7 @@ public enum MeasureRollup {
             ON CONFLICT (unit_id, day, person) DO UPDATE SET steps = case_workload.steps + excluded.steps
             """
         ).run()
+        try await Coarse.addWork(steps, on: sql)
     }
 
     // MARK: Rebuilding from the cases
@@ -171,7 +161,7 @@ public enum MeasureRollup {
     public static func rebuild(_ db: any Database) async throws -> Int { try await rebuild(on: db.sql) }
 
     @discardableResult
-    static func rebuild(on sql: any SQLDatabase, departments: Bool = true) async throws -> Int {
+    static func rebuild(on sql: any SQLDatabase, departments: Bool = true, coarse: Bool = true) async throws -> Int {
         let frozen = try await MeasureMonths.frozen(on: sql).map(\.description)
         let notFrozen = Self.notFrozen(frozen)
         try await sql.raw("DELETE FROM case_tallies WHERE \(notFrozen("day"))").run()
@@ -181,6 +171,7 @@ public enum MeasureRollup {
             try await sql.raw("DELETE FROM case_department_tallies WHERE \(notFrozen("day"))").run()
             try await countDepartments(sign: 1, frozen: frozen, on: sql)
         }
+        if coarse { try await Coarse.refresh(units: nil, frozen: frozen, on: sql) }
         let months = try await sql.raw("SELECT COUNT(DISTINCT substr(day, 1, 7)) AS n FROM case_tallies WHERE \(notFrozen("day"))").first()?
             .decode(column: "n", as: Int.self)
         return months ?? 0
@@ -254,6 +245,7 @@ public enum MeasureRollup {
         try await rebase()
         try await count(sign: 1, under: newPath, frozen: frozen, on: db.sql)
         try await countDepartments(sign: 1, under: newPath, frozen: frozen, on: db.sql)
+        try await Coarse.refresh(units: Coarse.moved(path, newPath), frozen: frozen, on: db.sql)
     }
 }
 

@@ -53,8 +53,8 @@ struct CreateCaseTallies: AsyncMigration {
 /// Counts the cases already stored into the roll-ups, in one set-based pass.
 struct BackfillCaseTallies: AsyncMigration {
     func prepare(on db: any Database) async throws {
-        // The department roll-ups come later, with their own table and backfill.
-        try await MeasureRollup.rebuild(on: db.sql, departments: false)
+        // The department and coarse roll-ups come later, with their own tables and backfills.
+        try await MeasureRollup.rebuild(on: db.sql, departments: false, coarse: false)
     }
 
     func revert(on db: any Database) async throws {

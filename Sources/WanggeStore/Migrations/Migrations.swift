@@ -66,6 +66,7 @@ public enum StoreMigrations {
             UpdateCouncilProposalsAddCaseID(),
             CreateResidentPhoneIndex(),
             CreateNoticeReach(),
+            CreateCoarseTallies(),
         ]
     }
 }
