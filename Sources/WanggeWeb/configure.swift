@@ -55,6 +55,7 @@ public func configure(
     app.routes.defaultMaxBodySize = "2mb"
 
     app.middleware = Middlewares()
+    if BareRoute.isEnabled(env) { app.middleware.use(BareRoute()) }
     if app.environment != .testing { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     // Security headers outermost, so that error pages (403, 404, 500) carry them too.
     app.middleware.use(SecurityHeaders())

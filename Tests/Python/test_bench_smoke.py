@@ -5,13 +5,18 @@ the script measures answered 2xx at least once, that every first sync was answer
 results file has the shape BENCHMARKS.md documents."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+from xml.etree import ElementTree
+
+import requests
 
 from own_server import OwnServer
 
 BIN = os.environ.get("WANGGE_BIN", "")
 SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-district.py")
+REPORT = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-report.py")
 
 
 def test_district_benchmark_runs_end_to_end(tmp_path):
@@ -39,21 +44,63 @@ def test_district_benchmark_runs_end_to_end(tmp_path):
 
 
 def test_intake_benchmark_writes_its_figures(tmp_path):
-    """`wangge bench --out` (what scripts/bench.sh runs): every key of every figure present, intake's rate
-    against the same server's /healthz with its ratio and target, and no failed request."""
-    out = tmp_path / "intake.json"
-    with OwnServer(BIN, grids=1, extra_env={"WANGGE_OPEN311_POSTS_PER_MINUTE": "1000000000"}, prefix="wangge-bench-") as s:
+    """`wangge bench --out` (what scripts/bench.sh runs, with wrk): every key of every figure present, intake's
+    rate against the same server's /healthz, /healthz against the bare route, the paced p99, no failed request;
+    then bench-report.py's row check and its gathering into latest.json, a Markdown table and an SVG chart."""
+    out = tmp_path / "intake-smoke.json"
+    env_extra = {"WANGGE_OPEN311_POSTS_PER_MINUTE": "1000000000", "WANGGE_BENCH_BARE": "1"}
+    with OwnServer(BIN, grids=1, extra_env=env_extra, prefix="wangge-bench-") as s:
         key = s.run("apikey", "create", "--name", "bench-smoke").strip().splitlines()[-1]
         env = dict(s.env, WANGGE_DATA=str(tmp_path / "client"), DATABASE_URL="")
         run = subprocess.run([BIN, "bench", "--url", s.url, "--key", key, "--seconds", "1", "--concurrency", "2", "--out", str(out)],
                              env=env, capture_output=True, text=True, timeout=300)
+        bare = requests.get(s.url + "/bench/bare", timeout=10)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert bare.status_code == 200 and bare.text == "ok"
     figures = {f["name"]: f for f in json.loads(out.read_text())}
     for f in figures.values():
         assert list(f) == ["baseline", "name", "pass", "ratio", "target", "unit", "value"], f
     vs = figures["intake rate vs /healthz"]
     assert vs["baseline"] == figures["healthz rate"]["value"] and vs["value"] == figures["intake rate"]["value"]
     assert abs(vs["ratio"] - vs["value"] / vs["baseline"]) < 0.002 and vs["target"] == ">= 0.3"
-    assert figures["intake rate"]["value"] > 0
-    for phase in ("static", "healthz", "intake"):
+    middleware = figures["middleware overhead: /healthz vs the bare route"]
+    assert middleware["baseline"] == figures["bare route rate"]["value"] > 0 and middleware["target"] == ">= 0.5"
+    assert figures["intake p99 at 80 % of its top rate"]["target"] == "<= 25 ms"
+    assert figures["intake rate"]["value"] > 0 and figures["intake cases acknowledged"]["value"] > 0
+    for phase in ("bare route", "static", "healthz", "intake", "intake paced"):
         assert figures[f"{phase} failures"]["value"] == 0 and figures[f"{phase} failures"]["pass"] is True
+
+    # The report: a copy of the script in a tree of its own, so the repository's results stay as they are.
+    tree = tmp_path / "tree"
+    (tree / "scripts").mkdir(parents=True)
+    (tree / "bench" / "results").mkdir(parents=True)
+    shutil.copy(REPORT, tree / "scripts" / "bench-report.py")
+    shutil.copy(out, tree / "bench" / "results" / "intake-smoke.json")
+    (tree / "BENCHMARKS.md").write_text("# B\n<!-- latest:begin -->\nold\n<!-- latest:end -->\nkept\n")
+    acknowledged = int(figures["intake cases acknowledged"]["value"])
+    short = subprocess.run([sys.executable, str(tree / "scripts" / "bench-report.py"), "--rows", str(tree / "bench" / "results" / "intake-smoke.json"),
+                            str(acknowledged - 1)], capture_output=True, text=True)
+    assert short.returncode == 1 and "1 missing" in short.stdout, short.stdout + short.stderr
+    ok = subprocess.run([sys.executable, str(tree / "scripts" / "bench-report.py"), "--rows", str(tree / "bench" / "results" / "intake-smoke.json"),
+                         str(acknowledged)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    report = subprocess.run([sys.executable, str(tree / "scripts" / "bench-report.py")], capture_output=True, text=True)
+    assert report.returncode == 0, report.stdout + report.stderr
+    latest = json.loads((tree / "bench" / "results" / "latest.json").read_text())
+    names = {f["name"] for f in latest}
+    assert "intake-smoke / intake acknowledged cases without a row" in names and "intake-smoke / intake rate vs /healthz" in names
+    doc = (tree / "BENCHMARKS.md").read_text()
+    assert "old" not in doc and doc.endswith("kept\n") and "| intake-smoke / intake rate vs /healthz |" in doc
+    chart = ElementTree.parse(tree / "bench" / "results" / "latest.svg").getroot()
+    assert chart.tag.endswith("svg") and len([e for e in chart.iter() if e.tag.endswith("rect")]) >= 3
+
+
+def test_geo_benchmark_writes_its_figures(tmp_path):
+    """`wangge bench --geo`: point → grid in-process, the index against the scan, no server."""
+    out = tmp_path / "geo.json"
+    env = dict(os.environ, WANGGE_DATA=str(tmp_path / "data"), DATABASE_URL="")
+    run = subprocess.run([BIN, "bench", "--geo", "--lookups", "20000", "--out", str(out)], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = json.loads(out.read_text())
+    assert [f["target"] for f in figures] == [">= 1000000", ">= 50"]
+    assert figures[1]["baseline"] > 0 and figures[1]["value"] > figures[1]["baseline"]

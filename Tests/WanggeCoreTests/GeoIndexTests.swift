@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import WanggeCore
 
-/// Deterministic random numbers so a failure can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct GeoIndexTests {
     /// 50 × 30 irregular quadrilaterals tiling a district (1,500 grids), with every 7th left
     /// out so some points fall in gaps and need the nearest grid.
@@ -57,6 +45,22 @@ struct SeededRandom: RandomNumberGenerator {
             if brute != nil { located += 1 }
         }
         #expect(located > 800)
+    }
+
+    @Test("areas too large for the lattice are tested in input order with the listed ones, as a scan would")
+    func largeAreasKeepInputOrder() {
+        let grids = Self.district()
+        // A district-sized area in the middle of the list and one at the front: both are tested everywhere.
+        let whole = Shapes.area(116.29, 39.84, 116.51, 39.95)
+        let entries = [(-1, Shapes.area(116.35, 39.86, 116.45, 39.90))] + grids.prefix(700) + [(-2, whole)] + grids.dropFirst(700)
+        let index = GeoIndex(entries, cellDegrees: 0.0005)
+        var inLarge = 0
+        for p in Self.randomPoints(3000, seed: 19) {
+            let found = index.locate(p)
+            #expect(found == index.scan(p) && found == entries.first { $0.1.contains(p) }?.0, "at \(p)")
+            if found == -1 || found == -2 { inLarge += 1 }
+        }
+        #expect(inLarge > 300 && index.everywhere.count == 2)
     }
 
     @Test func verticesAndEdgesGoToTheFirstArea() {

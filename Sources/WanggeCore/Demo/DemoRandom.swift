@@ -152,3 +152,17 @@ enum DemoText {
         return dayNumber(y, date.month, d)
     }
 }
+
+/// SplitMix64 as a standard `RandomNumberGenerator`: the same sequence for a seed on every machine,
+/// for tests and benchmarks that want replayable random inputs (not for the demo district, see above).
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -63,10 +63,34 @@ public struct GeoIndex<ID: Hashable & Sendable>: Sendable {
         // A point on an edge may fall in the neighbouring cell, so the probe is a tiny box.
         let e = GeoPolygon.epsilon
         let probe = GeoBox(minLon: p.lon - e, minLat: p.lat - e, maxLon: p.lon + e, maxLat: p.lat + e)
-        for i in candidates(in: probe) where boxes[i].intersects(probe) && entries[i].area.contains(p) {
-            return entries[i].id
+        let cell = cellOf(lon: probe.minLon, lat: probe.minLat)
+        guard cell == cellOf(lon: probe.maxLon, lat: probe.maxLat) else {
+            for i in candidates(in: probe) where boxes[i].intersects(probe) && entries[i].area.contains(p) { return entries[i].id }
+            return nil
+        }
+        // The usual case, a probe inside one cell: its list and `everywhere` are each ascending and
+        // share no area, so walking both in step tests areas in input order without allocating.
+        let listed = buckets[cell] ?? []
+        var a = 0, b = 0
+        while a < listed.count || b < everywhere.count {
+            let i: Int
+            if b == everywhere.count || (a < listed.count && listed[a] < everywhere[b]) {
+                i = listed[a]
+                a += 1
+            } else {
+                i = everywhere[b]
+                b += 1
+            }
+            if boxes[i].intersects(probe) && entries[i].area.contains(p) { return entries[i].id }
         }
         return nil
+    }
+
+    /// The first area containing `p` by testing every area in input order: what `locate` answers, at
+    /// the cost of a scan (the benchmark's baseline and the tests' oracle).
+    public func scan(_ p: GeoPoint) -> ID? {
+        guard p.isValid else { return nil }
+        return entries.first { $0.area.contains(p) }?.id
     }
 
     /// The containing area at 0 m, else the nearest within `maxMeters` (ties go to the earlier

@@ -17,9 +17,11 @@ extension L10n {
         "bench.phase.static": ("静态文件 GET    ", "static GET      "),
         "bench.phase.healthz": ("健康检查 GET    ", "health check GET"),
         "bench.phase.intake": ("案件受理 POST   ", "case intake POST"),
-        "bench.header": ("每段 {0} 秒，并发 {1}：", "{0} s per phase, {1} in flight:"),
+        "bench.header": ("每段 {0} 秒，{1} 个连接（wrk）：", "{0} s per phase, {1} connections (wrk):"),
         "bench.failures": ("失败 {0}", "{0} failed"),
-        "bench.ratio.static": ("受理速率 ÷ 静态 GET 速率 =", "intake rate ÷ static GET rate ="),
-        "bench.ratio.healthz": ("受理速率 ÷ 健康检查速率 =", "intake rate ÷ health check rate ="),
+        "bench.phase.bare": ("空路由 GET      ", "bare route GET  "),
+        "bench.phase.paced": ("受理 80% 速率   ", "intake at 80 %  "),
+        "bench.wrk_missing": ("找不到 wrk（apt-get install wrk）", "wrk is missing (apt-get install wrk)"),
+        "bench.wrk_failed": ("wrk 没有给出结果：{0}", "wrk gave no result: {0}"),
     ]
 }
