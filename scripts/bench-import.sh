@@ -4,8 +4,10 @@
 # as a ratio (sqlite3's seconds / Wangge's seconds; the target is ≥ 0.5) with Wangge's peak RSS
 # (target ≤ 256 MB). The files are written as Excel on Chinese Windows saves them (GBK, CRLF) by
 # scripts/bench-import-data.py into a small demo district's grids; the households go in first
-# (timed too). Builds once, release by default (WANGGE_BUILD=debug for a quick look; WANGGE_BIN=path
-# uses a binary built already).
+# (timed too). Then the export of the same residents (`wangge export residents -o`, streamed a page
+# at a time, masked) against `sqlite3 -csv` of the same columns from the same database (target ≥ 0.5,
+# memory flat). The figures go to bench/results/import.json as well. Builds once, release by default
+# (WANGGE_BUILD=debug for a quick look; WANGGE_BIN=path uses a binary built already).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -52,3 +54,29 @@ printf '  sqlite3 INSERT … SELECT  %8.2f s                 (the same rows into
 awk -v b="$base" -v o="$ours" 'BEGIN { printf "  ratio (sqlite3 .import / wangge) %.3f   target >= 0.50\n", b / o }'
 awk -v f="$floor" -v o="$ours" 'BEGIN { printf "  ratio (SQLite floor / wangge)    %.3f\n", f / o }'
 awk -v r="$ours_rss" 'BEGIN { printf "  peak RSS %d MB            target <= 256 MB\n", r }'
+
+measure sqlite3 -csv "$WANGGE_DATA/wangge.sqlite" \
+  "SELECT r.name, r.id_number, r.document_number, r.phone, h.number, r.relation, r.residence_type FROM residents r LEFT JOIN households h ON h.id = r.household_id ORDER BY r.name, r.id"
+csv_base=$secs
+measure "$bin" export residents -o "$work/export.csv"; exported=$secs export_rss=$rss
+echo "== export of the same residents =="
+printf '  sqlite3 -csv            %8.2f s                 (baseline: the same columns, raw)\n' "$csv_base"
+printf '  wangge export residents %8.2f s   %5s MB peak   (%s lines)\n' "$exported" "$export_rss" "$(wc -l < "$work/export.csv")"
+awk -v b="$csv_base" -v o="$exported" 'BEGIN { printf "  ratio (sqlite3 -csv / wangge)    %.3f   target >= 0.50\n", b / o }'
+mkdir -p bench/results
+python3 - "$base" "$ours" "$ours_rss" "$floor" "$csv_base" "$exported" "$export_rss" "$residents" >bench/results/import.json <<'PY'
+import json, sys
+base, ours, rss, floor, csv_base, exported, export_rss = map(float, sys.argv[1:8])
+n = int(sys.argv[8])
+def f(name, value, unit, baseline=None, ratio=None, target=None, passed=None):
+    return {"name": name, "value": round(value, 3), "unit": unit, "baseline": baseline, "ratio": ratio, "target": target, "pass": passed}
+r, e = round(base / ours, 3), round(csv_base / exported, 3)
+print(json.dumps([
+    f(f"import of {n:,} residents", ours, "s", base, r, ">= 0.5", r >= 0.5),
+    f("import against SQLite's floor (the same rows into Wangge's schema)", ours, "s", floor, round(floor / ours, 3)),
+    f("import peak RSS", rss, "MB", target="<= 256 MB", passed=rss <= 256),
+    f(f"export of {n:,} residents (streamed, masked)", exported, "s", csv_base, e, ">= 0.5", e >= 0.5),
+    f("export peak RSS", export_rss, "MB", target="<= 256 MB", passed=export_rss <= 256),
+], indent=2, ensure_ascii=False))
+PY
+echo "  → bench/results/import.json"

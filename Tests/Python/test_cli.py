@@ -51,3 +51,18 @@ def test_usage_errors_exit_2():
 def test_unmasked_export_needs_a_reason():
     out = run("export", "residents", "--unmasked", "-o", os.devnull)
     assert out.returncode == 1 and "原因" in out.stderr
+
+
+def test_export_streams_to_a_file_that_appears_only_when_complete(tmp_path):
+    """`wangge export residents -o FILE` writes a page at a time into FILE.partial and renames it once the
+    audit entry is written; the same rows as on standard output; a file that cannot be written leaves nothing."""
+    target = tmp_path / "residents.csv"
+    out = run("export", "residents", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert target.exists() and not (tmp_path / "residents.csv.partial").exists()
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") > 100
+    printed = subprocess.run([BIN, "export", "residents"], env=dict(os.environ, WANGGE_DATA=DATA), capture_output=True, timeout=300)
+    assert printed.returncode == 0 and printed.stdout == data
+    bad = run("export", "residents", "-o", str(tmp_path / "no-such-dir" / "r.csv"))
+    assert bad.returncode != 0 and not (tmp_path / "no-such-dir").exists()

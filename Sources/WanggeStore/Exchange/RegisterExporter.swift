@@ -16,55 +16,81 @@ public struct RegisterExporter: Sendable, SQLRepository {
         self.cipher = cipher
     }
 
+    /// The whole CSV in memory (BOM and header first): for the web's downloads of a part of the tree.
     public func csv(_ kind: ImportKind, in scope: Scope, role: Role, reveal: Bool, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Data {
+        var out = Data()
+        _ = try await stream(kind, in: scope, role: role, reveal: reveal, progress: progress) { out.append(contentsOf: $0.utf8) }
+        return out
+    }
+
+    /// Writes the CSV through `write` a page at a time (BOM and header first), so a district's million
+    /// residents never sit in memory together; households and residents are read by key, never by
+    /// OFFSET. Returns the data rows written.
+    public func stream(
+        _ kind: ImportKind, in scope: Scope, role: Role, reveal: Bool, pageSize: Int = 2000, progress: @escaping @Sendable (Int) -> Void = { _ in },
+        write: (String) async throws -> Void
+    ) async throws -> Int {
         let showFull = reveal && role.mayUnmask
-        var writer = CSVWriter(header: ImportColumns.of(kind).map(\.header))
+        try await write("\u{FEFF}" + CSVWriter.line(ImportColumns.of(kind).map(\.header)))
         let grids = Dictionary(uniqueKeysWithValues: try await UnitRepository(db).all(in: .everything, level: .grid).map { ($0.id, $0.code) })
+        var done = 0
+        func page(_ rows: [[String]]) async throws {
+            guard !rows.isEmpty else { return }
+            try await write(rows.map(CSVWriter.line).joined())
+            done += rows.count
+            progress(done)
+        }
         switch kind {
         case .buildings:
-            for b in try await PlaceRepository(db).buildings(inGrid: nil, limit: Int.max, in: scope) {
-                writer.append([
-                    CSVWriter.textCell(b.code), b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
-                    String(b.lon), String(b.lat), CSVWriter.textCell(b.unitID.flatMap { grids[$0] } ?? ""),
-                ])
-            }
+            try await page(
+                try await PlaceRepository(db).buildings(inGrid: nil, limit: Int.max, in: scope).map { b in
+                    [
+                        CSVWriter.textCell(b.code), b.name, b.address, L10n.t("building.\(b.kind)"), b.floors.map(String.init) ?? "",
+                        String(b.lon), String(b.lat), CSVWriter.textCell(b.unitID.flatMap { grids[$0] } ?? ""),
+                    ]
+                })
         case .households:
             struct H: Decodable { var number: String; var address: String; var code: String?; var room: String?; var unit_id: UUID?; var kind: String }
-            let rows = try await sql.raw(
-                """
-                SELECT h.number, h.address, b.code, h.room, h.unit_id, h.kind FROM households h LEFT JOIN buildings b ON b.id = h.building_id \
-                WHERE \(scope.condition("h.unit_id")) ORDER BY h.number
-                """
-            ).all(decoding: H.self)
-            for h in rows {
-                writer.append([
-                    CSVWriter.textCell(h.number), h.address, CSVWriter.textCell(h.code ?? ""), h.room ?? "", CSVWriter.textCell(h.unit_id.flatMap { grids[$0] } ?? ""),
-                    L10n.t("household.\(h.kind)"),
-                ])
+            var last: String?
+            while true {
+                let after: SQLQueryString = last.map { "AND h.number > \(bind: $0)" } ?? ""
+                let rows = try await sql.raw(
+                    """
+                    SELECT h.number, h.address, b.code, h.room, h.unit_id, h.kind FROM households h LEFT JOIN buildings b ON b.id = h.building_id \
+                    WHERE \(scope.condition("h.unit_id")) \(after) ORDER BY h.number LIMIT \(bind: max(1, pageSize))
+                    """
+                ).all(decoding: H.self)
+                guard let end = rows.last else { break }
+                last = end.number
+                try await page(
+                    rows.map { h in
+                        [
+                            CSVWriter.textCell(h.number), h.address, CSVWriter.textCell(h.code ?? ""), h.room ?? "",
+                            CSVWriter.textCell(h.unit_id.flatMap { grids[$0] } ?? ""), L10n.t("household.\(h.kind)"),
+                        ]
+                    })
             }
         case .residents:
             let people = ResidentRepository(db, cipher: cipher)
             let tagNames = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0.nameZh) })
-            var done = 0
             var last: ResidentRow?
             while true {
-                let page = try await people.page(after: last, in: scope)
-                guard let end = page.last else { break }
+                let rows = try await people.page(after: last, limit: max(1, pageSize), in: scope)
+                guard let end = rows.last else { break }
                 last = end
-                for r in try await people.views(page, role: role, reveal: showFull) {
-                    writer.append([
-                        r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
-                        CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
-                        r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
-                    ])
-                }
-                done += page.count
-                progress(done)
+                try await page(
+                    try await people.views(rows, role: role, reveal: showFull).map { r in
+                        [
+                            r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
+                            CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
+                            r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
+                        ]
+                    })
             }
         case .boundaries:
             throw StoreError(.invalid, "export.use_geojson")
         }
-        return writer.data
+        return done
     }
 
     /// Unit boundaries in scope as a GeoJSON FeatureCollection with code, name and level.

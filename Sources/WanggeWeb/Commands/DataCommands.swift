@@ -106,23 +106,61 @@ struct ExportCommand: AsyncCommand {
         let reason = signature.unmasked ? try Unmask.reason(signature.reason) : nil
         let scope = try await commandScope(app, unitCode: signature.unit)
         let exporter = RegisterExporter(app.db, cipher: app.keys.cipher)
-        let data: Data
-        if kind == .boundaries {
-            data = Data(try await exporter.geojson(in: scope).utf8)
-        } else {
-            // The command line runs as the operator of the machine; it exports as an operator would.
-            data = try await exporter.csv(kind, in: scope, role: .operator_, reveal: signature.unmasked) { n in
-                FileHandle.standardError.write(Data("\r\(n) …".utf8))
-            }
+        // Written as it is read, a page at a time, so memory stays flat. To a file: into a partial file
+        // that takes the given name only after the audit entry (with the rows counted) is written. To
+        // standard output: the entry is written first, since what is printed cannot be taken back.
+        func detail(_ rows: Int?) -> String {
+            var text = DataController.exportDetail(rows: rows, unit: signature.unit, unmasked: signature.unmasked, via: "cli")
+            if let reason { text += "; " + AuditDetail(["reason": reason]).text }
+            return text
         }
-        var detail = DataController.exportDetail(kind == .boundaries ? nil : data, unit: signature.unit, unmasked: signature.unmasked, via: "cli")
-        if let reason { detail += "; " + AuditDetail(["reason": reason]).text }
-        try await app.auditCLI("export", object: "register", kind.rawValue, detail: detail)
-        if let out = signature.out {
-            guard FileManager.default.createFile(atPath: out, contents: data) else { throw StoreError(.invalid, "export.cannot_write", [out]) }
-            context.console.print("\(data.count) bytes → \(out)")
+        // A device or pipe (/dev/null, a FIFO) is written as it is: only a plain file is replaced.
+        let partial = signature.out.flatMap { out -> String? in
+            let type = (try? FileManager.default.attributesOfItem(atPath: out))?[.type] as? FileAttributeType
+            return type == nil || type == .typeRegular ? out + ".partial" : nil
+        }
+        let sink: FileHandle
+        if let out = signature.out, partial == nil {
+            try await app.auditCLI("export", object: "register", kind.rawValue, detail: detail(nil))
+            guard let file = FileHandle(forWritingAtPath: out) else { throw StoreError(.invalid, "export.cannot_write", [out]) }
+            sink = file
+        } else if let partial {
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let file = FileHandle(forWritingAtPath: partial) else {
+                throw StoreError(.invalid, "export.cannot_write", [signature.out ?? partial])
+            }
+            sink = file
         } else {
-            FileHandle.standardOutput.write(data)
+            try await app.auditCLI("export", object: "register", kind.rawValue, detail: detail(nil))
+            sink = FileHandle.standardOutput
+        }
+        var bytes = 0
+        let rows: Int?
+        do {
+            if kind == .boundaries {
+                let text = try await exporter.geojson(in: scope)
+                try sink.write(contentsOf: Data(text.utf8))
+                bytes = text.utf8.count
+                rows = nil
+            } else {
+                // The command line runs as the operator of the machine; it exports as an operator would.
+                rows = try await exporter.stream(kind, in: scope, role: .operator_, reveal: signature.unmasked) { n in
+                    FileHandle.standardError.write(Data("\r\(n) …".utf8))
+                } write: { chunk in
+                    let data = Data(chunk.utf8)
+                    try sink.write(contentsOf: data)
+                    bytes += data.count
+                }
+            }
+            guard let out = signature.out else { return }
+            try sink.close()
+            guard let partial else { return }
+            try await app.auditCLI("export", object: "register", kind.rawValue, detail: detail(rows))
+            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+            try FileManager.default.moveItem(atPath: partial, toPath: out)
+            context.console.print("\(bytes) bytes → \(out)")
+        } catch {
+            if let partial { try? FileManager.default.removeItem(atPath: partial) }
+            throw error
         }
     }
 }

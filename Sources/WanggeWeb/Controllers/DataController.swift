@@ -198,7 +198,11 @@ enum DataController {
     /// What an export's audit entry says: how many rows, of which part of the tree, and whether
     /// ID numbers and phones went out unmasked.
     static func exportDetail(_ csv: Data?, unit: String?, unmasked: Bool, via: String) -> String {
-        AuditDetail(["rows": csv.map { String(rowCount($0)) }, "unit": unit, "unmasked": unmasked ? "yes" : "no", "via": via]).text
+        exportDetail(rows: csv.map(rowCount), unit: unit, unmasked: unmasked, via: via)
+    }
+
+    static func exportDetail(rows: Int?, unit: String?, unmasked: Bool, via: String) -> String {
+        AuditDetail(["rows": rows.map(String.init), "unit": unit, "unmasked": unmasked ? "yes" : "no", "via": via]).text
     }
 
     /// Data rows of a CSV export: rows end in CRLF and no register field holds a line break, so lines are rows.
