@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -76,6 +77,15 @@ struct PagesTests {
             #expect(byID.body.string.contains(Mask.idNumber(id)))
             #expect(nobody.body.string.contains("共 0 人"))
             #expect(tooLong.status == .badRequest)
+            // 尾号: four digits find every phone ending in them, and only those.
+            let phone = try #require(try await people.search(nil, limit: 50, in: .everything).rows.compactMap(\.phone).first)
+            let tail = String(phone.suffix(4))
+            let byTail = try await people.search(tail, limit: 500, in: .everything)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let expectedTail = try await sql.raw("SELECT id FROM residents WHERE phone LIKE \(bind: "%" + tail)").all().map { try $0.decode(column: "id", as: UUID.self) }.sorted()
+            #expect(byTail.rows.map(\.id).sorted() == expectedTail && !expectedTail.isEmpty && byTail.total == expectedTail.count)
+            let page = try await b.get("/residents?q=\(tail)")
+            #expect(page.body.string.contains("共 \(expectedTail.count) 人") && !page.body.string.contains(phone))
         }
     }
 

@@ -338,7 +338,7 @@ extension L10n {
         "unit.done.team": ("已增加网格力量", "Team member added"),
         "unit.done.unassign": ("已结束配备", "Assignment ended"),
         "residents.title": ("居民查询", "Find residents"),
-        "residents.placeholder": ("姓名、完整身份证号或手机号", "Name, whole ID number or phone"),
+        "residents.placeholder": ("姓名、完整身份证号、手机号或手机尾号四位", "Name, whole ID number, phone or its last four digits"),
         "residents.search": ("查询", "Search"),
         "residents.found": ("共 {0} 人", "{0} found"),
         "residents.age": ("{0} 岁", "{0} years"),

@@ -67,6 +67,7 @@ public enum StoreMigrations {
             CreateResidentPhoneIndex(),
             CreateNoticeReach(),
             CreateCoarseTallies(),
+            CreateResidentPhoneTailIndex(),
         ]
     }
 }

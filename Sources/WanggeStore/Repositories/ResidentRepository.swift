@@ -60,7 +60,8 @@ public struct ResidentRepository: Sendable, SQLRepository {
         return (r, row.idNumber.map(cipher.lookupHash))
     }
 
-    /// Residents in scope matching `query`: a name (prefix), a whole ID number, or a whole phone number.
+    /// Residents in scope matching `query`: a name (prefix), a whole ID number, a whole phone number,
+    /// or four digits as a phone's last four (尾号), found through an index on that expression.
     public func search(
         _ query: String?, gridID: UUID? = nil, householdID: UUID? = nil, tag: String? = nil,
         limit: Int = 50, offset: Int = 0, in scope: Scope
@@ -70,6 +71,7 @@ public struct ResidentRepository: Sendable, SQLRepository {
             let upper = q.uppercased()
             var terms: [SQLQueryString] = [namePrefix(q), "id_number_hash = \(bind: cipher.lookupHash(upper))"]
             if q.allSatisfy({ $0.isASCII && $0.isNumber }) { terms.append("phone = \(bind: q)") }
+            if q.count == 4 && q.allSatisfy({ $0.isASCII && $0.isNumber }) { terms.append("\(unsafeRaw: Self.phoneTail(sql)) = \(bind: q)") }
             condition = "\(condition) AND (\(terms.joined(separator: " OR ")))"
         }
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
@@ -103,6 +105,9 @@ public struct ResidentRepository: Sendable, SQLRepository {
     /// letter for case to matter, the same prefix is also stated as a range of the index (every name
     /// from `q` up to `q` followed by the last code point), which SQLite walks in a few milliseconds.
     /// PostgreSQL's LIKE keeps its own plan.
+    /// A phone's last four digits, the expression `CreateResidentPhoneTailIndex` indexes (no column of its own).
+    static func phoneTail(_ sql: any SQLDatabase) -> String { sql.dialect.name == "postgresql" ? "right(phone, 4)" : "substr(phone, -4)" }
+
     func namePrefix(_ q: String) -> SQLQueryString {
         let like: SQLQueryString = "name LIKE \(bind: Self.likePrefix(q)) ESCAPE '\\'"
         guard sql.dialect.name == "sqlite", !q.contains(where: { $0.isASCII && $0.isLetter }) else { return like }
