@@ -234,6 +234,12 @@ struct PagesTests {
             #expect(text.hasPrefix(WebFixture.residentHeader.replacingOccurrences(of: "身份证号,", with: "身份证号,其他证件号,")))
             #expect(text.matches(WebFixture.maskedIDPattern) && !text.matches(WebFixture.fullIDPattern))
             #expect(notAKind.status == .notFound)
+            // Streamed a page at a time: every resident once, and the audit entry counted them before the first byte.
+            let sql = try #require(app.db as? any SQLDatabase)
+            let residents = try await sql.raw("SELECT COUNT(*) AS n FROM residents").first()?.decode(column: "n", as: Int.self) ?? 0
+            #expect(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == residents + 1 && residents > 2000)
+            let entry = try await sql.raw("SELECT detail FROM audit_log WHERE action = 'export' ORDER BY seq DESC LIMIT 1").first()?.decode(column: "detail", as: String.self)
+            #expect(entry?.contains("rows=\(residents)") == true, "\(entry ?? "no entry")")
         }
     }
 

@@ -23,6 +23,18 @@ public struct RegisterExporter: Sendable, SQLRepository {
         return out
     }
 
+    /// The data rows `stream` would write for households or residents in scope (the audit entry of a
+    /// streamed download states it before the first byte leaves); nil for the other kinds.
+    public func count(_ kind: ImportKind, in scope: Scope) async throws -> Int? {
+        let table: String
+        switch kind {
+        case .households: table = "households"
+        case .residents: table = "residents"
+        case .buildings, .boundaries: return nil
+        }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(scope.condition("unit_id"))").first()?.decode(column: "n", as: Int.self)
+    }
+
     /// Writes the CSV through `write` a page at a time (BOM and header first), so a district's million
     /// residents never sit in memory together; households and residents are read by key, never by
     /// OFFSET. Returns the data rows written.

@@ -34,16 +34,17 @@ enum DataAPI {
                 let text = try await exporter.geojson(in: scope, level: req.query[String.self, at: "level"].flatMap(UnitLevel.init(rawValue:)))
                 try await req.audit(
                     "export", object: "register", kind.rawValue,
-                    detail: DataController.exportDetail(nil, unit: unit?.uuidString, unmasked: false, via: "api"))
+                    detail: DataController.exportDetail(rows: nil, unit: unit?.uuidString, unmasked: false, via: "api"))
                 return Response(status: .ok, headers: ["Content-Type": "application/geo+json; charset=utf-8"], body: .init(string: text))
             }
-            let data = try await exporter.csv(kind, in: scope, role: v.role, reveal: why != nil)
-            if let why {
-                try await Unmask.record(req, what, reason: why, rows: DataController.rowCount(data))
-            } else {
-                try await req.audit("export", object: "register", kind.rawValue, detail: DataController.exportDetail(data, unit: unit?.uuidString, unmasked: false, via: "api"))
+            return try await DataController.streamedCSV(req, kind, in: scope, role: v.role, reveal: why != nil) { rows in
+                if let why {
+                    try await Unmask.record(req, what, reason: why, rows: rows)
+                } else {
+                    try await req.audit(
+                        "export", object: "register", kind.rawValue, detail: DataController.exportDetail(rows: rows, unit: unit?.uuidString, unmasked: false, via: "api"))
+                }
             }
-            return DataController.csvResponse(data, name: "\(kind.rawValue).csv")
         }
     }
 
