@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import Testing
 import WanggeCore
-import WanggeStore
+@testable import WanggeStore
 import WanggeTestSupport
 
 @Suite("Demo case history in storage: states, timelines, deadlines, grids, scope, determinism")
@@ -113,6 +113,41 @@ struct DemoCaseStoreTests {
             let scope = Scope.everything.limited(toDepartments: [department])
             let own = try await repo.queue(.mine, role: .department, in: scope, now: Self.now).rows
             #expect(!own.isEmpty && own.allSatisfy { $0.departmentKey == department })
+        }
+    }
+
+    @Test("every queue read state by state and merged pages through the same cases in the same order as one sorted query", arguments: TestDatabase.enabled)
+    func queuesByState(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            _ = try await Self.load(db)
+            let repo = CaseRepository(db, cipher: TestDatabase.keys.cipher)
+            var seen = 0
+            for role in [ActorRole.operator_, .gridWorker, .department, .leader] {
+                for queue in CaseQueue.allCases {
+                    let condition: SQLQueryString = "\(repo.condition(queue, role: role, now: Self.now)) AND \(Scope.everything.caseCondition())"
+                    // Every case the queue holds is in one of the states it is read by.
+                    let states = CaseRepository.states(of: queue, role: role)
+                    let outside = try await Fixture.sql(db).raw(
+                        "SELECT COUNT(*) AS n FROM cases c WHERE \(condition) AND state NOT IN (\(binds: states.map(\.rawValue)))"
+                    ).first()?.decode(column: "n", as: Int.self)
+                    #expect(outside == 0, "\(queue) for \(role)")
+                    var (merged, plain): ([UUID], [UUID]) = ([], [])
+                    var after: UUID?
+                    repeat {
+                        let page = try await repo.queue(queue, role: role, in: .everything, now: Self.now, after: after, limit: 9)
+                        merged += page.rows.map(\.id)
+                        after = page.next
+                    } while after != nil
+                    repeat {
+                        let page = try await repo.page(where: condition, order: ("resolve_by", ascending: true), after: after, limit: 9)
+                        plain += page.rows.map(\.id)
+                        after = page.next
+                    } while after != nil
+                    #expect(merged == plain, "\(queue) for \(role): \(merged.count) vs \(plain.count)")
+                    seen += merged.count
+                }
+            }
+            #expect(seen > 200)
         }
     }
 

@@ -68,7 +68,11 @@ extension CaseRepository {
     }
 
     /// Rows of `where` ordered by `order.column` then id, after the row `after`.
-    func page(where condition: SQLQueryString, order: (column: String, ascending: Bool), after: UUID?, limit: Int) async throws -> CasePage {
+    /// `byState`: the states every row of `condition` is in; with two or more, each state's rows are
+    /// read in order up to a page and the parts merged (the same rows, in the same order).
+    func page(
+        where condition: SQLQueryString, order: (column: String, ascending: Bool), after: UUID?, limit: Int, byState: [CaseState] = []
+    ) async throws -> CasePage {
         let column = SQLIdentifier(order.column)
         let (cmp, dir): (SQLQueryString, SQLQueryString) = order.ascending ? (">", "ASC") : ("<", "DESC")
         var whole = condition
@@ -78,12 +82,17 @@ extension CaseRepository {
             let key: SQLQueryString = "(SELECT \(column) FROM cases WHERE id = \(bind: after))"
             whole = "\(whole) AND (\(column) \(cmp) \(key) OR (\(column) = \(key) AND id \(cmp) \(bind: after)))"
         }
-        let rows = try await sql.raw(
-            """
-            SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE \(whole) \
-            ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)
-            """
-        ).all(decoding: CaseRow.self)
+        let ordered: SQLQueryString = "ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)"
+        let statement: SQLQueryString
+        if byState.count > 1 {
+            let parts = byState.enumerated().map { i, state -> SQLQueryString in
+                "SELECT * FROM (SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE state = \(bind: state.rawValue) AND \(whole) \(ordered)) AS s\(unsafeRaw: String(i))"
+            }
+            statement = "SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS merged \(ordered)"
+        } else {
+            statement = "SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE \(whole) \(ordered)"
+        }
+        let rows = try await sql.raw(statement).all(decoding: CaseRow.self)
         let shown = Array(rows.prefix(limit))
         return CasePage(rows: try shown.map(opened), next: rows.count > limit ? shown.last?.id : nil)
     }
