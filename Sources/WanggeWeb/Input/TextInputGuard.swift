@@ -6,27 +6,36 @@ import WanggeCore
 /// parameter, each field of a url-encoded form, and each string (and key) of a JSON body, named by
 /// its field. A refusal is a 400 that names the field. Streamed forms are checked field by field
 /// as they arrive (`FormReader`); files, CSV and GeoJSON uploads have row-level checks of their own.
-struct TextInputGuard: AsyncMiddleware {
+/// It stays on the event loop for a request without a body to check (a GET: no task per request).
+struct TextInputGuard: Middleware {
     /// JSON bodies larger than this are read in full here to be checked (no JSON route takes more).
     static let maxJSON = 5 * 1024 * 1024
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let query = req.url.query, !query.isEmpty {
-            for (name, value) in URLEncoded.pairs(query) { try Self.check(name, value) }
-        }
-        if req.route?.isStreamedForm != true, let type = req.headers.contentType, req.method != .GET, req.method != .HEAD {
-            if type == .urlEncodedForm || type == .json, req.body.data == nil {
-                _ = try await req.body.collect(max: Self.maxJSON).get()
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            if let query = req.url.query, !query.isEmpty {
+                for (name, value) in URLEncoded.pairs(query) { try Self.check(name, value) }
             }
-            if let body = req.body.data, body.readableBytes > 0 {
-                if type == .urlEncodedForm {
-                    for (name, value) in URLEncoded.pairs(String(decoding: body.readableBytesView, as: UTF8.self)) { try Self.check(name, value) }
-                } else if type == .json, let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) {
-                    try Self.walk(value, field: "body")
-                }
+        } catch {
+            return req.eventLoop.makeFailedFuture(error)
+        }
+        guard req.route?.isStreamedForm != true, let type = req.headers.contentType, req.method != .GET, req.method != .HEAD else {
+            return next.respond(to: req)
+        }
+        return req.eventLoop.makeFutureWithTask { try await Self.checkBody(req, type: type) }.flatMap { next.respond(to: req) }
+    }
+
+    static func checkBody(_ req: Request, type: HTTPMediaType) async throws {
+        if type == .urlEncodedForm || type == .json, req.body.data == nil {
+            _ = try await req.body.collect(max: Self.maxJSON).get()
+        }
+        if let body = req.body.data, body.readableBytes > 0 {
+            if type == .urlEncodedForm {
+                for (name, value) in URLEncoded.pairs(String(decoding: body.readableBytesView, as: UTF8.self)) { try Self.check(name, value) }
+            } else if type == .json, let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) {
+                try Self.walk(value, field: "body")
             }
         }
-        return try await next.respond(to: req)
     }
 
     static func walk(_ value: Any, field: String) throws {

@@ -75,43 +75,60 @@ enum CSRF {
     }
 }
 
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let anonymousMaxBody = 64 * 1024
     static let signedInMaxBody = 20 * 1024 * 1024
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if req.method != .GET && req.method != .HEAD {
-            if req.url.path.hasPrefix(Open311ErrorMiddleware.prefix) {
-                // Open311 posts are form-encoded by design and authenticated by their api_key, never by
-                // the session cookie, so a forged cross-site post carries nothing it could use.
-            } else if req.wantsJSON {
-                // A cross-site form can send only urlencoded, multipart or text/plain bodies, so the
-                // API accepts none of them; a request without a body (DELETE) carries nothing to forge.
-                // Raw bytes (`application/octet-stream`: a phone's photo chunk) cannot come from a form either.
-                let type = req.headers.contentType
-                let hasBody =
-                    (req.body.data?.readableBytes ?? 0) > 0 || req.headers.contains(name: .transferEncoding)
-                    || req.headers.first(name: .contentLength).map { $0 != "0" } ?? false
-                guard !hasBody || type == .json || type?.subType == "csv" || type?.subType == "geo+json" || type == .binary else {
-                    throw Abort(.unsupportedMediaType, reason: L10n.t("api.content_type"))
-                }
-            } else if req.route?.isStreamedForm == true {
-                // The handler reads the body as it streams (`FormReader`) and checks the token when its
-                // field arrives, before any photo is read; it refuses a form that had none.
-            } else {
-                // Middleware runs before a route collects its body, and a body larger than one read
-                // (an import file) is still streaming here: collect it, or the token is unseen.
-                // Someone not signed in has no business sending more than a small form.
-                let max = req.viewer == nil ? Self.anonymousMaxBody : Self.signedInMaxBody
-                if req.body.data == nil { _ = try await req.body.collect(max: max).get() }
-                try CSRF.check(req)
+    /// A GET or HEAD is answered without leaving the event loop; a write is checked first (its body
+    /// may have to be read).
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let checked: EventLoopFuture<Void>
+        do {
+            let done = try req.method == .GET || req.method == .HEAD || Self.checkWithoutBody(req)
+            checked = done ? req.eventLoop.makeSucceededVoidFuture() : req.eventLoop.makeFutureWithTask { try await Self.checkForm(req) }
+        } catch {
+            return req.eventLoop.makeFailedFuture(error)
+        }
+        return checked.flatMap { next.respond(to: req) }.map { res in
+            if let t = req.storage[CSRF.PendingCookie.self] {
+                res.cookies[CSRF.cookie] = HTTPCookies.Value(string: t, path: "/", isSecure: req.application.secureCookies, isHTTPOnly: true, sameSite: .lax)
             }
+            return res
         }
-        let res = try await next.respond(to: req)
-        if let t = req.storage[CSRF.PendingCookie.self] {
-            res.cookies[CSRF.cookie] = HTTPCookies.Value(string: t, path: "/", isSecure: req.application.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// Checks a write that needs no body read; false when it is a form whose token is in the body.
+    static func checkWithoutBody(_ req: Request) throws -> Bool {
+        if req.url.path.hasPrefix(Open311ErrorMiddleware.prefix) {
+            // Open311 posts are form-encoded by design and authenticated by their api_key, never by
+            // the session cookie, so a forged cross-site post carries nothing it could use.
+        } else if req.wantsJSON {
+            // A cross-site form can send only urlencoded, multipart or text/plain bodies, so the
+            // API accepts none of them; a request without a body (DELETE) carries nothing to forge.
+            // Raw bytes (`application/octet-stream`: a phone's photo chunk) cannot come from a form either.
+            let type = req.headers.contentType
+            let hasBody =
+                (req.body.data?.readableBytes ?? 0) > 0 || req.headers.contains(name: .transferEncoding)
+                || req.headers.first(name: .contentLength).map { $0 != "0" } ?? false
+            guard !hasBody || type == .json || type?.subType == "csv" || type?.subType == "geo+json" || type == .binary else {
+                throw Abort(.unsupportedMediaType, reason: L10n.t("api.content_type"))
+            }
+        } else if req.route?.isStreamedForm == true {
+            // The handler reads the body as it streams (`FormReader`) and checks the token when its
+            // field arrives, before any photo is read; it refuses a form that had none.
+        } else {
+            return false
         }
-        return res
+        return true
+    }
+
+    static func checkForm(_ req: Request) async throws {
+        // Middleware runs before a route collects its body, and a body larger than one read
+        // (an import file) is still streaming here: collect it, or the token is unseen.
+        // Someone not signed in has no business sending more than a small form.
+        let max = req.viewer == nil ? Self.anonymousMaxBody : Self.signedInMaxBody
+        if req.body.data == nil { _ = try await req.body.collect(max: max).get() }
+        try CSRF.check(req)
     }
 }
 

@@ -22,36 +22,36 @@ struct APIError: Content {
 /// Turns every error into a clear answer: JSON under /api, an HTML page elsewhere. Storage and
 /// validation errors keep their message and field; anything unexpected is logged and answered
 /// with a generic 500 that leaks nothing.
-struct WanggeErrorMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
-            var (status, body) = Self.describe(error, req: req)
-            // A path that exists under other methods is 405 with Allow, not 404 (RFC 9110 §15.5.6).
-            let allowed = status == .notFound && req.route == nil ? Self.allowedMethods(req) : []
-            if !allowed.isEmpty {
-                status = .methodNotAllowed
-                body = APIError(error: .init(code: "http_405", message: L10n.t("error.method_not_allowed", req.method.rawValue), field: nil, problems: nil))
-            }
-            if status == .internalServerError {
-                req.logger.report(error: error)
-            }
-            let res: Response
-            if req.wantsJSON {
-                res = Response(status: status)
-                try res.content.encode(body, as: .json)
-            } else {
-                res = Layout.response(req, ErrorPage.render(status: status, error: body.error), title: L10n.t("error.title"), status: status)
-            }
-            if !allowed.isEmpty { res.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
-            if let abort = error as? any AbortError {
-                for (name, value) in abort.headers where name.lowercased() == "location" {
-                    res.headers.replaceOrAdd(name: name, value: value)
-                }
-            }
-            return res
+struct WanggeErrorMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapErrorThrowing { error in try Self.answer(error, req) }
+    }
+
+    static func answer(_ error: any Error, _ req: Request) throws -> Response {
+        var (status, body) = Self.describe(error, req: req)
+        // A path that exists under other methods is 405 with Allow, not 404 (RFC 9110 §15.5.6).
+        let allowed = status == .notFound && req.route == nil ? Self.allowedMethods(req) : []
+        if !allowed.isEmpty {
+            status = .methodNotAllowed
+            body = APIError(error: .init(code: "http_405", message: L10n.t("error.method_not_allowed", req.method.rawValue), field: nil, problems: nil))
         }
+        if status == .internalServerError {
+            req.logger.report(error: error)
+        }
+        let res: Response
+        if req.wantsJSON {
+            res = Response(status: status)
+            try res.content.encode(body, as: .json)
+        } else {
+            res = Layout.response(req, ErrorPage.render(status: status, error: body.error), title: L10n.t("error.title"), status: status)
+        }
+        if !allowed.isEmpty { res.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
+        if let abort = error as? any AbortError {
+            for (name, value) in abort.headers where name.lowercased() == "location" {
+                res.headers.replaceOrAdd(name: name, value: value)
+            }
+        }
+        return res
     }
 
     static func describe(_ error: any Error, req: Request) -> (HTTPStatus, APIError) {

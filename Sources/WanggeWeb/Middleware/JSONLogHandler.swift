@@ -55,10 +55,11 @@ struct JSONLogHandler: LogHandler {
 }
 
 /// Sends the request's id back as `X-Request-Id`, the same id the request's log lines carry.
-struct RequestIDHeader: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: req)
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: req.id)
-        return response
+struct RequestIDHeader: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).map { response in
+            response.headers.replaceOrAdd(name: "X-Request-Id", value: req.id)
+            return response
+        }
     }
 }

@@ -5,9 +5,14 @@ import WanggeStore
 
 /// Adds the headers every response needs: a Content-Security-Policy with no inline script,
 /// no framing, no sniffing, and no caching of pages that may hold personal data.
-struct SecurityHeaders: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let res = try await next.respond(to: req)
+/// Like the other middleware that needs no database, it stays on the event loop (no task per
+/// request): each async middleware costs a hop to Swift's executor and back on every request.
+struct SecurityHeaders: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).map { res in Self.add(to: res, req) }
+    }
+
+    static func add(to res: Response, _ req: Request) -> Response {
         res.headers.replaceOrAdd(
             name: "Content-Security-Policy",
             value:

@@ -40,12 +40,20 @@ enum SessionKeys {
 /// Loads the account named in the session (or by an API token). Sessions live in the database,
 /// so any instance behind the load balancer can serve any request. A session idle for 30 minutes
 /// or older than 12 hours ends here, on the server, whatever the cookie says.
-struct ViewerMiddleware: AsyncMiddleware {
+struct ViewerMiddleware: Middleware {
     static let sessionKey = SessionKeys.account
     /// How stale a session's "last used" may be before it is written again, in seconds.
     static let seenResolution: TimeInterval = 60
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    /// A request with neither a token nor a signed-in session (a resident, a health check, an asset)
+    /// goes on without leaving the event loop; the others look up their account first.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let bearer = req.headers.bearerAuthorization != nil && req.wantsJSON
+        guard bearer || (req.hasSession && req.session.data[SessionKeys.account] != nil) else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask { try await Self.load(req) }.flatMap { next.respond(to: req) }
+    }
+
+    static func load(_ req: Request) async throws {
         if let bearer = req.headers.bearerAuthorization, req.wantsJSON {
             guard let token = try await ApiTokenRepository(req.db).authenticate(bearer.token, now: req.now),
                 let account = try await AccountRepository(req.db).find(token.accountID), !account.isDisabled
@@ -72,7 +80,6 @@ struct ViewerMiddleware: AsyncMiddleware {
                 req.session.destroy()
             }
         }
-        return try await next.respond(to: req)
     }
 }
 

@@ -26,14 +26,12 @@ struct Open311Error: Error, Sendable {
 /// Every error under /open311/ becomes Open311's error body — `[{"code", "description"}]` or
 /// `<errors><error>…` in the format the path asked for — never the site's HTML error page.
 /// It sits in the global chain so unknown paths and methods under /open311/ are answered in kind too.
-struct Open311ErrorMiddleware: AsyncMiddleware {
+struct Open311ErrorMiddleware: Middleware {
     static let prefix = "/open311/"
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.url.path.hasPrefix(Self.prefix) else { return try await next.respond(to: req) }
-        do {
-            return try await next.respond(to: req)
-        } catch {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard req.url.path.hasPrefix(Self.prefix) else { return next.respond(to: req) }
+        return next.respond(to: req).flatMapErrorThrowing { error in
             let e = Self.describe(error)
             if e.status == .internalServerError { req.logger.report(error: error) }
             return Open311Response.errors([e], format: Open311Format.of(req))
