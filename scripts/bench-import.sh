@@ -41,7 +41,8 @@ import_out=$(tail -n 3 "$work/out")
 # SQLite's own floor for these rows: the residents Wangge wrote (ID numbers encrypted, look-up
 # hashes, household and grid), copied by sqlite3 itself into an empty copy of Wangge's schema —
 # the same indexes and constraints, WAL, synchronous=FULL and the import's 32 MB page cache.
-sqlite3 "$WANGGE_DATA/wangge.sqlite" ".schema residents" >"$work/schema.sql"
+# The residents' triggers write the offline phones' change log, so its table comes along.
+sqlite3 "$WANGGE_DATA/wangge.sqlite" ".schema sync_changes" ".schema residents" >"$work/schema.sql"
 measure sqlite3 "$work/floor.sqlite" "PRAGMA journal_mode=WAL" "PRAGMA synchronous=FULL" "PRAGMA cache_size=-32768" ".read $work/schema.sql" \
   "ATTACH '$WANGGE_DATA/wangge.sqlite' AS w" "INSERT INTO residents SELECT * FROM w.residents ORDER BY rowid"; floor=$secs
 echo "$import_out" | sed 's/^/  /'

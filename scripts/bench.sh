@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark (issue 16). Builds once (release by default; WANGGE_BUILD=debug for a quick look),
-# then:
+# The benchmark (issue 16). Builds once (release by default; WANGGE_BUILD=debug for a quick look;
+# WANGGE_BIN=path uses a binary built already), then:
 # 1. point → grid lookups in-process (`wangge bench --geo`): the index against testing every grid;
 # 2. for group commit on and off (WANGGE_INTAKE_BATCH=256 / 1): a fresh server on a throwaway SQLite
 #    database with a small demo district, measured by `wangge bench` with wrk on loopback — the bare
@@ -15,8 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 config=${WANGGE_BUILD:-release}
-swift build -c "$config" --product wangge
-bin="$(swift build -c "$config" --show-bin-path)/wangge"
+if [ -n "${WANGGE_BIN:-}" ]; then bin=$WANGGE_BIN   # a binary built already
+else
+  swift build -c "$config" --product wangge
+  bin="$(swift build -c "$config" --show-bin-path)/wangge"
+fi
 seconds=${BENCH_SECONDS:-10}
 concurrency=${BENCH_CONCURRENCY:-32}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
