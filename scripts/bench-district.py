@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -129,7 +130,13 @@ def settle(base, quiet_ms=50, longest=120):
     end = time.time() + longest
     while time.time() < end:
         t = time.time()
-        urllib.request.urlopen(base + "/healthz", timeout=longest).read()
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=longest).read()
+        except urllib.error.HTTPError as e:
+            # A health check that waited past the pool's 10 s for a connection answers 500: still busy.
+            print(f"  /healthz answered {e.code} while the server was still busy", flush=True)
+            time.sleep(0.5)
+            continue
         if (time.time() - t) * 1000 < quiet_ms:
             return
         time.sleep(0.5)
