@@ -26,6 +26,12 @@ public func configure(
     app.metricsToken = env["WANGGE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     _ = WanggeMetrics.registry  // swift-metrics' backend, so Vapor's request metrics are kept from the first request
     app.mapSettings = MapSettings(environment: env)
+    // Every SQLite statement, password hash and file read runs on the blocking pool. NIO's shared one
+    // has a thread per core (two here): a writer waiting for SQLite's lock or a log-in hashing a
+    // password held half of it while the statements of every other request queued behind. The
+    // application gets a pool of its own, before the databases are set up (they take it then).
+    app.threadPool = NIOThreadPool(numberOfThreads: blockingThreads(env))
+    app.threadPool.start()
     app.databases.use(try location.configuration(logQueries: Environment.get("WANGGE_SQL_LOG") == "1"), as: location.databaseID, isDefault: true)
     if newKeys { try KeyFile.refuseNewKeys(environment: env, databaseInitialised: await StoreSetup.isInitialised(app.db)) }
     // A key file that is not this database's stops start-up before anything is written with it.
@@ -73,7 +79,15 @@ public func configure(
     app.lifecycle.use(NotificationService(settings: app.notificationSettings))
 
     try await app.autoMigrate()
-    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger)
+    let busy = Int(env["WANGGE_SQLITE_BUSY_MS"] ?? "") ?? StoreSetup.defaultBusyTimeout
+    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger, busyTimeout: busy)
+}
+
+/// Threads of the application's blocking pool: `WANGGE_BLOCKING_THREADS`, else two per core and at
+/// least four (two SQLite connections, one waiting for the other's lock, and room for the rest).
+func blockingThreads(_ env: [String: String]) -> Int {
+    if let n = Int(env["WANGGE_BLOCKING_THREADS"] ?? ""), (1...256).contains(n) { return n }
+    return max(4, 2 * System.coreCount)
 }
 
 /// The command line's commands (`wangge --help` lists them).

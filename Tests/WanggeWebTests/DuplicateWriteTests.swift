@@ -72,9 +72,9 @@ struct DuplicateWriteTests {
                 try await b.api(.POST, "/api/v1/volunteer-activities/\(activity)/signups", json: #"{"volunteer":"\#(people[1].uuidString)"}"#)
             }
             // validate
-            #expect(page.map(\.0.code).sorted() == Self.expected(n, 303, 422))
+            #expect(page.map(\.0.code).sorted() == Self.expected(n, 303, 422), "\(page)")
             #expect(page.filter { $0.0 == .unprocessableEntity }.allSatisfy { $0.1.contains(L10n.t("volunteer.already_signed_up")) })
-            #expect(api.map(\.0.code).sorted() == Self.expected(n, 201, 422))
+            #expect(api.map(\.0.code).sorted() == Self.expected(n, 201, 422), "\(api)")
             #expect(api.filter { $0.0 == .unprocessableEntity }.allSatisfy { $0.1.contains("\"field\":\"volunteer\"") })
             #expect(try await Self.count(app, "SELECT COUNT(*) AS n FROM volunteer_signups WHERE activity_id = \(bind: activity)") == 2)
             #expect(try await Self.count(app, "SELECT taken AS n FROM volunteer_activities WHERE id = \(bind: activity)") == 2)
@@ -98,7 +98,7 @@ struct DuplicateWriteTests {
                 try await b.api(.POST, "/api/v1/volunteer-activities/\(activity)/hours", json: #"{"volunteer":"\#(people[0].uuidString)","hours":2}"#)
             }
             // validate
-            #expect(answers.map(\.0.code).sorted() == Self.expected(n, 201, 422))
+            #expect(answers.map(\.0.code).sorted() == Self.expected(n, 201, 422), "\(answers)")
             #expect(answers.filter { $0.0 == .unprocessableEntity }.allSatisfy { $0.1.contains(L10n.t("volunteer.hours_recorded")) })
             #expect(try await Self.count(app, "SELECT COUNT(*) AS n FROM volunteer_records WHERE activity_id = \(bind: activity)") == 1)
             // 2 hours: 4 half hours × 5 + 2 = 22 points, once.

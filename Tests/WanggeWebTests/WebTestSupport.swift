@@ -11,7 +11,8 @@ import WanggeTestSupport
 /// A configured application on a fresh database of `kind`, optionally with a small demo
 /// district (4 grids) and its accounts loaded. The database is a copy of a template migrated (and
 /// loaded) once per process (`TemplateDatabases`): configuring on it finds nothing to migrate.
-func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+/// `settings` are added to the environment of the app the test uses (not of the template's).
+func withApp(_ kind: TestDatabase, demo: Bool = true, settings: [String: String] = [:], _ body: (Application) async throws -> Void) async throws {
     let (env, cleanUp) = try await TemplateDatabases.shared.copy(kind, name: demo ? "web-demo" : "web-empty") { env in
         let app = try await Application.make(.testing)
         do {
@@ -28,7 +29,7 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     }
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, environment: env.merging(testSettings) { a, _ in a })
+        try await configure(app, environment: env.merging(testSettings) { a, _ in a }.merging(settings) { _, b in b })
         let clock = TestClock()
         app.storage[TestClockKey.self] = clock
         app.clock = WanggeClock { clock.now }
@@ -42,8 +43,9 @@ func withApp(_ kind: TestDatabase, demo: Bool = true, _ body: (Application) asyn
     await cleanUp()
 }
 
-/// Cheap password hashing, and one database connection per event loop (the suite runs many apps at once).
-let testSettings = ["WANGGE_BCRYPT_COST": "4", "WANGGE_DB_CONNECTIONS": "1"]
+/// Cheap password hashing, one database connection per event loop and a small blocking pool per app
+/// (the suite runs many apps at once).
+let testSettings = ["WANGGE_BCRYPT_COST": "4", "WANGGE_DB_CONNECTIONS": "1", "WANGGE_BLOCKING_THREADS": "3"]
 
 /// The current TOTP code of an enrolled account, as the user's phone would show it. Each call
 /// moves the app's clock on by one step when needed so a code is never reused.

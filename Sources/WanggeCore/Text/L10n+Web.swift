@@ -52,6 +52,7 @@ extension L10n {
         "auth.csrf": ("页面已过期,请刷新后重试", "The page has expired; reload and try again"),
         "error.title": ("出错了", "Something went wrong"),
         "error.home": ("返回首页", "Back to the start"),
+        "error.busy": ("系统繁忙,本次未保存任何内容,请 {0} 秒后重试", "The system is busy; nothing was saved. Please try again in {0} seconds"),
         "error.internal": ("服务器内部错误,已记录,请稍后再试", "Internal error; it has been logged, please try again later"),
         "error.not_found": ("未找到({0})", "Not found ({0})"),
         "error.name_length": ("名称不能为空,且不超过 100 字", "The name must be 1 to 100 characters"),

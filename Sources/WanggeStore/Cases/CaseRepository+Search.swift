@@ -80,7 +80,8 @@ extension CaseRepository {
             // The key of the row to continue after, read from the row itself so no timestamp is
             // rounded on its way through a URL. A row that no longer exists ends the list.
             let key: SQLQueryString = "(SELECT \(column) FROM cases WHERE id = \(bind: after))"
-            whole = "\(whole) AND (\(column) \(cmp) \(key) OR (\(column) = \(key) AND id \(cmp) \(bind: after)))"
+            // A row value: a range the index seeks into (see `ResidentRepository.page`).
+            whole = "\(whole) AND (\(column), id) \(cmp) (\(key), \(bind: after))"
         }
         let ordered: SQLQueryString = "ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)"
         let statement: SQLQueryString

@@ -52,12 +52,35 @@ public enum StoreSetup {
     /// and synchronous=FULL fsyncs the WAL on every commit, so an acknowledged case survives a power cut.
     /// journal_mode is stored in the file; synchronous is per connection, so it is set on every pooled
     /// connection (one per event loop) — and FULL is also the compiled-in default of the bundled SQLite.
-    public static func prepare(_ databases: Databases, id: DatabaseID, logger: Logger) async throws {
+    ///
+    /// `busyTimeout` (milliseconds): how long a writer waits for another's write lock. The driver's
+    /// own busy handler retries at once, for ever, so a waiting writer spun one of the few blocking
+    /// threads every SQLite statement runs on at full speed while the writer it waited for needed
+    /// that thread; SQLite's timeout sleeps between tries (1, 2, 5 … 100 ms) and gives up with
+    /// "busy" after `busyTimeout`, which the web layer answers as 503 with Retry-After (`isBusy`).
+    public static func prepare(_ databases: Databases, id: DatabaseID, logger: Logger, busyTimeout: Int = defaultBusyTimeout) async throws {
         guard id == .sqlite else { return }
         for loop in databases.eventLoopGroup.makeIterator() {
             guard let db = databases.database(id, logger: logger, on: loop) as? any SQLDatabase else { continue }
             try await db.raw("PRAGMA journal_mode=WAL").run()
             try await db.raw("PRAGMA synchronous=FULL").run()
+            try await db.raw("PRAGMA busy_timeout=\(unsafeRaw: String(max(0, busyTimeout)))").run()
+        }
+    }
+
+    /// A writer's wait for SQLite's write lock, in milliseconds, unless `WANGGE_SQLITE_BUSY_MS` says
+    /// otherwise: as long as a request waits for a pooled connection (10 s).
+    public static let defaultBusyTimeout = 10_000
+
+    /// Whether an error says the database is too busy to answer now — no pooled connection came
+    /// free in time, or SQLite's write lock did not — rather than that anything is wrong with the
+    /// request or the data. Nothing was written (the transaction rolled back); the same request
+    /// may simply be sent again.
+    public static func isBusy(_ error: any Error) -> Bool {
+        switch error {
+        case is ConnectionPoolTimeoutError: true
+        case let e as SQLiteError: [.busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked].contains(e.reason)
+        default: false
         }
     }
 

@@ -112,7 +112,7 @@ public struct SocialLogRepository: Sendable, SQLRepository {
             }
         }
         if let after, let last = try await sql.raw("SELECT day FROM social_log_entries WHERE id = \(bind: after)").first(decoding: DayRow.self) {
-            parts.append("(e.day < \(bind: last.day) OR (e.day = \(bind: last.day) AND e.id < \(bind: after)))")
+            parts.append("(e.day, e.id) < (\(bind: last.day), \(bind: after))")
         }
         var condition = parts[0]
         for p in parts.dropFirst() { condition = "\(condition) AND \(p)" }

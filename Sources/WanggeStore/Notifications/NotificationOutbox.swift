@@ -251,7 +251,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
         if let id { conditions.append("n.id = \(bind: id)") }
         if let after {
             let at: SQLQueryString = "(SELECT created_at FROM notifications WHERE id = \(bind: after))"
-            conditions.append("(n.created_at < \(at) OR (n.created_at = \(at) AND n.id < \(bind: after)))")
+            conditions.append("(n.created_at, n.id) < (\(at), \(bind: after))")
         }
         let rows = try await sql.raw(
             """

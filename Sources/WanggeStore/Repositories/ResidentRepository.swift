@@ -90,7 +90,10 @@ public struct ResidentRepository: Sendable, SQLRepository {
     /// Every resident in scope a page at a time in (name, id) order, each page found by the last
     /// row of the one before (never OFFSET, which made an export of a million people quadratic).
     public func page(after last: ResidentRow?, limit: Int = 1000, in scope: Scope) async throws -> [ResidentRow] {
-        let after: SQLQueryString = last.map { "AND (name > \(bind: $0.name) OR (name = \(bind: $0.name) AND id > \(bind: $0.id)))" } ?? ""
+        // One row-value comparison, not `name > ? OR (name = ? AND id > ?)`: SQLite reads the OR
+        // form from the last name to the end of the index for every page (an export of 1.2 M people
+        // took over seven minutes); the row value is a range it seeks into and leaves after a page.
+        let after: SQLQueryString = last.map { "AND (name, id) > (\(bind: $0.name), \(bind: $0.id))" } ?? ""
         let rows = try await sql.raw(
             """
             SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE \(scope.condition("unit_id")) \(after) \

@@ -46,6 +46,7 @@ struct WanggeErrorMiddleware: Middleware {
             res = Layout.response(req, ErrorPage.render(status: status, error: body.error), title: L10n.t("error.title"), status: status)
         }
         if !allowed.isEmpty { res.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
+        if status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: String(Self.retryAfter)) }
         if let abort = error as? any AbortError {
             for (name, value) in abort.headers where name.lowercased() == "location" {
                 res.headers.replaceOrAdd(name: name, value: value)
@@ -53,6 +54,9 @@ struct WanggeErrorMiddleware: Middleware {
         }
         return res
     }
+
+    /// Seconds a client is asked to wait before sending a request again that found the database busy.
+    static let retryAfter = 5
 
     static func describe(_ error: any Error, req: Request) -> (HTTPStatus, APIError) {
         switch error {
@@ -81,6 +85,10 @@ struct WanggeErrorMiddleware: Middleware {
         case let e as any AbortError:
             let reason = e.status == .notFound && e.reason == "Not Found" ? L10n.t("error.not_found", "page") : e.reason
             return (e.status, APIError(error: .init(code: "http_\(e.status.code)", message: reason, field: nil, problems: nil)))
+        case let e where StoreSetup.isBusy(e):
+            // Too busy to answer now, nothing written: say so and when to try again, not "internal error".
+            req.logger.warning("busy: \(String(reflecting: e))")
+            return (.serviceUnavailable, APIError(error: .init(code: "busy", message: L10n.t("error.busy", Self.retryAfter), field: nil, problems: nil)))
         default:
             return (.internalServerError, APIError(error: .init(code: "internal", message: L10n.t("error.internal"), field: nil, problems: nil)))
         }

@@ -34,7 +34,9 @@ struct Open311ErrorMiddleware: Middleware {
         return next.respond(to: req).flatMapErrorThrowing { error in
             let e = Self.describe(error)
             if e.status == .internalServerError { req.logger.report(error: error) }
-            return Open311Response.errors([e], format: Open311Format.of(req))
+            let res = Open311Response.errors([e], format: Open311Format.of(req))
+            if e.status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: String(WanggeErrorMiddleware.retryAfter)) }
+            return res
         }
     }
 
@@ -57,6 +59,8 @@ struct Open311ErrorMiddleware: Middleware {
             if e.status == .payloadTooLarge { return Open311Error(.payloadTooLarge, "open311.too_large") }
             if e.status == .unsupportedMediaType { return Open311Error(.badRequest, "open311.form_required") }
             return Open311Error(status: e.status, description: e.reason)
+        case let e where StoreSetup.isBusy(e):
+            return Open311Error(status: .serviceUnavailable, description: L10n.both("error.busy", [String(WanggeErrorMiddleware.retryAfter)]))
         default:
             return Open311Error(.internalServerError, "open311.internal")
         }
