@@ -74,6 +74,27 @@ public struct RankingRepository: Sendable, SQLRepository {
         return out
     }
 
+    /// What `ownCases` reads, as a key for sharing one read among callers asking at once (`InFlight`).
+    public struct OwnCasesKey: Hashable, Sendable {
+        public var from: SimpleDate
+        public var to: SimpleDate
+        public var grids: [UUID]
+        public var names: [String]
+
+        public init(_ people: [RankedPerson], _ period: MeasurePeriod) {
+            (from, to) = (period.from, period.to)
+            grids = Array(Set(people.map(\.gridID))).sorted { $0.uuidString < $1.uuidString }
+            names = Array(Set(people.map(\.name))).sorted()
+        }
+    }
+
+    /// `ownCases`, read once for all callers asking for the same people and period at the same time.
+    public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod, sharing flights: InFlight<OwnCasesKey, [PersonKey: TallyCounts]>) async throws
+        -> [PersonKey: TallyCounts]
+    {
+        try await flights.value(for: OwnCasesKey(people, period)) { try await ownCases(of: people, period) }
+    }
+
     public struct PersonKey: Hashable, Sendable {
         public var grid: UUID
         public var name: String
