@@ -133,4 +133,36 @@ struct KPIMapRankingWebTests {
             #expect(outside.status == .notFound && apiOutside.status == .notFound)
         }
     }
+
+    @Test("a frozen month's people are scored as they stood at the freeze: a case added to the month later changes no score", arguments: TestDatabase.enabled)
+    func frozenPeople(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup
+            let (community, full, _, month) = try await Self.cases(app)
+            let worker = try #require(try await RankingRepository(app.db).people(of: [full.id], kinds: RankingController.gridWorkerKinds, month.period).first)
+            var leader = try await Browser.login(app, as: "leader")
+            let url = "/api/v1/rankings?unit=\(community.id)&month=\(month.description)"
+            let before = try #require(try await leader.api(.GET, url).json as? [String: Any])
+            app.testClock.advance(40 * 86_400)
+            try await MeasureMonths.freeze(month, by: "测试员", at: app.clock.now(), on: app.db)
+            // MUT: a case of the frozen month reported by the worker after the freeze (a late entry).
+            let late = month.period.from.startOfDayInChina.addingTimeInterval(3 * 86_400)
+            _ = try await CaseRepository(app.db, cipher: app.keys.cipher).intake(
+                CaseIntake(categoryKey: Self.category, channel: .hotline, title: "", description: "补录", gridID: full.id),
+                actor: CaseActor(id: nil, name: worker.name, role: .gridWorker), at: late)
+            leader = try await Browser.login(app, as: "leader")  // 40 days on, the first session is over
+            let after = try #require(try await leader.api(.GET, url).json as? [String: Any])
+            // validate
+            let n: ([String: Any]) -> Int? = { ($0["grid_workers"] as? [[String: Any]])?.first?["n"] as? Int }
+            #expect(n(before) == 12 && n(after) == 12, "the frozen copy, not the 13 cases there are now")
+            #expect((before["grid_workers"] as? [[String: Any]])?.first?["score"] as? Double == (after["grid_workers"] as? [[String: Any]])?.first?["score"] as? Double)
+            let sql = app.db as! any SQLDatabase
+            let live = try await sql.raw(RankingRepository.ownCasesQuery(grids: [full.id], names: [worker.name], month.period, sql)).all()
+            #expect(try live.first?.decode(column: "reported", as: Int.self) == 13, "the cases themselves do have the late one")
+            let copied = try await sql.raw(
+                "SELECT reported FROM person_tallies_frozen WHERE month = \(bind: month.description) AND unit_id = \(bind: full.id) AND person = \(bind: worker.name)"
+            ).first()?.decode(column: "reported", as: Int.self)
+            #expect(copied == 12)
+        }
+    }
 }

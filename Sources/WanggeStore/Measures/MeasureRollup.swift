@@ -283,19 +283,21 @@ public enum MeasureMonths {
         return true
     }
 
+    /// Marks `month` frozen and, the first time, takes the copy of its people's own cases (`PersonTallies`).
     static func mark(_ month: MeasureMonth, at time: Date, by who: String, on sql: any SQLDatabase) async throws {
-        try await sql.raw(
+        let marked = try await sql.raw(
             """
             INSERT INTO measure_months (month, frozen_at, frozen_by) VALUES (\(bind: month.description), \(bind: time), \(bind: who)) \
-            ON CONFLICT (month) DO NOTHING
+            ON CONFLICT (month) DO NOTHING RETURNING month
             """
-        ).run()
+        ).all()
+        if !marked.isEmpty { try await PersonTallies.snapshot(month, on: sql) }
     }
 
     /// Freezes a month that has ended. Freezing twice is harmless; the first record stands.
     public static func freeze(_ month: MeasureMonth, by who: String, at now: Date, on db: any Database) async throws {
         guard month < MeasureMonth(SimpleDate(now)) else { throw StoreError(.invalid, "measures.month_not_over", [month.description], field: "month") }
-        try await mark(month, at: now, by: who, on: db.sql)
+        try await db.transaction { tx in try await mark(month, at: now, by: who, on: tx.sql) }
     }
 
     /// Marks every month whose automatic freeze has passed (the server does this once a day).
@@ -308,7 +310,8 @@ public enum MeasureMonths {
         var month = MeasureMonth(day), done: [MeasureMonth] = []
         while MeasureFreeze.isFrozenByRule(month, now: now) {
             if try await record(month, on: sql) == nil {
-                try await mark(month, at: now, by: "system", on: sql)
+                let due = month
+                try await db.transaction { tx in try await mark(due, at: now, by: "system", on: tx.sql) }
                 done.append(month)
             }
             month = month.next

@@ -48,30 +48,42 @@ public struct RankingRepository: Sendable, SQLRepository {
     /// Each person's own cases in `grids`: the cases of the grid reported in the period on which the
     /// person (by name, as the timeline records them) took a step, with the counters those cases
     /// add (the same rules as the roll-ups, `TallySQL`). Keyed by grid and name.
+    /// A frozen month is read from its copy taken when it froze (`PersonTallies`), like its units'
+    /// figures; any other period from the cases.
     public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod) async throws -> [PersonKey: TallyCounts] {
         guard !people.isEmpty else { return [:] }
-        let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
-        // The grids' cases of the period first (by grid and time), then only their timelines: never a
-        // scan of every case's events for the names.
-        let grids = Array(Set(people.map(\.gridID)))
-        let reported: SQLQueryString =
-            "reported_at >= \(bind: period.from.startOfDayInChina) AND reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina)"
-        let rows = try await sql.raw(
-            """
-            SELECT c.unit_id AS grid, e.person, \(unsafeRaw: sums) FROM cases c \
-            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events \
-            WHERE case_id IN (SELECT id FROM cases WHERE unit_id IN (\(binds: grids)) AND \(reported)) \
-            AND actor_role NOT IN ('resident', 'system') AND actor_name IN (\(binds: Array(Set(people.map(\.name))).sorted()))) e ON e.case_id = c.id \
-            WHERE c.unit_id IN (\(binds: grids)) AND c.\(reported) \
-            GROUP BY c.unit_id, e.person
-            """
-        ).all()
+        let grids = Array(Set(people.map(\.gridID))), names = Array(Set(people.map(\.name))).sorted()
+        let month = MeasureMonth(period.from)
+        if month.period == period, try await MeasureMonths.record(month, on: sql) != nil {
+            return try await PersonTallies.read(month, grids: grids, names: names, on: sql)
+        }
+        let rows = try await sql.raw(Self.ownCasesQuery(grids: grids, names: names, period, sql)).all()
         var out: [PersonKey: TallyCounts] = [:]
         for row in rows {
             let key = PersonKey(grid: try row.decode(column: "grid", as: UUID.self), name: try row.decode(column: "person", as: String.self))
             out[key] = try MeasureRepository.counts(row)
         }
         return out
+    }
+
+    /// Per grid and person, the counters of the grid's cases reported in `period` on which the
+    /// person took a step: of `grids` and `names` only, or of all when nil.
+    public static func ownCasesQuery(grids: [UUID]?, names: [String]?, _ period: MeasurePeriod, _ sql: any SQLDatabase) -> SQLQueryString {
+        let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+        // The grids' cases of the period first (by grid and time), then only their timelines: never a
+        // scan of every case's events for the names.
+        let reported: SQLQueryString =
+            "reported_at >= \(bind: period.from.startOfDayInChina) AND reported_at < \(bind: period.to.adding(days: 1).startOfDayInChina)"
+        let inGrids: SQLQueryString = grids.map { "unit_id IN (\(binds: $0))" } ?? "unit_id IS NOT NULL"
+        let named: SQLQueryString = names.map { "AND actor_name IN (\(binds: $0))" } ?? ""
+        return """
+            SELECT c.unit_id AS grid, e.person, \(unsafeRaw: sums) FROM cases c \
+            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events \
+            WHERE case_id IN (SELECT id FROM cases WHERE \(inGrids) AND \(reported)) \
+            AND actor_role NOT IN ('resident', 'system') \(named)) e ON e.case_id = c.id \
+            WHERE c.\(inGrids) AND c.\(reported) \
+            GROUP BY c.unit_id, e.person
+            """
     }
 
     /// What `ownCases` reads, as a key for sharing one read among callers asking at once (`InFlight`).

@@ -68,6 +68,7 @@ public enum StoreMigrations {
             CreateNoticeReach(),
             CreateCoarseTallies(),
             CreateResidentPhoneTailIndex(),
+            CreatePersonTallies(),
         ]
     }
 }
