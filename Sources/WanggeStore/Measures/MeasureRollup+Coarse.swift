@@ -13,28 +13,21 @@ extension MeasureRollup {
 
         /// Adds the fine rows' changes (already merged per key, zeros left out) to both coarse tables.
         static func add(_ rows: [(Key, TallyCounts)], on sql: any SQLDatabase) async throws {
-            var byMonth: [[String]: (UUID, TallyCounts)] = [:], byDay: [[String]: (UUID, TallyCounts)] = [:]
+            // The same key, its day the month (monthly) or its category and channel left out (daily).
+            var byMonth: [Key: TallyCounts] = [:], byDay: [Key: TallyCounts] = [:]
             for (key, counts) in rows {
-                let month = [key.unit.uuidString, String(key.day.prefix(7)), key.category, key.channel]
-                byMonth[month, default: (key.unit, TallyCounts())].1 += counts
-                byDay[[key.unit.uuidString, key.day], default: (key.unit, TallyCounts())].1 += counts
+                byMonth[Key(unit: key.unit, day: String(key.day.prefix(7)), category: key.category, channel: key.channel), default: TallyCounts()] += counts
+                byDay[Key(unit: key.unit, day: key.day, category: "", channel: ""), default: TallyCounts()] += counts
             }
-            try await upsert(monthly, keys: ["month", "category_key", "channel"], byMonth.map { ($0.value.0, Array($0.key.dropFirst()), $0.value.1) }, on: sql)
-            try await upsert(daily, keys: ["day"], byDay.map { ($0.value.0, Array($0.key.dropFirst()), $0.value.1) }, on: sql)
+            try await upsert(monthly, keys: ["month", "category_key", "channel"], byMonth.map { ($0.key.unit, [$0.key.day, $0.key.category, $0.key.channel], $0.value) }, on: sql)
+            try await upsert(daily, keys: ["day"], byDay.map { ($0.key.unit, [$0.key.day], $0.value) }, on: sql)
         }
 
         /// Adds steps per unit, day and person to the per-month rows.
-        static func addWork(_ steps: [[String]: Int], on sql: any SQLDatabase) async throws {
-            var byMonth: [[String]: Int] = [:]
-            for (key, n) in steps { byMonth[[key[0], String(key[1].prefix(7)), key[2]], default: 0] += n }
-            guard !byMonth.isEmpty else { return }
-            let values = byMonth.map { key, n -> SQLQueryString in "(\(bind: UUID(uuidString: key[0])!), \(bind: key[1]), \(bind: key[2]), \(bind: n))" }
-            try await sql.raw(
-                """
-                INSERT INTO \(unsafeRaw: workload) (unit_id, month, person, steps) VALUES \(values.joined(separator: ", ")) \
-                ON CONFLICT (unit_id, month, person) DO UPDATE SET steps = \(unsafeRaw: workload).steps + excluded.steps
-                """
-            ).run()
+        static func addWork(_ steps: [WorkKey: Int], on sql: any SQLDatabase) async throws {
+            var byMonth: [WorkKey: Int] = [:]
+            for (key, n) in steps { byMonth[WorkKey(unit: key.unit, period: String(key.period.prefix(7)), person: key.person), default: 0] += n }
+            try await upsertSteps(workload, period: "month", byMonth, on: sql)
         }
 
         /// Makes the coarse rows of `units` (all when nil) in the months not frozen the GROUP BY of

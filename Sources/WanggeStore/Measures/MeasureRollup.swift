@@ -136,20 +136,36 @@ public enum MeasureRollup {
         ).run()
     }
 
+    /// Steps of one person on one unit's cases in one period (a day, or a month in the coarse table).
+    struct WorkKey: Hashable {
+        var unit: UUID
+        var period: String
+        var person: String
+    }
+
     static func addWork(_ work: [([UUID], String, String)], on sql: any SQLDatabase) async throws {
-        var steps: [[String]: Int] = [:]
+        var steps: [WorkKey: Int] = [:]
         for (units, day, person) in work {
-            for unit in units { steps[[unit.uuidString, day, person], default: 0] += 1 }
+            for unit in units { steps[WorkKey(unit: unit, period: day, person: person), default: 0] += 1 }
         }
-        guard !steps.isEmpty else { return }
-        let values = steps.map { key, n -> SQLQueryString in "(\(bind: UUID(uuidString: key[0])!), \(bind: key[1]), \(bind: key[2]), \(bind: n))" }
-        try await sql.raw(
-            """
-            INSERT INTO case_workload (unit_id, day, person, steps) VALUES \(values.joined(separator: ", ")) \
-            ON CONFLICT (unit_id, day, person) DO UPDATE SET steps = case_workload.steps + excluded.steps
-            """
-        ).run()
+        try await upsertSteps("case_workload", period: "day", steps, on: sql)
         try await Coarse.addWork(steps, on: sql)
+    }
+
+    /// Adds steps to a workload table keyed by unit, `period` and person, 500 rows a statement.
+    static func upsertSteps(_ table: String, period: String, _ steps: [WorkKey: Int], on sql: any SQLDatabase) async throws {
+        let rows = Array(steps)
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let values = rows[start..<min(rows.count, start + 500)].map { key, n -> SQLQueryString in
+                "(\(bind: key.unit), \(bind: key.period), \(bind: key.person), \(bind: n))"
+            }
+            try await sql.raw(
+                """
+                INSERT INTO \(unsafeRaw: table) (unit_id, \(unsafeRaw: period), person, steps) VALUES \(values.joined(separator: ", ")) \
+                ON CONFLICT (unit_id, \(unsafeRaw: period), person) DO UPDATE SET steps = \(unsafeRaw: table).steps + excluded.steps
+                """
+            ).run()
+        }
     }
 
     // MARK: Rebuilding from the cases

@@ -137,9 +137,10 @@ struct BenchCommand: AsyncCommand {
         guard css.status == .ok else { throw StoreError(.invalid, "bench.unreachable", [base]) }
         let hasBare = try await client.get(URI(string: base + BareRoute.path)).status == .ok
 
-        func phase(_ label: String, _ path: String, script: String, connections: Int) async throws -> Phase {
-            try await Self.progress(L10n.t(label), seconds: seconds) {
-                try wrk.run(base + path, seconds: seconds, connections: connections, script: script, name: L10n.t(label))
+        func phase(_ label: String, _ path: String, script: String, connections: Int, seconds time: Double? = nil) async throws -> Phase {
+            let time = time ?? seconds
+            return try await Self.progress(L10n.t(label), seconds: time) {
+                try wrk.run(base + path, seconds: time, connections: connections, script: script, name: L10n.t(label))
             }
         }
         let bare = hasBare ? try await phase("bench.phase.bare", BareRoute.path, script: "", connections: concurrency) : nil
@@ -153,11 +154,8 @@ struct BenchCommand: AsyncCommand {
         let pacedConnections = min(concurrency, 32)
         let cycle = intake.rate > 0 ? Double(pacedConnections) * 1000 / (intake.rate * Self.pacedShare) : 100
         @Sendable func pacedScript(_ wait: Double) -> String { Wrk.intakeScript(key: key, service: service, delayMS: max(0, Int(wait.rounded()))) }
-        let trial = try await Self.progress(L10n.t("bench.phase.paced"), seconds: min(3, seconds)) {
-            try wrk.run(
-                base + "/open311/v2/requests.json", seconds: min(3, seconds), connections: pacedConnections, script: pacedScript(cycle),
-                name: L10n.t("bench.phase.paced"))
-        }
+        let trial = try await phase(
+            "bench.phase.paced", "/open311/v2/requests.json", script: pacedScript(cycle), connections: pacedConnections, seconds: min(3, seconds))
         let answer = trial.rate > 0 ? max(0, Double(pacedConnections) * 1000 / trial.rate - cycle) : 0
         let paced = try await phase("bench.phase.paced", "/open311/v2/requests.json", script: pacedScript(cycle - answer), connections: pacedConnections)
 
