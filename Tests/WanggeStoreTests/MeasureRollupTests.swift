@@ -54,6 +54,14 @@ struct MeasureRollupTests {
                 if values.contains(where: { $0 != 0 }) { out[key.joined(separator: "|")] = values }
             }
         }
+        for row in try await sql.raw("SELECT unit_id, day, person, \(unsafeRaw: columns) FROM case_person_tallies").all() {
+            let key = [
+                "person", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "day", as: String.self),
+                try row.decode(column: "person", as: String.self),
+            ].joined(separator: "|")
+            let values = try Tally.perCase.map { try row.decode(column: $0.rawValue, as: Int.self) }
+            if values.contains(where: { $0 != 0 }) { out[key] = values }
+        }
         for row in try await sql.raw("SELECT unit_id, month, person, steps FROM case_workload_monthly").all() {
             let key = [
                 "work-month", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "month", as: String.self),

@@ -52,6 +52,7 @@ public enum MeasureRollup {
         }
         try await addDepartments(departments.map { (after, $0.0, $0.1, event.at) }, units: [before.unitID: units], on: sql)
         if work { try await addWork([(units, SimpleDate(event.at).description, actor.name)], on: sql) }
+        try await PersonTallies.recordStep(after: after, delta: delta, actor: actor, at: event.at, on: sql)
     }
 
     /// Adds new cases, each with its first step.
@@ -62,16 +63,25 @@ public enum MeasureRollup {
         var changes: [(row: CaseRow, counts: TallyCounts, step: Step)] = []
         var departments: [(row: CaseRow, department: String, counts: TallyCounts, at: Date)] = []
         var work: [([UUID], String, String)] = []
+        var people: [(PersonTallies.Key, TallyCounts)] = []
         for p in batch {
             let step = StepFacts(action: p.event.action, from: p.event.from, to: p.event.to, at: p.event.at)
             let counts = CaseTallies.counts(of: facts(of: p.row)) + CaseTallies.counts(ofStep: step)
             changes.append((p.row, counts, Step(action: .report, actor: p.actor, at: p.event.at)))
             if let key = Self.department(of: p.row) { departments.append((p.row, key, counts, p.event.at)) }
-            if CaseTallies.isWork(p.actor.role) { work.append((chains[p.row.unitID] ?? [], SimpleDate(p.event.at).description, p.actor.name)) }
+            if CaseTallies.isWork(p.actor.role) {
+                work.append((chains[p.row.unitID] ?? [], SimpleDate(p.event.at).description, p.actor.name))
+                // The reporter's own case, when they are staff (a grid worker's patrol finding).
+                let day = SimpleDate(p.row.reportedAt)
+                if let grid = p.row.unitID, !(try await MeasureMonths.isFrozen(MeasureMonth(day), at: p.event.at, on: sql)) {
+                    people.append((PersonTallies.Key(grid: grid, day: day.description, person: p.actor.name), counts))
+                }
+            }
         }
         try await add(changes, units: chains, on: sql)
         try await addDepartments(departments, units: chains, on: sql)
         try await addWork(work, on: sql)
+        try await PersonTallies.add(people, on: sql)
     }
 
     /// The units a case counts for: its grid and every unit above it, or, for a case placed in no
@@ -177,7 +187,7 @@ public enum MeasureRollup {
     public static func rebuild(_ db: any Database) async throws -> Int { try await rebuild(on: db.sql) }
 
     @discardableResult
-    static func rebuild(on sql: any SQLDatabase, departments: Bool = true, coarse: Bool = true) async throws -> Int {
+    static func rebuild(on sql: any SQLDatabase, departments: Bool = true, coarse: Bool = true, people: Bool = true) async throws -> Int {
         let frozen = try await MeasureMonths.frozen(on: sql).map(\.description)
         let notFrozen = Self.notFrozen(frozen)
         try await sql.raw("DELETE FROM case_tallies WHERE \(notFrozen("day"))").run()
@@ -188,6 +198,7 @@ public enum MeasureRollup {
             try await countDepartments(sign: 1, frozen: frozen, on: sql)
         }
         if coarse { try await Coarse.refresh(units: nil, frozen: frozen, on: sql) }
+        if people { try await PersonTallies.recount(frozen: frozen, on: sql) }
         let months = try await sql.raw("SELECT COUNT(DISTINCT substr(day, 1, 7)) AS n FROM case_tallies WHERE \(notFrozen("day"))").first()?
             .decode(column: "n", as: Int.self)
         return months ?? 0
@@ -299,21 +310,19 @@ public enum MeasureMonths {
         return true
     }
 
-    /// Marks `month` frozen and, the first time, takes the copy of its people's own cases (`PersonTallies`).
     static func mark(_ month: MeasureMonth, at time: Date, by who: String, on sql: any SQLDatabase) async throws {
-        let marked = try await sql.raw(
+        try await sql.raw(
             """
             INSERT INTO measure_months (month, frozen_at, frozen_by) VALUES (\(bind: month.description), \(bind: time), \(bind: who)) \
-            ON CONFLICT (month) DO NOTHING RETURNING month
+            ON CONFLICT (month) DO NOTHING
             """
-        ).all()
-        if !marked.isEmpty { try await PersonTallies.snapshot(month, on: sql) }
+        ).run()
     }
 
     /// Freezes a month that has ended. Freezing twice is harmless; the first record stands.
     public static func freeze(_ month: MeasureMonth, by who: String, at now: Date, on db: any Database) async throws {
         guard month < MeasureMonth(SimpleDate(now)) else { throw StoreError(.invalid, "measures.month_not_over", [month.description], field: "month") }
-        try await db.transaction { tx in try await mark(month, at: now, by: who, on: tx.sql) }
+        try await mark(month, at: now, by: who, on: db.sql)
     }
 
     /// Marks every month whose automatic freeze has passed (the server does this once a day).
@@ -326,8 +335,7 @@ public enum MeasureMonths {
         var month = MeasureMonth(day), done: [MeasureMonth] = []
         while MeasureFreeze.isFrozenByRule(month, now: now) {
             if try await record(month, on: sql) == nil {
-                let due = month
-                try await db.transaction { tx in try await mark(due, at: now, by: "system", on: tx.sql) }
+                try await mark(month, at: now, by: "system", on: sql)
                 done.append(month)
             }
             month = month.next

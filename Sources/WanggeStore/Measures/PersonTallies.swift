@@ -3,58 +3,118 @@ import Foundation
 import SQLKit
 import WanggeCore
 
-/// Each person's own cases of a frozen month, as they stood when the month froze: per grid and
-/// person, the counters of the grid's cases reported in the month on which the person took a step
-/// (`RankingRepository.ownCases`). A month's units are scored from its frozen roll-ups, so its
-/// people are scored from this copy, not from cases that change after the freeze (late steps are
-/// restatements, not new scores) — and the 9 am ranking of last month reads a few hundred rows
-/// instead of every case of the district's month and their timelines (≈1 s warm, 8 s cold at 1 M cases).
+/// Each person's own cases, rolled up: per grid, day the case was reported and person, the counters
+/// of the grid's cases on which the person took a step (by name, as the timeline records it; not
+/// residents, not the system) — what the 十佳 lists score people on (`RankingRepository.ownCases`).
+/// Kept in the same transaction as each intake and step, like the other roll-ups: a step adds its
+/// change to every person already on the case, and a person's first step on a case adds the whole
+/// case. Frozen months are left as they stood (their steps are restatements of the units' figures),
+/// so a month is scored as it froze. Before, a district month's ranking read every case of the
+/// month and their timelines: ≈1 s warm, 8 s cold at 1 M cases, holding one of SQLite's two connections.
 enum PersonTallies {
-    static let table = "person_tallies_frozen"
+    static let table = "case_person_tallies"
 
-    /// The copy of `month` for every grid and person, taken once (a second call adds nothing).
-    static func snapshot(_ month: MeasureMonth, on sql: any SQLDatabase) async throws {
+    struct Key: Hashable {
+        var grid: UUID
+        var day: String
+        var person: String
+    }
+
+    /// Adds counters (merged per key, zeros left out).
+    static func add(_ changes: [(Key, TallyCounts)], on sql: any SQLDatabase) async throws {
+        var merged: [Key: TallyCounts] = [:]
+        for (key, counts) in changes { merged[key, default: TallyCounts()] += counts }
+        let rows = merged.filter { !$0.value.isZero }.map { (unit: $0.key.grid, key: [$0.key.day, $0.key.person], counts: $0.value) }
+        try await MeasureRollup.upsert(table, keys: ["day", "person"], rows, on: sql)
+    }
+
+    /// The counters of the case `id` as stored now, its timeline included (`TallySQL.value`).
+    static func value(of id: UUID, on sql: any SQLDatabase) async throws -> TallyCounts {
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: sums(sql)) FROM cases c WHERE c.id = \(bind: id)").first() else { return TallyCounts() }
+        return try MeasureRepository.counts(row)
+    }
+
+    /// Who has taken a step on the case (staff, by name) and how many steps each.
+    static func people(on id: UUID, on sql: any SQLDatabase) async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT actor_name, COUNT(*) AS n FROM case_events \
+            WHERE case_id = \(bind: id) AND actor_role NOT IN ('resident', 'system') GROUP BY actor_name
+            """
+        ).all() {
+            out[try row.decode(column: "actor_name", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    /// After a step (its event written): the step's change `delta` for each person who was on the
+    /// case before it, and the whole case for an actor taking their first step on it. Cases placed
+    /// in no grid and cases of frozen months are left out.
+    static func recordStep(after row: CaseRow, delta: TallyCounts, actor: CaseActor, at: Date, on sql: any SQLDatabase) async throws {
+        guard let grid = row.unitID else { return }
+        let day = SimpleDate(row.reportedAt)
+        guard !(try await MeasureMonths.isFrozen(MeasureMonth(day), at: at, on: sql)) else { return }
+        let people = try await people(on: row.id, on: sql)
+        let first = CaseTallies.isWork(actor.role) && people[actor.name] == 1
+        var changes: [(Key, TallyCounts)] = []
+        if !delta.isZero {
+            for name in people.keys where !(first && name == actor.name) { changes.append((Key(grid: grid, day: day.description, person: name), delta)) }
+        }
+        if first { changes.append((Key(grid: grid, day: day.description, person: actor.name), try await value(of: row.id, on: sql))) }
+        try await add(changes, on: sql)
+    }
+
+    /// Per-case sums of every counter, for the cases `c` a query reads.
+    static func sums(_ sql: any SQLDatabase) -> String {
+        Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+    }
+
+    /// Counts the rows of the months not frozen afresh from the cases and their timelines.
+    static func recount(frozen: [String], on sql: any SQLDatabase) async throws {
+        let notFrozen = MeasureRollup.notFrozen(frozen)
+        let day = TallySQL.day("c.reported_at", sql)
         let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE \(notFrozen("day"))").run()
         try await sql.raw(
             """
-            INSERT INTO \(unsafeRaw: table) (month, unit_id, person, \(unsafeRaw: columns)) \
-            SELECT \(bind: month.description), o.grid, o.person, \(unsafeRaw: columns) FROM (\(RankingRepository.ownCasesQuery(grids: nil, names: nil, month.period, sql))) o WHERE 1 = 1 \
-            ON CONFLICT (month, unit_id, person) DO NOTHING
+            INSERT INTO \(unsafeRaw: table) (unit_id, day, person, \(unsafeRaw: columns)) \
+            SELECT c.unit_id, \(unsafeRaw: day), e.person, \(unsafeRaw: sums(sql)) FROM cases c \
+            JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events WHERE actor_role NOT IN ('resident', 'system')) e ON e.case_id = c.id \
+            WHERE c.unit_id IS NOT NULL AND \(notFrozen(day)) GROUP BY c.unit_id, \(unsafeRaw: day), e.person
             """
         ).run()
     }
 
-    /// The copy's rows of `grids` and `names` for `month`; nil when the month has none (not frozen, or no case).
-    static func read(_ month: MeasureMonth, grids: [UUID], names: [String], on sql: any SQLDatabase) async throws -> [RankingRepository.PersonKey: TallyCounts] {
-        let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+    /// The rows of `grids` and `names` over `period`, summed per grid and person.
+    static func read(grids: [UUID], names: [String], _ period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [RankingRepository.PersonKey: TallyCounts] {
         var out: [RankingRepository.PersonKey: TallyCounts] = [:]
         for row in try await sql.raw(
             """
-            SELECT unit_id AS grid, person, \(unsafeRaw: columns) FROM \(unsafeRaw: table) \
-            WHERE month = \(bind: month.description) AND unit_id IN (\(binds: grids)) AND person IN (\(binds: names))
+            SELECT unit_id, person, \(unsafeRaw: MeasureRepository.sums) FROM \(unsafeRaw: table) \
+            WHERE unit_id IN (\(binds: grids)) AND person IN (\(binds: names)) \
+            AND day >= \(bind: period.from.description) AND day <= \(bind: period.to.description) GROUP BY unit_id, person
             """
         ).all() {
-            let key = RankingRepository.PersonKey(grid: try row.decode(column: "grid", as: UUID.self), name: try row.decode(column: "person", as: String.self))
+            let key = RankingRepository.PersonKey(grid: try row.decode(column: "unit_id", as: UUID.self), name: try row.decode(column: "person", as: String.self))
             out[key] = try MeasureRepository.counts(row)
         }
         return out
     }
 }
 
-/// The table of `PersonTallies`, filled for the months frozen already (from their cases now: the
-/// best there is for them).
+/// The table of `PersonTallies`, counted from the cases for every month (frozen ones too: there is
+/// nothing better for them), with its index for a ranking's read.
 struct CreatePersonTallies: AsyncMigration {
     func prepare(on db: any Database) async throws {
         var schema = db.schema(PersonTallies.table)
-            .field("month", .string, .required)
             .field("unit_id", .uuid, .required)
+            .field("day", .string, .required)
             .field("person", .string, .required)
         for t in Tally.perCase { schema = schema.field(.string(t.rawValue), .int64, .required) }
-        try await schema.unique(on: "month", "unit_id", "person").create()
-        for month in try await MeasureMonths.frozen(on: db.sql) {
-            db.logger.info("measures: taking the frozen copy of people's own cases for \(month)")
-            try await PersonTallies.snapshot(month, on: db.sql)
-        }
+        try await schema.unique(on: "unit_id", "day", "person").create()
+        db.logger.info("measures: counting each person's own cases")
+        try await PersonTallies.recount(frozen: [], on: db.sql)
     }
 
     func revert(on db: any Database) async throws {

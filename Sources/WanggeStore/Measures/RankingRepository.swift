@@ -45,29 +45,17 @@ public struct RankingRepository: Sendable, SQLRepository {
         }
     }
 
-    /// Each person's own cases in `grids`: the cases of the grid reported in the period on which the
-    /// person (by name, as the timeline records them) took a step, with the counters those cases
-    /// add (the same rules as the roll-ups, `TallySQL`). Keyed by grid and name.
-    /// A frozen month is read from its copy taken when it froze (`PersonTallies`), like its units'
-    /// figures; any other period from the cases.
+    /// Each person's own cases in their grid over the period: the cases of the grid reported in the
+    /// period on which the person (by name, as the timeline records them) took a step, with the
+    /// counters those cases add — read from their roll-up (`PersonTallies`). Keyed by grid and name.
     public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod) async throws -> [PersonKey: TallyCounts] {
         guard !people.isEmpty else { return [:] }
-        let grids = Array(Set(people.map(\.gridID))), names = Array(Set(people.map(\.name))).sorted()
-        let month = MeasureMonth(period.from)
-        if month.period == period, try await MeasureMonths.record(month, on: sql) != nil {
-            return try await PersonTallies.read(month, grids: grids, names: names, on: sql)
-        }
-        let rows = try await sql.raw(Self.ownCasesQuery(grids: grids, names: names, period, sql)).all()
-        var out: [PersonKey: TallyCounts] = [:]
-        for row in rows {
-            let key = PersonKey(grid: try row.decode(column: "grid", as: UUID.self), name: try row.decode(column: "person", as: String.self))
-            out[key] = try MeasureRepository.counts(row)
-        }
-        return out
+        return try await PersonTallies.read(grids: Array(Set(people.map(\.gridID))), names: Array(Set(people.map(\.name))).sorted(), period, on: sql)
     }
 
     /// Per grid and person, the counters of the grid's cases reported in `period` on which the
-    /// person took a step: of `grids` and `names` only, or of all when nil.
+    /// person took a step, counted from the cases (what `PersonTallies` keeps): of `grids` and
+    /// `names` only, or of all when nil.
     public static func ownCasesQuery(grids: [UUID]?, names: [String]?, _ period: MeasurePeriod, _ sql: any SQLDatabase) -> SQLQueryString {
         let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
         // The grids' cases of the period first (by grid and time), then only their timelines: never a
@@ -84,27 +72,6 @@ public struct RankingRepository: Sendable, SQLRepository {
             WHERE c.\(inGrids) AND c.\(reported) \
             GROUP BY c.unit_id, e.person
             """
-    }
-
-    /// What `ownCases` reads, as a key for sharing one read among callers asking at once (`InFlight`).
-    public struct OwnCasesKey: Hashable, Sendable {
-        public var from: SimpleDate
-        public var to: SimpleDate
-        public var grids: [UUID]
-        public var names: [String]
-
-        public init(_ people: [RankedPerson], _ period: MeasurePeriod) {
-            (from, to) = (period.from, period.to)
-            grids = Array(Set(people.map(\.gridID))).sorted { $0.uuidString < $1.uuidString }
-            names = Array(Set(people.map(\.name))).sorted()
-        }
-    }
-
-    /// `ownCases`, read once for all callers asking for the same people and period at the same time.
-    public func ownCases(of people: [RankedPerson], _ period: MeasurePeriod, sharing flights: InFlight<OwnCasesKey, [PersonKey: TallyCounts]>) async throws
-        -> [PersonKey: TallyCounts]
-    {
-        try await flights.value(for: OwnCasesKey(people, period)) { try await ownCases(of: people, period) }
     }
 
     public struct PersonKey: Hashable, Sendable {

@@ -54,7 +54,7 @@ struct CreateCaseTallies: AsyncMigration {
 struct BackfillCaseTallies: AsyncMigration {
     func prepare(on db: any Database) async throws {
         // The department and coarse roll-ups come later, with their own tables and backfills.
-        try await MeasureRollup.rebuild(on: db.sql, departments: false, coarse: false)
+        try await MeasureRollup.rebuild(on: db.sql, departments: false, coarse: false, people: false)
     }
 
     func revert(on db: any Database) async throws {

@@ -7,8 +7,6 @@ import WanggeStore
 /// under a unit in scope from the month's roll-ups (`Scoring`, weights in `ScoringConfig`), lists the
 /// monthly 红黑榜 and the 十佳网格员 / 十佳代办员. Units with too few cases are listed, not ranked.
 enum RankingController {
-    typealias Flights = InFlight<RankingRepository.OwnCasesKey, [RankingRepository.PersonKey: TallyCounts]>
-
     static func register(_ pages: any RoutesBuilder) {
         pages.get(SiteURL.rankings().pattern, use: show)
     }
@@ -77,8 +75,7 @@ enum RankingController {
         }
         // The month is scored with the weights in effect for it, so an edit never rewrites a month gone by.
         let weights = try await ScoringWeightsRepository(req.db).config(table, for: month)
-        return try await query(
-            on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today, flights: req.application.rankingFlights)
+        return try await query(on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today)
     }
 
     static func show(req: Request) async throws -> Response {
@@ -86,10 +83,7 @@ enum RankingController {
         return Layout.response(req, RankingPages.page(model), title: L10n.t("rank.title", model.unit.name, model.month.description))
     }
 
-    static func query(
-        on db: any Database, unit id: UUID, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate,
-        flights: Flights
-    ) async throws -> Model {
+    static func query(on db: any Database, unit id: UUID, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate) async throws -> Model {
         let measures = MeasureRepository(db), ranking = RankingRepository(db)
         let unit = try await measures.unit(id, in: scope)
         let period = month.period
@@ -110,11 +104,9 @@ enum RankingController {
         }
         // A person is scored on their own cases (those they took a step on), with the same weights
         // and the same minimum n as a unit; people with too few cases are not listed. Grid workers and
-        // proxy agents are found and their own cases read together: that read is the page's largest
-        // (a district month is some 80,000 cases and their timelines), so it is made once, not per list.
+        // proxy agents are found and their own cases read together, from their roll-up (`PersonTallies`).
         let everyone = try await ranking.people(of: Array(gridScores.keys), kinds: gridWorkerKinds + agentKinds, period)
-        // Leaders asking for the same month at once (9 am) share that read (`InFlight`).
-        let own = try await ranking.ownCases(of: everyone, period, sharing: flights)
+        let own = try await ranking.ownCases(of: everyone, period)
         func people(_ kinds: [String]) -> [PersonRow] {
             everyone.filter { kinds.contains($0.kindKey) }.compactMap { p -> PersonRow? in
                 guard let g = gridScores[p.gridID] else { return nil }
@@ -130,15 +122,5 @@ enum RankingController {
         return Model(
             unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), month: month, config: config, boards: boards,
             gridWorkers: people(gridWorkerKinds), agents: people(agentKinds), today: today)
-    }
-}
-
-struct RankingFlightsKey: StorageKey { typealias Value = RankingController.Flights }
-
-extension Application {
-    /// The ranking reads in progress on this instance (`InFlight`); set once in `configure`.
-    var rankingFlights: RankingController.Flights {
-        get { storage[RankingFlightsKey.self]! }
-        set { storage[RankingFlightsKey.self] = newValue }
     }
 }
