@@ -144,6 +144,7 @@ extension L10n {
         "demo.bad_grids": ("网格数须在 1 到 5000 之间", "The number of grids must be 1 to 5000"),
         "demo.bad_case_days": ("事件历史天数须在 0 到 3650 之间", "The days of case history must be 0 to 3650"),
         "export.use_geojson": ("边界请导出为 GeoJSON", "Export boundaries as GeoJSON"),
+        "export.progress": ("导出 / export {0}", "Export {0}"),
         "export.cannot_write": ("无法写入文件 {0}", "Cannot write {0}"),
         "import.kind.buildings": ("楼栋/商铺", "Buildings and shops"),
         "import.kind.households": ("户", "Households"),

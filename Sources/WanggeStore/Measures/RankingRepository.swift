@@ -28,12 +28,14 @@ public struct RankingRepository: Sendable, SQLRepository {
     /// Active members of `kinds` assigned to `grids`, with their steps on those grids' cases in the period.
     public func people(of grids: [UUID], kinds: [String], _ period: MeasurePeriod) async throws -> [RankedPerson] {
         guard !grids.isEmpty, !kinds.isEmpty else { return [] }
+        // Steps from the workload roll-up (whole months from its per-month rows), summed once per grid
+        // and person and joined, not summed again for every member (55 ms for a district's month).
+        let work = MeasureRepository(db).workload(period, where: "unit_id IN (\(binds: grids))")
         let rows = try await sql.raw(
             """
-            SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, \
-            CAST(COALESCE((SELECT SUM(w.steps) FROM case_workload w WHERE w.unit_id = a.unit_id AND w.person = s.name \
-            AND w.day >= \(bind: period.from.description) AND w.day <= \(bind: period.to.description)), 0) AS BIGINT) AS steps \
+            SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, CAST(COALESCE(w.steps, 0) AS BIGINT) AS steps \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
+            LEFT JOIN (SELECT unit_id, person, SUM(steps) AS steps FROM \(work) x GROUP BY unit_id, person) w ON w.unit_id = a.unit_id AND w.person = s.name \
             WHERE a.unit_id IN (\(binds: grids)) AND a.ended_at IS NULL AND s.active = \(bind: true) AND s.kind_key IN (\(binds: kinds))
             """
         ).all()

@@ -143,8 +143,11 @@ struct ExportCommand: AsyncCommand {
                 rows = nil
             } else {
                 // The command line runs as the operator of the machine; it exports as an operator would.
+                // A bar with the rows to go where they are counted (households, residents), a count otherwise.
+                let total = try await exporter.count(kind, in: scope)
+                let bar = ProgressBar(L10n.t("export.progress", kind.rawValue))
                 rows = try await exporter.stream(kind, in: scope, role: .operator_, reveal: signature.unmasked) { n in
-                    FileHandle.standardError.write(Data("\r\(n) …".utf8))
+                    bar.update(n, max(total ?? n, n))
                 } write: { chunk in
                     let data = Data(chunk.utf8)
                     try sink.write(contentsOf: data)
