@@ -47,11 +47,6 @@ enum ParticipationTallies {
             AND r.kind IN (\(binds: [VolunteerRecordKind.hours.rawValue, VolunteerRecordKind.correction.rawValue])) AND r.day >= \(bind: from) AND r.day <= \(bind: to)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b \
             FROM volunteers v JOIN units u ON u.id = v.unit_id WHERE u.path LIKE \(bind: under) AND v.created_at < \(bind: end) GROUP BY u.path
             """, .volunteers, .volunteersActive)
-        var out: [UUID: TallyCounts] = [:]
-        for place in places {
-            let t = rows.filter { $0.path.hasPrefix(place.path) }.reduce(TallyCounts()) { $0 + $1.counts }
-            if !t.isZero { out[place.id] = t }
-        }
-        return out
+        return RegisterTallies.sum(rows, into: places).filter { !$0.value.isZero }
     }
 }

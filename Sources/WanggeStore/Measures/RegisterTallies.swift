@@ -38,11 +38,26 @@ enum RegisterTallies {
                 try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE unit_id IS NULL").first()?
                 .decode(column: "n", as: Int.self) ?? 0
         }
-        var out: [UUID: TallyCounts] = [:]
+        var out = sum(grids, into: places)
         for place in places {
-            var t = grids.filter { $0.path.hasPrefix(place.path) }.reduce(TallyCounts()) { $0 + $1.counts }
+            var t = out[place.id] ?? TallyCounts()
             if place.isTop { t[.households] += unplaced }
             out[place.id] = t
+        }
+        return out
+    }
+
+    /// Adds rows kept per unit (by path) to each place whose subtree holds the unit: a row's path is
+    /// walked up its ancestors, one dictionary look-up each, instead of every place testing every
+    /// row (a ranking's 1,000 grids against 1,000 rows: a million prefix tests, ≈30 ms a read).
+    static func sum(_ rows: [(path: String, counts: TallyCounts)], into places: [Place]) -> [UUID: TallyCounts] {
+        var byPath: [String: [UUID]] = [:]
+        for place in places { byPath[place.path, default: []].append(place.id) }
+        var out: [UUID: TallyCounts] = [:]
+        for row in rows {
+            for i in row.path.indices where row.path[i] == "/" {
+                for id in byPath[String(row.path[...i])] ?? [] { out[id, default: TallyCounts()] += row.counts }
+            }
         }
         return out
     }
