@@ -69,7 +69,6 @@ public enum StoreMigrations {
             CreateCoarseTallies(),
             CreateResidentPhoneTailIndex(),
             CreatePersonTallies(),
-            CreateResidentNameIdIndex(),
         ]
     }
 }
