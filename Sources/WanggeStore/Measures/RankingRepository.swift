@@ -59,7 +59,6 @@ public struct RankingRepository: Sendable, SQLRepository {
     /// person took a step, counted from the cases (what `PersonTallies` keeps): of `grids` and
     /// `names` only, or of all when nil.
     public static func ownCasesQuery(grids: [UUID]?, names: [String]?, _ period: MeasurePeriod, _ sql: any SQLDatabase) -> SQLQueryString {
-        let sums = Tally.perCase.map { "CAST(COALESCE(SUM(\(TallySQL.value($0, sql))), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
         // The grids' cases of the period first (by grid and time), then only their timelines: never a
         // scan of every case's events for the names.
         let reported: SQLQueryString =
@@ -67,7 +66,7 @@ public struct RankingRepository: Sendable, SQLRepository {
         let inGrids: SQLQueryString = grids.map { "unit_id IN (\(binds: $0))" } ?? "unit_id IS NOT NULL"
         let named: SQLQueryString = names.map { "AND actor_name IN (\(binds: $0))" } ?? ""
         return """
-            SELECT c.unit_id AS grid, e.person, \(unsafeRaw: sums) FROM cases c \
+            SELECT c.unit_id AS grid, e.person, \(unsafeRaw: PersonTallies.sums(sql)) FROM cases c \
             JOIN (SELECT DISTINCT case_id, actor_name AS person FROM case_events \
             WHERE case_id IN (SELECT id FROM cases WHERE \(inGrids) AND \(reported)) \
             AND actor_role NOT IN ('resident', 'system') \(named)) e ON e.case_id = c.id \
