@@ -22,7 +22,7 @@ struct CouncilStoreTests {
 
     /// Residents of `unit` with an ID number, a phone and a household, as claims.
     static func people(_ db: any Database, of unit: UnitRow) async throws -> [Person] {
-        let rows = try await ResidentRepository(db, cipher: TestDatabase.keys.cipher).page(after: nil, limit: 500, in: .subtree(of: unit))
+        let rows = try await ResidentRepository(db, cipher: TestDatabase.keys.cipher).search(nil, limit: 500, in: .subtree(of: unit)).rows
         struct H: Decodable { var id: UUID; var number: String }
         let numbers = Dictionary(
             uniqueKeysWithValues: try await Fixture.sql(db).raw("SELECT id, number FROM households").all(decoding: H.self).map { ($0.id, $0.number) })

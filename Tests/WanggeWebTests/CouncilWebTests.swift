@@ -12,7 +12,7 @@ import WanggeTestSupport
 struct CouncilWebTests {
     /// Residents of `unit` as claims a resident would type, with their households.
     static func people(_ app: Application, of unit: UnitRow) async throws -> [(claim: ParticipantClaim, household: UUID)] {
-        let rows = try await ResidentRepository(app.db, cipher: app.keys.cipher).page(after: nil, limit: 300, in: .subtree(of: unit))
+        let rows = try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, limit: 300, in: .subtree(of: unit)).rows
         struct H: Decodable { var id: UUID; var number: String }
         let sql = app.db as! any SQLDatabase
         let numbers = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, number FROM households").all(decoding: H.self).map { ($0.id, $0.number) })
@@ -35,7 +35,7 @@ struct CouncilWebTests {
             let sql = app.db as! any SQLDatabase
             struct Voted: Decodable { var resident_id: UUID }
             let voters = Set(try await sql.raw("SELECT resident_id FROM proposal_votes").all(decoding: Voted.self).map(\.resident_id))
-            let rows = try await ResidentRepository(app.db, cipher: app.keys.cipher).page(after: nil, limit: 300, in: .subtree(of: community))
+            let rows = try await ResidentRepository(app.db, cipher: app.keys.cipher).search(nil, limit: 300, in: .subtree(of: community)).rows
             let votedHomes = Set(rows.filter { voters.contains($0.id) }.compactMap(\.householdID))
             let everyone = try await Self.people(app, of: community)
             let newcomer = try #require(everyone.first { !votedHomes.contains($0.household) })

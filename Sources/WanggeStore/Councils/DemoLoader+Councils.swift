@@ -28,7 +28,7 @@ extension DemoLoader {
                 title: "十二月居民议事会", agenda: "一、楼道堆物清理方案\n二、老年食堂试运营意见征集", heldOn: day(now, minus: -9), startsAt: "19:00",
                 place: "社区党群服务中心二楼会议室"), for: community.id, code: CouncilMeetingDraft.checkinCode(using: &rng), at: now, in: .everything)
         // Residents of the register who came to the past meeting and vote in the open poll.
-        let people = try await ResidentRepository(db, cipher: cipher).page(after: nil, limit: 40, in: .subtree(of: community))
+        let people = try await ResidentRepository(db, cipher: cipher).search(nil, limit: 40, in: .subtree(of: community)).rows
             .filter { $0.idNumber != nil && $0.phone != nil && $0.householdID != nil && $0.anonymisedAt == nil }
         // Registered over the days before; checked in at the door from 18:40 on the meeting's day.
         let held = SimpleDate(now.addingTimeInterval(-12 * 86_400))

@@ -84,18 +84,18 @@ public struct RegisterExporter: Sendable, SQLRepository {
             }
         case .residents:
             let people = ResidentRepository(db, cipher: cipher)
-            let tagNames = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0.nameZh) })
-            var last: ResidentRow?
+            let tags = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0) })
+            var last: ResidentView?
             while true {
-                let rows = try await people.page(after: last, limit: max(1, pageSize), in: scope)
-                guard let end = rows.last else { break }
+                let views = try await people.pageViews(after: last, limit: max(1, pageSize), role: role, reveal: showFull, tags: tags, in: scope)
+                guard let end = views.last else { break }
                 last = end
                 try await page(
-                    try await people.views(rows, role: role, reveal: showFull).map { r in
+                    views.map { r in
                         [
                             r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
                             CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),
-                            r.tags.compactMap { tagNames[$0] }.joined(separator: "、"),
+                            r.tags.compactMap { tags[$0]?.nameZh }.joined(separator: "、"),
                         ]
                     })
             }

@@ -28,6 +28,8 @@ public struct ResidentRow: Codable, Sendable, Equatable, Identifiable {
     }
 
     static let columns = "id, name, id_number, document_number, sex, birth_date, phone, household_id, relation, residence_type, unit_id, created_at, updated_at, anonymised_at"
+    /// The same columns of the table named `r`, for reads that join it.
+    static let qualifiedColumns = columns.split(separator: ", ").map { "r.\($0)" }.joined(separator: ", ")
 }
 
 public struct HouseholdRow: Codable, Sendable, Equatable, Identifiable {
