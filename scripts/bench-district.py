@@ -190,6 +190,7 @@ def main():
     ap.add_argument("--skip-storm", action="store_true")
     ap.add_argument("--skip-reads", action="store_true", help="only the sync storm")
     ap.add_argument("--month", help="YYYY-MM: read this month's figures (default: the dashboard's own, the current month)")
+    ap.add_argument("--only", metavar="REGEX", help="measure only the reads whose name matches (e.g. '^district dashboard$'); /healthz always")
     a = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing (apt-get install wrk)")
@@ -214,6 +215,8 @@ def main():
              ("rankings", "/rankings" + q, 200)]
     reads += [(f"drill-down {k}", href, 200) for k, href in sorted(drill_downs(dashboard_html).items())]
     reads += resident_searches(base)
+    if a.only:
+        reads = [r for r in reads if re.search(a.only, r[0])]
     for name, path, target in ([] if a.skip_reads else reads):
         r = wrk(base, path, leader.cookie_header(), a.seconds, a.connections,
                 headers=("Accept: application/json",) if path.startswith("/api/") else ())
