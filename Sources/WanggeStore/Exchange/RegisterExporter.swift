@@ -85,13 +85,17 @@ public struct RegisterExporter: Sendable, SQLRepository {
         case .residents:
             let people = ResidentRepository(db, cipher: cipher)
             let tags = Dictionary(uniqueKeysWithValues: try await people.allTags().map { ($0.key, $0) })
-            var last: ResidentView?
+            // The next page is read while this one is decrypted, masked and written: SQLite's
+            // thread and this task each take one of the cores instead of waiting for each other.
+            let size = max(1, pageSize)
+            var next = Task { try await people.pageRows(after: nil, limit: size, in: scope) }
+            defer { next.cancel() }  // an error leaves no read running
             while true {
-                let views = try await people.pageViews(after: last, limit: max(1, pageSize), role: role, reveal: showFull, tags: tags, in: scope)
-                guard let end = views.last else { break }
-                last = end
+                let rows = try await next.value
+                guard let key = try people.key(after: rows) else { break }
+                next = Task { try await people.pageRows(after: key, limit: size, in: scope) }
                 try await page(
-                    views.map { r in
+                    try people.views(ofPage: rows, role: role, reveal: showFull, tags: tags).map { r in
                         [
                             r.name, r.idNumber.map(CSVWriter.textCell) ?? "", r.documentNumber ?? "", r.phone.map(CSVWriter.textCell) ?? "",
                             CSVWriter.textCell(r.householdNumber ?? ""), r.relation.map { L10n.t("relation.\($0)") } ?? "", L10n.t("residence.\(r.residenceType)"),

@@ -87,19 +87,24 @@ public struct ResidentRepository: Sendable, SQLRepository {
         return (try decrypted(rows), total)
     }
 
-    /// Every resident in scope a page at a time in (name, id) order as views for `role`, each page
-    /// found by the last view of the one before (never OFFSET, which made an export of a million
-    /// people quadratic). A page is one statement: the household number and the tags come with
-    /// each row, as `sqlite3 -csv` would read them, instead of two look-ups per 500 rows after it.
-    public func pageViews(
-        after last: ResidentView?, limit: Int = 1000, role: Role, reveal: Bool = false, tags: [String: TagRow], in scope: Scope
-    ) async throws -> [ResidentView] {
+    /// Where a page of `pageRows` ends: the (name, id) the next page continues after.
+    public struct PageKey: Sendable, Equatable {
+        public var name: String
+        public var id: UUID
+    }
+
+    /// Every resident in scope a page at a time in (name, id) order, each page found by the key of
+    /// the one before (never OFFSET, which made an export of a million people quadratic). A page is
+    /// one statement: the household number and the tags come with each row, as `sqlite3 -csv` would
+    /// read them, instead of two look-ups per 500 rows after it. The rows stay undecoded so that a
+    /// caller can ask for the next page (`key(after:)`) before it turns this one into views.
+    public func pageRows(after last: PageKey?, limit: Int = 1000, in scope: Scope) async throws -> [any SQLRow] {
         // One row-value comparison, not `name > ? OR (name = ? AND id > ?)`: SQLite reads the OR
         // form from the last name to the end of the index for every page (an export of 1.2 M people
         // took over seven minutes); the row value is a range it seeks into and leaves after a page.
         let after: SQLQueryString = last.map { "AND (r.name, r.id) > (\(bind: $0.name), \(bind: $0.id))" } ?? ""
         let tagList = sql.dialect.name == "postgresql" ? "string_agg(t.tag_key, ',')" : "group_concat(t.tag_key, ',')"
-        let rows = try await sql.raw(
+        return try await sql.raw(
             """
             SELECT \(unsafeRaw: ResidentRow.qualifiedColumns), h.number AS household_number, \
             (SELECT \(unsafeRaw: tagList) FROM resident_tags t WHERE t.resident_id = r.id) AS tag_keys \
@@ -107,6 +112,16 @@ public struct ResidentRepository: Sendable, SQLRepository {
             WHERE \(scope.condition("r.unit_id")) \(after) ORDER BY r.name, r.id LIMIT \(bind: min(max(limit, 1), 5000))
             """
         ).all()
+    }
+
+    /// The key the page after `rows` starts from; nil when there are no rows (the end).
+    public func key(after rows: [any SQLRow]) throws -> PageKey? {
+        guard let last = rows.last else { return nil }
+        return PageKey(name: try last.decode(column: "name", as: String.self), id: try last.decode(column: "id", as: UUID.self))
+    }
+
+    /// A page of `pageRows` as views for `role` (`tags`: every tag by key, from `allTags`).
+    public func views(ofPage rows: [any SQLRow], role: Role, reveal: Bool = false, tags: [String: TagRow]) throws -> [ResidentView] {
         let today = SimpleDate.today
         return try rows.map { row in
             let resident = try decrypted([try row.decode(model: ResidentRow.self)])[0]
