@@ -1,5 +1,6 @@
 import FluentKit
 import FluentSQLiteDriver
+import Foundation
 import NIOCore
 import SQLKit
 
@@ -45,12 +46,86 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
         let data = try binds.map { try encoder.encode($0) }
         let decoder = SQLiteDataDecoder()
         try await sqlite.withConnection { connection in
-            try await connection.query(text, data) { onRow($0.sql(decoder: decoder)) }
+            try await connection.query(text, data) { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }
         }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await base.withSession(closure)
+    }
+}
+
+/// An SQLite row whose most common columns — text as `String` or `UUID`, integers as `Int`, reals as
+/// `Double`, NULL as any optional — are decoded straight from the value SQLite gave; everything else,
+/// and any value that does not fit, goes to SQLiteKit's own decoder, so results and errors stay the
+/// driver's. SQLiteKit asks every value whether its type converts itself and decodes a `UUID` through a
+/// nested `Decoder` and `UUID(uuidString:)` (sscanf): a fifth of an export's time went to decoding rows.
+struct FastSQLiteRow: SQLRow {
+    let row: SQLiteRow
+    let fallback: any SQLRow
+
+    var allColumns: [String] { fallback.allColumns }
+    func contains(column: String) -> Bool { row.column(column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let data = row.column(column) else { return true }
+        return data == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        if let data = row.column(column), let value: D = Self.direct(data) { return value }
+        return try fallback.decode(column: column, as: D.self)
+    }
+
+    /// The value as `D` when the storage class is the one `D` is read from; nil to leave it to SQLiteKit.
+    static func direct<D>(_ data: SQLiteData) -> D? {
+        switch data {
+        case .text(let text):
+            if D.self == String.self || D.self == String?.self { return text as? D }
+            if D.self == UUID.self || D.self == UUID?.self { return CanonicalUUID.parse(text).flatMap { $0 as? D } }
+        case .integer(let n):
+            if D.self == Int.self || D.self == Int?.self { return n as? D }
+        case .float(let x):
+            if D.self == Double.self || D.self == Double?.self { return x as? D }
+        case .null:
+            if let optional = D.self as? any ExpressibleByNilLiteral.Type { return optional.init(nilLiteral: ()) as? D }
+        case .blob:
+            break
+        }
+        return nil
+    }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits of either case, the form every UUID is stored
+/// in; nil for anything else (which `UUID(uuidString:)` then judges).
+enum CanonicalUUID {
+    static func parse(_ text: String) -> UUID? {
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var utf8 = text.utf8.makeIterator()
+            var index = 0, position = 0
+            while index < 16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard utf8.next() == UInt8(ascii: "-") else { return false }
+                    position += 1
+                }
+                guard let high = utf8.next().flatMap(hex), let low = utf8.next().flatMap(hex) else { return false }
+                out[index] = high << 4 | low
+                index += 1
+                position += 2
+            }
+            return utf8.next() == nil
+        }
+        return ok ? UUID(uuid: bytes) : nil
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
