@@ -104,3 +104,37 @@ def test_geo_benchmark_writes_its_figures(tmp_path):
     figures = json.loads(out.read_text())
     assert [f["target"] for f in figures] == [">= 1000000", ">= 50"]
     assert figures[1]["baseline"] > 0 and figures[1]["value"] > figures[1]["baseline"]
+
+
+def test_cluster_benchmark_runs_end_to_end(tmp_path):
+    """scripts/bench-cluster.sh at the smallest scale (4 grids, 1-second phases): a durable throwaway
+    PostgreSQL and a SQLite directory loaded alike, intake and the dashboard on each, then one and two
+    instances behind nginx. Nothing about speed is asserted — only that every phase answered, every
+    acknowledged case is a row, the figures have BENCHMARKS.md's shape, and nothing is left running.
+    Needs root (PostgreSQL's cluster belongs to the postgres user), nginx and PostgreSQL's server;
+    without them the test skips, except in CI (CI set), where it fails."""
+    missing = [t for t in ("nginx", "psql", "wrk") if shutil.which(t, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None]
+    if os.geteuid() != 0:
+        missing.append("root")
+    if missing and not os.environ.get("CI"):
+        import pytest
+        pytest.skip(f"bench-cluster.sh needs {', '.join(missing)}")
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-cluster.sh")
+    out = tmp_path / "cluster.json"
+    free = __import__("socket").socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    env = dict(os.environ, WANGGE_BIN=BIN, BENCH_SECONDS="1", BENCH_GRIDS="4", BENCH_CONCURRENCY="4",
+               BENCH_DISTRICT_CONNECTIONS="2", BENCH_OUT=str(out), WANGGE_PG_PORT=str(port))
+    run = subprocess.run(["bash", script], env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    figures = {f["name"]: f for f in json.loads(out.read_text())}
+    for f in figures.values():
+        assert set(f) == {"name", "value", "unit", "baseline", "ratio", "target", "pass"}, f
+    for must in ("intake on PostgreSQL vs SQLite", "intake, two instances vs one"):
+        assert any(n.startswith(must) for n in figures), (must, sorted(figures))
+    zero = [f for n, f in figures.items() if ("failures" in n or "without a row" in n or "non-2xx" in n)]
+    assert zero and all(f["value"] == 0 for f in zero), zero
+    left = subprocess.run(["pgrep", "-f", f"-p {port}|wangge-cluster"], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "left running: " + left.stdout
