@@ -110,7 +110,10 @@ public struct TallyCounts: Sendable, Hashable, Codable {
         return r
     }
 
-    public static func += (a: inout TallyCounts, b: TallyCounts) { a = a + b }
+    /// In place: `a = a + b` copied `a`'s table for every addition (a dashboard sums thousands of rows).
+    public static func += (a: inout TallyCounts, b: TallyCounts) {
+        for (k, v) in b.values { a[k] += v }
+    }
 }
 
 /// The facts of a case the counters read: what its row says now.
