@@ -17,7 +17,15 @@ import browser
 from browser import BASE, GRID
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-PERSONAL = re.compile(r"(?<![0-9])(1[3-9][0-9]{9}|[1-9][0-9]{16}[0-9Xx])(?![0-9])")
+PERSONAL_NUMBER = re.compile(r"(?<![0-9])(1[3-9][0-9]{9}|[1-9][0-9]{16}[0-9Xx])(?![0-9])")
+UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
+def personal(text):
+    """Phone and ID numbers in a text, UUIDs left out first (a UUID's last group can hold eleven digits after a letter)."""
+    return PERSONAL_NUMBER.findall(UUID.sub("<uuid>", text))
+
+
 
 if not BASE or not GRID:
     pytest.skip("set WANGGE_URL and WANGGE_GRID_CODE (scripts/python-checks.sh does)", allow_module_level=True)
@@ -37,7 +45,7 @@ def test_portal_is_public_and_shows_no_personal_data():
     html = res.text
     for text in ("权力清单", "四张清单", "负面清单", "党员大会", "结案率"):
         assert text in html, text
-    assert not PERSONAL.findall(html), PERSONAL.findall(html)
+    assert not personal(html), personal(html)
     qr = requests.get(f"{BASE}/r/{GRID}", timeout=30).text
     assert f"/open/{GRID}" in qr, "the QR page links the portal"
 
@@ -59,7 +67,7 @@ def test_atom_feed_is_valid_atom():
             assert entry.find(ATOM + name) is not None and entry.find(ATOM + name).text, name
         # RFC 3339 times.
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)", entry.find(ATOM + "updated").text)
-    assert not PERSONAL.findall(res.text)
+    assert not personal(res.text)
     json_feed = requests.get(url + "/feed.json", timeout=30).json()
     assert json_feed["version"] == "https://jsonfeed.org/version/1.1" and len(json_feed["items"]) == len(entries)
 
