@@ -39,6 +39,10 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (text, binds) = serialize(query)
+        // Writes (and BEGIN/COMMIT) return no rows or a few: the driver's own path costs them fewer
+        // thread hops than leasing the connection here (intake: 604 against 717 cases/s when every
+        // statement came this way).
+        guard Self.readsRows(text) else { return try await base.execute(sql: query, onRow) }
         if let level = queryLogLevel {
             logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
         }
@@ -66,6 +70,13 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
             released.succeed(())
             throw error
         }
+    }
+
+    /// Whether a statement is a query (SELECT, WITH, VALUES), which may return many rows.
+    static func readsRows(_ text: String) -> Bool {
+        let head = text.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "(") }
+        let word = String(decoding: head, as: UTF8.self).uppercased()
+        return word == "SELECT" || word == "WITH" || word == "VALUES"
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
