@@ -56,8 +56,9 @@ awk -v b="$base" -v o="$ours" 'BEGIN { printf "  ratio (sqlite3 .import / wangge
 awk -v f="$floor" -v o="$ours" 'BEGIN { printf "  ratio (SQLite floor / wangge)    %.3f\n", f / o }'
 awk -v r="$ours_rss" 'BEGIN { printf "  peak RSS %d MB            target <= 256 MB\n", r }'
 
+# The baseline reads the export's columns — tags included, as the export's last column — in the export's order.
 measure sqlite3 -csv "$WANGGE_DATA/wangge.sqlite" \
-  "SELECT r.name, r.id_number, r.document_number, r.phone, h.number, r.relation, r.residence_type FROM residents r LEFT JOIN households h ON h.id = r.household_id ORDER BY r.name, r.id"
+  "SELECT r.name, r.id_number, r.document_number, r.phone, h.number, r.relation, r.residence_type, (SELECT group_concat(t.tag_key, ',') FROM resident_tags t WHERE t.resident_id = r.id) FROM residents r LEFT JOIN households h ON h.id = r.household_id ORDER BY r.name, r.id"
 csv_base=$secs
 measure "$bin" export residents -o "$work/export.csv"; exported=$secs export_rss=$rss
 echo "== export of the same residents =="
