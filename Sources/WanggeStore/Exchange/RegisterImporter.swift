@@ -343,7 +343,7 @@ func existing(_ sql: any SQLDatabase, table: String, key: String, values: [Strin
     struct Row: Decodable { var id: UUID; var k: String; var unit_id: UUID? }
     var found: [String: (UUID, UUID?)] = [:]
     for chunk in values.chunks(of: 500) {
-        let rows = try await sql.raw("SELECT id, \(ident: key) AS k, unit_id FROM \(ident: table) WHERE \(ident: key) IN (\(binds: Array(chunk)))").all(decoding: Row.self)
+        let rows = try await sql.bulk.raw("SELECT id, \(ident: key) AS k, unit_id FROM \(ident: table) WHERE \(ident: key) IN (\(binds: Array(chunk)))").all(decoding: Row.self)
         for r in rows { found[r.k] = (r.id, r.unit_id) }
     }
     return found

@@ -268,7 +268,7 @@ struct ResidentImport: ChunkedImport {
         struct Row: Decodable { var id: UUID; var name: String; var id_number: String?; var document_number: String?; var household_id: UUID? }
         var out: [String: [Candidate]] = [:]
         for chunk in names.chunks(of: 500) {
-            let rows = try await sql.raw(
+            let rows = try await sql.bulk.raw(
                 """
                 SELECT id, name, id_number, document_number, household_id FROM residents \
                 WHERE name IN (\(binds: Array(chunk))) AND \(scope.condition("unit_id"))

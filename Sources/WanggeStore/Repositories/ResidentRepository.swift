@@ -104,7 +104,7 @@ public struct ResidentRepository: Sendable, SQLRepository {
         // took over seven minutes); the row value is a range it seeks into and leaves after a page.
         let after: SQLQueryString = last.map { "AND (r.name, r.id) > (\(bind: $0.name), \(bind: $0.id))" } ?? ""
         let tagList = sql.dialect.name == "postgresql" ? "string_agg(t.tag_key, ',')" : "group_concat(t.tag_key, ',')"
-        return try await sql.raw(
+        return try await sql.bulk.raw(
             """
             SELECT \(unsafeRaw: ResidentRow.qualifiedColumns), h.number AS household_number, \
             (SELECT \(unsafeRaw: tagList) FROM resident_tags t WHERE t.resident_id = r.id) AS tag_keys \

@@ -219,6 +219,7 @@ public struct SyncRepository: Sendable, SQLRepository {
     /// changed after it, `pageSize` changes at most. The cursor is read before the rows, so a change
     /// made while they are read comes again in the next page rather than being missed.
     public func page(under unitID: UUID, after cursor: Int64, role: Role, today: SimpleDate, in scope: Scope) async throws -> SyncPage {
+        let sql = self.sql.bulk  // a grid's first copy is thousands of rows
         let unit = try await UnitRepository(db).get(unitID, in: scope)
         let area: SQLQueryString = "IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
         var ids: [String: Set<UUID>]? = nil
