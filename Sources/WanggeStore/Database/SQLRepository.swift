@@ -7,7 +7,7 @@ import SQLKit
 extension Database {
     /// This database as SQLKit sees it. Both drivers Wangge runs on (SQLite and PostgreSQL) are SQL
     /// databases; this is the one place that says so. On SQLite the statements run through
-    /// `InlineRowsSQLiteDatabase`, which hands rows over without a hop per row.
+    /// `InlineRowsSQLiteDatabase` on the driver's own path, their rows decoded by `FastSQLiteRow`.
     var sql: any SQLDatabase { sql(inline: false) }
 
     /// The same, for reads of many rows (an export's pages, an import's look-ups, a phone's sync pages):
@@ -24,13 +24,14 @@ extension Database {
 }
 
 /// The SQLite database as Fluent's driver makes it, except for how a statement's rows come back.
-/// The driver's path (SQLKit → SQLiteKit → the pooled connection's EventLoopFuture `query`) sends
-/// every row from the blocking thread that steps the statement to the event loop as a task of its
-/// own: an export of 1.2 M residents made 1.2 M cross-thread hops, a third of its time in the
-/// kernel switching threads. Here the statement runs through the connection's async `query`,
-/// which calls back on the stepping thread; SQLKit's `all()` and `first()` gather the rows there
-/// and resume once. Everything else (dialect, sessions, the query log) is the driver's own, and
-/// the rows are decoded with the same default `SQLiteDataDecoder` Fluent's configuration uses.
+/// Every row is a `FastSQLiteRow`. The driver's path (SQLKit → SQLiteKit → the pooled connection's
+/// EventLoopFuture `query`) sends every row from the blocking thread that steps the statement to the
+/// event loop as a task of its own: an export of 1.2 M residents made 1.2 M cross-thread hops, a third
+/// of its time in the kernel switching threads. With `inline` (`bulkSQL`, `bulk`) a query runs through
+/// the connection's async `query` instead, which calls back on the stepping thread; SQLKit's `all()`
+/// gathers the rows there and resumes once. Small reads and writes are cheaper the driver's way and
+/// keep it. Everything else (dialect, sessions, the query log) is the driver's own, and rows fall back
+/// to the same default `SQLiteDataDecoder` Fluent's configuration uses.
 struct InlineRowsSQLiteDatabase: SQLDatabase {
     let base: any SQLDatabase
     let sqlite: any SQLiteDatabase
@@ -60,9 +61,9 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
             try await sqlite.query(text, data, logger: logger) { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }.get()
             return
         }
-        // The connection is leased through the pool's future API and used from this task: the async
-        // `withConnection` would start a task of its own for every statement (measured: intake fell
-        // from 717 to 639 cases a second with it). The lease ends when `released` completes.
+        // The connection is leased through the pool's future API and used from this task (the async
+        // `withConnection` would start a task of its own for every statement). The lease ends when
+        // `released` completes.
         let loop = sqlite.eventLoop
         let leased = loop.makePromise(of: SQLiteConnection.self), released = loop.makePromise(of: Void.self)
         sqlite.withConnection { connection -> EventLoopFuture<Void> in
