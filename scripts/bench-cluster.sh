@@ -27,13 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH:/usr/sbin:/sbin"
-config=${WANGGE_BUILD:-release}
-if [ -n "${WANGGE_BIN:-}" ]; then bin=$WANGGE_BIN   # a binary built already
-else
-  swift build -c "$config" --product wangge
-  bin="$(swift build -c "$config" --show-bin-path)/wangge"
-fi
-[ -x "$bin" ] || { echo "no wangge binary at $bin" >&2; exit 1; }
+. scripts/bench-bin.sh
 seconds=${BENCH_SECONDS:-10}
 concurrency=${BENCH_CONCURRENCY:-32}
 connections=${BENCH_DISTRICT_CONNECTIONS:-4}

@@ -11,14 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-config=${WANGGE_BUILD:-release}
 residents=${BENCH_RESIDENTS:-1200000}
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed for the baseline (apt-get install sqlite3)" >&2; exit 1; }
-if [ -n "${WANGGE_BIN:-}" ]; then bin=$WANGGE_BIN   # a binary built already
-else
-  swift build -c "$config" --product wangge
-  bin="$(swift build -c "$config" --show-bin-path)/wangge"
-fi
+. scripts/bench-bin.sh
 work=$(mktemp -d /tmp/wangge-import-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export WANGGE_DATA="$work/data"

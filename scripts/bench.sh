@@ -14,12 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-config=${WANGGE_BUILD:-release}
-if [ -n "${WANGGE_BIN:-}" ]; then bin=$WANGGE_BIN   # a binary built already
-else
-  swift build -c "$config" --product wangge
-  bin="$(swift build -c "$config" --show-bin-path)/wangge"
-fi
+. scripts/bench-bin.sh
 seconds=${BENCH_SECONDS:-10}
 concurrency=${BENCH_CONCURRENCY:-32}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }

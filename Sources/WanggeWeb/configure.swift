@@ -80,7 +80,8 @@ public func configure(
 
     try await app.autoMigrate()
     let busy = Int(env["WANGGE_SQLITE_BUSY_MS"] ?? "") ?? StoreSetup.defaultBusyTimeout
-    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger, busyTimeout: busy)
+    let cache = Int(env["WANGGE_SQLITE_CACHE_MB"] ?? "").flatMap { (1...4096).contains($0) ? $0 : nil } ?? StoreSetup.defaultCacheMiB
+    try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger, busyTimeout: busy, cacheMiB: cache)
 }
 
 /// Threads of the application's blocking pool: `WANGGE_BLOCKING_THREADS`, else two per core and at

@@ -163,7 +163,7 @@ struct PartyParticipationStoreTests {
             // MUT
             let measures = MeasureRepository(db)
             let whole = try await measures.totals(community.id, november)
-            let byGrid = try await measures.totals(of: [grid.id, second.id, community.id], november)
+            let byGrid = try await measures.totals(of: [grid, second, community], november)
             // validate
             #expect(whole[.partyMembers] == 3 && whole[.partyMembersServing] == 2)
             #expect(whole[.marketRated] == 3 && whole[.marketSatisfied] == 2)

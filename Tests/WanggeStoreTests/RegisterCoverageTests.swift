@@ -72,7 +72,7 @@ struct RegisterCoverageTests {
             // MUT
             let gridNov = try await repo.totals(grid.id, november), rootNov = try await repo.totals(root.id, november)
             let gridDec = try await repo.totals(grid.id, december)
-            let listed = try await repo.totals(of: [grid.id, root.id], november)
+            let listed = try await repo.totals(of: [grid, root], november)
             // validate: [households, with people, in grids, visited]
             let d = zip(Self.registers(gridNov), Self.registers(before.grid)).map { $0 - $1 }
             #expect(d == [5, 3, 5, 1], "November, grid: H1–H5 registered, H1, H3, H4 with people, H1 visited by then")

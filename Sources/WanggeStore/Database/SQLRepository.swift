@@ -56,9 +56,10 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
         let encoder = SQLiteDataEncoder()
         let data = try binds.map { try encoder.encode($0) }
         let decoder = SQLiteDataDecoder()
+        let onSQLiteRow: @Sendable (SQLiteRow) -> Void = { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }
         // Writes, and reads not marked bulk, go the driver's way (a task on the event loop per row).
         guard inline, Self.readsRows(text) else {
-            try await sqlite.query(text, data, logger: logger) { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }.get()
+            try await sqlite.query(text, data, logger: logger, onSQLiteRow).get()
             return
         }
         // The connection is leased through the pool's future API and used from this task (the async
@@ -76,7 +77,7 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
             throw error
         }
         do {
-            try await connection.query(text, data) { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }
+            try await connection.query(text, data, onSQLiteRow)
             released.succeed(())
         } catch {
             released.succeed(())

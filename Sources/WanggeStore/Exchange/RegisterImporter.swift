@@ -79,17 +79,18 @@ public struct RegisterImporter: Sendable, SQLRepository {
             if let audit { try await db.transaction { tx in try await audit.append(finished, on: tx.sql) } }
         } else {
             let actor = run.importer.context.actor, kind = I.kind
+            // The import's connection writes with SQLite's page cache as every pooled connection has it
+            // (`StoreSetup.prepare`, 32 MB): the default 2 MB held a sliver of the indexes a large import
+            // inserts into at random (ID look-up hashes, names).
             result = try await db.transaction { tx in
-                try await Self.withLargeCache(tx.sql) {
-                    let batch = try await BatchRecorder.start(kind, actor: actor, on: tx.sql)
-                    try await run.pass(tx.sql, batch)
-                    var result = run.importer.result
-                    result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
-                    result.notices = run.sheet.notices
-                    result.encoding = run.reader.encoding.rawValue
-                    try await audit?.append(result, on: tx.sql)
-                    return result
-                }
+                let batch = try await BatchRecorder.start(kind, actor: actor, on: tx.sql)
+                try await run.pass(tx.sql, batch)
+                var result = run.importer.result
+                result.batch = try await batch.finish(file: run.reader.fileHash, inserted: result.inserted, updated: result.updated, on: tx.sql)
+                result.notices = run.sheet.notices
+                result.encoding = run.reader.encoding.rawValue
+                try await audit?.append(result, on: tx.sql)
+                return result
             }
             // A large import changes what the planner should know of the tables (only SQLite needs telling).
             if db.sql.dialect.name == "sqlite", result.inserted + result.updated >= Self.analyzeAfter { try? await StoreSetup.analyze(db.sql, quick: true) }
@@ -114,33 +115,6 @@ public struct ImportAudit: Sendable {
 
     func append(_ result: ImportResult, on sql: any SQLDatabase) async throws {
         _ = try await AuditLog.append([entry(result)], chain: chain, on: sql)
-    }
-}
-
-extension RegisterImporter {
-    /// SQLite's page cache for the import's connection while it writes: the default 2 MB holds a
-    /// sliver of the indexes a large import inserts into at random (ID look-up hashes, names), and
-    /// every miss is a page read back from the WAL. Statement journals (each multi-row INSERT keeps
-    /// one, to undo itself alone) go to memory instead of a temporary file. Both are set back
-    /// afterwards, the connection being pooled.
-    static let importCacheKiB = 32 * 1024
-
-    static func withLargeCache<T>(_ sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
-        guard sql is any SQLiteDatabase else { return try await body() }
-        try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(importCacheKiB))").run()
-        try await sql.raw("PRAGMA temp_store = MEMORY").run()
-        func reset() async throws {
-            try await sql.raw("PRAGMA cache_size = -2000").run()
-            try await sql.raw("PRAGMA temp_store = DEFAULT").run()
-        }
-        do {
-            let value = try await body()
-            try await reset()
-            return value
-        } catch {
-            try? await reset()
-            throw error
-        }
     }
 }
 

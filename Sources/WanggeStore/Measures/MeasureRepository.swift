@@ -27,6 +27,11 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     public init(_ db: any Database) { self.db = db }
 
+    /// Measure reads return a row per unit, day or category — up to a district's thousand grids —
+    /// so they take the bulk path (see `Database.bulkSQL`): on SQLite a dashboard's 29 statements
+    /// spent more time handing rows across threads one by one than in SQLite.
+    var sql: any SQLDatabase { db.bulkSQL }
+
     /// The unit, when the figures of it may be shown in `scope`. The figures count every case of the
     /// unit, so a department's account (which sees only cases sent to it) reads none.
     public func unit(_ id: UUID, in scope: Scope) async throws -> UnitRow {
@@ -122,7 +127,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// Each child unit's counters over the period (work per person and the registers' counts included), keyed by unit id.
     public func children(of unit: UnitRow, _ period: MeasurePeriod) async throws -> [(unit: UnitRow, counts: TallyCounts)] {
         let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
-        let byUnit = try await totals(of: kids.map(\.id), period)
+        let byUnit = try await totals(of: kids, period)
         return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
     }
 
@@ -131,14 +136,15 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// for its children (a district dashboard read every unit's stored register counts twice).
     public func withChildren(_ unit: UnitRow, _ period: MeasurePeriod) async throws -> (totals: TallyCounts, children: [(unit: UnitRow, counts: TallyCounts)]) {
         let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
-        let byUnit = try await totals(of: [unit.id] + kids.map(\.id), period)
+        let byUnit = try await totals(of: [unit] + kids, period)
         return (byUnit[unit.id] ?? TallyCounts(), kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) })
     }
 
     /// The counters of several units over the period (work per person included), in two grouped
     /// sums over the roll-ups; units with no rows are left out.
-    public func totals(of ids: [UUID], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {
-        guard !ids.isEmpty else { return [:] }
+    public func totals(of units: [UnitRow], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {
+        guard !units.isEmpty else { return [:] }
+        let ids = units.map(\.id)
         var byUnit: [UUID: TallyCounts] = [:]
         for row in try await sql.raw(
             """
@@ -158,7 +164,6 @@ public struct MeasureRepository: Sendable, SQLRepository {
             byUnit[id, default: TallyCounts()][.workSteps] = try row.decode(column: "steps", as: Int.self)
             byUnit[id, default: TallyCounts()][.workers] = try row.decode(column: "people", as: Int.self)
         }
-        let units = try await UnitRepository(db).select("id IN (\(binds: ids))")
         for (id, counts) in try await RegisterTallies.counts(for: units.map(Self.place), period, on: sql) where !counts.isZero {
             byUnit[id, default: TallyCounts()] += counts
         }

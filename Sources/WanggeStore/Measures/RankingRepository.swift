@@ -20,6 +20,9 @@ public struct RankingRepository: Sendable, SQLRepository {
 
     public init(_ db: any Database) { self.db = db }
 
+    /// Rankings read a row per grid or person: the bulk path (see `MeasureRepository.sql`).
+    var sql: any SQLDatabase { db.bulkSQL }
+
     /// Live units of `level` under `unit` (the unit itself included when of that level), in `scope`.
     public func units(under unit: UnitRow, level: UnitLevel, in scope: Scope) async throws -> [UnitRow] {
         try await UnitRepository(db).all(in: scope, level: level).filter { $0.path.hasPrefix(unit.path) }.sorted { $0.name < $1.name }

@@ -84,16 +84,23 @@ enum RegisterTallies {
         var visited: Int
     }
 
+    /// A stored row read column by column: a district's thousand rows through `Decodable`'s
+    /// containers cost more than reading them from SQLite.
+    static func stored(_ row: any SQLRow) throws -> Stored {
+        Stored(
+            unit_id: try row.decode(column: "unit_id", as: UUID.self), through_seq: Int64(try row.decode(column: "through_seq", as: Int.self)),
+            households: try row.decode(column: "households", as: Int.self), with_people: try row.decode(column: "with_people", as: Int.self),
+            visited: try row.decode(column: "visited", as: Int.self))
+    }
+
     /// Each unit under `prefix` with its counts: stored counts where the change log has nothing newer
     /// for the unit, counted afresh (and stored again) where it has. The newest register change is
     /// read before counting, so a change committed meanwhile is newer than what is stored and is
     /// counted next time; on PostgreSQL the change log's numbers commit in order (see `CreateSync`).
     static func perUnit(under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [(path: String, counts: TallyCounts)] {
-        struct Unit: Decodable {
-            var id: UUID
-            var path: String
+        let units = try await sql.raw("SELECT id, path FROM units WHERE path LIKE \(bind: prefix + "%")").all().map { row in
+            (id: try row.decode(column: "id", as: UUID.self), path: try row.decode(column: "path", as: String.self))
         }
-        let units = try await sql.raw("SELECT id, path FROM units WHERE path LIKE \(bind: prefix + "%")").all(decoding: Unit.self)
         var head: Int64 = 0
         for kind in registerKinds {
             let n = try await sql.raw("SELECT MAX(seq) AS n FROM sync_changes WHERE kind = \(bind: kind)").first()?.decode(column: "n", as: Int64?.self)
@@ -105,7 +112,8 @@ enum RegisterTallies {
             SELECT t.unit_id, t.through_seq, t.households, t.with_people, t.visited FROM register_tallies t JOIN units u ON u.id = t.unit_id \
             WHERE t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to) AND u.path LIKE \(bind: prefix + "%")
             """
-        ).all(decoding: Stored.self) {
+        ).all() {
+            let row = try Self.stored(row)
             stored[row.unit_id] = row
         }
         var stale = Set(units.map(\.id).filter { stored[$0] == nil })

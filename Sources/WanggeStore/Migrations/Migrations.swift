@@ -69,6 +69,7 @@ public enum StoreMigrations {
             CreateCoarseTallies(),
             CreateResidentPhoneTailIndex(),
             CreatePersonTallies(),
+            UpdatePartyAddServiceIndexes(),
         ]
     }
 }

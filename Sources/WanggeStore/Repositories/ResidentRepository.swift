@@ -44,14 +44,20 @@ public struct ResidentRepository: Sendable, SQLRepository {
 
     /// Rows as read from the table, with ID numbers decrypted.
     func decrypted(_ rows: [ResidentRow]) throws -> [ResidentRow] {
-        try rows.map { row in
-            var r = row
-            if let stored = row.idNumber {
-                do { r.idNumber = try cipher.decrypt(stored) } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
-            }
-            return r
-        }
+        try rows.map(decrypted)
     }
+
+    /// One row with its ID number decrypted.
+    func decrypted(_ row: ResidentRow) throws -> ResidentRow {
+        var r = row
+        if let stored = row.idNumber {
+            do { r.idNumber = try cipher.decrypt(stored) } catch { throw StoreError(.invalid, "keys.cannot_decrypt", ["\(error)"]) }
+        }
+        return r
+    }
+
+    /// Tags in their display order (`sort`).
+    static func ordered(_ tags: [TagRow]) -> [TagRow] { tags.sorted { $0.sort < $1.sort } }
 
     /// The stored form of a row: ID number encrypted, and its look-up hash.
     func sealed(_ row: ResidentRow) -> (row: ResidentRow, hash: String?) {
@@ -124,9 +130,9 @@ public struct ResidentRepository: Sendable, SQLRepository {
     public func views(ofPage rows: [any SQLRow], role: Role, reveal: Bool = false, tags: [String: TagRow]) throws -> [ResidentView] {
         let today = SimpleDate.today
         return try rows.map { row in
-            let resident = try decrypted([try row.decode(model: ResidentRow.self)])[0]
+            let resident = try decrypted(try row.decode(model: ResidentRow.self))
             let keys = try row.decode(column: "tag_keys", as: String?.self)?.split(separator: ",") ?? []
-            let own = keys.compactMap { tags[String($0)] }.sorted { $0.sort < $1.sort }
+            let own = Self.ordered(keys.compactMap { tags[String($0)] })
             let number = try row.decode(column: "household_number", as: String?.self)
             return ResidentView(resident, tags: own, householdNumber: number, role: role, reveal: reveal, today: today)
         }
@@ -176,7 +182,7 @@ public struct ResidentRepository: Sendable, SQLRepository {
             let pairs = try await sql.raw("SELECT resident_id, tag_key FROM resident_tags WHERE resident_id IN (\(binds: Array(chunk)))").all(decoding: Pair.self)
             for pair in pairs { if let tag = all[pair.tag_key] { result[pair.resident_id, default: []].append(tag) } }
         }
-        return result.mapValues { $0.sorted { $0.sort < $1.sort } }
+        return result.mapValues(Self.ordered)
     }
 
     /// Views of rows for a role, with tags and household numbers filled in.

@@ -12,8 +12,10 @@ public struct UnitRepository: Sendable, SQLRepository {
 
     static let columns = "id, parent_id, level, code, name, path, boundary, min_lon, min_lat, max_lon, max_lat, retired_at, retired_into, created_at"
 
-    func select(_ condition: SQLQueryString) async throws -> [UnitRow] {
-        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
+    /// `many`: the read may return hundreds of units (a level of the district, a list of ids), so it
+    /// takes the bulk path (see `Database.bulkSQL`); a single unit goes the driver's way.
+    func select(_ condition: SQLQueryString, many: Bool = false) async throws -> [UnitRow] {
+        try await (many ? db.bulkSQL : sql).raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
             .all(decoding: UnitRow.self)
     }
 
@@ -80,7 +82,7 @@ public struct UnitRepository: Sendable, SQLRepository {
         var condition: SQLQueryString = "retired_at IS NULL"
         if let prefix = scope.pathPrefix { condition = "\(condition) AND path LIKE \(bind: prefix + "%")" }
         if let level { condition = "\(condition) AND level = \(bind: level.rawValue)" }
-        return try await select(condition)
+        return try await select(condition, many: true)
     }
 
     /// The chain from the root down to and including the unit, for breadcrumbs. Units above the

@@ -89,10 +89,15 @@ enum RankingController {
         let period = month.period
         var boards: [Board] = []
         var gridScores: [UUID: (unit: UnitRow, score: Score)] = [:]
+        // Both levels' counters in one read: the grids' register and participation rows are summed
+        // into the communities' in the same pass.
+        var levels: [(level: UnitLevel, units: [UnitRow])] = []
         for level in [UnitLevel.community, .grid] where unit.level < level {
             let units = try await ranking.units(under: unit, level: level, in: scope)
-            guard !units.isEmpty else { continue }
-            let counts = try await measures.totals(of: units.map(\.id), period)
+            if !units.isEmpty { levels.append((level, units)) }
+        }
+        let counts = try await measures.totals(of: levels.flatMap(\.units), period)
+        for (level, units) in levels {
             let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
             let result = Scoring.rank(units.map { (id: $0.id, name: $0.name, counts: counts[$0.id] ?? TallyCounts()) }, config: config)
             let board = Board(
