@@ -68,7 +68,37 @@ public struct Scope: Sendable, Equatable {
     /// the planner walks the index of the list's order instead of every case of every unit and
     /// sorting them (a district's million cases).
     static func inSubtree(_ name: SQLQueryString, path: String, orUnplaced: Bool) -> SQLQueryString {
-        guard orUnplaced else { return "\(name) IN (SELECT id FROM units WHERE path LIKE \(bind: path + "%"))" }
-        return "(\(name) IS NULL OR \(name) NOT IN (SELECT id FROM units WHERE path NOT LIKE \(bind: path + "%")))"
+        guard orUnplaced else { return "\(name) IN (SELECT id FROM units WHERE \(under("path", path)))" }
+        return "(\(name) IS NULL OR \(name) NOT IN (SELECT id FROM units WHERE \(PathUnder(column: "path", prefix: path, negated: true))))"
+    }
+
+    /// `column` (a unit's path, possibly qualified: "u.path") starts with `prefix`, the path of a unit.
+    static func under(_ column: String, _ prefix: String) -> SQLQueryString { "\(PathUnder(column: column, prefix: prefix, negated: false))" }
+}
+
+/// A unit path in a subtree: `column LIKE 'prefix%'`, written on SQLite as the range of paths from the
+/// prefix up to the prefix with its closing "/" raised to "0" (the next character), which SQLite
+/// compares byte by byte and can read from the path index. Its LIKE folds case character by character:
+/// a district dashboard's red and yellow cards tested every unit's path against the prefix once per
+/// state and list, 50,000 LIKEs a page, a tenth of its time. Paths are "/"-separated UUIDs and end
+/// in "/", so the range holds exactly the paths that start with the prefix. PostgreSQL keeps LIKE,
+/// whose comparison of text follows the database's collation, not bytes.
+struct PathUnder: SQLExpression {
+    let column: String
+    let prefix: String
+    let negated: Bool
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if serializer.dialect.name == "sqlite", prefix.hasSuffix("/") {
+            let above = String(prefix.dropLast()) + "0"
+            serializer.write(negated ? "(\(column) < " : "(\(column) >= ")
+            serializer.write(bind: prefix)
+            serializer.write(negated ? " OR \(column) >= " : " AND \(column) < ")
+            serializer.write(bind: above)
+            serializer.write(")")
+        } else {
+            serializer.write(negated ? "\(column) NOT LIKE " : "\(column) LIKE ")
+            serializer.write(bind: prefix + "%")
+        }
     }
 }

@@ -96,7 +96,7 @@ public struct SocialLogRepository: Sendable, SQLRepository {
     ) async throws -> [SocialLogEntry] {
         let unit = try await UnitRepository(db).get(unitID, in: scope)
         var parts: [SQLQueryString] = [
-            "u.path LIKE \(bind: unit.path + "%")", scope.condition("e.unit_id"),
+            "\(Scope.under("u.path", unit.path))", scope.condition("e.unit_id"),
         ]
         for (value, op, field) in [(filter.from, ">=", "from"), (filter.to, "<=", "to")] {
             guard let raw = value?.trimmingSpaces().trimmedOrNil else { continue }

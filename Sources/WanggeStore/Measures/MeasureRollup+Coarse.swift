@@ -65,7 +65,7 @@ extension MeasureRollup {
         /// it before and after, and the subtree itself.
         static func moved(_ path: String, _ newPath: String) -> SQLQueryString {
             let above = (path + "/" + newPath).split(separator: "/").compactMap { UUID(uuidString: String($0)) }
-            return "SELECT id FROM units WHERE id IN (\(binds: above)) OR path LIKE \(bind: newPath + "%")"
+            return "SELECT id FROM units WHERE id IN (\(binds: above)) OR \(Scope.under("path", newPath))"
         }
     }
 

@@ -260,7 +260,7 @@ public enum MeasureRollup {
         guard let subtree else {
             return ("1 = 1", [inGrids, ("c.unit_id IS NULL", "(SELECT id AS unit_id FROM units WHERE parent_id IS NULL) k ON p.grid_id IS NULL")])
         }
-        return ("c.unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: subtree + "%"))", [inGrids])
+        return ("c.unit_id IN (SELECT id FROM units WHERE \(Scope.under("path", subtree)))", [inGrids])
     }
 
     /// Runs `rebase` (which gives a subtree a new place in the tree) between taking the subtree's

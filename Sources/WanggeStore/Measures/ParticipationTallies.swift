@@ -16,7 +16,7 @@ import WanggeCore
 enum ParticipationTallies {
     static func counts(for places: [RegisterTallies.Place], _ period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }
-        let under = RegisterTallies.commonPrefix(places.map(\.path)) + "%"
+        let under = RegisterTallies.commonPrefix(places.map(\.path))
         let (from, to) = (period.from.description, period.to.description)
         let (start, end) = (period.from.startOfDayInChina, period.to.adding(days: 1).startOfDayInChina)
         var rows: [(path: String, counts: TallyCounts)] = []
@@ -32,20 +32,20 @@ enum ParticipationTallies {
             """
             SELECT u.path, COUNT(*) AS a, CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM party_service s WHERE s.member_id = m.id \
             AND s.day >= \(bind: from) AND s.day <= \(bind: to)) THEN 1 ELSE 0 END) AS BIGINT) AS b \
-            FROM party_members m JOIN units u ON u.id = m.unit_id WHERE u.path LIKE \(bind: under) AND m.registered_on <= \(bind: to) GROUP BY u.path
+            FROM party_members m JOIN units u ON u.id = m.unit_id WHERE \(Scope.under("u.path", under)) AND m.registered_on <= \(bind: to) GROUP BY u.path
             """, .partyMembers, .partyMembersServing)
         try await read(
             """
             SELECT u.path, COUNT(*) AS a, CAST(SUM(CASE WHEN o.rating IN (\(binds: MarketRating.allCases.filter(\.countsAsSatisfied).map(\.rawValue))) \
             THEN 1 ELSE 0 END) AS BIGINT) AS b \
-            FROM market_orders o JOIN units u ON u.id = o.unit_id WHERE u.path LIKE \(bind: under) AND o.rating IS NOT NULL \
+            FROM market_orders o JOIN units u ON u.id = o.unit_id WHERE \(Scope.under("u.path", under)) AND o.rating IS NOT NULL \
             AND o.ordered_at >= \(bind: start) AND o.ordered_at < \(bind: end) GROUP BY u.path
             """, .marketRated, .marketSatisfied)
         try await read(
             """
             SELECT u.path, COUNT(*) AS a, CAST(SUM(CASE WHEN (SELECT SUM(r.minutes) FROM volunteer_records r WHERE r.volunteer_id = v.id \
             AND r.kind IN (\(binds: [VolunteerRecordKind.hours.rawValue, VolunteerRecordKind.correction.rawValue])) AND r.day >= \(bind: from) AND r.day <= \(bind: to)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b \
-            FROM volunteers v JOIN units u ON u.id = v.unit_id WHERE u.path LIKE \(bind: under) AND v.created_at < \(bind: end) GROUP BY u.path
+            FROM volunteers v JOIN units u ON u.id = v.unit_id WHERE \(Scope.under("u.path", under)) AND v.created_at < \(bind: end) GROUP BY u.path
             """, .volunteers, .volunteersActive)
         return RegisterTallies.sum(rows, into: places).filter { !$0.value.isZero }
     }

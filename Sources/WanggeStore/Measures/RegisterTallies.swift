@@ -98,7 +98,7 @@ enum RegisterTallies {
     /// read before counting, so a change committed meanwhile is newer than what is stored and is
     /// counted next time; on PostgreSQL the change log's numbers commit in order (see `CreateSync`).
     static func perUnit(under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [(path: String, counts: TallyCounts)] {
-        let units = try await sql.raw("SELECT id, path FROM units WHERE path LIKE \(bind: prefix + "%")").all().map { row in
+        let units = try await sql.raw("SELECT id, path FROM units WHERE \(Scope.under("path", prefix))").all().map { row in
             (id: try row.decode(column: "id", as: UUID.self), path: try row.decode(column: "path", as: String.self))
         }
         var head: Int64 = 0
@@ -110,7 +110,7 @@ enum RegisterTallies {
         for row in try await sql.raw(
             """
             SELECT t.unit_id, t.through_seq, t.households, t.with_people, t.visited FROM register_tallies t JOIN units u ON u.id = t.unit_id \
-            WHERE t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to) AND u.path LIKE \(bind: prefix + "%")
+            WHERE t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to) AND \(Scope.under("u.path", prefix))
             """
         ).all() {
             let row = try Self.stored(row)
@@ -158,7 +158,7 @@ enum RegisterTallies {
         _ units: [UUID]?, under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase
     ) async throws -> [UUID: (households: Int, withPeople: Int, visited: Int)] {
         var out: [UUID: (households: Int, withPeople: Int, visited: Int)] = [:]
-        let which: SQLQueryString = units.map { "h.unit_id IN (\(binds: $0))" } ?? "u.path LIKE \(bind: prefix + "%")"
+        let which: SQLQueryString = units.map { "h.unit_id IN (\(binds: $0))" } ?? "\(Scope.under("u.path", prefix))"
         let rows = try await sql.raw(
             """
             SELECT h.unit_id, COUNT(*) AS households, \

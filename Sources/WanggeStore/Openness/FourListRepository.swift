@@ -177,7 +177,7 @@ public struct FourListRepository: Sendable, SQLRepository {
         let byState: SQLQueryString = state.map { "AND t.state = \(bind: $0.rawValue)" } ?? ""
         return try await sql.raw(
             """
-            \(unsafeRaw: AdmissionTask.select) WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("t.unit_id")) \(byState) \
+            \(unsafeRaw: AdmissionTask.select) WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("t.unit_id")) \(byState) \
             ORDER BY t.submitted_at DESC, t.id LIMIT \(bind: limit)
             """
         ).all(decoding: AdmissionTask.self)
@@ -190,7 +190,7 @@ public struct FourListRepository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             SELECT t.state, t.negative, COUNT(*) AS n FROM admission_tasks t JOIN units u ON u.id = t.unit_id \
-            WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("t.unit_id")) GROUP BY t.state, t.negative
+            WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("t.unit_id")) GROUP BY t.state, t.negative
             """
         ).all(decoding: Row.self)
         var c = AdmissionCounts()

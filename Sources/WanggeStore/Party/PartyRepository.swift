@@ -136,13 +136,13 @@ public struct PartyRepository: Sendable, SQLRepository {
         struct N: Decodable { var n: Int? }
         let members =
             try await sql.raw(
-                "SELECT COUNT(*) AS n FROM party_members WHERE unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
+                "SELECT COUNT(*) AS n FROM party_members WHERE unit_id IN (SELECT id FROM units WHERE \(Scope.under("path", unit.path)))"
             ).first(decoding: N.self)?.n ?? 0
         let minutes =
             try await sql.raw(
                 """
                 SELECT CAST(SUM(minutes) AS BIGINT) AS n FROM party_service WHERE day LIKE \(bind: month + "-%") \
-                AND unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))
+                AND unit_id IN (SELECT id FROM units WHERE \(Scope.under("path", unit.path)))
                 """
             ).first(decoding: N.self)?.n ?? 0
         return PartyCounts(members: members, minutes: minutes)

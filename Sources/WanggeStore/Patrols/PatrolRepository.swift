@@ -212,7 +212,7 @@ public struct PatrolRepository: Sendable, SQLRepository {
         let unit = try await UnitRepository(db).get(unitID, in: scope)
         return try await sql.raw(
             """
-            \(unsafeRaw: Patrol.select) WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("p.unit_id")) \
+            \(unsafeRaw: Patrol.select) WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("p.unit_id")) \
             ORDER BY p.started_at DESC, p.id LIMIT \(bind: limit)
             """
         ).all(decoding: Patrol.self)

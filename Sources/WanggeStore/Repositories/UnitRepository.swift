@@ -80,7 +80,7 @@ public struct UnitRepository: Sendable, SQLRepository {
     /// Every live unit in the scope (at most a few thousand in a district).
     public func all(in scope: Scope, level: UnitLevel? = nil) async throws -> [UnitRow] {
         var condition: SQLQueryString = "retired_at IS NULL"
-        if let prefix = scope.pathPrefix { condition = "\(condition) AND path LIKE \(bind: prefix + "%")" }
+        if let prefix = scope.pathPrefix { condition = "\(condition) AND \(Scope.under("path", prefix))" }
         if let level { condition = "\(condition) AND level = \(bind: level.rawValue)" }
         return try await select(condition, many: true)
     }

@@ -60,7 +60,7 @@ extension UnitRepository {
             """
             UPDATE units SET path = \(bind: newPath) || substr(path, \(bind: Int32(unit.path.count + 1))), \
             code = \(bind: newCode) || substr(code, \(bind: Int32(unit.code.count + 1))) \
-            WHERE path LIKE \(bind: unit.path + "%")
+            WHERE \(Scope.under("path", unit.path))
             """
         ).run()
     }

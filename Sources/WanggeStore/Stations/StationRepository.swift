@@ -106,7 +106,7 @@ public struct StationRepository: Sendable, SQLRepository {
     /// centre first), then by name. Public: the portal shows them to anyone.
     public func stations(under unit: UnitRow) async throws -> [StationRow] {
         try await sql.raw(
-            "\(unsafeRaw: Self.select) WHERE u.path LIKE \(bind: unit.path + "%") ORDER BY u.path, s.name, s.id"
+            "\(unsafeRaw: Self.select) WHERE \(Scope.under("u.path", unit.path)) ORDER BY u.path, s.name, s.id"
         ).all(decoding: StationRow.Stored.self).map(\.row).sorted { (order($0), $0.unitName, $0.name) < (order($1), $1.unitName, $1.name) }
     }
 

@@ -221,7 +221,7 @@ public struct SyncRepository: Sendable, SQLRepository {
     public func page(under unitID: UUID, after cursor: Int64, role: Role, today: SimpleDate, in scope: Scope) async throws -> SyncPage {
         let sql = self.sql.bulk  // a grid's first copy is thousands of rows
         let unit = try await UnitRepository(db).get(unitID, in: scope)
-        let area: SQLQueryString = "IN (SELECT id FROM units WHERE path LIKE \(bind: unit.path + "%"))"
+        let area: SQLQueryString = "IN (SELECT id FROM units WHERE \(Scope.under("path", unit.path)))"
         var ids: [String: Set<UUID>]? = nil
         var next = try await latestSeq()
         var more = false

@@ -357,7 +357,7 @@ public struct VisitRepository: Sendable, SQLRepository {
             SELECT h.id, h.number, h.unit_id, h.room, b.name AS building, \
             (SELECT MAX(v.day) FROM home_visits v WHERE v.household_id = h.id AND v.state = \(bind: VisitState.recorded.rawValue)) AS last_day \
             FROM households h JOIN units u ON u.id = h.unit_id LEFT JOIN buildings b ON b.id = h.building_id \
-            WHERE u.path LIKE \(bind: unit.path + "%") AND \(scope.condition("h.unit_id"))
+            WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("h.unit_id"))
             """
         ).all(decoding: Row.self)
         struct Care: Decodable {
@@ -367,7 +367,7 @@ public struct VisitRepository: Sendable, SQLRepository {
         let care = try await sql.raw(
             """
             SELECT r.household_id, c.frequency FROM care_archives c JOIN residents r ON r.id = c.resident_id JOIN units u ON u.id = r.unit_id \
-            WHERE u.path LIKE \(bind: unit.path + "%") AND r.household_id IS NOT NULL AND \(scope.condition("r.unit_id"))
+            WHERE \(Scope.under("u.path", unit.path)) AND r.household_id IS NOT NULL AND \(scope.condition("r.unit_id"))
             """
         ).all(decoding: Care.self)
         var every: [UUID: CareFrequency] = [:]
