@@ -54,9 +54,9 @@ struct MeasureRollupTests {
                 if values.contains(where: { $0 != 0 }) { out[key.joined(separator: "|")] = values }
             }
         }
-        for row in try await sql.raw("SELECT unit_id, day, person, \(unsafeRaw: columns) FROM case_person_tallies").all() {
+        for row in try await sql.raw("SELECT unit_id, month, person, \(unsafeRaw: columns) FROM case_person_tallies_monthly").all() {
             let key = [
-                "person", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "day", as: String.self),
+                "person", try row.decode(column: "unit_id", as: UUID.self).uuidString, try row.decode(column: "month", as: String.self),
                 try row.decode(column: "person", as: String.self),
             ].joined(separator: "|")
             let values = try Tally.perCase.map { try row.decode(column: $0.rawValue, as: Int.self) }

@@ -31,7 +31,7 @@ struct KPIMapRankingWebTests {
         let at = app.clock.now().addingTimeInterval(-900)
         // The first grid's cases are reported by its own grid worker: their own cases, for their personal score.
         let worker = try #require(
-            try await RankingRepository(app.db).people(of: [grids[0].id], kinds: RankingController.gridWorkerKinds, MeasureMonth(SimpleDate(at)).period).first)
+            try await RankingRepository(app.db).people(of: [grids[0].id], kinds: RankingController.gridWorkerKinds, month: MeasureMonth(SimpleDate(at))).first)
         for (grid, count) in [(grids[0], 12), (grids[1], 3)] {
             let reporter = grid.id == grids[0].id ? CaseActor(id: nil, name: worker.name, role: .gridWorker) : op
             for i in 0..<count {
@@ -139,7 +139,7 @@ struct KPIMapRankingWebTests {
         try await withApp(kind) { app in
             // setup
             let (community, full, _, month) = try await Self.cases(app)
-            let worker = try #require(try await RankingRepository(app.db).people(of: [full.id], kinds: RankingController.gridWorkerKinds, month.period).first)
+            let worker = try #require(try await RankingRepository(app.db).people(of: [full.id], kinds: RankingController.gridWorkerKinds, month: month).first)
             var leader = try await Browser.login(app, as: "leader")
             let url = "/api/v1/rankings?unit=\(community.id)&month=\(month.description)"
             let before = try #require(try await leader.api(.GET, url).json as? [String: Any])
@@ -161,8 +161,8 @@ struct KPIMapRankingWebTests {
             #expect(try live.first?.decode(column: "reported", as: Int.self) == 13, "the cases themselves do have the late one")
             let rolledUp = try await sql.raw(
                 """
-                SELECT CAST(SUM(reported) AS BIGINT) AS n FROM case_person_tallies \
-                WHERE day LIKE \(bind: month.description + "%") AND unit_id = \(bind: full.id) AND person = \(bind: worker.name)
+                SELECT CAST(SUM(reported) AS BIGINT) AS n FROM case_person_tallies_monthly \
+                WHERE month = \(bind: month.description) AND unit_id = \(bind: full.id) AND person = \(bind: worker.name)
                 """
             ).first()?.decode(column: "n", as: Int.self)
             #expect(rolledUp == 12)

@@ -74,7 +74,7 @@ public enum MeasureRollup {
                 // The reporter's own case, when they are staff (a grid worker's patrol finding).
                 let day = SimpleDate(p.row.reportedAt)
                 if let grid = p.row.unitID, !(try await MeasureMonths.isFrozen(MeasureMonth(day), at: p.event.at, on: sql)) {
-                    people.append((PersonTallies.Key(grid: grid, day: day.description, person: p.actor.name), counts))
+                    people.append((PersonTallies.Key(grid: grid, reported: day, person: p.actor.name), counts))
                 }
             }
         }

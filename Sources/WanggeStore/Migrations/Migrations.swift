@@ -70,6 +70,7 @@ public enum StoreMigrations {
             CreateResidentPhoneTailIndex(),
             CreatePersonTallies(),
             UpdatePartyAddServiceIndexes(),
+            UpdatePersonTalliesByMonth(),
         ]
     }
 }
