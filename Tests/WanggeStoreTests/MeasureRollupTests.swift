@@ -47,7 +47,7 @@ struct MeasureRollupTests {
             if values.contains(where: { $0 != 0 }) { out[key] = values }
         }
         // The coarse copies, rows of zeros left out (a recount writes none).
-        for (table, keys) in [("case_tallies_monthly", ["month", "category_key", "channel"]), ("case_tallies_daily", ["day"])] {
+        for (table, keys) in [("case_tallies_monthly", ["month", "category_key", "channel"]), ("case_tallies_daily", ["day"]), ("case_tallies_unit_monthly", ["month"])] {
             for row in try await sql.raw("SELECT unit_id, \(unsafeRaw: keys.joined(separator: ", ")), \(unsafeRaw: columns) FROM \(unsafeRaw: table)").all() {
                 let key = try [table, try row.decode(column: "unit_id", as: UUID.self).uuidString] + keys.map { try row.decode(column: $0, as: String.self) }
                 let values = try Tally.perCase.map { try row.decode(column: $0.rawValue, as: Int.self) }

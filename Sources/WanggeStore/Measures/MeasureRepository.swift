@@ -146,12 +146,10 @@ public struct MeasureRepository: Sendable, SQLRepository {
         guard !units.isEmpty else { return [:] }
         let ids = units.map(\.id)
         var byUnit: [UUID: TallyCounts] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT unit_id, \(unsafeRaw: Self.sums) FROM \(unsafeRaw: MeasureRollup.Coarse.daily) \
-            WHERE unit_id IN (\(binds: ids)) AND \(range(period)) GROUP BY unit_id
-            """
-        ).all() {
+        // Whole months from the per-unit-month rows, the days around them from the per-day rows.
+        let columns = "unit_id, " + Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        let rows = monthsAndDays(period, coarse: MeasureRollup.Coarse.unitMonthly, fine: MeasureRollup.Coarse.daily, columns: columns, where: "unit_id IN (\(binds: ids))")
+        for row in try await sql.raw("SELECT unit_id, \(unsafeRaw: Self.sums) FROM \(rows) x GROUP BY unit_id").all() {
             byUnit[try row.decode(column: "unit_id", as: UUID.self)] = try Self.counts(row)
         }
         for row in try await sql.raw(

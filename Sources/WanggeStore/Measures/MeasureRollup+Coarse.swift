@@ -9,18 +9,23 @@ extension MeasureRollup {
     enum Coarse {
         static let monthly = "case_tallies_monthly"
         static let daily = "case_tallies_daily"
+        /// Per unit and month, all categories and channels together (`UpdateTalliesAddUnitMonthly`).
+        static let unitMonthly = "case_tallies_unit_monthly"
         static let workload = "case_workload_monthly"
 
         /// Adds the fine rows' changes (already merged per key, zeros left out) to both coarse tables.
         static func add(_ rows: [(Key, TallyCounts)], on sql: any SQLDatabase) async throws {
             // The same key, its day the month (monthly) or its category and channel left out (daily).
-            var byMonth: [Key: TallyCounts] = [:], byDay: [Key: TallyCounts] = [:]
+            var byMonth: [Key: TallyCounts] = [:], byDay: [Key: TallyCounts] = [:], byUnitMonth: [Key: TallyCounts] = [:]
             for (key, counts) in rows {
-                byMonth[Key(unit: key.unit, day: String(key.day.prefix(7)), category: key.category, channel: key.channel), default: TallyCounts()] += counts
+                let month = String(key.day.prefix(7))
+                byMonth[Key(unit: key.unit, day: month, category: key.category, channel: key.channel), default: TallyCounts()] += counts
                 byDay[Key(unit: key.unit, day: key.day, category: "", channel: ""), default: TallyCounts()] += counts
+                byUnitMonth[Key(unit: key.unit, day: month, category: "", channel: ""), default: TallyCounts()] += counts
             }
             try await upsert(monthly, keys: ["month", "category_key", "channel"], byMonth.map { ($0.key.unit, [$0.key.day, $0.key.category, $0.key.channel], $0.value) }, on: sql)
             try await upsert(daily, keys: ["day"], byDay.map { ($0.key.unit, [$0.key.day], $0.value) }, on: sql)
+            try await upsert(unitMonthly, keys: ["month"], byUnitMonth.map { ($0.key.unit, [$0.key.day], $0.value) }, on: sql)
         }
 
         /// Adds steps per unit, day and person to the per-month rows.
@@ -31,14 +36,17 @@ extension MeasureRollup {
         }
 
         /// Makes the coarse rows of `units` (all when nil) in the months not frozen the GROUP BY of
-        /// their fine rows again, after a recount or a move rewrote the fine rows.
-        static func refresh(units: SQLQueryString?, frozen: [String], on sql: any SQLDatabase) async throws {
+        /// their fine rows again, after a recount or a move rewrote the fine rows. `unitMonths`: the
+        /// per-unit-month table too (false only before it exists, in `CreateCoarseTallies`).
+        static func refresh(units: SQLQueryString?, frozen: [String], unitMonths: Bool = true, on sql: any SQLDatabase) async throws {
             let notFrozen = MeasureRollup.notFrozen(frozen)
             let only: SQLQueryString = units.map { "unit_id IN (\($0))" } ?? "1 = 1"
             let columns = perCase.map(\.rawValue).joined(separator: ", ")
             let sums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
             let month = "substr(day, 1, 7)"
-            for table in [monthly, daily, workload] { try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE \(only) AND \(notFrozen(table == daily ? "day" : "month"))").run() }
+            for table in [monthly, daily, workload] + (unitMonths ? [unitMonthly] : []) {
+                try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE \(only) AND \(notFrozen(table == daily ? "day" : "month"))").run()
+            }
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: monthly) (unit_id, month, category_key, channel, \(unsafeRaw: columns)) \
@@ -52,11 +60,25 @@ extension MeasureRollup {
                 SELECT unit_id, day, \(unsafeRaw: sums) FROM case_tallies WHERE \(only) AND \(notFrozen("day")) GROUP BY unit_id, day
                 """
             ).run()
+            if unitMonths { try await fillUnitMonthly(only: only, notFrozen: notFrozen("day"), on: sql) }
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: workload) (unit_id, month, person, steps) \
                 SELECT unit_id, \(unsafeRaw: month), person, SUM(steps) FROM case_workload \
                 WHERE \(only) AND \(notFrozen("day")) GROUP BY unit_id, \(unsafeRaw: month), person
+                """
+            ).run()
+        }
+
+        /// Fills the per-unit-month rows of `only` from the per-day rows (an exact GROUP BY of them).
+        static func fillUnitMonthly(only: SQLQueryString, notFrozen: SQLQueryString, on sql: any SQLDatabase) async throws {
+            let columns = perCase.map(\.rawValue).joined(separator: ", ")
+            let sums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
+            try await sql.raw(
+                """
+                INSERT INTO \(unsafeRaw: unitMonthly) (unit_id, month, \(unsafeRaw: columns)) \
+                SELECT unit_id, substr(day, 1, 7), \(unsafeRaw: sums) FROM \(unsafeRaw: daily) WHERE \(only) AND \(notFrozen) \
+                GROUP BY unit_id, substr(day, 1, 7)
                 """
             ).run()
         }

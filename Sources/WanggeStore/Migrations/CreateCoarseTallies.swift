@@ -31,10 +31,28 @@ struct CreateCoarseTallies: AsyncMigration {
             .field("steps", .int64, .required)
             .unique(on: "unit_id", "month", "person")
             .create()
-        try await MeasureRollup.Coarse.refresh(units: nil, frozen: [], on: db.sql)
+        try await MeasureRollup.Coarse.refresh(units: nil, frozen: [], unitMonths: false, on: db.sql)
     }
 
     func revert(on db: any Database) async throws {
         for table in [MeasureRollup.Coarse.workload, MeasureRollup.Coarse.daily, MeasureRollup.Coarse.monthly] { try await db.schema(table).delete() }
+    }
+}
+
+/// A fourth coarse copy, `case_tallies_unit_monthly`: per unit and month, all categories and channels
+/// together, kept like the others and filled here from the per-day rows. A ranking reads the totals
+/// of a district's 1,100 units for a month: from the per-day rows 33,000 rows to sum (21 ms in SQLite).
+struct UpdateTalliesAddUnitMonthly: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        var schema = db.schema(MeasureRollup.Coarse.unitMonthly)
+            .field("unit_id", .uuid, .required)
+            .field("month", .string, .required)
+        for t in Tally.perCase { schema = schema.field(.string(t.rawValue), .int64, .required) }
+        try await schema.unique(on: "unit_id", "month").create()
+        try await MeasureRollup.Coarse.fillUnitMonthly(only: "1 = 1", notFrozen: "1 = 1", on: db.sql)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(MeasureRollup.Coarse.unitMonthly).delete()
     }
 }

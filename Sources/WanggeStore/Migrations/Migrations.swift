@@ -71,6 +71,7 @@ public enum StoreMigrations {
             CreatePersonTallies(),
             UpdatePartyAddServiceIndexes(),
             UpdatePersonTalliesByMonth(),
+            UpdateTalliesAddUnitMonthly(),
         ]
     }
 }
