@@ -13,12 +13,13 @@ struct SQLiteRowTests {
         try await TestDatabase.sqlite.withStore { database in
             // setup
             let id = UUID()
+            let stamp = Date(timeIntervalSince1970: 1_796_120_215.40768)
             for sql in [database.sql, database.bulkSQL] {
                 let row = try #require(
                     try await sql.raw(
                         """
                         SELECT \(bind: id.uuidString) AS upper, \(bind: id.uuidString.lowercased()) AS lower, 'not-a-uuid' AS bad, \
-                        '甲乙,丙' AS text, 42 AS n, 2.5 AS x, NULL AS empty, 1764547200.25 AS at, X'00FF' AS blob
+                        '甲乙,丙' AS text, 42 AS n, 2.5 AS x, NULL AS empty, 1764547200.25 AS at, X'00FF' AS blob, \(bind: stamp) AS stamp
                         """
                     ).first())
                 // MUT / validate
@@ -32,7 +33,7 @@ struct SQLiteRowTests {
                     default: Issue.record("\(column) as \(D.self): \(a) but the driver gives \(b)")
                     }
                 }
-                for column in ["upper", "lower", "bad", "text", "n", "x", "empty", "at", "blob", "missing"] {
+                for column in ["upper", "lower", "bad", "text", "n", "x", "empty", "at", "blob", "stamp", "missing"] {
                     same(column, String.self)
                     same(column, String?.self)
                     same(column, UUID.self)
@@ -47,6 +48,7 @@ struct SQLiteRowTests {
                 }
                 #expect(try fast.decode(column: "upper", as: UUID.self) == id && (try fast.decode(column: "lower", as: UUID?.self)) == id)
                 #expect(try fast.decode(column: "empty", as: String?.self) == nil && (try fast.decodeNil(column: "empty")))
+                #expect(try fast.decode(column: "stamp", as: Date.self) == stamp && (try fast.decode(column: "n", as: Date?.self)) == Date(timeIntervalSince1970: 42))
                 #expect(throws: (any Error).self) { try fast.decode(column: "empty", as: String.self) }
                 #expect(throws: (any Error).self) { try fast.decode(column: "bad", as: UUID.self) }
             }

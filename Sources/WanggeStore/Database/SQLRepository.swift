@@ -98,7 +98,7 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
 }
 
 /// An SQLite row whose most common columns — text as `String` or `UUID`, integers as `Int`, reals as
-/// `Double`, NULL as any optional — are decoded straight from the value SQLite gave; everything else,
+/// `Double`, numbers as `Date`, NULL as any optional — are decoded straight from the value SQLite gave; everything else,
 /// and any value that does not fit, goes to SQLiteKit's own decoder, so results and errors stay the
 /// driver's. SQLiteKit asks every value whether its type converts itself and decodes a `UUID` through a
 /// nested `Decoder` and `UUID(uuidString:)` (sscanf): a fifth of an export's time went to decoding rows.
@@ -127,8 +127,11 @@ struct FastSQLiteRow: SQLRow {
             if D.self == UUID.self || D.self == UUID?.self { return CanonicalUUID.parse(text).flatMap { $0 as? D } }
         case .integer(let n):
             if D.self == Int.self || D.self == Int?.self { return n as? D }
+            if D.self == Date.self || D.self == Date?.self { return Date(timeIntervalSince1970: Double(n)) as? D }
         case .float(let x):
             if D.self == Double.self || D.self == Double?.self { return x as? D }
+            // A date is stored as seconds since 1970 (SQLiteNIO's `Date(sqliteData:)` reads it the same way).
+            if D.self == Date.self || D.self == Date?.self { return Date(timeIntervalSince1970: x) as? D }
         case .null:
             if let optional = D.self as? any ExpressibleByNilLiteral.Type { return optional.init(nilLiteral: ()) as? D }
         case .blob:
