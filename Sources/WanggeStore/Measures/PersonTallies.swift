@@ -117,8 +117,9 @@ enum PersonTallies {
     }
 }
 
-/// The table of `PersonTallies`, counted from the cases for every month (frozen ones too: there is
-/// nothing better for them), with its index for a ranking's read.
+/// The first table of `PersonTallies`, per day, created empty: `UpdatePersonTalliesByMonth` replaces it
+/// with the per-month table, summing whatever rows an older version counted into it, or counting every
+/// month from the cases (frozen ones too: there is nothing better for them) where it has none.
 struct CreatePersonTallies: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await Self.create(on: db)
