@@ -14,7 +14,7 @@ struct SQLiteRowTests {
             // setup
             let id = UUID()
             let stamp = Date(timeIntervalSince1970: 1_796_120_215.40768)
-            for sql in [database.sql, database.bulkSQL] {
+            for sql in [database.sql, database.sql.bulk] {
                 let row = try #require(
                     try await sql.raw(
                         """

@@ -8,17 +8,9 @@ extension Database {
     /// This database as SQLKit sees it. Both drivers Wangge runs on (SQLite and PostgreSQL) are SQL
     /// databases; this is the one place that says so. On SQLite the statements run through
     /// `InlineRowsSQLiteDatabase` on the driver's own path, their rows decoded by `FastSQLiteRow`.
-    var sql: any SQLDatabase { sql(inline: false) }
-
-    /// The same, for reads of many rows (an export's pages, an import's look-ups, a phone's sync pages):
-    /// on SQLite their rows come back on the thread that steps the statement (see
-    /// `InlineRowsSQLiteDatabase`). Small reads are faster the driver's way, which holds the pooled
-    /// connection for fewer thread hops (intake: 641 cases/s with every query inline, 738 without).
-    var bulkSQL: any SQLDatabase { sql(inline: true) }
-
-    private func sql(inline: Bool) -> any SQLDatabase {
+    var sql: any SQLDatabase {
         guard let sql = self as? any SQLDatabase else { preconditionFailure("Wangge runs on SQL databases only (SQLite, PostgreSQL)") }
-        if let sqlite = self as? any SQLiteDatabase { return InlineRowsSQLiteDatabase(base: sql, sqlite: sqlite, inline: inline) }
+        if let sqlite = self as? any SQLiteDatabase { return InlineRowsSQLiteDatabase(base: sql, sqlite: sqlite, inline: false) }
         return sql
     }
 }
@@ -27,7 +19,7 @@ extension Database {
 /// Every row is a `FastSQLiteRow`. The driver's path (SQLKit → SQLiteKit → the pooled connection's
 /// EventLoopFuture `query`) sends every row from the blocking thread that steps the statement to the
 /// event loop as a task of its own: an export of 1.2 M residents made 1.2 M cross-thread hops, a third
-/// of its time in the kernel switching threads. With `inline` (`bulkSQL`, `bulk`) a query runs through
+/// of its time in the kernel switching threads. With `inline` (`bulk`) a query runs through
 /// the connection's async `query` instead, which calls back on the stepping thread; SQLKit's `all()`
 /// gathers the rows there and resumes once. Small reads and writes are cheaper the driver's way and
 /// keep it. Everything else (dialect, sessions, the query log) is the driver's own, and rows fall back
@@ -35,7 +27,7 @@ extension Database {
 struct InlineRowsSQLiteDatabase: SQLDatabase {
     let base: any SQLDatabase
     let sqlite: any SQLiteDatabase
-    /// Queries' rows on the stepping thread (`bulkSQL`); otherwise the driver's path, rows decoded directly.
+    /// Queries' rows on the stepping thread (`bulk`); otherwise the driver's path, rows decoded directly.
     let inline: Bool
 
     var logger: Logger { base.logger }
@@ -175,7 +167,11 @@ enum CanonicalUUID {
 }
 
 extension SQLDatabase {
-    /// This database for reads of many rows (see `Database.bulkSQL`); itself on PostgreSQL.
+    /// This database for reads of many rows (an export's pages, an import's look-ups, a phone's sync
+    /// pages, the measures' rows per unit): on SQLite their rows come back on the thread that steps the
+    /// statement (see `InlineRowsSQLiteDatabase`); on PostgreSQL itself. Small reads are faster the
+    /// driver's way, which holds the pooled connection for fewer thread hops (intake: 641 cases/s with
+    /// every query inline, 738 without).
     var bulk: any SQLDatabase {
         guard let sqlite = self as? InlineRowsSQLiteDatabase else { return self }
         return InlineRowsSQLiteDatabase(base: sqlite.base, sqlite: sqlite.sqlite, inline: true)

@@ -28,9 +28,9 @@ public struct MeasureRepository: Sendable, SQLRepository {
     public init(_ db: any Database) { self.db = db }
 
     /// Measure reads return a row per unit, day or category — up to a district's thousand grids —
-    /// so they take the bulk path (see `Database.bulkSQL`): on SQLite a dashboard's 29 statements
+    /// so they take the bulk path (see `SQLDatabase.bulk`): on SQLite a dashboard's 29 statements
     /// spent more time handing rows across threads one by one than in SQLite.
-    var sql: any SQLDatabase { db.bulkSQL }
+    var sql: any SQLDatabase { db.sql.bulk }
 
     /// The unit, when the figures of it may be shown in `scope`. The figures count every case of the
     /// unit, so a department's account (which sees only cases sent to it) reads none.
@@ -103,7 +103,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         switch column {
         case .day, .month: source = "(SELECT * FROM \(unsafeRaw: MeasureRollup.Coarse.daily) WHERE unit_id = \(bind: unit) AND \(range(period)))"
         case .category, .channel:
-            let columns = (["category_key", "channel"] + Tally.perCase.map(\.rawValue)).joined(separator: ", ")
+            let columns = "category_key, channel, " + MeasureRollup.columns
             source = monthsAndDays(period, coarse: MeasureRollup.Coarse.monthly, fine: "case_tallies", columns: columns, where: "unit_id = \(bind: unit)")
         }
         let rows = try await sql.raw(
@@ -147,7 +147,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         let ids = units.map(\.id)
         var byUnit: [UUID: TallyCounts] = [:]
         // Whole months from the per-unit-month rows, the days around them from the per-day rows.
-        let columns = "unit_id, " + Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        let columns = "unit_id, " + MeasureRollup.columns
         let rows = monthsAndDays(period, coarse: MeasureRollup.Coarse.unitMonthly, fine: MeasureRollup.Coarse.daily, columns: columns, where: "unit_id IN (\(binds: ids))")
         for row in try await sql.raw("SELECT unit_id, \(unsafeRaw: Self.sums) FROM \(rows) x GROUP BY unit_id").all() {
             byUnit[try row.decode(column: "unit_id", as: UUID.self)] = try Self.counts(row)
@@ -173,7 +173,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     /// Changes recorded after their month froze, newest first.
     public func restatements(_ unit: UUID, _ period: MeasurePeriod, limit: Int = 200) async throws -> [Restatement] {
-        let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        let columns = MeasureRollup.columns
         return try await sql.raw(
             """
             SELECT case_id, day, action, actor_name, recorded_at, \(unsafeRaw: columns) FROM case_tally_restatements \

@@ -41,8 +41,6 @@ extension MeasureRollup {
         static func refresh(units: SQLQueryString?, frozen: [String], unitMonths: Bool = true, on sql: any SQLDatabase) async throws {
             let notFrozen = MeasureRollup.notFrozen(frozen)
             let only: SQLQueryString = units.map { "unit_id IN (\($0))" } ?? "1 = 1"
-            let columns = perCase.map(\.rawValue).joined(separator: ", ")
-            let sums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
             let month = "substr(day, 1, 7)"
             for table in [monthly, daily, workload] + (unitMonths ? [unitMonthly] : []) {
                 try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE \(only) AND \(notFrozen(table == daily ? "day" : "month"))").run()
@@ -50,14 +48,14 @@ extension MeasureRollup {
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: monthly) (unit_id, month, category_key, channel, \(unsafeRaw: columns)) \
-                SELECT unit_id, \(unsafeRaw: month), category_key, channel, \(unsafeRaw: sums) FROM case_tallies \
+                SELECT unit_id, \(unsafeRaw: month), category_key, channel, \(unsafeRaw: plainSums) FROM case_tallies \
                 WHERE \(only) AND \(notFrozen("day")) GROUP BY unit_id, \(unsafeRaw: month), category_key, channel
                 """
             ).run()
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: daily) (unit_id, day, \(unsafeRaw: columns)) \
-                SELECT unit_id, day, \(unsafeRaw: sums) FROM case_tallies WHERE \(only) AND \(notFrozen("day")) GROUP BY unit_id, day
+                SELECT unit_id, day, \(unsafeRaw: plainSums) FROM case_tallies WHERE \(only) AND \(notFrozen("day")) GROUP BY unit_id, day
                 """
             ).run()
             if unitMonths { try await fillUnitMonthly(only: only, notFrozen: notFrozen("day"), on: sql) }
@@ -72,12 +70,10 @@ extension MeasureRollup {
 
         /// Fills the per-unit-month rows of `only` from the per-day rows (an exact GROUP BY of them).
         static func fillUnitMonthly(only: SQLQueryString, notFrozen: SQLQueryString, on sql: any SQLDatabase) async throws {
-            let columns = perCase.map(\.rawValue).joined(separator: ", ")
-            let sums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: unitMonthly) (unit_id, month, \(unsafeRaw: columns)) \
-                SELECT unit_id, substr(day, 1, 7), \(unsafeRaw: sums) FROM \(unsafeRaw: daily) WHERE \(only) AND \(notFrozen) \
+                SELECT unit_id, substr(day, 1, 7), \(unsafeRaw: plainSums) FROM \(unsafeRaw: daily) WHERE \(only) AND \(notFrozen) \
                 GROUP BY unit_id, substr(day, 1, 7)
                 """
             ).run()

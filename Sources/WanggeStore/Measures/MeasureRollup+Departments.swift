@@ -77,7 +77,6 @@ extension MeasureRollup {
     static func countDepartments(sign: Int, under subtree: String? = nil, frozen: [String], on sql: any SQLDatabase) async throws {
         let notFrozen = Self.notFrozen(frozen)
         let caseDay = TallySQL.day("c.reported_at", sql)
-        let columns = perCase.map(\.rawValue).joined(separator: ", ")
         let update = perCase.map { "\($0.rawValue) = case_department_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
         let values = perCase.map { "SUM(\(TallySQL.value($0, sql))) AS \($0.rawValue)" }.joined(separator: ", ")
         let sums = perCase.map { "\(sign) * SUM(p.\($0.rawValue))" }.joined(separator: ", ")

@@ -122,6 +122,10 @@ public enum MeasureRollup {
     }
 
     static let perCase = Tally.perCase
+    /// The per-case counters' columns, as every roll-up table names them, comma-separated.
+    static let columns = perCase.map(\.rawValue).joined(separator: ", ")
+    /// Their plain sums, in the same order (for an `INSERT … SELECT … GROUP BY` from finer rows).
+    static let plainSums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
 
     static func upsert(_ changes: [(Key, TallyCounts)], on sql: any SQLDatabase) async throws {
         // One row a key: PostgreSQL refuses to update the same row twice in one statement.
@@ -215,7 +219,6 @@ public enum MeasureRollup {
         let notFrozen = Self.notFrozen(frozen)
         let caseDay = TallySQL.day("c.reported_at", sql)
         let eventDay = TallySQL.day("e.at", sql)
-        let columns = perCase.map(\.rawValue).joined(separator: ", ")
         // The district holds both its grids' cases and those placed in none: the second pass adds to the first.
         let update = perCase.map { "\($0.rawValue) = case_tallies.\($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
         // Each case's values are computed once and summed per grid first; only those sums are spread over the

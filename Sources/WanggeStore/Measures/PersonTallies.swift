@@ -83,7 +83,7 @@ enum PersonTallies {
     static func recount(frozen: [String], on sql: any SQLDatabase) async throws {
         let notFrozen = MeasureRollup.notFrozen(frozen)
         let month = "substr(\(TallySQL.day("c.reported_at", sql)), 1, 7)"
-        let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        let columns = MeasureRollup.columns
         try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE \(notFrozen("month"))").run()
         try await sql.raw(
             """
@@ -101,7 +101,7 @@ enum PersonTallies {
     static func read(grids: [UUID], names: [String], month: MeasureMonth, on sql: any SQLDatabase) async throws -> [RankingRepository.PersonKey: TallyCounts] {
         var out: [RankingRepository.PersonKey: TallyCounts] = [:]
         let wanted = Set(names)
-        let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+        let columns = MeasureRollup.columns
         for row in try await sql.raw(
             """
             SELECT unit_id, person, \(unsafeRaw: columns) FROM \(unsafeRaw: table) \
@@ -156,7 +156,7 @@ struct UpdatePersonTalliesByMonth: AsyncMigration {
         let old = CreatePersonTallies.table
         let had = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: old)").first()?.decode(column: "n", as: Int.self) ?? 0
         if had > 0 {
-            let columns = Tally.perCase.map(\.rawValue).joined(separator: ", ")
+            let columns = MeasureRollup.columns
             let sums = Tally.perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
             try await sql.raw(
                 """

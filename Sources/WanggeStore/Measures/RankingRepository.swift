@@ -21,7 +21,7 @@ public struct RankingRepository: Sendable, SQLRepository {
     public init(_ db: any Database) { self.db = db }
 
     /// Rankings read a row per grid or person: the bulk path (see `MeasureRepository.sql`).
-    var sql: any SQLDatabase { db.bulkSQL }
+    var sql: any SQLDatabase { db.sql.bulk }
 
     /// Live units of `level` under `unit` (the unit itself included when of that level), in `scope`.
     public func units(under unit: UnitRow, level: UnitLevel, in scope: Scope) async throws -> [UnitRow] {

@@ -13,9 +13,9 @@ public struct UnitRepository: Sendable, SQLRepository {
     static let columns = "id, parent_id, level, code, name, path, boundary, min_lon, min_lat, max_lon, max_lat, retired_at, retired_into, created_at"
 
     /// `many`: the read may return hundreds of units (a level of the district, a list of ids), so it
-    /// takes the bulk path (see `Database.bulkSQL`); a single unit goes the driver's way.
+    /// takes the bulk path (see `SQLDatabase.bulk`); a single unit goes the driver's way.
     func select(_ condition: SQLQueryString, many: Bool = false) async throws -> [UnitRow] {
-        try await (many ? db.bulkSQL : sql).raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
+        try await (many ? sql.bulk : sql).raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
             .all(decoding: UnitRow.self)
     }
 
