@@ -12,6 +12,18 @@ struct ViewTests {
         birthDate: "1949-12-31", phone: "13912345678", householdID: nil, relation: nil, residenceType: "registered",
         unitID: nil, createdAt: Date(), updatedAt: Date())
 
+    @Test("text and attribute values are escaped wherever the five characters fall, among any other text")
+    func escaping() {
+        #expect(HTML.escape("张三 13912345678") == "张三 13912345678")
+        #expect(HTML.escape("") == "")
+        #expect(HTML.escape(#"<a href="x">'张'&"#) == "&lt;a href=&quot;x&quot;&gt;&#39;张&#39;&amp;")
+        #expect(HTML.escape("&") == "&amp;" && HTML.escape("网格<") == "网格&lt;" && HTML.escape(">网格") == "&gt;网格")
+        #expect(HTML.escape("👨‍👩‍👧<é>") == "👨‍👩‍👧&lt;é&gt;")
+        let a = el("a", ["href": "/x?a=1&b=2", "class": nil, "title": #""张""#], .text("<b>"), el("br"))
+        #expect(a.raw == #"<a href="/x?a=1&amp;b=2" title="&quot;张&quot;">&lt;b&gt;<br></a>"#)
+        #expect(el("input", ["name": "q"], .text("ignored")).raw == #"<input name="q">"#)
+    }
+
     @Test("the log-in page escapes what it echoes and keeps only a safe next")
     func login() {
         let html = LoginPage.render(csrf: "tok", next: "/units", error: "<b>错</b>", username: "\"><img src=x>").raw

@@ -5,7 +5,8 @@ import WanggeCore
 
 /// The counters of participation (`Tally.fromParticipation`), read from the party overlay, the
 /// service market and the volunteer register for a period: each counted per unit in one grouped
-/// query over the units under those asked about, and summed up the tree here.
+/// query over the units under those asked about, and summed up the tree in the same statement
+/// (`TreeSums`).
 ///
 /// - 报到党员: members registered to a grid on or before the period's last day; serving ones have
 ///   at least one service entry dated in the period.
@@ -19,14 +20,13 @@ enum ParticipationTallies {
         let under = RegisterTallies.commonPrefix(places.map(\.path))
         let (from, to) = (period.from.description, period.to.description)
         let (start, end) = (period.from.startOfDayInChina, period.to.adding(days: 1).startOfDayInChina)
-        var rows: [(path: String, counts: TallyCounts)] = []
+        let tree = TreeSums(places)
+        var out: [UUID: TallyCounts] = [:]
         func read(_ query: SQLQueryString, _ first: Tally, _ second: Tally) async throws {
-            for row in try await sql.raw(query).all() {
-                var t = TallyCounts()
-                t[first] = try row.decode(column: "a", as: Int.self)
-                t[second] = try row.decode(column: "b", as: Int?.self) ?? 0
-                rows.append((try row.decode(column: "path", as: String.self), t))
+            let byPlace = try tree.byPlace(try await tree.read(query, sums: ["a", "b"], on: sql)) { row in
+                TallyCounts([first: try row.decode(column: "a", as: Int.self), second: try row.decode(column: "b", as: Int.self)])
             }
+            for (id, counts) in byPlace { out[id, default: TallyCounts()] += counts }
         }
         try await read(
             """
@@ -47,6 +47,6 @@ enum ParticipationTallies {
             AND r.kind IN (\(binds: [VolunteerRecordKind.hours.rawValue, VolunteerRecordKind.correction.rawValue])) AND r.day >= \(bind: from) AND r.day <= \(bind: to)) > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b \
             FROM volunteers v JOIN units u ON u.id = v.unit_id WHERE \(Scope.under("u.path", under)) AND v.created_at < \(bind: end) GROUP BY u.path
             """, .volunteers, .volunteersActive)
-        return RegisterTallies.sum(rows, into: places).filter { !$0.value.isZero }
+        return out.filter { !$0.value.isZero }
     }
 }

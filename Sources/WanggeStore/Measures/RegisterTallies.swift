@@ -7,7 +7,8 @@ import WanggeCore
 /// them as the register stands now (a register is loaded or imported at one time, so "registered by
 /// the period's end" would leave every month before the import empty), and their home visits up to
 /// the period's last day. Each is counted once per grid, in one grouped query over the households
-/// under the units asked about, and summed up the tree here.
+/// under the units asked about, kept per grid (`register_tallies`) and summed up the tree in SQL
+/// (`TreeSums`).
 enum RegisterTallies {
     /// A unit asked about: its id, its path, and whether it is the top of the tree (which also
     /// holds the households placed in no grid).
@@ -31,23 +32,18 @@ enum RegisterTallies {
         guard !places.isEmpty else { return [:] }
         let halfYear = VisitCoverage.halfYear(containing: period.to).start
         let prefix = commonPrefix(places.map(\.path))
-        let grids = try await perUnit(under: prefix, halfYear: halfYear.description, to: period.to.description, on: sql)
+        var out = try await perPlace(places, under: prefix, halfYear: halfYear.description, to: period.to.description, on: sql)
         var unplaced = 0
         if places.contains(where: \.isTop) {
             unplaced =
                 try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE unit_id IS NULL").first()?
                 .decode(column: "n", as: Int.self) ?? 0
         }
-        var out = sum(grids, into: places)
-        for place in places {
-            var t = out[place.id] ?? TallyCounts()
-            if place.isTop { t[.households] += unplaced }
-            out[place.id] = t
-        }
+        for place in places where place.isTop { out[place.id, default: TallyCounts()][.households] += unplaced }
         return out
     }
 
-    /// Adds rows kept per unit (by path) to each place whose subtree holds the unit: a row's path is
+    /// Adds rows per unit (by path) to each place whose subtree holds the unit: a row's path is
     /// walked up its ancestors, one dictionary look-up each, instead of every place testing every
     /// row (a ranking's 1,000 grids against 1,000 rows: a million prefix tests, ≈30 ms a read).
     /// Paths are ASCII (`/` and UUIDs), so the walk is over bytes and each ancestor is looked up as a
@@ -76,7 +72,7 @@ enum RegisterTallies {
     /// How many days a stored count is kept after it was counted.
     static let keptDays = 35
 
-    struct Stored: Decodable {
+    struct Stored {
         var unit_id: UUID
         var through_seq: Int64
         var households: Int
@@ -84,73 +80,75 @@ enum RegisterTallies {
         var visited: Int
     }
 
-    /// A stored row read column by column: a district's thousand rows through `Decodable`'s
-    /// containers cost more than reading them from SQLite.
-    static func stored(_ row: any SQLRow) throws -> Stored {
-        Stored(
-            unit_id: try row.decode(column: "unit_id", as: UUID.self), through_seq: Int64(try row.decode(column: "through_seq", as: Int.self)),
-            households: try row.decode(column: "households", as: Int.self), with_people: try row.decode(column: "with_people", as: Int.self),
-            visited: try row.decode(column: "visited", as: Int.self))
+    /// The counters of a stored row.
+    static func tallies(_ s: Stored) -> TallyCounts { tallies(households: s.households, withPeople: s.with_people, visited: s.visited) }
+
+    static func tallies(households: Int, withPeople: Int, visited: Int) -> TallyCounts {
+        var t = TallyCounts()
+        t[.households] = households
+        t[.householdsInGrids] = households
+        t[.householdsWithPeople] = withPeople
+        t[.householdsVisited] = visited
+        return t
     }
 
-    /// Each unit under `prefix` with its counts: stored counts where the change log has nothing newer
-    /// for the unit, counted afresh (and stored again) where it has. The newest register change is
-    /// read before counting, so a change committed meanwhile is newer than what is stored and is
-    /// counted next time; on PostgreSQL the change log's numbers commit in order (see `CreateSync`).
-    static func perUnit(under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [(path: String, counts: TallyCounts)] {
-        let units = try await sql.raw("SELECT id, path FROM units WHERE \(Scope.under("path", prefix))").all().map { row in
-            (id: try row.decode(column: "id", as: UUID.self), path: try row.decode(column: "path", as: String.self))
-        }
+    /// Each place's counts: the stored counts of the units under it, summed in SQL (`TreeSums`), then
+    /// corrected for the units whose stored row is missing or older than the change log says — those
+    /// are counted afresh and stored again. The newest register change is read before counting, so a
+    /// change committed meanwhile is newer than what is stored and is counted next time; on PostgreSQL
+    /// the change log's numbers commit in order (see `CreateSync`).
+    static func perPlace(_ places: [Place], under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         var head: Int64 = 0
         for kind in registerKinds {
             let n = try await sql.raw("SELECT MAX(seq) AS n FROM sync_changes WHERE kind = \(bind: kind)").first()?.decode(column: "n", as: Int64?.self)
             head = max(head, n ?? 0)
         }
-        var stored: [UUID: Stored] = [:]
+        let kept: SQLQueryString = "t.unit_id = u.id AND t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to)"
+        let tree = TreeSums(places)
+        let rows = try await tree.read(
+            "SELECT u.path, t.through_seq, t.households, t.with_people, t.visited FROM units u LEFT JOIN register_tallies t ON \(kept) WHERE \(Scope.under("u.path", prefix))",
+            sums: ["households", "with_people", "visited"], whole: "COUNT(*) AS units, COUNT(through_seq) AS kept, MIN(through_seq) AS oldest", on: sql)
+        var out = try tree.byPlace(rows) { row in
+            tallies(
+                households: try row.decode(column: "households", as: Int.self), withPeople: try row.decode(column: "with_people", as: Int.self),
+                visited: try row.decode(column: "visited", as: Int.self))
+        }
+        guard let whole = rows[""] else { return out }
+        let units = try whole.decode(column: "units", as: Int.self)
+        let oldest = try whole.decode(column: "oldest", as: Int64?.self) ?? head
+        guard try whole.decode(column: "kept", as: Int.self) < units || oldest < head else { return out }
+        // The stale units, with what is stored for them (if anything).
+        var stale: [(id: UUID, path: String, stored: Stored?)] = []
         for row in try await sql.raw(
             """
-            SELECT t.unit_id, t.through_seq, t.households, t.with_people, t.visited FROM register_tallies t JOIN units u ON u.id = t.unit_id \
-            WHERE t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to) AND \(Scope.under("u.path", prefix))
+            SELECT u.id, u.path, t.through_seq, t.households, t.with_people, t.visited FROM units u LEFT JOIN register_tallies t ON \(kept) \
+            LEFT JOIN (SELECT unit_id, MAX(seq) AS seq FROM sync_changes WHERE kind IN (\(binds: registerKinds)) AND seq > \(bind: oldest) \
+            AND unit_id IS NOT NULL GROUP BY unit_id) c ON c.unit_id = u.id \
+            WHERE \(Scope.under("u.path", prefix)) AND (t.unit_id IS NULL OR c.seq > t.through_seq)
             """
         ).all() {
-            let row = try Self.stored(row)
-            stored[row.unit_id] = row
-        }
-        var stale = Set(units.map(\.id).filter { stored[$0] == nil })
-        if let oldest = stored.values.map(\.through_seq).min(), oldest < head {
-            for row in try await sql.raw(
-                """
-                SELECT unit_id, MAX(seq) AS seq FROM sync_changes WHERE kind IN (\(binds: registerKinds)) AND seq > \(bind: oldest) \
-                AND unit_id IS NOT NULL GROUP BY unit_id
-                """
-            ).all() {
-                let unit = try row.decode(column: "unit_id", as: UUID.self)
-                if let s = stored[unit], try row.decode(column: "seq", as: Int64.self) > s.through_seq { stale.insert(unit) }
+            let id = try row.decode(column: "id", as: UUID.self)
+            let stored = try row.decode(column: "through_seq", as: Int?.self).map { seq in
+                Stored(
+                    unit_id: id, through_seq: Int64(seq), households: try row.decode(column: "households", as: Int.self),
+                    with_people: try row.decode(column: "with_people", as: Int.self), visited: try row.decode(column: "visited", as: Int.self))
             }
+            stale.append((id, try row.decode(column: "path", as: String.self), stored))
         }
-        if !stale.isEmpty {
-            // Every unit counted at once when most are stale (the first view of a period), else only those.
-            let all = stale.count * 2 > units.count
-            let fresh = try await count(all ? nil : Array(stale), under: prefix, halfYear: halfYear, to: to, on: sql)
-            var rows: [Stored] = []
-            for id in stale {
-                let c = fresh[id]
-                rows.append(
-                    Stored(unit_id: id, through_seq: head, households: c?.households ?? 0, with_people: c?.withPeople ?? 0, visited: c?.visited ?? 0))
-            }
-            for row in rows { stored[row.unit_id] = row }
-            // Keeping them is an optimisation: a busy write lock must not fail the read.
-            try? await keep(rows, halfYear: halfYear, to: to, on: sql)
+        guard !stale.isEmpty else { return out }
+        // Every unit counted at once when most are stale (the first view of a period), else only those.
+        let fresh = try await count(stale.count * 2 > units ? nil : stale.map(\.id), under: prefix, halfYear: halfYear, to: to, on: sql)
+        var renewed: [Stored] = [], changes: [(path: String, counts: TallyCounts)] = []
+        for unit in stale {
+            let c = fresh[unit.id]
+            let now = Stored(unit_id: unit.id, through_seq: head, households: c?.households ?? 0, with_people: c?.withPeople ?? 0, visited: c?.visited ?? 0)
+            renewed.append(now)
+            changes.append((unit.path, tallies(now) - (unit.stored.map(tallies) ?? TallyCounts())))
         }
-        return units.compactMap { unit in
-            guard let s = stored[unit.id], s.households > 0 else { return nil }
-            var t = TallyCounts()
-            t[.households] = s.households
-            t[.householdsInGrids] = s.households
-            t[.householdsWithPeople] = s.with_people
-            t[.householdsVisited] = s.visited
-            return (unit.path, t)
-        }
+        for (id, change) in sum(changes, into: places) { out[id, default: TallyCounts()] += change }
+        // Keeping them is an optimisation: a busy write lock must not fail the read.
+        try? await keep(renewed, halfYear: halfYear, to: to, on: sql)
+        return out
     }
 
     /// The registers counted from the households: every unit under `prefix`, or only `units`.

@@ -19,18 +19,26 @@ public struct HTML: Sendable, CustomStringConvertible, ExpressibleByArrayLiteral
     public static func t(_ key: String, _ args: Any...) -> HTML { text(L10n.format(key, args.map { "\($0)" })) }
 
     public static func escape(_ s: String) -> String {
+        // Most text (names, numbers, URLs of ours) has nothing to escape: it is returned as it is.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+        out.reserveCapacity(s.utf8.count + 16)
+        var plain = s.utf8.startIndex
+        for i in s.utf8.indices {
+            let entity: String
+            switch s.utf8[i] {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27: entity = "&#39;"
+            default: continue
             }
+            out += s[plain..<i]
+            out += entity
+            plain = s.utf8.index(after: i)
         }
+        out += s[plain...]
         return out
     }
 }
@@ -53,14 +61,27 @@ public func el(_ tag: String, _ children: [HTML]) -> HTML {
 }
 
 func element(_ tag: String, _ attributes: [(key: String, value: String?)], _ children: [HTML]) -> HTML {
-    var s = "<" + tag
+    var s = "<"
+    s.reserveCapacity(children.reduce(2 * tag.utf8.count + 5) { $0 + $1.raw.utf8.count })
+    s += tag
     for (k, v) in attributes {
         guard let v else { continue }
-        s += " \(k)=\"\(HTML.escape(v))\""
+        s += " "
+        s += k
+        s += "=\""
+        s += HTML.escape(v)
+        s += "\""
     }
     s += ">"
-    if ["input", "meta", "link", "br", "img"].contains(tag) { return HTML(raw: s) }
-    return HTML(raw: s + children.map(\.raw).joined() + "</\(tag)>")
+    switch tag {
+    case "input", "meta", "link", "br", "img": return HTML(raw: s)
+    default: break
+    }
+    for child in children { s += child.raw }
+    s += "</"
+    s += tag
+    s += ">"
+    return HTML(raw: s)
 }
 
 extension HTML {
