@@ -134,5 +134,9 @@ struct DashboardWebTests {
         #expect(svg.contains("&lt;11-02&gt;") && !svg.contains("<11-02>"))
         // The scale: 4 cases in steps of 1, lines at 0 … 4.
         #expect(svg.contains(">4</text>") && !svg.contains(">5</text>"))
+        // Coordinates as `%.1f` writes them.
+        for v in [0, 0.04, 0.06, 1, 12.34, 12.36, 599.95001, -3.26, -0.4, 1e6 + 0.1] {
+            #expect(ChartSVG.fmt(v) == String(format: "%.1f", v), "\(v)")
+        }
     }
 }

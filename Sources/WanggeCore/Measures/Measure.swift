@@ -73,9 +73,9 @@ public struct MeasureValue: Sendable, Hashable {
     public var display: String {
         guard let value else { return "—" }
         switch measure.kind {
-        case .rate: return String(format: "%.1f %%", value)
-        case .averageHours: return L10n.t("measure.unit.hours", String(format: "%.1f", value))
-        case .ratio: return String(format: "%.1f", value)
+        case .rate: return FixedDecimal.format(value, places: 1) + " %"
+        case .averageHours: return L10n.t("measure.unit.hours", FixedDecimal.format(value, places: 1))
+        case .ratio: return FixedDecimal.format(value, places: 1)
         }
     }
 }

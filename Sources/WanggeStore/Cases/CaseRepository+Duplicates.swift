@@ -50,7 +50,7 @@ extension CaseRepository {
                 """
         }
         query += " ORDER BY reported_at DESC LIMIT \(bind: limit)"
-        return try await sql.raw(query).all(decoding: CaseRow.self).map(opened)
+        return try await sql.raw(query).all().map(CaseRow.init(row:)).map(opened)
     }
 
     /// Likely duplicates of a case among those the viewer may see, best first. Ages are measured

@@ -89,7 +89,7 @@ extension CaseRepository {
             """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id IN (\(binds: ids)) AND \(scope.caseCondition()) ORDER BY reported_at, id
             """
-        ).all(decoding: CaseRow.self)
+        ).all().map(CaseRow.init(row:))
         return try rows.map(opened)
     }
 

@@ -93,7 +93,7 @@ extension CaseRepository {
         } else {
             statement = "SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE \(whole) \(ordered)"
         }
-        let rows = try await sql.raw(statement).all(decoding: CaseRow.self)
+        let rows = try await sql.raw(statement).all().map(CaseRow.init(row:))
         let shown = Array(rows.prefix(limit))
         return CasePage(rows: try shown.map(opened), next: rows.count > limit ? shown.last?.id : nil)
     }

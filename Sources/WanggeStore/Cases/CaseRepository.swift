@@ -28,11 +28,11 @@ public struct CaseRepository: Sendable, SQLRepository {
     }
 
     public func categories() async throws -> [CategoryRow] {
-        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories ORDER BY sort").all(decoding: CategoryRow.self)
+        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories ORDER BY sort").all().map(CategoryRow.init(row:))
     }
 
     public func category(_ key: String) async throws -> CategoryRow? {
-        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories WHERE key = \(bind: key)").first(decoding: CategoryRow.self)
+        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories WHERE key = \(bind: key)").first().map(CategoryRow.init(row:))
     }
 
     /// Sets (or replaces) the rule sending `category` cases in `unit` and below to `department`.
@@ -72,7 +72,7 @@ public struct CaseRepository: Sendable, SQLRepository {
 
     public func find(_ id: UUID, in scope: Scope) async throws -> CaseRow? {
         let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: id) AND \(scope.caseCondition())")
-            .first(decoding: CaseRow.self)
+            .first().map(CaseRow.init(row:))
         return try row.map(opened)
     }
 
@@ -85,7 +85,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     public func byPublicCode(_ code: String, in scope: Scope) async throws -> CaseRow? {
         guard let code = PublicCode.normalized(code),
             let row = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE public_code = \(bind: code)")
-                .first(decoding: CaseRow.self)
+                .first().map(CaseRow.init(row:))
         else { return nil }
         return try await find(row.id, in: scope)
     }
@@ -94,7 +94,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     public func byTrackingCode(_ code: String) async throws -> CaseRow? {
         guard let code = TrackingCode.normalized(code) else { return nil }
         return try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE tracking_code = \(bind: code)")
-            .first(decoding: CaseRow.self).map(opened)
+            .first().map(CaseRow.init(row:)).map(opened)
     }
 
     public func timeline(_ id: UUID) async throws -> [CaseEventRow] {

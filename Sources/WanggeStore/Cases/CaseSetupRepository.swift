@@ -59,7 +59,7 @@ public struct CaseSetupRepository: Sendable, SQLRepository {
     // MARK: Categories
 
     func category(_ key: String) async throws -> CategoryRow? {
-        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories WHERE key = \(bind: key)").first(decoding: CategoryRow.self)
+        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories WHERE key = \(bind: key)").first().map(CategoryRow.init(row:))
     }
 
     func keys(_ table: String) async throws -> Set<String> {

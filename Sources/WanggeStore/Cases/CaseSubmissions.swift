@@ -14,7 +14,7 @@ extension CaseRepository {
             """
             SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = (SELECT case_id FROM case_submissions WHERE token = \(bind: token))
             """
-        ).first(decoding: CaseRow.self).map(opened)
+        ).first().map(CaseRow.init(row:)).map(opened)
     }
 
     static func insertSubmissions(_ batch: [PreparedCase], on sql: any SQLDatabase) async throws {

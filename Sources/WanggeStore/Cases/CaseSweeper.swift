@@ -87,7 +87,7 @@ public struct CaseSweeper: Sendable {
             var ladders: [UUID: [UnitLevel]] = [:]
             var part = Report()
             for d in due {
-                let rows = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: d.id)").all(decoding: CaseRow.self)
+                let rows = try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: d.id)").all().map(CaseRow.init(row:))
                 guard var current = rows.first else { continue }
                 var above: [UnitLevel] = []
                 if let unit = current.unitID {

@@ -33,7 +33,7 @@ public enum MeasureRollup {
     /// The case as stored at `version`, read inside the step's transaction before it is overwritten.
     static func stored(_ id: UUID, version: Int, on sql: any SQLDatabase) async throws -> CaseRow? {
         try await sql.raw("SELECT \(unsafeRaw: CaseRow.columns) FROM cases WHERE id = \(bind: id) AND version = \(bind: version)")
-            .first(decoding: CaseRow.self)
+            .first().map(CaseRow.init(row:))
     }
 
     /// Adds what a step changed: the case's counters after minus before, plus the step's own.

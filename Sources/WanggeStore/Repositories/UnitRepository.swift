@@ -16,7 +16,7 @@ public struct UnitRepository: Sendable, SQLRepository {
     /// takes the bulk path (see `SQLDatabase.bulk`); a single unit goes the driver's way.
     func select(_ condition: SQLQueryString, many: Bool = false) async throws -> [UnitRow] {
         try await (many ? sql.bulk : sql).raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
-            .all(decoding: UnitRow.self)
+            .all().map(UnitRow.init(row:))
     }
 
     /// A unit by id, if it is inside the scope (retired units included, for history).
@@ -91,7 +91,7 @@ public struct UnitRepository: Sendable, SQLRepository {
         let ids = unit.ancestorIDs
         guard !ids.isEmpty else { return [unit] }
         let rows = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE id IN (\(binds: ids))")
-            .all(decoding: UnitRow.self)
+            .all().map(UnitRow.init(row:))
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
         return (ids.compactMap { byID[$0] } + [unit]).filter { scope.contains(path: $0.path) }
     }

@@ -109,5 +109,6 @@ enum ChartSVG {
         }
     }
 
-    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// A coordinate with one decimal (`%.1f`, see `FixedDecimal`): a chart writes hundreds, a map thousands.
+    static func fmt(_ v: Double) -> String { FixedDecimal.format(v, places: 1) }
 }

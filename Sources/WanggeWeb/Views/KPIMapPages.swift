@@ -92,7 +92,7 @@ enum KPIMapPages {
     /// "95 %" for a rate's edge, "5.1 %" when not whole (as the figures show), "12.5" for hours and ratios.
     static func edge(_ m: Measure) -> (Double) -> String {
         { value in
-            let number = value.rounded() == value ? String(format: "%.0f", value) : String(format: "%.1f", value)
+            let number = value.rounded() == value ? FixedDecimal.format(value, places: 0) : FixedDecimal.format(value, places: 1)
             return m.kind == .rate ? number + " %" : number
         }
     }

@@ -43,7 +43,7 @@ enum MapSVG {
         let scale = width / w
         let height = (h * scale).rounded()
         func xy(_ p: GeoPoint) -> String {
-            String(format: "%.1f,%.1f", (p.lon - box.minLon) * kx * scale, (box.maxLat - p.lat) * scale)
+            ChartSVG.fmt((p.lon - box.minLon) * kx * scale) + "," + ChartSVG.fmt((box.maxLat - p.lat) * scale)
         }
         // The colour is the shape's class, chosen by the caller from honest class edges
         // (`ClassScheme`); units without enough data are hatched by the pattern below.

@@ -55,10 +55,10 @@ enum RankingPages {
     /// One score with its parts: "92.35" then "按期结案率 95.0 % (n 40) → 35.2".
     static func scoreCell(_ s: Score) -> HTML {
         let parts = s.parts.map { p in
-            L10n.t("rank.part", L10n.t(p.measure.nameKey), p.value.display, p.value.n, String(format: "%.2f", p.points))
+            L10n.t("rank.part", L10n.t(p.measure.nameKey), p.value.display, p.value.n, FixedDecimal.format(p.points, places: 2))
         }
         return [
-            el("strong", .text(s.total.map { String(format: "%.2f", $0) } ?? "—")),
+            el("strong", .text(s.total.map { FixedDecimal.format($0, places: 2) } ?? "—")),
             el("span", ["class": "n"], .text(" " + L10n.t("measure.n", s.n))),
             el("div", ["class": "meta"], .text(parts.joined(separator: "；"))),
         ]
