@@ -139,11 +139,13 @@ public enum Scoring {
         ranked: [(id: ID, name: String, score: Score)], unranked: [(id: ID, name: String, score: Score)]
     ) {
         let scored = units.map { (id: $0.id, name: $0.name, score: score($0.counts, config: config)) }
-        let ranked = scored.filter(\.score.isRanked).sorted { a, b in
-            let x = a.score.total ?? 0, y = b.score.total ?? 0
-            return x != y ? x > y : a.name < b.name
+        // The order is found on plain arrays of totals and names: sorting the tuples themselves moves
+        // them through their generic value witnesses (a ranking's 1,100 units: 5 % of the page).
+        let totals = scored.map { $0.score.total ?? 0 }, names = scored.map(\.name)
+        let order = scored.indices.filter { scored[$0].score.isRanked }.sorted { i, j in
+            totals[i] != totals[j] ? totals[i] > totals[j] : names[i] < names[j]
         }
-        return (ranked, scored.filter { !$0.score.isRanked })
+        return (order.map { scored[$0] }, scored.filter { !$0.score.isRanked })
     }
 
     /// The monthly 红黑榜 of `count` ranked units (best first): the top and the bottom, at most

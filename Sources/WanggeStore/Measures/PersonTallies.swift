@@ -94,27 +94,6 @@ enum PersonTallies {
             """
         ).run()
     }
-
-    /// The rows of `grids` and `names` in `month`, per grid and person. The names are picked out
-    /// here: with both lists in SQL, SQLite probed the index for every grid × name (2 M probes, 420 ms
-    /// for a district), where the grids' rows of a month are a few thousand.
-    static func read(grids: [UUID], names: [String], month: MeasureMonth, on sql: any SQLDatabase) async throws -> [RankingRepository.PersonKey: TallyCounts] {
-        var out: [RankingRepository.PersonKey: TallyCounts] = [:]
-        let wanted = Set(names)
-        let columns = MeasureRollup.columns
-        for row in try await sql.raw(
-            """
-            SELECT unit_id, person, \(unsafeRaw: columns) FROM \(unsafeRaw: table) \
-            WHERE unit_id IN (\(binds: grids)) AND month = \(bind: month.description)
-            """
-        ).all() {
-            let name = try row.decode(column: "person", as: String.self)
-            guard wanted.contains(name) else { continue }
-            let key = RankingRepository.PersonKey(grid: try row.decode(column: "unit_id", as: UUID.self), name: name)
-            out[key] = try MeasureRepository.counts(row)
-        }
-        return out
-    }
 }
 
 /// The first table of `PersonTallies`, per day, created empty: `UpdatePersonTalliesByMonth` replaces it

@@ -11,6 +11,10 @@ public struct RankedPerson: Sendable, Equatable {
     public var gridID: UUID
     /// 经办步骤数 in the grid over the period, from the per-person roll-up (`case_workload`).
     public var steps: Int
+    /// The counters of the person's own cases in the grid in the month: the grid's cases reported in
+    /// the month on which the person (by name, as the timeline records them) took a step, from their
+    /// roll-up (`PersonTallies`).
+    public var own: TallyCounts = TallyCounts()
 }
 
 /// What the assessment (A2) reads: the units under a unit and the teams of its grids, with their
@@ -28,16 +32,20 @@ public struct RankingRepository: Sendable, SQLRepository {
         try await UnitRepository(db).all(in: scope, level: level).filter { $0.path.hasPrefix(unit.path) }.sorted { $0.name < $1.name }
     }
 
-    /// Active members of `kinds` assigned to `grids`, with their steps on those grids' cases in the month.
+    /// Active members of `kinds` assigned to `grids`, with their steps on those grids' cases in the
+    /// month and the counters of their own cases there (`RankedPerson.own`).
     public func people(of grids: [UUID], kinds: [String], month: MeasureMonth) async throws -> [RankedPerson] {
         guard !grids.isEmpty, !kinds.isEmpty else { return [] }
-        // Steps from the workload roll-up's row of the month, found by its key for each member (a
-        // district's month: 5.6 ms; summed per grid and person first and joined, 19 ms).
+        // Steps and own cases from the roll-ups' rows of the month, found by their key for each member
+        // (a district's month: 5.6 ms for the steps; summed per grid and person first and joined, 19 ms;
+        // the own cases as every grid's rows of the month, 14,000 to pick the members' from).
         let rows = try await sql.raw(
             """
-            SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, CAST(COALESCE(w.steps, 0) AS BIGINT) AS steps \
+            SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, CAST(COALESCE(w.steps, 0) AS BIGINT) AS steps, \
+            p.unit_id AS own, \(unsafeRaw: Tally.perCase.map { "p." + $0.rawValue }.joined(separator: ", ")) \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
             LEFT JOIN \(unsafeRaw: MeasureRollup.Coarse.workload) w ON w.unit_id = a.unit_id AND w.month = \(bind: month.description) AND w.person = s.name \
+            LEFT JOIN \(unsafeRaw: PersonTallies.table) p ON p.unit_id = a.unit_id AND p.month = \(bind: month.description) AND p.person = s.name \
             WHERE a.unit_id IN (\(binds: grids)) AND a.ended_at IS NULL AND s.active = \(bind: true) AND s.kind_key IN (\(binds: kinds))
             """
         ).all()
@@ -45,16 +53,8 @@ public struct RankingRepository: Sendable, SQLRepository {
             RankedPerson(
                 staffID: try r.decode(column: "staff_id", as: UUID.self), name: try r.decode(column: "name", as: String.self),
                 kindKey: try r.decode(column: "kind_key", as: String.self), gridID: try r.decode(column: "unit_id", as: UUID.self),
-                steps: try r.decode(column: "steps", as: Int.self))
+                steps: try r.decode(column: "steps", as: Int.self), own: try r.decodeNil(column: "own") ? TallyCounts() : try MeasureRepository.counts(r))
         }
-    }
-
-    /// Each person's own cases in their grid in a month: the cases of the grid reported in the
-    /// month on which the person (by name, as the timeline records them) took a step, with the
-    /// counters those cases add — read from their roll-up (`PersonTallies`). Keyed by grid and name.
-    public func ownCases(of people: [RankedPerson], month: MeasureMonth) async throws -> [PersonKey: TallyCounts] {
-        guard !people.isEmpty else { return [:] }
-        return try await PersonTallies.read(grids: Array(Set(people.map(\.gridID))), names: Array(Set(people.map(\.name))).sorted(), month: month, on: sql)
     }
 
     /// Per grid and person, the counters of the grid's cases reported in `period` on which the
@@ -75,15 +75,5 @@ public struct RankingRepository: Sendable, SQLRepository {
             WHERE c.\(inGrids) AND c.\(reported) \
             GROUP BY c.unit_id, e.person
             """
-    }
-
-    public struct PersonKey: Hashable, Sendable {
-        public var grid: UUID
-        public var name: String
-
-        public init(grid: UUID, name: String) {
-            self.grid = grid
-            self.name = name
-        }
     }
 }

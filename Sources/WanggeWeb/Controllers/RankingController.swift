@@ -109,13 +109,12 @@ enum RankingController {
         }
         // A person is scored on their own cases (those they took a step on), with the same weights
         // and the same minimum n as a unit; people with too few cases are not listed. Grid workers and
-        // proxy agents are found and their own cases read together, from their roll-up (`PersonTallies`).
+        // proxy agents are found with their own cases, from their roll-up (`PersonTallies`), in one read.
         let everyone = try await ranking.people(of: Array(gridScores.keys), kinds: gridWorkerKinds + agentKinds, month: month)
-        let own = try await ranking.ownCases(of: everyone, month: month)
         func people(_ kinds: [String]) -> [PersonRow] {
             everyone.filter { kinds.contains($0.kindKey) }.compactMap { p -> PersonRow? in
                 guard let g = gridScores[p.gridID] else { return nil }
-                let score = Scoring.score(own[.init(grid: p.gridID, name: p.name)] ?? TallyCounts(), config: config)
+                let score = Scoring.score(p.own, config: config)
                 return score.isRanked ? PersonRow(person: p, grid: g.unit, score: score) : nil
             }
             .sorted { a, b in
