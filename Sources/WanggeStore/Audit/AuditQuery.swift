@@ -147,7 +147,7 @@ extension AuditLog {
         if let v = filter.throughSeq { c = "\(c) AND seq <= \(bind: v)" }
         if let v = filter.text?.trimmedOrNil { c = "\(c) AND LOWER(detail) LIKE \(bind: Self.like(v.lowercased(), prefixOnly: false)) ESCAPE '\\'" }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE \(c)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("SELECT \(unsafeRaw: StoredEntry.columns) FROM audit_log WHERE \(c) ORDER BY seq DESC LIMIT \(bind: limit) OFFSET \(bind: offset)")
+        let rows = try await sql.raw("SELECT \(unsafeRaw: StoredEntry.columns) FROM audit_log WHERE \(c) ORDER BY seq DESC LIMIT \(count: limit) OFFSET \(count: offset)")
             .all(decoding: StoredEntry.self)
         return (rows.map(\.record), total)
     }
@@ -179,7 +179,7 @@ extension AuditLog {
             let rows = try await sql.raw(
                 """
                 SELECT \(unsafeRaw: StoredEntry.columns) FROM audit_log WHERE seq > \(bind: cursor) AND seq <= \(bind: head.seq) \
-                ORDER BY seq LIMIT \(bind: pageSize)
+                ORDER BY seq LIMIT \(count: pageSize)
                 """
             ).all(decoding: StoredEntry.self)
             if rows.isEmpty { break }

@@ -49,7 +49,7 @@ extension CaseRepository {
                 AND lat BETWEEN \(bind: point.lat - dLat) AND \(bind: point.lat + dLat)))
                 """
         }
-        query += " ORDER BY reported_at DESC LIMIT \(bind: limit)"
+        query += " ORDER BY reported_at DESC LIMIT \(count: limit)"
         return try await sql.raw(query).all().map(CaseRow.init(row:)).map(opened)
     }
 

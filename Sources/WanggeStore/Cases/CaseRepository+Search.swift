@@ -60,7 +60,7 @@ extension CaseRepository {
         let condition: SQLQueryString = "\(try await condition(filter, now: now)) AND \(scope.caseCondition())"
         var page = try await page(where: condition, order: ("reported_at", ascending: false), after: after, limit: limit)
         if counting {
-            let matching: SQLQueryString = cap.map { "SELECT 1 FROM cases c WHERE \(condition) LIMIT \(bind: $0 + 1)" } ?? "SELECT 1 FROM cases c WHERE \(condition)"
+            let matching: SQLQueryString = cap.map { "SELECT 1 FROM cases c WHERE \(condition) LIMIT \(count: $0 + 1)" } ?? "SELECT 1 FROM cases c WHERE \(condition)"
             let n = try await sql.raw("SELECT COUNT(*) AS n FROM (\(matching)) m").first()?.decode(column: "n", as: Int.self) ?? 0
             if let cap, n > cap { (page.total, page.totalIsAtLeast) = (cap, true) } else { page.total = n }
         }
@@ -83,7 +83,7 @@ extension CaseRepository {
             // A row value: a range the index seeks into (see `ResidentRepository.page`).
             whole = "\(whole) AND (\(column), id) \(cmp) (\(key), \(bind: after))"
         }
-        let ordered: SQLQueryString = "ORDER BY \(column) \(dir), id \(dir) LIMIT \(bind: limit + 1)"
+        let ordered: SQLQueryString = "ORDER BY \(column) \(dir), id \(dir) LIMIT \(count: limit + 1)"
         let statement: SQLQueryString
         if byState.count > 1 {
             let parts = byState.enumerated().map { i, state -> SQLQueryString in
@@ -163,7 +163,7 @@ extension CaseRepository {
         let used = try await sql.raw(
             """
             SELECT category_key FROM cases WHERE reported_at >= \(bind: since) GROUP BY category_key \
-            ORDER BY COUNT(*) DESC, category_key LIMIT \(bind: limit * 2)
+            ORDER BY COUNT(*) DESC, category_key LIMIT \(count: limit * 2)
             """
         ).all(decoding: Used.self).map(\.category_key)
         let all = try await categories()

@@ -80,7 +80,7 @@ public struct CaseSweeper: Sendable {
             let due = try await sql.raw(
                 """
                 SELECT id, respond_alerts, resolve_alerts, next_sweep_at FROM cases WHERE \(Self.dueCondition(now: now)) \
-                ORDER BY resolve_by LIMIT \(bind: size)\(lock)
+                ORDER BY resolve_by LIMIT \(count: size)\(lock)
                 """
             ).all(decoding: Due.self)
             let txRepo = CaseRepository(tx, cipher: cipher)

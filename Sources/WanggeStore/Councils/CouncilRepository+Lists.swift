@@ -13,7 +13,7 @@ extension CouncilRepository {
             """
             SELECT c.id, c.unit_id, c.name FROM councils c JOIN units u ON u.id = c.unit_id \
             WHERE \(Scope.subtree(of: unit).condition("c.unit_id")) AND \(scope.condition("c.unit_id")) \
-            ORDER BY u.path, c.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+            ORDER BY u.path, c.id LIMIT \(count: limit) OFFSET \(count: offset)
             """
         ).all(decoding: Row.self)
         guard !rows.isEmpty else { return [] }
@@ -42,7 +42,7 @@ extension CouncilRepository {
         try await sql.raw(
             """
             \(unsafeRaw: CouncilMeeting.select) WHERE m.council_id = \(bind: council.id) \
-            ORDER BY m.held_on DESC, m.starts_at DESC, m.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+            ORDER BY m.held_on DESC, m.starts_at DESC, m.id LIMIT \(count: limit) OFFSET \(count: offset)
             """
         ).all(decoding: CouncilMeeting.self)
     }

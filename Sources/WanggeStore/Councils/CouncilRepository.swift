@@ -171,7 +171,7 @@ public struct CouncilRepository: Sendable, SQLRepository {
     /// A council's meetings, latest first.
     public func meetings(of council: Council, limit: Int = 50) async throws -> [CouncilMeeting] {
         try await sql.raw(
-            "\(unsafeRaw: CouncilMeeting.select) WHERE m.council_id = \(bind: council.id) ORDER BY m.held_on DESC, m.starts_at DESC, m.id LIMIT \(bind: limit)"
+            "\(unsafeRaw: CouncilMeeting.select) WHERE m.council_id = \(bind: council.id) ORDER BY m.held_on DESC, m.starts_at DESC, m.id LIMIT \(count: limit)"
         ).all(decoding: CouncilMeeting.self)
     }
 

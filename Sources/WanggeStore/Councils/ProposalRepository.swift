@@ -230,7 +230,7 @@ public struct ProposalRepository: Sendable, SQLRepository {
 
     func list(_ condition: SQLQueryString, limit: Int, offset: Int = 0) async throws -> [CouncilProposal] {
         let rows = try await sql.raw(
-            "\(unsafeRaw: CouncilProposal.select) WHERE \(condition) ORDER BY p.created_at DESC, p.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+            "\(unsafeRaw: CouncilProposal.select) WHERE \(condition) ORDER BY p.created_at DESC, p.id LIMIT \(count: limit) OFFSET \(count: offset)"
         )
         .all(decoding: CouncilProposal.Stored.self)
         guard !rows.isEmpty else { return [] }

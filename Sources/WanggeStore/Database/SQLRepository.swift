@@ -187,3 +187,13 @@ protocol SQLRepository: Sendable {
 extension SQLRepository {
     var sql: any SQLDatabase { db.sql }
 }
+
+extension SQLQueryString {
+    /// A row count (LIMIT, OFFSET) written into the statement as a number, not bound: SQLite (3.47 on)
+    /// plans with a bound LIMIT's value, so a statement with `LIMIT ?` is compiled twice — once when
+    /// prepared and again at its first step once the value is bound (a dashboard's red and yellow cards
+    /// are two such statements of some ninety parameters each). An `Int` cannot carry SQL.
+    mutating func appendInterpolation(count n: Int) {
+        appendInterpolation(unsafeRaw: String(n))
+    }
+}

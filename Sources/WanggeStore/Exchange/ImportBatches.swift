@@ -111,7 +111,7 @@ public struct ImportBatches: Sendable, SQLRepository {
         return try await sql.raw(
             """
             SELECT id, kind, actor, created_at, file_sha256, inserted, updated, rolled_back_at, rolled_back_by FROM import_batches \(by) \
-            ORDER BY created_at DESC LIMIT \(bind: limit)
+            ORDER BY created_at DESC LIMIT \(count: limit)
             """
         ).all(decoding: ImportBatchRow.self)
     }

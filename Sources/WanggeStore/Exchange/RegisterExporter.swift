@@ -69,7 +69,7 @@ public struct RegisterExporter: Sendable, SQLRepository {
                 let rows = try await sql.raw(
                     """
                     SELECT h.number, h.address, b.code, h.room, h.unit_id, h.kind FROM households h LEFT JOIN buildings b ON b.id = h.building_id \
-                    WHERE \(scope.condition("h.unit_id")) \(after) ORDER BY h.number LIMIT \(bind: max(1, pageSize))
+                    WHERE \(scope.condition("h.unit_id")) \(after) ORDER BY h.number LIMIT \(count: max(1, pageSize))
                     """
                 ).all(decoding: H.self)
                 guard let end = rows.last else { break }

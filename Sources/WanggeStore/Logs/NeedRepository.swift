@@ -124,7 +124,7 @@ public struct NeedRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             \(unsafeRaw: ResidentNeed.select) WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("n.unit_id")) \(byState) \(from) \
-            ORDER BY \(rank), n.recorded_at DESC, n.id LIMIT \(bind: limit)
+            ORDER BY \(rank), n.recorded_at DESC, n.id LIMIT \(count: limit)
             """
         ).all(decoding: ResidentNeed.self)
     }

@@ -119,7 +119,7 @@ public struct SocialLogRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             SELECT \(unsafeRaw: SocialLogEntry.columns) FROM social_log_entries e JOIN units u ON u.id = e.unit_id \
-            WHERE \(condition) ORDER BY e.day DESC, e.id DESC LIMIT \(bind: limit)
+            WHERE \(condition) ORDER BY e.day DESC, e.id DESC LIMIT \(count: limit)
             """
         ).all(decoding: SocialLogEntry.self)
     }

@@ -490,7 +490,7 @@ public struct MarketRepository: Sendable, SQLRepository {
             from = "AND (o.ordered_at < \(at) OR (o.ordered_at = \(at) AND o.id > \(bind: after)))"
         }
         return try await sql.raw(
-            "\(unsafeRaw: Self.orderSelect) WHERE \(viewer.condition("o")) \(byState) \(from) ORDER BY o.ordered_at DESC, o.id LIMIT \(bind: limit)"
+            "\(unsafeRaw: Self.orderSelect) WHERE \(viewer.condition("o")) \(byState) \(from) ORDER BY o.ordered_at DESC, o.id LIMIT \(count: limit)"
         ).all(decoding: OrderRow.self).map(order)
     }
 

@@ -40,7 +40,7 @@ public struct MarketSweeper: Sendable {
             let due = try await sql.raw(
                 """
                 SELECT id FROM market_orders WHERE state = \(bind: MarketOrderState.offered.rawValue) AND accept_by <= \(bind: now) \
-                ORDER BY accept_by, id LIMIT \(bind: size)\(lock)
+                ORDER BY accept_by, id LIMIT \(count: size)\(lock)
                 """
             ).all(decoding: Due.self)
             let repo = MarketRepository(tx, cipher: cipher)

@@ -177,7 +177,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             SELECT case_id, day, action, actor_name, recorded_at, \(unsafeRaw: columns) FROM case_tally_restatements \
-            WHERE unit_id = \(bind: unit) AND \(range(period)) ORDER BY recorded_at DESC LIMIT \(bind: limit)
+            WHERE unit_id = \(bind: unit) AND \(range(period)) ORDER BY recorded_at DESC LIMIT \(count: limit)
             """
         ).all().compactMap { row -> Restatement? in
             guard let day = SimpleDate(iso: try row.decode(column: "day", as: String.self)),

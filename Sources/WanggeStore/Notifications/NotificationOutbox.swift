@@ -162,7 +162,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
             """
             UPDATE \(ident: table) SET state = 'sending', attempts = attempts + 1, lease_until = \(bind: lease), lease_token = \(bind: token) \
             WHERE id IN (SELECT id FROM \(ident: table) WHERE \(due) AND channel IN (\(binds: names)) \
-            ORDER BY next_attempt_at LIMIT \(bind: limit)\(skip)) AND \(due) RETURNING id
+            ORDER BY next_attempt_at LIMIT \(count: limit)\(skip)) AND \(due) RETURNING id
             """
         ).all()
         return claimed.isEmpty ? nil : token
@@ -215,7 +215,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             DELETE FROM notifications WHERE id IN \
-            (SELECT id FROM notifications WHERE state = 'sent' AND sent_at < \(bind: before) ORDER BY sent_at LIMIT \(bind: limit)) RETURNING id
+            (SELECT id FROM notifications WHERE state = 'sent' AND sent_at < \(bind: before) ORDER BY sent_at LIMIT \(count: limit)) RETURNING id
             """
         ).all()
         return rows.count
@@ -257,7 +257,7 @@ public struct NotificationOutbox: Sendable, SQLRepository {
             """
             SELECT \(unsafeRaw: Stored.columns), r.tracking_code AS recipient_code, r.reporter_phone, r.reporter_email, c.tracking_code AS case_code \
             FROM notifications n JOIN cases c ON c.id = n.case_id JOIN cases r ON r.id = n.recipient_case_id \
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY n.created_at DESC, n.id DESC LIMIT \(bind: limit)
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY n.created_at DESC, n.id DESC LIMIT \(count: limit)
             """
         ).all(decoding: Stored.self)
         return rows.map { r in

@@ -220,7 +220,7 @@ public struct Open311Repository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             \(Self.select) WHERE \(conditions.joined(separator: " AND ")) \
-            ORDER BY ca.reported_at DESC, ca.public_code LIMIT \(bind: limit)
+            ORDER BY ca.reported_at DESC, ca.public_code LIMIT \(count: limit)
             """
         ).all(decoding: CaseRead.self)
         return try await publish(rows)

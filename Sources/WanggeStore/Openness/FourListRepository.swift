@@ -178,7 +178,7 @@ public struct FourListRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             \(unsafeRaw: AdmissionTask.select) WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("t.unit_id")) \(byState) \
-            ORDER BY t.submitted_at DESC, t.id LIMIT \(bind: limit)
+            ORDER BY t.submitted_at DESC, t.id LIMIT \(count: limit)
             """
         ).all(decoding: AdmissionTask.self)
     }

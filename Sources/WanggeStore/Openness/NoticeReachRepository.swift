@@ -247,7 +247,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
         return try await sql.raw(
             """
             \(unsafeRaw: Notice.select) WHERE (\(Scope.inSubtree("n.unit_id", path: unit.path, orUnplaced: false)) OR n.unit_id IN (\(binds: above))) \
-            ORDER BY n.publish_on DESC, n.created_at DESC, n.id LIMIT \(bind: min(max(limit, 1), 500))
+            ORDER BY n.publish_on DESC, n.created_at DESC, n.id LIMIT \(count: min(max(limit, 1), 500))
             """
         ).all(decoding: Notice.self)
     }
@@ -273,7 +273,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
             CASE WHEN p.building_id IS NULL THEN 0 ELSE 1 END AS posted \
             FROM notice_households nh JOIN households h ON h.id = nh.household_id LEFT JOIN buildings b ON b.id = nh.building_id \
             LEFT JOIN notice_postings p ON p.notice_id = nh.notice_id AND p.building_id = nh.building_id \
-            WHERE nh.notice_id = \(bind: id) AND \(Self.households(in: scope)) ORDER BY h.number LIMIT \(bind: Self.householdLimit)
+            WHERE nh.notice_id = \(bind: id) AND \(Self.households(in: scope)) ORDER BY h.number LIMIT \(count: Self.householdLimit)
             """
         ).all(decoding: HouseholdRowStored.self)
         struct BuildingStored: Decodable {
@@ -380,7 +380,7 @@ public struct NoticeReachRepository: Sendable, SQLRepository, DeliveryQueue {
         try await sql.raw(
             """
             SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(Scope.inSubtree("unit_id", path: unit.path, orUnplaced: false)) \
-            ORDER BY code LIMIT \(bind: limit)
+            ORDER BY code LIMIT \(count: limit)
             """
         ).all(decoding: BuildingRow.self)
     }

@@ -105,7 +105,7 @@ public struct NoticeRepository: Sendable, SQLRepository {
             \(unsafeRaw: Notice.select) WHERE n.unit_id IN (\(binds: ids)) AND \(Self.publicCondition(on: day)) \
             AND (n.audience <> 'buildings' OR EXISTS (SELECT 1 FROM notice_buildings nb JOIN buildings b ON b.id = nb.building_id \
             WHERE nb.notice_id = n.id AND \(Scope.inSubtree("b.unit_id", path: unit.path, orUnplaced: false)))) \
-            ORDER BY n.publish_on DESC, n.id LIMIT \(bind: limit)
+            ORDER BY n.publish_on DESC, n.id LIMIT \(count: limit)
             """
         ).all(decoding: Notice.self)
     }

@@ -213,7 +213,7 @@ public struct PatrolRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             \(unsafeRaw: Patrol.select) WHERE \(Scope.under("u.path", unit.path)) AND \(scope.condition("p.unit_id")) \
-            ORDER BY p.started_at DESC, p.id LIMIT \(bind: limit)
+            ORDER BY p.started_at DESC, p.id LIMIT \(count: limit)
             """
         ).all(decoding: Patrol.self)
     }

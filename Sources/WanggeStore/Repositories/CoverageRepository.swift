@@ -82,14 +82,14 @@ public struct CoverageRepository: Sendable, SQLRepository {
         report.householdsWithoutGrid = try await sql.raw(
             """
             SELECT id, number, address FROM households WHERE (unit_id IS NULL OR unit_id NOT IN \
-            (SELECT id FROM units WHERE level = 'grid' AND retired_at IS NULL)) AND \(scope.condition("unit_id")) ORDER BY number LIMIT \(bind: limit)
+            (SELECT id FROM units WHERE level = 'grid' AND retired_at IS NULL)) AND \(scope.condition("unit_id")) ORDER BY number LIMIT \(count: limit)
             """
         ).all(decoding: H.self).map { .init(id: $0.id, label: $0.number, detail: $0.address) }
         struct R: Decodable { var id: UUID; var name: String; var residence_type: String }
         report.residentsWithoutHouseholdCount = try await count("residents", "household_id IS NULL AND anonymised_at IS NULL", scope)
         report.residentsWithoutHousehold = try await sql.raw(
             """
-            SELECT id, name, residence_type FROM residents WHERE household_id IS NULL AND anonymised_at IS NULL AND \(scope.condition("unit_id")) ORDER BY name LIMIT \(bind: limit)
+            SELECT id, name, residence_type FROM residents WHERE household_id IS NULL AND anonymised_at IS NULL AND \(scope.condition("unit_id")) ORDER BY name LIMIT \(count: limit)
             """
         ).all(decoding: R.self).map { .init(id: $0.id, label: $0.name, detail: L10n.t("residence.\($0.residence_type)")) }
         // A building counts as outside when it has no grid, or its point lies outside its grid's boundary.

@@ -111,7 +111,7 @@ public struct KeyRotation: Sendable, SQLRepository {
         let from: SQLQueryString = after.map { "AND id > \(bind: $0)" } ?? ""
         return try await sql.raw(
             """
-            SELECT id, id_number, id_number_hash FROM residents WHERE id_number IS NOT NULL \(from) ORDER BY id LIMIT \(bind: Self.pageSize)
+            SELECT id, id_number, id_number_hash FROM residents WHERE id_number IS NOT NULL \(from) ORDER BY id LIMIT \(count: Self.pageSize)
             """
         ).all(decoding: StoredID.self)
     }
@@ -153,7 +153,7 @@ public struct KeyRotation: Sendable, SQLRepository {
             let rows = try await sql.raw(
                 """
                 SELECT id, \(ident: column) AS value FROM cases WHERE \(ident: column) IS NOT NULL AND \(ident: column) NOT LIKE \(bind: current) \
-                ORDER BY id LIMIT \(bind: Self.pageSize)
+                ORDER BY id LIMIT \(count: Self.pageSize)
                 """
             ).all()
             guard !rows.isEmpty else { return moved }

@@ -12,7 +12,7 @@ public struct PlaceRepository: Sendable, SQLRepository {
     public func buildings(inGrid gridID: UUID?, limit: Int = 500, in scope: Scope) async throws -> [BuildingRow] {
         var condition = scope.condition("unit_id")
         if let gridID { condition = "\(condition) AND unit_id = \(bind: gridID)" }
-        return try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(condition) ORDER BY code LIMIT \(bind: limit)")
+        return try await sql.raw("SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(condition) ORDER BY code LIMIT \(count: limit)")
             .all(decoding: BuildingRow.self)
     }
 
@@ -22,14 +22,14 @@ public struct PlaceRepository: Sendable, SQLRepository {
         let starts = try await sql.raw(
             """
             SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(scope.condition("unit_id")) AND address LIKE \(bind: prefix) ESCAPE '\\' \
-            ORDER BY address LIMIT \(bind: limit)
+            ORDER BY address LIMIT \(count: limit)
             """
         ).all(decoding: BuildingRow.self)
         guard starts.count < limit else { return starts }
         let contains = try await sql.raw(
             """
             SELECT \(unsafeRaw: BuildingRow.columns) FROM buildings WHERE \(scope.condition("unit_id")) AND address LIKE \(bind: "%" + prefix) ESCAPE '\\' \
-            AND NOT address LIKE \(bind: prefix) ESCAPE '\\' ORDER BY address LIMIT \(bind: limit - starts.count)
+            AND NOT address LIKE \(bind: prefix) ESCAPE '\\' ORDER BY address LIMIT \(count: limit - starts.count)
             """
         ).all(decoding: BuildingRow.self)
         return starts + contains
@@ -61,7 +61,7 @@ public struct PlaceRepository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             SELECT \(unsafeRaw: HouseholdRow.columns) FROM households WHERE \(condition) ORDER BY number \
-            LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
+            LIMIT \(count: min(max(limit, 1), 500)) OFFSET \(count: max(offset, 0))
             """
         ).all(decoding: HouseholdRow.self)
         return (rows, total)

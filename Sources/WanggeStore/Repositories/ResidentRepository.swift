@@ -87,7 +87,7 @@ public struct ResidentRepository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             SELECT \(unsafeRaw: ResidentRow.columns) FROM residents WHERE \(condition) \
-            ORDER BY name, id LIMIT \(bind: min(max(limit, 1), 500)) OFFSET \(bind: max(offset, 0))
+            ORDER BY name, id LIMIT \(count: min(max(limit, 1), 500)) OFFSET \(count: max(offset, 0))
             """
         ).all(decoding: ResidentRow.self)
         return (try decrypted(rows), total)
@@ -115,7 +115,7 @@ public struct ResidentRepository: Sendable, SQLRepository {
             SELECT \(unsafeRaw: ResidentRow.qualifiedColumns), h.number AS household_number, \
             (SELECT \(unsafeRaw: tagList) FROM resident_tags t WHERE t.resident_id = r.id) AS tag_keys \
             FROM residents r LEFT JOIN households h ON h.id = r.household_id \
-            WHERE \(scope.condition("r.unit_id")) \(after) ORDER BY r.name, r.id LIMIT \(bind: min(max(limit, 1), 5000))
+            WHERE \(scope.condition("r.unit_id")) \(after) ORDER BY r.name, r.id LIMIT \(count: min(max(limit, 1), 5000))
             """
         ).all()
     }

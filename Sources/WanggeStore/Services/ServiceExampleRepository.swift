@@ -168,7 +168,7 @@ public struct ServiceExampleRepository: Sendable, SQLRepository {
             conditions.append("(e.title LIKE \(bind: like) OR e.text LIKE \(bind: like) OR e.keywords LIKE \(bind: like))")
         }
         let condition = conditions.joined(separator: " AND ")
-        return try await sql.raw("\(unsafeRaw: ServiceExample.select) WHERE \(condition) ORDER BY e.saved_at DESC, e.id LIMIT \(bind: limit)")
+        return try await sql.raw("\(unsafeRaw: ServiceExample.select) WHERE \(condition) ORDER BY e.saved_at DESC, e.id LIMIT \(count: limit)")
             .all(decoding: ServiceExample.Stored.self).map(\.row)
     }
 

@@ -129,7 +129,7 @@ extension SyncRepository {
         return try await sql.raw(
             """
             \(unsafeRaw: Self.conflictSelect) WHERE \(scope.condition("c.unit_id"))\(mine)\(open) \
-            ORDER BY CASE c.state WHEN 'open' THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT \(bind: limit)
+            ORDER BY CASE c.state WHEN 'open' THEN 0 ELSE 1 END, c.created_at DESC, c.id LIMIT \(count: limit)
             """
         ).all(decoding: StoredConflict.self).map(decode)
     }

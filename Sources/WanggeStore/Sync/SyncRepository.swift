@@ -234,7 +234,7 @@ public struct SyncRepository: Sendable, SQLRepository {
             let changes = try await sql.raw(
                 """
                 SELECT seq, kind, row_id FROM sync_changes WHERE seq > \(bind: cursor) AND unit_id \(area) AND \(scope.condition("unit_id")) \
-                ORDER BY seq LIMIT \(bind: Self.pageSize)
+                ORDER BY seq LIMIT \(count: Self.pageSize)
                 """
             ).all(decoding: Change.self)
             more = changes.count == Self.pageSize

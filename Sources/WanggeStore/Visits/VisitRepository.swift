@@ -319,7 +319,7 @@ public struct VisitRepository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             \(unsafeRaw: Self.select) WHERE v.household_id = \(bind: householdID) AND \(scope.condition("v.unit_id")) \
-            ORDER BY v.day DESC, v.visited_at DESC, v.id LIMIT \(bind: min(max(limit, 1), 200))
+            ORDER BY v.day DESC, v.visited_at DESC, v.id LIMIT \(count: min(max(limit, 1), 200))
             """
         ).all(decoding: Stored.self)
         return try await decode(rows)

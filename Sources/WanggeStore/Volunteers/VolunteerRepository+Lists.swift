@@ -9,7 +9,7 @@ extension VolunteerRepository {
     public func volunteers(of unitID: UUID, limit: Int, offset: Int, in scope: Scope) async throws -> [Volunteer] {
         let unit = try await community(unitID, in: scope)
         return try await sql.raw(
-            "\(unsafeRaw: Volunteer.select) WHERE v.unit_id = \(bind: unit.id) ORDER BY t.name, v.name, v.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+            "\(unsafeRaw: Volunteer.select) WHERE v.unit_id = \(bind: unit.id) ORDER BY t.name, v.name, v.id LIMIT \(count: limit) OFFSET \(count: offset)"
         ).all(decoding: Volunteer.self)
     }
 }

@@ -176,7 +176,7 @@ extension VolunteerRepository {
         return try await sql.raw(
             """
             SELECT seq, delta, balance, kind, note, rule_version, recorded_by, recorded_at FROM volunteer_points \
-            WHERE volunteer_id = \(bind: v.id) ORDER BY seq DESC LIMIT \(bind: limit)
+            WHERE volunteer_id = \(bind: v.id) ORDER BY seq DESC LIMIT \(count: limit)
             """
         ).all(decoding: PointsEntry.self)
     }

@@ -193,7 +193,7 @@ public struct VolunteerRepository: Sendable, SQLRepository {
         return try await sql.raw(
             """
             \(unsafeRaw: VolunteerActivity.select) WHERE a.starts_at >= \(bind: day) AND (a.unit_id = \(bind: unit.id) OR \
-            (a.shared = \(bind: true) AND a.area_path = \(bind: area))) ORDER BY a.starts_at, a.id LIMIT \(bind: limit)
+            (a.shared = \(bind: true) AND a.area_path = \(bind: area))) ORDER BY a.starts_at, a.id LIMIT \(count: limit)
             """
         ).all(decoding: VolunteerActivity.Stored.self).map(\.row)
     }
