@@ -66,6 +66,20 @@ struct SiteURLTests {
         }
     }
 
+    @Test("a query string is what URLComponents writes, with or without characters to encode")
+    func queries() {
+        let values: [String?] = [nil, "", "2026-11", "AC51C399-DBBB-4F09-BB82-B649341421E3", "city.x_y~z", "张三", "a b", "a&b=c", "50%", "+86", "/?#[]@!$'()*,;"]
+        for a in values {
+            for b in values {
+                let items = [URLQueryItem(name: "unit", value: a), URLQueryItem(name: "q", value: b)]
+                var c = URLComponents()
+                c.queryItems = items.filter { $0.value != nil }
+                let expected = (c.queryItems?.isEmpty ?? true) ? "" : "?" + (c.percentEncodedQuery ?? "")
+                #expect(SiteURL.query(items) == expected, "\(String(describing: a)), \(String(describing: b))")
+            }
+        }
+    }
+
     @Test("each case's path matches its own route pattern")
     func pathsMatchPatterns() {
         for url in Self.all {

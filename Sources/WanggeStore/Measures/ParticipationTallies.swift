@@ -5,8 +5,7 @@ import WanggeCore
 
 /// The counters of participation (`Tally.fromParticipation`), read from the party overlay, the
 /// service market and the volunteer register for a period: each counted per unit in one grouped
-/// query over the units under those asked about, and summed up the tree in the same statement
-/// (`TreeSums`).
+/// query over the units under those asked about, and summed up the tree (`TreeSums`).
 ///
 /// - 报到党员: members registered to a grid on or before the period's last day; serving ones have
 ///   at least one service entry dated in the period.
@@ -23,7 +22,7 @@ enum ParticipationTallies {
         let tree = TreeSums(places)
         var out: [UUID: TallyCounts] = [:]
         func read(_ query: SQLQueryString, _ first: Tally, _ second: Tally) async throws {
-            let byPlace = try tree.byPlace(try await tree.read(query, sums: ["a", "b"], on: sql)) { row in
+            let byPlace = try tree.sum(try await tree.read(query, sums: ["a", "b"], on: sql)) { row in
                 TallyCounts([first: try row.decode(column: "a", as: Int.self), second: try row.decode(column: "b", as: Int.self)])
             }
             for (id, counts) in byPlace { out[id, default: TallyCounts()] += counts }

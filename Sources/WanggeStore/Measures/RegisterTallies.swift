@@ -107,16 +107,19 @@ enum RegisterTallies {
         let tree = TreeSums(places)
         let rows = try await tree.read(
             "SELECT u.path, t.through_seq, t.households, t.with_people, t.visited FROM units u LEFT JOIN register_tallies t ON \(kept) WHERE \(Scope.under("u.path", prefix))",
-            sums: ["households", "with_people", "visited"], whole: "COUNT(*) AS units, COUNT(through_seq) AS kept, MIN(through_seq) AS oldest", on: sql)
-        var out = try tree.byPlace(rows) { row in
+            sums: ["households", "with_people", "visited"], extra: "COUNT(*) AS units, COUNT(through_seq) AS kept, MIN(through_seq) AS oldest", on: sql)
+        var out = try tree.sum(rows) { row in
             tallies(
                 households: try row.decode(column: "households", as: Int.self), withPeople: try row.decode(column: "with_people", as: Int.self),
                 visited: try row.decode(column: "visited", as: Int.self))
         }
-        guard let whole = rows[""] else { return out }
-        let units = try whole.decode(column: "units", as: Int.self)
-        let oldest = try whole.decode(column: "oldest", as: Int64?.self) ?? head
-        guard try whole.decode(column: "kept", as: Int.self) < units || oldest < head else { return out }
+        var units = 0, keptRows = 0, oldest = head
+        for (_, row) in rows {
+            units += try row.decode(column: "units", as: Int.self)
+            keptRows += try row.decode(column: "kept", as: Int.self)
+            oldest = min(oldest, try row.decode(column: "oldest", as: Int64?.self) ?? head)
+        }
+        guard keptRows < units || oldest < head else { return out }
         // The stale units, with what is stored for them (if anything).
         var stale: [(id: UUID, path: String, stored: Stored?)] = []
         for row in try await sql.raw(

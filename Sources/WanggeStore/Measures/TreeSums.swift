@@ -2,48 +2,34 @@ import Foundation
 import SQLKit
 import WanggeCore
 
-/// Sums of rows kept per unit, for the places up the tree that hold those units, added up in SQL.
-/// A unit's path is its ancestors' paths followed by its own id (`/district/street/…/`), and every
-/// path segment has the same length (a UUID and a "/"), so the units under a place are exactly the
-/// rows whose path's first `n` characters are the place's path, `n` being that path's length. One
-/// statement groups the rows once per distinct length among the places: a district dashboard asks
-/// for the district and its ten streets and gets eleven rows back, not a row per grid to sum here.
+/// Sums of rows kept per unit, for the places up the tree that hold those units, added up mostly in
+/// SQL. A unit's path is its ancestors' paths followed by its own id (`/district/street/…/`) and every
+/// path segment has the same length (a UUID and a "/"), so the units under a place of the deepest
+/// level asked about are the rows whose path starts with its path: one GROUP BY on the paths cut at
+/// that length leaves a row per deepest place (and one per unit above them), and those few rows are
+/// summed into every place here. A district dashboard asks for the district and its ten streets and
+/// reads eleven rows, not a row per grid.
 struct TreeSums {
     let places: [RegisterTallies.Place]
 
     init(_ places: [RegisterTallies.Place]) { self.places = places }
 
-    /// The distinct lengths of the places' paths, shortest first.
-    var lengths: [Int] { Set(places.map(\.path.utf8.count)).sorted() }
-
-    /// The statement: `inner` (a query with a `path` column and the numeric `columns`) summed per
-    /// place path as `p`; with `whole`, one more row with `p` empty holding those aggregates over all of
-    /// `inner`'s rows (each arm carries them, as UNION ALL wants the same columns everywhere).
-    func statement(_ inner: SQLQueryString, sums columns: [String], whole: String? = nil) -> SQLQueryString {
-        let sums = columns.map { "CAST(COALESCE(SUM(\($0)), 0) AS BIGINT) AS \($0)" }.joined(separator: ", ")
-        let aggregates = whole.map { sums + ", " + $0 } ?? sums
-        var arms = lengths.map { n in
-            "SELECT substr(path, 1, \(n)) AS p, \(aggregates) FROM g WHERE length(path) >= \(n) GROUP BY substr(path, 1, \(n))"
-        }
-        if whole != nil { arms.append("SELECT '' AS p, \(aggregates) FROM g") }
-        return "WITH g AS (\(inner)) \(unsafeRaw: arms.joined(separator: " UNION ALL "))"
+    /// `inner` (a query with a `path` column and the numeric `columns`) summed per path cut at the
+    /// longest place path, with `extra` aggregates beside the sums.
+    func statement(_ inner: SQLQueryString, sums columns: [String], extra: String? = nil) -> SQLQueryString {
+        let length = places.map(\.path.utf8.count).max() ?? 0
+        let sums = columns.map { "CAST(COALESCE(SUM(\($0)), 0) AS BIGINT) AS \($0)" } + (extra.map { [$0] } ?? [])
+        let cut = "substr(path, 1, \(length))"
+        return "SELECT \(unsafeRaw: cut) AS p, \(unsafeRaw: sums.joined(separator: ", ")) FROM (\(inner)) g GROUP BY \(unsafeRaw: cut)"
     }
 
-    /// Runs `statement` and returns its rows by path (the whole's row under the empty path).
-    func read(_ inner: SQLQueryString, sums columns: [String], whole: String? = nil, on sql: any SQLDatabase) async throws -> [String: any SQLRow] {
-        var out: [String: any SQLRow] = [:]
-        for row in try await sql.raw(statement(inner, sums: columns, whole: whole)).all() {
-            out[try row.decode(column: "p", as: String.self)] = row
-        }
-        return out
+    /// The rows of `statement`, each with its (cut) path.
+    func read(_ inner: SQLQueryString, sums columns: [String], extra: String? = nil, on sql: any SQLDatabase) async throws -> [(path: String, row: any SQLRow)] {
+        try await sql.raw(statement(inner, sums: columns, extra: extra)).all().map { row in (try row.decode(column: "p", as: String.self), row) }
     }
 
-    /// Each place's value from the rows by path; places with no row are left out.
-    func byPlace(_ rows: [String: any SQLRow], _ value: (any SQLRow) throws -> TallyCounts) rethrows -> [UUID: TallyCounts] {
-        var out: [UUID: TallyCounts] = [:]
-        for place in places {
-            if let row = rows[place.path] { out[place.id] = try value(row) }
-        }
-        return out
+    /// Each place's total of `value` over the rows under it; places with no row under them are left out.
+    func sum(_ rows: [(path: String, row: any SQLRow)], _ value: (any SQLRow) throws -> TallyCounts) rethrows -> [UUID: TallyCounts] {
+        RegisterTallies.sum(try rows.map { (path: $0.path, counts: try value($0.row)) }, into: places)
     }
 }
