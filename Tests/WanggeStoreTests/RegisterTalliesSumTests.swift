@@ -29,6 +29,15 @@ struct RegisterTalliesSumTests {
         #expect(out[s2] == counts(7))
         #expect(out[g1] == counts(10))
         #expect(out[g2] == nil, "g2 was not asked about")
+        // Rows cut at a place's length (as TreeSums reads them), a row of the top unit itself, and paths
+        // that are not whole unit paths: each counted under the units its path names in full.
+        let cut = [
+            (path: path(d, s1, g1), counts: counts(2)), (path: path(d), counts: counts(6)), (path: "/not-a-unit/", counts: counts(50)),
+            (path: String(path(d, s1).dropLast()), counts: counts(70)),
+        ]
+        let cutOut = RegisterTallies.sum(cut, into: places)
+        #expect(cutOut[d] == counts(2) + counts(6) + counts(70), "a path cut short still lies under the units it names in full")
+        #expect(cutOut[s1] == counts(2) && cutOut[g1] == counts(2) && cutOut[s2] == nil)
         var added = counts(3)
         added += counts(5)
         #expect(added == counts(3) + counts(5) && added[.households] == 8)

@@ -136,10 +136,13 @@ struct FastSQLiteRow: SQLRow {
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits of either case, the form every UUID is stored
 /// in; nil for anything else (which `UUID(uuidString:)` then judges).
 enum CanonicalUUID {
-    static func parse(_ text: String) -> UUID? {
+    static func parse(_ text: String) -> UUID? { parse(utf8: text.utf8) }
+
+    /// The same, from the text's UTF-8 bytes (a slice of a longer text, such as one segment of a path).
+    static func parse<Bytes: Sequence<UInt8>>(utf8 text: Bytes) -> UUID? {
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
-            var utf8 = text.utf8.makeIterator()
+            var utf8 = text.makeIterator()
             var index = 0, position = 0
             while index < 16 {
                 if position == 8 || position == 13 || position == 18 || position == 23 {
