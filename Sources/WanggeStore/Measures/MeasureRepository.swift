@@ -126,7 +126,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     /// Each child unit's counters over the period (work per person and the registers' counts included), keyed by unit id.
     public func children(of unit: UnitRow, _ period: MeasurePeriod) async throws -> [(unit: UnitRow, counts: TallyCounts)] {
-        let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
+        let kids = try await UnitRepository(db).children(of: unit)
         let byUnit = try await totals(of: kids, period)
         return kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) }
     }
@@ -135,7 +135,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// counted over the unit's subtree once for all of them instead of once for the unit and again
     /// for its children (a district dashboard read every unit's stored register counts twice).
     public func withChildren(_ unit: UnitRow, _ period: MeasurePeriod) async throws -> (totals: TallyCounts, children: [(unit: UnitRow, counts: TallyCounts)]) {
-        let kids = try await UnitRepository(db).children(of: unit.id, in: .everything)
+        let kids = try await UnitRepository(db).children(of: unit)
         let byUnit = try await totals(of: [unit] + kids, period)
         return (byUnit[unit.id] ?? TallyCounts(), kids.map { kid -> (unit: UnitRow, counts: TallyCounts) in (kid, byUnit[kid.id] ?? TallyCounts()) })
     }

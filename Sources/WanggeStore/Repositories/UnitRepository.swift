@@ -73,8 +73,12 @@ public struct UnitRepository: Sendable, SQLRepository {
     }
 
     public func children(of id: UUID, in scope: Scope) async throws -> [UnitRow] {
-        let parent = try await get(id, in: scope)
-        return try await select("parent_id = \(bind: parent.id) AND retired_at IS NULL")
+        try await children(of: try await get(id, in: scope))
+    }
+
+    /// The live children of a unit already read (and checked against the caller's scope).
+    public func children(of parent: UnitRow) async throws -> [UnitRow] {
+        try await select("parent_id = \(bind: parent.id) AND retired_at IS NULL")
     }
 
     /// Every live unit in the scope (at most a few thousand in a district).
