@@ -111,7 +111,10 @@ enum RegisterTallies {
     static func perPlace(_ places: [Place], under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         var head: Int64 = 0
         for kind in registerKinds {
-            let n = try await sql.raw("SELECT MAX(seq) AS n FROM sync_changes WHERE kind = \(bind: kind)").first()?.decode(column: "n", as: Int64?.self)
+            // Ordered by the (kind, seq) index itself: as MAX(seq), PostgreSQL with statistics from before
+            // the cases arrived walked the primary key back through 100,000 case entries (9 ms, twice a page).
+            let n = try await sql.raw("SELECT seq FROM sync_changes WHERE kind = \(bind: kind) ORDER BY kind DESC, seq DESC LIMIT 1").first()?
+                .decode(column: "seq", as: Int64.self)
             head = max(head, n ?? 0)
         }
         let kept: SQLQueryString = "t.unit_id = u.id AND t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to)"
