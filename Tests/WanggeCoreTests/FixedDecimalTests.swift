@@ -8,7 +8,7 @@ struct FixedDecimalTests {
     func matchesPrintf() {
         var values: [Double] = [
             0, -0.0, 0.05, 0.15, 0.25, 0.35, 1.005, 2.675, 12.345, -0.04, -0.001, -3.26, 99.95, 97.6, 100, 599.95001, 1e6 + 0.1,
-            123_456_789.125, 1e15, 1e20, -1e20, .infinity, -.infinity, .nan, 0.000_000_1, 5e-324,
+            123_456_789.125, 1e15, 1e20, -1e20, .infinity, -.infinity, .nan, 0.000_000_1, Double.leastNonzeroMagnitude,
         ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
