@@ -24,10 +24,10 @@ extension CaseRepository {
         // the scope's sub-selects) at 3–4 ms a statement, more than running them took: one statement there.
         let byState = TallySQL.isPostgres(sql) ? [] : Self.working
         let page = try await page(where: condition, order: ("resolve_by", ascending: true), after: nil, limit: limit, byState: byState)
-        let counts = (byState.isEmpty ? [nil] : byState.map(Optional.some)).map { state -> SQLQueryString in
-            let only: SQLQueryString = state.map { "state = \(bind: $0.rawValue) AND " } ?? ""
-            return "SELECT COUNT(*) AS n FROM cases c WHERE \(only)\(condition)"
-        }
+        let counts: [SQLQueryString] =
+            byState.isEmpty
+            ? ["SELECT COUNT(*) AS n FROM cases c WHERE \(condition)"]
+            : byState.map { "SELECT COUNT(*) AS n FROM cases c WHERE state = \(bind: $0.rawValue) AND \(condition)" }
         let row = try await sql.raw("SELECT CAST(SUM(n) AS BIGINT) AS n FROM (\(counts.joined(separator: " UNION ALL "))) AS parts").first()
         let total = try row?.decode(column: "n", as: Int?.self) ?? nil
         return (page.rows, total ?? 0)

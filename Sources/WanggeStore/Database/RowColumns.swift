@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
 
-/// A row read column by column, for the rows read most often (cases, categories): SQLKit's
+/// A row read column by column, for the rows read most often (cases, categories, units): SQLKit's
 /// `Decodable` path builds keyed containers and looks types up at run time for every field, which
 /// cost more than SQLite took to find the rows (a dashboard's red and yellow cards and the
 /// categories were 4 % of its time). The values and errors are the row's own `decode(column:as:)`.

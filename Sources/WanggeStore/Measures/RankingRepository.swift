@@ -37,8 +37,8 @@ public struct RankingRepository: Sendable, SQLRepository {
     public func people(of grids: [UUID], kinds: [String], month: MeasureMonth) async throws -> [RankedPerson] {
         guard !grids.isEmpty, !kinds.isEmpty else { return [] }
         // Steps and own cases from the roll-ups' rows of the month, found by their key for each member
-        // (a district's month: 5.6 ms for the steps; summed per grid and person first and joined, 19 ms;
-        // the own cases as every grid's rows of the month, 14,000 to pick the members' from).
+        // (a district's month: 5.6 ms for the steps, where summing per grid and person first and joining
+        // took 19 ms; reading every grid's person rows of the month meant 14,000 to pick the members' from).
         let rows = try await sql.raw(
             """
             SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, CAST(COALESCE(w.steps, 0) AS BIGINT) AS steps, \
