@@ -118,6 +118,17 @@ public enum StoreSetup {
         }
     }
 
+    /// Re-gathers the planner's statistics where they have gone stale, cheaply (SQLite's
+    /// `PRAGMA optimize` over every table, each analysis capped; a no-op when no table grew or shrank
+    /// much). Statistics from a small demo or a first import otherwise stay as they were while cases
+    /// pile up, and plans chosen for a nearly empty table (a scan is cheapest there) outlive it. The
+    /// server runs it with each sweeper round (the first as it starts); PostgreSQL's autovacuum does
+    /// this itself.
+    public static func refreshStatistics(_ db: any Database) async throws {
+        guard db is any SQLiteDatabase else { return }
+        try await db.sql.raw("PRAGMA optimize=0x10002").run()
+    }
+
     /// Whether the database has been set up before (Fluent's migration table exists and has rows).
     public static func isInitialised(_ db: any Database) async -> Bool {
         guard let sql = db as? any SQLDatabase else { return false }

@@ -26,6 +26,8 @@ public struct PublicService: Sendable, Equatable {
     public var group: String?
     public var groupEn: String?
     public var department: String
+    /// The department the category goes to unless a routing rule of the case's grid says otherwise.
+    public var departmentKey: String
     public var limits: CaseLimits
     public var complex: Bool
 }
@@ -123,7 +125,7 @@ public struct Open311Repository: Sendable, SQLRepository {
             let parent = c.parent_key.flatMap { byKey[$0] }
             return PublicService(
                 code: c.key, name: c.name_zh, nameEn: c.name_en, group: parent?.name_zh, groupEn: parent?.name_en,
-                department: departments[c.department_key] ?? c.department_key,
+                department: departments[c.department_key] ?? c.department_key, departmentKey: c.department_key,
                 limits: CaseLimits(respondHours: c.respond_hours, resolveHours: c.resolve_hours, counting: c.counting),
                 complex: c.complex)
         }
@@ -131,17 +133,24 @@ public struct Open311Repository: Sendable, SQLRepository {
 
     /// One service by code, as `services()` lists it, reading only the category, its parent and its
     /// children (every intake post asks this, so it does not read the whole tree).
+    /// The department's name comes in the same statement.
     public func service(_ code: String) async throws -> PublicService? {
-        let rows = try await sql.raw(
+        let found = try await sql.raw(
             """
-            SELECT * FROM case_categories WHERE key = \(bind: code) OR parent_key = \(bind: code) \
-            OR key = (SELECT parent_key FROM case_categories WHERE key = \(bind: code))
+            SELECT c.*, d.name_zh AS department_name FROM case_categories c LEFT JOIN departments d ON d.key = c.department_key \
+            WHERE c.key = \(bind: code) OR c.parent_key = \(bind: code) OR c.key = (SELECT parent_key FROM case_categories WHERE key = \(bind: code))
             """
-        ).all(decoding: CategoryRead.self)
-        guard let category = rows.first(where: { $0.key == code }) else { return nil }
-        let department = try await sql.raw("SELECT name_zh FROM departments WHERE key = \(bind: category.department_key)")
-            .first()?.decode(column: "name_zh", as: String.self)
-        return Self.offered(rows, departments: [category.department_key: department ?? category.department_key]).first { $0.code == code }
+        ).all()
+        let rows = try found.map { try $0.decode(model: CategoryRead.self) }
+        guard let at = rows.firstIndex(where: { $0.key == code }) else { return nil }
+        let key = rows[at].department_key
+        let department = try found[at].decodeNil(column: "department_name") ? key : found[at].decode(column: "department_name", as: String.self)
+        return Self.offered(rows, departments: [key: department]).first { $0.code == code }
+    }
+
+    /// A department's name by key; nil if no department has it.
+    public func departmentName(_ key: String) async throws -> String? {
+        try await sql.raw("SELECT name_zh FROM departments WHERE key = \(bind: key)").first()?.decode(column: "name_zh", as: String.self)
     }
 
     /// Open311's `address_id` is a building code of the register: the building gives the point,
@@ -276,11 +285,12 @@ public struct Open311Repository: Sendable, SQLRepository {
         let codes = refs.compactMap(TrackingCode.normalized)
         guard !ids.isEmpty || !codes.isEmpty else { return [:] }
         struct Row: Decodable { var id: UUID; var tracking_code: String; var public_code: String }
-        var byID: SQLQueryString = "1 = 0", byCode: SQLQueryString = "1 = 0"
-        if !ids.isEmpty { byID = "id IN (\(binds: ids))" }
-        if !codes.isEmpty { byCode = "tracking_code IN (\(binds: codes))" }
+        // One indexed lookup per kind of reference, joined by UNION ALL (an OR of the two may be planned as a scan).
+        var arms: [SQLQueryString] = []
+        if !ids.isEmpty { arms.append("SELECT id, tracking_code, public_code FROM cases WHERE id IN (\(binds: ids))") }
+        if !codes.isEmpty { arms.append("SELECT id, tracking_code, public_code FROM cases WHERE tracking_code IN (\(binds: codes))") }
         var found: [String: String] = [:]
-        for row in try await sql.raw("SELECT id, tracking_code, public_code FROM cases WHERE \(byID) OR \(byCode)").all(decoding: Row.self) {
+        for row in try await sql.raw(arms.joined(separator: " UNION ALL ")).all(decoding: Row.self) {
             for ref in refs where UUID(uuidString: ref) == row.id || TrackingCode.normalized(ref) == row.tracking_code {
                 found[ref] = row.public_code
             }

@@ -62,6 +62,8 @@ struct SweeperService: LifecycleHandler {
         try await SessionRepository(app.db).purge(now: now)
         try await RateLimiter(app.db).sweep(olderThan: now.addingTimeInterval(-2 * 86400))
         try await NotificationOutbox(app.db, cipher: app.keys.cipher).pruneSent(now: now)
+        // The planner's statistics follow the tables as they grow (a no-op when none changed much).
+        try await StoreSetup.refreshStatistics(app.db)
         // Months whose automatic freeze has passed are frozen here, so their figures stand even if no late step touches them.
         for month in try await MeasureMonths.freezeDue(at: now, on: app.db) { app.logger.info("\(L10n.t("measures.frozen", month.description))") }
         // Each case's 督办/escalation and its audit entry commit in one transaction.
