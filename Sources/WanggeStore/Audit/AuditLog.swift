@@ -65,11 +65,14 @@ public struct AuditLog: Sendable, SQLRepository {
     @discardableResult
     public static func append(_ entries: [AuditEntry], chain: AuditChain, on sql: any SQLDatabase) async throws -> Int64 {
         guard !entries.isEmpty else { return 0 }
-        // Updating first takes the write lock (a row lock on PostgreSQL, the database lock on
-        // SQLite) before the head is read, so two appenders can never both read the same head.
-        try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: entries.count) WHERE id = 1").run()
+        // The head is read by the update that moves it on (RETURNING), which takes the write lock (a
+        // row lock on PostgreSQL, the database lock on SQLite) first, so two appenders can never both
+        // read the same head.
         struct Head: Decodable { var seq: Int64; var hash: String }
-        guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first(decoding: Head.self) else {
+        guard
+            let head = try await sql.raw("UPDATE audit_head SET seq = seq + \(bind: entries.count) WHERE id = 1 RETURNING seq, hash")
+                .first(decoding: Head.self)
+        else {
             throw StoreError(.invalid, "audit.no_head")
         }
         // The head now holds the last sequence number of this run; the first is that minus the others.

@@ -126,6 +126,8 @@ public enum MeasureRollup {
     static let columns = perCase.map(\.rawValue).joined(separator: ", ")
     /// Their plain sums, in the same order (for an `INSERT … SELECT … GROUP BY` from finer rows).
     static let plainSums = perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
+    /// The columns as a table of the statement calls them (`p.reported, p.due, …`).
+    static func columns(of alias: String) -> String { perCase.map { alias + "." + $0.rawValue }.joined(separator: ", ") }
 
     static func upsert(_ changes: [(Key, TallyCounts)], on sql: any SQLDatabase) async throws {
         // One row a key: PostgreSQL refuses to update the same row twice in one statement.

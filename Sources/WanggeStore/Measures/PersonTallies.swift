@@ -135,8 +135,7 @@ struct UpdatePersonTalliesByMonth: AsyncMigration {
         let old = CreatePersonTallies.table
         let had = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: old)").first()?.decode(column: "n", as: Int.self) ?? 0
         if had > 0 {
-            let columns = MeasureRollup.columns
-            let sums = Tally.perCase.map { "SUM(\($0.rawValue))" }.joined(separator: ", ")
+            let columns = MeasureRollup.columns, sums = MeasureRollup.plainSums
             try await sql.raw(
                 """
                 INSERT INTO \(unsafeRaw: PersonTallies.table) (unit_id, month, person, \(unsafeRaw: columns)) \

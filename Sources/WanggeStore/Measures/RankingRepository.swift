@@ -42,7 +42,7 @@ public struct RankingRepository: Sendable, SQLRepository {
         let rows = try await sql.raw(
             """
             SELECT s.id AS staff_id, s.name, s.kind_key, a.unit_id, CAST(COALESCE(w.steps, 0) AS BIGINT) AS steps, \
-            p.unit_id AS own, \(unsafeRaw: Tally.perCase.map { "p." + $0.rawValue }.joined(separator: ", ")) \
+            p.unit_id AS own, \(unsafeRaw: MeasureRollup.columns(of: "p")) \
             FROM staff_assignments a JOIN staff s ON s.id = a.staff_id \
             LEFT JOIN \(unsafeRaw: MeasureRollup.Coarse.workload) w ON w.unit_id = a.unit_id AND w.month = \(bind: month.description) AND w.person = s.name \
             LEFT JOIN \(unsafeRaw: PersonTallies.table) p ON p.unit_id = a.unit_id AND p.month = \(bind: month.description) AND p.person = s.name \

@@ -28,15 +28,15 @@ public struct RateLimiter: Sendable, SQLRepository {
     public static func count(_ key: String, cost: Int = 1, window: TimeInterval, now: Date, on sql: any SQLDatabase) async throws -> Int {
         let t = now.timeIntervalSince1970
         let expired = t - window
-        try await sql.raw(
+        return try await sql.raw(
             """
             INSERT INTO rate_buckets (key, window_start, count) VALUES (\(bind: key), \(bind: t), \(bind: cost)) \
             ON CONFLICT (key) DO UPDATE SET \
             count = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: cost) ELSE rate_buckets.count + \(bind: cost) END, \
-            window_start = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: t) ELSE rate_buckets.window_start END
+            window_start = CASE WHEN rate_buckets.window_start < \(bind: expired) THEN \(bind: t) ELSE rate_buckets.window_start END \
+            RETURNING count
             """
-        ).run()
-        return try await sql.raw("SELECT count FROM rate_buckets WHERE key = \(bind: key)").first()?.decode(column: "count", as: Int.self) ?? 1
+        ).first()?.decode(column: "count", as: Int.self) ?? cost
     }
 
     /// Forgets old windows; called now and then so the table stays small.

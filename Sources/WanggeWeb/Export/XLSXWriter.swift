@@ -13,7 +13,7 @@ struct ExportTable: Sendable, Equatable {
 
         static func int(_ n: Int) -> Cell { .number(Double(n)) }
         /// A figure rounded to one decimal exactly as the pages show it (`MeasureValue.display`).
-        static func value(_ v: Double?) -> Cell { v.map { .number(Double(String(format: "%.1f", $0)) ?? $0) } ?? .empty }
+        static func value(_ v: Double?) -> Cell { v.map { .number(Double(FixedDecimal.format($0, places: 1)) ?? $0) } ?? .empty }
 
         var csv: String {
             switch self {

@@ -159,7 +159,11 @@ extension Open311Controller {
         } catch let e as AbortError where e.status == .tooManyRequests {
             throw Open311Error(.tooManyRequests, "open311.rate_limited")
         }
-        let agency = try await CaseController.repo(req).departments().first { $0.key == row.departmentKey }?.nameZh
+        // Routed as the category says (nearly always), the department's name came with the service.
+        var agency: String?
+        if let key = row.departmentKey {
+            agency = key == intake.service.departmentKey ? intake.service.department : try await Open311Repository(req.db).departmentName(key)
+        }
         // The tracking code is the reporter's private key (tracking page, rating): only this answer, to the
         // poster, carries it; the public id is what lists show.
         let notice = L10n.t("open311.received", row.publicCode, TrackingCode.display(row.trackingCode)) + notice(agency: agency, deadline: row.resolveBy)
@@ -217,6 +221,8 @@ extension Open311Controller {
         var draft: CaseIntake
         /// The grid locator the post was checked against, handed on so intake does not fetch it again.
         var locator: GridLocator
+        /// The service posted to, with its department's name (for the answer's notice).
+        var service: PublicService
     }
 
     /// Checks everything before anything is written: a refused post leaves no trace of a case.
@@ -264,7 +270,7 @@ extension Open311Controller {
             point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
             reporterPhone: form.phone, gridID: gridID)
         draft.reporterEmail = form.email
-        return Intake(draft: draft, locator: area.locator)
+        return Intake(draft: draft, locator: area.locator, service: service)
     }
 
     /// A plain decimal number: no `nan`, `inf` or hex, which `Double("…")` would also read.

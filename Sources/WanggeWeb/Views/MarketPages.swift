@@ -10,7 +10,7 @@ enum MarketPages {
     }
 
     static func rate(_ value: Double?) -> String {
-        value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
+        value.map { FixedDecimal.format($0 * 100, places: 1) + "%" } ?? "—"
     }
 
     static func time(_ date: Date?) -> String { date.map { ChinaTime.format($0, seconds: false) } ?? "—" }
