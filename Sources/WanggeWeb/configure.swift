@@ -112,10 +112,10 @@ func registerCommands(_ app: Application, environment env: [String: String]) {
 }
 
 func routes(_ app: Application) throws {
-    app.get(SiteURL.healthz.pattern) { req async throws -> Response in
-        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        _ = try await sql.raw("SELECT 1 AS ok").first()
-        return Response(status: .ok, body: .init(string: "ok"))
+    // Alive and the database answers. Written with futures, so a probe costs no task of its own.
+    app.get(SiteURL.healthz.pattern) { req -> EventLoopFuture<Response> in
+        guard let sql = req.db as? any SQLDatabase else { return req.eventLoop.makeFailedFuture(Abort(.internalServerError)) }
+        return sql.raw("SELECT 1 AS ok").first().map { _ in Response(status: .ok, body: .init(staticString: "ok")) }
     }
     // Ready for traffic (for the load balancer): the database answers and every migration this
     // build knows has run. 503 with the reason otherwise.

@@ -286,6 +286,8 @@ struct PagesTests {
             let css = try await b.get("/assets/app.css")
             let js = try await b.get("/assets/app.js")
             let missingAsset = try await b.get("/assets/nothing.css")
+            let cssAgain = try await b.get("/assets/app.css")
+            let outside = try await b.get("/assets/%2E%2E%2Fapp.css")
             // validate
             for page in pages {
                 let csp = page.headers.first(name: "Content-Security-Policy") ?? ""
@@ -302,6 +304,8 @@ struct PagesTests {
             #expect(css.headers.contentType?.subType == "css")
             #expect(css.body.string.contains("{"))
             #expect(css.headers.cacheControl?.noStore != true)
+            #expect(cssAgain.status == .ok && cssAgain.body.string == css.body.string, "the second answer comes from memory, the same")
+            #expect(outside.status == .notFound)
             #expect(js.status == .ok)
             #expect(missingAsset.status == .notFound)
         }
