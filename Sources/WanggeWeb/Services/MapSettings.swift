@@ -38,12 +38,12 @@ struct MapSettings: Sendable {
     var leafletInstalled: Bool { FileManager.default.fileExists(atPath: leafletDirectory + "/leaflet.js") }
 
     /// GET /vendor/leaflet/{file}: one of Leaflet's own files from the Debian package.
-    static func serveLeaflet(req: Request) async throws -> Response {
-        let settings = req.application.mapSettings
+    /// Read once and kept (`FileBytes`): a Leaflet upgrade is served after the next restart.
+    static func serveLeaflet(req: Request) throws -> Response {
         guard let name = req.parameters.get("name"), let type = leafletFiles[name],
-            let data = FileManager.default.contents(atPath: settings.leafletDirectory + "/" + name)
+            let bytes = FileBytes.shared.read(req.application.mapSettings.leafletDirectory + "/" + name)
         else { throw Abort(.notFound) }
-        return Response(status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=86400"], body: .init(data: data))
+        return FileBytes.response(bytes, type: type)
     }
 }
 
