@@ -44,7 +44,9 @@ extension CaseRepository {
         working: WorkingCalendar? = nil
     ) async throws -> PreparedCase {
         guard !draft.categoryKey.trimmingSpaces().isEmpty else { throw StoreError(.invalid, "case.category_required", field: "category") }
-        guard let category = try await category(draft.categoryKey) else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
+        var read = draft.category.flatMap { $0.key == draft.categoryKey ? $0 : nil }
+        if read == nil { read = try await category(draft.categoryKey) }
+        guard let category = read else { throw StoreError(.invalid, "case.unknown_category", field: "category") }
         guard category.active else { throw StoreError(.invalid, "case.category_inactive", field: "category") }
         let description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !description.isEmpty else { throw StoreError(.invalid, "case.description_required", field: "description") }

@@ -194,6 +194,9 @@ public struct CaseIntake: Sendable {
     /// The service station whose window took the case (checked by the caller to be in its scope),
     /// recorded in the case's own transaction.
     public var stationID: UUID?
+    /// The category as the caller has just read it (Open311 reads it to check the service code);
+    /// intake uses it when its key is `categoryKey` and reads the category itself otherwise.
+    public var category: CategoryRow?
 
     public init(
         categoryKey: String, channel: CaseChannel, title: String, description: String, point: GeoPoint? = nil,

@@ -135,6 +135,11 @@ public struct Open311Repository: Sendable, SQLRepository {
     /// children (every intake post asks this, so it does not read the whole tree).
     /// The department's name comes in the same statement.
     public func service(_ code: String) async throws -> PublicService? {
+        try await offer(code)?.service
+    }
+
+    /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one read.
+    public func offer(_ code: String) async throws -> (service: PublicService, category: CategoryRow)? {
         let found = try await sql.raw(
             """
             SELECT c.*, d.name_zh AS department_name FROM case_categories c LEFT JOIN departments d ON d.key = c.department_key \
@@ -145,7 +150,8 @@ public struct Open311Repository: Sendable, SQLRepository {
         guard let at = rows.firstIndex(where: { $0.key == code }) else { return nil }
         let key = rows[at].department_key
         let department = try found[at].decodeNil(column: "department_name") ? key : found[at].decode(column: "department_name", as: String.self)
-        return Self.offered(rows, departments: [key: department]).first { $0.code == code }
+        guard let service = Self.offered(rows, departments: [key: department]).first(where: { $0.code == code }) else { return nil }
+        return (service, try CategoryRow(row: found[at]))
     }
 
     /// A department's name by key; nil if no department has it.

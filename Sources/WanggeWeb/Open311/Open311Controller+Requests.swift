@@ -219,8 +219,9 @@ extension Open311Controller {
 
     struct Intake {
         var draft: CaseIntake
-        /// The grid locator the post was checked against, handed on so intake does not fetch it again.
-        var locator: GridLocator
+        /// The grid locator a posted point was checked against, handed on so intake does not fetch it
+        /// again; nil when the post gave no point (an address, a building code: intake fetches it if it needs it).
+        var locator: GridLocator?
         /// The service posted to, with its department's name (for the answer's notice).
         var service: PublicService
     }
@@ -229,7 +230,7 @@ extension Open311Controller {
     static func intake(from form: PostForm, req: Request) async throws -> Intake {
         let repo = Open311Repository(req.db)
         guard let code = form.service_code else { throw Open311Error(.badRequest, "open311.field_required", "service_code") }
-        guard code.count <= 100, let service = try await repo.service(code) else {
+        guard code.count <= 100, let (service, category) = try await repo.offer(code) else {
             throw Open311Error(.badRequest, "open311.unknown_service", String(code.prefix(100)))
         }
         let limits: [(String, String?, Int)] = [
@@ -242,8 +243,8 @@ extension Open311Controller {
             throw Open311Error(.badRequest, "open311.too_long", field, String(max))
         }
 
-        let area = try await Open311Area.current(req)
         var point: GeoPoint?
+        var locator: GridLocator?
         switch (form.lat, form.long) {
         case (nil, nil): break
         case (let lat?, let long?):
@@ -251,7 +252,9 @@ extension Open311Controller {
                 throw Open311Error(.badRequest, "open311.bad_coordinates", lat, long)
             }
             point = GeoPoint(lon: x, lat: y)
+            let area = try await Open311Area.current(req)
             guard area.serves(point!) else { throw Open311Error(.badRequest, "open311.outside_area", lat, long) }
+            locator = area.locator
         default:
             throw Open311Error(.badRequest, "open311.lat_long_pair")
         }
@@ -270,7 +273,8 @@ extension Open311Controller {
             point: point, address: address, reporterName: reporterName(first: form.first_name, last: form.last_name),
             reporterPhone: form.phone, gridID: gridID)
         draft.reporterEmail = form.email
-        return Intake(draft: draft, locator: area.locator, service: service)
+        draft.category = category
+        return Intake(draft: draft, locator: locator, service: service)
     }
 
     /// A plain decimal number: no `nan`, `inf` or hex, which `Double("…")` would also read.
