@@ -27,7 +27,8 @@
 #                            cuts: a queued visit and case reach the server once each, a conflict is
 #                            shown, a service-worker update keeps the queue, log-out waits (own server)
 #   test_bench_smoke.py      scripts/bench-district.py for a second a page and 20 first syncs (own server)
-#                            and scripts/bench-cluster.sh at 4 grids, 1-second phases (PostgreSQL, nginx)
+#                            and scripts/bench-cluster.sh at 4 grids, 1-second phases (PostgreSQL, nginx);
+#                            scripts/bench-intake-runs.sh, two 1-second runs
 # Usage: scripts/python-checks.sh [BINARY] [-- PYTEST ARGS…]   (default args: Tests/Python)
 # The tests get WANGGE_URL, WANGGE_API_KEY, WANGGE_BIN (the binary, for `wangge sweep`, `wangge
 # totp` …), WANGGE_DATA (the server's data directory) and WANGGE_GRID_CODE (the demo's first grid).

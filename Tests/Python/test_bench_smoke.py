@@ -138,3 +138,20 @@ def test_cluster_benchmark_runs_end_to_end(tmp_path):
     assert zero and all(f["value"] == 0 for f in zero), zero
     left = subprocess.run(["pgrep", "-f", f"-p {port}|wangge-cluster"], capture_output=True, text=True)
     assert left.stdout.strip() == "", "left running: " + left.stdout
+
+
+def test_intake_runs_benchmark_runs_end_to_end():
+    """scripts/bench-intake-runs.sh at the smallest scale (two 1-second runs): a line per run with its rate,
+    CPU per case, p99 and the cases in the database, which grow from run to run; nothing failed. Nothing
+    about speed is asserted."""
+    if shutil.which("wrk") is None and not os.environ.get("CI"):
+        import pytest
+        pytest.skip("bench-intake-runs.sh needs wrk")
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-intake-runs.sh")
+    run = subprocess.run(["bash", script, "2", "1"], env=dict(os.environ, WANGGE_BIN=BIN), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    lines = [line for line in run.stdout.splitlines() if line.startswith("run ")]
+    assert len(lines) == 2, run.stdout
+    cases = [int(line.split("ms")[-1].split("cases")[0]) for line in lines]
+    assert 0 < cases[0] < cases[1], lines
+    assert all(line.rstrip().endswith("failed 0") for line in lines), lines
