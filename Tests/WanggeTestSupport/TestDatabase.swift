@@ -80,10 +80,21 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         await cleanUp()
     }
 
+    /// The storage tests' blocking pool for SQLite, of its own like the server's (`blockingThreads`):
+    /// NIO's shared pool has a thread per core, and with tests running side by side a writer waiting
+    /// for SQLite's lock (sleeping in `busy_timeout`) and another test's long statement could hold both
+    /// threads of this machine while the lock's holder waited for one (two sweepers at once timed out
+    /// asking for a connection).
+    static let blockingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
+        pool.start()
+        return pool
+    }()
+
     /// Opens the database an environment names, runs `body`, and closes every connection.
     static func open(_ env: [String: String], _ body: (Databases, DatabaseID, Logger) async throws -> Void) async throws {
         let location = StoreLocation.from(environment: env)
-        let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        let databases = Databases(threadPool: blockingPool, on: MultiThreadedEventLoopGroup.singleton)
         databases.use(try location.configuration(), as: location.databaseID, isDefault: true)
         do { try await body(databases, location.databaseID, Logger(label: "wangge.test")) } catch {
             await databases.shutdownAsync()
