@@ -133,12 +133,12 @@ public struct Open311Repository: Sendable, SQLRepository {
 
     /// One service by code, as `services()` lists it, reading only the category, its parent and its
     /// children (every intake post asks this, so it does not read the whole tree).
-    /// The department's name comes in the same statement.
     public func service(_ code: String) async throws -> PublicService? {
         try await offer(code)?.service
     }
 
-    /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one read.
+    /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one
+    /// read that brings the department's name too.
     public func offer(_ code: String) async throws -> (service: PublicService, category: CategoryRow)? {
         let found = try await sql.raw(
             """

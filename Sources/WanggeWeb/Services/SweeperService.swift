@@ -62,8 +62,6 @@ struct SweeperService: LifecycleHandler {
         try await SessionRepository(app.db).purge(now: now)
         try await RateLimiter(app.db).sweep(olderThan: now.addingTimeInterval(-2 * 86400))
         try await NotificationOutbox(app.db, cipher: app.keys.cipher).pruneSent(now: now)
-        // The planner's statistics follow the tables as they grow (a no-op when none changed much).
-        try await StoreSetup.refreshStatistics(app.db)
         // Months whose automatic freeze has passed are frozen here, so their figures stand even if no late step touches them.
         for month in try await MeasureMonths.freezeDue(at: now, on: app.db) { app.logger.info("\(L10n.t("measures.frozen", month.description))") }
         // Each case's 督办/escalation and its audit entry commit in one transaction.
@@ -72,6 +70,9 @@ struct SweeperService: LifecycleHandler {
         let lapsed = try await MarketSweeper(app.db, cipher: app.keys.cipher, chain: app.keys.audit).sweep(now: app.clock.now())
         if !lapsed.isEmpty { app.logger.info("\(L10n.t("market.time_outs_swept", lapsed.count))") }
         WanggeMetrics.sweep(report)
+        // The planner's statistics follow the tables as they grow (a no-op when none changed much); last,
+        // and never failing the round, so a busy database cannot hold up the escalations above.
+        do { try await StoreSetup.refreshStatistics(app.db) } catch { app.logger.warning("statistics refresh failed: \(String(reflecting: error))") }
         if report.due > 0 {
             app.logger.info("\(L10n.t("sweep.done", report.due, report.supervised.count, report.escalated.count, report.skipped))")
         }
