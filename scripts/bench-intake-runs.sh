@@ -18,7 +18,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 export WANGGE_DATA="$work/data" WANGGE_SWEEP_SECONDS=0
 mkdir -p "$WANGGE_DATA"
 "$bin" demo --grids 4 --case-days 0 >/dev/null

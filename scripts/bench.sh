@@ -26,8 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 mkdir -p bench/results
 echo "== point → grid =="
 WANGGE_DATA="$work/geo" DATABASE_URL="" "$bin" bench --geo --out bench/results/geo.json
