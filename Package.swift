@@ -40,6 +40,8 @@ let package = Package(
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Web: Vapor routes, pages, JSON API, commands.
         .target(name: "WanggeWeb", dependencies: [

@@ -38,7 +38,13 @@ public func configure(
     if await StoreSetup.isInitialised(app.db) { try await KeyCheck.verify(app.db, keys: app.keys) }
     for migration in StoreMigrations.all(keys: app.keys) { app.migrations.add(migration) }
 
-    app.caseIntake = CaseIntakeService(db: app.db, chain: app.keys.audit, environment: env)
+    let busy = Int(env["WANGGE_SQLITE_BUSY_MS"] ?? "") ?? StoreSetup.defaultBusyTimeout
+    let cache = Int(env["WANGGE_SQLITE_CACHE_MB"] ?? "").flatMap { (1...4096).contains($0) ? $0 : nil } ?? StoreSetup.defaultCacheMiB
+    let writer = IntakeWriter(
+        db: app.db, location: location, threadPool: app.threadPool, eventLoop: app.eventLoopGroup.any(), logger: app.logger,
+        logQueries: Environment.get("WANGGE_SQL_LOG") == "1", busyTimeout: busy, cacheMiB: cache)
+    app.caseIntake = CaseIntakeService(writer: writer, chain: app.keys.audit, environment: env)
+    app.lifecycle.use(IntakeWriterShutdown())
     app.sessions.use { _ in DatabaseSessions() }
     let secure = env["WANGGE_SECURE_COOKIES"] == "1"
     app.secureCookies = secure
@@ -79,8 +85,6 @@ public func configure(
     app.lifecycle.use(NotificationService(settings: app.notificationSettings))
 
     try await app.autoMigrate()
-    let busy = Int(env["WANGGE_SQLITE_BUSY_MS"] ?? "") ?? StoreSetup.defaultBusyTimeout
-    let cache = Int(env["WANGGE_SQLITE_CACHE_MB"] ?? "").flatMap { (1...4096).contains($0) ? $0 : nil } ?? StoreSetup.defaultCacheMiB
     try await StoreSetup.prepare(app.databases, id: location.databaseID, logger: app.logger, busyTimeout: busy, cacheMiB: cache)
 }
 

@@ -58,6 +58,11 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     /// database is a copy of a template (`TemplateDatabases`) migrated once per process and, for a
     /// template other than `.migrated`, filled by its `prepare` once.
     public func withStore(_ template: StoreTemplate = .migrated, _ body: (any Database) async throws -> Void) async throws {
+        try await withStore(template) { db, _ in try await body(db) }
+    }
+
+    /// `withStore`, with where the copy lives (for what opens connections of its own, like `IntakeWriter`).
+    public func withStore(_ template: StoreTemplate = .migrated, _ body: (any Database, StoreLocation) async throws -> Void) async throws {
         let (env, cleanUp) = try await TemplateDatabases.shared.copy(self, name: template.name) { env in
             try await Self.open(env) { databases, _, logger in
                 let migrations = Migrations()
@@ -71,7 +76,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
         do {
             try await Self.open(env) { databases, id, logger in
                 try await StoreSetup.prepare(databases, id: id, logger: logger)
-                try await body(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!)
+                try await body(databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!, StoreLocation.from(environment: env))
             }
         } catch {
             await cleanUp()
@@ -85,7 +90,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
     /// for SQLite's lock (sleeping in `busy_timeout`) and another test's long statement could hold both
     /// threads of this machine while the lock's holder waited for one (two sweepers at once timed out
     /// asking for a connection).
-    static let blockingPool: NIOThreadPool = {
+    public static let blockingPool: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
         pool.start()
         return pool

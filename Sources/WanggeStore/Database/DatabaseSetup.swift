@@ -71,10 +71,13 @@ public enum StoreSetup {
         for loop in databases.eventLoopGroup.makeIterator() {
             guard let db = databases.database(id, logger: logger, on: loop) as? any SQLDatabase else { continue }
             try await db.raw("PRAGMA journal_mode=WAL").run()
-            try await db.raw("PRAGMA synchronous=FULL").run()
-            try await db.raw("PRAGMA busy_timeout=\(unsafeRaw: String(max(0, busyTimeout)))").run()
-            try await db.raw("PRAGMA cache_size=-\(unsafeRaw: String(max(1, cacheMiB) * 1024))").run()
+            for pragma in connectionPragmas(busyTimeout: busyTimeout, cacheMiB: cacheMiB) { try await db.raw(SQLQueryString(pragma)).run() }
         }
+    }
+
+    /// The settings every SQLite connection of the server gets (the pool's and `IntakeWriter`'s); see `prepare`.
+    public static func connectionPragmas(busyTimeout: Int = defaultBusyTimeout, cacheMiB: Int = defaultCacheMiB) -> [String] {
+        ["PRAGMA synchronous=FULL", "PRAGMA busy_timeout=\(max(0, busyTimeout))", "PRAGMA cache_size=-\(max(1, cacheMiB) * 1024)"]
     }
 
     /// SQLite's page cache per connection in MiB, unless `WANGGE_SQLITE_CACHE_MB` says otherwise.

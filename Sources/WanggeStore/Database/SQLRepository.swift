@@ -49,6 +49,11 @@ struct InlineRowsSQLiteDatabase: SQLDatabase {
         let data = try binds.map { try encoder.encode($0) }
         let decoder = SQLiteDataDecoder()
         let onSQLiteRow: @Sendable (SQLiteRow) -> Void = { onRow(FastSQLiteRow(row: $0, fallback: $0.sql(decoder: decoder))) }
+        // A connection of its own (`IntakeWriter`'s), not the pool's: every statement straight to it.
+        if let connection = sqlite as? SQLiteConnection {
+            try await connection.query(text, data, onSQLiteRow)
+            return
+        }
         // Writes, and reads not marked bulk, go the driver's way (a task on the event loop per row).
         guard inline, Self.readsRows(text) else {
             try await sqlite.query(text, data, logger: logger, onSQLiteRow).get()

@@ -11,20 +11,28 @@ import WanggeStore
 /// cache that re-checks the tree on every use.
 struct CaseIntakeService: Sendable {
     let batcher: IntakeBatcher
+    /// Where the batches are committed (on SQLite a connection of its own; see `IntakeWriter`).
+    let writer: IntakeWriter
     let locators: GridLocatorCache
     /// Open311 posts per key per minute (`WANGGE_OPEN311_POSTS_PER_MINUTE`, default 600).
     let open311PostsPerMinute: Int
 
     /// `WANGGE_INTAKE_BATCH` caps the cases one commit writes (1 turns group commit off, for comparison).
-    init(db: any Database, chain: AuditChain, environment env: [String: String]) {
+    init(writer: IntakeWriter, chain: AuditChain, environment env: [String: String]) {
         locators = GridLocatorCache()
         open311PostsPerMinute = Int(env["WANGGE_OPEN311_POSTS_PER_MINUTE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 600
         let max = Int(env["WANGGE_INTAKE_BATCH"] ?? "") ?? IntakeBatcher.defaultMaxBatch
+        self.writer = writer
         batcher = IntakeBatcher(maxBatch: max) { batch in
             WanggeMetrics.intakeBatch(batch.count)
-            try await CaseRepository.store(batch, on: db, chain: chain)
+            try await writer.transaction { sql in try await CaseRepository.write(batch, in: sql, chain: chain) }
         }
     }
+}
+
+/// Closes the intake writer's connection as the application shuts down.
+struct IntakeWriterShutdown: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async { await app.caseIntake.writer.close() }
 }
 
 struct CaseIntakeKey: StorageKey { typealias Value = CaseIntakeService }

@@ -1,0 +1,99 @@
+import FluentKit
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import Testing
+import WanggeCore
+import WanggeStore
+import WanggeTestSupport
+
+@Suite("Intake's writer: batches committed on a connection of their own (SQLite), all or nothing")
+struct IntakeWriterTests {
+    static func writer(_ db: any Database, _ location: StoreLocation) -> IntakeWriter {
+        IntakeWriter(
+            db: db, location: location, threadPool: TestDatabase.blockingPool, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
+            logger: Logger(label: "wangge.test"))
+    }
+
+    static func prepared(_ db: any Database, _ n: Int, limit: RateLimit? = nil) async throws -> [PreparedCase] {
+        let grid = try #require(try await Fixture.grids(db).values.first)
+        var out: [PreparedCase] = []
+        for draft in IntakeBatcherTests.drafts(n, grid: grid.id) {
+            var p = try await CaseStoreTests.repo(db).prepare(draft, actor: CaseStoreTests.operatorActor, at: CaseStoreTests.t0)
+            p.limits = limit.map { [$0] } ?? []
+            out.append(p)
+        }
+        return out
+    }
+
+    struct Refused: Error {}
+
+    @Test("a batch is visible to the pool once committed; a failing one leaves nothing and the writer goes on", arguments: TestDatabase.enabled)
+    func commitAndRollback(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db, location in
+            let writer = Self.writer(db, location)
+            let cases = try await Self.prepared(db, 4)
+            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[0..<2]), in: sql) }
+            #expect(try await Fixture.count(db, "cases") == 2)
+            #expect(try await Fixture.count(db, "case_events") == 2)
+            await #expect(throws: Refused.self) {
+                try await writer.transaction { sql in
+                    try await CaseRepository.write([cases[2]], in: sql)
+                    throw Refused()
+                }
+            }
+            #expect(try await Fixture.count(db, "cases") == 2)
+            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[2..<4]), in: sql) }
+            #expect(try await Fixture.count(db, "cases") == 4)
+            // Closed (as the server stops), it opens again for the next batch.
+            await writer.close()
+            let more = try await Self.prepared(db, 1)
+            try await writer.transaction { sql in try await CaseRepository.write(more, in: sql) }
+            #expect(try await Fixture.count(db, "cases") == 5)
+            await writer.close()
+        }
+    }
+
+    @Test("the writer waits for another writer's lock (a case step on the pool) instead of failing")
+    func waitsForTheLock() async throws {
+        try await TestDatabase.sqlite.withStore(Fixture.demo) { db, location in
+            let writer = Self.writer(db, location)
+            let cases = try await Self.prepared(db, 2)
+            let locked = AsyncStream<Void>.makeStream()
+            async let other: Void = db.transaction { tx in
+                try await StoreSetup.takeWriteLock(on: tx as! any SQLDatabase)
+                locked.continuation.yield()
+                try await Task.sleep(for: .milliseconds(300))
+                try await CaseRepository.write([cases[0]], in: tx as! any SQLDatabase)
+            }
+            for await _ in locked.stream { break }
+            try await writer.transaction { sql in try await CaseRepository.write([cases[1]], in: sql) }
+            try await other
+            #expect(try await Fixture.count(db, "cases") == 2)
+            await writer.close()
+        }
+    }
+
+    @Test("a batch counts each rate limit once for all its cases, and over the limit writes nothing", arguments: TestDatabase.enabled)
+    func rateLimitPerBatch(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db, location in
+            let writer = Self.writer(db, location)
+            let limit = RateLimit(key: "open311:test", limit: 3, window: 60)
+            let cases = try await Self.prepared(db, 5, limit: limit)
+            await #expect(throws: RateLimitExceeded.self) {
+                try await writer.transaction { sql in try await CaseRepository.write(cases, in: sql) }
+            }
+            #expect(try await Fixture.count(db, "cases") == 0)
+            let limiter = RateLimiter(db)
+            #expect(try await limiter.current("open311:test", window: 60, now: CaseStoreTests.t0) == 0)
+            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[0..<3]), in: sql) }
+            #expect(try await limiter.current("open311:test", window: 60, now: CaseStoreTests.t0) == 3)
+            await #expect(throws: RateLimitExceeded.self) {
+                try await writer.transaction { sql in try await CaseRepository.write([cases[3]], in: sql) }
+            }
+            #expect(try await Fixture.count(db, "cases") == 3)
+            await writer.close()
+        }
+    }
+}
