@@ -5,8 +5,9 @@ import NIOPosix
 import SQLKit
 import Testing
 import WanggeCore
-import WanggeStore
 import WanggeTestSupport
+
+@testable import WanggeStore
 
 @Suite("Intake's writer: batches committed on a connection of their own (SQLite), all or nothing")
 struct IntakeWriterTests {
@@ -28,6 +29,13 @@ struct IntakeWriterTests {
     }
 
     struct Refused: Error {}
+
+    static func force(_ p: inout PreparedCase, tracking: String, public publicCode: String) {
+        p.row.trackingCode = tracking
+        p.row.publicCode = publicCode
+        p.sealed.trackingCode = tracking
+        p.sealed.publicCode = publicCode
+    }
 
     @Test("a batch is visible to the pool once committed; a failing one leaves nothing and the writer goes on", arguments: TestDatabase.enabled)
     func commitAndRollback(kind: TestDatabase) async throws {
@@ -71,6 +79,32 @@ struct IntakeWriterTests {
             try await writer.transaction { sql in try await CaseRepository.write([cases[1]], in: sql) }
             try await other
             #expect(try await Fixture.count(db, "cases") == 2)
+            await writer.close()
+        }
+    }
+
+    @Test("a case whose code another case has stops its batch, named; with new codes it is written", arguments: TestDatabase.enabled)
+    func takenCodes(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db, location in
+            let writer = Self.writer(db, location)
+            var cases = try await Self.prepared(db, 4)
+            let first = cases[0], last = cases[3]
+            try await writer.transaction { sql in try await CaseRepository.write([first], in: sql) }
+            // One batch with a tracking code already taken, one with a public code taken.
+            Self.force(&cases[1], tracking: cases[0].row.trackingCode, public: cases[1].row.publicCode)
+            Self.force(&cases[2], tracking: cases[2].row.trackingCode, public: cases[0].row.publicCode)
+            for clashing in [cases[1], cases[2]] {
+                await #expect(throws: CaseCodesTaken(caseIDs: [clashing.row.id])) {
+                    try await writer.transaction { sql in try await CaseRepository.write([clashing, last], in: sql) }
+                }
+            }
+            #expect(try await Fixture.count(db, "cases") == 1)
+            cases[1].redrawCodes()
+            cases[2].redrawCodes()
+            #expect(cases[1].row.trackingCode != cases[0].row.trackingCode && cases[2].row.publicCode != cases[0].row.publicCode)
+            let redrawn = Array(cases[1...3])
+            try await writer.transaction { sql in try await CaseRepository.write(redrawn, in: sql) }
+            #expect(try await Fixture.count(db, "cases") == 4)
             await writer.close()
         }
     }

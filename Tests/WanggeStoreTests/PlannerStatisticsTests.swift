@@ -65,11 +65,16 @@ struct PlannerStatisticsTests {
             let sql = Fixture.sql(database)
             try await Self.pretendOneRow(sql, table: "cases")
             // MUT
-            let plan = try await sql.raw("EXPLAIN QUERY PLAN \(CaseRepository.codesTaken(tracking: "ABCD2345", public: "PABCD2345"))").all()
-                .map { try $0.decode(column: "detail", as: String.self) }
-            // validate
-            #expect(plan.filter { $0.hasPrefix("SEARCH cases USING") }.count == 2, "\(plan)")
-            #expect(!plan.contains { $0.contains("SCAN") }, "\(plan)")
+            // MUT: one case's codes (prepare), and a batch's (the commit)
+            for query in [
+                CaseRepository.codesTaken(tracking: "ABCD2345", public: "PABCD2345"),
+                CaseRepository.codesTaken(tracking: ["ABCD2345", "EFGH2345", "JKLM2345"], public: ["PABCD2345", "PEFGH2345", "PJKLM2345"]),
+            ] {
+                let plan = try await sql.raw("EXPLAIN QUERY PLAN \(query)").all().map { try $0.decode(column: "detail", as: String.self) }
+                // validate
+                #expect(plan.filter { $0.hasPrefix("SEARCH cases USING") }.count == 2, "\(plan)")
+                #expect(!plan.contains { $0.contains("SCAN") }, "\(plan)")
+            }
         }
     }
 }

@@ -24,6 +24,20 @@ public struct PreparedCase: Sendable {
     public var limits: [RateLimit] = []
     /// The station whose window took the case (`case_stations`), if any.
     var stationID: UUID?
+
+    /// New tracking and public codes, after a commit found one of them taken (`CaseCodesTaken`).
+    public mutating func redrawCodes() {
+        row.trackingCode = TrackingCode.make()
+        row.publicCode = PublicCode.make()
+        sealed.trackingCode = row.trackingCode
+        sealed.publicCode = row.publicCode
+    }
+}
+
+/// A batch not written because a case's tracking or public code was found taken as it was
+/// committed; `caseIDs` are those cases. Intake draws them new codes and sends them again.
+public struct CaseCodesTaken: Error, Sendable, Equatable {
+    public var caseIDs: Set<UUID>
 }
 
 extension CaseRepository {
@@ -39,9 +53,12 @@ extension CaseRepository {
     }
 
     /// Checks a draft and decides everything about the new case without writing anything.
+    /// `checkCodes: false` draws the case's codes without asking whether they are free: the commit
+    /// checks them for the whole batch at once (`write`) and throws `CaseCodesTaken` for any that are
+    /// not — for a caller that then redraws and resubmits, as web intake does (`Request.openCase`).
     public func prepare(
         _ draft: CaseIntake, actor: CaseActor, at now: Date, locator: GridLocator? = nil,
-        working: WorkingCalendar? = nil
+        working: WorkingCalendar? = nil, checkCodes: Bool = true
     ) async throws -> PreparedCase {
         guard !draft.categoryKey.trimmingSpaces().isEmpty else { throw StoreError(.invalid, "case.category_required", field: "category") }
         var read = draft.category.flatMap { $0.key == draft.categoryKey ? $0 : nil }
@@ -91,7 +108,7 @@ extension CaseRepository {
         let deadlines = CaseDeadlines(
             reportedAt: now, limits: category.limits, warnFraction: category.warnFraction, working: try await calendar(for: category.limits, working))
         let id = UUID()
-        let codes = try await freshCodes()
+        let codes = checkCodes ? try await freshCodes() : (tracking: TrackingCode.make(), public: PublicCode.make())
         let level: UnitLevel = grid == nil ? .district : .grid
         let opening = CaseMachine.report(id: id.uuidString, level: level, by: actor.role, at: now)
         let row = CaseRow(
@@ -138,6 +155,8 @@ extension CaseRepository {
         where try await RateLimiter.count(key, cost: h.cost, window: h.limit.window, now: h.at, on: sql) > h.limit.limit {
             throw RateLimitExceeded(key: key)
         }
+        let taken = try await casesWithTakenCodes(batch, on: sql)
+        guard taken.isEmpty else { throw CaseCodesTaken(caseIDs: taken) }
         try await sql.insert(into: "cases").models(batch.map(\.sealed), nilEncodingStrategy: .asNil).run()
         let events = batch.map { eventRow($0.event, caseID: $0.row.id, seq: 1, actor: $0.actor) }
         try await sql.insert(into: "case_events").models(events, nilEncodingStrategy: .asNil).run()
@@ -168,6 +187,23 @@ extension CaseRepository {
             if try await sql.raw(Self.codesTaken(tracking: tracking, public: publicCode)).first() == nil { return (tracking, publicCode) }
         }
         throw StoreError(.conflict, "case.code_exhausted")
+    }
+
+    /// The cases of `batch` whose tracking or public code another case has, in one statement for the
+    /// batch (an index search per code, as in `codesTaken(tracking:public:)`).
+    static func casesWithTakenCodes(_ batch: [PreparedCase], on sql: any SQLDatabase) async throws -> Set<UUID> {
+        let rows = try await sql.raw(codesTaken(tracking: batch.map(\.row.trackingCode), public: batch.map(\.row.publicCode))).all()
+        let codes = Set(try rows.map { try $0.decode(column: "code", as: String.self) })
+        guard !codes.isEmpty else { return [] }
+        return Set(batch.filter { codes.contains($0.row.trackingCode) || codes.contains($0.row.publicCode) }.map(\.row.id))
+    }
+
+    /// The codes among `tracking` and `public` that cases have already.
+    static func codesTaken(tracking: [String], public publicCodes: [String]) -> SQLQueryString {
+        """
+        SELECT tracking_code AS code FROM cases WHERE tracking_code IN (\(binds: tracking)) \
+        UNION ALL SELECT public_code AS code FROM cases WHERE public_code IN (\(binds: publicCodes))
+        """
     }
 
     /// A row for each case that has either code already.

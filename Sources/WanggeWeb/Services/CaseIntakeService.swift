@@ -58,19 +58,27 @@ extension Request {
         let repo = CaseRepository(db, cipher: keys.cipher)
         var locator = given
         if locator == nil, draft.point != nil { locator = try await service.locators.locator(db) }
-        var prepared = try await repo.prepare(draft, actor: actor, at: now, locator: locator)
-        let who = auditActor ?? self.auditActor
-        let row = prepared.row
-        let info = ["code=\(row.trackingCode)", "channel=\(row.channel.rawValue)", detail].filter { !$0.isEmpty }.joined(separator: "; ")
-        prepared.audit = AuditEntry(
-            at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: "case.report",
-            objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
+        // The codes are checked as the batch commits, for all its cases in one statement.
+        var prepared = try await repo.prepare(draft, actor: actor, at: now, locator: locator, checkCodes: false)
         prepared.limits = limit.map { [$0] } ?? []
-        do {
-            try await service.batcher.submit(prepared)
-        } catch is RateLimitExceeded {
-            throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
+        let who = auditActor ?? self.auditActor
+        var attempt = 0
+        while true {
+            attempt += 1
+            let row = prepared.row
+            let info = ["code=\(row.trackingCode)", "channel=\(row.channel.rawValue)", detail].filter { !$0.isEmpty }.joined(separator: "; ")
+            prepared.audit = AuditEntry(
+                at: Date(), actorID: who.id, actor: who.name, role: who.role, ip: clientIP, action: "case.report",
+                objectType: "case", objectID: row.id.uuidString, detail: info, outcome: "ok")
+            do {
+                try await service.batcher.submit(prepared)
+                return row
+            } catch is RateLimitExceeded {
+                throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
+            } catch let taken as CaseCodesTaken where attempt < 8 && taken.caseIDs.contains(row.id) {
+                // Codes are random among about 10^12: another case had one of these. Draw again.
+                prepared.redrawCodes()
+            }
         }
-        return row
     }
 }
