@@ -11,13 +11,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 . scripts/bench-bin.sh
 runs=${1:-5}; seconds=${2:-10}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-work=$(mktemp -d /tmp/wangge-intake-runs.XXXXXX)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/scratch.sh wangge-intake-runs
 port=$(free_port)
 export WANGGE_DATA="$work/data" WANGGE_SWEEP_SECONDS=0
 mkdir -p "$WANGGE_DATA"

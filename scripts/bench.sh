@@ -18,13 +18,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 seconds=${BENCH_SECONDS:-10}
 concurrency=${BENCH_CONCURRENCY:-32}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-work=$(mktemp -d /tmp/wangge-bench.XXXXXX)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/scratch.sh wangge-bench
 
 mkdir -p bench/results
 echo "== point → grid =="

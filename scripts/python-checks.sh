@@ -54,13 +54,7 @@ if ! "$python" -c 'import aiosmtpd, georeport, openpyxl, pytest, requests, schem
   exit 75
 fi
 
-work=$(mktemp -d /tmp/wangge-python-checks.XXXXXX)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/scratch.sh wangge-python-checks
 
 # A private SQLite district: never the developer's data or a configured PostgreSQL.
 unset DATABASE_URL DATABASE_SCHEMA WANGGE_KEYS WANGGE_KEY_FILE

@@ -1,7 +1,16 @@
 import FluentKit
 import Foundation
 import SQLKit
+import Synchronization
 import WanggeStore
+
+/// The SQLite templates' directories, removed as the test process exits (each holds a migrated or
+/// demo database of some megabytes, and a run of the suite makes several).
+private let templateDirectories = Mutex<[String]>([])
+
+private func removeTemplateDirectories() {
+    for dir in templateDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: dir) }
+}
 
 /// Databases made once per test process and copied for each test: migrating and loading a demo
 /// district costs seconds, copying a database milliseconds. A template is built by the closure the
@@ -65,6 +74,11 @@ public actor TemplateDatabases {
         switch kind {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-template-\(name)-\(UUID().uuidString)").path
+            let first = templateDirectories.withLock { dirs in
+                dirs.append(dir)
+                return dirs.count == 1
+            }
+            if first { atexit { removeTemplateDirectories() } }
             try await build(["WANGGE_DATA": dir, "WANGGE_KEYS": TestDatabase.keysText])
             let file = dir + "/" + StoreLocation.sqliteFileName
             // Every connection is closed, so SQLite has checkpointed: the main file holds everything.
