@@ -72,6 +72,7 @@ public enum StoreMigrations {
             UpdatePartyAddServiceIndexes(),
             UpdatePersonTalliesByMonth(),
             UpdateTalliesAddUnitMonthly(),
+            CreateResidentNamePatternIndex(),
         ]
     }
 }
