@@ -177,7 +177,7 @@ extension CaseRepository {
 }
 
 extension CaseRepository {
-    /// A tracking code and a public code no case has yet, checked in one statement. Codes are random in a space of about 10^12,
+    /// A tracking code and a public code no case has yet, checked in one statement. Each code is one of 31^7 (2.8 × 10^10),
     /// so with a million cases (a district's year) one in some tens of thousands would repeat: those are drawn again.
     /// Two lookups joined by UNION ALL, not one `WHERE … OR …`: with statistics gathered while `cases` was nearly empty,
     /// SQLite planned the OR as a scan of every case (9,000 rows in the intake benchmark, a million in a district's year).

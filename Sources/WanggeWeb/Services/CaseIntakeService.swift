@@ -76,7 +76,7 @@ extension Request {
             } catch is RateLimitExceeded {
                 throw Abort(.tooManyRequests, reason: L10n.t("case.rate_limited"))
             } catch let taken as CaseCodesTaken where attempt < 8 && taken.caseIDs.contains(row.id) {
-                // Codes are random among about 10^12: another case had one of these. Draw again.
+                // Each code is one of 31^7 (2.8 × 10^10): another case had one of these. Draw again.
                 prepared.redrawCodes()
             }
         }
