@@ -37,18 +37,11 @@ public enum StoreLocation: Sendable, Equatable {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             return .sqlite(.file(path), sqlLogLevel: logQueries ? .info : nil)
-        case .postgres(_, _, let pool):
-            guard let config = try postgresConfiguration() else { preconditionFailure("a PostgreSQL location has a configuration") }
+        case .postgres(let url, let schema, let pool):
+            var config = try SQLPostgresConfiguration(url: url)
+            if let schema { config.searchPath = [schema] }
             return .postgres(configuration: config, maxConnectionsPerEventLoop: pool, sqlLogLevel: logQueries ? .info : .debug)
         }
-    }
-
-    /// PostgreSQL's connection settings (the URL's, with the schema as search path); nil for SQLite.
-    public func postgresConfiguration() throws -> SQLPostgresConfiguration? {
-        guard case .postgres(let url, let schema, _) = self else { return nil }
-        var config = try SQLPostgresConfiguration(url: url)
-        if let schema { config.searchPath = [schema] }
-        return config
     }
 
     public var databaseID: DatabaseID { isPostgres ? .psql : .sqlite }

@@ -1,5 +1,4 @@
 import FluentKit
-import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Logging
@@ -20,43 +19,26 @@ import SQLKit
 /// opened on first use, with the pool's settings (`StoreSetup.connectionPragmas`), and dropped after
 /// an error it cannot roll back from; the next batch opens a fresh one.
 ///
-/// PostgreSQL: likewise a connection of its own (the pool's connections of an event loop were queued for
-/// by that loop's requests, and a batch's `BEGIN` waited behind their reads), with the URL's settings and
-/// the schema as search path.
+/// PostgreSQL: a pooled connection, as any transaction (the pool there has several per loop).
 public actor IntakeWriter {
     enum Source: Sendable {
         case pool(any Database)
         case sqlite(path: String, threadPool: NIOThreadPool, eventLoop: any EventLoop, logger: Logger, logLevel: Logger.Level?, pragmas: [String])
-        case postgres(SQLPostgresConfiguration, eventLoop: any EventLoop, logger: Logger, logLevel: Logger.Level?)
-    }
-
-    /// An open connection of the writer's own.
-    enum Connection: Sendable {
-        case sqlite(SQLiteConnection)
-        case postgres(PostgresConnection)
     }
 
     private let source: Source
-    private var connection: Connection?
+    private var connection: SQLiteConnection?
 
-    /// `db` is used only where no connection of the writer's own can be opened (a location other than
-    /// a SQLite file or a PostgreSQL URL the driver reads).
+    /// `db` is used for PostgreSQL (and for any location that is not a SQLite file).
     public init(
         db: any Database, location: StoreLocation, threadPool: NIOThreadPool, eventLoop: any EventLoop, logger: Logger,
         logQueries: Bool = false, busyTimeout: Int = StoreSetup.defaultBusyTimeout, cacheMiB: Int = StoreSetup.defaultCacheMiB
     ) {
-        let level: Logger.Level? = logQueries ? .info : nil
         switch location {
         case .sqlite(let path) where db is any SQLiteDatabase:
             source = .sqlite(
-                path: path, threadPool: threadPool, eventLoop: eventLoop, logger: logger, logLevel: level,
+                path: path, threadPool: threadPool, eventLoop: eventLoop, logger: logger, logLevel: logQueries ? .info : nil,
                 pragmas: StoreSetup.connectionPragmas(busyTimeout: busyTimeout, cacheMiB: cacheMiB))
-        case .postgres:
-            if let config = try? location.postgresConfiguration() {
-                source = .postgres(config, eventLoop: eventLoop, logger: logger, logLevel: level)
-            } else {
-                source = .pool(db)
-            }
         default:
             source = .pool(db)
         }
@@ -64,82 +46,45 @@ public actor IntakeWriter {
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     public func transaction(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        let sql: any SQLDatabase
-        let begin: SQLQueryString
-        switch try await open() {
-        case nil:
-            guard case .pool(let db) = source else { return }
+        switch source {
+        case .pool(let db):
             try await db.transaction { tx in try await body(tx.sql) }
-            return
-        case .sqlite(let conn, let logLevel):
-            sql = InlineRowsSQLiteDatabase(
-                base: conn.sql(encoder: SQLiteDataEncoder(), decoder: SQLiteDataDecoder(), queryLogLevel: logLevel), sqlite: conn, inline: true)
-            begin = "BEGIN IMMEDIATE"
-        case .postgres(let conn, let logLevel):
-            sql = conn.sql(queryLogLevel: logLevel)
-            begin = "BEGIN"
-        }
-        try await sql.raw(begin).run()
-        do {
-            try await body(sql)
-            try await sql.raw("COMMIT").run()
-        } catch {
-            do {
-                try await sql.raw("ROLLBACK").run()
-            } catch {
-                // The database may have rolled back itself (an I/O error, a full disk, a lost connection): start afresh next time.
-                await close()
-            }
-            throw error
-        }
-    }
-
-    enum Opened {
-        case sqlite(SQLiteConnection, Logger.Level?)
-        case postgres(PostgresConnection, Logger.Level?)
-    }
-
-    /// The writer's own connection, opened now if need be; nil when it writes through the pool.
-    private func open() async throws -> Opened? {
-        switch (source, connection) {
-        case (.pool, _):
-            return nil
-        case (.sqlite(_, _, _, _, let level, _), .sqlite(let conn)?):
-            return .sqlite(conn, level)
-        case (.postgres(_, _, _, let level), .postgres(let conn)?):
-            return .postgres(conn, level)
-        case (.sqlite(let path, let threadPool, let eventLoop, let logger, let level, let pragmas), _):
-            let conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get()
-            do {
-                for pragma in pragmas + ["PRAGMA foreign_keys = ON"] { _ = try await conn.query(pragma, []) }
-            } catch {
-                try? await conn.close()
-                throw error
-            }
-            connection = .sqlite(conn)
-            return .sqlite(conn, level)
-        case (.postgres(let config, let eventLoop, let logger, let level), _):
-            let conn = try await PostgresConnection.connect(on: eventLoop, configuration: config.coreConfiguration, id: 0, logger: logger)
-            if let path = config.searchPath {
+        case .sqlite(let path, let threadPool, let eventLoop, let logger, let logLevel, let pragmas):
+            let conn: SQLiteConnection
+            if let open = connection {
+                conn = open
+            } else {
+                conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get()
                 do {
-                    try await conn.sql().raw("SET search_path TO \(idents: path, joinedBy: ",")").run()
+                    for pragma in pragmas + ["PRAGMA foreign_keys = ON"] { _ = try await conn.query(pragma, []) }
                 } catch {
                     try? await conn.close()
                     throw error
                 }
+                connection = conn
             }
-            connection = .postgres(conn)
-            return .postgres(conn, level)
+            let sql = InlineRowsSQLiteDatabase(
+                base: conn.sql(encoder: SQLiteDataEncoder(), decoder: SQLiteDataDecoder(), queryLogLevel: logLevel), sqlite: conn, inline: true)
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                try await body(sql)
+                try await sql.raw("COMMIT").run()
+            } catch {
+                do {
+                    try await sql.raw("ROLLBACK").run()
+                } catch {
+                    // SQLite may have rolled back itself (an I/O error, a full disk): start afresh next time.
+                    await close()
+                }
+                throw error
+            }
         }
     }
 
-    /// Closes the writer's own connection, if open (the server does so as it stops).
+    /// Closes the SQLite connection, if open (the server does so as it stops).
     public func close() async {
-        guard let open = connection else { return }
+        guard let conn = connection else { return }
         connection = nil
-        switch open {
-        case .sqlite(let conn): try? await conn.close()
-        case .postgres(let conn): try? await conn.close()
-        }
+        try? await conn.close()
     }
 }
