@@ -67,7 +67,7 @@ struct PlannerStatisticsTests {
             // MUT
             // MUT: one case's codes (prepare), and a batch's (the commit)
             for query in [
-                CaseRepository.codesTaken(tracking: "ABCD2345", public: "PABCD2345"),
+                CaseRepository.codesTaken(tracking: ["ABCD2345"], public: ["PABCD2345"]),
                 CaseRepository.codesTaken(tracking: ["ABCD2345", "EFGH2345", "JKLM2345"], public: ["PABCD2345", "PEFGH2345", "PJKLM2345"]),
             ] {
                 let plan = try await sql.raw("EXPLAIN QUERY PLAN \(query)").all().map { try $0.decode(column: "detail", as: String.self) }

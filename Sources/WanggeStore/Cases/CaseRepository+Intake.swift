@@ -184,13 +184,13 @@ extension CaseRepository {
     func freshCodes() async throws -> (tracking: String, public: String) {
         for _ in 0..<8 {
             let tracking = TrackingCode.make(), publicCode = PublicCode.make()
-            if try await sql.raw(Self.codesTaken(tracking: tracking, public: publicCode)).first() == nil { return (tracking, publicCode) }
+            if try await sql.raw(Self.codesTaken(tracking: [tracking], public: [publicCode])).first() == nil { return (tracking, publicCode) }
         }
         throw StoreError(.conflict, "case.code_exhausted")
     }
 
     /// The cases of `batch` whose tracking or public code another case has, in one statement for the
-    /// batch (an index search per code, as in `codesTaken(tracking:public:)`).
+    /// batch (`codesTaken`).
     static func casesWithTakenCodes(_ batch: [PreparedCase], on sql: any SQLDatabase) async throws -> Set<UUID> {
         let rows = try await sql.raw(codesTaken(tracking: batch.map(\.row.trackingCode), public: batch.map(\.row.publicCode))).all()
         let codes = Set(try rows.map { try $0.decode(column: "code", as: String.self) })
@@ -198,19 +198,12 @@ extension CaseRepository {
         return Set(batch.filter { codes.contains($0.row.trackingCode) || codes.contains($0.row.publicCode) }.map(\.row.id))
     }
 
-    /// The codes among `tracking` and `public` that cases have already.
+    /// The codes among `tracking` and `public` that cases have already: an index search per code (one
+    /// case's two codes in `prepare`, a whole batch's in `write`).
     static func codesTaken(tracking: [String], public publicCodes: [String]) -> SQLQueryString {
         """
         SELECT tracking_code AS code FROM cases WHERE tracking_code IN (\(binds: tracking)) \
         UNION ALL SELECT public_code AS code FROM cases WHERE public_code IN (\(binds: publicCodes))
-        """
-    }
-
-    /// A row for each case that has either code already.
-    static func codesTaken(tracking: String, public publicCode: String) -> SQLQueryString {
-        """
-        SELECT 1 AS found FROM cases WHERE tracking_code = \(bind: tracking) \
-        UNION ALL SELECT 1 AS found FROM cases WHERE public_code = \(bind: publicCode)
         """
     }
 
