@@ -28,6 +28,11 @@ struct IntakeWriterTests {
         return out
     }
 
+    /// `batch` written in one transaction of `writer`.
+    static func write(_ batch: [PreparedCase], with writer: IntakeWriter) async throws {
+        try await writer.transaction { sql in try await CaseRepository.write(batch, in: sql) }
+    }
+
     struct Refused: Error {}
 
     static func force(_ p: inout PreparedCase, tracking: String, public publicCode: String) {
@@ -42,7 +47,7 @@ struct IntakeWriterTests {
         try await kind.withStore(Fixture.demo) { db, location in
             let writer = Self.writer(db, location)
             let cases = try await Self.prepared(db, 4)
-            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[0..<2]), in: sql) }
+            try await Self.write(Array(cases[0..<2]), with: writer)
             #expect(try await Fixture.count(db, "cases") == 2)
             #expect(try await Fixture.count(db, "case_events") == 2)
             await #expect(throws: Refused.self) {
@@ -52,12 +57,12 @@ struct IntakeWriterTests {
                 }
             }
             #expect(try await Fixture.count(db, "cases") == 2)
-            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[2..<4]), in: sql) }
+            try await Self.write(Array(cases[2..<4]), with: writer)
             #expect(try await Fixture.count(db, "cases") == 4)
             // Closed (as the server stops), it opens again for the next batch.
             await writer.close()
             let more = try await Self.prepared(db, 1)
-            try await writer.transaction { sql in try await CaseRepository.write(more, in: sql) }
+            try await Self.write(more, with: writer)
             #expect(try await Fixture.count(db, "cases") == 5)
             await writer.close()
         }
@@ -76,7 +81,7 @@ struct IntakeWriterTests {
                 try await CaseRepository.write([cases[0]], in: tx as! any SQLDatabase)
             }
             for await _ in locked.stream { break }
-            try await writer.transaction { sql in try await CaseRepository.write([cases[1]], in: sql) }
+            try await Self.write([cases[1]], with: writer)
             try await other
             #expect(try await Fixture.count(db, "cases") == 2)
             await writer.close()
@@ -88,22 +93,20 @@ struct IntakeWriterTests {
         try await kind.withStore(Fixture.demo) { db, location in
             let writer = Self.writer(db, location)
             var cases = try await Self.prepared(db, 4)
-            let first = cases[0], last = cases[3]
-            try await writer.transaction { sql in try await CaseRepository.write([first], in: sql) }
+            try await Self.write([cases[0]], with: writer)
             // One batch with a tracking code already taken, one with a public code taken.
             Self.force(&cases[1], tracking: cases[0].row.trackingCode, public: cases[1].row.publicCode)
             Self.force(&cases[2], tracking: cases[2].row.trackingCode, public: cases[0].row.publicCode)
             for clashing in [cases[1], cases[2]] {
                 await #expect(throws: CaseCodesTaken(caseIDs: [clashing.row.id])) {
-                    try await writer.transaction { sql in try await CaseRepository.write([clashing, last], in: sql) }
+                    try await Self.write([clashing, cases[3]], with: writer)
                 }
             }
             #expect(try await Fixture.count(db, "cases") == 1)
             cases[1].redrawCodes()
             cases[2].redrawCodes()
             #expect(cases[1].row.trackingCode != cases[0].row.trackingCode && cases[2].row.publicCode != cases[0].row.publicCode)
-            let redrawn = Array(cases[1...3])
-            try await writer.transaction { sql in try await CaseRepository.write(redrawn, in: sql) }
+            try await Self.write(Array(cases[1...3]), with: writer)
             #expect(try await Fixture.count(db, "cases") == 4)
             await writer.close()
         }
@@ -116,15 +119,15 @@ struct IntakeWriterTests {
             let limit = RateLimit(key: "open311:test", limit: 3, window: 60)
             let cases = try await Self.prepared(db, 5, limit: limit)
             await #expect(throws: RateLimitExceeded.self) {
-                try await writer.transaction { sql in try await CaseRepository.write(cases, in: sql) }
+                try await Self.write(cases, with: writer)
             }
             #expect(try await Fixture.count(db, "cases") == 0)
             let limiter = RateLimiter(db)
             #expect(try await limiter.current("open311:test", window: 60, now: CaseStoreTests.t0) == 0)
-            try await writer.transaction { sql in try await CaseRepository.write(Array(cases[0..<3]), in: sql) }
+            try await Self.write(Array(cases[0..<3]), with: writer)
             #expect(try await limiter.current("open311:test", window: 60, now: CaseStoreTests.t0) == 3)
             await #expect(throws: RateLimitExceeded.self) {
-                try await writer.transaction { sql in try await CaseRepository.write([cases[3]], in: sql) }
+                try await Self.write([cases[3]], with: writer)
             }
             #expect(try await Fixture.count(db, "cases") == 3)
             await writer.close()
