@@ -14,14 +14,21 @@ public struct AuditChain: Sendable {
 
     /// The fields of one entry in a fixed order, separated by a byte no field may contain.
     public static func canonical(_ fields: [String]) -> Data {
-        Data(fields.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}").utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(fields.count) { $0 + $1.utf8.count })
+        for (i, field) in fields.enumerated() {
+            if i > 0 { bytes.append(0x1F) }
+            // The separator inside a field is written as a space (0x1F is one byte in UTF-8 and never part of another character).
+            for b in field.utf8 { bytes.append(b == 0x1F ? 0x20 : b) }
+        }
+        return Data(bytes)
     }
 
     public func hash(previous: String, fields: [String]) -> String {
         var data = Data(previous.utf8)
         data.append(0x1E)
         data.append(Self.canonical(fields))
-        return HMAC<SHA256>.authenticationCode(for: data, using: key).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(HMAC<SHA256>.authenticationCode(for: data, using: key))
     }
 
     public enum Break: Equatable, Sendable, CustomStringConvertible {

@@ -6,7 +6,7 @@ import Foundation
 /// WebCrypto; the server checks in constant time, so a file changed by one byte is refused whole.
 public enum RescueSignature {
     public static func sign(_ payload: String, key: Data) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: key)))
     }
 
     public static func verify(_ payload: String, signature: String, key: Data) -> Bool {

@@ -62,4 +62,13 @@ struct AuditChainTests {
         #expect(chain.hash(previous: "p", fields: ["a\u{1F}b", "c"]) != chain.hash(previous: "p", fields: ["a", "b\u{1F}c"]))
         #expect(AuditChain.canonical(["a\u{1F}b"]) == AuditChain.canonical(["a b"]))
     }
+
+    @Test("the canonical bytes stay what stored chains were hashed over: UTF-8, fields joined by 0x1F, the separator inside a field a space")
+    func canonicalBytes() {
+        #expect(AuditChain.canonical(["甲", "b\u{1F}c", "", "é"]) == Data([0xE7, 0x94, 0xB2, 0x1F, 0x62, 0x20, 0x63, 0x1F, 0x1F, 0xC3, 0xA9]))
+        #expect(AuditChain.canonical([]) == Data())
+        // HMAC-SHA256 with key "k" over "p", 0x1E, "a", 0x1F, "b c" (computed with Python's hmac module).
+        let expected = "703f9616024219796c8f512c8ec41c8c09d28bcfec1aa92fc6bee9a797d0b17e"
+        #expect(AuditChain(secret: Array("k".utf8)).hash(previous: "p", fields: ["a", "b c"]) == expected)
+    }
 }

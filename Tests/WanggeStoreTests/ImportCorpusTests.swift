@@ -4,6 +4,7 @@ import Foundation
 import SQLKit
 import Testing
 import WanggeCore
+import WanggeSecurity
 @testable import WanggeStore
 import WanggeTestSupport
 

@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// A file as it came in with a report or a step, before it is checked.
 public struct AttachmentUpload: Sendable, Equatable {
@@ -67,7 +68,7 @@ extension CaseRepository {
                 throw StoreError(.invalid, "case.photo.too_many_pixels", [name, "\(facts.width)×\(facts.height)"], field: photosField)
             }
             let kind = facts.kind
-            let hash = SHA256.hash(data: upload.bytes).map { String(format: "%02x", $0) }.joined()
+            let hash = Hex.string(SHA256.hash(data: upload.bytes))
             return CheckedAttachment(id: UUID(), kind: kind, name: name, sha256: hash, bytes: upload.bytes)
         }
     }

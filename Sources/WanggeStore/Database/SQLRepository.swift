@@ -3,6 +3,7 @@ import FluentSQLiteDriver
 import Foundation
 import NIOCore
 import SQLKit
+import WanggeSecurity
 
 extension Database {
     /// This database as SQLKit sees it. Both drivers Wangge runs on (SQLite and PostgreSQL) are SQL
@@ -154,7 +155,7 @@ enum CanonicalUUID {
                     guard utf8.next() == UInt8(ascii: "-") else { return false }
                     position += 1
                 }
-                guard let high = utf8.next().flatMap(hex), let low = utf8.next().flatMap(hex) else { return false }
+                guard let high = utf8.next().flatMap(Hex.value), let low = utf8.next().flatMap(Hex.value) else { return false }
                 out[index] = high << 4 | low
                 index += 1
                 position += 2
@@ -162,15 +163,6 @@ enum CanonicalUUID {
             return utf8.next() == nil
         }
         return ok ? UUID(uuid: bytes) : nil
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// A resident as an import batch records it: every field an import writes, as stored (the ID
 /// number encrypted), and the tags.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import WanggeCore
+import WanggeSecurity
 
 /// Where an import reads its file from: a path (the command line, an upload spooled to disk) or
 /// bytes already in memory (a small upload, a test).
@@ -111,21 +112,5 @@ struct RecordReader {
             defer { position = end }
             return Array(bytes[position..<end])
         }
-    }
-}
-
-/// Lower-case hexadecimal, written without `String(format:)` (which costs microseconds a byte).
-enum Hex {
-    static let digits = Array("0123456789abcdef".utf8)
-    static let upper = Array("0123456789ABCDEF".utf8)
-
-    static func string<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WanggeSecurity
 
 /// Work spread over every core: the look-up hashes and encryption of a chunk of an import.
 enum Parallel {

@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 /// An Open311 API key as stored: never the key itself.
 public struct ApiKeyRow: Codable, Sendable, Equatable, Identifiable {
@@ -37,7 +38,7 @@ public struct ApiKeyRepository: Sendable, SQLRepository {
     public init(_ db: any Database) { self.db = db }
 
     static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// A name is printable, without spaces (it is typed on the command line), and short.
@@ -54,7 +55,7 @@ public struct ApiKeyRepository: Sendable, SQLRepository {
         let name = try Self.validName(raw)
         if try await live(name: name) != nil { throw StoreError(.conflict, "apikey.name_in_use", [name], field: "name") }
         var g = SystemRandomNumberGenerator()
-        let key = Self.prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &g)) }.joined()
+        let key = Self.prefix + Hex.string((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) })
         let row = ApiKeyRow(id: UUID(), name: name, createdAt: now, revokedAt: nil, lastUsedAt: nil)
         try await sql.insert(into: "open311_api_keys")
             .columns("id", "name", "key_hash", "created_at")

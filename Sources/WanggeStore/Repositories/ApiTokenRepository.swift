@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import SQLKit
 import WanggeCore
+import WanggeSecurity
 
 public struct ApiTokenRow: Codable, Sendable, Equatable, Identifiable {
     public var id: UUID
@@ -32,7 +33,7 @@ public struct ApiTokenRepository: Sendable, SQLRepository {
     public init(_ db: any Database) { self.db = db }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     public func create(accountID: UUID, name: String, scopes: Set<TokenScope>, expiresAt: Date?, now: Date) async throws -> (row: ApiTokenRow, token: String) {
@@ -40,7 +41,7 @@ public struct ApiTokenRepository: Sendable, SQLRepository {
         guard !trimmed.isEmpty, trimmed.count <= 60 else { throw StoreError(.invalid, "field.required", field: "name") }
         guard !scopes.isEmpty else { throw StoreError(.invalid, "token.no_scope", field: "scopes") }
         var g = SystemRandomNumberGenerator()
-        let token = Self.prefix + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &g)) }.joined()
+        let token = Self.prefix + Hex.string((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) })
         let row = ApiTokenRow(
             id: UUID(), accountID: accountID, name: trimmed, scopes: scopes.map(\.rawValue).sorted().joined(separator: " "),
             createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
