@@ -26,6 +26,7 @@ public func configure(
     app.metricsToken = env["WANGGE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     _ = WanggeMetrics.registry  // swift-metrics' backend, so Vapor's request metrics are kept from the first request
     app.mapSettings = MapSettings(environment: env)
+    app.open311 = Open311Settings(environment: env)
     // Every SQLite statement, password hash and file read runs on the blocking pool. NIO's shared one
     // has a thread per core (two here): a writer waiting for SQLite's lock or a log-in hashing a
     // password held half of it while the statements of every other request queued behind. The

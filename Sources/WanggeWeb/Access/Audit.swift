@@ -7,7 +7,7 @@ extension Request {
     /// The client's address: the first X-Forwarded-For hop when behind the load balancer
     /// (trusted only when WANGGE_TRUST_PROXY=1), else the socket peer.
     var clientIP: String {
-        if Environment.get("WANGGE_TRUST_PROXY") == "1", let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first {
+        if policy.trustProxy, let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first {
             return forwarded.trimmingCharacters(in: .whitespaces)
         }
         return remoteAddress?.ipAddress ?? "-"

@@ -19,8 +19,12 @@ struct SecurityPolicy: Sendable {
     /// Log-in attempts allowed per client address per window.
     var loginAttemptsPerIP = 20
     var loginWindow: TimeInterval = 5 * 60
+    /// Whether a proxy in front (nginx) is trusted for the client's address and the scheme and host
+    /// it was reached at (`X-Forwarded-*`). WANGGE_TRUST_PROXY=1; read once, not per request.
+    var trustProxy = false
 
     init(environment env: [String: String]) {
+        trustProxy = env["WANGGE_TRUST_PROXY"] == "1"
         if let days = env["WANGGE_PASSWORD_MAX_DAYS"].flatMap(Int.init), days >= 0 { passwordMaxDays = days }
         if let n = env["WANGGE_LOGIN_ATTEMPTS_PER_IP"].flatMap(Int.init), n > 0 { loginAttemptsPerIP = n }
     }

@@ -81,10 +81,10 @@ enum Open311Controller {
 
     /// The address clients reach us at, from the request (behind a trusted proxy, its forwarded headers).
     static func baseURL(_ req: Request) -> String {
-        let trusted = Environment.get("WANGGE_TRUST_PROXY") == "1"
+        let trusted = req.policy.trustProxy
         let proto =
             (trusted ? req.headers.first(name: "X-Forwarded-Proto") : nil)
-            ?? (Environment.get("WANGGE_SECURE_COOKIES") == "1" ? "https" : "http")
+            ?? (req.application.secureCookies ? "https" : "http")
         let host = (trusted ? req.headers.first(name: "X-Forwarded-Host") : nil) ?? req.headers.first(name: .host) ?? "127.0.0.1"
         let safeHost = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) } && !host.isEmpty ? host : "127.0.0.1"
         return (proto == "https" ? "https" : "http") + "://" + safeHost
@@ -182,7 +182,8 @@ struct Open311SettingsKey: StorageKey { typealias Value = Open311Settings }
 
 extension Application {
     var open311: Open311Settings {
-        get { storage[Open311SettingsKey.self] ?? Open311Settings(environment: ProcessInfo.processInfo.environment) }
+        // Set by `configure` from its environment; read on every Open311 request, so never rebuilt here from the process's.
+        get { storage[Open311SettingsKey.self] ?? Open311Settings(environment: [:]) }
         set { storage[Open311SettingsKey.self] = newValue }
     }
 }
