@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import WanggeCore
+import WanggeSecurity
 
 /// Applies `TextInputRules` to every text a request carries before any route sees it: each query
 /// parameter, each field of a url-encoded form, and each string (and key) of a JSON body, named by
@@ -82,8 +83,30 @@ enum URLEncoded {
         }
     }
 
+    /// `+` is a space and `%XX` a byte; text whose escapes are broken or do not spell UTF-8 is
+    /// kept as written (only `+` turned into spaces), as Foundation's `removingPercentEncoding`
+    /// leaves it. Byte by byte: Foundation's way cost every form post several microseconds a field.
     static func decode(_ s: Substring) -> String {
-        let spaced = s.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        let utf8 = s.utf8
+        guard utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(s) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        var intact = true
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            i = utf8.index(after: i)
+            if b == UInt8(ascii: "%") {
+                guard i != utf8.endIndex, let high = Hex.value(utf8[i]) else { intact = false; break }
+                let next = utf8.index(after: i)
+                guard next != utf8.endIndex, let low = Hex.value(utf8[next]) else { intact = false; break }
+                out.append(high << 4 | low)
+                i = utf8.index(after: next)
+            } else {
+                out.append(b == UInt8(ascii: "+") ? UInt8(ascii: " ") : b)
+            }
+        }
+        if intact, let text = String(validating: out, as: UTF8.self) { return text }
+        return String(decoding: utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }

@@ -190,7 +190,7 @@ extension Open311Controller {
             }
             do { body = try req.content.decode(PostForm.self) } catch { throw Open311Error(.badRequest, "open311.bad_body") }
         }
-        let query = (try? req.query.decode(PostForm.self)) ?? PostForm()
+        let query = req.url.query?.isEmpty == false ? (try? req.query.decode(PostForm.self)) ?? PostForm() : PostForm()
         func pick(_ field: WritableKeyPath<PostForm, String?>) -> String? {
             body[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty ?? query[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         }
