@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOPosix
 import SQLKit
+import Synchronization
 import Testing
 import WanggeCore
 import WanggeTestSupport
@@ -64,6 +65,23 @@ struct IntakeWriterTests {
             let more = try await Self.prepared(db, 1)
             try await Self.write(more, with: writer)
             #expect(try await Fixture.count(db, "cases") == 5)
+            await writer.close()
+        }
+    }
+
+    @Test("the writer's SQLite connection has the pool's settings, foreign keys on and its statement journals in memory")
+    func connectionSettings() async throws {
+        try await TestDatabase.sqlite.withStore(Fixture.demo) { db, location in
+            let writer = Self.writer(db, location)
+            let settings = Mutex<[String: Int]>([:])
+            try await writer.transaction { sql in
+                for name in ["synchronous", "foreign_keys", "temp_store", "cache_size"] {
+                    let value = try await sql.raw(SQLQueryString("PRAGMA \(unsafeRaw: name)")).first()?.decode(column: name, as: Int.self)
+                    settings.withLock { $0[name] = value }
+                }
+            }
+            // FULL = 2, MEMORY = 2; the cache in KiB, negative.
+            #expect(settings.withLock { $0 } == ["synchronous": 2, "foreign_keys": 1, "temp_store": 2, "cache_size": -StoreSetup.defaultCacheMiB * 1024])
             await writer.close()
         }
     }

@@ -16,8 +16,8 @@ import SQLKit
 /// reads; SQLite allows one writer at a time anyway, and WAL lets readers go on beside it. The
 /// transaction starts with `BEGIN IMMEDIATE`, so it waits for another writer (a case step, the
 /// sweeper) at its start, with the busy timeout, rather than failing halfway. The connection is
-/// opened on first use, with the pool's settings (`StoreSetup.connectionPragmas`), and dropped after
-/// an error it cannot roll back from; the next batch opens a fresh one.
+/// opened on first use, with the pool's settings (`StoreSetup.connectionPragmas`; temporary files in
+/// memory), and dropped after an error it cannot roll back from; the next batch opens a fresh one.
 ///
 /// PostgreSQL: a pooled connection, as any transaction (the pool there has several per loop).
 public actor IntakeWriter {
@@ -56,7 +56,10 @@ public actor IntakeWriter {
             } else {
                 conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).get()
                 do {
-                    for pragma in pragmas + ["PRAGMA foreign_keys = ON"] { _ = try await conn.query(pragma, []) }
+                    // Statement journals in memory: a batch's multi-row inserts each keep one, and past 64 KiB
+                    // SQLite spills it to a temporary file it writes and truncates on every batch. Only this
+                    // connection, whose statements are small batches (a pooled one may sort a million rows).
+                    for pragma in pragmas + ["PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"] { _ = try await conn.query(pragma, []) }
                 } catch {
                     try? await conn.close()
                     throw error
