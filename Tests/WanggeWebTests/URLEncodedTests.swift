@@ -29,4 +29,23 @@ struct URLEncodedTests {
         #expect(pairs.map(\.0) == ["a", "b", "a", "c", "d"])
         #expect(pairs.map(\.1) == ["1", "x y!", "", "", "中=="])
     }
+
+    @Test("strict pairs refuse a broken escape or bytes that are not UTF-8 anywhere in the text")
+    func strictPairs() {
+        #expect(URLEncoded.strictPairs("a=1&b=%E4%B8%AD")?.map(\.1) == ["1", "中"])
+        #expect(URLEncoded.strictPairs("a=1&b=100%") == nil)
+        #expect(URLEncoded.strictPairs("a%zz=1") == nil)
+        #expect(URLEncoded.strictPairs("a=%C3") == nil)
+    }
+
+    @Test("an Open311 post's form: the last value of a repeated name, unknown and bracketed names ignored, broken text refused")
+    func postForm() throws {
+        let form = try #require(Open311Controller.PostForm(urlEncoded: "api_key=a&service_code=x&api_key=b&description=%E4%B8%AD+1&attribute%5Bx%5D=2&lat="))
+        #expect(form.api_key == "b")
+        #expect(form.service_code == "x")
+        #expect(form.description == "中 1")
+        #expect(form.lat == "")
+        #expect(form.long == nil)
+        #expect(Open311Controller.PostForm(urlEncoded: "description=100%") == nil)
+    }
 }

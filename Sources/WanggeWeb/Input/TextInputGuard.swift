@@ -77,9 +77,24 @@ struct BadText: AbortError {
 /// strings are read for checking (Vapor's decoder keeps only what a struct asks for).
 enum URLEncoded {
     static func pairs(_ text: String) -> [(String, String)] {
+        raw(text).map { (decode($0), decode($1)) }
+    }
+
+    /// The pairs, or nil when a name or value has a broken escape or does not spell UTF-8 (what
+    /// Vapor's form decoder refuses).
+    static func strictPairs(_ text: String) -> [(String, String)]? {
+        var out: [(String, String)] = []
+        for (name, value) in raw(text) {
+            guard let n = strictDecode(name), let v = strictDecode(value) else { return nil }
+            out.append((n, v))
+        }
+        return out
+    }
+
+    static func raw(_ text: String) -> [(Substring, Substring)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(kv[0]), kv.count > 1 ? decode(kv[1]) : "")
+            return (kv[0], kv.count > 1 ? kv[1] : "")
         }
     }
 
@@ -87,26 +102,29 @@ enum URLEncoded {
     /// kept as written (only `+` turned into spaces), as Foundation's `removingPercentEncoding`
     /// leaves it. Byte by byte: Foundation's way cost every form post several microseconds a field.
     static func decode(_ s: Substring) -> String {
+        strictDecode(s) ?? String(decoding: s.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+    }
+
+    /// `decode`, or nil where it keeps the text as written.
+    static func strictDecode(_ s: Substring) -> String? {
         let utf8 = s.utf8
         guard utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(s) }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
         var i = utf8.startIndex
-        var intact = true
         while i != utf8.endIndex {
             let b = utf8[i]
             i = utf8.index(after: i)
             if b == UInt8(ascii: "%") {
-                guard i != utf8.endIndex, let high = Hex.value(utf8[i]) else { intact = false; break }
+                guard i != utf8.endIndex, let high = Hex.value(utf8[i]) else { return nil }
                 let next = utf8.index(after: i)
-                guard next != utf8.endIndex, let low = Hex.value(utf8[next]) else { intact = false; break }
+                guard next != utf8.endIndex, let low = Hex.value(utf8[next]) else { return nil }
                 out.append(high << 4 | low)
                 i = utf8.index(after: next)
             } else {
                 out.append(b == UInt8(ascii: "+") ? UInt8(ascii: " ") : b)
             }
         }
-        if intact, let text = String(validating: out, as: UTF8.self) { return text }
-        return String(decoding: utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return String(validating: out, as: UTF8.self)
     }
 }

@@ -137,6 +137,25 @@ extension Open311Controller {
         var phone: String?
         var description: String?
         var media_url: String?
+
+        static let fields: [(String, WritableKeyPath<PostForm, String?>)] = [
+            ("api_key", \.api_key), ("jurisdiction_id", \.jurisdiction_id), ("service_code", \.service_code), ("lat", \.lat),
+            ("long", \.long), ("address_string", \.address_string), ("address_id", \.address_id), ("email", \.email),
+            ("device_id", \.device_id), ("account_id", \.account_id), ("first_name", \.first_name), ("last_name", \.last_name),
+            ("phone", \.phone), ("description", \.description), ("media_url", \.media_url),
+        ]
+
+        init() {}
+
+        /// A url-encoded body or query string: the last value of each name, as Vapor's form decoder
+        /// takes it (read with `URLEncoded`, without `Codable`); nil when a name or value does not
+        /// decode (a broken escape, bytes that are not UTF-8).
+        init?(urlEncoded text: String) {
+            guard let pairs = URLEncoded.strictPairs(text) else { return nil }
+            for (name, value) in pairs {
+                if let field = Self.fields.first(where: { $0.0 == name })?.1 { self[keyPath: field] = value }
+            }
+        }
     }
 
     static func post(req: Request) async throws -> Response {
@@ -183,23 +202,25 @@ extension Open311Controller {
     /// `api_key` and `jurisdiction_id` in the URL).
     static func postForm(_ req: Request) throws -> PostForm {
         var body = PostForm()
-        let hasBody = (req.body.data?.readableBytes ?? 0) > 0
-        if hasBody {
+        if let data = req.body.data, data.readableBytes > 0 {
             guard let type = req.headers.contentType, type == .urlEncodedForm || type == .formData else {
                 throw Open311Error(.badRequest, "open311.form_required")
             }
-            do { body = try req.content.decode(PostForm.self) } catch { throw Open311Error(.badRequest, "open311.bad_body") }
+            if type == .urlEncodedForm {
+                guard let form = PostForm(urlEncoded: String(decoding: data.readableBytesView, as: UTF8.self)) else {
+                    throw Open311Error(.badRequest, "open311.bad_body")
+                }
+                body = form
+            } else {
+                do { body = try req.content.decode(PostForm.self) } catch { throw Open311Error(.badRequest, "open311.bad_body") }
+            }
         }
-        let query = req.url.query?.isEmpty == false ? (try? req.query.decode(PostForm.self)) ?? PostForm() : PostForm()
-        func pick(_ field: WritableKeyPath<PostForm, String?>) -> String? {
-            body[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty ?? query[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-        }
+        let query = req.url.query.flatMap { PostForm(urlEncoded: $0) } ?? PostForm()
         var form = PostForm()
-        for field: WritableKeyPath<PostForm, String?> in [
-            \.api_key, \.jurisdiction_id, \.service_code, \.lat, \.long, \.address_string, \.address_id,
-            \.email, \.device_id, \.account_id, \.first_name, \.last_name, \.phone, \.description, \.media_url,
-        ] {
-            form[keyPath: field] = pick(field)
+        for (_, field) in PostForm.fields {
+            form[keyPath: field] =
+                body[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+                ?? query[keyPath: field]?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         }
         return form
     }
