@@ -181,6 +181,21 @@ struct Open311Tests {
         }
     }
 
+    @Test("a service taken out of use elsewhere (another instance, a statement by hand) is refused at the next post; back in use, taken again", arguments: TestDatabase.enabled)
+    func withdrawnService(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            let key = try await Self.key(app)
+            #expect(try await Self.report(app, key: key).0.status == .ok)  // the catalogue is now in this instance's memory
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE case_categories SET active = \(bind: false) WHERE key = \(bind: Self.garbage)").run()
+            let refused = try await Self.report(app, key: key).0
+            #expect(refused.status == .badRequest)
+            #expect((Open311Client.list(refused).first?["description"] as? String)?.contains(Self.garbage) == true, "\(refused.body.string)")
+            try await sql.raw("UPDATE case_categories SET active = \(bind: true) WHERE key = \(bind: Self.garbage)").run()
+            #expect(try await Self.report(app, key: key).0.status == .ok)
+        }
+    }
+
     @Test("POST without a key, with a wrong one or a revoked one: 403 with Open311's error body, nothing made", arguments: TestDatabase.enabled)
     func postRefusedWithoutKey(kind: TestDatabase) async throws {
         try await withApp(kind) { app in

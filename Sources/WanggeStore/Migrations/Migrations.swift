@@ -73,6 +73,7 @@ public enum StoreMigrations {
             UpdatePersonTalliesByMonth(),
             UpdateTalliesAddUnitMonthly(),
             CreateResidentNamePatternIndex(),
+            CreateCatalogueStamp(),
         ]
     }
 }

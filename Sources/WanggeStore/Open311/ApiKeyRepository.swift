@@ -66,16 +66,29 @@ public struct ApiKeyRepository: Sendable, SQLRepository {
 
     /// The live key with this value, or nil when it is unknown or revoked. Marks it used.
     public func authenticate(_ key: String, now: Date) async throws -> ApiKeyRow? {
+        try await authenticated(key, now: now)?.row
+    }
+
+    /// The live key, with the service catalogue's stamp read in the same statement (every post needs
+    /// both; see `ServiceCatalogueCache`).
+    public func authenticated(_ key: String, now: Date) async throws -> (row: ApiKeyRow, catalogue: Int64?)? {
         let key = key.trimmingCharacters(in: .whitespaces)
         guard key.hasPrefix(Self.prefix), key.count <= 100 else { return nil }
         guard
-            let row = try await sql.raw("SELECT \(unsafeRaw: ApiKeyRow.columns) FROM open311_api_keys WHERE key_hash = \(bind: Self.hash(key))")
-                .first(decoding: ApiKeyRow.self), row.isLive
+            let found = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: ApiKeyRow.columns), (SELECT n FROM stamps WHERE name = 'catalogue') AS catalogue_stamp \
+                FROM open311_api_keys WHERE key_hash = \(bind: Self.hash(key))
+                """
+            ).first()
         else { return nil }
+        let row = try found.decode(model: ApiKeyRow.self)
+        guard row.isLive else { return nil }
         if row.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {
             try await sql.update("open311_api_keys").set("last_used_at", to: now).where("id", .equal, row.id).run()
         }
-        return row
+        let stamp = try found.decodeNil(column: "catalogue_stamp") ? nil : found.decode(column: "catalogue_stamp", as: Int64.self)
+        return (row, stamp)
     }
 
     public func list() async throws -> [ApiKeyRow] {

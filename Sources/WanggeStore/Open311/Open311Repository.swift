@@ -139,7 +139,9 @@ public struct Open311Repository: Sendable, SQLRepository {
 
     /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one
     /// read that brings the department's name too.
-    public func offer(_ code: String) async throws -> (service: PublicService, category: CategoryRow)? {
+    public typealias Offer = (service: PublicService, category: CategoryRow)
+
+    public func offer(_ code: String) async throws -> Offer? {
         let found = try await sql.raw(
             """
             SELECT c.*, d.name_zh AS department_name FROM case_categories c LEFT JOIN departments d ON d.key = c.department_key \
@@ -152,6 +154,30 @@ public struct Open311Repository: Sendable, SQLRepository {
         let department = try found[at].decodeNil(column: "department_name") ? key : found[at].decode(column: "department_name", as: String.self)
         guard let service = Self.offered(rows, departments: [key: department]).first(where: { $0.code == code }) else { return nil }
         return (service, try CategoryRow(row: found[at]))
+    }
+
+    /// Every service on offer with the category behind it, each as `offer(code)` gives it, in one
+    /// read that also brings the catalogue's stamp (`CreateCatalogueStamp`) as it stood for that read.
+    public func offers() async throws -> (stamp: Int64?, offers: [String: Offer]) {
+        let found = try await sql.raw(
+            """
+            SELECT c.*, d.name_zh AS department_name, (SELECT n FROM stamps WHERE name = 'catalogue') AS catalogue_stamp \
+            FROM case_categories c LEFT JOIN departments d ON d.key = c.department_key
+            """
+        ).all()
+        let rows = try found.map { try $0.decode(model: CategoryRead.self) }
+        var names: [String: String] = [:]
+        for (row, read) in zip(found, rows) where !(try row.decodeNil(column: "department_name")) {
+            names[read.department_key] = try row.decode(column: "department_name", as: String.self)
+        }
+        var offers: [String: Offer] = [:]
+        let at = Dictionary(rows.enumerated().map { ($1.key, $0) }) { a, _ in a }
+        for service in Self.offered(rows, departments: names) {
+            guard let i = at[service.code] else { continue }
+            offers[service.code] = (service, try CategoryRow(row: found[i]))
+        }
+        let stamp = try found.first.flatMap { try $0.decodeNil(column: "catalogue_stamp") ? nil : $0.decode(column: "catalogue_stamp", as: Int64.self) }
+        return (stamp, offers)
     }
 
     /// A department's name by key; nil if no department has it.

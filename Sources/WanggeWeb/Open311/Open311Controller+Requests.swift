@@ -163,8 +163,8 @@ extension Open311Controller {
         guard name == "requests" else { throw Open311Error(.notFound, "open311.no_such_resource") }
         let form = try postForm(req)
         try checkJurisdiction(req, sent: form.jurisdiction_id)
-        let key = try await authenticate(req, key: form.api_key)
-        let intake = try await intake(from: form, req: req)
+        let (key, catalogue) = try await authenticate(req, key: form.api_key)
+        let intake = try await intake(from: form, req: req, catalogue: catalogue)
         let row: CaseRow
         do {
             // The per-key limit is counted in the commit that writes the case (exact under load, see IntakeBatcher).
@@ -227,8 +227,10 @@ extension Open311Controller {
 
     /// The live key, or 403. Refusals are audited, and limited per address so a key-guesser can
     /// neither get far nor flood the audit log.
-    static func authenticate(_ req: Request, key: String?) async throws -> ApiKeyRow {
-        if let key, let row = try await ApiKeyRepository(req.db).authenticate(key, now: req.now) { return row }
+    /// With the key comes the service catalogue's stamp, read in the same statement (nil only if the
+    /// stamp is missing: then the post reads its service directly).
+    static func authenticate(_ req: Request, key: String?) async throws -> (row: ApiKeyRow, catalogue: Int64?) {
+        if let key, let found = try await ApiKeyRepository(req.db).authenticated(key, now: req.now) { return found }
         guard try await RateLimiter(req.db).hit("open311-badkey:\(req.clientIP)", limit: badKeysPerAddress, window: 300, now: req.now) else {
             throw Open311Error(.tooManyRequests, "open311.rate_limited")
         }
@@ -248,10 +250,13 @@ extension Open311Controller {
     }
 
     /// Checks everything before anything is written: a refused post leaves no trace of a case.
-    static func intake(from form: PostForm, req: Request) async throws -> Intake {
+    static func intake(from form: PostForm, req: Request, catalogue: Int64?) async throws -> Intake {
         let repo = Open311Repository(req.db)
         guard let code = form.service_code else { throw Open311Error(.badRequest, "open311.field_required", "service_code") }
-        guard code.count <= 100, let (service, category) = try await repo.offer(code) else {
+        guard code.count <= 100,
+            let (service, category) =
+                if let catalogue { try await req.application.caseIntake.catalogue.offer(code, stamp: catalogue, db: req.db) } else { try await repo.offer(code) }
+        else {
             throw Open311Error(.badRequest, "open311.unknown_service", String(code.prefix(100)))
         }
         let limits: [(String, String?, Int)] = [

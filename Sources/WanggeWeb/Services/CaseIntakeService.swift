@@ -14,12 +14,15 @@ struct CaseIntakeService: Sendable {
     /// Where the batches are committed (on SQLite a connection of its own; see `IntakeWriter`).
     let writer: IntakeWriter
     let locators: GridLocatorCache
+    /// Open311's services, taken again when the catalogue's stamp moves (read with each post's API key).
+    let catalogue: ServiceCatalogueCache
     /// Open311 posts per key per minute (`WANGGE_OPEN311_POSTS_PER_MINUTE`, default 600).
     let open311PostsPerMinute: Int
 
     /// `WANGGE_INTAKE_BATCH` caps the cases one commit writes (1 turns group commit off, for comparison).
     init(writer: IntakeWriter, chain: AuditChain, environment env: [String: String]) {
         locators = GridLocatorCache()
+        catalogue = ServiceCatalogueCache()
         open311PostsPerMinute = Int(env["WANGGE_OPEN311_POSTS_PER_MINUTE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 600
         let max = Int(env["WANGGE_INTAKE_BATCH"] ?? "") ?? IntakeBatcher.defaultMaxBatch
         self.writer = writer
