@@ -265,7 +265,7 @@ if cases_pg != cases_sqlite:
 
 # 1. PostgreSQL against SQLite
 for label in ("SQLite", "PostgreSQL"):
-    for what, unit in (("intake rate", "req/s"), ("intake p50", "ms"), ("healthz rate", "req/s")):
+    for what, unit in (("intake rate", "req/s"), ("intake p50", "ms"), ("intake p99", "ms"), ("healthz rate", "req/s")):
         add(f"{label}: {what}", value(intake[label], what), unit)
     add(f"{label}: district dashboard p95", value(district[label], "district dashboard p95"), "ms")
 compare("intake on PostgreSQL vs SQLite", value(intake["PostgreSQL"], "intake rate"), value(intake["SQLite"], "intake rate"), "req/s", ">= 0.6")
@@ -275,7 +275,7 @@ compare("/healthz on PostgreSQL vs SQLite", value(intake["PostgreSQL"], "healthz
 
 # 2. Two instances against one, both behind nginx
 for label in ("nginx → one instance", "nginx → two instances"):
-    for what, unit in (("intake rate", "req/s"), ("intake p50", "ms"), ("healthz rate", "req/s")):
+    for what, unit in (("intake rate", "req/s"), ("intake p50", "ms"), ("intake p99", "ms"), ("healthz rate", "req/s")):
         add(f"{label}: {what}", value(intake[label], what), unit)
 compare("intake, two instances vs one (nginx, one PostgreSQL)", value(intake["nginx → two instances"], "intake rate"),
         value(intake["nginx → one instance"], "intake rate"), "req/s", ">= 1.6")

@@ -17,7 +17,7 @@ struct BenchFiguresTests {
         // bare 5,000/s, static 4,000/s, /healthz 2,000/s, intake 500/s (3 failed of 5,003): 0.25 < 0.30; 2,000 / 5,000 = 0.4 < 0.5
         let figures = BenchCommand.figures(
             bare: Self.phase(50_000, seconds: 10), static: Self.phase(40_000, seconds: 10), healthz: Self.phase(20_000, seconds: 10),
-            intake: Self.phase(5_003, seconds: 10, failures: 3), paced: Self.phase(4_000, seconds: 10, p99: 30))
+            intake: Self.phase(5_003, seconds: 10, p99: 2_583, failures: 3), paced: Self.phase(4_000, seconds: 10, p99: 30))
         let byName = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0) })
         let vs = try #require(byName["intake rate vs /healthz"])
         #expect(vs.value == 500 && vs.baseline == 2_000 && vs.ratio == 0.25 && vs.pass == false)
@@ -27,6 +27,7 @@ struct BenchFiguresTests {
         #expect(byName["intake p99 at 80 % of its top rate"]?.value == 30 && byName["intake p99 at 80 % of its top rate"]?.pass == false)
         #expect(byName["intake paced rate (asked: 80 % of its top rate)"]?.value == 400 && byName["intake paced rate (asked: 80 % of its top rate)"]?.ratio == 0.8)
         #expect(byName["intake failures"]?.value == 3 && byName["intake failures"]?.pass == false)
+        #expect(byName["intake p99"]?.value == 2_583 && byName["healthz p99"]?.value == 2, "each phase's p99 is kept, not only the paced one's")
         #expect(byName["healthz failures"]?.pass == true)
         #expect(byName["intake cases acknowledged"]?.value == 9_000.0)
         let json = String(decoding: try JSONEncoder().encode(try #require(byName["static rate"])), as: UTF8.self)

@@ -80,6 +80,7 @@ struct BenchCommand: AsyncCommand {
             guard let p else { continue }
             out.append(Figure(name: "\(key) rate", value: rounded(p.rate), unit: "req/s"))
             out.append(Figure(name: "\(key) p50", value: rounded(p.p50), unit: "ms"))
+            out.append(Figure(name: "\(key) p99", value: rounded(p.p99), unit: "ms"))
             out.append(Figure(name: "\(key) failures", value: Double(p.failures), unit: "responses", target: "0", pass: p.failures == 0))
         }
         out.append(
