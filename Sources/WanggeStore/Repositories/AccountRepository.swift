@@ -112,10 +112,35 @@ public struct AccountRepository: Sendable, SQLRepository {
     /// register) and, for the department role, only cases dispatched to its own departments.
     public func scope(of account: AccountRow) async throws -> Scope {
         guard let unitID = account.unitID, let unit = try await UnitRepository(db).find(unitID, in: .everything) else {
-            return Scope(pathPrefix: "/none/", includesUnplaced: false, departments: account.role == .department ? [] : nil)
+            return try await scope(of: account, unit: nil)
         }
-        let tree = Scope.subtree(of: unit)
+        return try await scope(of: account, unit: (unit.path, unit.parentID == nil))
+    }
+
+    /// `scope(of:)` of an account whose unit's path (and whether it is the root) is known.
+    func scope(of account: AccountRow, unit: (path: String, isRoot: Bool)?) async throws -> Scope {
+        guard let unit else { return Scope(pathPrefix: "/none/", includesUnplaced: false, departments: account.role == .department ? [] : nil) }
+        let tree = Scope(pathPrefix: unit.path, includesUnplaced: unit.isRoot)
         return account.role == .department ? tree.limited(toDepartments: Set(try await departments(of: account.id))) : tree
+    }
+
+    /// The account with its scope, as `find` and `scope(of:)` give them, from one read of the account
+    /// joined to its unit: every signed-in request needs both (a department account's departments
+    /// are a second read).
+    public func findWithScope(_ id: UUID) async throws -> (account: AccountRow, scope: Scope)? {
+        let columns = AccountRow.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: columns), u.path AS unit_path, u.parent_id AS unit_parent \
+                FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = \(bind: id)
+                """
+            ).first()
+        else { return nil }
+        let account = try row.decode(model: AccountRow.self)
+        let unit: (String, Bool)? =
+            try row.decodeNil(column: "unit_path") ? nil : (try row.decode(column: "unit_path", as: String.self), try row.decodeNil(column: "unit_parent"))
+        return (account, try await scope(of: account, unit: unit))
     }
 
     /// The departments an account works for (department role), by key.

@@ -56,11 +56,11 @@ struct ViewerMiddleware: Middleware {
     static func load(_ req: Request) async throws {
         if let bearer = req.headers.bearerAuthorization, req.wantsJSON {
             guard let token = try await ApiTokenRepository(req.db).authenticate(bearer.token, now: req.now),
-                let account = try await AccountRepository(req.db).find(token.accountID), !account.isDisabled
+                let (account, scope) = try await AccountRepository(req.db).findWithScope(token.accountID), !account.isDisabled
             else {
                 throw Abort(.unauthorized, reason: L10n.t("auth.bad_token"))
             }
-            req.viewer = Viewer(account: account, scope: try await AccountRepository(req.db).scope(of: account), tokenScopes: token.scopeSet)
+            req.viewer = Viewer(account: account, scope: scope, tokenScopes: token.scopeSet)
         } else if req.hasSession, let raw = req.session.data[SessionKeys.account], let id = UUID(uuidString: raw) {
             let now = req.now
             let created = req.session.data[SessionKeys.created].flatMap(Double.init) ?? 0
@@ -70,12 +70,12 @@ struct ViewerMiddleware: Middleware {
             if now.timeIntervalSince1970 - seen > policy.idleTimeout || now.timeIntervalSince1970 - created > policy.absoluteTimeout {
                 req.session.data = SessionData()
                 req.session.data[SessionKeys.notice] = "login.expired"
-            } else if let account = try await accounts.find(id), !account.isDisabled {
+            } else if let (account, scope) = try await accounts.findWithScope(id), !account.isDisabled {
                 // Last use is kept to the minute: a session row is rewritten at most once a minute,
                 // not on every request (the idle timeout is half an hour).
                 if now.timeIntervalSince1970 - seen >= Self.seenResolution { req.session.data[SessionKeys.seen] = String(now.timeIntervalSince1970) }
                 let mustChange = account.mustChangePassword || policy.passwordExpired(changedAt: account.passwordChangedAt, now: now)
-                req.viewer = Viewer(account: account, scope: try await accounts.scope(of: account), mustChangePassword: mustChange)
+                req.viewer = Viewer(account: account, scope: scope, mustChangePassword: mustChange)
             } else {
                 req.session.destroy()
             }
