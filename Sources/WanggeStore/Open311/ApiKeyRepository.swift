@@ -87,8 +87,7 @@ public struct ApiKeyRepository: Sendable, SQLRepository {
         if row.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {
             try await sql.update("open311_api_keys").set("last_used_at", to: now).where("id", .equal, row.id).run()
         }
-        let stamp = try found.decodeNil(column: "catalogue_stamp") ? nil : found.decode(column: "catalogue_stamp", as: Int64.self)
-        return (row, stamp)
+        return (row, try found.decode(column: "catalogue_stamp", as: Int64?.self))
     }
 
     public func list() async throws -> [ApiKeyRow] {

@@ -137,10 +137,10 @@ public struct Open311Repository: Sendable, SQLRepository {
         try await offer(code)?.service
     }
 
-    /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one
-    /// read that brings the department's name too.
     public typealias Offer = (service: PublicService, category: CategoryRow)
 
+    /// `service(code)` and the category behind it, as intake takes it (`CaseIntake.category`), from one
+    /// read of the category, its parent and its children that brings the department's name too.
     public func offer(_ code: String) async throws -> Offer? {
         let found = try await sql.raw(
             """
@@ -148,12 +148,7 @@ public struct Open311Repository: Sendable, SQLRepository {
             WHERE c.key = \(bind: code) OR c.parent_key = \(bind: code) OR c.key = (SELECT parent_key FROM case_categories WHERE key = \(bind: code))
             """
         ).all()
-        let rows = try found.map { try $0.decode(model: CategoryRead.self) }
-        guard let at = rows.firstIndex(where: { $0.key == code }) else { return nil }
-        let key = rows[at].department_key
-        let department = try found[at].decodeNil(column: "department_name") ? key : found[at].decode(column: "department_name", as: String.self)
-        guard let service = Self.offered(rows, departments: [key: department]).first(where: { $0.code == code }) else { return nil }
-        return (service, try CategoryRow(row: found[at]))
+        return try Self.offers(in: found)[code]
     }
 
     /// Every service on offer with the category behind it, each as `offer(code)` gives it, in one
@@ -165,19 +160,23 @@ public struct Open311Repository: Sendable, SQLRepository {
             FROM case_categories c LEFT JOIN departments d ON d.key = c.department_key
             """
         ).all()
+        return (try found.first?.decode(column: "catalogue_stamp", as: Int64?.self), try Self.offers(in: found))
+    }
+
+    /// The services offered among `found` (categories with their department's name as `department_name`),
+    /// by code, each with the category behind it.
+    static func offers(in found: [any SQLRow]) throws -> [String: Offer] {
         let rows = try found.map { try $0.decode(model: CategoryRead.self) }
         var names: [String: String] = [:]
-        for (row, read) in zip(found, rows) where !(try row.decodeNil(column: "department_name")) {
-            names[read.department_key] = try row.decode(column: "department_name", as: String.self)
+        for (row, read) in zip(found, rows) {
+            if let name = try row.decode(column: "department_name", as: String?.self) { names[read.department_key] = name }
         }
-        var offers: [String: Offer] = [:]
         let at = Dictionary(rows.enumerated().map { ($1.key, $0) }) { a, _ in a }
+        var offers: [String: Offer] = [:]
         for service in Self.offered(rows, departments: names) {
-            guard let i = at[service.code] else { continue }
-            offers[service.code] = (service, try CategoryRow(row: found[i]))
+            if let i = at[service.code] { offers[service.code] = (service, try CategoryRow(row: found[i])) }
         }
-        let stamp = try found.first.flatMap { try $0.decodeNil(column: "catalogue_stamp") ? nil : $0.decode(column: "catalogue_stamp", as: Int64.self) }
-        return (stamp, offers)
+        return offers
     }
 
     /// A department's name by key; nil if no department has it.

@@ -138,8 +138,7 @@ public struct AccountRepository: Sendable, SQLRepository {
             ).first()
         else { return nil }
         let account = try row.decode(model: AccountRow.self)
-        let unit: (String, Bool)? =
-            try row.decodeNil(column: "unit_path") ? nil : (try row.decode(column: "unit_path", as: String.self), try row.decodeNil(column: "unit_parent"))
+        let unit = try row.decode(column: "unit_path", as: String?.self).map { (path: $0, isRoot: try row.decodeNil(column: "unit_parent")) }
         return (account, try await scope(of: account, unit: unit))
     }
 

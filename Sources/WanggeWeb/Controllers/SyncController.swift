@@ -182,11 +182,11 @@ enum SyncController {
         let raw = form.file.map { String(buffer: $0.data) }?.trimmedOrNil ?? form.text?.trimmedOrNil ?? ""
         do {
             let (device, payload) = try await verify(req, raw)
-            guard let account = try await AccountRepository(req.db).find(device.accountID), let role = ActorRole(account.role),
+            guard let (account, scope) = try await AccountRepository(req.db).findWithScope(device.accountID), let role = ActorRole(account.role),
                 let unit = device.unitID, try await UnitRepository(req.db).find(unit, in: v.scope) != nil
             else { throw StoreError.notFound("device") }
             let worker = CaseController.Worker(
-                viewer: Viewer(account: account, scope: try await AccountRepository(req.db).scope(of: account)),
+                viewer: Viewer(account: account, scope: scope),
                 actor: CaseActor(id: account.id, name: account.displayName, role: role))
             let results = try await SyncPush(req: req, device: device, worker: worker, version: SyncProtocol.current).run(payload.items)
             try await req.audit(
