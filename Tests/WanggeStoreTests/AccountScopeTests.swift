@@ -37,4 +37,28 @@ struct AccountScopeTests {
             #expect(try await accounts.findWithScope(UUID()) == nil)
         }
     }
+
+    @Test(
+        "the unit whose figures are shown: the one asked for, or with none the top of the viewer's part; a department's account reads none",
+        arguments: TestDatabase.enabled)
+    func measuredUnit(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            let accounts = AccountRepository(db), measures = MeasureRepository(db)
+            let grid = try #require(try await Fixture.grids(db).values.first)
+            let root = try #require(try await UnitRepository(db).roots(in: .everything).first)
+            let worker = try await accounts.create(
+                username: "worker", displayName: "worker", passwordHash: "x", role: .gridWorker, unitID: grid.id, mustChangePassword: false)
+            let department = try await accounts.create(
+                username: "dept", displayName: "dept", passwordHash: "x", role: .department, unitID: root.id, mustChangePassword: false)
+            try await accounts.setDepartments(department.id, ["grid_team"])
+            let workerScope = try #require(try await accounts.findWithScope(worker.id)).scope
+            let departmentScope = try #require(try await accounts.findWithScope(department.id)).scope
+            #expect(try await measures.unit(nil, in: .everything).id == root.id)
+            #expect(try await measures.unit(nil, in: workerScope).id == grid.id)
+            #expect(try await measures.unit(grid.id, in: workerScope).id == grid.id)
+            await #expect(throws: StoreError.self) { try await measures.unit(root.id, in: workerScope) }
+            await #expect(throws: StoreError.self) { try await measures.unit(nil, in: departmentScope) }
+            await #expect(throws: StoreError.self) { try await measures.unit(root.id, in: departmentScope) }
+        }
+    }
 }

@@ -32,10 +32,14 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// spent more time handing rows across threads one by one than in SQLite.
     var sql: any SQLDatabase { db.sql.bulk }
 
-    /// The unit, when the figures of it may be shown in `scope`. The figures count every case of the
-    /// unit, so a department's account (which sees only cases sent to it) reads none.
-    public func unit(_ id: UUID, in scope: Scope) async throws -> UnitRow {
-        guard scope.departments == nil, let unit = try await UnitRepository(db).find(id, in: scope) else { throw StoreError.notFound("unit") }
+    /// The unit, when the figures of it may be shown in `scope`; `nil` asks for the viewer's own (the
+    /// top of its part of the tree), read once. The figures count every case of the unit, so a
+    /// department's account (which sees only cases sent to it) reads none.
+    public func unit(_ id: UUID?, in scope: Scope) async throws -> UnitRow {
+        guard scope.departments == nil else { throw StoreError.notFound("unit") }
+        let units = UnitRepository(db)
+        let unit = if let id { try await units.find(id, in: scope) } else { try await units.roots(in: scope).first }
+        guard let unit else { throw StoreError.notFound("unit") }
         return unit
     }
 

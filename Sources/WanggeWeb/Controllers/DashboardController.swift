@@ -46,9 +46,7 @@ enum DashboardController {
     }
 
     static func own(req: Request) async throws -> Response {
-        let v = try req.requireMeasureReader()
-        guard let root = try await UnitRepository(req.db).roots(in: v.scope).first else { throw StoreError.notFound("unit") }
-        return try await render(req, v, unit: root.id)
+        try await render(req, try req.requireMeasureReader(), unit: nil)
     }
 
     static func show(req: Request) async throws -> Response {
@@ -57,7 +55,8 @@ enum DashboardController {
         return try await render(req, v, unit: id)
     }
 
-    static func render(_ req: Request, _ v: Viewer, unit id: UUID) async throws -> Response {
+    /// The dashboard of unit `id`, or with `nil` of the viewer's own.
+    static func render(_ req: Request, _ v: Viewer, unit id: UUID?) async throws -> Response {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
         let categories = try await CaseController.repo(req).categories()
         var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
@@ -68,9 +67,9 @@ enum DashboardController {
         return Layout.response(req, DashboardPages.page(model), title: L10n.t("dashboard.title", model.unit.name))
     }
 
-    /// The dashboard of `unit` for `period`, read in `scope` (404 outside it).
+    /// The dashboard of `unit` (`nil`: the top of `scope`) for `period`, read in `scope` (404 outside it).
     static func query(
-        on db: any Database, unit id: UUID, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date
+        on db: any Database, unit id: UUID?, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date
     ) async throws -> Model {
         let repo = MeasureRepository(db)
         let unit = try await repo.unit(id, in: scope)

@@ -65,14 +65,8 @@ enum RankingController {
         } else {
             month = MeasureMonth(today)
         }
-        let unitID: UUID
-        if let raw = req.query[String.self, at: "unit"]?.trimmedOrNil {
-            guard let id = UUID(uuidString: raw) else { throw BadParameter("unit", expected: "UUID") }
-            unitID = id
-        } else {
-            guard let root = try await UnitRepository(req.db).roots(in: v.scope).first else { throw StoreError.notFound("unit") }
-            unitID = root.id
-        }
+        // No unit asked for: the viewer's own, found by `query`'s one read.
+        let unitID = try req.queryUUID("unit")
         // The month is scored with the weights in effect for it, so an edit never rewrites a month gone by.
         let weights = try await ScoringWeightsRepository(req.db).config(table, for: month)
         return try await query(on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today)
@@ -83,7 +77,7 @@ enum RankingController {
         return Layout.response(req, RankingPages.page(model), title: L10n.t("rank.title", model.unit.name, model.month.description))
     }
 
-    static func query(on db: any Database, unit id: UUID, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate) async throws -> Model {
+    static func query(on db: any Database, unit id: UUID?, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate) async throws -> Model {
         let measures = MeasureRepository(db), ranking = RankingRepository(db)
         let unit = try await measures.unit(id, in: scope)
         let period = month.period

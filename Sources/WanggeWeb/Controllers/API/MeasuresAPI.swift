@@ -54,14 +54,7 @@ enum MeasuresAPI {
             let v = try req.requireMeasureReader()
             let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
             let repo = MeasureRepository(req.db)
-            let unit: UnitRow
-            if let raw = req.query[String.self, at: "unit"]?.trimmedOrNil {
-                guard let id = UUID(uuidString: raw) else { throw BadParameter("unit", expected: "UUID") }
-                unit = try await repo.unit(id, in: v.scope)
-            } else {
-                guard let root = try await UnitRepository(req.db).roots(in: v.scope).first else { throw StoreError.notFound("unit") }
-                unit = root
-            }
+            let unit = try await repo.unit(try req.queryUUID("unit"), in: v.scope)
             let totals = try await repo.totals(unit.id, period)
             let months = Set(period.months.map(\.description))
             let frozen = try await repo.frozenMonths().map(\.month).filter { months.contains($0) }
