@@ -155,3 +155,27 @@ def test_intake_runs_benchmark_runs_end_to_end():
     cases = [int(line.split("ms")[-1].split("cases")[0]) for line in lines]
     assert 0 < cases[0] < cases[1], lines
     assert all(line.rstrip().endswith("failed 0") for line in lines), lines
+
+
+def test_demo_benchmark_runs_end_to_end(tmp_path):
+    """scripts/bench-demo.sh at the smallest scale (2 grids): the load timed, every table it wrote exported and
+    imported by sqlite3 with every row (the script stops otherwise), the figures in BENCHMARKS.md's shape with the
+    load against the import, and its scratch directory gone. Nothing about speed is asserted."""
+    if shutil.which("sqlite3") is None and not os.environ.get("CI"):
+        import pytest
+        pytest.skip("bench-demo.sh needs sqlite3")
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-demo.sh")
+    out = tmp_path / "demo.json"
+    before = {p for p in os.listdir("/tmp") if p.startswith("wangge-demo-bench.")}
+    run = subprocess.run(["bash", script], env=dict(os.environ, WANGGE_BIN=BIN, BENCH_GRIDS="2", BENCH_OUT=str(out), DATABASE_URL=""),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    figures = {f["name"]: f for f in json.loads(out.read_text())}
+    for f in figures.values():
+        assert set(f) == {"name", "value", "unit", "baseline", "ratio", "target", "pass"}, f
+    load = next(f for n, f in figures.items() if n.startswith("wangge demo --grids 2: load time vs sqlite3 .import"))
+    assert load["value"] > 0 and load["baseline"] > 0 and abs(load["ratio"] - load["baseline"] / load["value"]) < 0.002
+    assert figures["wangge demo --grids 2: households"]["value"] > 0 and figures["wangge demo --grids 2: cases"]["value"] > 0
+    assert "ratio (sqlite3 .import / wangge demo)" in run.stdout
+    after = {p for p in os.listdir("/tmp") if p.startswith("wangge-demo-bench.")}
+    assert after <= before, after - before
