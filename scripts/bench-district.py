@@ -7,6 +7,8 @@ Logs in as the demo leader and grid worker, then with wrk (Debian) on loopback m
   - the district dashboard (/dashboard), the JSON measures (/api/v1/measures) and the rankings;
   - drill-downs: every distinct kind of link the district dashboard offers into case lists, child
     dashboards and the KPI map (one of each kind, the first found);
+  - the case list's search: a tracking code, a reporter's whole phone (revealed once by the district's
+    command centre through the logged gate) and a word; the register's search by name, phone and ID;
 then the morning sync storm: --devices phones registered by the grid worker, each asking for its
 first full copy (cursor 0, gzip) once, --storm-connections at a time; reports the p50/p95/p99, the
 rate, failures and the server's peak resident memory (--pid, read from /proc while it runs).
@@ -178,6 +180,30 @@ def resident_searches(base):
     return out
 
 
+def case_searches(base):
+    """The case list's search as the district leader uses it (issue 16: a tracking code, a reporter's phone
+    through its look-up hash, text; target p95 200 ms each): a tracking code read off the list, the whole
+    phone of a listed case revealed once by the district's command centre through the logged gate (the
+    leader's own view is masked), and a common word of the demo's titles."""
+    center = Client(base, "center")
+    listed = re.findall(r'href="/cases/([0-9A-Fa-f-]{36})"[^>]*>([0-9A-Z]{4}-[0-9A-Z]{4})</a>', center.get("/cases?queue=all"))
+    if not listed:
+        print("case search: no case in the command centre's list, nothing to search for", flush=True)
+        return []
+    out = [("case search by tracking code", "/cases?queue=all&q=" + urllib.parse.quote(listed[0][1]), 200),
+           ("case search by text 垃圾", "/cases?queue=all&q=" + urllib.parse.quote("垃圾"), 200)]
+    for case_id, _ in listed[:10]:
+        page = center.get(f"/cases/{case_id}")
+        if f"/cases/{case_id}/reveal" not in page:
+            continue
+        with center.post_form(f"/cases/{case_id}/reveal", {"reason": "性能测试：取一位报告人的完整号码作搜索样本", "_csrf": Client.csrf(page)}) as r:
+            phone = re.search(r'href="tel:([0-9+]+)"', r.read().decode("utf-8", "replace"))
+        if phone:
+            out.append(("case search by reporter phone", "/cases?queue=all&q=" + urllib.parse.quote(phone.group(1)), 200))
+            break
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:8080")
@@ -214,6 +240,7 @@ def main():
     reads = [("district dashboard", "/dashboard" + q, 50), ("measures API (district)", "/api/v1/measures" + q, 50),
              ("rankings", "/rankings" + q, 200)]
     reads += [(f"drill-down {k}", href, 200) for k, href in sorted(drill_downs(dashboard_html).items())]
+    reads += case_searches(base)
     reads += resident_searches(base)
     if a.only:
         reads = [r for r in reads if re.search(a.only, r[0])]
