@@ -18,6 +18,7 @@ prints a Markdown table. Needs only the Python standard library and wrk.
 """
 import argparse
 import concurrent.futures
+import datetime
 import http.cookiejar
 import json
 import os
@@ -204,6 +205,60 @@ def case_searches(base):
     return out
 
 
+# The dashboard's breakdowns of a month — children × category × channel: reported, closed, closed on time,
+# responded on time, rated, satisfied — counted from the raw cases in one GROUP BY, as a dashboard without
+# roll-ups would (issue 16: the dashboard ≥ 20× this).
+NAIVE = """
+SELECT substr(u.path, 1, :cut) AS child, c.category_key, c.channel, COUNT(*) AS reported,
+  SUM(c.state IN ('closed', 'called_back')) AS closed,
+  SUM(c.state IN ('closed', 'called_back') AND c.closed_at <= c.resolve_by) AS closed_on_time,
+  SUM(c.responded_at IS NOT NULL AND c.responded_at <= c.respond_by) AS responded_on_time,
+  SUM(c.rating IS NOT NULL) AS rated, SUM(c.rating IN ('satisfied', 'basically_satisfied')) AS satisfied
+FROM cases c JOIN units u ON u.id = c.unit_id
+WHERE c.reported_at >= :start AND c.reported_at < :end AND u.path >= :lo AND u.path < :hi
+GROUP BY child, c.category_key, c.channel
+"""
+
+
+# The same breakdowns from the month's roll-up rows of the district's children (what the dashboard reads).
+ROLLED_UP = """
+SELECT t.unit_id AS child, t.category_key, t.channel, SUM(t.reported) AS reported, SUM(t.closed) AS closed,
+  SUM(t.closed_on_time) AS closed_on_time, SUM(t.responded_on_time) AS responded_on_time, SUM(t.rated) AS rated,
+  SUM(t.satisfied) AS satisfied
+FROM case_tallies_monthly t JOIN units u ON u.id = t.unit_id
+WHERE u.parent_id = :root AND t.month = :month
+GROUP BY child, t.category_key, t.channel
+"""
+
+
+def naive_group_by(db, month):
+    """The district month's breakdowns counted from the raw cases (NAIVE) and read from the roll-ups
+    (ROLLED_UP) on the SQLite file `db`: milliseconds of each (best of five, warm), the groups and the cases."""
+    import sqlite3
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con.execute("PRAGMA cache_size=-32768")
+    root_id, root = con.execute("SELECT id, path FROM units WHERE parent_id IS NULL AND retired_at IS NULL ORDER BY path LIMIT 1").fetchone()
+    year, mon = map(int, month.split("-"))
+    china = datetime.timezone(datetime.timedelta(hours=8))
+    start = datetime.datetime(year, mon, 1, tzinfo=china)
+    end = datetime.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=china)
+    out = []
+    for sql, args in ((NAIVE, {"cut": len(root) + 37, "start": start.timestamp(), "end": end.timestamp(), "lo": root, "hi": root[:-1] + "0"}),
+                      (ROLLED_UP, {"root": root_id, "month": month})):
+        # SQLite's own work: the groups counted and summed inside it, not built as Python rows.
+        best, row = None, None
+        for _ in range(5):
+            t = time.perf_counter()
+            row = con.execute(f"SELECT COUNT(*), SUM(reported) FROM ({sql})", args).fetchone()
+            ms = (time.perf_counter() - t) * 1000
+            best = ms if best is None else min(best, ms)
+        out.append((best, row))
+    (naive, (groups, cases)), (rolled, (_, kept)) = out
+    # Both must say the same: the cases of the month, however grouped.
+    assert cases == kept, (cases, kept)
+    return naive, rolled, groups, cases
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:8080")
@@ -216,6 +271,7 @@ def main():
     ap.add_argument("--skip-storm", action="store_true")
     ap.add_argument("--skip-reads", action="store_true", help="only the sync storm")
     ap.add_argument("--month", help="YYYY-MM: read this month's figures (default: the dashboard's own, the current month)")
+    ap.add_argument("--db", help="the server's SQLite file: also time a naive GROUP BY over its raw cases against the dashboard alone (needs --month)")
     ap.add_argument("--only", metavar="REGEX", help="measure only the reads whose name matches (e.g. '^district dashboard$'); /healthz always")
     a = ap.parse_args()
     if shutil.which("wrk") is None:
@@ -255,6 +311,20 @@ def main():
             add(f"{name} non-2xx", r["errors"], "responses", target="0", passed=False)
         if r["requests"] == 0:
             add(f"{name} answered within {a.seconds} s", 0, "responses", target=">= 1", passed=False)
+        settle(base)
+
+    if a.db and a.month and not a.skip_reads:
+        naive, rolled, groups, cases = naive_group_by(a.db, a.month)
+        alone = wrk(base, "/dashboard" + q, leader.cookie_header(), a.seconds, 1)
+        print(f"the district's {a.month} by child, category and channel ({cases} cases, {groups} groups): a naive GROUP BY over the raw "
+              f"cases {naive:.1f} ms, the roll-ups {rolled:.2f} ms; the whole dashboard page alone: p50 {alone['p50']:.1f} ms", flush=True)
+        ratio = naive / rolled if rolled else 0
+        results.append({"name": "a month's breakdowns from the roll-ups vs a naive GROUP BY over the raw cases (ratio: its time ÷ the roll-ups')",
+                        "value": round(rolled, 3), "unit": "ms", "baseline": round(naive, 3), "ratio": round(ratio, 3), "target": ">= 20",
+                        "pass": ratio >= 20})
+        page = naive / alone["p50"] if alone["p50"] else 0
+        results.append({"name": "the whole district dashboard alone (p50) vs that naive GROUP BY (ratio: its time ÷ the page's)",
+                        "value": round(alone["p50"], 3), "unit": "ms", "baseline": round(naive, 3), "ratio": round(page, 3), "target": None, "pass": None})
         settle(base)
 
     if not a.skip_storm:

@@ -3,6 +3,7 @@ rot. A server of its own (one grid, no case history) is measured for one second 
 connections, with a storm of 20 first syncs. Nothing about speed is asserted — only that every page
 the script measures answered 2xx at least once, that every first sync was answered, and that the
 results file has the shape BENCHMARKS.md documents."""
+import datetime
 import json
 import os
 import shutil
@@ -22,9 +23,11 @@ REPORT = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-r
 def test_district_benchmark_runs_end_to_end(tmp_path):
     out = tmp_path / "district.json"
     with OwnServer(BIN, grids=1, prefix="wangge-bench-") as s:
+        month = datetime.date.today().strftime("%Y-%m")
         run = subprocess.run(
             [sys.executable, SCRIPT, "--url", s.url, "--pid", str(s.proc.pid), "--seconds", "1", "--connections", "2",
-             "--devices", "20", "--storm-connections", "4", "--out", str(out)],
+             "--devices", "20", "--storm-connections", "4", "--out", str(out), "--month", month,
+             "--db", os.path.join(s.work, "data", "wangge.sqlite")],
             capture_output=True, text=True, timeout=600)
     assert out.exists(), run.stdout + run.stderr
     results = json.loads(out.read_text())
@@ -35,6 +38,8 @@ def test_district_benchmark_runs_end_to_end(tmp_path):
                  "sync storm: first syncs answered", "server peak RSS over the run"):
         assert must in names, (must, sorted(names))
     assert any(n.startswith("drill-down ") for n in names), sorted(names)
+    # The roll-ups against a naive GROUP BY over the raw cases (the script checks both count the same cases).
+    assert any(n.startswith("a month's breakdowns from the roll-ups vs a naive GROUP BY") for n in names), sorted(names)
     failures = [r for r in results if r["name"].endswith("non-2xx") or " answered within " in r["name"]]
     assert not failures, failures
     storm = {r["name"]: r for r in results}
