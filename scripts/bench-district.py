@@ -271,7 +271,7 @@ def main():
     ap.add_argument("--skip-storm", action="store_true")
     ap.add_argument("--skip-reads", action="store_true", help="only the sync storm")
     ap.add_argument("--month", help="YYYY-MM: read this month's figures (default: the dashboard's own, the current month)")
-    ap.add_argument("--db", help="the server's SQLite file: also time a naive GROUP BY over its raw cases against the dashboard alone (needs --month)")
+    ap.add_argument("--db", help="the server's SQLite file: also time the month's breakdowns from the raw cases (one GROUP BY) against the roll-ups, and against the dashboard page alone (needs --month)")
     ap.add_argument("--only", metavar="REGEX", help="measure only the reads whose name matches (e.g. '^district dashboard$'); /healthz always")
     a = ap.parse_args()
     if shutil.which("wrk") is None:
