@@ -28,16 +28,10 @@ enum DepartmentDashboardController {
         var today: SimpleDate
     }
 
-    static func unitParameter(_ req: Request) throws -> UUID? {
-        guard let raw = req.query[String.self, at: "unit"]?.trimmedOrNil else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw BadParameter("unit", expected: "UUID") }
-        return id
-    }
-
     static func overview(req: Request) async throws -> Response {
         let v = try req.requireDepartmentMeasureReader()
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
-        let model = try await overview(on: req.db, unit: try unitParameter(req), period: period, scope: v.scope, today: SimpleDate(req.now))
+        let model = try await overview(on: req.db, unit: try MeasureQuery.unit(req), period: period, scope: v.scope, today: SimpleDate(req.now))
         return Layout.response(req, DepartmentDashboardPages.overview(model), title: L10n.t("dept.title", model.unit.name))
     }
 
@@ -63,7 +57,7 @@ enum DepartmentDashboardController {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
         let categories = try await CaseController.repo(req).categories()
         var model = try await query(
-            on: req.db, department: key, unit: try unitParameter(req), period: period, scope: v.scope, categories: categories, now: req.now)
+            on: req.db, department: key, unit: try MeasureQuery.unit(req), period: period, scope: v.scope, categories: categories, now: req.now)
         // The cards count the department's cases as its own account sees them: sent to it, in the unit.
         let scope = v.scope.limited(toDepartments: [key])
         let repo = CaseController.repo(req)

@@ -66,7 +66,7 @@ enum RankingController {
             month = MeasureMonth(today)
         }
         // No unit asked for: the viewer's own, found by `query`'s one read.
-        let unitID = try req.queryUUID("unit")
+        let unitID = try MeasureQuery.unit(req)
         // The month is scored with the weights in effect for it, so an edit never rewrites a month gone by.
         let weights = try await ScoringWeightsRepository(req.db).config(table, for: month)
         return try await query(on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today)

@@ -26,6 +26,14 @@ struct MeasureQuery: Sendable, Equatable, Hashable {
         [("month", month), ("from", from), ("to", to)].compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
     }
 
+    /// The unit asked for (`unit=`), nil when none is (the viewer's own); anything but a UUID is a
+    /// `BadParameter`, never silently the viewer's own unit.
+    static func unit(_ req: Request) throws -> UUID? {
+        guard let raw = req.query[String.self, at: "unit"]?.trimmedOrNil else { return nil }
+        guard let id = UUID(uuidString: raw) else { throw BadParameter("unit", expected: "UUID") }
+        return id
+    }
+
     /// The period, or a `BadParameter` naming the field that cannot be read.
     func period(today: SimpleDate) throws -> MeasurePeriod {
         if from != nil || to != nil {

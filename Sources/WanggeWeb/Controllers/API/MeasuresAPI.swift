@@ -54,7 +54,7 @@ enum MeasuresAPI {
             let v = try req.requireMeasureReader()
             let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
             let repo = MeasureRepository(req.db)
-            let unit = try await repo.unit(try req.queryUUID("unit"), in: v.scope)
+            let unit = try await repo.unit(try MeasureQuery.unit(req), in: v.scope)
             let totals = try await repo.totals(unit.id, period)
             let months = Set(period.months.map(\.description))
             let frozen = try await repo.frozenMonths().map(\.month).filter { months.contains($0) }
@@ -68,7 +68,7 @@ enum MeasuresAPI {
             let v = try req.requireDepartmentMeasureReader()
             let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
             let overview = try await DepartmentDashboardController.overview(
-                on: req.db, unit: try DepartmentDashboardController.unitParameter(req), period: period, scope: v.scope, today: SimpleDate(req.now))
+                on: req.db, unit: try MeasureQuery.unit(req), period: period, scope: v.scope, today: SimpleDate(req.now))
             // Rank (0 when 样本不足) and score by department, for those who may compare departments.
             var scores: [String: (rank: Int, score: Score)]?
             if let r = overview.ranking {
