@@ -124,15 +124,17 @@ public struct AccountRepository: Sendable, SQLRepository {
         return account.role == .department ? tree.limited(toDepartments: Set(try await departments(of: account.id))) : tree
     }
 
+    /// `AccountRow.columns` of the accounts table aliased `a`, written once (every signed-in request reads them).
+    static let accountColumns = AccountRow.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
     /// The account with its scope, as `find` and `scope(of:)` give them, from one read of the account
     /// joined to its unit: every signed-in request needs both (a department account's departments
     /// are a second read).
     public func findWithScope(_ id: UUID) async throws -> (account: AccountRow, scope: Scope)? {
-        let columns = AccountRow.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         guard
             let row = try await sql.raw(
                 """
-                SELECT \(unsafeRaw: columns), u.path AS unit_path, u.parent_id AS unit_parent \
+                SELECT \(unsafeRaw: Self.accountColumns), u.path AS unit_path, u.parent_id AS unit_parent \
                 FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = \(bind: id)
                 """
             ).first()
