@@ -45,6 +45,7 @@ public func configure(
         db: app.db, location: location, threadPool: app.threadPool, eventLoop: app.eventLoopGroup.any(), logger: app.logger,
         logQueries: Environment.get("WANGGE_SQL_LOG") == "1", busyTimeout: busy, cacheMiB: cache)
     app.caseIntake = CaseIntakeService(writer: writer, chain: app.keys.audit, environment: env)
+    app.tallyCache = TallyCache()
     app.lifecycle.use(IntakeWriterShutdown())
     app.sessions.use { _ in DatabaseSessions() }
     let secure = env["WANGGE_SECURE_COOKIES"] == "1"

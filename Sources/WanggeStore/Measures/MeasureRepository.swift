@@ -24,8 +24,13 @@ public struct Restatement: Sendable, Equatable {
 /// channels and the work per person from the per-month rows where the period holds whole months.
 public struct MeasureRepository: Sendable, SQLRepository {
     let db: any Database
+    /// The instance's copy of the registers' and participation's counts; without one, each read counts them.
+    let tallies: TallyCache?
 
-    public init(_ db: any Database) { self.db = db }
+    public init(_ db: any Database, tallies: TallyCache? = nil) {
+        self.db = db
+        self.tallies = tallies
+    }
 
     /// Measure reads return a row per unit, day or category — up to a district's thousand grids —
     /// so they take the bulk path (see `SQLDatabase.bulk`): on SQLite a dashboard's 29 statements
@@ -90,10 +95,33 @@ public struct MeasureRepository: Sendable, SQLRepository {
         t[.workSteps] = try work?.decode(column: "steps", as: Int.self) ?? 0
         t[.workers] = try work?.decode(column: "people", as: Int.self) ?? 0
         if let unit = try await UnitRepository(db).find(unit, in: .everything) {
-            t += try await RegisterTallies.counts(for: [Self.place(unit)], period, on: sql)[unit.id] ?? TallyCounts()
-            t += try await ParticipationTallies.counts(for: [Self.place(unit)], period, on: sql)[unit.id] ?? TallyCounts()
+            t += try await besideCases([Self.place(unit)], period)[unit.id] ?? TallyCounts()
         }
         return t
+    }
+
+    /// The registers' and participation's counts of each place (those with none left out), each part
+    /// from the instance's copy (`TallyCache`) while nothing it counts has changed.
+    func besideCases(_ places: [RegisterTallies.Place], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {
+        guard !places.isEmpty else { return [:] }
+        let stamp = try await TallyCache.Stamp.read(on: sql)
+        let key = TallyCache.Key(places: places, from: period.from, to: period.to)
+        var out: [UUID: TallyCounts] = [:]
+        for part in TallyCache.Part.allCases {
+            var counts: [UUID: TallyCounts]
+            if let tallies, let kept = await tallies.value(part, key, at: stamp) {
+                counts = kept
+            } else {
+                switch part {
+                case .registers: counts = try await RegisterTallies.counts(for: places, period, head: stamp.registers, on: sql)
+                case .participation: counts = try await ParticipationTallies.counts(for: places, period, on: sql)
+                }
+                counts = counts.filter { !$0.value.isZero }
+                await tallies?.keep(counts, part, for: key, at: stamp)
+            }
+            for (id, c) in counts { out[id, default: TallyCounts()] += c }
+        }
+        return out
     }
 
     static func place(_ unit: UnitRow) -> RegisterTallies.Place { .init(id: unit.id, path: unit.path, isTop: unit.parentID == nil) }
@@ -166,12 +194,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
             byUnit[id, default: TallyCounts()][.workSteps] = try row.decode(column: "steps", as: Int.self)
             byUnit[id, default: TallyCounts()][.workers] = try row.decode(column: "people", as: Int.self)
         }
-        for (id, counts) in try await RegisterTallies.counts(for: units.map(Self.place), period, on: sql) where !counts.isZero {
-            byUnit[id, default: TallyCounts()] += counts
-        }
-        for (id, counts) in try await ParticipationTallies.counts(for: units.map(Self.place), period, on: sql) {
-            byUnit[id, default: TallyCounts()] += counts
-        }
+        for (id, counts) in try await besideCases(units.map(Self.place), period) { byUnit[id, default: TallyCounts()] += counts }
         return byUnit
     }
 

@@ -12,7 +12,7 @@ import WanggeCore
 enum RegisterTallies {
     /// A unit asked about: its id, its path, and whether it is the top of the tree (which also
     /// holds the households placed in no grid).
-    struct Place {
+    struct Place: Hashable {
         var id: UUID
         var path: String
         var isTop: Bool
@@ -28,11 +28,13 @@ enum RegisterTallies {
         return prefix
     }
 
-    static func counts(for places: [Place], _ period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
+    /// Each place's counts; `head` is the newest register change (`TallyCache.Stamp.register`), read
+    /// before counting.
+    static func counts(for places: [Place], _ period: MeasurePeriod, head: Int64, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }
         let halfYear = VisitCoverage.halfYear(containing: period.to).start
         let prefix = commonPrefix(places.map(\.path))
-        var out = try await perPlace(places, under: prefix, halfYear: halfYear.description, to: period.to.description, on: sql)
+        var out = try await perPlace(places, under: prefix, halfYear: halfYear.description, to: period.to.description, head: head, on: sql)
         var unplaced = 0
         if places.contains(where: \.isTop) {
             unplaced =
@@ -105,18 +107,12 @@ enum RegisterTallies {
 
     /// Each place's counts: the stored counts of the units under it, summed in SQL (`TreeSums`), then
     /// corrected for the units whose stored row is missing or older than the change log says — those
-    /// are counted afresh and stored again. The newest register change is read before counting, so a
-    /// change committed meanwhile is newer than what is stored and is counted next time; on PostgreSQL
-    /// the change log's numbers commit in order (see `CreateSync`).
-    static func perPlace(_ places: [Place], under prefix: String, halfYear: String, to: String, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
-        var head: Int64 = 0
-        for kind in registerKinds {
-            // Ordered by the (kind, seq) index itself: as MAX(seq), PostgreSQL with statistics from before
-            // the cases arrived walked the primary key back through 100,000 case entries (9 ms, twice a page).
-            let n = try await sql.raw("SELECT seq FROM sync_changes WHERE kind = \(bind: kind) ORDER BY kind DESC, seq DESC LIMIT 1").first()?
-                .decode(column: "seq", as: Int64.self)
-            head = max(head, n ?? 0)
-        }
+    /// are counted afresh and stored again. The newest register change (`head`) is read before
+    /// counting, so a change committed meanwhile is newer than what is stored and is counted next time;
+    /// on PostgreSQL the change log's numbers commit in order (see `CreateSync`).
+    static func perPlace(
+        _ places: [Place], under prefix: String, halfYear: String, to: String, head: Int64, on sql: any SQLDatabase
+    ) async throws -> [UUID: TallyCounts] {
         let kept: SQLQueryString = "t.unit_id = u.id AND t.half_year = \(bind: halfYear) AND t.to_day = \(bind: to)"
         let tree = TreeSums(places)
         let rows = try await tree.read(

@@ -74,6 +74,7 @@ public enum StoreMigrations {
             UpdateTalliesAddUnitMonthly(),
             CreateResidentNamePatternIndex(),
             CreateCatalogueStamp(),
+            CreateTallyStamps(),
         ]
     }
 }

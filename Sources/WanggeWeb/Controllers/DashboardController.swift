@@ -59,7 +59,7 @@ enum DashboardController {
     static func render(_ req: Request, _ v: Viewer, unit id: UUID?) async throws -> Response {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
         let categories = try await CaseController.repo(req).categories()
-        var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
+        var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now, tallies: req.application.tallyCache)
         let repo = CaseController.repo(req)
         let overdue = try await repo.cards(.overdue, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
         let warning = try await repo.cards(.warning, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
@@ -69,9 +69,9 @@ enum DashboardController {
 
     /// The dashboard of `unit` (`nil`: the top of `scope`) for `period`, read in `scope` (404 outside it).
     static func query(
-        on db: any Database, unit id: UUID?, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date
+        on db: any Database, unit id: UUID?, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date, tallies: TallyCache? = nil
     ) async throws -> Model {
-        let repo = MeasureRepository(db)
+        let repo = MeasureRepository(db, tallies: tallies)
         let unit = try await repo.unit(id, in: scope)
         let monthly = period.days > 62
         let categoryRows = try await repo.grouped(unit.id, period, by: .category)

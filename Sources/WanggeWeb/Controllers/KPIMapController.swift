@@ -87,7 +87,7 @@ enum KPIMapController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("unit") }
         let measure = try measure(req)
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
-        var model = try await query(on: req.db, unit: id, measure: measure, period: period, scope: v.scope, now: req.now)
+        var model = try await query(on: req.db, unit: id, measure: measure, period: period, scope: v.scope, now: req.now, tallies: req.application.tallyCache)
         let repo = CaseController.repo(req)
         model.categories = try await repo.categories().filter(\.active)
         if let key = req.query[String.self, at: "category"]?.trimmedOrNil {
@@ -98,8 +98,10 @@ enum KPIMapController {
         return Layout.response(req, KPIMapPages.page(model), title: L10n.t("kpimap.title", model.unit.name))
     }
 
-    static func query(on db: any Database, unit id: UUID, measure: Measure, period: MeasurePeriod, scope: Scope, now: Date) async throws -> Model {
-        let repo = MeasureRepository(db)
+    static func query(
+        on db: any Database, unit id: UUID, measure: Measure, period: MeasurePeriod, scope: Scope, now: Date, tallies: TallyCache? = nil
+    ) async throws -> Model {
+        let repo = MeasureRepository(db, tallies: tallies)
         let unit = try await repo.unit(id, in: scope)
         let children = try await repo.children(of: unit, period).map { (unit: $0.unit, value: measure.value(from: $0.counts)) }
         return Model(

@@ -43,7 +43,7 @@ enum PortalController {
         let today = SimpleDate(req.now)
         let from = SimpleDate(req.now.addingTimeInterval(Double(-(statisticsDays - 1)) * 86_400))
         guard let period = MeasurePeriod(from: from, to: today) else { throw StoreError.notFound("unit") }
-        let totals = try await MeasureRepository(req.db).totals(unit.id, period)
+        let totals = try await MeasureRepository(req.db, tallies: req.application.tallyCache).totals(unit.id, period)
         var parent: UnitRow?
         if let id = unit.parentID { parent = try await units.find(id, in: .everything) }
         return PortalPages.Model(

@@ -69,7 +69,8 @@ enum RankingController {
         let unitID = try MeasureQuery.unit(req)
         // The month is scored with the weights in effect for it, so an edit never rewrites a month gone by.
         let weights = try await ScoringWeightsRepository(req.db).config(table, for: month)
-        return try await query(on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today)
+        return try await query(
+            on: req.db, unit: unitID, month: month, config: weights.config, scope: v.scope, today: today, tallies: req.application.tallyCache)
     }
 
     static func show(req: Request) async throws -> Response {
@@ -77,8 +78,10 @@ enum RankingController {
         return Layout.response(req, RankingPages.page(model), title: L10n.t("rank.title", model.unit.name, model.month.description))
     }
 
-    static func query(on db: any Database, unit id: UUID?, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate) async throws -> Model {
-        let measures = MeasureRepository(db), ranking = RankingRepository(db)
+    static func query(
+        on db: any Database, unit id: UUID?, month: MeasureMonth, config: ScoringConfig, scope: Scope, today: SimpleDate, tallies: TallyCache? = nil
+    ) async throws -> Model {
+        let measures = MeasureRepository(db, tallies: tallies), ranking = RankingRepository(db)
         let unit = try await measures.unit(id, in: scope)
         let period = month.period
         var boards: [Board] = []

@@ -48,14 +48,15 @@ enum ReportController {
         let repo = CaseController.repo(req)
         let categories = try await repo.categories()
         let dashboard = try await DashboardController.query(
-            on: req.db, unit: id, period: month.period, scope: v.scope, categories: categories, now: req.now)
+            on: req.db, unit: id, period: month.period, scope: v.scope, categories: categories, now: req.now, tallies: req.application.tallyCache)
         let end = min(month.next.first.startOfDayInChina, req.now)
         let overdue = try await repo.overdue(at: end, unit: dashboard.unit, in: v.scope, limit: overdueLimit)
         // The same map as the KPI map page (same roll-ups, same classes), drawn as SVG to print.
         var map: KPIMapController.Model?
         if !dashboard.children.isEmpty {
             map = try await KPIMapController.query(
-                on: req.db, unit: id, measure: try KPIMapController.measure(req), period: month.period, scope: v.scope, now: req.now)
+                on: req.db, unit: id, measure: try KPIMapController.measure(req), period: month.period, scope: v.scope, now: req.now,
+                tallies: req.application.tallyCache)
         }
         return Model(
             dashboard: dashboard, month: month, end: end, frozen: dashboard.frozen.first { $0.month == month.description }, generatedAt: req.now,
@@ -82,7 +83,8 @@ enum ReportController {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
         let repo = CaseController.repo(req)
         let categories = try await repo.categories()
-        let dashboard = try await DashboardController.query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now)
+        let dashboard = try await DashboardController.query(
+            on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now, tallies: req.application.tallyCache)
         let names = Dictionary(categories.map { ($0.key, $0.nameZh) }) { a, _ in a }
         var tables = ReportTables.figures(dashboard)
         if of == "report" {

@@ -40,10 +40,18 @@ struct IntakeWriterShutdown: LifecycleHandler {
 
 struct CaseIntakeKey: StorageKey { typealias Value = CaseIntakeService }
 
+struct TallyCacheKey: StorageKey { typealias Value = TallyCache }
+
 extension Application {
     var caseIntake: CaseIntakeService {
         get { storage[CaseIntakeKey.self]! }
         set { storage[CaseIntakeKey.self] = newValue }
+    }
+
+    /// The instance's copy of the registers' and participation's counts (see `TallyCache`).
+    var tallyCache: TallyCache {
+        get { storage[TallyCacheKey.self]! }
+        set { storage[TallyCacheKey.self] = newValue }
     }
 }
 

@@ -53,7 +53,7 @@ enum MeasuresAPI {
         api.get("measures") { req async throws -> Answer in
             let v = try req.requireMeasureReader()
             let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
-            let repo = MeasureRepository(req.db)
+            let repo = MeasureRepository(req.db, tallies: req.application.tallyCache)
             let unit = try await repo.unit(try MeasureQuery.unit(req), in: v.scope)
             let totals = try await repo.totals(unit.id, period)
             let months = Set(period.months.map(\.description))
