@@ -117,6 +117,24 @@ struct FastSQLiteRow: SQLRow {
         return try fallback.decode(column: column, as: D.self)
     }
 
+    /// The integers in the columns `names`, which follow one another in the row in that order, read in
+    /// one pass over the row (not a look-up by name and a generic decode for each); nil when they are
+    /// not there in that order or one is not an integer, to leave them to `decode(column:as:)`.
+    func integers(named names: [String]) -> [Int]? {
+        let columns = row.columns
+        guard let first = names.first, let start = columns.firstIndex(where: { $0.name == first }), columns.count - start >= names.count else {
+            return nil
+        }
+        var out: [Int] = []
+        out.reserveCapacity(names.count)
+        for (offset, name) in names.enumerated() {
+            let column = columns[start + offset]
+            guard column.name == name, case .integer(let n) = column.data else { return nil }
+            out.append(n)
+        }
+        return out
+    }
+
     /// The value as `D` when the storage class is the one `D` is read from; nil to leave it to SQLiteKit.
     static func direct<D>(_ data: SQLiteData) -> D? {
         switch data {

@@ -48,12 +48,19 @@ public struct MeasureRepository: Sendable, SQLRepository {
         return unit
     }
 
+    static let perCaseNames = Tally.perCase.map(\.rawValue)
+
     static var sums: String {
         Tally.perCase.map { "CAST(COALESCE(SUM(\($0.rawValue)), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
     }
 
     static func counts(_ row: any SQLRow) throws -> TallyCounts {
         var t = TallyCounts()
+        // A ranking reads 24 counters of each of 2,100 members and 1,100 units: in one pass over the row.
+        if let fast = row as? FastSQLiteRow, let values = fast.integers(named: perCaseNames) {
+            for (tally, value) in zip(Tally.perCase, values) { t[tally] = value }
+            return t
+        }
         for tally in Tally.perCase { t[tally] = try row.decode(column: tally.rawValue, as: Int.self) }
         return t
     }
