@@ -60,6 +60,21 @@ struct CaseCardsTests {
             #expect(district.rows.map(\.id) == elsewhere + Array(ids[0..<2]) && district.total == 8)
             let none = try await repo.cards(.warning, unit: other, in: .everything, now: now, limit: 20)
             #expect(none.rows.isEmpty && none.total == 0, "no match: zero, not an error")
+
+            // The scope still limits what a unit's cards show when the unit's subtree is not inside it.
+            let streetID = try #require(grid.parentID)
+            let street = try #require(try await UnitRepository(db).find(streetID, in: .everything))
+            let (own, fromGrid) = (Scope.subtree(of: street), Scope.subtree(of: grid))
+            #expect(Scope.everything.holdsSubtree(of: root) && own.holdsSubtree(of: street) && own.holdsSubtree(of: grid))
+            #expect(!fromGrid.holdsSubtree(of: street) && !fromGrid.holdsSubtree(of: other) && !fromGrid.holdsSubtree(of: root))
+            #expect(!Scope(pathPrefix: root.path, includesUnplaced: false).holdsSubtree(of: root), "the top also holds the cases in no unit")
+            #expect(!Scope.everything.limited(toDepartments: ["sanitation"]).holdsSubtree(of: grid), "a department sees only what was sent to it")
+            let narrowed = try await repo.cards(.overdue, unit: root, in: fromGrid, now: now, limit: 20)
+            #expect(narrowed.rows.map(\.id) == Array(ids[0..<5]) + [ids[6]] && narrowed.total == 6, "the district's cards seen from one grid: that grid's")
+            let outside = try await repo.cards(.overdue, unit: other, in: fromGrid, now: now, limit: 20)
+            #expect(outside.rows.isEmpty && outside.total == 0)
+            let sent = try await repo.cards(.overdue, unit: root, in: Scope.everything.limited(toDepartments: ["sanitation"]), now: now, limit: 20)
+            #expect(sent.rows.map(\.id) == [elsewhere[1], ids[2]] && sent.total == 2, "a department's: only the cases dispatched to it")
         }
     }
 }

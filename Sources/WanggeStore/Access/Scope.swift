@@ -38,6 +38,13 @@ public struct Scope: Sendable, Equatable {
         return path.hasPrefix(prefix)
     }
 
+    /// Whether every case of `unit`'s subtree — and, for a unit at the top of the tree, every case in
+    /// no unit — lies in the scope, so that a condition to the unit's subtree already implies the scope's.
+    public func holdsSubtree(of unit: UnitRow) -> Bool {
+        guard departments == nil, contains(path: unit.path) else { return false }
+        return unit.parentID != nil || includesUnplaced
+    }
+
     /// The states in which a case has been dispatched to a department (or was, and is now past it).
     static let dispatchedStates = ["dispatched", "signed_for", "handled", "verified", "closed", "called_back", "suspended"]
 

@@ -10,6 +10,13 @@ extension CaseRepository {
         Scope.inSubtree("unit_id", path: unit.path, orUnplaced: unit.parentID == nil)
     }
 
+    /// `unit`'s cases within `scope`: the scope's condition is added only where the unit's subtree does
+    /// not already lie inside it — a leader's dashboard of their own unit carried the same sub-selects
+    /// twice in each of the cards' twelve parts.
+    static func inUnit(_ unit: UnitRow, in scope: Scope) -> SQLQueryString {
+        scope.holdsSubtree(of: unit) ? inUnit(unit) : "\(inUnit(unit)) AND \(scope.caseCondition())"
+    }
+
     /// The first `limit` cases of `queue` (超期 or 预警) in `unit` and `scope`, most urgent first,
     /// and how many there are in all. Both are read state by state: each working state's cases are
     /// a range of the deadlines index (state, resolve_by, respond_by, the warning times, unit), read
@@ -19,7 +26,7 @@ extension CaseRepository {
     public func cards(
         _ queue: CaseQueue, unit: UnitRow, in scope: Scope, now: Date, limit: Int = 20
     ) async throws -> (rows: [CaseRow], total: Int) {
-        let condition: SQLQueryString = "\(condition(queue, role: .operator_, now: now)) AND \(Self.inUnit(unit)) AND \(scope.caseCondition())"
+        let condition: SQLQueryString = "\(condition(queue, role: .operator_, now: now)) AND \(Self.inUnit(unit, in: scope))"
         // PostgreSQL reads the whole condition well in one statement, and planned the six parts (each with
         // the scope's sub-selects) at 3–4 ms a statement, more than running them took: one statement there.
         let byState = TallySQL.isPostgres(sql) ? [] : Self.working
@@ -42,7 +49,7 @@ extension CaseRepository {
             state NOT IN ('rejected', 'merged', 'suspended') AND reported_at < \(bind: end) \
             AND (closed_at IS NULL OR closed_at >= \(bind: end)) \
             AND (resolve_by < \(bind: end) OR (respond_by < \(bind: end) AND (responded_at IS NULL OR responded_at >= \(bind: end)))) \
-            AND \(Self.inUnit(unit)) AND \(scope.caseCondition())
+            AND \(Self.inUnit(unit, in: scope))
             """
         let page = try await page(where: condition, order: ("resolve_by", ascending: true), after: nil, limit: limit)
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM cases WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
