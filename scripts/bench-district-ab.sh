@@ -2,9 +2,10 @@
 # Two builds on one loaded district, in turns (issue 13's speed point): bench-district.py's reads that
 # ONLY picks, ROUNDS times for each binary alternately (new, base, new, base, …) on the same district,
 # so both face the same machine in the same hour — on this machine a page's time moves by half from
-# one day to the next, which a figure measured once cannot tell from a change in the code. Every run's
-# figures and, per read, each binary's median p95 and pages a second and their ratios (new ÷ base: a
-# p95 ratio below 1 is faster) go to OUT, and a table to the terminal.
+# one day to the next, which a figure measured once cannot tell from a change in the code. Per read, the
+# new build's median p95 and pages a second against the old build's (ratio new ÷ base: a p95 ratio
+# below 1 is faster) go to OUT as BENCHMARKS.md's figures, every turn's figures to OUT's .runs.txt, and
+# a table to the terminal. BENCH_SECONDS (10) and BENCH_CONNECTIONS (4) as bench-district.py's.
 # Usage: WANGGE_DATA=DIR scripts/bench-district-ab.sh BASE_BIN NEW_BIN [ROUNDS] [ONLY] [MONTH]
 #   DIR holds a loaded district (`wangge demo --grids 1000`); it is only read (the sweeper is off),
 #   but the newer build's migrations run on it at its first start. OUT: BENCH_OUT, default
@@ -18,6 +19,8 @@ rounds=${3:-3}
 only=${4:-'^(district dashboard|measures API \(district\)|rankings|drill-down child dashboard|drill-down map)$'}
 month=${5:-2026-11}
 out=${BENCH_OUT:-bench/results/district-ab.json}
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-4}
 : "${WANGGE_DATA:?set WANGGE_DATA to the directory of a loaded district}"
 [ -f "$WANGGE_DATA/wangge.sqlite" ] || { echo "no district in $WANGGE_DATA (wangge demo --grids 1000 loads one)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -31,6 +34,7 @@ run() { # run LABEL BIN ROUND
   echo "== $1, round $3 ($2)"
   # bench-district.py exits 1 when a figure misses its target; here both builds' figures are wanted either way.
   python3 scripts/bench-district.py --url "http://127.0.0.1:$port" --pid "$server" --month "$month" --skip-storm \
+    --seconds "$seconds" --connections "$connections" \
     --only "$only" --out "$work/$1-$3.json" >"$work/$1-$3.txt" || [ -s "$work/$1-$3.json" ]
   grep -E ' p95: | rate: ' "$work/$1-$3.txt"
   kill "$server"; wait "$server" 2>/dev/null || true
@@ -49,21 +53,30 @@ runs = {side: [json.load(open(f"{work}/{side}-{r}.json")) for r in range(1, roun
 def values(side, name):
     return [next(x["value"] for x in run if x["name"] == name) for run in runs[side]]
 names = [x["name"] for x in runs["new"][0]]
-reads = sorted({n[: -len(" p95")] for n in names if n.endswith(" p95")}, key=lambda n: names.index(n + " p95"))
-rows = []
-print(f"\n| read ({rounds} rounds each, month {month}) | base p95 ms | new p95 ms | p95 new ÷ base | base pages/s | new pages/s | rate new ÷ base |")
+targets = {x["name"]: x["target"] for x in runs["new"][0]}
+reads = [n[: -len(" p95")] for n in names if n.endswith(" p95")]
+figures, lines = [], []
+def add(name, value, unit, baseline, target=None, passed=None):
+    figures.append({"name": name, "value": round(value, 3), "unit": unit, "baseline": round(baseline, 3),
+                    "ratio": round(value / baseline, 3), "target": target, "pass": passed})
+print(f"\n| read ({rounds} turns each, month {month}) | base p95 ms | new p95 ms | p95 new ÷ base | base pages/s | new pages/s | rate new ÷ base |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for read in reads:
     b95, n95 = statistics.median(values("base", read + " p95")), statistics.median(values("new", read + " p95"))
     br, nr = statistics.median(values("base", read + " rate")), statistics.median(values("new", read + " rate"))
-    rows.append({"read": read, "base_p95_ms": b95, "new_p95_ms": n95, "p95_ratio": round(n95 / b95, 3),
-                 "base_rate": br, "new_rate": nr, "rate_ratio": round(nr / br, 3),
-                 "base_p95_runs": values("base", read + " p95"), "new_p95_runs": values("new", read + " p95")})
+    target = targets.get(read + " p95")
+    limit = float(target.split()[1]) if target and target.startswith("<= ") else None
+    add(f"{read} p95, this build (median of {rounds} turns; baseline: the other build's)", n95, "ms", b95, target,
+        None if limit is None else n95 <= limit)
+    add(f"{read} rate, this build (median of {rounds} turns; baseline: the other build's)", nr, "req/s", br)
+    lines.append(f"{read} p95 ms  base {values('base', read + ' p95')}  new {values('new', read + ' p95')}")
     print(f"| {read} | {b95:.1f} | {n95:.1f} | {n95 / b95:.2f} | {br:.1f} | {nr:.1f} | {nr / br:.2f} |")
-health = {side: statistics.median(values(side, "healthz rate")) for side in ("base", "new")}
-print(f"| /healthz (the machine in each turn) | | | | {health['base']:.0f} | {health['new']:.0f} | {health['new'] / health['base']:.2f} |")
+hb, hn = statistics.median(values("base", "healthz rate")), statistics.median(values("new", "healthz rate"))
+add(f"/healthz rate in this build's turns (median of {rounds}; baseline: in the other build's)", hn, "req/s", hb)
+print(f"| /healthz (the machine in each turn) | | | | {hb:.0f} | {hn:.0f} | {hn / hb:.2f} |")
 with open(out, "w") as f:
-    json.dump({"month": month, "rounds": rounds, "base": base, "new": new, "healthz_rate": health, "reads": rows, "runs": runs},
-              f, indent=1, ensure_ascii=False)
+    json.dump(figures, f, indent=1, ensure_ascii=False)
+with open(out[: -len(".json")] + ".runs.txt" if out.endswith(".json") else out + ".runs.txt", "w") as f:
+    f.write(f"month {month}, {rounds} turns each; base {base}, new {new}\n" + "\n".join(lines) + "\n")
 print(f"\nwritten to {out}")
 PY

@@ -184,3 +184,42 @@ def test_demo_benchmark_runs_end_to_end(tmp_path):
     assert "ratio (sqlite3 .import / wangge demo)" in run.stdout
     after = {p for p in os.listdir("/tmp") if p.startswith("wangge-demo-bench.")}
     assert after <= before, after - before
+
+
+def test_district_ab_benchmark_runs_end_to_end(tmp_path):
+    """scripts/bench-district-ab.sh at the smallest scale: one grid, one turn of each build (the same binary
+    twice), the dashboard for one second a turn. The figures have BENCHMARKS.md's shape with the other build's
+    median as baseline, every turn is in the .runs.txt beside them, and no server is left running. Nothing
+    about speed is asserted."""
+    if shutil.which("wrk") is None and not os.environ.get("CI"):
+        import pytest
+        pytest.skip("bench-district-ab.sh needs wrk")
+    data = tmp_path / "data"
+    env = dict(os.environ, WANGGE_DATA=str(data))
+    for name in ("DATABASE_URL", "DATABASE_SCHEMA", "WANGGE_KEYS", "WANGGE_KEY_FILE"):
+        env.pop(name, None)
+    subprocess.run([BIN, "demo", "--grids", "1", "--case-days", "3"], env=env, check=True, capture_output=True, timeout=300)
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench-district-ab.sh")
+    out = tmp_path / "ab.json"
+    month = datetime.date.today().strftime("%Y-%m")
+    run = subprocess.run(["bash", script, BIN, BIN, "1", "^district dashboard$", month],
+                         env=dict(env, BENCH_OUT=str(out), BENCH_SECONDS="1", BENCH_CONNECTIONS="2"), capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    figures = json.loads(out.read_text())
+    for f in figures:
+        assert set(f) == {"name", "value", "unit", "baseline", "ratio", "target", "pass"}, f
+        assert f["baseline"] > 0 and f["ratio"] == round(f["value"] / f["baseline"], 3), f
+    names = [f["name"] for f in figures]
+    assert names[0].startswith("district dashboard p95, this build") and names[1].startswith("district dashboard rate, this build"), names
+    assert names[-1].startswith("/healthz rate"), names
+    assert figures[0]["target"] == "<= 50 ms" and figures[0]["pass"] in (True, False)
+    turns = (tmp_path / "ab.runs.txt").read_text()
+    assert "district dashboard p95 ms" in turns, turns
+    assert "| district dashboard |" in run.stdout
+    def serving(pid):
+        try:
+            return f"WANGGE_DATA={data}".encode() in open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        except OSError:
+            return False
+    left = [pid for pid in os.listdir("/proc") if pid.isdigit() and serving(pid)]
+    assert not left, f"left running: {left}"

@@ -159,4 +159,29 @@ struct TallyCacheTests {
             #expect(moved.counted == [visited.counted[0] + 2, visited.counted[1] + 2], "both counted again")
         }
     }
+
+    @Test("a part keeps at most its capacity of units, dropping the oldest sets first; a copy at older numbers is not kept")
+    func bounded() async {
+        let cache = TallyCache()
+        let stamp = TallyCache.Stamp(units: 1, participation: 1, registers: 1)
+        let period = MeasureMonth(year: 2026, month: 11)!.period
+        func key(_ units: Int) -> TallyCache.Key {
+            let places = (0..<units).map { _ in RegisterTallies.Place(id: UUID(), path: "/\(UUID().uuidString)/", isTop: false) }
+            return TallyCache.Key(places: places, from: period.from, to: period.to)
+        }
+        let size = TallyCache.capacity / 4
+        let keys = (0..<6).map { _ in key(size) }
+        for (i, k) in keys.enumerated() { await cache.keep([k.places[0].id: TallyCounts([.households: i])], .registers, for: k, at: stamp) }
+        var kept: [Int] = []
+        for (i, k) in keys.enumerated() where await cache.value(.registers, k, at: stamp) != nil { kept.append(i) }
+        #expect(kept == [2, 3, 4, 5], "four sets of a quarter of the capacity each: the newest four")
+        #expect(await cache.value(.participation, keys[5], at: stamp) == nil, "each part its own shelf")
+        let newer = TallyCache.Stamp(units: 1, participation: 1, registers: 2)
+        #expect(await cache.value(.registers, keys[5], at: newer) == nil, "not handed out at other numbers")
+        await cache.keep([:], .registers, for: keys[0], at: newer)
+        await cache.keep([:], .registers, for: keys[1], at: stamp)
+        #expect(await cache.value(.registers, keys[0], at: newer) != nil, "a copy at newer numbers replaces the older ones")
+        #expect(await cache.value(.registers, keys[2], at: stamp) == nil)
+        #expect(await cache.value(.registers, keys[1], at: newer) == nil, "a copy counted at older numbers is not kept")
+    }
 }

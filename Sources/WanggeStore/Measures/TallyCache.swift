@@ -59,13 +59,15 @@ public actor TallyCache {
         }
     }
 
-    /// How many sets of units and periods a part keeps (a ranking's is a thousand units, ≈ 0.3 MB).
-    static let capacity = 32
+    /// How many units' counts a part keeps at most, over all the sets it keeps (a dashboard's set is a
+    /// unit and its children, a district ranking's 1,100 units at ≈ 0.3 kB each): the oldest sets go first.
+    static let capacity = 12_000
 
     private struct Shelf {
         var numbers: [Int64] = []
         var entries: [Key: [UUID: TallyCounts]] = [:]
         var order: [Key] = []
+        var units = 0
     }
 
     private var shelves: [Part: Shelf] = [:]
@@ -91,7 +93,12 @@ public actor TallyCache {
         }
         if shelf.entries[key] == nil {
             shelf.order.append(key)
-            if shelf.order.count > Self.capacity { shelf.entries[shelf.order.removeFirst()] = nil }
+            shelf.units += key.places.count
+            while shelf.units > Self.capacity, shelf.order.count > 1 {
+                let oldest = shelf.order.removeFirst()
+                shelf.entries[oldest] = nil
+                shelf.units -= oldest.places.count
+            }
         }
         shelf.entries[key] = value
         shelves[part] = shelf
