@@ -120,8 +120,8 @@ struct TallyCacheTests {
                 #expect(kept == fresh, "\(what)")
                 let one = try await cached.totals(grid.id, Self.november), alone = try await plain.totals(grid.id, Self.november)
                 #expect(one == alone, "\(what): one unit")
-                let counted = await cache.counted
-                return (kept, [counted[.registers] ?? 0, counted[.participation] ?? 0])
+                let registers = await cache.countedCopies(.registers), participation = await cache.countedCopies(.participation)
+                return (kept, [registers, participation])
             }
             // MUT + validate
             let first = try await both("first read")

@@ -72,9 +72,12 @@ public actor TallyCache {
 
     private var shelves: [Part: Shelf] = [:]
     /// How many copies of each part were counted and kept (the tests' way to see a copy was used).
-    private(set) var counted: [Part: Int] = [:]
+    private var counted: [Part: Int] = [:]
 
     public init() {}
+
+    /// How many copies of `part` were counted and kept so far.
+    func countedCopies(_ part: Part) -> Int { counted[part, default: 0] }
 
     func value(_ part: Part, _ key: Key, at stamp: Stamp) -> [UUID: TallyCounts]? {
         guard let shelf = shelves[part], shelf.numbers == stamp.of(part) else { return nil }
