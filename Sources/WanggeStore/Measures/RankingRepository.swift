@@ -31,11 +31,7 @@ public struct RankingRepository: Sendable, SQLRepository {
     /// by name — without their boundaries, which a ranking does not draw: a district's 1,100 grids'
     /// and communities' shapes were most of what the read returned and what the sort moved about.
     public func units(under unit: UnitRow, level: UnitLevel, in scope: Scope) async throws -> [UnitRow] {
-        var condition: SQLQueryString = "retired_at IS NULL AND level = \(bind: level.rawValue) AND \(Scope.under("path", unit.path))"
-        if let prefix = scope.pathPrefix { condition = "\(condition) AND \(Scope.under("path", prefix))" }
-        let columns = UnitRepository.columns.replacingOccurrences(of: "boundary", with: "NULL AS boundary")
-        return try await sql.raw("SELECT \(unsafeRaw: columns) FROM units WHERE \(condition) ORDER BY code").all().map(UnitRow.init(row:))
-            .sorted { $0.name < $1.name }
+        try await UnitRepository(db).all(in: scope, level: level, under: unit.path, boundaries: false).sorted { $0.name < $1.name }
     }
 
     /// Active members of `kinds` assigned to `grids`, with their steps on those grids' cases in the

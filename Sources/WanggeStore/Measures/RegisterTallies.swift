@@ -28,7 +28,7 @@ enum RegisterTallies {
         return prefix
     }
 
-    /// Each place's counts; `head` is the newest register change (`TallyCache.Stamp.register`), read
+    /// Each place's counts; `head` is the newest register change (`TallyCache.Stamp.registers`), read
     /// before counting.
     static func counts(for places: [Place], _ period: MeasurePeriod, head: Int64, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }

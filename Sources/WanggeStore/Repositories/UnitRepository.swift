@@ -12,10 +12,14 @@ public struct UnitRepository: Sendable, SQLRepository {
 
     static let columns = "id, parent_id, level, code, name, path, boundary, min_lon, min_lat, max_lon, max_lat, retired_at, retired_into, created_at"
 
+    /// `columns` with the boundary left out (read as NULL), for lists that draw no map.
+    static let columnsWithoutBoundary = columns.replacingOccurrences(of: "boundary", with: "NULL AS boundary")
+
     /// `many`: the read may return hundreds of units (a level of the district, a list of ids), so it
     /// takes the bulk path (see `SQLDatabase.bulk`); a single unit goes the driver's way.
-    func select(_ condition: SQLQueryString, many: Bool = false) async throws -> [UnitRow] {
-        try await (many ? sql.bulk : sql).raw("SELECT \(unsafeRaw: Self.columns) FROM units WHERE \(condition) ORDER BY code")
+    func select(_ condition: SQLQueryString, many: Bool = false, boundaries: Bool = true) async throws -> [UnitRow] {
+        let columns = boundaries ? Self.columns : Self.columnsWithoutBoundary
+        return try await (many ? sql.bulk : sql).raw("SELECT \(unsafeRaw: columns) FROM units WHERE \(condition) ORDER BY code")
             .all().map(UnitRow.init(row:))
     }
 
@@ -81,12 +85,14 @@ public struct UnitRepository: Sendable, SQLRepository {
         try await select("parent_id = \(bind: parent.id) AND retired_at IS NULL")
     }
 
-    /// Every live unit in the scope (at most a few thousand in a district).
-    public func all(in scope: Scope, level: UnitLevel? = nil) async throws -> [UnitRow] {
+    /// Every live unit in the scope (at most a few thousand in a district) — of `level`, under the
+    /// unit at path `under` (itself included), without their boundaries, when asked.
+    public func all(in scope: Scope, level: UnitLevel? = nil, under path: String? = nil, boundaries: Bool = true) async throws -> [UnitRow] {
         var condition: SQLQueryString = "retired_at IS NULL"
         if let prefix = scope.pathPrefix { condition = "\(condition) AND \(Scope.under("path", prefix))" }
+        if let path { condition = "\(condition) AND \(Scope.under("path", path))" }
         if let level { condition = "\(condition) AND level = \(bind: level.rawValue)" }
-        return try await select(condition, many: true)
+        return try await select(condition, many: true, boundaries: boundaries)
     }
 
     /// The chain from the root down to and including the unit, for breadcrumbs. Units above the
