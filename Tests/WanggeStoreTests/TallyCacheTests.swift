@@ -76,7 +76,7 @@ struct TallyCacheTests {
                             """)
                     }
                 ),
-                ("a unit renamed by hand", { try await run("UPDATE units SET name = name WHERE id = \(bind: root.id)") }),
+                ("a unit moved by hand", { try await run("UPDATE units SET path = path WHERE id = \(bind: root.id)") }),
                 ("a household with a person", { _ = try await RegisterCoverageTests.household(sql, "S-1", grid: grid.id, created: "2026-10-01", person: true) }),
                 ("a person's name by hand", { try await run("UPDATE residents SET name = name WHERE id = (SELECT id FROM residents LIMIT 1)") }),
                 ("a visit by hand", { try await run("UPDATE home_visits SET state = state WHERE id = (SELECT id FROM home_visits LIMIT 1)") }),
@@ -93,6 +93,42 @@ struct TallyCacheTests {
             _ = try await repo.totals(root.id, Self.november)
             _ = try await repo.withChildren(root, Self.november)
             #expect(try await TallyCache.Stamp.read(on: sql) == last, "reads move nothing")
+        }
+    }
+
+    @Test(
+        "a market order's steps move the participation stamp only when it is rated; a volunteer's points, a unit renamed or its boundary drawn move none",
+        arguments: TestDatabase.enabled)
+    func stampStays(kind: TestDatabase) async throws {
+        try await kind.withStore(Fixture.demo) { db in
+            let sql = Fixture.sql(db)
+            let s = try await MarketStoreTests.setup(db)
+            let item = try await MarketStoreTests.item(s, mode: .assigned)
+            let provider = s.providers[0]
+            let order = try await MarketStoreTests.order(s, item)
+            let t0 = MarketStoreTests.t0
+            var last = try await TallyCache.Stamp.read(on: sql)
+            func expectStamp(moved: Bool, _ what: String) async throws {
+                let now = try await TallyCache.Stamp.read(on: sql)
+                #expect((now != last) == moved, "\(what)")
+                last = now
+            }
+            _ = try await s.repo.approve(order.id, chosen: provider.id, note: nil, in: s.scope, by: MarketStoreTests.desk, at: t0)
+            try await expectStamp(moved: false, "approved")
+            _ = try await s.repo.step(.take, on: order.id, as: .provider(provider.id), by: MarketStoreTests.provider(provider), at: t0 + 60)
+            _ = try await s.repo.step(.complete(note: nil), on: order.id, as: .provider(provider.id), by: MarketStoreTests.provider(provider), at: t0 + 120)
+            try await expectStamp(moved: false, "taken and completed")
+            let rated = try await s.repo.step(.rate(.satisfied, note: nil), on: order.id, as: .staff(.everything), by: MarketStepActor(role: .resident, name: "王"), at: t0 + 180)
+            #expect(rated.rating == .satisfied)
+            try await expectStamp(moved: true, "rated")
+            try await sql.raw("UPDATE volunteers SET ledger_seq = ledger_seq + 1").run()
+            try await expectStamp(moved: false, "points posted (the ledger's number)")
+            let box = GeoBox(minLon: 108.9, minLat: 34.2, maxLon: 108.91, maxLat: 34.21)
+            _ = try await UnitRepository(db).update(s.grid.id, name: "新名网格", boundary: .some(Fixture.rectangle(box)), actor: "测试", in: .everything, at: t0)
+            try await expectStamp(moved: false, "a unit renamed, its boundary drawn")
+            try await sql.raw("UPDATE market_orders SET unit_id = unit_id").run()
+            try await sql.raw("UPDATE units SET parent_id = parent_id WHERE id = \(bind: s.grid.id)").run()
+            try await expectStamp(moved: true, "an order's unit, a unit's parent by hand")
         }
     }
 

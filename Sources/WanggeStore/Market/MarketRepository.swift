@@ -521,13 +521,16 @@ public struct MarketRepository: Sendable, SQLRepository {
     }
 
     /// Writes a step over the version read; false when someone else changed the order meanwhile.
+    /// The rating is set only by the step that changes it: the participation stamp's trigger watches
+    /// that column (`UpdateTallyStampsByColumn`), and the other steps leave the dashboards' counts alone.
     func write(_ step: MarketTransition, on order: MarketOrder, at now: Date) async throws -> Bool {
         let s = step.snapshot
+        let rating: SQLQueryString = s.rating == order.rating ? "" : "rating = \(bind: s.rating?.rawValue), "
         return try await !sql.raw(
             """
             UPDATE market_orders SET state = \(bind: s.state.rawValue), provider_id = \(bind: s.provider), accept_by = \(bind: s.acceptBy), \
             accepted_at = \(bind: s.acceptedAt), accepted_on_time = \(bind: s.acceptedOnTime), completed_at = \(bind: s.completedAt), \
-            rating = \(bind: s.rating?.rawValue), rated_at = \(bind: s.state == .rated ? now : order.ratedAt), \
+            \(rating)rated_at = \(bind: s.state == .rated ? now : order.ratedAt), \
             timeouts = \(bind: s.timeouts), version = \(bind: order.version + 1) WHERE id = \(bind: order.id) AND version = \(bind: order.version) RETURNING id
             """
         ).all().isEmpty

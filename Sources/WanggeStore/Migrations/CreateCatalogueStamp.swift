@@ -22,39 +22,65 @@ struct CreateCatalogueStamp: AsyncMigration {
 
 /// A row of `stamps` and the triggers that move it on with every change to `tables`, in the same
 /// transaction as the change. SQLite: a trigger per table and kind of change, for each row.
-/// PostgreSQL: one per table, for each statement (a TRUNCATE too).
+/// PostgreSQL: one per table, for each statement (a TRUNCATE too). A table named in `columns` moves
+/// the stamp on an UPDATE only when the statement sets one of those columns (`UPDATE OF`, in both
+/// dialects: named in the SET list, whether or not the value changed); inserts and deletes always.
 struct StampTriggers {
     let name: String
     let tables: [String]
+    var columns: [String: [String]] = [:]
 
     var bump: String { "UPDATE stamps SET n = n + 1 WHERE name = '\(name)'" }
 
     func create(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("INSERT INTO stamps (name, n) VALUES (\(bind: name), 0)").run()
-        for statement in triggers(postgres: sql.dialect.name == "postgresql") { try await sql.raw("\(unsafeRaw: statement)").run() }
+        try await run(triggers(postgres: sql.dialect.name == "postgresql"), on: sql)
     }
 
     func drop(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        let statements =
-            sql.dialect.name == "postgresql"
-            ? tables.map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \($0)" } + ["DROP FUNCTION IF EXISTS \(name)_bump()"]
-            : tables.flatMap { t in ["ins", "upd", "del"].map { "DROP TRIGGER IF EXISTS \(name)_\(t)_\($0)" } }
-        for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
+        let postgres = sql.dialect.name == "postgresql"
+        try await run(dropTableTriggers(postgres: postgres) + (postgres ? ["DROP FUNCTION IF EXISTS \(name)_bump()"] : []), on: sql)
         try await sql.raw("DELETE FROM stamps WHERE name = \(bind: name)").run()
     }
 
+    /// Puts this stamp's table triggers in place of `old`'s (same name and tables; the row and
+    /// PostgreSQL's function stay), so the stamp's number carries on.
+    func replaceTriggers(of old: StampTriggers, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        let postgres = sql.dialect.name == "postgresql"
+        try await run(old.dropTableTriggers(postgres: postgres) + tableTriggers(postgres: postgres), on: sql)
+    }
+
     func triggers(postgres: Bool) -> [String] {
+        (postgres ? ["CREATE FUNCTION \(name)_bump() RETURNS trigger AS $$ BEGIN \(bump); RETURN NULL; END $$ LANGUAGE plpgsql"] : [])
+            + tableTriggers(postgres: postgres)
+    }
+
+    private func update(_ table: String) -> String {
+        columns[table].map { "UPDATE OF \($0.joined(separator: ", "))" } ?? "UPDATE"
+    }
+
+    private func tableTriggers(postgres: Bool) -> [String] {
         if postgres {
-            return ["CREATE FUNCTION \(name)_bump() RETURNS trigger AS $$ BEGIN \(bump); RETURN NULL; END $$ LANGUAGE plpgsql"]
-                + tables.map {
-                    "CREATE TRIGGER \(name)_\($0) AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \($0) FOR EACH STATEMENT EXECUTE FUNCTION \(name)_bump()"
-                }
+            return tables.map {
+                "CREATE TRIGGER \(name)_\($0) AFTER INSERT OR \(update($0)) OR DELETE OR TRUNCATE ON \($0) FOR EACH STATEMENT EXECUTE FUNCTION \(name)_bump()"
+            }
         }
         return tables.flatMap { table in
-            [("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE")].map { "CREATE TRIGGER \(name)_\(table)_\($0.0) AFTER \($0.1) ON \(table) BEGIN \(bump); END" }
+            [("ins", "INSERT"), ("upd", update(table)), ("del", "DELETE")].map { "CREATE TRIGGER \(name)_\(table)_\($0.0) AFTER \($0.1) ON \(table) BEGIN \(bump); END" }
         }
+    }
+
+    private func dropTableTriggers(postgres: Bool) -> [String] {
+        postgres
+            ? tables.map { "DROP TRIGGER IF EXISTS \(name)_\($0) ON \($0)" }
+            : tables.flatMap { t in ["ins", "upd", "del"].map { "DROP TRIGGER IF EXISTS \(name)_\(t)_\($0)" } }
+    }
+
+    private func run(_ statements: [String], on sql: any SQLDatabase) async throws {
+        for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
     }
 }
 
@@ -75,5 +101,34 @@ struct CreateTallyStamps: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await Self.units.drop(on: db)
         try await Self.participation.drop(on: db)
+    }
+}
+
+/// The tally stamps' triggers narrowed to the columns the counts read (`ParticipationTallies`, and
+/// the units' place in the tree): a market order moving through its states, a volunteer's points
+/// posted (`ledger_seq`), a unit renamed or its boundary drawn moved the stamps before and threw
+/// away every instance's kept counts for nothing. Inserts and deletes still move them.
+struct UpdateTallyStampsByColumn: AsyncMigration {
+    static let participation = StampTriggers(
+        name: CreateTallyStamps.participation.name, tables: CreateTallyStamps.participation.tables,
+        columns: [
+            "party_members": ["id", "unit_id", "registered_on"],
+            "party_service": ["member_id", "day"],
+            "market_orders": ["unit_id", "ordered_at", "rating"],
+            "volunteers": ["id", "unit_id", "created_at"],
+            "volunteer_records": ["volunteer_id", "kind", "day", "minutes"],
+        ])
+    static let units = StampTriggers(
+        name: CreateTallyStamps.units.name, tables: CreateTallyStamps.units.tables,
+        columns: ["units": ["id", "parent_id", "path", "level", "retired_at", "retired_into"]])
+
+    func prepare(on db: any Database) async throws {
+        try await Self.participation.replaceTriggers(of: CreateTallyStamps.participation, on: db)
+        try await Self.units.replaceTriggers(of: CreateTallyStamps.units, on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await CreateTallyStamps.units.replaceTriggers(of: Self.units, on: db)
+        try await CreateTallyStamps.participation.replaceTriggers(of: Self.participation, on: db)
     }
 }

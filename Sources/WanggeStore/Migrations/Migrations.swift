@@ -75,6 +75,7 @@ public enum StoreMigrations {
             CreateResidentNamePatternIndex(),
             CreateCatalogueStamp(),
             CreateTallyStamps(),
+            UpdateTallyStampsByColumn(),
         ]
     }
 }
