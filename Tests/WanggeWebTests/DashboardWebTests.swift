@@ -84,6 +84,45 @@ struct DashboardWebTests {
         }
     }
 
+    @Test(
+        "a frozen month's dashboard lists the steps restated into it, with the categories kept per instance; an open month reads none",
+        arguments: TestDatabase.enabled)
+    func restated(kind: TestDatabase) async throws {
+        try await withApp(kind) { app in
+            // setup: a case reported last month, which is then frozen, and a step on it today
+            let now = app.clock.now()
+            let lastMonth = MeasureMonth(MeasureMonth(SimpleDate(now)).first.adding(days: -1))
+            let units = UnitRepository(app.db)
+            let grid = try #require(try await units.all(in: .everything, level: .grid).sorted { $0.code < $1.code }.first)
+            let repo = CaseRepository(app.db, cipher: app.keys.cipher)
+            let op = CaseActor(id: nil, name: "王受理", role: .operator_)
+            let c = try await repo.intake(
+                CaseIntake(categoryKey: Self.category, channel: .qr, title: "", description: "楼道垃圾", gridID: grid.id), actor: .resident,
+                at: lastMonth.first.adding(days: 9).startOfDayInChina.addingTimeInterval(10 * 3600))
+            let open = try await DashboardController.query(
+                on: app.db, unit: grid.id, period: lastMonth.period, scope: .everything, now: now, tallies: app.tallyCache)
+            try await MeasureMonths.freeze(lastMonth, by: "王主任", at: now, on: app.db)
+            try await repo.apply(.accept(), to: c.id, actor: op, in: .everything, at: now)
+            // MUT
+            let frozen = try await DashboardController.query(
+                on: app.db, unit: grid.id, period: lastMonth.period, scope: .everything, now: now, tallies: app.tallyCache)
+            let thisMonth = try await DashboardController.query(
+                on: app.db, unit: grid.id, period: MeasureMonth(SimpleDate(now)).period, scope: .everything, now: now, tallies: app.tallyCache)
+            // validate
+            #expect(open.frozen.isEmpty && open.restatements.isEmpty)
+            #expect(frozen.frozen.map(\.month) == [lastMonth.description])
+            #expect(frozen.restatements.map(\.actorName) == ["王受理"] && frozen.restatements.first?.action == .accept)
+            #expect(thisMonth.frozen.isEmpty && thisMonth.restatements.isEmpty)
+            // The categories came from the instance's copy the second time; a change to the catalogue is seen at once.
+            #expect(frozen.categories.map(\.key) == open.categories.map(\.key) && !frozen.categories.isEmpty)
+            let top = try #require(frozen.categories.first)
+            try await (app.db as! any SQLDatabase).raw("UPDATE case_categories SET name_zh = '改名类' WHERE key = \(bind: top.key)").run()
+            let renamed = try await DashboardController.query(
+                on: app.db, unit: grid.id, period: lastMonth.period, scope: .everything, now: now, tallies: app.tallyCache)
+            #expect(renamed.categories.first { $0.key == top.key }?.name == "改名类")
+        }
+    }
+
     @Test("an empty period shows n = 0 and — instead of a rate; bad periods name the field", arguments: TestDatabase.enabled)
     func emptyAndBad(kind: TestDatabase) async throws {
         try await withApp(kind) { app in

@@ -28,7 +28,7 @@ public struct CaseRepository: Sendable, SQLRepository {
     }
 
     public func categories() async throws -> [CategoryRow] {
-        try await sql.raw("SELECT \(unsafeRaw: CategoryRow.columns) FROM case_categories ORDER BY sort").all().map(CategoryRow.init(row:))
+        try await CategoryRow.all(on: sql)
     }
 
     public func category(_ key: String) async throws -> CategoryRow? {

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import WanggeCore
 
 /// A case as stored. `reporterPhone` leaves the repository decrypted; screens mask it.
@@ -169,6 +170,11 @@ public struct CategoryRow: Codable, Sendable, Equatable {
     }
 
     static let columns = "key, parent_key, kind, name_zh, name_en, department_key, respond_hours, resolve_hours, counting, complex, active, on_spot, warn_percent"
+
+    /// Every category, in the catalogue's order.
+    static func all(on sql: any SQLDatabase) async throws -> [CategoryRow] {
+        try await sql.raw("SELECT \(unsafeRaw: columns) FROM case_categories ORDER BY sort").all().map(CategoryRow.init(row:))
+    }
 
     public var limits: CaseLimits { CaseLimits(respondHours: respondHours, resolveHours: resolveHours, counting: counting) }
 }

@@ -26,10 +26,31 @@ public struct MeasureRepository: Sendable, SQLRepository {
     let db: any Database
     /// The instance's copy of the registers' and participation's counts; without one, each read counts them.
     let tallies: TallyCache?
+    /// Where the database stood when this repository's reads began (`reading()`); without it, each
+    /// read of the counts beside the cases reads the stamps itself.
+    var stamp: TallyCache.Stamp?
 
     public init(_ db: any Database, tallies: TallyCache? = nil) {
         self.db = db
         self.tallies = tallies
+    }
+
+    /// This repository with the stamps read once, for a page's reads: the counts beside the cases and
+    /// the categories are all taken (or counted) as of these numbers, in one statement for the page.
+    public func reading() async throws -> MeasureRepository {
+        var repo = self
+        repo.stamp = try await TallyCache.Stamp.read(on: sql)
+        return repo
+    }
+
+    /// The case categories, from the instance's copy while the catalogue's stamp stands (with a
+    /// stamp read and a cache), else read.
+    public func categories() async throws -> [CategoryRow] {
+        guard let stamp, let tallies else { return try await CategoryRow.all(on: sql) }
+        if let kept = await tallies.categories(at: stamp.catalogue) { return kept }
+        let rows = try await CategoryRow.all(on: sql)
+        await tallies.keep(categories: rows, at: stamp.catalogue)
+        return rows
     }
 
     /// Measure reads return a row per unit, day or category — up to a district's thousand grids —
@@ -111,7 +132,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
     /// from the instance's copy (`TallyCache`) while nothing it counts has changed.
     func besideCases(_ places: [RegisterTallies.Place], _ period: MeasurePeriod) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }
-        let stamp = try await TallyCache.Stamp.read(on: sql)
+        let stamp = if let stamp { stamp } else { try await TallyCache.Stamp.read(on: sql) }
         let key = TallyCache.Key(places: places, from: period.from, to: period.to)
         var out: [UUID: TallyCounts] = [:]
         for part in TallyCache.Part.allCases {

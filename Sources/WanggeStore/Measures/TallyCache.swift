@@ -26,6 +26,8 @@ public actor TallyCache {
         var units: Int64
         var participation: Int64
         var registers: Int64
+        /// The catalogue's stamp (`CreateCatalogueStamp`), for the categories the figures are grouped by.
+        var catalogue: Int64 = 0
 
         /// The numbers a part's copy is good for.
         func of(_ part: Part) -> [Int64] {
@@ -35,7 +37,7 @@ public actor TallyCache {
             }
         }
 
-        /// One statement: both stamps and the newest register change. Each kind's newest entry is read
+        /// One statement: the stamps and the newest register change. Each kind's newest entry is read
         /// through the change log's (kind, seq) index, one seek: as MAX(seq), PostgreSQL with statistics
         /// from before the cases arrived walked the primary key back through 100,000 case entries (9 ms,
         /// twice a page).
@@ -48,6 +50,7 @@ public actor TallyCache {
             let row = try await sql.raw(
                 """
                 SELECT \(stamp(CreateTallyStamps.units.name)) AS u, \(stamp(CreateTallyStamps.participation.name)) AS p, \
+                \(stamp(CreateCatalogueStamp.stamp.name)) AS c, \
                 \(kinds.enumerated().map { "\(newest($1)) AS r\(unsafeRaw: String($0))" as SQLQueryString }.joined(separator: ", "))
                 """
             ).first()
@@ -55,7 +58,7 @@ public actor TallyCache {
             for i in kinds.indices { registers = max(registers, try row?.decode(column: "r\(i)", as: Int64?.self) ?? 0) }
             return Stamp(
                 units: try row?.decode(column: "u", as: Int64?.self) ?? 0, participation: try row?.decode(column: "p", as: Int64?.self) ?? 0,
-                registers: registers)
+                registers: registers, catalogue: try row?.decode(column: "c", as: Int64?.self) ?? 0)
         }
     }
 
@@ -71,6 +74,8 @@ public actor TallyCache {
     }
 
     private var shelves: [Part: Shelf] = [:]
+    /// The case categories as of a catalogue stamp: a dashboard groups its figures by top category.
+    private var catalogue: (stamp: Int64, rows: [CategoryRow])?
     /// How many copies of each part were counted and kept (the tests' way to see a copy was used).
     private var counted: [Part: Int] = [:]
 
@@ -78,6 +83,17 @@ public actor TallyCache {
 
     /// How many copies of `part` were counted and kept so far.
     func countedCopies(_ part: Part) -> Int { counted[part, default: 0] }
+
+    func categories(at stamp: Int64) -> [CategoryRow]? {
+        guard let catalogue, catalogue.stamp == stamp else { return nil }
+        return catalogue.rows
+    }
+
+    /// Keeps the categories read after the catalogue's stamp read `stamp`, unless a copy at a newer one is kept.
+    func keep(categories rows: [CategoryRow], at stamp: Int64) {
+        if let catalogue, catalogue.stamp > stamp { return }
+        catalogue = (stamp, rows)
+    }
 
     func value(_ part: Part, _ key: Key, at stamp: Stamp) -> [UUID: TallyCounts]? {
         guard let shelf = shelves[part], shelf.numbers == stamp.of(part) else { return nil }

@@ -58,8 +58,7 @@ enum DashboardController {
     /// The dashboard of unit `id`, or with `nil` of the viewer's own.
     static func render(_ req: Request, _ v: Viewer, unit id: UUID?) async throws -> Response {
         let period = try MeasureQuery(req).period(today: SimpleDate(req.now))
-        let categories = try await CaseController.repo(req).categories()
-        var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, categories: categories, now: req.now, tallies: req.application.tallyCache)
+        var model = try await query(on: req.db, unit: id, period: period, scope: v.scope, now: req.now, tallies: req.application.tallyCache)
         let repo = CaseController.repo(req)
         let overdue = try await repo.cards(.overdue, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
         let warning = try await repo.cards(.warning, unit: model.unit, in: v.scope, now: req.now, limit: DashboardCards.shown)
@@ -68,10 +67,12 @@ enum DashboardController {
     }
 
     /// The dashboard of `unit` (`nil`: the top of `scope`) for `period`, read in `scope` (404 outside it).
+    /// `categories`: the catalogue when the caller has read it; else the repository's (kept per instance).
     static func query(
-        on db: any Database, unit id: UUID?, period: MeasurePeriod, scope: Scope, categories: [CategoryRow], now: Date, tallies: TallyCache? = nil
+        on db: any Database, unit id: UUID?, period: MeasurePeriod, scope: Scope, categories given: [CategoryRow]? = nil, now: Date,
+        tallies: TallyCache? = nil
     ) async throws -> Model {
-        let repo = MeasureRepository(db, tallies: tallies)
+        let repo = try await MeasureRepository(db, tallies: tallies).reading()
         let unit = try await repo.unit(id, in: scope)
         let monthly = period.days > 62
         let categoryRows = try await repo.grouped(unit.id, period, by: .category)
@@ -80,12 +81,15 @@ enum DashboardController {
         let months = Set(period.months.map(\.description))
         let frozen = frozenRows.filter { months.contains($0.month) }
         let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
+        // Restatements are recorded only into frozen months, and a month never thaws: none to read
+        // for a period with no frozen month (today's month, the one read most).
         let counted = try await repo.withChildren(unit, period)
+        let categories = if let given { given } else { try await repo.categories() }
         return Model(
             unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: counted.totals,
             trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
             categories: byTopCategory(categoryRows, categories), channels: byChannel(channels),
-            children: counted.children, restatements: try await repo.restatements(unit.id, period),
+            children: counted.children, restatements: frozen.isEmpty ? [] : try await repo.restatements(unit.id, period),
             frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
     }
 
