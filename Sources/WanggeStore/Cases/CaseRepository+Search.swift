@@ -70,12 +70,8 @@ extension CaseRepository {
     /// Rows of `where` ordered by `order.column` then id, after the row `after`.
     /// `byState`: the states every row of `condition` is in; with two or more, each state's rows are
     /// read in order up to a page and the parts merged (the same rows, in the same order).
-    /// `total`: a query of one row and column `n` (a count), read in the same statement as the page
-    /// into `CasePage.total` — 0 when the page is empty, so it must count rows of `condition`, and only
-    /// for a first page (no `after`).
     func page(
-        where condition: SQLQueryString, order: (column: String, ascending: Bool), after: UUID?, limit: Int, byState: [CaseState] = [],
-        total: SQLQueryString? = nil
+        where condition: SQLQueryString, order: (column: String, ascending: Bool), after: UUID?, limit: Int, byState: [CaseState] = []
     ) async throws -> CasePage {
         let column = SQLIdentifier(order.column)
         let (cmp, dir): (SQLQueryString, SQLQueryString) = order.ascending ? (">", "ASC") : ("<", "DESC")
@@ -88,23 +84,18 @@ extension CaseRepository {
             whole = "\(whole) AND (\(column), id) \(cmp) (\(key), \(bind: after))"
         }
         let ordered: SQLQueryString = "ORDER BY \(column) \(dir), id \(dir) LIMIT \(count: limit + 1)"
-        precondition(total == nil || after == nil, "a total is read with the first page only")
         let statement: SQLQueryString
-        let counted: SQLQueryString = total.map { ", (SELECT n FROM (\($0)) AS total) AS total_rows" } ?? ""
         if byState.count > 1 {
             let parts = byState.enumerated().map { i, state -> SQLQueryString in
                 "SELECT * FROM (SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE state = \(bind: state.rawValue) AND \(whole) \(ordered)) AS s\(unsafeRaw: String(i))"
             }
-            statement = "SELECT *\(counted) FROM (\(parts.joined(separator: " UNION ALL "))) AS merged \(ordered)"
+            statement = "SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS merged \(ordered)"
         } else {
-            statement = "SELECT \(unsafeRaw: CaseRow.columns)\(counted) FROM cases c WHERE \(whole) \(ordered)"
+            statement = "SELECT \(unsafeRaw: CaseRow.columns) FROM cases c WHERE \(whole) \(ordered)"
         }
-        let found = try await sql.raw(statement).all()
-        let rows = try found.map(CaseRow.init(row:))
+        let rows = try await sql.raw(statement).all().map(CaseRow.init(row:))
         let shown = Array(rows.prefix(limit))
-        var page = CasePage(rows: try shown.map(opened), next: rows.count > limit ? shown.last?.id : nil)
-        if total != nil { page.total = try found.first?.decode(column: "total_rows", as: Int?.self) ?? 0 }
-        return page
+        return CasePage(rows: try shown.map(opened), next: rows.count > limit ? shown.last?.id : nil)
     }
 
     /// The SQL condition of a filter (without the scope).
