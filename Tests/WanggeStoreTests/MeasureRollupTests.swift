@@ -391,6 +391,15 @@ struct MeasureRollupTests {
             let swiftRecount = try await Self.recount(db, unit: root, period)
             #expect(Self.perCase(totals) == swiftRecount)
             #expect(totals[.closed] > 0 && totals[.rated] > 0 && totals[.handovers] > 0 && totals[.workers] > 0)
+            // By category and by channel (a whole month and the days around it): the cases reported alone, as the dashboard
+            // reads them, are the full sums' and add up to every case.
+            for grouping in [MeasureRepository.Grouping.category, .channel] {
+                let full = try await MeasureRepository(db).grouped(root.id, period, by: grouping)
+                let reported = try await MeasureRepository(db).grouped(root.id, period, by: grouping, counting: [.reported])
+                #expect(reported.map(\.key) == full.map(\.key) && reported.map { $0.counts[.reported] } == full.map { $0.counts[.reported] })
+                #expect(reported.reduce(0) { $0 + $1.counts[.reported] } == n && reported.allSatisfy { $0.counts[.closed] == 0 })
+                #expect(full.contains { $0.counts[.closed] > 0 })
+            }
             // The two departments sent the most, each against a count of the cases its account sees.
             let busiest = try await (db as! any SQLDatabase).raw(
                 "SELECT department_key FROM case_department_tallies WHERE unit_id = \(bind: root.id) GROUP BY department_key ORDER BY SUM(reported) DESC LIMIT 2"

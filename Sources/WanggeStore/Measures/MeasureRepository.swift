@@ -71,8 +71,10 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     static let perCaseNames = Tally.perCase.map(\.rawValue)
 
-    static var sums: String {
-        Tally.perCase.map { "CAST(COALESCE(SUM(\($0.rawValue)), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
+    static var sums: String { sums(of: Tally.perCase) }
+
+    static func sums(of tallies: [Tally]) -> String {
+        tallies.map { "CAST(COALESCE(SUM(\($0.rawValue)), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
     }
 
     static func counts(_ row: any SQLRow) throws -> TallyCounts {
@@ -156,20 +158,28 @@ public struct MeasureRepository: Sendable, SQLRepository {
 
     /// The unit's counters grouped by `column` (day, category_key or channel), in key order.
     /// By day or month it reads the per-day roll-up; by category or channel the per-month one for
-    /// whole months and the fine rows for the days around them.
-    public func grouped(_ unit: UUID, _ period: MeasurePeriod, by column: Grouping) async throws -> [(key: String, counts: TallyCounts)] {
+    /// whole months and the fine rows for the days around them. `counting`: the counters wanted (the
+    /// others read as 0) — a dashboard shows only the cases reported by category and by channel, and
+    /// summing one column of the month's rows instead of eighteen took a quarter of the time.
+    public func grouped(
+        _ unit: UUID, _ period: MeasurePeriod, by column: Grouping, counting tallies: [Tally] = Tally.perCase
+    ) async throws -> [(key: String, counts: TallyCounts)] {
         let key = column.expression
         let source: SQLQueryString
         switch column {
         case .day, .month: source = "(SELECT * FROM \(unsafeRaw: MeasureRollup.Coarse.daily) WHERE unit_id = \(bind: unit) AND \(range(period)))"
         case .category, .channel:
-            let columns = "category_key, channel, " + MeasureRollup.columns
+            let columns = (["category_key", "channel"] + tallies.map(\.rawValue)).joined(separator: ", ")
             source = monthsAndDays(period, coarse: MeasureRollup.Coarse.monthly, fine: "case_tallies", columns: columns, where: "unit_id = \(bind: unit)")
         }
+        let sums = tallies == Tally.perCase ? Self.sums : Self.sums(of: tallies)
         let rows = try await sql.raw(
-            "SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: Self.sums) FROM \(source) t GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)"
+            "SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: sums) FROM \(source) t GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)"
         ).all()
-        return try rows.map { row -> (key: String, counts: TallyCounts) in (try row.decode(column: "k", as: String.self), try Self.counts(row)) }
+        return try rows.map { row -> (key: String, counts: TallyCounts) in
+            let counts = tallies == Tally.perCase ? try Self.counts(row) : TallyCounts(Dictionary(uniqueKeysWithValues: try tallies.map { ($0, try row.decode(column: $0.rawValue, as: Int.self)) }))
+            return (try row.decode(column: "k", as: String.self), counts)
+        }
     }
 
     public enum Grouping: Sendable {

@@ -75,8 +75,8 @@ enum DashboardController {
         let repo = try await MeasureRepository(db, tallies: tallies).reading()
         let unit = try await repo.unit(id, in: scope)
         let monthly = period.days > 62
-        let categoryRows = try await repo.grouped(unit.id, period, by: .category)
-        let channels = try await repo.grouped(unit.id, period, by: .channel)
+        let categoryRows = try await repo.grouped(unit.id, period, by: .category, counting: [.reported])
+        let channels = try await repo.grouped(unit.id, period, by: .channel, counting: [.reported])
         let frozenRows = try await repo.frozenMonths()
         let months = Set(period.months.map(\.description))
         let frozen = frozenRows.filter { months.contains($0.month) }
