@@ -391,6 +391,21 @@ struct MeasureRollupTests {
             let swiftRecount = try await Self.recount(db, unit: root, period)
             #expect(Self.perCase(totals) == swiftRecount)
             #expect(totals[.closed] > 0 && totals[.rated] > 0 && totals[.handovers] > 0 && totals[.workers] > 0)
+            // The people who worked in a whole month, counted from its per-month rows (one per person), are the distinct
+            // names of the month's per-day rows; over the whole period, distinct names too.
+            let whole = MeasureMonth(MeasureMonth(Fixture.today).first.adding(days: -1))
+            if kind == .sqlite {
+                let schema = try await (db as! any SQLDatabase).raw("SELECT sql FROM sqlite_master WHERE name = 'case_workload_monthly'").first()?
+                    .decode(column: "sql", as: String.self)
+                #expect(schema?.contains("WITHOUT ROWID") == true, "kept in its key's order (UpdateWorkloadMonthlyClustered)")
+            }
+            for p in [whole.period, period] {
+                let kept = try await MeasureRepository(db).totals(of: [root], p)[root.id]?[.workers]
+                let distinct = try await (db as! any SQLDatabase).raw(
+                    "SELECT COUNT(DISTINCT person) AS n FROM case_workload WHERE unit_id = \(bind: root.id) AND day >= \(bind: p.from.description) AND day <= \(bind: p.to.description)"
+                ).first()?.decode(column: "n", as: Int.self)
+                #expect(kept == distinct && (distinct ?? 0) > 1, "\(p.from)…\(p.to)")
+            }
             // By category and by channel (a whole month and the days around it): the cases reported alone, as the dashboard
             // reads them, are the full sums' and add up to every case.
             for grouping in [MeasureRepository.Grouping.category, .channel] {

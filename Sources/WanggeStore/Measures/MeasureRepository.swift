@@ -110,6 +110,14 @@ public struct MeasureRepository: Sendable, SQLRepository {
         monthsAndDays(p, coarse: MeasureRollup.Coarse.workload, fine: "case_workload", columns: "unit_id, person, steps", where: unit)
     }
 
+    /// How many people worked, over `workload`'s rows of a unit: for one whole month each person has one
+    /// row (the per-month table's key is unit, month, person), so the rows are counted without the
+    /// DISTINCT's sort (a ranking's 1,100 units: 19,000 rows, ≈2 ms of SQLite); otherwise distinct names.
+    static func people(_ p: MeasurePeriod) -> String {
+        let parts = p.parts
+        return parts.days.isEmpty && parts.months.map { $0.lowerBound == $0.upperBound } == true ? "COUNT(*)" : "COUNT(DISTINCT person)"
+    }
+
     /// The unit's counters over the period, the work per person and the registers' counts included.
     public func totals(_ unit: UUID, _ period: MeasurePeriod) async throws -> TallyCounts {
         let row = try await sql.raw(
@@ -118,7 +126,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         var t = try row.map(Self.counts) ?? TallyCounts()
         let work = try await sql.raw(
             """
-            SELECT CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people \
+            SELECT CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, \(unsafeRaw: Self.people(period)) AS people \
             FROM \(workload(period, where: "unit_id = \(bind: unit)")) w
             """
         ).first()
@@ -224,7 +232,7 @@ public struct MeasureRepository: Sendable, SQLRepository {
         }
         for row in try await sql.raw(
             """
-            SELECT unit_id, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, COUNT(DISTINCT person) AS people \
+            SELECT unit_id, CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps, \(unsafeRaw: Self.people(period)) AS people \
             FROM \(workload(period, where: "unit_id IN (\(binds: ids))")) w GROUP BY unit_id
             """
         ).all() {

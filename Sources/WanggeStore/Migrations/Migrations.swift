@@ -76,6 +76,7 @@ public enum StoreMigrations {
             CreateCatalogueStamp(),
             CreateTallyStamps(),
             UpdateTallyStampsByColumn(),
+            UpdateWorkloadMonthlyClustered(),
         ]
     }
 }
