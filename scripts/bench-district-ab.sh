@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds on one loaded district, in turns (issue 13's speed point): bench-district.py's reads that
-# ONLY picks, ROUNDS times for each binary alternately (new, base, new, base, …) on the same district,
+# ONLY picks, ROUNDS (4) times for each binary in turns (new, base; base, new; …) on the same district,
 # so both face the same machine in the same hour — on this machine a page's time moves by half from
 # one day to the next, which a figure measured once cannot tell from a change in the code. Per read, the
 # new build's median p95 and pages a second against the old build's (ratio new ÷ base: a p95 ratio
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:?"usage: WANGGE_DATA=DIR $0 BASE_BIN NEW_BIN [ROUNDS] [ONLY] [MONTH]"}
 new=${2:?"usage: WANGGE_DATA=DIR $0 BASE_BIN NEW_BIN [ROUNDS] [ONLY] [MONTH]"}
-rounds=${3:-3}
+rounds=${3:-4}
 only=${4:-'^(district dashboard|measures API \(district\)|rankings|drill-down child dashboard|drill-down map)$'}
 month=${5:-2026-11}
 out=${BENCH_OUT:-bench/results/district-ab.json}
@@ -41,9 +41,14 @@ run() { # run LABEL BIN ROUND
   server=""
 }
 
+# Who goes first alternates: the first turn of a round measured slower (rankings' p95 15–20 % in either
+# build, /healthz too), so with an even number of rounds each build is first equally often.
 for round in $(seq 1 "$rounds"); do
-  run new "$new" "$round"
-  run base "$base" "$round"
+  if [ $((round % 2)) -eq 1 ]; then
+    run new "$new" "$round"; run base "$base" "$round"
+  else
+    run base "$base" "$round"; run new "$new" "$round"
+  fi
 done
 
 python3 - "$work" "$rounds" "$out" "$base" "$new" "$month" <<'PY'
@@ -77,6 +82,6 @@ print(f"| /healthz (the machine in each turn) | | | | {hb:.0f} | {hn:.0f} | {hn 
 with open(out, "w") as f:
     json.dump(figures, f, indent=1, ensure_ascii=False)
 with open(out[: -len(".json")] + ".runs.txt" if out.endswith(".json") else out + ".runs.txt", "w") as f:
-    f.write(f"month {month}, {rounds} turns each; base {base}, new {new}\n" + "\n".join(lines) + "\n")
+    f.write(f"month {month}, {rounds} turns each (new first in odd rounds, base first in even); base {base}, new {new}\n" + "\n".join(lines) + "\n")
 print(f"\nwritten to {out}")
 PY
