@@ -13,6 +13,10 @@ import WanggeCore
 ///   and of those rated 满意 or 基本满意.
 /// - 志愿者: volunteers on the register by the period's end; active ones have hours recorded for a
 ///   day of the period (corrections included, so hours taken back do not count).
+///
+/// Each instance keeps these counts until the participation stamp moves (`TallyCache`), and an UPDATE
+/// moves it only when it sets a column in `UpdateTallyStampsByColumn`'s list for its table: a column
+/// read here that is not in that list needs a migration that adds it, or a kept count goes stale.
 enum ParticipationTallies {
     static func counts(for places: [RegisterTallies.Place], _ period: MeasurePeriod, on sql: any SQLDatabase) async throws -> [UUID: TallyCounts] {
         guard !places.isEmpty else { return [:] }
