@@ -77,14 +77,17 @@ public struct MeasureRepository: Sendable, SQLRepository {
         tallies.map { "CAST(COALESCE(SUM(\($0.rawValue)), 0) AS BIGINT) AS \($0.rawValue)" }.joined(separator: ", ")
     }
 
-    static func counts(_ row: any SQLRow) throws -> TallyCounts {
+    static func counts(_ row: any SQLRow) throws -> TallyCounts { try counts(row, Tally.perCase, names: perCaseNames) }
+
+    /// The counters `tallies` of a row (columns `names`, their raw values, in that order); the others 0.
+    static func counts(_ row: any SQLRow, _ tallies: [Tally], names: [String]) throws -> TallyCounts {
         var t = TallyCounts()
         // A ranking reads 24 counters of each of 2,100 members and 1,100 units: in one pass over the row.
-        if let fast = row as? FastSQLiteRow, let values = fast.integers(named: perCaseNames) {
-            for (tally, value) in zip(Tally.perCase, values) { t[tally] = value }
+        if let fast = row as? FastSQLiteRow, let values = fast.integers(named: names) {
+            for (tally, value) in zip(tallies, values) { t[tally] = value }
             return t
         }
-        for tally in Tally.perCase { t[tally] = try row.decode(column: tally.rawValue, as: Int.self) }
+        for tally in tallies { t[tally] = try row.decode(column: tally.rawValue, as: Int.self) }
         return t
     }
 
@@ -180,13 +183,12 @@ public struct MeasureRepository: Sendable, SQLRepository {
             let columns = (["category_key", "channel"] + tallies.map(\.rawValue)).joined(separator: ", ")
             source = monthsAndDays(period, coarse: MeasureRollup.Coarse.monthly, fine: "case_tallies", columns: columns, where: "unit_id = \(bind: unit)")
         }
-        let sums = tallies == Tally.perCase ? Self.sums : Self.sums(of: tallies)
         let rows = try await sql.raw(
-            "SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: sums) FROM \(source) t GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)"
+            "SELECT \(unsafeRaw: key) AS k, \(unsafeRaw: Self.sums(of: tallies)) FROM \(source) t GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)"
         ).all()
+        let names = tallies.map(\.rawValue)
         return try rows.map { row -> (key: String, counts: TallyCounts) in
-            let counts = tallies == Tally.perCase ? try Self.counts(row) : TallyCounts(Dictionary(uniqueKeysWithValues: try tallies.map { ($0, try row.decode(column: $0.rawValue, as: Int.self)) }))
-            return (try row.decode(column: "k", as: String.self), counts)
+            (try row.decode(column: "k", as: String.self), try Self.counts(row, tallies, names: names))
         }
     }
 

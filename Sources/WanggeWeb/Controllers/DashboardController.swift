@@ -81,15 +81,16 @@ enum DashboardController {
         let months = Set(period.months.map(\.description))
         let frozen = frozenRows.filter { months.contains($0.month) }
         let open = period.months.filter { m in !frozen.contains { $0.month == m.description } }
-        // Restatements are recorded only into frozen months, and a month never thaws: none to read
-        // for a period with no frozen month (today's month, the one read most).
         let counted = try await repo.withChildren(unit, period)
         let categories = if let given { given } else { try await repo.categories() }
+        // Restatements are recorded only into frozen months, and a month never thaws: none to read
+        // for a period with no frozen month (today's month, the one read most).
+        let restatements = frozen.isEmpty ? [] : try await repo.restatements(unit.id, period)
         return Model(
             unit: unit, lineage: try await UnitRepository(db).lineage(of: unit, in: scope), period: period, totals: counted.totals,
             trend: try await repo.grouped(unit.id, period, by: monthly ? .month : .day), monthly: monthly,
             categories: byTopCategory(categoryRows, categories), channels: byChannel(channels),
-            children: counted.children, restatements: frozen.isEmpty ? [] : try await repo.restatements(unit.id, period),
+            children: counted.children, restatements: restatements,
             frozen: frozen, freezesAt: open.map { ($0, MeasureFreeze.automatic($0)) }, today: SimpleDate(now))
     }
 
