@@ -70,3 +70,21 @@ def log_in(d, username):
     d.find_element(By.NAME, "password").send_keys(PASSWORD)
     d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "header a.who"), message=f"waited for {username} to be logged in")
+
+
+def wait(d, condition, what, seconds=20):
+    """`condition` until it holds, read again when a navigation replaced the page under it: a stale
+    element, or Chromium's "Node with given id does not belong to the document" for an element read
+    while the new document arrives (seen once in CI, in the home visit's wait after a form's answer)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def holds(d):
+        try:
+            return condition(d)
+        except WebDriverException as e:
+            if isinstance(e, StaleElementReferenceException) or "does not belong to the document" in (e.msg or ""):
+                return False
+            raise
+
+    return WebDriverWait(d, seconds).until(holds, message=f"waited for {what}")

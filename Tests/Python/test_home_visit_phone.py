@@ -16,9 +16,8 @@ from browser import BASE
 browser.require()
 
 if not browser.MISSING:
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
 
 def id_number(sequence):
@@ -37,7 +36,7 @@ def phone():
 
 def wait(d, condition, what):
     # A form's answer replaces the page while the condition reads it: try again on the new one.
-    return WebDriverWait(d, 20, ignored_exceptions=[StaleElementReferenceException]).until(condition, message=f"waited for {what}")
+    return browser.wait(d, condition, what)
 
 
 def fits(d):

@@ -36,9 +36,8 @@ if not BIN:
 browser.require()
 
 if not browser.MISSING:
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
 
 class Proxy:
@@ -198,7 +197,7 @@ def rig():
 
 
 def wait(d, condition, what, seconds=30):
-    return WebDriverWait(d, seconds, ignored_exceptions=[StaleElementReferenceException]).until(condition, message=f"waited for {what}")
+    return browser.wait(d, condition, what, seconds)
 
 
 def queue(d):
